@@ -1,0 +1,57 @@
+# The two commands: `make run` and `make test`. Everything else is their plumbing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+export FLASK_APP := caseapp
+
+.PHONY: run test lint install install-dev translations i18n-extract i18n-update serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements/main.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/main.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d caseapp/translations -D messages --statistics 2>&1 | tail -n 2
+
+## Extract strings and merge them into the catalogues (then translate the empty ones).
+i18n-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output -o caseapp/translations/messages.pot .
+	$(BIN)/pybabel update -i caseapp/translations/messages.pot -d caseapp/translations --no-location --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/i18n.py fill-en
+	@$(BIN)/python scripts/i18n.py missing && echo "catalogues complete" || echo "translate the strings above: python scripts/i18n.py apply FILE.json"
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo --if-empty
+	@echo
+	@echo "caseapp is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'caseapp:create_app()'
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check caseapp tests migrations scripts
+	$(BIN)/ruff format --check caseapp tests scripts
+
+# On SQLite always; on PostgreSQL too when CASEAPP_TEST_DATABASE_URL is set.
+test: install-dev lint
+	CASEAPP_TEST_DATABASE_URL= $(BIN)/pytest
+	@if [ -n "$$CASEAPP_TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL"; $(BIN)/pytest; fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,90 @@
+"""caseapp: case management for migrant children who may be returned to another country.
+
+No return is approved until every safeguard is in place (DESIGN.md section 4).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Blueprints, in URL order; each domain package exposes ``bp`` in its ``views`` module.
+BLUEPRINTS = (
+    "caseapp.auth.views",
+    "caseapp.cases.views",
+    "caseapp.children.views",
+    "caseapp.admin.views",
+)
+
+# CLI groups; each module exposes ``cli`` (a click group or command).
+COMMANDS = (
+    "caseapp.agencies.cli",
+    "caseapp.auth.cli",
+    "caseapp.demo.cli",
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory (Flask tutorial style): config, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    if test_config and test_config.get("INSTANCE_PATH"):
+        app.instance_path = test_config["INSTANCE_PATH"]
+
+    from caseapp.core.config import load_config
+
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension singletons and load every model so metadata is complete."""
+    from caseapp.core import i18n, logging, templating
+    from caseapp.core.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "caseapp" / "translations"))
+    login_manager.init_app(app)
+    from caseapp.auth import session as auth_session
+
+    auth_session.init_login_manager(login_manager)
+    templating.init_app(app)
+    logging.init_app(app)
+    import caseapp.models  # noqa: F401  (registers every model with the metadata)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register each domain's blueprint."""
+    from importlib import import_module
+
+    for path in BLUEPRINTS:
+        app.register_blueprint(import_module(path).bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Generic, translated error pages; domain errors become a clear message."""
+    from caseapp.core.error_pages import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the operator commands (``flask --app caseapp ...``)."""
+    from importlib import import_module
+
+    for path in COMMANDS:
+        app.cli.add_command(import_module(path).cli)

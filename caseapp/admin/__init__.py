@@ -1,0 +1,1 @@
+"""Administration: users, agencies and policy. Admins never see child records."""

@@ -1,0 +1,44 @@
+"""The Agency model."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import Boolean, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from caseapp.core.db import str_enum
+from caseapp.core.extensions import db
+
+
+class AgencyKind(StrEnum):
+    """What an agency is; only child protection may lead a case (002, Rec 3)."""
+
+    CHILD_PROTECTION = "child_protection"
+    CENTRAL_AUTHORITY = "central_authority"
+    NGO = "ngo"
+    LAW_ENFORCEMENT = "law_enforcement"
+    CONSULATE = "consulate"
+    COUNTERPART_ABROAD = "counterpart_abroad"
+    OMBUDSPERSON = "ombudsperson"
+
+
+class Agency(db.Model):
+    """An authority or organisation, in one country."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[AgencyKind] = mapped_column(str_enum(AgencyKind, "agency_kind"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def may_lead_cases(self) -> bool:
+        """Children are the responsibility of child protection, not law enforcement (002, Rec 3)."""
+        return self.kind is AgencyKind.CHILD_PROTECTION
+
+    def __repr__(self) -> str:
+        return f"<Agency {self.code}>"

@@ -1,0 +1,126 @@
+"""The Case model, its stages and outcomes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.agencies.models import Agency
+from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Permission, Role
+
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
+    from caseapp.children.models import Child, FamilyMember
+
+
+class Stage(StrEnum):
+    """Where a case stands in its lifecycle (DESIGN.md section 3)."""
+
+    IDENTIFIED = "identified"
+    REGISTERED = "registered"
+    ASSESSMENT = "assessment"
+    DETERMINATION = "determination"
+    DECIDED = "decided"
+    RETURN_PREPARATION = "return_preparation"
+    RETURN_APPROVED = "return_approved"
+    RETURNED = "returned"
+    MONITORING = "monitoring"
+    IMPLEMENTATION = "implementation"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    """The solution decided for the child (002, Rec 2: every option considered)."""
+
+    LOCAL_INTEGRATION = "local_integration"
+    TOLERATED_STAY = "tolerated_stay"
+    RETURN = "return"
+    THIRD_COUNTRY = "third_country"
+
+
+class CaseNumberCounter(db.Model):
+    """Last number handed out per country and year, for readable case numbers."""
+
+    __tablename__ = "case_number_counter"
+
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(db.Model):
+    """One child's case, led by a child-protection agency."""
+
+    __tablename__ = "case"
+    __table_args__ = (
+        UniqueConstraint("number"),
+        # A case is closed exactly when it has a closing date and reason.
+        CheckConstraint(
+            "(stage = 'closed') = (closed_at IS NOT NULL)", name="closed_iff_closed_at"
+        ),
+        CheckConstraint(
+            "stage <> 'closed' OR closure_reason IS NOT NULL", name="closed_has_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20))
+    lead_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    stage: Mapped[Stage] = mapped_column(str_enum(Stage, "stage"), default=Stage.IDENTIFIED)
+    outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closure_reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    lead_agency: Mapped[Agency] = relationship(lazy="select")
+    caseworker: Mapped[User | None] = relationship(lazy="select")
+    child: Mapped[Child] = relationship(
+        back_populates="case", uselist=False, lazy="select", cascade="all, delete-orphan"
+    )
+    family_members: Mapped[list[FamilyMember]] = relationship(
+        back_populates="case",
+        lazy="select",
+        order_by="FamilyMember.id",
+        cascade="all, delete-orphan",
+    )
+
+    # -- permission predicates (DESIGN.md section 5) ----------------------------------------
+
+    def can_view(self, user: User) -> bool:
+        """Own agency's staff and ombudspersons see a case; admins never do."""
+        if user.role is Role.OMBUDSPERSON:
+            return True
+        if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
+            return user.agency_id == self.lead_agency_id
+        return False
+
+    def can_edit(self, user: User) -> bool:
+        """Own agency's caseworkers and supervisors record on open cases."""
+        return (
+            self.can_view(user)
+            and user.can(Permission.CASE_EDIT)
+            and self.stage is not Stage.CLOSED
+        )
+
+    def can_reassign(self, user: User) -> bool:
+        """Supervisors of the lead agency reassign cases."""
+        return self.can_view(user) and user.can(Permission.CASE_REASSIGN)
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the case is still open."""
+        return self.stage is not Stage.CLOSED
+
+    def __repr__(self) -> str:
+        return f"<Case {self.number} {self.stage}>"

@@ -1,0 +1,231 @@
+"""Child, ChildName (names and aliases in any script) and FamilyMember."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.cases.models import Case
+from caseapp.core.db import str_enum
+from caseapp.core.extensions import db
+
+ADULT_AGE = 18  # a child is anyone under 18 (002, Judge Winter; UNCRC Art 1)
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class AgeMethod(StrEnum):
+    """How the age was established (benefit of the doubt when uncertain)."""
+
+    DOCUMENT = "document"
+    SELF_DECLARED = "self_declared"
+    PSYCHOSOCIAL = "psychosocial"
+    MEDICAL = "medical"
+    MULTIDISCIPLINARY = "multidisciplinary"
+    UNKNOWN = "unknown"
+
+
+class NationalityStatus(StrEnum):
+    NATIONAL = "national"
+    STATELESS = "stateless"
+    AT_RISK_OF_STATELESSNESS = "at_risk_of_statelessness"
+    UNDETERMINED = "undetermined"
+
+
+class IdentifiedBy(StrEnum):
+    """Who identified the child (000: child-sensitive identification and referral)."""
+
+    POLICE = "police"
+    BORDER_GUARD = "border_guard"
+    SOCIAL_SERVICES = "social_services"
+    NGO = "ngo"
+    SELF_REFERRAL = "self_referral"
+    OTHER = "other"
+
+
+class CareStatus(StrEnum):
+    ACCOMPANIED = "accompanied"
+    SEPARATED = "separated"
+    UNACCOMPANIED = "unaccompanied"
+
+
+class IdentityVerification(StrEnum):
+    """How far the child's identity has been verified (002, Moldova: Mihailas)."""
+
+    NOT_VERIFIED = "not_verified"
+    DOCUMENTS_SEEN = "documents_seen"
+    CONFIRMED_WITH_CONSULATE = "confirmed_with_consulate"
+
+
+class Child(db.Model):
+    """The child at the centre of a case."""
+
+    __tablename__ = "child"
+    __table_args__ = (
+        CheckConstraint(
+            "age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_range_ordered"
+        ),
+        CheckConstraint("age_min IS NULL OR age_min >= 0", name="age_min_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), unique=True)
+    sex: Mapped[Sex] = mapped_column(str_enum(Sex, "sex"), default=Sex.UNKNOWN)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    age_method: Mapped[AgeMethod] = mapped_column(
+        str_enum(AgeMethod, "age_method"), default=AgeMethod.UNKNOWN
+    )
+    nationality_status: Mapped[NationalityStatus] = mapped_column(
+        str_enum(NationalityStatus, "nationality_status"), default=NationalityStatus.UNDETERMINED
+    )
+    nationalities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    country_of_origin: Mapped[str | None] = mapped_column(String(2), index=True)
+    transit_countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    current_location: Mapped[str | None] = mapped_column(String(200))
+    identified_by: Mapped[IdentifiedBy] = mapped_column(
+        str_enum(IdentifiedBy, "identified_by"), default=IdentifiedBy.OTHER
+    )
+    identified_by_name: Mapped[str | None] = mapped_column(String(200))
+    identified_on: Mapped[date | None] = mapped_column(Date)
+    identified_place: Mapped[str | None] = mapped_column(String(200))
+    care_status: Mapped[CareStatus] = mapped_column(
+        str_enum(CareStatus, "care_status"), default=CareStatus.UNACCOMPANIED
+    )
+    identity_verification: Mapped[IdentityVerification] = mapped_column(
+        str_enum(IdentityVerification, "identity_verification"),
+        default=IdentityVerification.NOT_VERIFIED,
+    )
+    legal_status: Mapped[str | None] = mapped_column(String(200))
+    parents_identity_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Vulnerabilities (000: vulnerability screening; 002, Rec 4 and Day 1).
+    trafficking_indicators: Mapped[bool] = mapped_column(Boolean, default=False)
+    disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    health_needs: Mapped[bool] = mapped_column(Boolean, default=False)
+    violence_victim: Mapped[bool] = mapped_column(Boolean, default=False)
+    hate_crime_victim: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Criminalisation of irregular entry or stay (002, Day 1 plenary; Rec 4): an alert.
+    charged_irregular_entry: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="child")
+    names: Mapped[list[ChildName]] = relationship(
+        back_populates="child",
+        order_by="(ChildName.is_primary.desc(), ChildName.id)",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def primary_name(self) -> ChildName | None:
+        """The name the child is known by in this case."""
+        return next((n for n in self.names if n.is_primary), None)
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on ``day``; with only a range, its lowest age (benefit of doubt)."""
+        if self.date_of_birth is not None:
+            dob = self.date_of_birth
+            return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return self.age_min
+
+    @property
+    def age_uncertain(self) -> bool:
+        """No documented date of birth."""
+        return self.date_of_birth is None or self.age_method is not AgeMethod.DOCUMENT
+
+    def is_minor_on(self, day: date) -> bool:
+        """Under 18, or presumed minor while age is uncertain and the range admits a child."""
+        age = self.age_on(day)
+        if age is None:
+            return self.age_uncertain  # nothing known: presumed minor
+        return age < ADULT_AGE
+
+    def presumed_minor_on(self, day: date) -> bool:
+        """Treated as a child on the benefit of the doubt, not on documents."""
+        return self.age_uncertain and self.is_minor_on(day)
+
+
+class ChildName(db.Model):
+    """A name or alias of the child as written (any script), with its folded search key."""
+
+    __tablename__ = "child_name"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    given_name: Mapped[str] = mapped_column(String(120))
+    family_name: Mapped[str | None] = mapped_column(String(120))
+    patronymic: Mapped[str | None] = mapped_column(String(120))
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Script-independent key maintained by ``caseapp.children.names.search_key``.
+    search_key: Mapped[str] = mapped_column(String(400), index=True)
+
+    child: Mapped[Child] = relationship(back_populates="names")
+
+    @property
+    def full_name(self) -> str:
+        """Family name, given name, patronymic — as written."""
+        return " ".join(p for p in (self.family_name, self.given_name, self.patronymic) if p)
+
+
+class Relation(StrEnum):
+    """A broad family, including people significant to the child (002, fn 12, principle iii)."""
+
+    MOTHER = "mother"
+    FATHER = "father"
+    SIBLING = "sibling"
+    GRANDPARENT = "grandparent"
+    AUNT_UNCLE = "aunt_uncle"
+    OTHER_RELATIVE = "other_relative"
+    LEGAL_GUARDIAN = "legal_guardian"
+    SIGNIFICANT_PERSON = "significant_person"
+
+
+class ContactStatus(StrEnum):
+    NOT_CONTACTED = "not_contacted"
+    IN_CONTACT = "in_contact"
+    UNREACHABLE = "unreachable"
+    REFUSED_CONTACT = "refused_contact"
+
+
+class TracingStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    TRACED = "traced"
+    NOT_FOUND = "not_found"
+    DECEASED = "deceased"
+
+
+class FamilyMember(db.Model):
+    """A family member or significant person: where they are, contact and tracing."""
+
+    __tablename__ = "family_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relation: Mapped[Relation] = mapped_column(str_enum(Relation, "relation"))
+    whereabouts: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(2))
+    contact_status: Mapped[ContactStatus] = mapped_column(
+        str_enum(ContactStatus, "contact_status"), default=ContactStatus.NOT_CONTACTED
+    )
+    tracing_status: Mapped[TracingStatus] = mapped_column(
+        str_enum(TracingStatus, "tracing_status"), default=TracingStatus.NOT_STARTED
+    )
+    assessment_result: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="family_members")
+
+    def can_view(self, user) -> bool:
+        """Visible to whoever sees the case."""
+        return self.case.can_view(user)

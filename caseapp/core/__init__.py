@@ -1,0 +1,1 @@
+"""Cross-cutting infrastructure: database, configuration, errors, permissions, audit."""

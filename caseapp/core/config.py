@@ -1,0 +1,99 @@
+"""Configuration: defaults, then ``instance/config.py``, then ``CASEAPP_*`` environment variables.
+
+There is no placeholder secret: the secret key is read from ``instance/secret_key``, which is
+generated (mode 600) on first start when no ``SECRET_KEY`` is configured.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+SUPPORTED_LOCALES = ("en", "ru")
+
+DEFAULTS: dict[str, object] = {
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
+    "SUPPORTED_LOCALES": SUPPORTED_LOCALES,
+    "CASES_PER_PAGE": 25,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+}
+
+REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or invalid; the app refuses to start."""
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` in order: defaults, instance file, environment, test overrides."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    # CASEAPP_FOO=bar sets FOO; values are parsed as JSON when they parse.
+    app.config.from_prefixed_env("CASEAPP")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'caseapp.sqlite3'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    _tune_engine(app)
+    validate(app.config)
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the instance secret, generating it with mode 600 on first start."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise ConfigError(f"{path} holds a secret shorter than 32 characters")
+    return secret
+
+
+def _tune_engine(app: Flask) -> None:
+    """Per-database engine options (busy timeout for SQLite; psycopg 3 for PostgreSQL)."""
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        # Plain postgresql:// would pick psycopg2; we ship psycopg 3.
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "postgresql+psycopg://" + uri[len("postgresql://") :]
+        )
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": 15})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def validate(config: dict) -> None:
+    """Fail at start-up on a missing or unusable setting instead of running half-configured."""
+    missing = [key for key in REQUIRED if not config.get(key)]
+    if missing:
+        raise ConfigError(f"missing required settings: {', '.join(missing)}")
+    if len(str(config["SECRET_KEY"])) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters")
+    uri = str(config["SQLALCHEMY_DATABASE_URI"])
+    if not uri.startswith(("sqlite", "postgresql")):
+        raise ConfigError("only SQLite and PostgreSQL databases are supported")
+    unknown = set(config["SUPPORTED_LOCALES"]) - set(SUPPORTED_LOCALES)
+    if unknown:
+        raise ConfigError(f"unsupported locales: {', '.join(sorted(unknown))}")

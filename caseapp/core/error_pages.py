@@ -1,0 +1,37 @@
+"""Error handlers: generic pages with no stack trace; domain errors shown to the user."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from caseapp.core.errors import DomainError
+
+
+def _page(code: int, message: str | None = None):
+    """Render the generic error page for ``code``."""
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def register(app: Flask) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err):
+        return _page(400, _("Your form expired or was not sent from this site. Please try again."))
+
+    @app.errorhandler(DomainError)
+    def domain_error(err: DomainError):
+        # Fallback for a refusal a view did not handle itself: nothing is committed.
+        from caseapp.core.extensions import db
+
+        db.session.rollback()
+        return _page(err.status_code, err.message)
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, lambda err, code=code: _page(code))
+
+    @app.errorhandler(500)
+    def server_error(err):
+        return _page(500)

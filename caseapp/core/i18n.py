@@ -1,0 +1,17 @@
+"""Locale selection: the user's chosen language, else the browser's, else English."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    """Pick the locale for this request."""
+    supported = current_app.config["SUPPORTED_LOCALES"]
+    if current_user and current_user.is_authenticated and current_user.locale in supported:
+        return current_user.locale
+    chosen = request.cookies.get("lang")
+    if chosen in supported:
+        return chosen
+    return request.accept_languages.best_match(supported) or "en"

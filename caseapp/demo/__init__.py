@@ -1,0 +1,1 @@
+"""Demo data for trying caseapp out (``flask --app caseapp demo``)."""

@@ -1,0 +1,171 @@
+"""Shared fixtures (Flask tutorial style): ``app``, ``client``, ``runner``, ``login``, factories.
+
+Every test gets its own database, cloned from one migrated once per session by Alembic
+(so the schema under test is the migrations' schema). SQLite: a copy of the template file.
+PostgreSQL (``CASEAPP_TEST_DATABASE_URL``): ``CREATE DATABASE ... TEMPLATE``. A clone rather
+than a rolled-back transaction because many tests need real commits: atomicity, races
+between connections, and the browser tests' gunicorn server in another process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from caseapp import create_app
+from tests.support import factories
+from tests.support.auth import LoginHelper
+from tests.support.client import IsolatedClient, IsolatedCliRunner
+
+PG_URL = os.environ.get("CASEAPP_TEST_DATABASE_URL") or ""
+SECRET = "test-secret-key-0123456789abcdef0123456789"
+
+
+def _pg_admin_url(url: str) -> sa.URL:
+    return sa.make_url(url)
+
+
+def _pg_execute(url: str, *statements: str) -> None:
+    engine = sa.create_engine(_pg_admin_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            for stmt in statements:
+                conn.exec_driver_sql(stmt)
+    finally:
+        engine.dispose()
+
+
+def _migrate(url: str, instance: Path) -> None:
+    """Build the schema from the migrations (never ``create_all``)."""
+    from flask_migrate import upgrade
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": SECRET,
+            "INSTANCE_PATH": str(instance),
+            "TESTING": True,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        from caseapp.core.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    """A migrated template database, made once per test session."""
+    instance = tmp_path_factory.mktemp("instance")
+    if PG_URL:
+        name = f"caseapp_tpl_{os.getpid()}"
+        _pg_execute(PG_URL, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+        url = sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        _migrate(url, instance)
+        yield {"kind": "postgresql", "name": name, "url": url}
+        _pg_execute(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        path = instance / "template.sqlite3"
+        _migrate(f"sqlite:///{path}", instance)
+        yield {"kind": "sqlite", "path": path}
+
+
+@pytest.fixture
+def database_url(template_db, tmp_path):
+    """A fresh database for one test, cloned from the template."""
+    if template_db["kind"] == "postgresql":
+        name = f"caseapp_t_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        _pg_execute(PG_URL, f'CREATE DATABASE "{name}" TEMPLATE "{template_db["name"]}"')
+        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        _pg_execute(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template_db["path"], path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Settings for a test app; tests may adjust before ``app`` is built."""
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+    return {
+        "TESTING": True,
+        "SECRET_KEY": SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(instance),
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    """The app, with an application context pushed for direct model work."""
+    app = create_app(app_config)
+    app.test_client_class = IsolatedClient
+    app.test_cli_runner_class = IsolatedCliRunner
+    with app.app_context():
+        yield app
+        from caseapp.core.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app_config):
+    """``make_app(**overrides)``: another app on the same test database (e.g. CSRF on)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def build(**overrides):
+        other = create_app({**app_config, **overrides})
+        other.test_client_class = IsolatedClient
+        other.test_cli_runner_class = IsolatedCliRunner
+        try:
+            yield other
+        finally:
+            from caseapp.core.extensions import db
+
+            with other.app_context():
+                db.engine.dispose()
+
+    return build
+
+
+@pytest.fixture
+def db(app):
+    """The SQLAlchemy extension (``db.session`` for direct queries)."""
+    from caseapp.core.extensions import db
+
+    return db
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def factory(app):
+    """Factories for test data (committed, so other connections see it)."""
+    return factories.Factory()
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` logs the test client in as ``user``."""
+    return LoginHelper(client)
