@@ -11,20 +11,26 @@ from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Blueprints, in URL order; each domain package exposes ``bp`` in its ``views`` module.
-BLUEPRINTS = (
-    "caseapp.auth.views",
-    "caseapp.cases.views",
-    "caseapp.children.views",
-    "caseapp.admin.views",
-)
+# Each domain package may have ``models`` (imported so the metadata is complete), ``views``
+# exposing ``bp`` (a blueprint) and ``cli`` exposing ``cli`` (a click command or group).
+# They are discovered, so a new domain package needs no edit here.
+DOMAIN_PACKAGES_SKIP = frozenset({"core", "static", "translations"})
 
-# CLI groups; each module exposes ``cli`` (a click group or command).
-COMMANDS = (
-    "caseapp.agencies.cli",
-    "caseapp.auth.cli",
-    "caseapp.demo.cli",
-)
+
+def domain_modules(kind: str) -> list:
+    """Import ``caseapp.<domain>.<kind>`` for every domain package that has one."""
+    import pkgutil
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if not info.ispkg or info.name in DOMAIN_PACKAGES_SKIP:
+            continue
+        name = f"{__name__}.{info.name}.{kind}"
+        if find_spec(name) is not None:
+            found.append(import_module(name))
+    return found
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -64,15 +70,13 @@ def register_extensions(app: Flask) -> None:
     auth_session.init_login_manager(login_manager)
     templating.init_app(app)
     logging.init_app(app)
-    import caseapp.models  # noqa: F401  (registers every model with the metadata)
+    domain_modules("models")  # registers every model with the metadata
 
 
 def register_blueprints(app: Flask) -> None:
     """Register each domain's blueprint."""
-    from importlib import import_module
-
-    for path in BLUEPRINTS:
-        app.register_blueprint(import_module(path).bp)
+    for module in domain_modules("views"):
+        app.register_blueprint(module.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -84,7 +88,5 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the operator commands (``flask --app caseapp ...``)."""
-    from importlib import import_module
-
-    for path in COMMANDS:
-        app.cli.add_command(import_module(path).cli)
+    for module in domain_modules("cli"):
+        app.cli.add_command(module.cli)
