@@ -67,6 +67,22 @@ class Case(db.Model):
         CheckConstraint(
             "stage <> 'closed' OR closure_reason IS NOT NULL", name="closed_has_reason"
         ),
+        # Before a decision there is no outcome; from the decision on there is one.
+        CheckConstraint(
+            "stage = 'closed' OR (stage IN ('identified', 'registered', 'assessment',"
+            " 'determination')) = (outcome IS NULL)",
+            name="outcome_iff_decided",
+        ),
+        # The return stages exist only for a return outcome; implementation for the others.
+        CheckConstraint(
+            "stage NOT IN ('return_preparation', 'return_approved', 'returned', 'monitoring')"
+            " OR outcome = 'return'",
+            name="return_stages_need_return_outcome",
+        ),
+        CheckConstraint(
+            "stage <> 'implementation' OR outcome <> 'return'",
+            name="implementation_not_for_return",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,281 @@
+"""Records of the assessment stage."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.cases.models import Case
+from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.extensions import db
+
+
+class CaseRecord:
+    """Mixin: a record that belongs to a case and is visible to whoever sees the case."""
+
+    def can_view(self, user) -> bool:
+        """Visible to whoever may see the case."""
+        return self.case.can_view(user)
+
+    def can_edit(self, user) -> bool:
+        """Editable by whoever may edit the case."""
+        return self.case.can_edit(user)
+
+
+class GuardianAppointment(CaseRecord, db.Model):
+    """A guardian appointed for an unaccompanied or separated child (002, Rec 3). History kept:
+    an appointment is ended, never deleted."""
+
+    __tablename__ = "guardian_appointment"
+    __table_args__ = (
+        CheckConstraint("ended_on IS NULL OR ended_on >= appointed_on", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    guardian_name: Mapped[str] = mapped_column(String(200))
+    appointing_authority: Mapped[str] = mapped_column(String(200))
+    appointed_on: Mapped[date] = mapped_column(Date)
+    # Declared independence from the authorities deciding on the child (002, Rec 3).
+    declared_independent: Mapped[bool] = mapped_column(Boolean, default=False)
+    independence_statement: Mapped[str | None] = mapped_column(Text)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+    @property
+    def active(self) -> bool:
+        """Not yet ended."""
+        return self.ended_on is None
+
+
+class LegalRepresentative(CaseRecord, db.Model):
+    """Free legal assistance assigned to the child (002, Rec 3; Day 2 Q&A)."""
+
+    __tablename__ = "legal_representative"
+    __table_args__ = (
+        CheckConstraint("ended_on IS NULL OR ended_on >= assigned_on", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    free_of_charge: Mapped[bool] = mapped_column(Boolean, default=True)
+    assigned_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship()
+
+    @property
+    def active(self) -> bool:
+        """Not yet ended."""
+        return self.ended_on is None
+
+
+class PlacementType(StrEnum):
+    """Where the child lives while the case is pending (UN Guidelines on Alternative Care)."""
+
+    FAMILY_COMMUNITY = "family_community"
+    KINSHIP_CARE = "kinship_care"
+    FOSTER_FAMILY = "foster_family"
+    SUPERVISED_INDEPENDENT = "supervised_independent"
+    SMALL_GROUP_HOME = "small_group_home"
+    OPEN_SHELTER = "open_shelter"
+    CLOSED_INSTITUTION = "closed_institution"
+    TRANSIT_CENTRE = "transit_centre"
+    DETENTION = "detention"
+
+
+# Types that are deprivation of liberty by their nature, whatever the "can leave" answer.
+CUSTODIAL_TYPES = frozenset(
+    {PlacementType.CLOSED_INSTITUTION, PlacementType.TRANSIT_CENTRE, PlacementType.DETENTION}
+)
+
+
+class Placement(CaseRecord, db.Model):
+    """A placement. One the child cannot leave at will — or run by law enforcement — is
+    deprivation of liberty whatever it is called (002, Nowak / Global Study; Rec 4)."""
+
+    __tablename__ = "placement"
+    __table_args__ = (
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    placement_type: Mapped[PlacementType] = mapped_column(str_enum(PlacementType, "placement_type"))
+    name: Mapped[str | None] = mapped_column(String(200))
+    responsible_authority: Mapped[str] = mapped_column(String(200))
+    run_by_law_enforcement: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_can_leave_at_will: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Whether the child lives apart from family members who are in the country (Rec 4).
+    separated_from_family: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship()
+
+    @property
+    def active(self) -> bool:
+        """Not yet ended."""
+        return self.ended_on is None
+
+    @property
+    def deprives_of_liberty(self) -> bool:
+        """Deprivation of liberty whatever the placement is called (002, Rec 4)."""
+        return (
+            not self.child_can_leave_at_will
+            or self.run_by_law_enforcement
+            or self.placement_type in CUSTODIAL_TYPES
+        )
+
+
+class ServiceKind(StrEnum):
+    """Services every child must have while return is pending (002, fn 12 (vi))."""
+
+    SCHOOL = "school"
+    HEALTHCARE = "healthcare"
+    PSYCHOSOCIAL = "psychosocial"
+
+
+class ServiceRecord(CaseRecord, db.Model):
+    """Access to a service while the case is pending."""
+
+    __tablename__ = "service_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    kind: Mapped[ServiceKind] = mapped_column(str_enum(ServiceKind, "service_kind"))
+    provider: Mapped[str] = mapped_column(String(200))
+    mainstream: Mapped[bool] = mapped_column(Boolean, default=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+
+    @property
+    def active(self) -> bool:
+        """Not yet ended."""
+        return self.ended_on is None
+
+
+class Weight(StrEnum):
+    """Weight given to the child's views in line with age and maturity (002, Rec 1)."""
+
+    DECISIVE = "decisive"
+    SIGNIFICANT = "significant"
+    MODERATE = "moderate"
+    LIMITED = "limited"
+
+
+class Hearing(CaseRecord, db.Model):
+    """The child heard in a language they understand (002, Rec 1; Rec 2; Moldova 2008)."""
+
+    __tablename__ = "hearing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    heard_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    language: Mapped[str] = mapped_column(String(60))
+    child_understands_language: Mapped[bool] = mapped_column(Boolean, default=False)
+    interpreter: Mapped[str | None] = mapped_column(String(200))
+    child_friendly_information_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    seen_alone: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Options and plans discussed with the child (002, Rec 2).
+    options_discussed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # {"return": "...", "local_integration": "...", ...}: views on each option.
+    views_by_option: Mapped[dict] = mapped_column(JSON, default=dict)
+    views_summary: Mapped[str] = mapped_column(Text)
+    weight: Mapped[Weight] = mapped_column(str_enum(Weight, "weight"))
+    weight_reasons: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+
+class FamilyAssessmentOutcome(StrEnum):
+    SUITABLE = "suitable"
+    NOT_SUITABLE = "not_suitable"
+    INCONCLUSIVE = "inconclusive"
+
+
+class FamilyAssessment(CaseRecord, db.Model):
+    """Assessment of a traced family member's capacity and willingness to care
+    (002, Moldova practice; fn 12 (iii))."""
+
+    __tablename__ = "family_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    family_member_id: Mapped[int] = mapped_column(ForeignKey("family_member.id"), index=True)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    assessed_by: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[FamilyAssessmentOutcome] = mapped_column(
+        str_enum(FamilyAssessmentOutcome, "family_assessment_outcome")
+    )
+    summary: Mapped[str] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class BestInterestsAssessment(CaseRecord, db.Model):
+    """The BIA by the caseworker, by the elements of CRC General Comment 14, with the risk
+    and non-refoulement assessment and the human-rights impact assessment for the country of
+    return (002, Rec 1; Prof. Strik; ADC: return not in best interests in conflict)."""
+
+    __tablename__ = "best_interests_assessment"
+    __table_args__ = (
+        CheckConstraint(
+            "completed_at IS NULL OR return_safe IS NOT NULL", name="completed_has_conclusion"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # General Comment 14 elements.
+    views: Mapped[str | None] = mapped_column(Text)
+    identity: Mapped[str | None] = mapped_column(Text)
+    family_environment: Mapped[str | None] = mapped_column(Text)
+    care_and_safety: Mapped[str | None] = mapped_column(Text)
+    vulnerability: Mapped[str | None] = mapped_column(Text)
+    health: Mapped[str | None] = mapped_column(Text)
+    education: Mapped[str | None] = mapped_column(Text)
+    # Risk in the country of return.
+    return_country: Mapped[str | None] = mapped_column(String(2))
+    non_refoulement_risk: Mapped[RiskLevel | None] = mapped_column(
+        str_enum(RiskLevel, "non_refoulement_risk")
+    )
+    armed_conflict: Mapped[bool | None] = mapped_column(Boolean)
+    violence_risk: Mapped[RiskLevel | None] = mapped_column(str_enum(RiskLevel, "violence_risk"))
+    trafficking_risk: Mapped[RiskLevel | None] = mapped_column(
+        str_enum(RiskLevel, "trafficking_risk")
+    )
+    family_capacity: Mapped[str | None] = mapped_column(Text)
+    human_rights_impact: Mapped[str | None] = mapped_column(Text)
+    risk_summary: Mapped[str | None] = mapped_column(Text)
+    # The assessment's conclusion on whether return would be safe.
+    return_safe: Mapped[bool | None] = mapped_column(Boolean)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+    @property
+    def completed(self) -> bool:
+        """The caseworker marked the assessment complete."""
+        return self.completed_at is not None

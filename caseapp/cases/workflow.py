@@ -1,0 +1,99 @@
+"""The case lifecycle as data: which stage may follow which (DESIGN.md section 3).
+
+Each transition has one operation in the owning domain's ``operations.py`` (e.g.
+``determination.operations.approve_bid`` moves determination -> decided). Those operations
+check their own preconditions, then call ``move`` here, which checks the table and the
+optimistic lock and writes the ``case:stage:change`` audit entry. Nothing else sets
+``Case.stage``.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from caseapp.audit.recorder import record
+from caseapp.cases.models import Case, Outcome, Stage
+from caseapp.core.db import utcnow
+from caseapp.core.errors import InvalidTransition, StaleVersion
+
+OPEN_STAGES = frozenset(Stage) - {Stage.CLOSED}
+
+# stage -> stages it may move to (besides closing, allowed from any open stage).
+TRANSITIONS: dict[Stage, frozenset[Stage]] = {
+    Stage.IDENTIFIED: frozenset({Stage.REGISTERED}),
+    Stage.REGISTERED: frozenset({Stage.ASSESSMENT}),
+    Stage.ASSESSMENT: frozenset({Stage.DETERMINATION}),
+    Stage.DETERMINATION: frozenset({Stage.DECIDED, Stage.ASSESSMENT}),
+    # A reopened determination (appeal upheld, new fact, objection) goes back to determination.
+    Stage.DECIDED: frozenset({Stage.RETURN_PREPARATION, Stage.IMPLEMENTATION, Stage.DETERMINATION}),
+    Stage.RETURN_PREPARATION: frozenset({Stage.RETURN_APPROVED, Stage.DETERMINATION}),
+    # return_approved is entered only through the return gate (gate.operations.approve_return).
+    Stage.RETURN_APPROVED: frozenset({Stage.RETURNED, Stage.DETERMINATION}),
+    Stage.RETURNED: frozenset({Stage.MONITORING}),
+    Stage.MONITORING: frozenset(),
+    Stage.IMPLEMENTATION: frozenset(),
+    Stage.CLOSED: frozenset({Stage.REGISTERED}),  # reopening
+}
+
+# The stages that follow a decision for each outcome.
+AFTER_DECISION: dict[Outcome, Stage] = {
+    Outcome.RETURN: Stage.RETURN_PREPARATION,
+    Outcome.LOCAL_INTEGRATION: Stage.IMPLEMENTATION,
+    Outcome.TOLERATED_STAY: Stage.IMPLEMENTATION,
+    Outcome.THIRD_COUNTRY: Stage.IMPLEMENTATION,
+}
+
+
+def allowed(current: Stage, target: Stage) -> bool:
+    """Whether the lifecycle allows ``current`` -> ``target``."""
+    if target is Stage.CLOSED:
+        return current in OPEN_STAGES
+    return target in TRANSITIONS[current]
+
+
+def check_version(case: Case, expected_version: int | None) -> None:
+    """Refuse a change made on an out-of-date view of the case (optimistic lock)."""
+    if expected_version is not None and case.version != expected_version:
+        raise StaleVersion(
+            _(
+                "Someone else changed this case while you were working on it. "
+                "Reload the page, check their changes and try again."
+            )
+        )
+
+
+def move(
+    actor,
+    case: Case,
+    target: Stage,
+    *,
+    expected_version: int | None,
+    reason: str | None = None,
+    action: str = "case:stage:change",
+    extra_diff: dict | None = None,
+) -> None:
+    """Move ``case`` to ``target`` after checking the table and the version; audit it.
+
+    Callers are the per-transition operations, which have already checked the domain
+    preconditions. The version bump on flush makes a concurrent second move fail
+    (SQLAlchemy's version_id_col), so only one of two racing requests can win.
+    """
+    check_version(case, expected_version)
+    if not allowed(case.stage, target):
+        raise InvalidTransition(
+            _(
+                "A case at stage “%(current)s” cannot move to “%(target)s”.",
+                current=case.stage.value,
+                target=target.value,
+            )
+        )
+    old = case.stage
+    case.stage = target
+    if target is Stage.CLOSED:
+        case.closed_at = utcnow()
+        case.closure_reason = reason
+    elif old is Stage.CLOSED:
+        case.closed_at = None
+        case.closure_reason = None
+    diff = {"stage": [old.value, target.value], **(extra_diff or {})}
+    record(actor, action, case, diff=diff, reason=reason)

@@ -1,0 +1,240 @@
+"""Records of the return-preparation stage."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.assessment.models import CaseRecord
+from caseapp.cases.models import Case
+from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.extensions import db
+
+
+class LegalBasis(StrEnum):
+    """The legal basis of the cross-border cooperation. The 2002 Chisinau Agreement may be
+    recorded but is flagged as outdated (002, Meeting conclusions)."""
+
+    BILATERAL_AGREEMENT = "bilateral_agreement"
+    CHISINAU_2002 = "chisinau_2002"
+    HAGUE_1996 = "hague_1996"
+    NATIONAL_LAW = "national_law"
+    OTHER = "other"
+
+
+class Coordination(CaseRecord, db.Model):
+    """Who the case is coordinated with abroad, and on what basis (002, Rec 2; Rec 6)."""
+
+    __tablename__ = "coordination"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    destination_country: Mapped[str] = mapped_column(String(2))
+    counterpart_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    counterpart_name: Mapped[str] = mapped_column(String(200))
+    consulate_contact: Mapped[str | None] = mapped_column(String(200))
+    transit_countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    legal_basis: Mapped[LegalBasis] = mapped_column(str_enum(LegalBasis, "legal_basis"))
+    legal_basis_reference: Mapped[str | None] = mapped_column(String(200))
+
+    case: Mapped[Case] = relationship()
+
+    @property
+    def legal_basis_outdated(self) -> bool:
+        """The 2002 Chisinau Agreement is outdated (002, Meeting conclusions)."""
+        return self.legal_basis is LegalBasis.CHISINAU_2002
+
+
+class MessageDirection(StrEnum):
+    SENT = "sent"
+    RECEIVED = "received"
+
+
+class MessageKind(StrEnum):
+    """Kinds of messages exchanged with the counterpart authority."""
+
+    REQUEST = "request"
+    INFORMATION = "information"
+    HOME_STUDY = "home_study"
+    GUARANTEE = "guarantee"
+    CONFIRMATION_OF_READINESS = "confirmation_of_readiness"
+    OTHER = "other"
+
+
+class CoordinationMessage(CaseRecord, db.Model):
+    """One message in the log of messages sent and received."""
+
+    __tablename__ = "coordination_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    direction: Mapped[MessageDirection] = mapped_column(
+        str_enum(MessageDirection, "message_direction")
+    )
+    kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind, "message_kind"))
+    counterpart: Mapped[str] = mapped_column(String(200))
+    # The counterpart is the child-protection authority of the country of origin (S12).
+    counterpart_is_child_protection: Mapped[bool] = mapped_column(Boolean, default=False)
+    subject: Mapped[str] = mapped_column(String(300))
+    on_date: Mapped[date] = mapped_column(Date)
+    documents: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+
+class HomeStudy(CaseRecord, db.Model):
+    """The counterpart's home study / family assessment in the country of origin."""
+
+    __tablename__ = "home_study"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    conducted_by: Mapped[str] = mapped_column(String(200))
+    favourable: Mapped[bool] = mapped_column(Boolean)
+    summary: Mapped[str] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+
+
+class GuarantorKind(StrEnum):
+    FAMILY = "family"
+    FOREIGN_AUTHORITY = "foreign_authority"
+
+
+class CareGuarantee(CaseRecord, db.Model):
+    """The written guarantee of care: "return ... only ... if the family or foreign
+    authority guarantee to care for the child" (002, Moldova: Mihailas)."""
+
+    __tablename__ = "care_guarantee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    guarantor_kind: Mapped[GuarantorKind] = mapped_column(str_enum(GuarantorKind, "guarantor"))
+    guarantor_name: Mapped[str] = mapped_column(String(200))
+    given_on: Mapped[date] = mapped_column(Date)
+    written: Mapped[bool] = mapped_column(Boolean, default=False)
+    document_reference: Mapped[str | None] = mapped_column(String(200))
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship()
+
+
+class CentralAuthorityApproval(CaseRecord, db.Model):
+    """The return "must be approved by the Central Authority" (002, Moldova: Mihailas)."""
+
+    __tablename__ = "central_authority_approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    authority_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    authority_name: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str] = mapped_column(String(120))
+    approved_on: Mapped[date] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship()
+
+
+class ReintegrationPlan(CaseRecord, db.Model):
+    """Individual plan for sustainable reintegration, prepared and resourced (002, Rec 2)."""
+
+    __tablename__ = "reintegration_plan"
+    __table_args__ = (
+        CheckConstraint(
+            "NOT resources_confirmed OR (resources_confirmed_by IS NOT NULL"
+            " AND resources_confirmed_on IS NOT NULL)",
+            name="confirmed_has_who_and_when",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    education: Mapped[str | None] = mapped_column(Text)
+    health: Mapped[str | None] = mapped_column(Text)
+    psychosocial: Mapped[str | None] = mapped_column(Text)
+    family_support: Mapped[str | None] = mapped_column(Text)
+    responsible_agency: Mapped[str] = mapped_column(String(200))
+    resources_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    resources_confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    resources_confirmed_on: Mapped[date | None] = mapped_column(Date)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship()
+
+
+class EscortKind(StrEnum):
+    """Who escorts the child: child protection, never law enforcement (002, fn 12 (v))."""
+
+    CHILD_PROTECTION = "child_protection"
+    LAW_ENFORCEMENT = "law_enforcement"
+    FAMILY = "family"
+    OTHER = "other"
+
+
+class TravelPlan(CaseRecord, db.Model):
+    """Travel and handover plan. A law-enforcement escort or a handover at the border can be
+    recorded as it is, and leaves S14 unmet (002, fn 12 (v); Ukraine practice, Kolbasa)."""
+
+    __tablename__ = "travel_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    travel_on: Mapped[date] = mapped_column(Date)
+    route: Mapped[str] = mapped_column(Text)
+    escort_name: Mapped[str] = mapped_column(String(200))
+    escort_kind: Mapped[EscortKind] = mapped_column(str_enum(EscortKind, "escort_kind"))
+    receiving_official: Mapped[str] = mapped_column(String(200))
+    receiving_is_child_protection: Mapped[bool] = mapped_column(Boolean, default=False)
+    handover_place: Mapped[str] = mapped_column(String(200))
+    handover_at_border: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship()
+
+
+class Consent(CaseRecord, db.Model):
+    """The child's voluntary consent and the guardian's — or a non-voluntary return as a
+    documented last resort approved by a second supervisor (002, fn 12 (v); PICUM)."""
+
+    __tablename__ = "consent"
+    __table_args__ = (
+        CheckConstraint(
+            "NOT non_voluntary OR last_resort_justification IS NOT NULL",
+            name="last_resort_documented",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    child_consents: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_consent_on: Mapped[date | None] = mapped_column(Date)
+    child_consent_how: Mapped[str | None] = mapped_column(Text)
+    guardian_consents: Mapped[bool] = mapped_column(Boolean, default=False)
+    guardian_consent_on: Mapped[date | None] = mapped_column(Date)
+    non_voluntary: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_resort_justification: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    last_resort_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    last_resort_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship()
+
+
+class MonitoringPlan(CaseRecord, db.Model):
+    """Independent post-return monitoring (002, Rec 2; Chișcă; Prof. Strik)."""
+
+    __tablename__ = "monitoring_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    monitor_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    monitor_name: Mapped[str] = mapped_column(String(200))
+    # Independent of the returning authority.
+    independent: Mapped[bool] = mapped_column(Boolean, default=False)
+    schedule_months: Mapped[list[int]] = mapped_column(JSON, default=list)
+    first_visit_on: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship()

@@ -1,0 +1,114 @@
+"""The BID, its panel and the options it considered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.assessment.models import CaseRecord
+from caseapp.cases.models import Case, Outcome
+from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.extensions import db
+
+
+class BidStatus(StrEnum):
+    """Where a BID stands: drafted, submitted, approved or sent back by a supervisor who is
+    not its author; withdrawn when the determination is reopened (DESIGN.md section 3)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    SENT_BACK = "sent_back"
+    WITHDRAWN = "withdrawn"
+
+
+class BestInterestsDetermination(CaseRecord, db.Model):
+    """The formal best-interests decision, guided by child protection (002, Rec 2)."""
+
+    __tablename__ = "best_interests_determination"
+    __table_args__ = (
+        CheckConstraint(
+            "(status = 'approved') = (approved_by_id IS NOT NULL AND approved_at IS NOT NULL)"
+            " OR status = 'withdrawn'",
+            name="approved_iff_approver",
+        ),
+        # Four eyes, in the database too (UNHCR BIP practice).
+        CheckConstraint(
+            "approved_by_id IS NULL OR approved_by_id <> author_id", name="approver_not_author"
+        ),
+        CheckConstraint(
+            "status IN ('draft', 'sent_back') OR submitted_at IS NOT NULL",
+            name="submitted_has_date",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    status: Mapped[BidStatus] = mapped_column(
+        str_enum(BidStatus, "bid_status"), default=BidStatus.DRAFT
+    )
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recommended: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "recommended"))
+    reasons: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship()
+    panel: Mapped[list[PanelMember]] = relationship(
+        back_populates="bid", cascade="all, delete-orphan", order_by="PanelMember.id"
+    )
+    options: Mapped[list[BidOption]] = relationship(
+        back_populates="bid", cascade="all, delete-orphan", order_by="BidOption.id"
+    )
+
+
+class PanelRole(StrEnum):
+    """Roles on the BID panel: chaired by child protection, the guardian taking part."""
+
+    CHAIR = "chair"
+    GUARDIAN = "guardian"
+    MEMBER = "member"
+
+
+class PanelMember(db.Model):
+    """One member of the BID panel."""
+
+    __tablename__ = "bid_panel_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(
+        ForeignKey("best_interests_determination.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[PanelRole] = mapped_column(str_enum(PanelRole, "panel_role"))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    # A chair must come from child protection (002, Rec 2: BID guided by child protection).
+    child_protection: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    bid: Mapped[BestInterestsDetermination] = relationship(back_populates="panel")
+
+
+class BidOption(db.Model):
+    """One solution the panel considered, with its assessment (002, Rec 2)."""
+
+    __tablename__ = "bid_option"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(
+        ForeignKey("best_interests_determination.id", ondelete="CASCADE"), index=True
+    )
+    option: Mapped[Outcome] = mapped_column(str_enum(Outcome, "option"))
+    assessment: Mapped[str] = mapped_column(Text)
+
+    bid: Mapped[BestInterestsDetermination] = relationship(back_populates="options")

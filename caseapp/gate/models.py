@@ -1,0 +1,91 @@
+"""Policy settings (versioned), the suspension register and return approvals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.assessment.models import CaseRecord
+from caseapp.cases.models import Case
+from caseapp.core.db import UTCDateTime, utcnow
+from caseapp.core.extensions import db
+
+# Reference default: visits at 1, 3, 6, 12 and 18 months after return (DESIGN.md §2).
+DEFAULT_MONITORING_MONTHS = [1, 3, 6, 12, 18]
+
+
+class PolicySettings(db.Model):
+    """One version of the policy; a change inserts a new version, so every approval can name
+    the exact policy it was given under."""
+
+    __tablename__ = "policy_settings"
+    __table_args__ = (
+        CheckConstraint("appeal_period_days >= 0", name="appeal_period_not_negative"),
+        CheckConstraint("hearing_max_age_days > 0", name="hearing_age_positive"),
+        CheckConstraint("bid_time_limit_days > 0", name="bid_limit_positive"),
+    )
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    appeal_period_days: Mapped[int] = mapped_column(Integer, default=30)
+    hearing_max_age_days: Mapped[int] = mapped_column(Integer, default=90)
+    monitoring_schedule_months: Mapped[list[int]] = mapped_column(
+        JSON, default=lambda: list(DEFAULT_MONITORING_MONTHS)
+    )
+    bid_time_limit_days: Mapped[int] = mapped_column(Integer, default=90)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReturnSuspension(db.Model):
+    """Returns to a country suspended (crisis provisions, e.g. a pandemic: 002, Day 1)."""
+
+    __tablename__ = "return_suspension"
+    __table_args__ = (
+        CheckConstraint("lifted_on IS NULL OR lifted_on >= suspended_from", name="lift_after"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    suspended_from: Mapped[date] = mapped_column(Date)
+    lifted_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def in_force_on(self, day: date) -> bool:
+        """Whether the suspension applies on ``day``."""
+        return self.suspended_from <= day and (self.lifted_on is None or self.lifted_on > day)
+
+
+class ReturnApproval(CaseRecord, db.Model):
+    """A supervisor's approval of a return, with the policy version and the full gate
+    evaluation it was given on. Withdrawn, never deleted, when the determination reopens."""
+
+    __tablename__ = "return_approval"
+    __table_args__ = (
+        CheckConstraint(
+            "(withdrawn_at IS NULL) = (withdrawn_reason IS NULL)", name="withdrawal_has_reason"
+        ),
+        # At most one approval in force per case, whatever races happen above (§3, item 8).
+        Index(
+            "uq_return_approval_one_in_force",
+            "case_id",
+            unique=True,
+            sqlite_where=text("withdrawn_at IS NULL"),
+            postgresql_where=text("withdrawn_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    approved_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    case_version: Mapped[int] = mapped_column(Integer)
+    policy_version: Mapped[int] = mapped_column(ForeignKey("policy_settings.version"))
+    gate_evaluation: Mapped[dict] = mapped_column(JSON)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()

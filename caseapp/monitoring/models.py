@@ -1,0 +1,58 @@
+"""Return execution and monitoring visits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.assessment.models import CaseRecord
+from caseapp.cases.models import Case
+from caseapp.core.db import UTCDateTime, utcnow
+from caseapp.core.extensions import db
+
+
+class ReturnExecution(CaseRecord, db.Model):
+    """The date the child travelled and was received, and by whom."""
+
+    __tablename__ = "return_execution"
+    __table_args__ = (CheckConstraint("received_on >= travelled_on", name="received_after_travel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    travelled_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date] = mapped_column(Date)
+    received_by: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+
+class MonitoringVisit(CaseRecord, db.Model):
+    """A scheduled post-return visit and its report."""
+
+    __tablename__ = "monitoring_visit"
+    __table_args__ = (
+        CheckConstraint("visited_on IS NULL OR (wellbeing IS NOT NULL)", name="visited_has_report"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    months_after_return: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    visited_on: Mapped[date | None] = mapped_column(Date)
+    visited_by: Mapped[str | None] = mapped_column(String(200))
+    wellbeing: Mapped[str | None] = mapped_column(Text)
+    family: Mapped[str | None] = mapped_column(Text)
+    school: Mapped[str | None] = mapped_column(Text)
+    health: Mapped[str | None] = mapped_column(Text)
+    concerns: Mapped[str | None] = mapped_column(Text)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship()
+
+    def overdue_on(self, day: date) -> bool:
+        """Due and not yet visited."""
+        return self.visited_on is None and self.due_on < day
