@@ -9,6 +9,8 @@ Revises: 50165ce959f9
 Create Date: 2026-11-22 13:01:58.852254
 """
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -502,6 +504,29 @@ def upgrade():
         batch_op.create_check_constraint(
             "implementation_not_for_return", "stage <> 'implementation' OR outcome <> 'return'"
         )
+    # Policy version 1: the reference defaults (DESIGN.md sections 2 and 4).
+    policy = sa.table(
+        "policy_settings",
+        sa.column("version", sa.Integer),
+        sa.column("appeal_period_days", sa.Integer),
+        sa.column("hearing_max_age_days", sa.Integer),
+        sa.column("monitoring_schedule_months", sa.JSON),
+        sa.column("bid_time_limit_days", sa.Integer),
+        sa.column("created_at", caseapp.core.db.UTCDateTime(timezone=True)),
+    )
+    op.bulk_insert(
+        policy,
+        [
+            {
+                "version": 1,
+                "appeal_period_days": 30,
+                "hearing_max_age_days": 90,
+                "monitoring_schedule_months": [1, 3, 6, 12, 18],
+                "bid_time_limit_days": 90,
+                "created_at": datetime.now(UTC),
+            }
+        ],
+    )
 
 
 def downgrade():
