@@ -70,6 +70,7 @@ class VersionForm(FlaskForm):
 
 def country_field(label, **kwargs) -> SelectField:
     """A country select; its choices are filled per request (names in the user's language)."""
+    kwargs.setdefault("default", "")
     return SelectField(label, choices=[], coerce=_code, **kwargs)
 
 

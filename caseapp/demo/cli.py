@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 
 @click.command("demo")
+@with_appcontext
 @click.option(
     "--if-empty",
     is_flag=True,
