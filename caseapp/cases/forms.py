@@ -41,14 +41,18 @@ class OpenCaseForm(FlaskForm):
     family_name = StringField(_l("Family name"), validators=[Length(max=120)])
     given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=120)])
     patronymic = StringField(_l("Patronymic"), validators=[Length(max=120)])
-    sex = enum_select(_l("Sex"), Sex)
+    sex = enum_select(_l("Sex"), Sex, default=Sex.UNKNOWN)
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     age_min = IntegerField(_l("Lowest age"), validators=[Optional(), NumberRange(0, 25)])
     age_max = IntegerField(_l("Highest age"), validators=[Optional(), NumberRange(0, 25)])
-    age_method = enum_select(_l("How the age was established"), AgeMethod)
+    age_method = enum_select(
+        _l("How the age was established"), AgeMethod, default=AgeMethod.UNKNOWN
+    )
     country_of_origin = country_field(_l("Country of origin"))
-    care_status = enum_select(_l("Accompanied, separated or unaccompanied"), CareStatus)
-    identified_by = enum_select(_l("Identified by"), IdentifiedBy)
+    care_status = enum_select(
+        _l("Accompanied, separated or unaccompanied"), CareStatus, blank=_l("choose")
+    )
+    identified_by = enum_select(_l("Identified by"), IdentifiedBy, blank=_l("choose"))
     identified_on = DateField(_l("Date of identification"), validators=[Optional()])
     identified_place = StringField(_l("Place of identification"), validators=[Length(max=200)])
     # Set once the user has seen the likely matches and chosen to open a new case anyway.

@@ -84,9 +84,22 @@ def fill_country_choices(field: SelectField, *, blank) -> None:
     field.choices = [SelectChoice("", blank), *country_choices()]
 
 
-def enum_select(label, enum_cls, **kwargs) -> SelectField:
-    """A select of an enum's values with translated labels."""
-    return SelectField(label, choices=choices(enum_cls), coerce=enum_cls, **kwargs)
+def enum_select(label, enum_cls, *, blank=None, **kwargs) -> SelectField:
+    """A select of an enum's values with translated labels.
+
+    With ``blank``, the first option is empty and the user must choose (for facts that
+    have no safe default, e.g. whether a child is unaccompanied).
+    """
+    if blank is None:
+        return SelectField(label, choices=choices(enum_cls), coerce=enum_cls, **kwargs)
+
+    def coerce(value):
+        return enum_cls(value) if value else None
+
+    kwargs.setdefault("validators", [DataRequired()])
+    return SelectField(
+        label, choices=[SelectChoice("", blank), *choices(enum_cls)], coerce=coerce, **kwargs
+    )
 
 
 def show_domain_error(form: FlaskForm, err: DomainError) -> None:
