@@ -156,9 +156,7 @@ def edit_name(case_id: int, name_id: int):
             return done
     elif form.is_submitted():
         status = 400
-    return _page(
-        "children/name_form.html", form, case, status, name=name, remove_form=VersionForm()
-    )
+    return _page("children/name_form.html", form, case, status, name=name)
 
 
 @bp.route("/<int:case_id>/names/<int:name_id>/remove", methods=["POST"])
@@ -245,7 +243,6 @@ def edit_family_member(case_id: int, member_id: int):
         case,
         status,
         member=member,
-        remove_form=VersionForm(),
     )
 
 

@@ -197,3 +197,47 @@ def test_register_case(client, factory, login, db, complete):
     stage = db.session.scalar(select(Case.stage).where(Case.id == case.id))
     assert stage is (Stage.REGISTERED if complete else Stage.IDENTIFIED)
     assert count_entries("case:stage:change") == (1 if complete else 0)
+
+
+def test_remove_an_alias_and_a_family_member_through_the_pages(client, factory, login, db):
+    from caseapp.children.models import ChildName, FamilyMember, Relation
+    from caseapp.children.operations import add_family_member, add_name
+
+    user = factory.user(Role.CASEWORKER)
+    case = factory.case(caseworker=user)
+    alias = add_name(user, case, expected_version=1, given_name="Vanya")
+    member = add_family_member(user, case, expected_version=2, name="X", relation=Relation.FATHER)
+    db.session.commit()
+    alias_id, member_id, primary_id = alias.id, member.id, case.child.primary_name.id
+    login(user)
+    # The primary name cannot be removed (no remove button, and the operation refuses).
+    page = client.get(f"/cases/{case.id}/names/{primary_id}").get_data(as_text=True)
+    assert "Remove this alias" not in page
+    client.post(f"/cases/{case.id}/names/{primary_id}/remove", data={"version": "3"})
+    assert db.session.get(ChildName, primary_id) is not None
+    # A stale remove changes nothing.
+    client.post(f"/cases/{case.id}/names/{alias_id}/remove", data={"version": "1"})
+    assert db.session.get(ChildName, alias_id) is not None
+    assert (
+        client.post(f"/cases/{case.id}/names/{alias_id}/remove", data={"version": "3"}).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/cases/{case.id}/family/{member_id}/remove", data={"version": "4"}
+        ).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(ChildName, alias_id) is None
+    assert db.session.get(FamilyMember, member_id) is None
+    assert count_entries("child:name:remove") == count_entries("family:member:remove") == 1
+
+
+def test_the_case_page_in_russian(client, factory, login):
+    user = factory.user(Role.CASEWORKER, locale="ru")
+    case = factory.case(caseworker=user)
+    login(user)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Имена и другие написания" in page
+    assert "Украина" in page  # country of origin in Russian
