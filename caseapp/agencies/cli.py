@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from caseapp.agencies import operations
@@ -11,7 +12,7 @@ from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
 
-@click.group("agencies")
+@click.group("agencies", cls=AppGroup)  # AppGroup: subcommands run in the app context
 def cli() -> None:
     """Manage agencies."""
 

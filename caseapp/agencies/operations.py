@@ -16,17 +16,22 @@ CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 
 
+def _refuse(field: str, message: str):
+    """Raise ``ValidationFailed`` naming the form field it concerns (shown next to it)."""
+    raise ValidationFailed(message, details={field: [message]})
+
+
 def create_agency(actor, *, code: str, name: str, country: str, kind: AgencyKind) -> Agency:
     """Create an agency with a unique code and an ISO 3166-1 alpha-2 country."""
     code, country = code.strip().upper(), country.strip().upper()
     if not CODE_RE.match(code):
-        raise ValidationFailed(_("The code must be 2-32 letters, digits, '-' or '_'."))
+        _refuse("code", _("The code must be 2-32 letters, digits, '-' or '_'."))
     if not COUNTRY_RE.match(country):
-        raise ValidationFailed(_("The country must be a two-letter ISO code, e.g. MD."))
+        _refuse("country", _("The country must be a two-letter ISO code, e.g. MD."))
     if not name.strip():
-        raise ValidationFailed(_("Enter the agency's name."))
+        _refuse("name", _("Enter the agency's name."))
     if db.session.scalar(select(func.count()).where(Agency.code == code)):
-        raise ValidationFailed(_("An agency with this code already exists."))
+        _refuse("code", _("An agency with this code already exists."))
     agency = Agency(code=code, name=name.strip(), country=country, kind=kind, active=True)
     db.session.add(agency)
     record(actor, "agency:agency:create", agency)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from caseapp.agencies.models import Agency
@@ -14,7 +15,7 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 
 
-@click.group("users")
+@click.group("users", cls=AppGroup)  # AppGroup: subcommands run in the app context
 def cli() -> None:
     """Manage user accounts."""
 

@@ -38,6 +38,19 @@ def check_password_rules(password: str) -> None:
         raise ValidationFailed(_("The password must have at most %(n)d characters.", n=MAX_LENGTH))
 
 
+def _refuse(field: str, message: str):
+    """Raise ``ValidationFailed`` naming the form field it concerns (shown next to it)."""
+    raise ValidationFailed(message, details={field: [message]})
+
+
+def _on_field(field: str, check, value):
+    """Run ``check(value)``; a refusal is reported against ``field``."""
+    try:
+        return check(value)
+    except ValidationFailed as err:
+        raise ValidationFailed(err.message, details={field: [err.message]}) from err
+
+
 def create_user(
     actor: User | None,
     *,
@@ -49,14 +62,14 @@ def create_user(
     locale: str = "en",
 ) -> User:
     """Create a user; caseworkers and supervisors must belong to an agency."""
-    email = normalise_email(email)
+    email = _on_field("email", normalise_email, email)
     if not name.strip():
-        raise ValidationFailed(_("Enter the person's name."))
+        _refuse("name", _("Enter the person's name."))
     if role in (Role.CASEWORKER, Role.SUPERVISOR) and agency is None:
-        raise ValidationFailed(_("Caseworkers and supervisors must belong to an agency."))
+        _refuse("agency", _("Caseworkers and supervisors must belong to an agency."))
     if db.session.scalar(select(func.count()).where(User.email == email)):
-        raise ValidationFailed(_("A user with this e-mail address already exists."))
-    check_password_rules(password)
+        _refuse("email", _("A user with this e-mail address already exists."))
+    _on_field("password", check_password_rules, password)
     user = User(
         email=email,
         name=name.strip(),
@@ -94,3 +107,21 @@ def set_locale(user: User, locale: str, supported: tuple[str, ...]) -> None:
         raise ValidationFailed(_("That language is not available."))
     record(user, "user:locale:change", user, diff={"locale": [user.locale, locale]})
     user.locale = locale
+
+
+def deactivate_user(actor: User, user: User, *, reason: str | None = None) -> None:
+    """Deactivate an account: the person can no longer log in; their records stay."""
+    if actor is not None and actor.id == user.id:
+        raise ValidationFailed(_("You cannot deactivate your own account."))
+    if not user.active:
+        raise ValidationFailed(_("This account is already deactivated."))
+    user.active = False
+    record(actor, "user:account:deactivate", user, reason=reason)
+
+
+def reactivate_user(actor: User, user: User, *, reason: str | None = None) -> None:
+    """Reactivate a deactivated account."""
+    if user.active:
+        raise ValidationFailed(_("This account is already active."))
+    user.active = True
+    record(actor, "user:account:reactivate", user, reason=reason)

@@ -1,4 +1,4 @@
-"""Case operations: open a case (identification). One function per transition; only flush."""
+"""Case operations: open a case (identification), register it. Only flush, never commit."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from caseapp.agencies.models import Agency
 from caseapp.audit.recorder import diff_of, record
 from caseapp.auth.models import User
 from caseapp.cases.models import Case, CaseNumberCounter, Stage
-from caseapp.children.models import Child, ChildName
-from caseapp.children.names import search_key
+from caseapp.children.models import Child, ChildName, Sex
+from caseapp.children.names import query_tokens, search_key
 from caseapp.core.db import utcnow
-from caseapp.core.errors import PermissionDenied, ValidationFailed
+from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 
@@ -50,26 +50,45 @@ def open_case(
     date_of_birth: date | None = None,
     **child_fields,
 ) -> Case:
-    """Open a case for a newly identified child, led by ``agency`` (002, Rec 3)."""
+    """Open a case for a newly identified child, led by ``agency`` (002, Rec 3).
+
+    The child's record is checked by the same rules as later edits
+    (``caseapp.children.validation``); one audit entry covers the case, child and name.
+    """
+    from caseapp.children.operations import CHILD_FIELDS, today
+    from caseapp.children.validation import Errors, check_names, clean_text, validate_child
+
     if not actor.can(Permission.CASE_CREATE) or actor.agency_id != agency.id:
         raise PermissionDenied(_("You may only open cases for your own agency."))
     if not agency.may_lead_cases:
         raise ValidationFailed(_("Only a child-protection agency may lead a case (002, Rec 3)."))
-    if not given_name or not given_name.strip():
-        raise ValidationFailed(_("Enter the child's given name."))
+    unknown = set(child_fields) - set(CHILD_FIELDS)
+    if unknown:
+        raise TypeError(f"not a field of the child's record: {sorted(unknown)}")
+    given, family, patr = (clean_text(v) for v in (given_name, family_name, patronymic))
+    errors = Errors()
+    check_names(errors, given, ("family_name", family), ("patronymic", patr))
+    try:
+        fields = validate_child({**child_fields, "date_of_birth": date_of_birth}, today=today())
+    except ValidationFailed as err:
+        for field, messages in (err.details or {}).items():
+            for message in messages:
+                errors.add(field, message)
+        fields = {}
+    errors.raise_if_any()
     case = Case(
         number=next_case_number(agency.country, utcnow().year),
         lead_agency_id=agency.id,
         caseworker_id=actor.id,
         stage=Stage.IDENTIFIED,
     )
-    child = Child(case=case, date_of_birth=date_of_birth, **child_fields)
+    child = Child(case=case, **fields)
     name = ChildName(
-        given_name=given_name.strip(),
-        family_name=(family_name or "").strip() or None,
-        patronymic=(patronymic or "").strip() or None,
+        given_name=given,
+        family_name=family,
+        patronymic=patr,
         is_primary=True,
-        search_key=search_key(family_name, given_name, patronymic),
+        search_key=search_key(family, given, patr),
     )
     child.names.append(name)
     db.session.add(case)
@@ -79,10 +98,55 @@ def open_case(
     return case
 
 
-def find_cases_by_name(query_scope, text: str):
-    """Narrow a case query to cases whose child has a name or alias matching ``text``."""
-    from caseapp.children.names import query_tokens
+def registration_gaps(case: Case) -> list[str]:
+    """What the child's core identity record still lacks before registration (DESIGN.md 3).
 
+    Registration needs at least a given name, the child's sex or some age information, the
+    country of origin, and a lead child-protection agency (002, Rec 3; Moldova practice:
+    "following detection, the child's identity ... [is] verified").
+    """
+    gaps: list[str] = []
+    child = case.child
+    primary = child.primary_name if child is not None else None
+    if primary is None or not primary.given_name:
+        gaps.append(_("the child's given name"))
+    if child is None or (
+        child.sex is Sex.UNKNOWN and child.date_of_birth is None and child.age_min is None
+    ):
+        gaps.append(_("the child's sex, date of birth or age range"))
+    if child is None or not child.country_of_origin:
+        gaps.append(_("the country of origin"))
+    if not case.lead_agency.may_lead_cases:
+        gaps.append(_("a lead child-protection agency"))
+    return gaps
+
+
+def register_case(actor: User, case: Case, *, expected_version: int) -> Case:
+    """Move a case from identified to registered once the core identity record is complete."""
+    from caseapp.cases.versioning import check_editable, touch_case
+
+    check_editable(actor, case, expected_version)
+    if case.stage is not Stage.IDENTIFIED:
+        raise InvalidTransition(_("Only an identified case can be registered."))
+    gaps = registration_gaps(case)
+    if gaps:
+        raise ValidationFailed(
+            _("The case cannot be registered yet. Missing: %(gaps)s.", gaps="; ".join(gaps)),
+            details={"gaps": gaps},
+        )
+    old = case.stage
+    case.stage = Stage.REGISTERED
+    touch_case(case)
+    record(actor, "case:stage:change", case, diff={"stage": [old.value, case.stage.value]})
+    return case
+
+
+def find_cases_by_name(query_scope, text: str):
+    """Narrow a case query to cases whose child has a name or alias matching ``text``.
+
+    Every folded token of the query must occur in one and the same name (primary or alias),
+    whichever script either was written in ("Ivanov" finds "Иванов" and the reverse).
+    """
     tokens = query_tokens(text)
     if not tokens:
         return query_scope
@@ -90,3 +154,45 @@ def find_cases_by_name(query_scope, text: str):
     for token in tokens:
         subq = subq.where(ChildName.search_key.contains(token, autoescape=True))
     return query_scope.where(Case.id.in_(subq))
+
+
+def likely_matches(
+    user: User,
+    *,
+    given_name: str,
+    family_name: str | None,
+    date_of_birth: date | None,
+    limit: int = 10,
+) -> list[Case]:
+    """Existing cases in ``user``'s scope that may be the same child (search before create).
+
+    A case matches when one of the child's names holds the family name and either the given
+    name or the same date of birth — in any script or romanisation.
+    """
+    from sqlalchemy.orm import joinedload
+
+    from caseapp.cases.queries import visible_cases
+
+    family_tokens = query_tokens(family_name or "")
+    given_tokens = query_tokens(given_name or "")
+    if not family_tokens and not given_tokens:
+        return []
+    by_name = select(Child.case_id).join(ChildName)
+    for token in family_tokens:
+        by_name = by_name.where(ChildName.search_key.contains(token, autoescape=True))
+    given_match = select(Child.case_id).join(ChildName)
+    for token in given_tokens:
+        given_match = given_match.where(ChildName.search_key.contains(token, autoescape=True))
+    condition = Case.id.in_(given_match)
+    if date_of_birth is not None:
+        condition = condition | Case.id.in_(
+            select(Child.case_id).where(Child.date_of_birth == date_of_birth)
+        )
+    query = (
+        visible_cases(user)
+        .where(Case.id.in_(by_name), condition)
+        .options(joinedload(Case.child).selectinload(Child.names), joinedload(Case.caseworker))
+        .order_by(Case.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())

@@ -34,7 +34,10 @@ _FOLDS: tuple[tuple[str, str], ...] = (
 def fold(text: str) -> str:
     """Fold one string (any script) to its search form."""
     ascii_text = anyascii(unicodedata.normalize("NFKC", text)).lower()
-    ascii_text = re.sub(r"[^a-z ]+", "", ascii_text)
+    # Apostrophes (soft signs, O'Brien) vanish; hyphens and other marks separate words, so
+    # "Ceban-Rusu" is found by "Rusu" and "Anna-Maria" by "Anna Maria".
+    ascii_text = re.sub(r"['`’]+", "", ascii_text)
+    ascii_text = re.sub(r"[^a-z ]+", " ", ascii_text)
     for old, new in _FOLDS:
         ascii_text = ascii_text.replace(old, new)
     ascii_text = re.sub(r"(.)\1+", r"\1", ascii_text)  # Anna ~ Ana

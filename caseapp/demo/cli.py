@@ -3,11 +3,62 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 
 @click.command("demo")
-def cli() -> None:
-    """Load demo agencies, users and cases into an empty database."""
-    from caseapp.demo.data import load_demo
+@with_appcontext
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing (and succeed) when the database already holds data.",
+)
+def cli(if_empty: bool) -> None:
+    """Load demo agencies, users and cases into an empty database.
 
-    load_demo()
+    Refuses when the database holds data (so demo accounts never appear in a real system);
+    with --if-empty it then does nothing instead. Prints the demo logins and their password.
+    """
+    from caseapp.children.operations import today
+    from caseapp.core.extensions import db
+    from caseapp.demo.loader import DemoRefused, database_is_empty, load_demo
+
+    if if_empty and not database_is_empty():
+        _remind_logins()
+        return
+    try:
+        result = load_demo(today=today())
+    except DemoRefused as err:
+        db.session.rollback()
+        raise click.ClickException(
+            "The database already holds data; the demo is only loaded into an empty one."
+        ) from err
+    db.session.commit()
+    click.echo(
+        f"Loaded {len(result.agencies)} agencies, {len(result.users)} users "
+        f"and {len(result.cases)} cases."
+    )
+    _print_logins(result.users)
+
+
+def _print_logins(users) -> None:
+    from caseapp.demo.data import DEMO_PASSWORD
+
+    click.echo(f"Demo logins (the same password for all, DEMO ONLY: {DEMO_PASSWORD}):")
+    for user in users:
+        agency = user.agency.code if user.agency else "-"
+        click.echo(f"  {user.role.value:<13} {agency:<10} {user.email}")
+
+
+def _remind_logins() -> None:
+    """With --if-empty on a database holding data: no change; list demo logins if present."""
+    from sqlalchemy import select
+
+    from caseapp.auth.models import User
+    from caseapp.core.extensions import db
+    from caseapp.demo.data import USERS
+
+    emails = [spec["email"] for spec in USERS]
+    found = list(db.session.scalars(select(User).where(User.email.in_(emails)).order_by(User.id)))
+    if found:
+        _print_logins(found)

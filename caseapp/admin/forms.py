@@ -1,0 +1,68 @@
+"""Forms for managing users and agencies."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from caseapp.agencies.models import AgencyKind
+from caseapp.children.forms import country_field, fill_country_choices
+from caseapp.children.labels import choices
+from caseapp.core.permissions import Role
+
+
+class UserForm(FlaskForm):
+    """A new user account."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[], coerce=Role)
+    agency = SelectField(_l("Agency"), choices=[], validators=[Optional()])
+    locale = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("en", "English"), SelectChoice("ru", "Русский")],
+        validators=[DataRequired()],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    password_again = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Create the user"))
+
+    def __init__(self, *args, agencies=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = choices(Role)
+        self.agency.choices = [
+            SelectChoice("", _l("none")),
+            *(SelectChoice(str(a.id), a.name) for a in agencies),
+        ]
+
+
+class AgencyForm(FlaskForm):
+    """A new agency."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    country = country_field(_l("Country"), validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=choices(AgencyKind), coerce=AgencyKind)
+    submit = SubmitField(_l("Create the agency"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fill_country_choices(self.country, blank="")
+
+
+class ReasonForm(FlaskForm):
+    """A button that changes an account, with an optional reason for the audit trail."""
+
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])

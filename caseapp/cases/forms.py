@@ -1,0 +1,89 @@
+"""Forms to open a case (search before create) and to filter the case list."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from caseapp.cases.models import Stage
+from caseapp.children.forms import country_field, enum_select, fill_country_choices
+from caseapp.children.labels import choices
+from caseapp.children.models import AgeMethod, CareStatus, IdentifiedBy, Sex
+
+# Fields of the open-case form handed to ``open_case`` as the child's record.
+OPEN_CHILD_FIELDS = (
+    "sex",
+    "age_min",
+    "age_max",
+    "age_method",
+    "country_of_origin",
+    "care_status",
+    "identified_by",
+    "identified_on",
+    "identified_place",
+)
+
+
+class OpenCaseForm(FlaskForm):
+    """What is known when a child is identified; the rest is recorded on the case."""
+
+    family_name = StringField(_l("Family name"), validators=[Length(max=120)])
+    given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=120)])
+    patronymic = StringField(_l("Patronymic"), validators=[Length(max=120)])
+    sex = enum_select(_l("Sex"), Sex, default=Sex.UNKNOWN)
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    age_min = IntegerField(_l("Lowest age"), validators=[Optional(), NumberRange(0, 25)])
+    age_max = IntegerField(_l("Highest age"), validators=[Optional(), NumberRange(0, 25)])
+    age_method = enum_select(
+        _l("How the age was established"), AgeMethod, default=AgeMethod.UNKNOWN
+    )
+    country_of_origin = country_field(_l("Country of origin"))
+    care_status = enum_select(
+        _l("Accompanied, separated or unaccompanied"), CareStatus, blank=_l("choose")
+    )
+    identified_by = enum_select(_l("Identified by"), IdentifiedBy, blank=_l("choose"))
+    identified_on = DateField(_l("Date of identification"), validators=[Optional()])
+    identified_place = StringField(_l("Place of identification"), validators=[Length(max=200)])
+    # Set once the user has seen the likely matches and chosen to open a new case anyway.
+    confirmed = HiddenField(default="")
+    submit = SubmitField(_l("Check for existing cases and open"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fill_country_choices(self.country_of_origin, blank=_l("not known"))
+
+
+class CaseFilterForm(FlaskForm):
+    """Filters, name search and page of the case list (sent by POST: names stay out of URLs)."""
+
+    name = StringField(_l("Name or alias (any script)"), validators=[Length(max=200)])
+    stage = SelectField(_l("Stage"), choices=[], validators=[Optional()])
+    caseworker = SelectField(_l("Caseworker"), choices=[], validators=[Optional()])
+    country_of_origin = country_field(_l("Country of origin"), validators=[Optional()])
+    unaccompanied = BooleanField(_l("Unaccompanied"))
+    trafficking = BooleanField(_l("Trafficking indicators"))
+    presumed_minor = BooleanField(_l("Presumed minor"))
+    charged = BooleanField(_l("Charged for irregular entry"))
+    page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
+    submit = SubmitField(_l("Search"))
+
+    def __init__(self, *args, caseworkers=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        any_ = _l("any")
+        self.stage.choices = [SelectChoice("", any_), *choices(Stage)]
+        self.caseworker.choices = [
+            SelectChoice("", any_),
+            *(SelectChoice(str(u.id), u.name) for u in caseworkers),
+        ]
+        fill_country_choices(self.country_of_origin, blank=any_)

@@ -1,0 +1,42 @@
+"""The case's optimistic lock: edits name the version the user loaded (DESIGN.md section 3).
+
+Every change to a case or to anything recorded on it bumps ``case.version`` (SQLAlchemy's
+``version_id_col`` adds ``WHERE version = ...`` to the UPDATE), so two people editing the same
+case cannot silently overwrite each other: the second one is told and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from caseapp.auth.models import User
+from caseapp.cases.models import Case
+from caseapp.core.db import utcnow
+from caseapp.core.errors import PermissionDenied, StaleVersion
+from caseapp.core.extensions import db
+
+
+def stale_message() -> str:
+    """The message shown when the case changed under the user."""
+    return _(
+        "Someone else changed this case while you were working on it. Nothing was saved: "
+        "reload the case to see the current record, then make your change again."
+    )
+
+
+def check_editable(actor: User, case: Case, expected_version: int | None) -> None:
+    """Refuse unless ``actor`` may edit ``case`` and it is still at ``expected_version``."""
+    if not case.can_edit(actor):
+        raise PermissionDenied(_("You may not change this case."))
+    if expected_version is None or int(expected_version) != case.version:
+        raise StaleVersion(stale_message())
+
+
+def touch_case(case: Case) -> None:
+    """Bump the case's version now, failing with ``StaleVersion`` if another writer won."""
+    case.updated_at = utcnow()
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion(stale_message()) from exc

@@ -1,0 +1,146 @@
+"""Loading the demo data set through the operations, so it leaves audit entries like real use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from caseapp.agencies.models import Agency, AgencyKind
+from caseapp.agencies.operations import create_agency
+from caseapp.auth.models import User
+from caseapp.auth.operations import create_user
+from caseapp.cases.models import Case
+from caseapp.cases.operations import open_case, register_case
+from caseapp.children import operations as child_ops
+from caseapp.children.models import (
+    AgeMethod,
+    CareStatus,
+    ContactStatus,
+    IdentifiedBy,
+    IdentityVerification,
+    NationalityStatus,
+    Relation,
+    Sex,
+    TracingStatus,
+)
+from caseapp.core.errors import DomainError
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Role
+from caseapp.demo import data
+
+_ENUMS = {
+    "sex": Sex,
+    "age_method": AgeMethod,
+    "nationality_status": NationalityStatus,
+    "identified_by": IdentifiedBy,
+    "care_status": CareStatus,
+    "identity_verification": IdentityVerification,
+}
+_FAMILY_ENUMS = {
+    "relation": Relation,
+    "contact_status": ContactStatus,
+    "tracing_status": TracingStatus,
+}
+
+
+class DemoRefused(DomainError):
+    """The database already holds data; the demo only goes into an empty one."""
+
+
+@dataclass
+class DemoResult:
+    """What was loaded, for the command to print."""
+
+    agencies: list[Agency] = field(default_factory=list)
+    users: list[User] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+
+
+def database_is_empty() -> bool:
+    """No agency, user or case yet."""
+    return not any(
+        db.session.scalar(select(func.count()).select_from(model)) for model in (Agency, User, Case)
+    )
+
+
+def load_demo(*, today: date) -> DemoResult:
+    """Load agencies, users and cases into an empty database (flushes; the caller commits)."""
+    if not database_is_empty():
+        raise DemoRefused(
+            _("The database already holds data; the demo is only loaded into an empty one.")
+        )
+    result = DemoResult()
+    agencies = {}
+    for spec in data.AGENCIES:
+        agency = create_agency(None, **{**spec, "kind": AgencyKind(spec["kind"])})
+        agencies[agency.code] = agency
+        result.agencies.append(agency)
+    users = {}
+    for spec in data.USERS:
+        user = create_user(
+            None,
+            email=spec["email"],
+            name=spec["name"],
+            role=Role(spec["role"]),
+            agency=agencies[spec["agency"]] if spec["agency"] else None,
+            password=data.DEMO_PASSWORD,
+            locale=spec["locale"],
+        )
+        users[spec["key"]] = user
+        result.users.append(user)
+    db.session.flush()
+    for spec in data.CASES:
+        result.cases.append(load_case(spec, users, agencies, today=today))
+    return result
+
+
+def _child_fields(spec: dict, today: date) -> dict:
+    fields = dict(spec.get("child", {}))
+    days_ago = fields.pop("identified_days_ago", None)
+    if days_ago is not None:
+        fields["identified_on"] = today - timedelta(days=days_ago)
+    for name, enum_cls in _ENUMS.items():
+        if name in fields:
+            fields[name] = enum_cls(fields[name])
+    return fields
+
+
+def load_case(spec: dict, users: dict, agencies: dict, *, today: date) -> Case:
+    """Open one demo case and record its aliases and family, as a caseworker would."""
+    actor = users[spec["by"]]
+    agency = db.session.get(Agency, actor.agency_id)
+    family_name, given_name, patronymic = spec["name"]
+    dob = None
+    if "years_old" in spec:
+        dob = today - timedelta(days=round(spec["years_old"] * 365.25))
+    case = open_case(
+        actor,
+        agency=agency,
+        given_name=given_name,
+        family_name=family_name,
+        patronymic=patronymic,
+        date_of_birth=dob,
+        **_child_fields(spec, today),
+    )
+    db.session.flush()
+    for alias_family, alias_given, alias_patronymic in spec.get("aliases", []):
+        child_ops.add_name(
+            actor,
+            case,
+            expected_version=case.version,
+            given_name=alias_given,
+            family_name=alias_family,
+            patronymic=alias_patronymic,
+        )
+    for member in spec.get("family", []):
+        fields = dict(member)
+        for name, enum_cls in _FAMILY_ENUMS.items():
+            if name in fields:
+                fields[name] = enum_cls(fields[name])
+        child_ops.add_family_member(actor, case, expected_version=case.version, **fields)
+    if spec.get("register"):
+        register_case(actor, case, expected_version=case.version)
+    return case

@@ -1,0 +1,205 @@
+"""The case list: scope, filters, name search in both scripts, pagination, query count."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from caseapp.agencies.models import Agency
+from caseapp.cases.models import Case, Stage
+from caseapp.children.models import AgeMethod, CareStatus
+from caseapp.core.permissions import Role
+
+
+def _page(client, **data):
+    return client.post("/cases/", data=data).get_data(as_text=True)
+
+
+def test_caseworker_sees_only_own_agency_cases(client, factory, login):
+    user = factory.user(Role.CASEWORKER)
+    own = factory.case(caseworker=user)
+    other = factory.case()
+    login(user)
+    page = client.get("/cases/").get_data(as_text=True)
+    assert f"/cases/{own.id}" in page
+    assert f"/cases/{other.id}" not in page
+
+
+def test_ombudsperson_sees_every_agency(client, factory, login):
+    first, second = factory.case(), factory.case()
+    login(factory.user(Role.OMBUDSPERSON))
+    page = client.get("/cases/").get_data(as_text=True)
+    assert f"/cases/{first.id}" in page and f"/cases/{second.id}" in page
+
+
+def test_admin_gets_no_case_list(client, factory, login):
+    factory.case()
+    login(factory.user(Role.ADMIN))
+    assert client.get("/cases/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [("Ivanov", "Иванов"), ("Иванов", "Ivanov"), ("ivanova", "Иванова"), ("Юлия", "Yuliia")],
+)
+def test_name_search_finds_the_child_in_either_script(client, factory, login, query, written):
+    user = factory.user(Role.CASEWORKER)
+    found = factory.case(caseworker=user, given="Ян", family=written)
+    missed = factory.case(caseworker=user, given="Пётр", family="Сидоров")
+    login(user)
+    page = _page(client, name=query)
+    assert f"/cases/{found.id}" in page
+    assert f"/cases/{missed.id}" not in page
+
+
+def test_search_finds_aliases(client, factory, login, db):
+    from caseapp.children.operations import add_name
+
+    user = factory.user(Role.CASEWORKER)
+    case = factory.case(caseworker=user, given="Jasur", family="Karimov")
+    add_name(user, case, expected_version=case.version, given_name="Жасур", family_name="Каримов")
+    db.session.commit()
+    login(user)
+    assert f"/cases/{case.id}" in _page(client, name="Каримов Жасур")
+
+
+def test_the_search_text_is_not_taken_from_the_url(client, factory, login):
+    """Names never travel in URLs (they would end in access logs)."""
+    user = factory.user(Role.CASEWORKER)
+    other = factory.case(caseworker=user, given="Пётр", family="Сидоров")
+    login(user)
+    page = client.get("/cases/?name=Ivanov").get_data(as_text=True)
+    assert f"/cases/{other.id}" in page  # the parameter is ignored
+
+
+def test_filters(client, factory, login, db):
+    user = factory.user(Role.CASEWORKER)
+    colleague = factory.user(Role.CASEWORKER, agency=db.session.get(Agency, user.agency_id))
+    documented = {"age_method": AgeMethod.DOCUMENT}
+    plain = factory.case(caseworker=user, care_status=CareStatus.ACCOMPANIED, **documented)
+    trafficked = factory.case(
+        caseworker=user,
+        trafficking_indicators=True,
+        care_status=CareStatus.ACCOMPANIED,
+        **documented,
+    )
+    unaccompanied = factory.case(
+        caseworker=colleague,
+        **documented,
+        country_of_origin="UZ",
+        care_status=CareStatus.UNACCOMPANIED,
+        charged_irregular_entry=True,
+    )
+    presumed = factory.case(
+        caseworker=user,
+        dob=None,
+        age_min=15,
+        age_max=17,
+        age_method=AgeMethod.PSYCHOSOCIAL,
+        care_status=CareStatus.ACCOMPANIED,
+    )
+    adult_range = factory.case(
+        caseworker=user, dob=None, age_min=19, age_max=21, age_method=AgeMethod.MEDICAL
+    )
+    plain.stage = Stage.REGISTERED
+    db.session.commit()
+    login(user)
+    everything = {plain, trafficked, unaccompanied, presumed, adult_range}
+
+    def shown(**data) -> set:
+        page = _page(client, **data)
+        return {c for c in everything if f'href="/cases/{c.id}"' in page}
+
+    assert shown() == everything
+    assert shown(trafficking="y") == {trafficked}
+    assert shown(unaccompanied="y") == {unaccompanied, adult_range}
+    assert shown(charged="y") == {unaccompanied}
+    assert shown(country_of_origin="UZ") == {unaccompanied}
+    assert shown(stage="registered") == {plain}
+    assert shown(caseworker=str(colleague.id)) == {unaccompanied}
+    assert shown(presumed_minor="y") == {presumed}
+    # Filters also work by GET (no personal data in them).
+    page = client.get("/cases/?country_of_origin=UZ").get_data(as_text=True)
+    assert f"/cases/{unaccompanied.id}" in page and f"/cases/{plain.id}" not in page
+
+
+def test_presumed_minor_filter_matches_the_model(app, factory, db):
+    """The SQL condition and ``Child.presumed_minor_on`` agree."""
+    from sqlalchemy import select
+
+    from caseapp.cases.queries import presumed_minor_condition
+    from caseapp.children.models import Child
+
+    today = date(2026, 6, 1)
+    specs = [
+        {"dob": date(2010, 1, 1), "age_method": AgeMethod.DOCUMENT},
+        {"dob": date(2010, 1, 1), "age_method": AgeMethod.SELF_DECLARED},
+        {"dob": date(2008, 6, 1), "age_method": AgeMethod.SELF_DECLARED},  # 18 today
+        {"dob": date(2008, 6, 2), "age_method": AgeMethod.SELF_DECLARED},  # 17 today
+        {"dob": None, "age_min": 16, "age_max": 19, "age_method": AgeMethod.MEDICAL},
+        {"dob": None, "age_min": 18, "age_max": 19, "age_method": AgeMethod.MEDICAL},
+        {"dob": None, "age_method": AgeMethod.UNKNOWN},
+    ]
+    caseworker = factory.user(Role.CASEWORKER)
+    for spec in specs:
+        factory.case(caseworker=caseworker, **spec)
+    in_sql = set(db.session.scalars(select(Child.id).where(presumed_minor_condition(today))))
+    in_python = {c.id for c in db.session.scalars(select(Child)) if c.presumed_minor_on(today)}
+    assert in_sql == in_python
+    assert len(in_sql) == 4
+
+
+def test_pagination(client, factory, login, make_app, db):
+    user = factory.user(Role.CASEWORKER)
+    cases = [factory.case(caseworker=user) for _ in range(5)]
+    with make_app(CASES_PER_PAGE=2) as small:
+        other = small.test_client()
+        other.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
+        first = other.get("/cases/").get_data(as_text=True)
+        third = other.post("/cases/", data={"page": "3"}).get_data(as_text=True)
+    newest_first = sorted(cases, key=lambda c: c.id, reverse=True)
+    assert f'href="/cases/{newest_first[0].id}"' in first
+    assert f'href="/cases/{newest_first[2].id}"' not in first
+    assert "Page 1 of 3" in first and 'name="page" value="2"' in first
+    assert f'href="/cases/{newest_first[4].id}"' in third
+    assert "Page 3 of 3" in third
+    assert "5 cases found." in first
+
+
+def _queries_for_list(client, db) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/cases/")
+        assert response.status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_list_page_queries_do_not_grow_with_the_number_of_cases(client, factory, login, db):
+    from caseapp.children.models import Relation
+    from caseapp.children.operations import add_family_member, add_name
+
+    user = factory.user(Role.CASEWORKER)
+    login(user)
+
+    def add_cases(n):
+        for _ in range(n):
+            case = factory.case(caseworker=user)
+            add_name(user, case, expected_version=case.version, given_name="Ваня")
+            add_family_member(
+                user, case, expected_version=case.version, name="Мама", relation=Relation.MOTHER
+            )
+            db.session.commit()
+
+    add_cases(2)
+    few = _queries_for_list(client, db)
+    add_cases(10)
+    many = _queries_for_list(client, db)
+    assert db.session.query(Case).count() == 12
+    assert many == few

@@ -1,0 +1,75 @@
+"""``flask demo``: loads once into an empty database, refuses a second time."""
+
+from sqlalchemy import func, select
+
+from caseapp.agencies.models import Agency, AgencyKind
+from caseapp.audit.models import AuditEntry
+from caseapp.auth.models import User
+from caseapp.cases.models import Case
+from caseapp.core.permissions import Role
+from caseapp.demo.data import DEMO_PASSWORD
+
+
+def _count(db, model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_loads_once_and_refuses_a_second_time(runner, db, client):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "caseworker.md@example.org" in result.output
+    assert DEMO_PASSWORD in result.output
+    assert _count(db, Case) == 12
+    kinds = set(db.session.scalars(select(Agency.kind)))
+    assert kinds == set(AgencyKind)
+    countries = set(
+        db.session.scalars(select(Agency.country).where(Agency.kind == AgencyKind.CHILD_PROTECTION))
+    )
+    assert countries == {"MD", "UA", "KG", "RU"}
+    assert set(db.session.scalars(select(User.role))) == set(Role)
+    # Operations were used: the demo leaves an audit trail like real use.
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "case:case:open")
+        )
+        == 12
+    )
+    entries_before = _count(db, AuditEntry)
+
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code != 0
+    assert "already holds data" in again.output
+    assert _count(db, Case) == 12
+    assert _count(db, AuditEntry) == entries_before
+
+    quiet = runner.invoke(args=["demo", "--if-empty"])
+    assert quiet.exit_code == 0
+    assert _count(db, Case) == 12
+
+    # The demo logins work.
+    response = client.post(
+        "/login", data={"email": "caseworker.md@example.org", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_demo_refuses_any_existing_data(runner, factory, db):
+    factory.agency()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert _count(db, Case) == 0
+    quiet = runner.invoke(args=["demo", "--if-empty"])
+    assert quiet.exit_code == 0
+    assert quiet.output == ""
+    assert _count(db, User) == 0
+
+
+def test_demo_names_are_searchable_in_both_scripts(runner, db, client):
+    runner.invoke(args=["demo"])
+    client.post("/login", data={"email": "caseworker.md@example.org", "password": DEMO_PASSWORD})
+    page = client.post("/cases/", data={"name": "Ivanov"}).get_data(as_text=True)
+    assert "Иванов Дмитрий Сергеевич" in page
+    page = client.post("/cases/", data={"name": "Каримов"}).get_data(as_text=True)
+    assert "Karimov Jasur" in page
