@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 
 def select_locale() -> str:
     """Pick the locale for this request."""
     supported = current_app.config["SUPPORTED_LOCALES"]
+    if not has_request_context():  # CLI commands and background work: English
+        return "en"
     if current_user and current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
     chosen = request.cookies.get("lang")
