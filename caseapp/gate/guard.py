@@ -23,8 +23,10 @@ def _moves_to_approved(case) -> bool:
     if state.pending or state.transient:
         return case.stage is Stage.RETURN_APPROVED
     hist = state.attrs.stage.history
-    return bool(hist.added) and hist.added[0] is Stage.RETURN_APPROVED and (
-        not hist.deleted or hist.deleted[0] is not Stage.RETURN_APPROVED
+    return (
+        bool(hist.added)
+        and hist.added[0] is Stage.RETURN_APPROVED
+        and (not hist.deleted or hist.deleted[0] is not Stage.RETURN_APPROVED)
     )
 
 
@@ -41,13 +43,12 @@ def check_flush(session: Session, flush_context=None, instances=None) -> None:
     if not moving:
         return
     approvals = [
-        obj
-        for obj in session.new
-        if isinstance(obj, ReturnApproval) and obj.withdrawn_at is None
+        obj for obj in session.new if isinstance(obj, ReturnApproval) and obj.withdrawn_at is None
     ]
     for case in moving:
-        if not any(a.case is case or (a.case_id is not None and a.case_id == case.id)
-                   for a in approvals):
+        if not any(
+            a.case is case or (a.case_id is not None and a.case_id == case.id) for a in approvals
+        ):
             raise GateNotSatisfied(
                 _(
                     "A return can only be approved through the return gate "

@@ -167,9 +167,7 @@ def change_policy(
     return new
 
 
-def add_suspension(
-    actor, *, country: str, reason: str, suspended_from: date
-) -> ReturnSuspension:
+def add_suspension(actor, *, country: str, reason: str, suspended_from: date) -> ReturnSuspension:
     """Suspend returns to ``country`` (crisis provisions: 002, Day 1 plenary)."""
     _require_policy_manager(actor)
     country = (country or "").strip().upper()

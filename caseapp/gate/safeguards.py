@@ -47,7 +47,10 @@ TITLES = {
         _l("Escorted by child protection, no handover at the border"),
         "002, fn 12 (v); Ukraine (Kolbasa)",
     ),
-    "S15": (_l("Consent of the child and guardian, or documented last resort"), "002, fn 12 (v); PICUM"),
+    "S15": (
+        _l("Consent of the child and guardian, or documented last resort"),
+        "002, fn 12 (v); PICUM",
+    ),
     "S16": (_l("Decision notified; appeal period over, no appeal pending"), "002, Rec 1"),
     "S17": (_l("Independent post-return monitoring planned"), "002, Rec 2; Chișcă; Prof. Strik"),
     "S18": (_l("Returns to the country not suspended"), "002, Day 1 plenary (crisis provisions)"),
@@ -98,7 +101,12 @@ def s2_lead_agency(case, data, today, policy):
     """S2 (see ``TITLES`` for its wording and source)."""
     agency = case.lead_agency
     if agency.kind is AgencyKind.CHILD_PROTECTION:
-        return True, _("Led by a child-protection agency."), [("Agency", agency.id, agency.name)], None
+        return (
+            True,
+            _("Led by a child-protection agency."),
+            [("Agency", agency.id, agency.name)],
+            None,
+        )
     return False, _("The lead agency is not a child-protection authority."), [], None
 
 
@@ -114,9 +122,12 @@ def s3_guardian(case, data, today, policy):
     if not independent:
         return False, _("The guardian has not declared independence."), [], _case_page(case)
     g = independent[-1]
-    return True, _("Independent guardian appointed."), [
-        ("GuardianAppointment", g.id, f"{g.appointing_authority}, {g.appointed_on.isoformat()}")
-    ], _case_page(case)
+    return (
+        True,
+        _("Independent guardian appointed."),
+        [("GuardianAppointment", g.id, f"{g.appointing_authority}, {g.appointed_on.isoformat()}")],
+        _case_page(case),
+    )
 
 
 def s4_legal(case, data, today, policy):
@@ -141,10 +152,15 @@ def s5_hearing(case, data, today, policy):
         if h.held_on >= opened and (today - h.held_on).days <= policy.hearing_max_age_days
     ]
     if not recent:
-        return False, _(
-            "No hearing since the determination was opened within the last %(days)s days.",
-            days=policy.hearing_max_age_days,
-        ), [], _case_page(case)
+        return (
+            False,
+            _(
+                "No hearing since the determination was opened within the last %(days)s days.",
+                days=policy.hearing_max_age_days,
+            ),
+            [],
+            _case_page(case),
+        )
     for h in reversed(recent):
         missing = []
         if not h.child_understands_language:
@@ -156,9 +172,12 @@ def s5_hearing(case, data, today, policy):
         if not h.options_discussed:
             missing.append(_("the options were not discussed with the child"))
         if not missing:
-            return True, _("Child heard on %(day)s.", day=h.held_on.isoformat()), [
-                ("Hearing", h.id, f"{h.held_on.isoformat()}, {h.language}")
-            ], None
+            return (
+                True,
+                _("Child heard on %(day)s.", day=h.held_on.isoformat()),
+                [("Hearing", h.id, f"{h.held_on.isoformat()}, {h.language}")],
+                None,
+            )
     return False, _("Latest hearing: %(what)s.", what=_missing(missing)), [], _case_page(case)
 
 
@@ -167,18 +186,27 @@ def s6_family(case, data, today, policy):
     suitable = [a for a in data.family_assessments if a.outcome is FamilyAssessmentOutcome.SUITABLE]
     if suitable:
         a = suitable[-1]
-        return True, _("Family assessed as suitable."), [
-            ("FamilyAssessment", a.id, f"{a.assessed_by}, {a.assessed_on.isoformat()}")
-        ], None
+        return (
+            True,
+            _("Family assessed as suitable."),
+            [("FamilyAssessment", a.id, f"{a.assessed_by}, {a.assessed_on.isoformat()}")],
+            None,
+        )
     good = [h for h in data.home_studies if h.favourable]
     if good:
         h = good[-1]
-        return True, _("Favourable home study by the counterpart."), [
-            ("HomeStudy", h.id, f"{h.conducted_by}, {h.received_on.isoformat()}")
-        ], None
-    return False, _(
-        "No family assessment found the family suitable and no favourable home study."
-    ), [], _rb("home_study", case)
+        return (
+            True,
+            _("Favourable home study by the counterpart."),
+            [("HomeStudy", h.id, f"{h.conducted_by}, {h.received_on.isoformat()}")],
+            None,
+        )
+    return (
+        False,
+        _("No family assessment found the family suitable and no favourable home study."),
+        [],
+        _rb("home_study", case),
+    )
 
 
 def s7_guarantee(case, data, today, policy):
@@ -187,9 +215,12 @@ def s7_guarantee(case, data, today, policy):
     if not valid:
         return False, _("No written guarantee of care in force."), [], _rb("guarantee", case)
     g = valid[-1]
-    return True, _("Written guarantee of care given."), [
-        ("CareGuarantee", g.id, f"{g.guarantor_kind.value}, {g.given_on.isoformat()}")
-    ], None
+    return (
+        True,
+        _("Written guarantee of care given."),
+        [("CareGuarantee", g.id, f"{g.guarantor_kind.value}, {g.given_on.isoformat()}")],
+        None,
+    )
 
 
 def s8_risk(case, data, today, policy):
@@ -209,9 +240,12 @@ def s8_risk(case, data, today, policy):
         missing.append(_("no human-rights impact assessment"))
     if missing:
         return False, _("Assessment: %(what)s.", what=_missing(missing)), [], _case_page(case)
-    return True, _("The assessment finds return safe."), [
-        ("BestInterestsAssessment", bia.id, bia.completed_at.date().isoformat())
-    ], None
+    return (
+        True,
+        _("The assessment finds return safe."),
+        [("BestInterestsAssessment", bia.id, bia.completed_at.date().isoformat())],
+        None,
+    )
 
 
 def s9_bid(case, data, today, policy):
@@ -230,14 +264,17 @@ def s9_bid(case, data, today, policy):
     if not any(p.role is PanelRole.CHAIR and p.child_protection for p in bid.panel):
         missing.append(_("not chaired by child protection"))
     child = case.child
-    if child is not None and child.care_status in SEPARATED:
-        if not any(p.role is PanelRole.GUARDIAN for p in bid.panel):
-            missing.append(_("the guardian was not on the panel"))
+    separated = child is not None and child.care_status in SEPARATED
+    if separated and not any(p.role is PanelRole.GUARDIAN for p in bid.panel):
+        missing.append(_("the guardian was not on the panel"))
     if missing:
         return False, _("Determination: %(what)s.", what=_missing(missing)), [], _case_page(case)
-    return True, _("The determination recommends return, with reasons."), [
-        ("BestInterestsDetermination", bid.id, bid.status.value)
-    ], None
+    return (
+        True,
+        _("The determination recommends return, with reasons."),
+        [("BestInterestsDetermination", bid.id, bid.status.value)],
+        None,
+    )
 
 
 def s10_bid_approved(case, data, today, policy):
@@ -247,22 +284,31 @@ def s10_bid_approved(case, data, today, policy):
         return False, _("The determination is not approved."), [], _case_page(case)
     if bid.approved_by_id == bid.author_id:
         return False, _("The determination was approved by its author."), [], _case_page(case)
-    return True, _("Approved by a supervisor other than the author."), [
-        ("BestInterestsDetermination", bid.id, bid.approved_at.date().isoformat())
-    ], None
+    return (
+        True,
+        _("Approved by a supervisor other than the author."),
+        [("BestInterestsDetermination", bid.id, bid.approved_at.date().isoformat())],
+        None,
+    )
 
 
 def s11_central(case, data, today, policy):
     """S11 (see ``TITLES`` for its wording and source)."""
     ok = [a for a in data.central_approvals if (a.reference or "").strip()]
     if not ok:
-        return False, _("No Central Authority approval with a reference."), [], _rb(
-            "central_approval", case
+        return (
+            False,
+            _("No Central Authority approval with a reference."),
+            [],
+            _rb("central_approval", case),
         )
     a = ok[-1]
-    return True, _("Approved by the Central Authority."), [
-        ("CentralAuthorityApproval", a.id, f"{a.reference}, {a.approved_on.isoformat()}")
-    ], None
+    return (
+        True,
+        _("Approved by the Central Authority."),
+        [("CentralAuthorityApproval", a.id, f"{a.reference}, {a.approved_on.isoformat()}")],
+        None,
+    )
 
 
 def s12_readiness(case, data, today, policy):
@@ -275,13 +321,22 @@ def s12_readiness(case, data, today, policy):
         and m.counterpart_is_child_protection
     ]
     if not ok:
-        return False, _(
-            "No confirmation of readiness received from the counterpart child-protection authority."
-        ), [], _rb("messages", case)
+        return (
+            False,
+            _(
+                "No confirmation of readiness received from the counterpart "
+                "child-protection authority."
+            ),
+            [],
+            _rb("messages", case),
+        )
     m = ok[-1]
-    return True, _("Readiness confirmed by the counterpart."), [
-        ("CoordinationMessage", m.id, m.on_date.isoformat())
-    ], None
+    return (
+        True,
+        _("Readiness confirmed by the counterpart."),
+        [("CoordinationMessage", m.id, m.on_date.isoformat())],
+        None,
+    )
 
 
 def s13_reintegration(case, data, today, policy):
@@ -289,11 +344,16 @@ def s13_reintegration(case, data, today, policy):
     plan = data.reintegration_plan
     if plan is None:
         return False, _("No reintegration plan."), [], _rb("reintegration", case)
-    if not (plan.resources_confirmed and plan.resources_confirmed_by and plan.resources_confirmed_on):
+    if not (
+        plan.resources_confirmed and plan.resources_confirmed_by and plan.resources_confirmed_on
+    ):
         return False, _("The plan's resources are not confirmed."), [], _rb("reintegration", case)
-    return True, _("Plan resourced, confirmed by %(who)s.", who=plan.resources_confirmed_by), [
-        ("ReintegrationPlan", plan.id, plan.resources_confirmed_on.isoformat())
-    ], None
+    return (
+        True,
+        _("Plan resourced, confirmed by %(who)s.", who=plan.resources_confirmed_by),
+        [("ReintegrationPlan", plan.id, plan.resources_confirmed_on.isoformat())],
+        None,
+    )
 
 
 def s14_travel(case, data, today, policy):
@@ -302,16 +362,22 @@ def s14_travel(case, data, today, policy):
     if plan is None:
         return False, _("No travel and handover plan."), [], _rb("travel", case)
     if plan.escort_kind is EscortKind.LAW_ENFORCEMENT:
-        return False, _("Escort by law enforcement: a child-protection official must escort."), [], _rb(
-            "travel", case
+        return (
+            False,
+            _("Escort by law enforcement: a child-protection official must escort."),
+            [],
+            _rb("travel", case),
         )
     if plan.escort_kind is not EscortKind.CHILD_PROTECTION:
         return False, _("The escort is not a child-protection official."), [], _rb("travel", case)
     if plan.handover_at_border:
         return False, _("Handover at the border is planned."), [], _rb("travel", case)
-    return True, _("Escorted by child protection; handover at %(place)s.", place=plan.handover_place), [
-        ("TravelPlan", plan.id, plan.travel_on.isoformat())
-    ], None
+    return (
+        True,
+        _("Escorted by child protection; handover at %(place)s.", place=plan.handover_place),
+        [("TravelPlan", plan.id, plan.travel_on.isoformat())],
+        None,
+    )
 
 
 def s15_consent(case, data, today, policy):
@@ -325,12 +391,18 @@ def s15_consent(case, data, today, policy):
         if not (c.last_resort_justification or "").strip():
             return False, _("Last resort without justification."), [], _rb("consent", case)
         if approver is None or approver in (c.recorded_by_id, bid_author):
-            return False, _("The last resort is not approved by a second supervisor."), [], _rb(
-                "consent", case
+            return (
+                False,
+                _("The last resort is not approved by a second supervisor."),
+                [],
+                _rb("consent", case),
             )
-        return True, _("Non-voluntary return as a documented last resort, approved."), [
-            ("Consent", c.id, _("last resort"))
-        ], None
+        return (
+            True,
+            _("Non-voluntary return as a documented last resort, approved."),
+            [("Consent", c.id, _("last resort"))],
+            None,
+        )
     missing = []
     if not (c.child_consents and c.child_consent_on):
         missing.append(_("the child's consent"))
@@ -338,9 +410,12 @@ def s15_consent(case, data, today, policy):
         missing.append(_("the guardian's consent"))
     if missing:
         return False, _("Missing: %(what)s.", what=_missing(missing)), [], _rb("consent", case)
-    return True, _("The child and the guardian consent."), [
-        ("Consent", c.id, c.child_consent_on.isoformat())
-    ], None
+    return (
+        True,
+        _("The child and the guardian consent."),
+        [("Consent", c.id, c.child_consent_on.isoformat())],
+        None,
+    )
 
 
 def s16_notice(case, data, today, policy):
@@ -359,9 +434,12 @@ def s16_notice(case, data, today, policy):
         missing.append(_("an appeal is pending"))
     if missing:
         return False, _("Decision: %(what)s.", what=_missing(missing)), [], _case_page(case)
-    return True, _("Notified; appeal period ended %(day)s.", day=n.appeal_deadline.isoformat()), [
-        ("DecisionNotice", n.id, n.decided_on.isoformat())
-    ], None
+    return (
+        True,
+        _("Notified; appeal period ended %(day)s.", day=n.appeal_deadline.isoformat()),
+        [("DecisionNotice", n.id, n.decided_on.isoformat())],
+        None,
+    )
 
 
 def s17_monitoring(case, data, today, policy):
@@ -375,12 +453,18 @@ def s17_monitoring(case, data, today, policy):
     if plan.first_visit_on is None:
         missing.append(_("no first visit date"))
     if missing:
-        return False, _("Monitoring: %(what)s.", what=_missing(missing)), [], _rb(
-            "monitoring_plan", case
+        return (
+            False,
+            _("Monitoring: %(what)s.", what=_missing(missing)),
+            [],
+            _rb("monitoring_plan", case),
         )
-    return True, _("Independent monitor; first visit %(day)s.", day=plan.first_visit_on.isoformat()), [
-        ("MonitoringPlan", plan.id, plan.monitor_name)
-    ], None
+    return (
+        True,
+        _("Independent monitor; first visit %(day)s.", day=plan.first_visit_on.isoformat()),
+        [("MonitoringPlan", plan.id, plan.monitor_name)],
+        None,
+    )
 
 
 def s18_suspension(case, data, today, policy):
@@ -391,11 +475,16 @@ def s18_suspension(case, data, today, policy):
     active = [s for s in data.suspensions if s.country == country and s.in_force_on(today)]
     if active:
         s = active[0]
-        return False, _(
-            "Returns to %(country)s are suspended since %(day)s.",
-            country=country,
-            day=s.suspended_from.isoformat(),
-        ), [], None
+        return (
+            False,
+            _(
+                "Returns to %(country)s are suspended since %(day)s.",
+                country=country,
+                day=s.suspended_from.isoformat(),
+            ),
+            [],
+            None,
+        )
     return True, _("No suspension of returns to %(country)s.", country=country), [], None
 
 

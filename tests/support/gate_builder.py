@@ -327,9 +327,7 @@ def _s16(ready):
 
 
 def _s18(ready):
-    db.session.add(
-        ReturnSuspension(country="UA", reason="Crisis", suspended_from=ready.today)
-    )
+    db.session.add(ReturnSuspension(country="UA", reason="Crisis", suspended_from=ready.today))
 
 
 def _set(key, attr, value):
