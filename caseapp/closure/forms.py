@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.closure.operations import REASON_LABELS
@@ -16,7 +17,7 @@ class CloseForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
     reason = SelectField(
         _l("Reason"),
-        choices=[(k.value, v) for k, v in REASON_LABELS.items()],
+        choices=[SelectChoice(k.value, v) for k, v in REASON_LABELS.items()],
         validators=[DataRequired()],
     )
     note = TextAreaField(_l("Note"), [Optional(), Length(max=2000)])

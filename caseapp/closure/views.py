@@ -11,8 +11,7 @@ from caseapp.closure import forms
 from caseapp.closure.operations import ClosureReason, close_case, reopen_case
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, load_or_404
-from caseapp.core.views import permission_required
+from caseapp.core.permissions import Permission, load_or_404, require
 
 bp = Blueprint("closure", __name__, url_prefix="/cases/<int:case_id>")
 
@@ -25,10 +24,10 @@ def _version(form) -> int:
 
 @bp.route("/close", methods=["GET", "POST"])
 @login_required
-@permission_required(Permission.CASE_EDIT)
 def close(case_id: int):
     """Close the case with a reason, or reopen a closed one."""
     case = load_or_404(Case, case_id, current_user)
+    require(current_user.can(Permission.CASE_EDIT))
     form = forms.CloseForm(version=case.version)
     if form.validate_on_submit():
         try:
@@ -53,10 +52,10 @@ def close(case_id: int):
 
 @bp.post("/reopen")
 @login_required
-@permission_required(Permission.CASE_EDIT)
 def reopen(case_id: int):
     """Reopen a closed case at the registered stage."""
     case = load_or_404(Case, case_id, current_user)
+    require(current_user.can(Permission.CASE_EDIT))
     form = forms.ReopenForm()
     if form.validate_on_submit():
         try:

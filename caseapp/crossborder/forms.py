@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from caseapp.crossborder.models import (
@@ -44,7 +45,7 @@ ESCORT_LABELS = {
 
 
 def _choices(labels):
-    return [(k.value, v) for k, v in labels.items()]
+    return [SelectChoice(k.value, v) for k, v in labels.items()]
 
 
 class EnumSelect(SelectField):

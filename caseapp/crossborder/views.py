@@ -14,7 +14,6 @@ from caseapp.cases.models import Case, Stage
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, load_or_404, require
-from caseapp.core.views import permission_required
 from caseapp.crossborder import forms
 from caseapp.crossborder import operations as ops
 from caseapp.crossborder.models import (
@@ -164,7 +163,6 @@ def _fields(key: str, form) -> dict:
 
 @bp.route("/")
 @login_required
-@permission_required(Permission.CASE_VIEW)
 def index(case_id: int):
     """Overview of return preparation, with a proposal when return proves impossible."""
     from caseapp.alerts.data import load_alert_data
@@ -222,7 +220,7 @@ def _route(key: str):
     bp.add_url_rule(
         path,
         endpoint=key,
-        view_func=login_required(permission_required(Permission.CASE_VIEW)(view)),
+        view_func=login_required(view),
         methods=["GET", "POST"],
     )
 
@@ -233,7 +231,6 @@ for _key in PAGES:
 
 @bp.post("/guarantee/<int:guarantee_id>/withdraw")
 @login_required
-@permission_required(Permission.CASE_EDIT)
 def withdraw_guarantee(case_id: int, guarantee_id: int):
     """Mark a guarantee withdrawn."""
     guarantee = load_or_404(CareGuarantee, guarantee_id, current_user)
@@ -256,10 +253,10 @@ def withdraw_guarantee(case_id: int, guarantee_id: int):
 
 @bp.post("/consent/approve-last-resort")
 @login_required
-@permission_required(Permission.RETURN_APPROVE)
 def approve_last_resort(case_id: int):
     """A second supervisor approves a non-voluntary return as a last resort (PICUM)."""
     case = _load(case_id)
+    require(current_user.can(Permission.RETURN_APPROVE))
     consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
     if consent is None:
         flash(_("No consent recorded."), "error")

@@ -13,7 +13,7 @@ from werkzeug.routing import BuildError
 from caseapp.cases.models import Case, Stage
 from caseapp.core.errors import DomainError, GateNotSatisfied
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, load_or_404
+from caseapp.core.permissions import Permission, load_or_404, require
 from caseapp.core.views import permission_required
 from caseapp.gate import forms
 from caseapp.gate import operations as ops
@@ -66,7 +66,6 @@ def panel_context(case: Case, user, today: date | None = None) -> dict:
 
 @bp.route("/cases/<int:case_id>/safeguards")
 @login_required
-@permission_required(Permission.CASE_VIEW)
 def safeguards(case_id: int):
     """The return safeguards S1-S18 with evidence and sources (DESIGN.md section 4)."""
     from caseapp.alerts.rules import alerts_for
@@ -79,10 +78,10 @@ def safeguards(case_id: int):
 
 @bp.post("/cases/<int:case_id>/return/approve")
 @login_required
-@permission_required(Permission.RETURN_APPROVE)
 def approve(case_id: int):
     """Approve the return through the gate; a refusal by the gate is audited."""
     case = load_or_404(Case, case_id, current_user)
+    require(current_user.can(Permission.RETURN_APPROVE))
     form = forms.ApproveReturnForm()
     if not form.validate_on_submit() or not form.version.data.isdigit():
         abort(400)

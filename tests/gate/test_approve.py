@@ -17,7 +17,7 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.gate.models import ReturnApproval
 from caseapp.gate.operations import approve_return, refuse_and_record
-from tests.support.audit_helpers import entries
+from tests.support.audit_entries import entries
 from tests.support.gate_builder import SAFEGUARD_IDS, ready_case
 
 
@@ -165,7 +165,7 @@ def test_two_supervisors_racing_end_with_one_approval(factory, app):
             except StaleVersion:
                 db.session.rollback()
                 outcomes[user_id] = "stale"
-            except Exception as err:  # noqa: BLE001 - reported by the assertion below
+            except Exception as err:
                 db.session.rollback()
                 outcomes[user_id] = repr(err)
             finally:

@@ -151,7 +151,9 @@ def test_s15_last_resort_approved_by_second_supervisor(factory):
 @pytest.mark.parametrize("who", ["nobody", "recorder", "bid_author"])
 def test_s15_last_resort_without_second_supervisor(factory, who):
     ready = ready_case(factory)
-    _last_resort(ready, {"nobody": None, "recorder": ready.caseworker, "bid_author": ready.caseworker}[who])
+    _last_resort(
+        ready, {"nobody": None, "recorder": ready.caseworker, "bid_author": ready.caseworker}[who]
+    )
     assert evaluate(ready).unmet_ids == ["S15"]
 
 
