@@ -54,7 +54,7 @@ def close_case(
     case: "turned 18" needs the child no longer a minor, "monitoring completed" the monitoring
     stage, "solution implemented" the implementation stage, "other" a note.
     """
-    if not case.can_edit(actor):
+    if not (case.can_view(actor) and actor.can(Permission.CASE_EDIT)):
         raise PermissionDenied(_("You may not close this case."))
     workflow.check_version(case, expected_version)
     if case.stage is Stage.CLOSED:
