@@ -89,3 +89,9 @@ class ReturnApproval(CaseRecord, db.Model):
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship()
+
+
+# The before_flush guard that keeps ``return_approved`` behind the gate (gate/guard.py).
+from caseapp.gate import guard as _guard  # noqa: E402
+
+_guard.register()

@@ -1,0 +1,1 @@
+"""Alerts: situations that do not block a return but need attention (DESIGN.md section 4)."""

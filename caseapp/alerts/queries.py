@@ -1,0 +1,125 @@
+"""SQL twins of the alert rules, for filtering the case list (``case_ids_with_alert``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, exists, not_, or_, select
+
+from caseapp.alerts.rules import (
+    KINDS,
+    NOT_FOUND,
+    PARENTS,
+    PENDING_STAGES,
+    PRE_DECISION_STAGES,
+    RETURN_PATH_STAGES,
+)
+from caseapp.assessment.models import (
+    CUSTODIAL_TYPES,
+    BestInterestsAssessment,
+    Placement,
+    ServiceKind,
+    ServiceRecord,
+)
+from caseapp.cases.models import Case, Stage
+from caseapp.children.models import Child, FamilyMember
+from caseapp.crossborder.models import CareGuarantee, HomeStudy
+from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.monitoring.models import MonitoringVisit
+
+
+def _active_placement(*conds):
+    return exists().where(Placement.case_id == Case.id, Placement.ended_on.is_(None), *conds)
+
+
+def _service(kind):
+    return exists().where(
+        ServiceRecord.case_id == Case.id,
+        ServiceRecord.ended_on.is_(None),
+        ServiceRecord.kind == kind,
+    )
+
+
+def _return_impossible():
+    parent = and_(FamilyMember.case_id == Case.id, FamilyMember.relation.in_(PARENTS))
+    parents_lost = and_(
+        exists().where(parent),
+        not_(exists().where(parent, FamilyMember.tracing_status.not_in(NOT_FOUND))),
+        exists().where(Child.case_id == Case.id, Child.parents_identity_verified.is_(False)),
+    )
+    g = CareGuarantee
+    no_guarantee = and_(
+        exists().where(g.case_id == Case.id, g.withdrawn_on.is_not(None)),
+        not_(exists().where(g.case_id == Case.id, g.withdrawn_on.is_(None), g.written.is_(True))),
+    )
+    a = BestInterestsAssessment
+    done = and_(a.case_id == Case.id, a.completed_at.is_not(None))
+    risk = and_(
+        exists().where(done, a.return_safe.is_(False)),
+        not_(exists().where(done, a.return_safe.is_(True))),
+    )
+    h = HomeStudy
+    unfavourable = and_(
+        exists().where(h.case_id == Case.id),
+        not_(exists().where(h.case_id == Case.id, h.favourable.is_(True))),
+    )
+    return and_(
+        Case.stage.in_(RETURN_PATH_STAGES), or_(parents_lost, no_guarantee, risk, unfavourable)
+    )
+
+
+def alert_condition(kind: str, today: date, policy):
+    """The SQL condition on ``Case`` equivalent to the rule ``kind``."""
+    pending = Case.stage.in_(PENDING_STAGES)
+    if kind == "deprived_of_liberty":
+        p = Placement
+        return and_(
+            pending,
+            _active_placement(
+                or_(
+                    p.child_can_leave_at_will.is_(False),
+                    p.run_by_law_enforcement.is_(True),
+                    p.placement_type.in_(CUSTODIAL_TYPES),
+                )
+            ),
+        )
+    if kind == "separated_by_placement":
+        return and_(pending, _active_placement(Placement.separated_from_family.is_(True)))
+    if kind == "no_school_or_healthcare":
+        return and_(
+            pending,
+            or_(not_(_service(ServiceKind.SCHOOL)), not_(_service(ServiceKind.HEALTHCARE))),
+        )
+    if kind == "bid_overdue":
+        cutoff = datetime.combine(today - timedelta(days=policy.bid_time_limit_days), time.min, UTC)
+        approved = exists().where(
+            BestInterestsDetermination.case_id == Case.id,
+            BestInterestsDetermination.status == BidStatus.APPROVED,
+        )
+        return and_(Case.stage.in_(PRE_DECISION_STAGES), Case.opened_at < cutoff, not_(approved))
+    if kind == "visit_overdue":
+        return and_(
+            Case.stage != Stage.CLOSED,
+            exists().where(
+                MonitoringVisit.case_id == Case.id,
+                MonitoringVisit.visited_on.is_(None),
+                MonitoringVisit.due_on < today,
+            ),
+        )
+    if kind == "charged_irregular_entry":
+        return and_(
+            Case.stage != Stage.CLOSED,
+            exists().where(Child.case_id == Case.id, Child.charged_irregular_entry.is_(True)),
+        )
+    if kind == "return_impossible":
+        return _return_impossible()
+    raise ValueError(f"unknown alert kind {kind!r}; known: {sorted(KINDS)}")
+
+
+def case_ids_with_alert(kind: str, *, today: date | None = None, policy=None) -> Select:
+    """``SELECT case.id`` of the cases with alert ``kind`` (for the case-list filter)."""
+    if policy is None:
+        from caseapp.gate.policy import current_policy
+
+        policy = current_policy()
+    return select(Case.id).where(alert_condition(kind, today or date.today(), policy))

@@ -1,0 +1,212 @@
+"""Alert rules: pure functions over ``AlertData``, each with its source in 002.
+
+Alerts do not block anything; they are shown on the case and the dashboards. Each rule has a
+twin SQL filter in ``caseapp.alerts.queries`` so the case list can filter by alert; the
+tests check the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from caseapp.cases.models import Stage
+from caseapp.cases.workflow import OPEN_STAGES
+from caseapp.children.models import Relation, TracingStatus
+from caseapp.determination.models import BidStatus
+
+# The child is still in the country, waiting for a solution.
+PENDING_STAGES = OPEN_STAGES - {Stage.RETURNED, Stage.MONITORING}
+PRE_DECISION_STAGES = frozenset(
+    {Stage.IDENTIFIED, Stage.REGISTERED, Stage.ASSESSMENT, Stage.DETERMINATION}
+)
+# Return is still the path being prepared or decided.
+RETURN_PATH_STAGES = frozenset(
+    {
+        Stage.ASSESSMENT,
+        Stage.DETERMINATION,
+        Stage.DECIDED,
+        Stage.RETURN_PREPARATION,
+        Stage.RETURN_APPROVED,
+    }
+)
+PARENTS = (Relation.MOTHER, Relation.FATHER)
+NOT_FOUND = (TracingStatus.NOT_FOUND, TracingStatus.DECEASED)
+
+KINDS = {
+    "deprived_of_liberty": (_l("Child deprived of liberty"), "002, Rec 4; Nowak (Global Study)"),
+    "separated_by_placement": (_l("Child separated from family by placement"), "002, Rec 4"),
+    "no_school_or_healthcare": (_l("No school or healthcare while pending"), "002, fn 12 (vi)"),
+    "bid_overdue": (
+        _l("No determination within the time limit"),
+        "002, Andreyuk: children wait \u201cfor months, or even years\u201d",
+    ),
+    "visit_overdue": (_l("Monitoring visit overdue"), "002, Rec 2 (independent monitoring)"),
+    "charged_irregular_entry": (
+        _l("Child charged for irregular entry or stay"),
+        "002, Day 1 plenary; Rec 4",
+    ),
+    "return_impossible": (
+        _l("Return impossible: consider regularisation or tolerated stay"),
+        "002, Moldova practice; Rec 2",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert on a case."""
+
+    kind: str
+    title: str
+    detail: str
+    source: str
+
+
+def _alert(kind: str, detail: str) -> Alert:
+    title, source = KINDS[kind]
+    return Alert(kind, str(title), str(detail), source)
+
+
+def deprived_of_liberty(data, today: date, policy) -> Alert | None:
+    """An active placement the child cannot leave at will (002, Rec 4)."""
+    if data.case.stage not in PENDING_STAGES:
+        return None
+    if any(p.active and p.deprives_of_liberty for p in data.placements):
+        return _alert(
+            "deprived_of_liberty",
+            _("A placement the child cannot leave at will is deprivation of liberty."),
+        )
+    return None
+
+
+def separated_by_placement(data, today: date, policy) -> Alert | None:
+    """An active placement separates the child from family (002, Rec 4)."""
+    if data.case.stage not in PENDING_STAGES:
+        return None
+    if any(p.active and p.separated_from_family for p in data.placements):
+        return _alert(
+            "separated_by_placement", _("States should not separate children from their families.")
+        )
+    return None
+
+
+def no_school_or_healthcare(data, today: date, policy) -> Alert | None:
+    """No active school or healthcare while the case is pending (002, fn 12 (vi))."""
+    if data.case.stage not in PENDING_STAGES:
+        return None
+    kinds = {s.kind.value for s in data.services if s.active}
+    missing = [k for k in ("school", "healthcare") if k not in kinds]
+    if not missing:
+        return None
+    labels = {"school": _("school"), "healthcare": _("healthcare")}
+    return _alert(
+        "no_school_or_healthcare",
+        _("Missing: %(what)s.", what=", ".join(labels[k] for k in missing)),
+    )
+
+
+def bid_overdue(data, today: date, policy) -> Alert | None:
+    """Open past the policy's time limit without an approved determination (Andreyuk)."""
+    case = data.case
+    if case.stage not in PRE_DECISION_STAGES:
+        return None
+    if any(b.status is BidStatus.APPROVED for b in data.bids):
+        return None
+    days = (today - case.opened_at.date()).days
+    if days > policy.bid_time_limit_days:
+        return _alert(
+            "bid_overdue",
+            _(
+                "Open for %(days)s days (limit %(limit)s).",
+                days=days,
+                limit=policy.bid_time_limit_days,
+            ),
+        )
+    return None
+
+
+def visit_overdue(data, today: date, policy) -> Alert | None:
+    """A post-return monitoring visit is due and not done (002, Rec 2)."""
+    if data.case.stage is Stage.CLOSED:
+        return None
+    late = [v for v in data.visits if v.overdue_on(today)]
+    if late:
+        return _alert(
+            "visit_overdue",
+            _("Visit due on %(day)s not done.", day=min(v.due_on for v in late).isoformat()),
+        )
+    return None
+
+
+def charged_irregular_entry(data, today: date, policy) -> Alert | None:
+    """Criminalisation of irregular entry or stay (002, Day 1 plenary; Rec 4: decriminalise)."""
+    if data.case.stage is Stage.CLOSED or data.child is None:
+        return None
+    if data.child.charged_irregular_entry:
+        return _alert(
+            "charged_irregular_entry", _("Irregular entry and stay should be decriminalised.")
+        )
+    return None
+
+
+def return_impossible_reasons(data) -> list[str]:
+    """Why return appears impossible: parents not identified, no guarantee, risk found or an
+    unfavourable home study (002, Moldovan practice: then regularisation or tolerated stay)."""
+    if data.case.stage not in RETURN_PATH_STAGES:
+        return []
+    reasons = []
+    parents = [m for m in data.family_members if m.relation in PARENTS]
+    child = data.child
+    if (
+        parents
+        and child is not None
+        and not child.parents_identity_verified
+        and all(m.tracing_status in NOT_FOUND for m in parents)
+    ):
+        reasons.append(_("The parents could not be identified or traced."))
+    if any(g.withdrawn_on is not None for g in data.guarantees) and not any(
+        g.withdrawn_on is None and g.written for g in data.guarantees
+    ):
+        reasons.append(_("The guarantee of care was withdrawn and none is in force."))
+    done = [a for a in data.assessments if a.completed_at is not None]
+    if any(a.return_safe is False for a in done) and not any(a.return_safe is True for a in done):
+        reasons.append(_("The assessment found a risk on return."))
+    if data.home_studies and not any(h.favourable for h in data.home_studies):
+        reasons.append(_("The home study was unfavourable."))
+    return reasons
+
+
+def return_impossible(data, today: date, policy) -> Alert | None:
+    """Return impossible: propose regularisation or tolerated stay (002, Moldova practice)."""
+    reasons = return_impossible_reasons(data)
+    if reasons:
+        return _alert("return_impossible", " ".join(reasons))
+    return None
+
+
+RULES = [
+    deprived_of_liberty,
+    separated_by_placement,
+    no_school_or_healthcare,
+    bid_overdue,
+    visit_overdue,
+    charged_irregular_entry,
+    return_impossible,
+]
+
+
+def evaluate_alerts(data, today: date, policy) -> list[Alert]:
+    """Every alert that applies (pure)."""
+    return [a for rule in RULES if (a := rule(data, today, policy)) is not None]
+
+
+def alerts_for(case, today: date | None = None) -> list[Alert]:
+    """Load the case's records and return its alerts on ``today``."""
+    from caseapp.alerts.data import load_alert_data
+    from caseapp.gate.policy import current_policy
+
+    return evaluate_alerts(load_alert_data(case), today or date.today(), current_policy())

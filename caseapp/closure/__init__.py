@@ -1,0 +1,1 @@
+"""Closing and reopening cases (DESIGN.md section 3)."""

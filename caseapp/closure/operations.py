@@ -1,0 +1,109 @@
+"""Closing a case from any open stage with a reason, and reopening it (DESIGN.md section 3).
+
+The other outcomes (local integration, tolerated stay or regularisation, third country) are
+carried from ``implementation`` to closure with the reason "solution implemented".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from caseapp.cases import workflow
+from caseapp.cases.models import Case, Stage
+from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from caseapp.core.permissions import Permission
+
+
+class ClosureReason(StrEnum):
+    """Why a case closes."""
+
+    TURNED_18 = "turned_18"
+    ABSCONDED = "absconded"
+    TRANSFERRED = "transferred"
+    MONITORING_COMPLETED = "monitoring_completed"
+    SOLUTION_IMPLEMENTED = "solution_implemented"
+    OTHER = "other"
+
+
+REASON_LABELS = {
+    ClosureReason.TURNED_18: _l("The child turned 18"),
+    ClosureReason.ABSCONDED: _l("The child absconded"),
+    ClosureReason.TRANSFERRED: _l("Transferred to another authority"),
+    ClosureReason.MONITORING_COMPLETED: _l("Post-return monitoring completed"),
+    ClosureReason.SOLUTION_IMPLEMENTED: _l("Solution implemented"),
+    ClosureReason.OTHER: _l("Other"),
+}
+
+
+def close_case(
+    actor,
+    case: Case,
+    *,
+    reason: ClosureReason,
+    expected_version: int | None,
+    note: str | None = None,
+    today: date | None = None,
+) -> None:
+    """Close ``case`` from any open stage with ``reason`` (audited ``case:close``).
+
+    A return approval in force is withdrawn (never deleted). Reasons are checked against the
+    case: "turned 18" needs the child no longer a minor, "monitoring completed" the monitoring
+    stage, "solution implemented" the implementation stage, "other" a note.
+    """
+    if not (case.can_view(actor) and actor.can(Permission.CASE_EDIT)):
+        raise PermissionDenied(_("You may not close this case."))
+    workflow.check_version(case, expected_version)
+    if case.stage is Stage.CLOSED:
+        raise InvalidTransition(_("The case is already closed."))
+    today = today or date.today()
+    note = (note or "").strip() or None
+    if reason is ClosureReason.TURNED_18 and (case.child is None or case.child.is_minor_on(today)):
+        raise ValidationFailed(_("The child is not 18 yet."))
+    if reason is ClosureReason.MONITORING_COMPLETED and case.stage is not Stage.MONITORING:
+        raise ValidationFailed(_("Only a case under monitoring can close as monitoring completed."))
+    if reason is ClosureReason.SOLUTION_IMPLEMENTED and case.stage is not Stage.IMPLEMENTATION:
+        raise ValidationFailed(
+            _("Only a case in implementation can close as solution implemented.")
+        )
+    if reason is ClosureReason.OTHER and note is None:
+        raise ValidationFailed(_("Explain the reason for closing."))
+    if case.stage is Stage.RETURN_APPROVED:
+        from caseapp.gate.operations import withdraw_return_approval
+
+        withdraw_return_approval(actor, case, reason="case closed")
+    text = reason.value if note is None else f"{reason.value}: {note}"
+    workflow.move(
+        actor,
+        case,
+        Stage.CLOSED,
+        expected_version=expected_version,
+        reason=text,
+        action="case:close",
+    )
+
+
+def reopen_case(actor, case: Case, *, reason: str, expected_version: int | None) -> None:
+    """Reopen a closed case at ``registered`` (audited ``case:reopen``); a new determination
+    will be needed, so the outcome is cleared."""
+    if not (case.can_view(actor) and actor.can(Permission.CASE_EDIT)):
+        raise PermissionDenied(_("You may not reopen this case."))
+    workflow.check_version(case, expected_version)
+    if case.stage is not Stage.CLOSED:
+        raise InvalidTransition(_("Only a closed case can be reopened."))
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Explain why the case is reopened."))
+    old_outcome = case.outcome.value if case.outcome else None
+    case.outcome = None
+    workflow.move(
+        actor,
+        case,
+        Stage.REGISTERED,
+        expected_version=expected_version,
+        reason=reason.strip(),
+        action="case:reopen",
+        extra_diff={"outcome": [old_outcome, None]},
+    )

@@ -1,0 +1,273 @@
+"""Return-preparation pages under /cases/<case_id>/return/... (thin views over operations)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from caseapp.cases.models import Case, Stage
+from caseapp.core.errors import DomainError
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Permission, load_or_404, require
+from caseapp.crossborder import forms
+from caseapp.crossborder import operations as ops
+from caseapp.crossborder.models import (
+    CareGuarantee,
+    CentralAuthorityApproval,
+    Consent,
+    Coordination,
+    CoordinationMessage,
+    HomeStudy,
+    MonitoringPlan,
+    ReintegrationPlan,
+    TravelPlan,
+)
+from caseapp.gate.policy import current_policy
+
+bp = Blueprint("crossborder", __name__, url_prefix="/cases/<int:case_id>/return")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One return-preparation page: its form, operation and record type."""
+
+    title: object
+    help: object
+    form: type
+    op: object
+    model: type
+    single: bool
+
+
+PAGES = {
+    "coordination": Page(
+        _l("Coordination"),
+        _l(
+            "Counterpart child-protection authority in the country of origin, consulate and "
+            "legal basis (002, Rec 2; Rec 6). The 2002 Chisinau Agreement is outdated and should "
+            "be replaced by child-rights-based agreements (002, Meeting conclusions)."
+        ),
+        forms.CoordinationForm,
+        ops.save_coordination,
+        Coordination,
+        True,
+    ),
+    "messages": Page(
+        _l("Messages"),
+        _l(
+            "Messages sent and received. S12 needs a confirmation of readiness received from "
+            "the counterpart child-protection authority (002, Rec 2; Rec 6)."
+        ),
+        forms.MessageForm,
+        ops.log_message,
+        CoordinationMessage,
+        False,
+    ),
+    "home_study": Page(
+        _l("Home study"),
+        _l("The counterpart's home study / family assessment (002, Moldova practice)."),
+        forms.HomeStudyForm,
+        ops.record_home_study,
+        HomeStudy,
+        False,
+    ),
+    "guarantee": Page(
+        _l("Guarantee of care"),
+        _l(
+            "Return only if the family or the foreign authority guarantee in writing to care "
+            "for the child (002, Moldova: Mihailas)."
+        ),
+        forms.GuaranteeForm,
+        ops.record_guarantee,
+        CareGuarantee,
+        False,
+    ),
+    "central_approval": Page(
+        _l("Central Authority approval"),
+        _l("The return must be approved by the Central Authority (002, Moldova: Mihailas)."),
+        forms.CentralApprovalForm,
+        ops.record_central_approval,
+        CentralAuthorityApproval,
+        False,
+    ),
+    "reintegration": Page(
+        _l("Reintegration plan"),
+        _l(
+            "An individual plan for sustainable reintegration, prepared and resourced (002, Rec 2)."
+        ),
+        forms.ReintegrationForm,
+        ops.save_reintegration_plan,
+        ReintegrationPlan,
+        True,
+    ),
+    "travel": Page(
+        _l("Travel and handover"),
+        _l(
+            "Escort by a child-protection official, never law enforcement; no handover at the "
+            "border (002, fn 12 (v); Ukraine practice). Record the plan as it is: a "
+            "law-enforcement escort or a border handover leaves S14 unmet."
+        ),
+        forms.TravelForm,
+        ops.save_travel_plan,
+        TravelPlan,
+        True,
+    ),
+    "consent": Page(
+        _l("Consent"),
+        _l(
+            "The child's voluntary consent and the guardian's; or a non-voluntary return as a "
+            "documented last resort, approved by a second supervisor (002, fn 12 (v); PICUM)."
+        ),
+        forms.ConsentForm,
+        ops.record_consent,
+        Consent,
+        True,
+    ),
+    "monitoring_plan": Page(
+        _l("Monitoring plan"),
+        _l(
+            "Independent post-return monitoring: monitor, visit schedule and first visit "
+            "(002, Rec 2; Chișcă; Prof. Strik)."
+        ),
+        forms.MonitoringPlanForm,
+        ops.save_monitoring_plan,
+        MonitoringPlan,
+        True,
+    ),
+}
+
+
+def _load(case_id: int) -> Case:
+    return load_or_404(Case, case_id, current_user)
+
+
+def _records(model, case_id):
+    return db.session.scalars(
+        select(model).where(model.case_id == case_id).order_by(model.id)
+    ).all()
+
+
+def _fields(key: str, form) -> dict:
+    """Form data as operation keyword arguments."""
+    data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
+    if key == "monitoring_plan":
+        raw = data.pop("schedule") or ""
+        data["schedule_months"] = [int(x) for x in raw.replace(" ", "").split(",") if x] or None
+    return data
+
+
+@bp.route("/")
+@login_required
+def index(case_id: int):
+    """Overview of return preparation, with a proposal when return proves impossible."""
+    from caseapp.alerts.data import load_alert_data
+    from caseapp.alerts.rules import return_impossible_reasons
+
+    case = _load(case_id)
+    records = {key: _records(page.model, case.id) for key, page in PAGES.items()}
+    impossible = return_impossible_reasons(load_alert_data(case))
+    return render_template(
+        "crossborder/index.html", case=case, pages=PAGES, records=records, impossible=impossible
+    )
+
+
+def _page(case_id: int, key: str):
+    page = PAGES[key]
+    case = _load(case_id)
+    existing = _records(page.model, case.id)
+    can_edit = case.can_edit(current_user) and case.stage is Stage.RETURN_PREPARATION
+    obj = existing[-1] if page.single and existing else None
+    form = page.form(obj=obj)
+    if key == "monitoring_plan" and not form.is_submitted():
+        months = obj.schedule_months if obj else current_policy().monitoring_schedule_months
+        form.schedule.data = ", ".join(str(m) for m in months)
+    if form.validate_on_submit():
+        require(can_edit)
+        try:
+            page.op(current_user, case, **_fields(key, form))
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(f"crossborder.{key}", case_id=case.id))
+    return render_template(
+        "crossborder/page.html",
+        case=case,
+        key=key,
+        page=page,
+        form=form,
+        records=existing,
+        can_edit=can_edit,
+        confirm=forms.ConfirmForm(),
+        withdraw=forms.WithdrawForm(),
+    )
+
+
+def _route(key: str):
+    def view(case_id: int):
+        return _page(case_id, key)
+
+    view.__name__ = key
+    view.__doc__ = f"The {key} page."
+    path = "/" + key.replace("_", "-")
+    bp.add_url_rule(
+        path,
+        endpoint=key,
+        view_func=login_required(view),
+        methods=["GET", "POST"],
+    )
+
+
+for _key in PAGES:
+    _route(_key)
+
+
+@bp.post("/guarantee/<int:guarantee_id>/withdraw")
+@login_required
+def withdraw_guarantee(case_id: int, guarantee_id: int):
+    """Mark a guarantee withdrawn."""
+    guarantee = load_or_404(CareGuarantee, guarantee_id, current_user)
+    if guarantee.case_id != case_id:
+        return redirect(url_for("crossborder.guarantee", case_id=case_id))
+    form = forms.WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            ops.withdraw_guarantee(current_user, guarantee, withdrawn_on=form.withdrawn_on.data)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The guarantee is marked withdrawn."), "success")
+    else:
+        flash(_("Give the date of withdrawal."), "error")
+    return redirect(url_for("crossborder.guarantee", case_id=case_id))
+
+
+@bp.post("/consent/approve-last-resort")
+@login_required
+def approve_last_resort(case_id: int):
+    """A second supervisor approves a non-voluntary return as a last resort (PICUM)."""
+    case = _load(case_id)
+    require(current_user.can(Permission.RETURN_APPROVE))
+    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
+    if consent is None:
+        flash(_("No consent recorded."), "error")
+        return redirect(url_for("crossborder.consent", case_id=case.id))
+    if forms.ConfirmForm().validate_on_submit():
+        try:
+            ops.approve_last_resort(current_user, consent)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Last resort approved."), "success")
+    return redirect(url_for("crossborder.consent", case_id=case.id))

@@ -1,0 +1,1 @@
+"""Supervisor queue and caseworker due list."""

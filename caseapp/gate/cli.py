@@ -1,0 +1,95 @@
+"""The ``cases`` command group: list cases, print the return gate, approve a return.
+
+``flask --app caseapp cases gate MD-2026-000001`` exits 0 when every safeguard is met, 1
+otherwise, 2 for an unknown case (DESIGN.md section 4).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from caseapp.cases.models import Case, Stage
+from caseapp.core.errors import DomainError, GateNotSatisfied
+from caseapp.core.extensions import db
+
+cli = AppGroup("cases", help="Cases and the return gate (002: safeguards S1-S18).")
+
+
+def _case_or_exit(number: str) -> Case:
+    case = db.session.scalar(select(Case).where(Case.number == number))
+    if case is None:
+        click.echo(f"unknown case {number}", err=True)
+        sys.exit(2)
+    return case
+
+
+@cli.command("list")
+@click.option("--stage", type=click.Choice([s.value for s in Stage]), help="Only this stage.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_cases(stage: str | None, as_json: bool) -> None:
+    """List case numbers with their stage (no personal data)."""
+    query = select(Case.number, Case.stage).order_by(Case.number)
+    if stage:
+        query = query.where(Case.stage == Stage(stage))
+    rows = db.session.execute(query).all()
+    if as_json:
+        click.echo(json.dumps([{"number": n, "stage": s.value} for n, s in rows]))
+        return
+    for number, st in rows:
+        click.echo(f"{number}\t{st.value}")
+
+
+@cli.command("gate")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Evaluate on this day.")
+def gate(number: str, as_json: bool, today) -> None:
+    """Evaluate the return gate S1-S18 for a case; exit 0 when all are met, else 1."""
+    from caseapp.gate.evaluation import evaluate_return_gate
+    from caseapp.gate.policy import current_policy
+
+    case = _case_or_exit(number)
+    day = today.date() if today else date.today()
+    result = evaluate_return_gate(case, today=day, policy=current_policy())
+    if as_json:
+        click.echo(json.dumps({"case": case.number, **result.to_dict()}, ensure_ascii=False))
+    else:
+        for s in result.safeguards:
+            mark = "met" if s.met else "UNMET"
+            click.echo(f"{s.id}\t{mark}\t{s.reason}\t[{s.source}]")
+        click.echo(f"policy version {result.policy_version}; unmet: {len(result.unmet)}")
+    sys.exit(0 if result.all_met else 1)
+
+
+@cli.command("approve")
+@click.argument("number")
+@click.option("--actor", "email", required=True, help="E-mail of the approving supervisor.")
+@click.option("--version", "version", type=int, required=True, help="Case version seen.")
+def approve(number: str, email: str, version: int) -> None:
+    """Approve a return through the gate (refusals are audited as gate:refuse)."""
+    from caseapp.auth.models import User
+    from caseapp.gate.operations import approve_return, refuse_and_record
+
+    case = _case_or_exit(number)
+    actor = db.session.scalar(select(User).where(User.email == email))
+    if actor is None:
+        click.echo(f"unknown user {email}", err=True)
+        sys.exit(2)
+    try:
+        approve_return(actor, case, expected_version=version)
+    except GateNotSatisfied as err:
+        refuse_and_record(actor, case, err.details)
+        click.echo(err.message, err=True)
+        sys.exit(1)
+    except DomainError as err:
+        db.session.rollback()
+        click.echo(err.message, err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{case.number} return approved")

@@ -1,0 +1,198 @@
+"""Return approval through the gate, policy versions and the suspension register.
+
+Operations only flush; the view or CLI command commits (DESIGN.md section 5).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from caseapp.audit.recorder import diff_of, record
+from caseapp.cases import workflow
+from caseapp.cases.models import Case, Stage
+from caseapp.core.db import utcnow
+from caseapp.core.errors import (
+    FourEyesViolation,
+    GateNotSatisfied,
+    InvalidTransition,
+    PermissionDenied,
+    StaleVersion,
+    ValidationFailed,
+)
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Permission
+from caseapp.gate.data import load_gate_data
+from caseapp.gate.evaluation import GateResult, evaluate_return_gate
+from caseapp.gate.models import PolicySettings, ReturnApproval, ReturnSuspension
+from caseapp.gate.policy import current_policy
+
+
+def _stale() -> StaleVersion:
+    return StaleVersion(
+        _(
+            "Someone else changed this case while you were working on it. "
+            "Reload the page, check their changes and try again."
+        )
+    )
+
+
+def approve_return(actor, case: Case, *, expected_version: int | None, today: date | None = None):
+    """Approve the return of ``case`` through the gate: return_preparation -> return_approved.
+
+    Refuses unless the actor is a supervisor of the lead agency (RETURN_APPROVE), did not
+    author the determination (four eyes), works on the current case version, and every
+    safeguard S1-S18 is met (DESIGN.md section 4). On refusal by the gate a
+    ``GateNotSatisfied`` carries the ``GateResult`` in ``details``: the request layer rolls
+    back and calls ``refuse_and_record`` so the refusal is audited (``gate:refuse``).
+    """
+    if not actor.can(Permission.RETURN_APPROVE):
+        raise PermissionDenied(_("Only a supervisor may approve a return."))
+    if actor.agency_id != case.lead_agency_id:
+        raise PermissionDenied(_("Only a supervisor of the lead agency may approve this return."))
+    workflow.check_version(case, expected_version)
+    if case.stage is not Stage.RETURN_PREPARATION:
+        raise InvalidTransition(_("Only a case in return preparation can be approved for return."))
+    today = today or date.today()
+    policy = current_policy()
+    data = load_gate_data(case)
+    if data.bid is not None and data.bid.author_id == actor.id:
+        raise FourEyesViolation(
+            _("You wrote the best-interests determination: another supervisor must approve.")
+        )
+    result = evaluate_return_gate(case, today=today, policy=policy, data=data)
+    if not result.all_met:
+        raise GateNotSatisfied(
+            _(
+                "The return cannot be approved: safeguards not met: %(ids)s.",
+                ids=", ".join(result.unmet_ids),
+            ),
+            details=result,
+        )
+    approval = ReturnApproval(
+        case=case,
+        approved_by_id=actor.id,
+        approved_at=utcnow(),
+        case_version=case.version,
+        policy_version=policy.version,
+        gate_evaluation=result.to_dict(),
+    )
+    db.session.add(approval)
+    try:
+        # The approval and the stage change are flushed together (gate/guard.py checks it);
+        # a concurrent approval fails here on the version or the one-in-force index.
+        workflow.move(actor, case, Stage.RETURN_APPROVED, expected_version=expected_version)
+    except (StaleDataError, IntegrityError) as err:
+        raise _stale() from err
+    record(actor, "return:approve", approval, case=case, diff={"gate": result.to_dict()})
+    return approval
+
+
+def refuse_and_record(actor, case: Case, result: GateResult) -> None:
+    """Audit a gate refusal (``gate:refuse``) after the request's own changes rolled back.
+
+    Called only by the request layer (view, CLI) which owns the transaction, in the same way
+    as ``caseapp.audit.recorder.record_refusal``: roll back, record, commit.
+    """
+    db.session.rollback()
+    record(actor, "gate:refuse", case, case=case, diff={"gate": result.to_dict()})
+    db.session.commit()
+
+
+def withdraw_return_approval(actor, case: Case, *, reason: str) -> ReturnApproval | None:
+    """Withdraw the approval in force (never delete it), e.g. when the case closes."""
+    approval = db.session.scalar(
+        select(ReturnApproval).where(
+            ReturnApproval.case_id == case.id, ReturnApproval.withdrawn_at.is_(None)
+        )
+    )
+    if approval is None:
+        return None
+    approval.withdrawn_at = utcnow()
+    approval.withdrawn_reason = reason
+    record(actor, "return:approval:withdraw", approval, case=case, reason=reason)
+    return approval
+
+
+def _require_policy_manager(actor) -> None:
+    if not actor.can(Permission.POLICY_MANAGE):
+        raise PermissionDenied(_("Only an administrator may change the policy."))
+
+
+def change_policy(
+    actor,
+    *,
+    appeal_period_days: int,
+    hearing_max_age_days: int,
+    monitoring_schedule_months: list[int],
+    bid_time_limit_days: int,
+) -> PolicySettings:
+    """Insert a new policy version (versions are never edited: each approval names one)."""
+    _require_policy_manager(actor)
+    months = sorted(set(monitoring_schedule_months))
+    if not months or any(m <= 0 for m in months):
+        raise ValidationFailed(_("The monitoring schedule needs at least one month after 0."))
+    if appeal_period_days < 0 or hearing_max_age_days <= 0 or bid_time_limit_days <= 0:
+        raise ValidationFailed(_("Periods must be positive numbers of days."))
+    old = current_policy()
+    new = PolicySettings(
+        version=old.version + 1,
+        appeal_period_days=appeal_period_days,
+        hearing_max_age_days=hearing_max_age_days,
+        monitoring_schedule_months=months,
+        bid_time_limit_days=bid_time_limit_days,
+        created_by_id=actor.id,
+        created_at=utcnow(),
+    )
+    db.session.add(new)
+    diff = {
+        key: [getattr(old, key), getattr(new, key)]
+        for key in (
+            "appeal_period_days",
+            "hearing_max_age_days",
+            "monitoring_schedule_months",
+            "bid_time_limit_days",
+        )
+        if getattr(old, key) != getattr(new, key)
+    }
+    diff["version"] = [old.version, new.version]
+    try:
+        record(actor, "policy:settings:change", new, diff=diff)
+    except IntegrityError as err:  # two admins saving at once: same new version number
+        raise _stale() from err
+    return new
+
+
+def add_suspension(actor, *, country: str, reason: str, suspended_from: date) -> ReturnSuspension:
+    """Suspend returns to ``country`` (crisis provisions: 002, Day 1 plenary)."""
+    _require_policy_manager(actor)
+    country = (country or "").strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise ValidationFailed(_("Enter a two-letter country code."))
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Give the reason for the suspension."))
+    suspension = ReturnSuspension(
+        country=country,
+        reason=reason.strip(),
+        suspended_from=suspended_from,
+        created_by_id=actor.id,
+        created_at=utcnow(),
+    )
+    db.session.add(suspension)
+    record(actor, "suspension:add", suspension, diff=diff_of(suspension))
+    return suspension
+
+
+def lift_suspension(actor, suspension: ReturnSuspension, *, lifted_on: date) -> None:
+    """Lift a suspension from ``lifted_on`` (it stays in the register)."""
+    _require_policy_manager(actor)
+    if suspension.lifted_on is not None:
+        raise ValidationFailed(_("This suspension was already lifted."))
+    if lifted_on < suspension.suspended_from:
+        raise ValidationFailed(_("A suspension cannot be lifted before it began."))
+    suspension.lifted_on = lifted_on
+    record(actor, "suspension:lift", suspension, diff=diff_of(suspension))

@@ -1,0 +1,47 @@
+"""Forms: return execution, visit reports, escalation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class ExecutionForm(FlaskForm):
+    """The child travelled and was received."""
+
+    version = HiddenField(validators=[DataRequired()])
+    travelled_on = DateField(_l("Travelled on"), [DataRequired()])
+    received_on = DateField(_l("Received on"), [DataRequired()])
+    received_by = StringField(_l("Received by"), [DataRequired(), Length(max=200)])
+    notes = TextAreaField(_l("Notes"), [Optional()])
+    submit = SubmitField(_l("Record the return"))
+
+
+class VersionForm(FlaskForm):
+    """A button carrying the case version."""
+
+    version = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Start monitoring"))
+
+
+class VisitForm(FlaskForm):
+    """A visit report."""
+
+    visited_on = DateField(_l("Visited on"), [DataRequired()])
+    visited_by = StringField(_l("Visited by"), [DataRequired(), Length(max=200)])
+    wellbeing = TextAreaField(_l("Wellbeing"), [DataRequired()])
+    family = TextAreaField(_l("Family"), [Optional()])
+    school = TextAreaField(_l("School"), [Optional()])
+    health = TextAreaField(_l("Health"), [Optional()])
+    concerns = TextAreaField(_l("Concerns"), [Optional()])
+    escalate = BooleanField(_l("Escalate to the supervisor"))
+    submit = SubmitField(_l("Save the report"))
+
+
+class EscalateForm(FlaskForm):
+    """Escalate a visit."""
+
+    reason = StringField(_l("Reason for escalation"), [DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Escalate"))

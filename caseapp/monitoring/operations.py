@@ -1,0 +1,125 @@
+"""Return execution and post-return monitoring (002, Rec 2: independent monitoring and
+follow-up support; DESIGN.md section 3: return_approved -> returned -> monitoring)."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from caseapp.audit.recorder import diff_of, record
+from caseapp.cases import workflow
+from caseapp.cases.models import Case, Stage
+from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from caseapp.core.extensions import db
+from caseapp.crossborder.models import MonitoringPlan
+from caseapp.gate.policy import current_policy
+from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months (clamped to the month's last day)."""
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _require_edit(actor, case: Case) -> None:
+    if not case.can_edit(actor):
+        raise PermissionDenied(_("You may not record on this case."))
+
+
+def record_return_execution(
+    actor,
+    case: Case,
+    *,
+    travelled_on: date,
+    received_on: date,
+    received_by: str,
+    expected_version: int | None,
+    notes: str | None = None,
+) -> ReturnExecution:
+    """Record the return (return_approved -> returned) and schedule the monitoring visits
+    from the return date by the monitoring plan's schedule, else the policy's (002, Rec 2)."""
+    _require_edit(actor, case)
+    workflow.check_version(case, expected_version)
+    if case.stage is not Stage.RETURN_APPROVED:
+        raise InvalidTransition(_("Only an approved return can be recorded as carried out."))
+    if not (received_by or "").strip():
+        raise ValidationFailed(_("Say who received the child."))
+    if received_on < travelled_on:
+        raise ValidationFailed(_("The child cannot be received before travelling."))
+    plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
+    months = (plan.schedule_months if plan else None) or current_policy().monitoring_schedule_months
+    execution = ReturnExecution(
+        case=case,
+        travelled_on=travelled_on,
+        received_on=received_on,
+        received_by=received_by.strip(),
+        notes=notes or None,
+    )
+    db.session.add(execution)
+    visits = [
+        MonitoringVisit(case=case, months_after_return=m, due_on=add_months(received_on, m))
+        for m in sorted(set(months))
+    ]
+    db.session.add_all(visits)
+    diff = diff_of(execution)
+    diff["visits_due"] = [None, [v.due_on.isoformat() for v in visits]]
+    record(actor, "return:execute", execution, case=case, diff=diff)
+    workflow.move(actor, case, Stage.RETURNED, expected_version=expected_version)
+    return execution
+
+
+def start_monitoring(actor, case: Case, *, expected_version: int | None) -> None:
+    """returned -> monitoring, once the return is recorded."""
+    _require_edit(actor, case)
+    workflow.check_version(case, expected_version)
+    if case.stage is not Stage.RETURNED:
+        raise InvalidTransition(_("Monitoring starts after the return is recorded."))
+    workflow.move(actor, case, Stage.MONITORING, expected_version=expected_version)
+
+
+def record_visit_report(
+    actor,
+    visit: MonitoringVisit,
+    *,
+    visited_on: date,
+    visited_by: str,
+    wellbeing: str,
+    family: str | None = None,
+    school: str | None = None,
+    health: str | None = None,
+    concerns: str | None = None,
+    escalate: bool = False,
+) -> None:
+    """Record a monitoring visit's report (wellbeing, family, school, health, concerns)."""
+    case = visit.case
+    _require_edit(actor, case)
+    if case.stage not in (Stage.RETURNED, Stage.MONITORING):
+        raise InvalidTransition(_("Visits are recorded after the return."))
+    if not (wellbeing or "").strip() or not (visited_by or "").strip():
+        raise ValidationFailed(_("Say who visited and how the child is."))
+    visit.visited_on = visited_on
+    visit.visited_by = visited_by.strip()
+    visit.wellbeing = wellbeing.strip()
+    visit.family = family or None
+    visit.school = school or None
+    visit.health = health or None
+    visit.concerns = concerns or None
+    visit.escalated = visit.escalated or escalate
+    record(actor, "visit:report", visit, case=case, diff=diff_of(visit))
+
+
+def escalate_visit(actor, visit: MonitoringVisit, *, reason: str) -> None:
+    """Flag a visit (e.g. overdue, or a concern) for escalation to the supervisor."""
+    _require_edit(actor, visit.case)
+    if visit.escalated:
+        raise ValidationFailed(_("This visit is already escalated."))
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Give the reason for escalation."))
+    visit.escalated = True
+    record(actor, "visit:escalate", visit, diff=diff_of(visit), reason=reason.strip())

@@ -1,0 +1,116 @@
+"""Alert rules (pure) and their SQL twins agree, both ways."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.alerts.queries import case_ids_with_alert
+from caseapp.alerts.rules import KINDS, alerts_for
+from caseapp.assessment.models import (
+    BestInterestsAssessment,
+    Placement,
+    PlacementType,
+    ServiceKind,
+    ServiceRecord,
+)
+from caseapp.cases.models import Stage
+from caseapp.core.db import utcnow
+from caseapp.core.extensions import db
+from caseapp.determination.models import BidStatus
+from caseapp.monitoring.models import MonitoringVisit
+from tests.support.gate_builder import ready_case
+
+TODAY = date.today()
+
+
+def _services(case):
+    for kind in (ServiceKind.SCHOOL, ServiceKind.HEALTHCARE):
+        db.session.add(
+            ServiceRecord(case=case, kind=kind, provider="Local", started_on=TODAY - timedelta(9))
+        )
+
+
+def _placement(case, **kw):
+    db.session.add(
+        Placement(
+            case=case,
+            placement_type=kw.pop("placement_type", PlacementType.FOSTER_FAMILY),
+            responsible_authority="Social services",
+            started_on=TODAY - timedelta(days=30),
+            **kw,
+        )
+    )
+
+
+def _make(kind, case, ready):
+    child = case.child
+    if kind == "deprived_of_liberty":
+        _placement(case, child_can_leave_at_will=False)
+    elif kind == "separated_by_placement":
+        _placement(case, separated_from_family=True)
+    elif kind == "no_school_or_healthcare":
+        db.session.query(ServiceRecord).filter_by(case_id=case.id, kind=ServiceKind.SCHOOL).delete()
+    elif kind == "bid_overdue":
+        case.stage = Stage.ASSESSMENT
+        case.outcome = None
+        case.opened_at = utcnow() - timedelta(days=91)
+        ready.r["bid"].status = BidStatus.WITHDRAWN
+    elif kind == "visit_overdue":
+        db.session.add(
+            MonitoringVisit(case=case, months_after_return=1, due_on=TODAY - timedelta(1))
+        )
+    elif kind == "charged_irregular_entry":
+        child.charged_irregular_entry = True
+    elif kind == "return_impossible":
+        db.session.add(
+            BestInterestsAssessment(
+                case=case, author_id=ready.caseworker.id, return_safe=False, completed_at=utcnow()
+            )
+        )
+        ready.r["bia"].return_safe = False
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_rule_and_sql_agree_both_ways(factory, kind):
+    ready = ready_case(factory)
+    quiet = ready_case(factory)
+    for r in (ready, quiet):
+        _services(r.case)
+    db.session.commit()
+    assert [a.kind for a in alerts_for(ready.case, TODAY)] == []
+    assert ready.case.id not in db.session.scalars(case_ids_with_alert(kind, today=TODAY)).all()
+    _make(kind, ready.case, ready)
+    db.session.commit()
+    kinds = [a.kind for a in alerts_for(ready.case, TODAY)]
+    assert kinds == [kind]
+    alert = alerts_for(ready.case, TODAY)[0]
+    assert alert.source.startswith("002")
+    ids = db.session.scalars(case_ids_with_alert(kind, today=TODAY)).all()
+    assert ids == [ready.case.id]
+
+
+def test_closed_case_has_no_deprivation_alert(factory):
+    ready = ready_case(factory)
+    _services(ready.case)
+    _placement(ready.case, placement_type=PlacementType.DETENTION)
+    ready.case.stage = Stage.CLOSED
+    ready.case.closed_at = utcnow()
+    ready.case.closure_reason = "transferred"
+    db.session.commit()
+    assert alerts_for(ready.case, TODAY) == []
+    assert db.session.scalars(case_ids_with_alert("deprived_of_liberty")).all() == []
+
+
+def test_unknown_kind():
+    with pytest.raises(ValueError):
+        select(case_ids_with_alert("nonsense", today=TODAY, policy=object()))
+
+
+def test_alerts_partial_on_the_safeguards_page(factory, client, login):
+    ready = ready_case(factory)
+    ready.case.child.charged_irregular_entry = True
+    db.session.commit()
+    login(ready.caseworker)
+    html = client.get(f"/cases/{ready.case.id}/safeguards").get_data(as_text=True)
+    assert "Child charged for irregular entry or stay" in html

@@ -1,0 +1,185 @@
+"""Closing from any open stage with a reason, and reopening."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.cases.models import Outcome, Stage
+from caseapp.cases.workflow import OPEN_STAGES
+from caseapp.closure.operations import ClosureReason, close_case, reopen_case
+from caseapp.core.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationFailed
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Role
+from caseapp.gate.models import ReturnApproval
+from caseapp.gate.operations import approve_return
+from tests.support.audit_entries import entries
+from tests.support.gate_builder import ready_case
+
+PRE = {Stage.IDENTIFIED, Stage.REGISTERED, Stage.ASSESSMENT, Stage.DETERMINATION}
+
+
+def at_stage(factory, stage):
+    ready = ready_case(factory)
+    case = ready.case
+    if stage is Stage.RETURN_APPROVED:
+        approve_return(ready.approver, case, expected_version=case.version)
+    else:
+        case.stage = stage
+        if stage in PRE:
+            case.outcome = None
+        elif stage is Stage.IMPLEMENTATION:
+            case.outcome = Outcome.TOLERATED_STAY
+    db.session.commit()
+    return ready
+
+
+@pytest.mark.parametrize("stage", sorted(OPEN_STAGES))
+@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.SUPERVISOR])
+def test_close_from_every_open_stage(factory, stage, role):
+    ready = at_stage(factory, stage)
+    user = ready.caseworker if role is Role.CASEWORKER else ready.supervisor
+    close_case(
+        user, ready.case, reason=ClosureReason.TRANSFERRED, expected_version=ready.case.version
+    )
+    db.session.commit()
+    assert ready.case.stage is Stage.CLOSED
+    assert ready.case.closure_reason == "transferred"
+    [entry] = entries("case:close", ready.case.id)
+    assert entry.diff["stage"] == [stage.value, "closed"]
+
+
+@pytest.mark.parametrize("role", [Role.OMBUDSPERSON, Role.ADMIN])
+def test_close_refused_for_readers_and_admins(factory, role):
+    ready = at_stage(factory, Stage.ASSESSMENT)
+    with pytest.raises(PermissionDenied):
+        close_case(
+            factory.user(role),
+            ready.case,
+            reason=ClosureReason.ABSCONDED,
+            expected_version=ready.case.version,
+        )
+
+
+def test_closing_an_approved_return_withdraws_the_approval(factory):
+    ready = at_stage(factory, Stage.RETURN_APPROVED)
+    close_case(
+        ready.caseworker,
+        ready.case,
+        reason=ClosureReason.ABSCONDED,
+        expected_version=ready.case.version,
+    )
+    db.session.commit()
+    approval = db.session.scalar(select(ReturnApproval))
+    assert approval.withdrawn_at is not None and approval.withdrawn_reason == "case closed"
+
+
+@pytest.mark.parametrize(
+    ("stage", "reason", "note"),
+    [
+        (Stage.ASSESSMENT, ClosureReason.TURNED_18, None),
+        (Stage.RETURNED, ClosureReason.MONITORING_COMPLETED, None),
+        (Stage.DECIDED, ClosureReason.SOLUTION_IMPLEMENTED, None),
+        (Stage.ASSESSMENT, ClosureReason.OTHER, " "),
+    ],
+)
+def test_reason_must_fit_the_case(factory, stage, reason, note):
+    ready = at_stage(factory, stage)
+    with pytest.raises(ValidationFailed):
+        close_case(
+            ready.caseworker,
+            ready.case,
+            reason=reason,
+            note=note,
+            expected_version=ready.case.version,
+        )
+
+
+def test_reasons_that_fit(factory):
+    ready = at_stage(factory, Stage.MONITORING)
+    close_case(
+        ready.caseworker,
+        ready.case,
+        reason=ClosureReason.MONITORING_COMPLETED,
+        expected_version=ready.case.version,
+    )
+    impl = at_stage(factory, Stage.IMPLEMENTATION)
+    close_case(
+        impl.caseworker,
+        impl.case,
+        reason=ClosureReason.SOLUTION_IMPLEMENTED,
+        expected_version=impl.case.version,
+    )
+    adult = at_stage(factory, Stage.ASSESSMENT)
+    adult.case.child.date_of_birth = date(2000, 1, 1)
+    close_case(
+        adult.caseworker,
+        adult.case,
+        reason=ClosureReason.TURNED_18,
+        expected_version=adult.case.version,
+    )
+    db.session.commit()
+    assert {ready.case.stage, impl.case.stage, adult.case.stage} == {Stage.CLOSED}
+
+
+def test_close_stale_and_twice(factory):
+    ready = at_stage(factory, Stage.ASSESSMENT)
+    with pytest.raises(StaleVersion):
+        close_case(ready.caseworker, ready.case, reason=ClosureReason.ABSCONDED, expected_version=0)
+    close_case(
+        ready.caseworker,
+        ready.case,
+        reason=ClosureReason.ABSCONDED,
+        expected_version=ready.case.version,
+    )
+    db.session.commit()
+    with pytest.raises(InvalidTransition):
+        close_case(
+            ready.caseworker,
+            ready.case,
+            reason=ClosureReason.ABSCONDED,
+            expected_version=ready.case.version,
+        )
+
+
+def test_reopen(factory, client, login):
+    ready = at_stage(factory, Stage.DECIDED)
+    with pytest.raises(InvalidTransition):
+        reopen_case(ready.caseworker, ready.case, reason="x", expected_version=ready.case.version)
+    close_case(
+        ready.caseworker,
+        ready.case,
+        reason=ClosureReason.ABSCONDED,
+        expected_version=ready.case.version,
+    )
+    db.session.commit()
+    with pytest.raises(PermissionDenied):
+        reopen_case(
+            factory.user(Role.OMBUDSPERSON),
+            ready.case,
+            reason="x",
+            expected_version=ready.case.version,
+        )
+    login(ready.caseworker)
+    r = client.post(
+        f"/cases/{ready.case.id}/reopen",
+        data={"version": ready.case.version, "reason": "The child came back."},
+    )
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert ready.case.stage is Stage.REGISTERED and ready.case.outcome is None
+    [entry] = entries("case:reopen", ready.case.id)
+    assert entry.diff["outcome"] == ["return", None]
+
+
+def test_close_page(factory, client, login):
+    ready = at_stage(factory, Stage.ASSESSMENT)
+    login(ready.caseworker)
+    assert client.get(f"/cases/{ready.case.id}/close").status_code == 200
+    r = client.post(
+        f"/cases/{ready.case.id}/close",
+        data={"version": ready.case.version, "reason": "absconded", "note": ""},
+    )
+    assert r.status_code == 302
+    login(factory.user(Role.ADMIN))
+    assert client.get(f"/cases/{ready.case.id}/close").status_code == 404

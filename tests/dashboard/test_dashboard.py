@@ -1,0 +1,91 @@
+"""Supervisor queue and due list."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from caseapp.core.db import utcnow
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Role
+from caseapp.crossborder.models import Consent
+from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.monitoring.models import MonitoringVisit
+from tests.support.gate_builder import ready_case
+
+TODAY = date.today()
+
+
+def test_queue_lists_ready_returns_bids_and_last_resorts(factory, client, login):
+    ready = ready_case(factory)
+    blocked = ready_case(factory, breaks=("S7",))
+    other = factory.case(agency=ready.agency)
+    db.session.add(
+        BestInterestsDetermination(
+            case=other,
+            author_id=ready.caseworker.id,
+            status=BidStatus.SUBMITTED,
+            submitted_at=utcnow(),
+        )
+    )
+    consent = db.session.get(Consent, ready.r["consent"].id)
+    consent.non_voluntary = True
+    consent.last_resort_justification = "Documented"
+    db.session.commit()
+    login(ready.approver)
+    html = client.get("/queue").get_data(as_text=True)
+    assert other.number in html
+    assert f"/cases/{ready.case.id}/return/consent" in html
+    assert f'/cases/{ready.case.id}/safeguards">{ready.case.number}' not in html  # S15 now unmet
+    assert blocked.case.number not in html
+
+
+def test_queue_hides_own_bids(factory, client, login):
+    ready = ready_case(factory)
+    db.session.add(
+        BestInterestsDetermination(
+            case=factory.case(agency=ready.agency),
+            author_id=ready.approver.id,
+            status=BidStatus.SUBMITTED,
+            submitted_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    login(ready.approver)
+    html = client.get("/queue").get_data(as_text=True)
+    assert f'/cases/{ready.case.id}/safeguards">{ready.case.number}' in html
+    assert "submitted" not in html.split("Returns ready")[0].split("Determinations awaiting")[1]
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "status"),
+    [
+        (Role.CASEWORKER, "/queue", 403),
+        (Role.ADMIN, "/queue", 403),
+        (Role.ADMIN, "/due", 403),
+        (Role.OMBUDSPERSON, "/due", 403),
+        (Role.CASEWORKER, "/due", 200),
+        (Role.SUPERVISOR, "/queue", 200),
+    ],
+)
+def test_dashboard_permissions(factory, client, login, role, path, status):
+    login(factory.user(role))
+    assert client.get(path).status_code == status
+
+
+def test_due_list(factory, client, login):
+    ready = ready_case(factory)
+    ready.r["notice"].appeal_deadline = TODAY + timedelta(days=3)
+    ready.r["hearing"].held_on = TODAY - timedelta(days=200)
+    db.session.add(
+        MonitoringVisit(case=ready.case, months_after_return=1, due_on=TODAY - timedelta(days=2))
+    )
+    late = factory.case(agency=ready.agency)
+    late.opened_at = utcnow() - timedelta(days=120)
+    foreign = ready_case(factory)
+    foreign.r["hearing"].held_on = TODAY - timedelta(days=200)
+    db.session.commit()
+    login(ready.caseworker)
+    html = client.get("/due").get_data(as_text=True)
+    assert html.count(ready.case.number) >= 3  # visit, deadline, hearing
+    assert late.number in html
+    assert foreign.case.number not in html
