@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -24,7 +25,9 @@ class LanguageForm(FlaskForm):
     """The user's interface language."""
 
     locale = SelectField(
-        _l("Language"), choices=[("en", "English"), ("ru", "Русский")], validators=[DataRequired()]
+        _l("Language"),
+        choices=[SelectChoice("en", "English"), SelectChoice("ru", "Русский")],
+        validators=[DataRequired()],
     )
     submit = SubmitField(_l("Save"))
 
