@@ -146,7 +146,9 @@ def test_cookie_flags_when_secure(make_app, factory):
         for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
             assert flag in cookie
         assert "Domain=" not in cookie
-        assert "max-age=63072000; includeSubDomains" in response.headers["Strict-Transport-Security"]
+        assert (
+            "max-age=63072000; includeSubDomains" in response.headers["Strict-Transport-Security"]
+        )
 
 
 def test_cookie_flags_for_plain_http_local_use(make_app, client, factory):
