@@ -15,6 +15,9 @@ import logging
 from flask import Flask, g, request
 
 REQUEST_LOGGER = "caseapp.request"
+# Loggers that would write SQL result rows or form data at DEBUG: pinned to WARNING so that
+# turning the root logger to DEBUG cannot put a child's record into the logs.
+QUIET_LOGGERS = ("sqlalchemy.engine", "sqlalchemy.pool", "sqlalchemy.orm")
 # gunicorn access log format without the query string (used by ``make run``).
 GUNICORN_ACCESS_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
 
@@ -39,6 +42,8 @@ class EscapeControlChars(logging.Filter):
 def init_app(app: Flask) -> None:
     """Attach the escaping filter and the request log line."""
     app.logger.addFilter(EscapeControlChars())
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     request_logger = logging.getLogger(REQUEST_LOGGER)
     if not any(isinstance(f, EscapeControlChars) for f in request_logger.filters):
         request_logger.addFilter(EscapeControlChars())

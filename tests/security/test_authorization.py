@@ -83,10 +83,13 @@ def test_every_endpoint_for_every_actor(app, client, login, world, actor):
             response.close()  # file responses hold their file open until closed
             if problem:
                 problems.append(problem)
-            if rule is Rule.LOGIN_FLOW and user is not None:
-                # A login step (logout) may have ended the session: log in again if so.
-                if client.get("/preferences").status_code != 200:
-                    log_in()
+            # A login step (logout) may have ended the session: log in again if so.
+            if (
+                rule is Rule.LOGIN_FLOW
+                and user is not None
+                and client.get("/preferences").status_code != 200
+            ):
+                log_in()
     assert problems == []
 
 

@@ -67,6 +67,9 @@ def test_hsts_when_secure(app, make_app):
         assert int(re.search(r"max-age=(\d+)", hsts).group(1)) >= 31536000
 
 
+BLOCKED_BY_CSP = (r"<script(?![^>]*\bsrc=)", r"<style", r"\sstyle=", r"\son[a-z]+=", "javascript:")
+
+
 def test_templates_have_nothing_the_csp_would_block():
     """No inline script, inline style, event-handler attribute or javascript: URL."""
     offenders = []
