@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from caseapp.agencies.models import Agency
@@ -63,6 +64,7 @@ def _user_by_email(email: str):
 
 
 @cli.command("deactivate")
+@with_appcontext
 @click.option("--email", required=True)
 def deactivate(email) -> None:
     """Deactivate a user; every session of the user ends at once (ASVS 5.0 V7.4.2)."""
@@ -76,6 +78,7 @@ def deactivate(email) -> None:
 
 
 @cli.command("end-sessions")
+@with_appcontext
 @click.option("--email", help="End this user's sessions.")
 @click.option("--all-users", is_flag=True, help="End every user's sessions.")
 def end_sessions(email, all_users) -> None:
@@ -102,6 +105,7 @@ def end_sessions(email, all_users) -> None:
 
 
 @cli.command("reset-2fa")
+@with_appcontext
 @click.option("--email", required=True)
 def reset_2fa(email) -> None:
     """Remove a user's second factor (lost phone); they enrol again at the next login."""

@@ -8,7 +8,13 @@ from datetime import timedelta
 from caseapp.auth import operations
 from caseapp.auth.session import end_all_sessions
 from caseapp.core.permissions import Role
-from tests.security.helpers import session_cookie, session_data, sessions_of, set_session_cookie
+from tests.security.helpers import (
+    actions,
+    session_cookie,
+    session_data,
+    sessions_of,
+    set_session_cookie,
+)
 
 
 def _logged_in(client) -> bool:
@@ -168,3 +174,30 @@ def test_secure_cookies_default_on_outside_debug_and_tests(make_app):
         assert production.config["SESSION_COOKIE_NAME"] == "__Host-caseapp"
     with make_app(TESTING=False, SECURE_COOKIES=False) as local:
         assert local.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_logout_is_offered_on_every_authenticated_page(client, login, factory):
+    user = factory.user(Role.CASEWORKER)
+    login(user)
+    for path in ("/cases/", "/preferences", "/password", "/login/enrol"):
+        assert 'action="/logout"' in client.get(path).get_data(as_text=True), path
+
+
+def test_operator_ends_sessions_of_one_user_or_all(app, client, login, factory, runner, db):
+    user = factory.user(Role.CASEWORKER)
+    login(user)
+    result = runner.invoke(args=["users", "end-sessions", "--email", user.email])
+    assert result.exit_code == 0, result.output
+    assert not _logged_in(client)
+    login(user)
+    assert runner.invoke(args=["users", "end-sessions", "--all-users"]).exit_code == 0
+    assert not _logged_in(client)
+
+
+def test_operator_deactivation_ends_sessions(app, client, login, factory, runner, db):
+    user = factory.user(Role.CASEWORKER)
+    login(user)
+    result = runner.invoke(args=["users", "deactivate", "--email", user.email])
+    assert result.exit_code == 0, result.output
+    assert not _logged_in(client)
+    assert "user:account:deactivate" in actions(db)
