@@ -38,7 +38,7 @@ def client_ip() -> str:
 def finish_login(user, factors: list[str]):
     """Make the pending (or a new) session active with a fresh token, audit, go home."""
     row = server_session.current_row()
-    if row is None or row.user_id != user.id:
+    if row is None or row.user_id != user.id or row.stage is SessionStage.ACTIVE:
         server_session.new_session(user, SessionStage.ACTIVE)
     else:
         row.stage = SessionStage.ACTIVE
