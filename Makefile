@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# Plain HTTP on a loopback address: cookies without Secure/__Host- (see SECURITY.md).
+SECURE_COOKIES ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),false,true)
+# Access log without the query string: %(U)s (path) instead of %(r)s (request line).
+ACCESS_LOG_FORMAT := %(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s
 export FLASK_APP := caseapp
 
 .PHONY: run test lint install install-dev translations i18n-extract i18n-update serve clean
@@ -41,11 +45,14 @@ run: install
 	$(BIN)/flask demo --if-empty
 	@echo
 	@echo "caseapp is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'caseapp:create_app()'
+	CASEAPP_SECURE_COOKIES=$(SECURE_COOKIES) $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
+	  --access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)' 'caseapp:create_app()'
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check caseapp tests migrations scripts
 	$(BIN)/ruff format --check caseapp tests scripts
+	$(BIN)/bandit -q -r caseapp --severity-level medium
+	$(BIN)/python scripts/pip_audit_check.py requirements/main.txt
 
 # On SQLite always; on PostgreSQL too when CASEAPP_TEST_DATABASE_URL is set.
 test: install-dev lint

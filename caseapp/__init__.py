@@ -56,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons and load every model so metadata is complete."""
-    from caseapp.core import i18n, logging, templating
+    from caseapp.core import i18n, logging, security_headers, templating
     from caseapp.core.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -68,6 +68,8 @@ def register_extensions(app: Flask) -> None:
     from caseapp.auth import session as auth_session
 
     auth_session.init_login_manager(login_manager)
+    auth_session.configure_cookies(app)
+    security_headers.init_app(app)
     templating.init_app(app)
     logging.init_app(app)
     domain_modules("models")  # registers every model with the metadata

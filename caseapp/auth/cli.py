@@ -52,3 +52,65 @@ def create(email, name, role, agency_code, locale, password_stdin) -> None:
         raise click.ClickException(err.message) from err
     db.session.commit()
     click.echo(f"created user {user.id} <{user.email}> ({user.role})")
+
+
+def _user_by_email(email: str):
+    from caseapp.auth.models import User
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException("no user with that e-mail address")
+    return user
+
+
+@cli.command("deactivate")
+@click.option("--email", required=True)
+def deactivate(email) -> None:
+    """Deactivate a user; every session of the user ends at once (ASVS 5.0 V7.4.2)."""
+    user = _user_by_email(email)
+    try:
+        operations.deactivate_user(None, user)
+    except ValidationFailed as err:
+        raise click.ClickException(err.message) from err
+    db.session.commit()
+    click.echo(f"deactivated user {user.id}")
+
+
+@cli.command("end-sessions")
+@click.option("--email", help="End this user's sessions.")
+@click.option("--all-users", is_flag=True, help="End every user's sessions.")
+def end_sessions(email, all_users) -> None:
+    """End sessions of one user or of all users (ASVS 5.0 V7.4.5)."""
+    from sqlalchemy import update
+
+    from caseapp.auth.models import UserSession
+    from caseapp.auth.session import end_all_sessions
+    from caseapp.core.db import utcnow
+
+    if all_users:
+        result = db.session.execute(
+            update(UserSession)
+            .where(UserSession.ended_at.is_(None))
+            .values(ended_at=utcnow(), end_reason="ended_by_operator")
+        )
+        count = result.rowcount
+    elif email:
+        count = end_all_sessions(_user_by_email(email))
+    else:
+        raise click.ClickException("give --email or --all-users")
+    db.session.commit()
+    click.echo(f"ended {count} session(s)")
+
+
+@cli.command("reset-2fa")
+@click.option("--email", required=True)
+def reset_2fa(email) -> None:
+    """Remove a user's second factor (lost phone); they enrol again at the next login."""
+    from caseapp.auth import twofactor
+    from caseapp.auth.session import end_all_sessions
+
+    user = _user_by_email(email)
+    twofactor.reset(None, user)
+    end_all_sessions(user, "2fa_reset")
+    db.session.commit()
+    click.echo(f"second factor removed for user {user.id}")

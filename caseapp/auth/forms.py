@@ -1,11 +1,16 @@
-"""Login and preference forms."""
+"""Login, second-factor, password and preference forms.
+
+Each form declares only the fields its action may set; views read only those fields, so
+extra posted fields (``role``, ``agency_id``, ...) are ignored (ASVS 5.0 V15.3.3).
+"""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -20,6 +25,43 @@ class LanguageForm(FlaskForm):
     """The user's interface language."""
 
     locale = SelectField(
-        _l("Language"), choices=[("en", "English"), ("ru", "Русский")], validators=[DataRequired()]
+        _l("Language"),
+        choices=[SelectChoice("en", "English"), SelectChoice("ru", "Русский")],
+        validators=[DataRequired()],
     )
     submit = SubmitField(_l("Save"))
+
+
+class CodeForm(FlaskForm):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class PasswordChangeForm(FlaskForm):
+    """Current password and the new one, twice (ASVS 5.0 V6.2.3)."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Change password"))

@@ -1,11 +1,12 @@
-"""The User model."""
+"""The User model, server-side sessions, recovery codes and login attempts."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.agencies.models import Agency
@@ -34,6 +35,11 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(8), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Second factor (TOTP, RFC 6238). The last accepted time-step refuses a replayed code
+    # (ASVS 5.0 V6.5.1).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
 
@@ -51,5 +57,79 @@ class User(UserMixin, db.Model):
         """Ombudspersons read every case; no one else does."""
         return self.role is Role.OMBUDSPERSON
 
+    @property
+    def has_totp(self) -> bool:
+        """Whether the user has enrolled a second factor."""
+        return self.totp_secret is not None and self.totp_enabled_at is not None
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class SessionStage(StrEnum):
+    """How far a login has come: a session is usable only when ``active``."""
+
+    SECOND_FACTOR = "second_factor"  # password accepted, TOTP or recovery code awaited
+    ENROL = "enrol"  # password accepted, the role requires 2FA and none is enrolled yet
+    ACTIVE = "active"
+
+
+class UserSession(db.Model):
+    """A login session kept on the server; the browser holds only a random token.
+
+    Only the SHA-256 of the token is stored, so a copy of the table (a backup, a database
+    administrator) cannot be replayed as a cookie (ASVS 5.0 V7.2.1, V7.2.3).
+    """
+
+    __tablename__ = "user_session"
+    __table_args__ = (
+        CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended_iff_end_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    stage: Mapped[SessionStage] = mapped_column(str_enum(SessionStage, "session_stage"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+    # A TOTP secret offered during enrolment, until the user confirms it with a code.
+    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id} {self.stage}>"
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code; 120 random bits, so SHA-256 is enough (ASVS 5.0 V6.5.2)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginAttempt(db.Model):
+    """One password attempt, counted in the database so every worker sees it (ASVS 5.0 V6.3.1).
+
+    The account is identified by a keyed hash of the e-mail typed, so attempts on unknown
+    addresses are counted exactly like attempts on real ones and no address is stored.
+    """
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_account_key_occurred_at", "account_key", "occurred_at"),
+        Index("ix_login_attempt_ip_occurred_at", "ip", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    account_key: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)

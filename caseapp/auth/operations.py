@@ -1,6 +1,11 @@
-"""People operations: create users, authenticate, change language. Operations only flush."""
+"""People operations: create users, log in, change password or language, deactivate.
+
+Operations only flush; the request layer commits.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -8,15 +13,19 @@ from sqlalchemy import func, select
 
 from caseapp.agencies.models import Agency
 from caseapp.audit.recorder import record
+from caseapp.auth import throttle
 from caseapp.auth.models import User
 from caseapp.auth.passwords import (
     DUMMY_HASH,
     MAX_LENGTH,
     MIN_LENGTH,
+    contains_context_word,
     hash_password,
+    is_common,
     needs_rehash,
     verify_password,
 )
+from caseapp.auth.session import end_all_sessions
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
@@ -30,12 +39,20 @@ def normalise_email(email: str) -> str:
         raise ValidationFailed(_("Enter a valid e-mail address.")) from exc
 
 
-def check_password_rules(password: str) -> None:
-    """Refuse passwords that are too short or too long."""
+def check_password_rules(password: str, *, email: str | None = None, name: str | None = None):
+    """Refuse a new password that breaks the policy (``caseapp.auth.passwords``, ASVS V6.2)."""
     if len(password) < MIN_LENGTH:
         raise ValidationFailed(_("The password must have at least %(n)d characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
         raise ValidationFailed(_("The password must have at most %(n)d characters.", n=MAX_LENGTH))
+    if is_common(password):
+        raise ValidationFailed(
+            _("This password is too common: it appears in lists of leaked passwords.")
+        )
+    if contains_context_word(password, email=email, name=name):
+        raise ValidationFailed(
+            _("The password must not contain your name, your e-mail address or the app's name.")
+        )
 
 
 def _refuse(field: str, message: str):
@@ -69,7 +86,7 @@ def create_user(
         _refuse("agency", _("Caseworkers and supervisors must belong to an agency."))
     if db.session.scalar(select(func.count()).where(User.email == email)):
         _refuse("email", _("A user with this e-mail address already exists."))
-    _on_field("password", check_password_rules, password)
+    _on_field("password", lambda pw: check_password_rules(pw, email=email, name=name), password)
     user = User(
         email=email,
         name=name.strip(),
@@ -84,8 +101,11 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None (same path for both failures)."""
+def _authenticate(email: str, password: str) -> tuple[User | None, User | None]:
+    """Return ``(user if the credentials are right, the account named if any)``.
+
+    An unknown address costs the same argon2 verification as a known one (ASVS V6.3.8).
+    """
     try:
         email = normalise_email(email)
     except ValidationFailed:
@@ -93,12 +113,64 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     if user is None:
         verify_password(DUMMY_HASH, password)  # spend the same time as a real check
-        return None
+        return None, None
     if not verify_password(user.password_hash, password) or not user.active:
-        return None
+        return None, user
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return user
+        user.password_hash = hash_password(password)  # parameters changed: rehash now
+    return user, user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None (same path for both failures)."""
+    return _authenticate(email, password)[0]
+
+
+@dataclass
+class LoginOutcome:
+    """What a password attempt gave: the user, or a refusal (locked or not)."""
+
+    user: User | None
+    locked: bool = False
+
+
+def attempt_login(email: str, password: str, ip: str) -> LoginOutcome:
+    """Check a password attempt under throttling; audit failures and lockouts.
+
+    A locked account or throttled address is refused without checking the password (the
+    same argon2 time is spent). Every failure is audited ``auth:login:fail``; reaching the
+    limit, and every attempt while locked, ``auth:login:lockout``.
+    """
+    key = throttle.account_key(email)
+    if throttle.account_locked(key) or throttle.address_throttled(ip):
+        verify_password(DUMMY_HASH, password)
+        record(None, "auth:login:lockout", diff={"refused": True})
+        return LoginOutcome(None, locked=True)
+    user, named = _authenticate(email, password)
+    throttle.note_attempt(key, ip, succeeded=user is not None)
+    if user is None:
+        record(None, "auth:login:fail", named, diff={"factor": "password"})
+        if throttle.account_locked(key):
+            record(None, "auth:login:lockout", named, diff={"locked": True})
+        return LoginOutcome(None)
+    return LoginOutcome(user)
+
+
+def change_password(user: User, current: str, new: str, *, keep_session=None) -> None:
+    """Change ``user``'s password: the current one is required (ASVS V6.2.3).
+
+    Every other session of the user ends (V7.4.3); the caller gives the current session a
+    fresh token.
+    """
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed(_("The current password is not right."))
+    if new == current:
+        raise ValidationFailed(_("Choose a password different from the current one."))
+    check_password_rules(new, email=user.email, name=user.name)
+    record(user, "user:password:change", user, diff={"password": ["***", "***"]})
+    user.password_hash = hash_password(new)
+    end_all_sessions(user, "password_changed", except_row=keep_session)
+    db.session.flush()
 
 
 def set_locale(user: User, locale: str, supported: tuple[str, ...]) -> None:
@@ -109,14 +181,16 @@ def set_locale(user: User, locale: str, supported: tuple[str, ...]) -> None:
     user.locale = locale
 
 
-def deactivate_user(actor: User, user: User, *, reason: str | None = None) -> None:
-    """Deactivate an account: the person can no longer log in; their records stay."""
+def deactivate_user(actor: User | None, user: User, *, reason: str | None = None) -> None:
+    """Deactivate an account: the person can no longer log in, every session of theirs ends
+    at once (ASVS 5.0 V7.4.2), and their records stay."""
     if actor is not None and actor.id == user.id:
         raise ValidationFailed(_("You cannot deactivate your own account."))
     if not user.active:
         raise ValidationFailed(_("This account is already deactivated."))
     user.active = False
     record(actor, "user:account:deactivate", user, reason=reason)
+    end_all_sessions(user, "deactivated")
 
 
 def reactivate_user(actor: User, user: User, *, reason: str | None = None) -> None:

@@ -1,16 +1,196 @@
-"""Flask-Login wiring: how a session finds its user."""
+"""Server-side sessions wired into Flask-Login (ASVS 5.0 V7).
+
+The signed Flask cookie carries an opaque random token (``sid``); the ``user_session`` table
+holds its SHA-256, the user, the stage of the login, when it started and was last used, and
+when and why it ended. Every request checks the token against the table, so ending a row
+(logout, deactivation, password change, timeout) refuses the cookie at once, in every worker,
+even when an old copy of the cookie is replayed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+from ipaddress import ip_address
+
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
+from sqlalchemy import select, update
 
+from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
+
+SID_KEY = "sid"
+# Settings (override in instance/config.py or CASEAPP_* environment variables).
+DEFAULTS = {
+    "SESSION_IDLE_TIMEOUT": 30 * 60,  # seconds without a request before re-login (V7.3.1)
+    "SESSION_ABSOLUTE_TIMEOUT": 8 * 3600,  # seconds since login before re-login (V7.3.2)
+    "SECOND_FACTOR_TIMEOUT": 5 * 60,  # seconds to enter the code after the password
+    "LAST_SEEN_RESOLUTION": 60,  # write last_seen_at at most once a minute
+    "MFA_REQUIRED_ROLES": ("supervisor", "ombudsperson", "admin"),
+}
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 of a session token (the token has 256 random bits, so no salt is needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def configure_cookies(app: Flask) -> None:
+    """Cookie flags (ASVS 5.0 V3.3.1-V3.3.4) and session settings.
+
+    ``SECURE_COOKIES`` (``CASEAPP_SECURE_COOKIES``) defaults to true; it defaults to false
+    only in debug or test mode, and ``make run`` sets it to false when serving plain HTTP on
+    a loopback address. When true the cookie is ``Secure`` and named with the ``__Host-``
+    prefix (no Domain, Path=/), and HSTS is sent.
+    """
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    if "SECURE_COOKIES" not in app.config:
+        app.config["SECURE_COOKIES"] = not (app.debug or app.testing)
+    secure = bool(app.config["SECURE_COOKIES"])
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE=app.config.get("SESSION_COOKIE_SAMESITE") or "Lax",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_NAME="__Host-caseapp" if secure else "caseapp",
+        SESSION_COOKIE_DOMAIN=None,
+        SESSION_COOKIE_PATH="/",
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PREFERRED_URL_SCHEME="https" if secure else "http",
+    )
+    if secure and _is_loopback(str(app.config.get("SERVER_NAME") or "")):
+        app.logger.warning("SECURE_COOKIES is on while serving a loopback address")
+
+
+def _now():
+    return utcnow()
+
+
+def new_session(user, stage) -> str:
+    """Start a new server session for ``user`` at ``stage``; return the cookie token.
+
+    The Flask session is cleared first, so any earlier token (and a fixated one) is gone
+    (ASVS 5.0 V7.2.4). The caller commits.
+    """
+    from caseapp.auth.models import UserSession
+
+    end_current("replaced")
+    session.clear()
+    token = secrets.token_urlsafe(32)  # 256 bits from the OS CSPRNG (V7.2.3)
+    row = UserSession(
+        token_hash=token_hash(token),
+        user_id=user.id,
+        stage=stage,
+        created_at=_now(),
+        last_seen_at=_now(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    session[SID_KEY] = token
+    g.caseapp_session = row
+    return token
+
+
+def rotate(row) -> None:
+    """Give the current session a fresh token (after the second factor or a password change)."""
+    token = secrets.token_urlsafe(32)
+    row.token_hash = token_hash(token)
+    session[SID_KEY] = token
+
+
+def current_row(*, stage=None):
+    """The live ``user_session`` row of this request, or None (timeouts enforced here)."""
+    from caseapp.auth.models import SessionStage, UserSession
+
+    if "caseapp_session" in g:
+        row = g.caseapp_session
+    else:
+        token = session.get(SID_KEY)
+        row = None
+        if isinstance(token, str) and token:
+            row = db.session.scalar(
+                select(UserSession).where(UserSession.token_hash == token_hash(token))
+            )
+        g.caseapp_session = row
+    if row is None or row.ended_at is not None:
+        return None
+    now = _now()
+    cfg = current_app.config
+    if row.stage is SessionStage.ACTIVE:
+        idle, absolute = cfg["SESSION_IDLE_TIMEOUT"], cfg["SESSION_ABSOLUTE_TIMEOUT"]
+    else:
+        idle = absolute = cfg["SECOND_FACTOR_TIMEOUT"]
+    reason = None
+    if now - row.created_at > timedelta(seconds=absolute):
+        reason = "absolute_timeout"
+    elif now - row.last_seen_at > timedelta(seconds=idle):
+        reason = "idle_timeout"
+    if reason:
+        end_row(row, reason)
+        db.session.commit()
+        g.caseapp_session = None
+        return None
+    if stage is not None and row.stage is not stage:
+        return None
+    return row
+
+
+def end_row(row, reason: str) -> None:
+    """Mark one session ended (the caller commits)."""
+    if row.ended_at is None:
+        row.ended_at = _now()
+        row.end_reason = reason
+
+
+def end_current(reason: str) -> None:
+    """End the session of this request, if any."""
+    row = g.pop("caseapp_session", None) or current_row()
+    if row is not None:
+        end_row(row, reason)
+    g.pop("caseapp_session", None)
+
+
+def end_all_sessions(user, reason: str = "ended_by_operator", *, except_row=None) -> int:
+    """End every open session of ``user`` (all workers see it at the next request).
+
+    Returns how many were ended. Used by logout, deactivation and password change
+    (ASVS 5.0 V7.4.1-V7.4.3). Only flushes.
+    """
+    from caseapp.auth.models import UserSession
+
+    stmt = (
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=_now(), end_reason=reason)
+    )
+    if except_row is not None:
+        stmt = stmt.where(UserSession.id != except_row.id)
+    result = db.session.execute(stmt, execution_options={"synchronize_session": "fetch"})
+    return result.rowcount or 0
+
+
+def touch(row) -> None:
+    """Record activity on a session, at most once per ``LAST_SEEN_RESOLUTION`` seconds."""
+    now = _now()
+    if now - row.last_seen_at >= timedelta(seconds=current_app.config["LAST_SEEN_RESOLUTION"]):
+        row.last_seen_at = now
+        db.session.commit()
 
 
 def init_login_manager(manager: LoginManager) -> None:
-    """Configure the login view and the user loader."""
-    from caseapp.auth.models import User
+    """Configure the login view and the user loader (which validates the server session)."""
+    from caseapp.auth.models import SessionStage
 
     manager.login_view = "auth.login"
     manager.login_message = _l("Please log in to see this page.")
@@ -18,6 +198,22 @@ def init_login_manager(manager: LoginManager) -> None:
     manager.session_protection = "strong"
 
     @manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    def load_user(user_id: str):
+        row = current_row(stage=SessionStage.ACTIVE)
+        if row is None or str(row.user_id) != user_id or not row.user.active:
+            return None
+        touch(row)
+        return row.user
+
+    @manager.unauthorized_handler
+    def unauthorized():
+        # A half-finished login goes on where it stopped: forced 2FA enrolment comes
+        # before anything else.
+        row = current_row()
+        if row is not None and row.stage is SessionStage.ENROL:
+            return redirect(url_for("auth.enrol"))
+        if row is not None and row.stage is SessionStage.SECOND_FACTOR:
+            return redirect(url_for("auth.second_factor"))
+        if request.method == "GET":
+            flash(manager.login_message, manager.login_message_category)
+        return redirect(url_for(manager.login_view))

@@ -1,4 +1,9 @@
-"""Login, logout and the user's own preferences."""
+"""Login, logout, password change and the user's own preferences.
+
+Login: password, then (if enrolled) the second factor, or (if the role requires 2FA and none
+is enrolled) a forced enrolment before anything else. The session becomes usable only at the
+end, with a fresh token (ASVS 5.0 V7.2.4). Second-factor pages: ``caseapp.auth.mfa_views``.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from caseapp.audit.recorder import record
-from caseapp.auth import operations
-from caseapp.auth.forms import LanguageForm, LoginForm
+from caseapp.auth import operations, twofactor
+from caseapp.auth import session as server_session
+from caseapp.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from caseapp.auth.models import SessionStage
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
@@ -23,6 +30,33 @@ def home_for(user) -> str:
     return url_for("cases.index")
 
 
+def client_ip() -> str:
+    """The client address used for throttling (set ProxyFix behind a reverse proxy)."""
+    return request.remote_addr or "unknown"
+
+
+def finish_login(user, factors: list[str]):
+    """Make the pending (or a new) session active with a fresh token, audit, go home."""
+    row = server_session.current_row()
+    if row is None or row.user_id != user.id or row.stage is SessionStage.ACTIVE:
+        server_session.new_session(user, SessionStage.ACTIVE)
+    else:
+        row.stage = SessionStage.ACTIVE
+        row.pending_totp_secret = None
+        server_session.rotate(row)
+    login_user(user)
+    record(user, "auth:login:success", user, diff={"factors": factors})
+    db.session.commit()
+    return redirect(home_for(user))
+
+
+def locked_response(form):
+    """The answer while an account or address is locked (same for known and unknown e-mail)."""
+    db.session.commit()
+    flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
+    return render_template("auth/login.html", form=form), 429
+
+
 @bp.route("/")
 def index():
     """Send visitors to their start page, or to the login page."""
@@ -33,31 +67,47 @@ def index():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Log in with e-mail and password; the same message for any failure."""
+    """Log in with e-mail and password; the same message for any failure (ASVS V6.3.8)."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = operations.authenticate(form.email.data, form.password.data)
+        outcome = operations.attempt_login(form.email.data, form.password.data, client_ip())
+        if outcome.locked:
+            return locked_response(form)
+        user = outcome.user
         if user is None:
-            record(None, "auth:login:fail", diff={})
             db.session.commit()
             flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 200
-        login_user(user)
-        record(user, "auth:login:success", diff={})
-        db.session.commit()
-        return redirect(home_for(user))
+        if user.has_totp:
+            server_session.new_session(user, SessionStage.SECOND_FACTOR)
+            db.session.commit()
+            return redirect(url_for("auth.second_factor"))
+        if twofactor.role_requires_2fa(user):
+            server_session.new_session(user, SessionStage.ENROL)
+            db.session.commit()
+            return redirect(url_for("auth.enrol"))
+        return finish_login(user, ["password"])
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out (POST only, so a link on another site cannot log a user out)."""
-    record(current_user, "auth:logout", diff={})
+    """Log out everywhere (POST only, so a link on another site cannot log a user out).
+
+    Every session of the user ends, so a forgotten session on a shared computer in a
+    shelter or office ends too (ASVS V7.4.1).
+    """
+    user = current_user._get_current_object()
+    record(user, "auth:logout", user, diff={})
+    server_session.end_all_sessions(user, "logout")
     db.session.commit()
     logout_user()
+    from flask import session
+
+    session.clear()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -65,7 +115,7 @@ def logout():
 @bp.route("/preferences", methods=["GET", "POST"])
 @login_required
 def preferences():
-    """Choose the interface language."""
+    """Choose the interface language; links to password and two-factor settings."""
     form = LanguageForm(locale=current_user.locale)
     if form.validate_on_submit():
         try:
@@ -79,3 +129,31 @@ def preferences():
             flash(_("Saved."), "success")
             return redirect(request.path)
     return render_template("auth/preferences.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's password (current one required); other sessions end (ASVS V7.4.3)."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        row = server_session.current_row()
+        try:
+            operations.change_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=row,
+            )
+        except ValidationFailed as err:
+            db.session.rollback()
+            form.new_password.errors.append(err.message)
+        else:
+            server_session.rotate(row)
+            db.session.commit()
+            flash(_("Your password was changed. Your other sessions have ended."), "success")
+            return redirect(url_for("auth.preferences"))
+    return render_template("auth/password.html", form=form)
+
+
+from caseapp.auth import mfa_views  # noqa: E402, F401  (registers the second-factor routes)

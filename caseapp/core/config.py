@@ -79,6 +79,8 @@ def _tune_engine(app: Flask) -> None:
             "postgresql+psycopg://" + uri[len("postgresql://") :]
         )
     options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    # SQL parameters (a child's name, say) never appear in logs or error messages.
+    options.setdefault("hide_parameters", True)
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": 15})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -12,7 +12,7 @@ To extend (e.g. lifecycle stages): add keys to the case specs and handle them in
 from __future__ import annotations
 
 # The password of every demo account. Demo only: never load the demo into a real system.
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+DEMO_PASSWORD = "orchard-lantern-2026"  # noqa: S105
 
 # fmt: off
 AGENCIES: list[dict] = [

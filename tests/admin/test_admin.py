@@ -16,8 +16,8 @@ NEW_USER = {
     "name": "New Worker",
     "role": "caseworker",
     "locale": "ru",
-    "password": "a long enough password",
-    "password_again": "a long enough password",
+    "password": "quiet river stones 71",
+    "password_again": "quiet river stones 71",
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+import pyotp
+
 from caseapp.agencies.models import Agency, AgencyKind
 from caseapp.auth.models import User
 from caseapp.auth.passwords import hash_password
@@ -12,6 +14,8 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 
 PASSWORD = "correct horse battery staple"
+# Roles that must use a second factor get one by default (see ``Factory.user(totp=...)``).
+MFA_ROLES = (Role.SUPERVISOR, Role.OMBUDSPERSON, Role.ADMIN)
 _seq = itertools.count(1)
 _HASH = hash_password(PASSWORD)
 
@@ -33,8 +37,25 @@ class Factory:
         db.session.commit()
         return agency
 
-    def user(self, role=Role.CASEWORKER, *, agency=None, email=None, name=None, locale="en"):
-        """A user; agency staff get a new child-protection agency unless one is given."""
+    def user(
+        self,
+        role=Role.CASEWORKER,
+        *,
+        agency=None,
+        email=None,
+        name=None,
+        locale="en",
+        totp=None,
+    ):
+        """A user; agency staff get a new child-protection agency unless one is given.
+
+        ``totp``: enrol a TOTP second factor (default: for the roles that require one), so
+        ``login(user)`` works for every role; ``totp=False`` makes an unenrolled user.
+        """
+        from caseapp.core.db import utcnow
+
+        if totp is None:
+            totp = role in MFA_ROLES
         n = next(_seq)
         if agency is None and role in (Role.CASEWORKER, Role.SUPERVISOR):
             agency = self.agency()
@@ -46,6 +67,8 @@ class Factory:
             password_hash=_HASH,
             locale=locale,
             active=True,
+            totp_secret=pyotp.random_base32() if totp else None,
+            totp_enabled_at=utcnow() if totp else None,
         )
         db.session.add(user)
         db.session.commit()

@@ -1,0 +1,113 @@
+"""Who may reach each endpoint: the table the exhaustive authorization test checks.
+
+Every endpoint of the app (``app.url_map``) must appear here, or in a ``route_policy.py``
+module of another test package (``tests/<domain>/route_policy.py`` with ``POLICY`` and,
+if it needs new URL arguments, ``BUILDERS``), or ``test_every_endpoint_is_declared`` fails:
+a new route is covered the moment it exists.
+
+A policy is a ``Rule`` for every method, or ``{"GET": Rule, "POST": Rule}``. URL arguments
+are built by ``BUILDERS`` (argument name -> ``builder(world) -> value``); every object they
+build belongs to ``world.case``, a case of agency A. "own" actors belong to agency A,
+"other" actors to agency B, so each case-scoped route is tried from inside and outside the
+owning agency.
+
+To declare a new domain's routes (e.g. hearings), in ``tests/hearings/route_policy.py``::
+
+    from tests.security.route_policy import Rule
+    POLICY = {"hearings.edit": {"GET": Rule.CASE_VIEW, "POST": Rule.CASE_EDIT}}
+    BUILDERS = {"hearing_id": lambda world: make_hearing(world.case).id}
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from enum import StrEnum
+from pathlib import Path
+
+
+class Rule(StrEnum):
+    """Access rules; ``ALLOWED`` below says which actors each admits."""
+
+    PUBLIC = "public"  # anyone, logged in or not
+    LOGIN_FLOW = "login_flow"  # steps of logging in/out: never 403/404/5xx, may end the session
+    ANY_LOGGED_IN = "any_logged_in"
+    CASE_LIST = "case_list"  # staff who see cases at all (not admins)
+    CASE_VIEW = "case_scope_view"  # own agency's staff, and ombudspersons
+    CASE_EDIT = "case_scope_edit"  # own agency's caseworkers and supervisors
+    SUPERVISOR_CASE = "supervisor_case_scope"  # own agency's supervisors
+    OMBUDSPERSON_ONLY = "ombudsperson_only"
+    AUDIT_VIEW = "audit_view"  # ombudspersons (DESIGN.md section 6)
+    ADMIN_ONLY = "admin_only"
+
+
+ACTORS = (
+    "anonymous",
+    "caseworker_own",
+    "caseworker_other",
+    "supervisor_own",
+    "supervisor_other",
+    "ombudsperson",
+    "admin",
+)
+
+_STAFF_OWN = {"caseworker_own", "supervisor_own"}
+ALLOWED: dict[Rule, set[str]] = {
+    Rule.PUBLIC: set(ACTORS),
+    Rule.LOGIN_FLOW: set(ACTORS),
+    Rule.ANY_LOGGED_IN: set(ACTORS) - {"anonymous"},
+    Rule.CASE_LIST: _STAFF_OWN | {"caseworker_other", "supervisor_other", "ombudsperson"},
+    Rule.CASE_VIEW: _STAFF_OWN | {"ombudsperson"},
+    Rule.CASE_EDIT: set(_STAFF_OWN),
+    Rule.SUPERVISOR_CASE: {"supervisor_own"},
+    Rule.OMBUDSPERSON_ONLY: {"ombudsperson"},
+    Rule.AUDIT_VIEW: {"ombudsperson"},
+    Rule.ADMIN_ONLY: {"admin"},
+}
+
+POLICY: dict[str, Rule | dict[str, Rule]] = {
+    "static": Rule.PUBLIC,
+    "auth.index": Rule.PUBLIC,
+    "auth.login": Rule.LOGIN_FLOW,
+    "auth.logout": Rule.LOGIN_FLOW,
+    "auth.second_factor": Rule.LOGIN_FLOW,
+    "auth.enrol": Rule.LOGIN_FLOW,
+    "auth.preferences": Rule.ANY_LOGGED_IN,
+    "auth.change_password": Rule.ANY_LOGGED_IN,
+    "cases.index": Rule.CASE_LIST,
+    "admin.users": Rule.ADMIN_ONLY,
+    "documents.index": {"GET": Rule.CASE_VIEW, "POST": Rule.CASE_EDIT},
+    "documents.download": Rule.CASE_VIEW,
+}
+
+
+def _document_id(world):
+    return world.document.id
+
+
+BUILDERS = {
+    "filename": lambda world: "caseapp.css",
+    "case_id": lambda world: world.case.id,
+    "document_id": _document_id,
+}
+
+
+def collect() -> tuple[dict, dict]:
+    """This table merged with every ``tests/<package>/route_policy.py``."""
+    policy, builders = dict(POLICY), dict(BUILDERS)
+    tests_dir = Path(__file__).resolve().parent.parent
+    for info in pkgutil.iter_modules([str(tests_dir)]):
+        if not info.ispkg or info.name in ("security", "support"):
+            continue
+        if not (tests_dir / info.name / "route_policy.py").exists():
+            continue
+        module = importlib.import_module(f"tests.{info.name}.route_policy")
+        policy.update(getattr(module, "POLICY", {}))
+        builders.update(getattr(module, "BUILDERS", {}))
+    return policy, builders
+
+
+def rule_for(policy: dict, endpoint: str, method: str) -> Rule:
+    """The rule of ``endpoint`` for ``method``."""
+    entry = policy[endpoint]
+    return entry[method] if isinstance(entry, dict) else entry
