@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 
 def select_locale() -> str:
-    """Pick the locale for this request."""
+    """Pick the locale for this request (the default one outside a request, e.g. in the CLI)."""
     supported = current_app.config["SUPPORTED_LOCALES"]
+    if not has_request_context():  # CLI commands: messages in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
     chosen = request.cookies.get("lang")
