@@ -59,9 +59,11 @@ def require_stage(case: Case, stages: Iterable[Stage]) -> None:
         )
 
 
-def require_transition(case: Case, target: Stage) -> None:
-    """Refuse early (before checking preconditions) when the lifecycle forbids the move."""
-    if not workflow.allowed(case.stage, target):
+def require_transition(case: Case, target: Stage, *, sources: Iterable[Stage]) -> None:
+    """Refuse early (before checking preconditions) unless the case is at one of this
+    transition's ``sources`` and the lifecycle table allows the move. The source matters:
+    determination -> assessment is in the table, but it is not ``start_assessment``."""
+    if case.stage not in frozenset(sources) or not workflow.allowed(case.stage, target):
         raise InvalidTransition(
             _(
                 "A case at stage “%(current)s” cannot move to “%(target)s”.",

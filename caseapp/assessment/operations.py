@@ -82,7 +82,7 @@ def start_assessment(actor, case: Case, *, expected_version: int | None) -> Case
     """registered -> assessment: guardian, representation, placement, hearings, tracing and
     the best-interests assessment are recorded from here on (DESIGN.md section 3)."""
     check_editable(actor, case, expected_version)
-    require_transition(case, Stage.ASSESSMENT)
+    require_transition(case, Stage.ASSESSMENT, sources={Stage.REGISTERED})
     move(actor, case, Stage.ASSESSMENT, expected_version=expected_version)
     return case
 

@@ -28,7 +28,7 @@ from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.cases.workflow import AFTER_DECISION
 from caseapp.core.db import utcnow
-from caseapp.core.errors import ValidationFailed
+from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.decision.models import (
     Appeal,
@@ -86,7 +86,7 @@ def record_decision(
     recommendation; a different outcome needs reasons (002, Rec 2: decision on the basis
     of a best-interests determination)."""
     check_editable(actor, case, expected_version)
-    require_transition(case, Stage.DECIDED)
+    require_transition(case, Stage.DECIDED, sources={Stage.DETERMINATION})
     bid = approved_bid(case)
     if bid is None:
         raise ValidationFailed(_("The decision needs a BID approved by a supervisor."))
@@ -313,7 +313,9 @@ def proceed_after_decision(actor, case: Case, *, expected_version: int | None) -
     execution may not (the return gate checks ``execution_suspended``)."""
     check_editable(actor, case, expected_version)
     if case.stage is not Stage.DECIDED or case.outcome is None:
-        raise ValidationFailed(_("Only a decided case can proceed."))
+        raise InvalidTransition(
+            _("Only a decided case can proceed to return preparation or implementation.")
+        )
     target = AFTER_DECISION[case.outcome]
     move(actor, case, target, expected_version=expected_version)
     return case
@@ -329,7 +331,7 @@ def reopen_determination(
     reason = _text(reason)
     if reason is None:
         raise ValidationFailed(_("Give the reason for reopening the determination."))
-    require_transition(case, Stage.DETERMINATION)
+    require_transition(case, Stage.DETERMINATION, sources=REOPENABLE_STAGES)
     return _reopen(actor, case, reason=reason)
 
 
@@ -342,14 +344,14 @@ def record_new_fact(
     description = _text(description)
     if description is None:
         raise ValidationFailed(_("Describe the new fact."))
-    require_transition(case, Stage.DETERMINATION)
+    require_transition(case, Stage.DETERMINATION, sources=REOPENABLE_STAGES)
     return _reopen(actor, case, reason=_("New fact: %(fact)s", fact=description))
 
 
 def _reopen(actor, case: Case, *, reason: str) -> BestInterestsDetermination | None:
     """Withdraw the BID in force and any return approval, supersede the notice, clear the
     outcome and move back to determination. Callers checked permission and version."""
-    require_transition(case, Stage.DETERMINATION)
+    require_transition(case, Stage.DETERMINATION, sources=REOPENABLE_STAGES)
     now = utcnow()
     bid = db.session.scalars(
         select(BestInterestsDetermination)

@@ -109,7 +109,7 @@ def open_determination(
     """assessment -> determination, with a draft BID (author = actor). Needs a completed
     best-interests assessment (002, Rec 1-2: the BID rests on the assessment)."""
     check_editable(actor, case, expected_version)
-    require_transition(case, Stage.DETERMINATION)
+    require_transition(case, Stage.DETERMINATION, sources={Stage.ASSESSMENT})
     bia = current_bia(case)
     if bia is None or not bia.completed:
         raise ValidationFailed(

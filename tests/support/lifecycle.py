@@ -173,10 +173,12 @@ def complete_bid(case, user, *, recommended=Outcome.RETURN):
 
 
 def submitted_bid(case, user, *, recommended=Outcome.RETURN):
-    """A complete BID, submitted for approval."""
-    bid = complete_bid(case, user, recommended=recommended)
-    determination.submit_bid(user, bid, expected_version=bid.version)
-    _commit()
+    """A complete BID, submitted for approval (kept as is if already submitted)."""
+    bid = determination.current_bid(case)
+    if bid is None or bid.status in determination.EDITABLE_STATUSES:
+        bid = complete_bid(case, user, recommended=recommended)
+        determination.submit_bid(user, bid, expected_version=bid.version)
+        _commit()
     return bid
 
 
@@ -185,6 +187,7 @@ def approved_bid(case, user, supervisor, *, recommended=Outcome.RETURN):
     bid = determination.current_bid(case)
     if bid is None or bid.status is not BidStatus.APPROVED:
         bid = submitted_bid(case, user, recommended=recommended)
+        assert bid.author_id != supervisor.id, "the approver must not be the BID's author"
         determination.approve_bid(supervisor, bid, expected_version=bid.version)
         _commit()
     return bid
@@ -227,5 +230,24 @@ def to_return_preparation(case, user, supervisor):
     """Up to return_preparation (decided with outcome return, then proceeded)."""
     to_decided(case, user, supervisor, outcome=Outcome.RETURN)
     decision.proceed_after_decision(user, case, expected_version=case.version)
+    _commit()
+    return case
+
+
+def force_stage(case, stage):
+    """TEST-ONLY shortcut: put ``case`` at ``stage`` directly, with an outcome that satisfies
+    the CHECK constraints, to check that operations refuse the wrong stages. Bypasses every
+    rule: never use it to build a case an allowed path is tested on."""
+    from caseapp.core.db import utcnow as _now
+
+    if stage in (Stage.IDENTIFIED, Stage.REGISTERED, Stage.ASSESSMENT, Stage.DETERMINATION):
+        case.outcome = None
+    elif stage is Stage.IMPLEMENTATION:
+        case.outcome = Outcome.LOCAL_INTEGRATION
+    elif stage is not Stage.CLOSED:
+        case.outcome = Outcome.RETURN
+    case.stage = stage
+    case.closed_at = _now() if stage is Stage.CLOSED else None
+    case.closure_reason = "test" if stage is Stage.CLOSED else None
     _commit()
     return case
