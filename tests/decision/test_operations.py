@@ -299,3 +299,66 @@ def test_tolerated_stay_suggested_when_return_unsafe(factory, people, db):
     case = lifecycle.to_assessment(factory.case(caseworker=people["cw"]), people["cw"])
     lifecycle.completed_bia(case, people["cw"], return_safe=False)
     assert suggests_tolerated_stay(case)
+
+
+def test_reopen_from_return_approved_withdraws_the_approval(case, people, db):
+    approval = _with_return_approval(case, people)
+    n = len(actions(db, case))
+    bid = ops.reopen_determination(
+        people["sup"], case, reason="Guarantee of care withdrawn.", expected_version=case.version
+    )
+    db.session.commit()
+    assert case.stage is Stage.DETERMINATION and case.outcome is None
+    assert bid.status is BidStatus.WITHDRAWN
+    assert approval.withdrawn_reason == "Guarantee of care withdrawn."
+    assert actions(db, case, n) == ["case:stage:change", "bid:review:reopen"]
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "case:stage:change")
+        .order_by(AuditEntry.id.desc())
+    ).first()
+    assert entry.diff["stage"] == ["return_approved", "determination"]
+
+
+def test_each_record_operation_writes_exactly_one_entry(case, people, db):
+    cw = people["cw"]
+    lifecycle.to_decided(case, cw, people["sup"])
+    notice = ops.current_notice(case)
+    calls = [
+        lambda: ops.notify_child(
+            cw,
+            notice,
+            notified_on=TODAY,
+            language="Ukrainian",
+            child_understands_language=True,
+            expected_version=case.version,
+        ),
+        lambda: ops.notify_guardian(cw, notice, notified_on=TODAY, expected_version=case.version),
+        lambda: ops.lodge_appeal(
+            cw,
+            case,
+            lodged_on=TODAY,
+            lodged_by="Child",
+            body="Court",
+            expected_version=case.version,
+        ),
+        lambda: ops.lodge_complaint(
+            cw,
+            case,
+            lodged_by=ComplainantKind.GUARDIAN,
+            lodged_on=TODAY,
+            subject="Visits too rare.",
+            expected_version=case.version,
+        ),
+    ]
+    expected = [
+        "decision:notice:notify_child",
+        "decision:notice:notify_guardian",
+        "decision:appeal:lodge",
+        "decision:complaint:lodge",
+    ]
+    for call, action in zip(calls, expected, strict=True):
+        n = len(actions(db, case))
+        call()
+        db.session.commit()
+        assert actions(db, case, n) == [action]

@@ -175,3 +175,15 @@ def test_tolerated_stay_suggestion_shown(client, login, case, people, db):
     login(people["cw"])
     page = client.get(url(case)).get_data(as_text=True)
     assert "Consider regularisation or tolerated stay." in page
+
+
+def test_pages_in_russian(client, login, factory, case, people, db):
+    lifecycle.to_decided(case, people["cw"], people["sup"])
+    people["cw"].locale = "ru"
+    db.session.commit()
+    login(people["cw"])
+    assert "Уведомление о решении" in client.get(url(case)).get_data(as_text=True)
+    page = client.get(f"/cases/{case.id}/assessment").get_data(as_text=True)
+    assert "Беседы с ребёнком" in page
+    page = client.get(f"/cases/{case.id}/determination").get_data(as_text=True)
+    assert "Определение наилучших интересов" in page
