@@ -1,0 +1,137 @@
+"""The best-interests assessment (BIA): drafted by the caseworker along the elements of CRC
+General Comment 14, with the risk and non-refoulement assessment and the human-rights impact
+assessment for the country of return (002, Rec 1; Prof. Strik; ADC: return is not in the
+child's best interests in a situation of conflict).
+
+A completed BIA is never edited: saving again starts a new draft copied from it, so the
+assessment the determination relied on stays as it was.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from caseapp.assessment.guards import check_editable, require_stage, touch_case
+from caseapp.assessment.models import BestInterestsAssessment, RiskLevel
+from caseapp.audit.recorder import diff_of, record
+from caseapp.cases.models import Case, Stage
+from caseapp.core.db import utcnow
+from caseapp.core.errors import ValidationFailed
+from caseapp.core.extensions import db
+
+# General Comment 14 elements (text fields), in the order the form shows them.
+GC14_FIELDS = (
+    "views",
+    "identity",
+    "family_environment",
+    "care_and_safety",
+    "vulnerability",
+    "health",
+    "education",
+)
+RISK_TEXT_FIELDS = ("family_capacity", "human_rights_impact", "risk_summary")
+RISK_LEVEL_FIELDS = ("non_refoulement_risk", "violence_risk", "trafficking_risk")
+EDITABLE_FIELDS = (
+    *GC14_FIELDS,
+    "return_country",
+    *RISK_LEVEL_FIELDS,
+    "armed_conflict",
+    *RISK_TEXT_FIELDS,
+    "return_safe",
+)
+# What ``complete_bia`` requires (002, Rec 1 non-refoulement; Prof. Strik impact assessment).
+REQUIRED_TO_COMPLETE = {
+    "return_country": _l("the country of return"),
+    "non_refoulement_risk": _l("the non-refoulement risk"),
+    "armed_conflict": _l("whether there is armed conflict"),
+    "human_rights_impact": _l("the human-rights impact assessment"),
+    "return_safe": _l("the conclusion whether return would be safe"),
+}
+
+
+def current_bia(case: Case) -> BestInterestsAssessment | None:
+    """The newest BIA of the case (draft or completed)."""
+    return db.session.scalars(
+        db.select(BestInterestsAssessment)
+        .where(BestInterestsAssessment.case_id == case.id)
+        .order_by(BestInterestsAssessment.id.desc())
+    ).first()
+
+
+def _clean(field: str, value):
+    """Normalise one submitted value."""
+    if field in RISK_LEVEL_FIELDS:
+        return RiskLevel(value) if value else None
+    if field in ("armed_conflict", "return_safe"):
+        return value if value is None else bool(value)
+    if field == "return_country":
+        value = (value or "").strip().upper()
+        if value and (len(value) != 2 or not value.isalpha()):
+            raise ValidationFailed(_("Give the country as a two-letter code, e.g. UA."))
+        return value or None
+    value = (value or "").strip()
+    return value or None
+
+
+def save_bia(
+    actor, case: Case, *, expected_version: int | None, **fields
+) -> BestInterestsAssessment:
+    """Create or update the draft BIA (one ``assessment:bia:save`` entry). When the newest
+    BIA is completed, a new draft is started from a copy of it."""
+    check_editable(actor, case, expected_version)
+    require_stage(case, {Stage.ASSESSMENT})
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown field."), details=sorted(unknown))
+    bia = current_bia(case)
+    if bia is None or bia.completed:
+        draft = BestInterestsAssessment(case_id=case.id, author_id=actor.id)
+        if bia is not None:
+            for name in EDITABLE_FIELDS:
+                setattr(draft, name, getattr(bia, name))
+        db.session.add(draft)
+        bia = draft
+    for name, value in fields.items():
+        setattr(bia, name, _clean(name, value))
+    diff = diff_of(bia)
+    touch_case(case)
+    record(actor, "assessment:bia:save", bia, case=case, diff=diff)
+    return bia
+
+
+def missing_to_complete(bia: BestInterestsAssessment) -> list[str]:
+    """The risk-section answers still missing before the BIA can be completed."""
+    missing = []
+    for name, label in REQUIRED_TO_COMPLETE.items():
+        value = getattr(bia, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(str(label))
+    return missing
+
+
+def complete_bia(actor, case: Case, *, expected_version: int | None) -> BestInterestsAssessment:
+    """Mark the BIA complete. Refused until the risk section is filled: country of return,
+    non-refoulement risk, armed conflict, human-rights impact and the conclusion whether
+    return is safe (002, Rec 1; Prof. Strik; ADC)."""
+    check_editable(actor, case, expected_version)
+    require_stage(case, {Stage.ASSESSMENT})
+    bia = current_bia(case)
+    if bia is None:
+        raise ValidationFailed(_("There is no best-interests assessment to complete."))
+    if bia.completed:
+        raise ValidationFailed(_("This best-interests assessment is already complete."))
+    missing = missing_to_complete(bia)
+    if missing:
+        raise ValidationFailed(
+            _(
+                "The assessment cannot be completed yet. Missing: %(missing)s.",
+                missing="; ".join(missing),
+            ),
+            details={"missing": missing},
+        )
+    bia.completed_at = utcnow()
+    diff = diff_of(bia)
+    touch_case(case)
+    record(actor, "assessment:bia:complete", bia, case=case, diff=diff)
+    return bia

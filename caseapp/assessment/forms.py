@@ -1,0 +1,258 @@
+"""Assessment forms. Every form carries the case version it was loaded at (hidden
+``version``), passed to the operation as ``expected_version``."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from caseapp.assessment.models import (
+    FamilyAssessmentOutcome,
+    PlacementType,
+    RiskLevel,
+    ServiceKind,
+    Weight,
+)
+from caseapp.cases.models import Outcome
+from caseapp.children.models import ContactStatus, TracingStatus
+
+PLACEMENT_LABELS = {
+    PlacementType.FAMILY_COMMUNITY: _l("With family in the community"),
+    PlacementType.KINSHIP_CARE: _l("Kinship care"),
+    PlacementType.FOSTER_FAMILY: _l("Foster family"),
+    PlacementType.SUPERVISED_INDEPENDENT: _l("Supervised independent living"),
+    PlacementType.SMALL_GROUP_HOME: _l("Small group home"),
+    PlacementType.OPEN_SHELTER: _l("Open shelter"),
+    PlacementType.CLOSED_INSTITUTION: _l("Closed institution"),
+    PlacementType.TRANSIT_CENTRE: _l("Transit centre"),
+    PlacementType.DETENTION: _l("Detention"),
+}
+SERVICE_LABELS = {
+    ServiceKind.SCHOOL: _l("School"),
+    ServiceKind.HEALTHCARE: _l("Healthcare"),
+    ServiceKind.PSYCHOSOCIAL: _l("Psychosocial support"),
+}
+WEIGHT_LABELS = {
+    Weight.DECISIVE: _l("Decisive"),
+    Weight.SIGNIFICANT: _l("Significant"),
+    Weight.MODERATE: _l("Moderate"),
+    Weight.LIMITED: _l("Limited"),
+}
+OUTCOME_LABELS = {
+    Outcome.LOCAL_INTEGRATION: _l("Local integration"),
+    Outcome.TOLERATED_STAY: _l("Regularisation or tolerated stay"),
+    Outcome.RETURN: _l("Return to the country of origin"),
+    Outcome.THIRD_COUNTRY: _l("Resettlement or family reunification in a third country"),
+}
+RISK_LABELS = {RiskLevel.LOW: _l("Low"), RiskLevel.MEDIUM: _l("Medium"), RiskLevel.HIGH: _l("High")}
+TRACING_LABELS = {
+    TracingStatus.NOT_STARTED: _l("Not started"),
+    TracingStatus.IN_PROGRESS: _l("In progress"),
+    TracingStatus.TRACED: _l("Traced"),
+    TracingStatus.NOT_FOUND: _l("Not found"),
+    TracingStatus.DECEASED: _l("Deceased"),
+}
+CONTACT_LABELS = {
+    ContactStatus.NOT_CONTACTED: _l("Not contacted"),
+    ContactStatus.IN_CONTACT: _l("In contact"),
+    ContactStatus.UNREACHABLE: _l("Unreachable"),
+    ContactStatus.REFUSED_CONTACT: _l("Refused contact"),
+}
+FAMILY_OUTCOME_LABELS = {
+    FamilyAssessmentOutcome.SUITABLE: _l("Suitable to care"),
+    FamilyAssessmentOutcome.NOT_SUITABLE: _l("Not suitable"),
+    FamilyAssessmentOutcome.INCONCLUSIVE: _l("Inconclusive"),
+}
+
+
+def choices(labels: dict) -> list[SelectChoice]:
+    """Select choices from an enum -> label mapping."""
+    return [SelectChoice(member.value, label) for member, label in labels.items()]
+
+
+def not_assessed() -> SelectChoice:
+    """The empty choice of a question not answered yet."""
+    return SelectChoice("", _l("Not yet assessed"))
+
+
+YES_NO_UNKNOWN = [not_assessed(), SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+
+
+def choice_label(field) -> str | None:
+    """The label of a select field's chosen value (for read-only display)."""
+    for choice in field.choices or []:
+        if choice.value == field.data:
+            return str(choice.label)
+    return None
+
+
+def tri_state(value: str | None) -> bool | None:
+    """'yes'/'no'/'' from a select to True/False/None."""
+    return {"yes": True, "no": False}.get(value or "")
+
+
+class VersionedForm(FlaskForm):
+    """A form that names the case (or BID) version it was loaded at."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class StartForm(VersionedForm):
+    """A transition button: only the version."""
+
+
+class GuardianForm(VersionedForm):
+    guardian_name = StringField(_l("Guardian"), validators=[InputRequired(), Length(max=200)])
+    appointing_authority = StringField(
+        _l("Appointing authority"), validators=[InputRequired(), Length(max=200)]
+    )
+    appointed_on = DateField(_l("Appointed on"), validators=[InputRequired()])
+    declared_independent = BooleanField(
+        _l("Declared independent of the authorities deciding on the child")
+    )
+    independence_statement = TextAreaField(_l("Independence statement"), validators=[Optional()])
+
+
+class EndForm(VersionedForm):
+    ended_on = DateField(_l("Ended on"), validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class LegalRepresentativeForm(VersionedForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    assigned_on = DateField(_l("Assigned on"), validators=[InputRequired()])
+    free_of_charge = BooleanField(_l("Free of charge"), default=True)
+
+
+class PlacementForm(VersionedForm):
+    placement_type = SelectField(_l("Type"), choices=choices(PLACEMENT_LABELS))
+    name = StringField(_l("Name of the place"), validators=[Optional(), Length(max=200)])
+    responsible_authority = StringField(
+        _l("Responsible authority"), validators=[InputRequired(), Length(max=200)]
+    )
+    started_on = DateField(_l("Started on"), validators=[InputRequired()])
+    child_can_leave_at_will = BooleanField(_l("The child can leave at will"), default=True)
+    run_by_law_enforcement = BooleanField(_l("Run by law enforcement"))
+    separated_from_family = BooleanField(_l("Separates the child from family in the country"))
+
+
+class ServiceForm(VersionedForm):
+    kind = SelectField(_l("Service"), choices=choices(SERVICE_LABELS))
+    provider = StringField(_l("Provider"), validators=[InputRequired(), Length(max=200)])
+    started_on = DateField(_l("Started on"), validators=[InputRequired()])
+    mainstream = BooleanField(_l("Mainstream (not inside a centre)"), default=True)
+    notes = TextAreaField(_l("Notes"), validators=[Optional()])
+
+
+class HearingForm(VersionedForm):
+    held_on = DateField(_l("Held on"), validators=[InputRequired()])
+    language = StringField(_l("Language"), validators=[InputRequired(), Length(max=60)])
+    child_understands_language = BooleanField(_l("The child understands this language"))
+    interpreter = StringField(_l("Interpreter"), validators=[Optional(), Length(max=200)])
+    child_friendly_information_given = BooleanField(_l("Child-friendly information given"))
+    seen_alone = BooleanField(_l("Child seen alone"))
+    options_discussed = BooleanField(_l("Options and plans discussed with the child"))
+    view_local_integration = TextAreaField(_l("Views on local integration"))
+    view_tolerated_stay = TextAreaField(_l("Views on regularisation or tolerated stay"))
+    view_return = TextAreaField(_l("Views on return"))
+    view_third_country = TextAreaField(_l("Views on a third country"))
+    views_summary = TextAreaField(_l("Summary of the child's views"), validators=[InputRequired()])
+    weight = SelectField(_l("Weight given to the views"), choices=choices(WEIGHT_LABELS))
+    weight_reasons = TextAreaField(
+        _l("Reasons for the weight (age and maturity)"), validators=[InputRequired()]
+    )
+
+    def views_by_option(self) -> dict[str, str]:
+        """The per-option views as the operation expects them."""
+        return {o.value: getattr(self, f"view_{o.value}").data or "" for o in Outcome}
+
+
+class TracingForm(VersionedForm):
+    member_id = HiddenField()
+    tracing_status = SelectField(_l("Tracing"), choices=choices(TRACING_LABELS))
+    contact_status = SelectField(_l("Contact"), choices=choices(CONTACT_LABELS))
+    whereabouts = StringField(_l("Whereabouts"), validators=[Optional(), Length(max=200)])
+
+
+class FamilyAssessmentForm(VersionedForm):
+    family_member_id = SelectField(_l("Family member"), coerce=int, choices=[])
+    assessed_on = DateField(_l("Assessed on"), validators=[InputRequired()])
+    assessed_by = StringField(_l("Assessed by"), validators=[InputRequired(), Length(max=200)])
+    outcome = SelectField(_l("Outcome"), choices=choices(FAMILY_OUTCOME_LABELS))
+    summary = TextAreaField(_l("Summary"), validators=[InputRequired()])
+
+
+class BiaForm(VersionedForm):
+    views = TextAreaField(_l("The child's views"))
+    identity = TextAreaField(_l("The child's identity"))
+    family_environment = TextAreaField(_l("Family environment and relations"))
+    care_and_safety = TextAreaField(_l("Care, protection and safety"))
+    vulnerability = TextAreaField(_l("Situation of vulnerability"))
+    health = TextAreaField(_l("Health"))
+    education = TextAreaField(_l("Education"))
+    return_country = StringField(
+        _l("Country of return (two-letter code)"), validators=[Optional(), Length(max=2)]
+    )
+    non_refoulement_risk = SelectField(
+        _l("Non-refoulement risk"),
+        choices=[not_assessed(), *choices(RISK_LABELS)],
+        validators=[Optional()],
+    )
+    armed_conflict = SelectField(
+        _l("Armed conflict in the country of return"),
+        choices=YES_NO_UNKNOWN,
+        validators=[Optional()],
+    )
+    violence_risk = SelectField(
+        _l("Risk of violence"),
+        choices=[not_assessed(), *choices(RISK_LABELS)],
+        validators=[Optional()],
+    )
+    trafficking_risk = SelectField(
+        _l("Risk of trafficking"),
+        choices=[not_assessed(), *choices(RISK_LABELS)],
+        validators=[Optional()],
+    )
+    family_capacity = TextAreaField(_l("Family's capacity to care"))
+    human_rights_impact = TextAreaField(_l("Human-rights impact assessment"))
+    risk_summary = TextAreaField(_l("Risk summary"))
+    return_safe = SelectField(
+        _l("Conclusion: return would be safe"), choices=YES_NO_UNKNOWN, validators=[Optional()]
+    )
+
+    TRI_STATE = ("armed_conflict", "return_safe")
+
+    def values(self) -> dict:
+        """Field values for ``save_bia``."""
+        from caseapp.assessment.bia import EDITABLE_FIELDS
+
+        out = {}
+        for name in EDITABLE_FIELDS:
+            data = getattr(self, name).data
+            out[name] = tri_state(data) if name in self.TRI_STATE else data
+        return out
+
+    def load(self, bia) -> None:
+        """Fill the form from a BIA."""
+        from caseapp.assessment.bia import EDITABLE_FIELDS
+
+        for name in EDITABLE_FIELDS:
+            value = getattr(bia, name)
+            if name in self.TRI_STATE:
+                value = "" if value is None else ("yes" if value else "no")
+            elif hasattr(value, "value"):
+                value = value.value
+            getattr(self, name).data = value or ""

@@ -1,0 +1,74 @@
+"""Decision forms; each carries the case version (hidden ``version``)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from caseapp.assessment.forms import OUTCOME_LABELS, VersionedForm, choices
+from caseapp.decision.models import AppealStatus, ComplainantKind
+
+APPEAL_STATUS_LABELS = {
+    AppealStatus.PENDING: _l("Pending"),
+    AppealStatus.UPHELD: _l("Upheld"),
+    AppealStatus.REJECTED: _l("Rejected"),
+    AppealStatus.WITHDRAWN: _l("Withdrawn"),
+}
+APPEAL_RESULTS = {k: v for k, v in APPEAL_STATUS_LABELS.items() if k is not AppealStatus.PENDING}
+COMPLAINANT_LABELS = {
+    ComplainantKind.CHILD: _l("The child"),
+    ComplainantKind.GUARDIAN: _l("The guardian"),
+    ComplainantKind.REPRESENTATIVE: _l("The legal representative"),
+}
+
+
+class DecisionForm(VersionedForm):
+    outcome = SelectField(_l("Outcome"), choices=choices(OUTCOME_LABELS))
+    decided_on = DateField(_l("Decided on"), validators=[InputRequired()])
+    reasons = TextAreaField(
+        _l("Reasons (required when the outcome differs from the BID's recommendation)"),
+        validators=[Optional()],
+    )
+
+
+class NotifyChildForm(VersionedForm):
+    notified_on = DateField(_l("Notified to the child on"), validators=[InputRequired()])
+    language = StringField(
+        _l("Language of the notice"), validators=[InputRequired(), Length(max=60)]
+    )
+    child_understands_language = BooleanField(_l("The child understands this language"))
+
+
+class NotifyGuardianForm(VersionedForm):
+    notified_on = DateField(_l("Notified to the guardian on"), validators=[InputRequired()])
+
+
+class AppealForm(VersionedForm):
+    lodged_on = DateField(_l("Lodged on"), validators=[InputRequired()])
+    lodged_by = StringField(_l("Lodged by"), validators=[InputRequired(), Length(max=200)])
+    body = StringField(_l("Appeal body"), validators=[InputRequired(), Length(max=200)])
+    grounds = TextAreaField(_l("Grounds"), validators=[Optional()])
+
+
+class DecideAppealForm(VersionedForm):
+    status = SelectField(_l("Result"), choices=choices(APPEAL_RESULTS))
+    decided_on = DateField(_l("Decided on"), validators=[InputRequired()])
+    result_summary = TextAreaField(_l("Summary"), validators=[Optional()])
+
+
+class ComplaintForm(VersionedForm):
+    lodged_by = SelectField(_l("Lodged by"), choices=choices(COMPLAINANT_LABELS))
+    lodged_on = DateField(_l("Lodged on"), validators=[InputRequired()])
+    subject = TextAreaField(_l("Subject"), validators=[InputRequired()])
+    objects_to_decision = BooleanField(_l("Objects to the decision"))
+
+
+class AnswerComplaintForm(VersionedForm):
+    response = TextAreaField(_l("Answer"), validators=[InputRequired()])
+    responded_on = DateField(_l("Answered on"), validators=[InputRequired()])
+    close = BooleanField(_l("Close the complaint"))
+
+
+class ReasonForm(VersionedForm):
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired()])

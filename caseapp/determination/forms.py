@@ -1,0 +1,40 @@
+"""BID forms. Draft edits carry the BID's version; opening a determination the case's."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from caseapp.assessment.forms import OUTCOME_LABELS, VersionedForm, choices
+from caseapp.determination.models import PanelRole
+
+PANEL_ROLE_LABELS = {
+    PanelRole.CHAIR: _l("Chair"),
+    PanelRole.GUARDIAN: _l("Guardian"),
+    PanelRole.MEMBER: _l("Member"),
+}
+
+
+class PanelMemberForm(VersionedForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    role = SelectField(_l("Role on the panel"), choices=choices(PANEL_ROLE_LABELS))
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    child_protection = BooleanField(_l("From the child-protection authority"))
+
+
+class OptionForm(VersionedForm):
+    assessment = TextAreaField(_l("The panel's assessment"), validators=[InputRequired()])
+
+
+class RecommendationForm(VersionedForm):
+    recommended = SelectField(
+        _l("Recommended solution"),
+        choices=[SelectChoice("", _l("Not decided yet")), *choices(OUTCOME_LABELS)],
+    )
+    reasons = TextAreaField(_l("Reasons"))
+
+
+class SendBackForm(VersionedForm):
+    comment = TextAreaField(_l("What needs to change"), validators=[InputRequired()])

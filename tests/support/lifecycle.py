@@ -1,0 +1,253 @@
+"""Drive a case through the lifecycle with the real operations (test data, committed).
+
+    from tests.support import lifecycle
+    case = factory.case(caseworker=cw)
+    lifecycle.to_assessment(case, cw)              # registered -> assessment
+    lifecycle.to_determination(case, cw)           # + guardian, hearing, completed BIA, draft BID
+    bid = lifecycle.approved_bid(case, cw, sup)    # BID complete, submitted, approved by sup
+    lifecycle.to_decided(case, cw, sup, outcome=Outcome.RETURN)
+    lifecycle.to_return_preparation(case, cw, sup)
+
+Each function starts from wherever the case is (it skips stages already passed), uses the
+case's current version and commits, like a finished request. ``cw`` is a caseworker (or
+supervisor) of the lead agency; ``sup`` a supervisor of the same agency who did not author the
+BID. Nothing here bypasses a rule except ``to_registered``, which uses ``workflow.move`` until
+the intake branch's ``register_case`` is merged.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from caseapp.assessment import operations as assessment
+from caseapp.assessment.models import RiskLevel, Weight
+from caseapp.cases import workflow
+from caseapp.cases.models import Outcome, Stage
+from caseapp.core.db import utcnow
+from caseapp.core.extensions import db
+from caseapp.decision import operations as decision
+from caseapp.determination import operations as determination
+from caseapp.determination.models import BidStatus, PanelRole
+
+TODAY = utcnow().date()
+# Option assessments used by ``complete_bid`` (002, Rec 2: every option considered).
+OPTION_TEXT = {
+    Outcome.LOCAL_INTEGRATION: "No family here; school place available.",
+    Outcome.TOLERATED_STAY: "Possible while the family is traced.",
+    Outcome.RETURN: "Mother traced and assessed as able to care.",
+    Outcome.THIRD_COUNTRY: "No relatives in a third country.",
+}
+
+
+def _commit():
+    db.session.commit()
+
+
+def to_registered(case, user):
+    """identified -> registered (``workflow.move``; intake owns the real operation)."""
+    if case.stage is Stage.IDENTIFIED:
+        workflow.move(user, case, Stage.REGISTERED, expected_version=case.version)
+        _commit()
+    return case
+
+
+def to_assessment(case, user):
+    """Up to the assessment stage, through ``start_assessment``."""
+    to_registered(case, user)
+    if case.stage is Stage.REGISTERED:
+        assessment.start_assessment(user, case, expected_version=case.version)
+        _commit()
+    return case
+
+
+def with_guardian(case, user, *, name="Maria Popescu", independent=True):
+    """Appoint an (independent) guardian."""
+    g = assessment.appoint_guardian(
+        user,
+        case,
+        guardian_name=name,
+        appointing_authority="Local guardianship authority",
+        appointed_on=TODAY - timedelta(days=30),
+        declared_independent=independent,
+        expected_version=case.version,
+    )
+    _commit()
+    return g
+
+
+def with_hearing(case, user, *, held_on=None):
+    """Record a hearing that meets Rec 1 (language understood, child-friendly information)."""
+    h = assessment.record_hearing(
+        user,
+        case,
+        held_on=held_on or TODAY,
+        language="Ukrainian",
+        child_understands_language=True,
+        interpreter=None,
+        child_friendly_information_given=True,
+        seen_alone=True,
+        options_discussed=True,
+        views_by_option={"return": "Wants to see mother", "local_integration": "Likes school"},
+        views_summary="Would like to go home if mother is there.",
+        weight=Weight.SIGNIFICANT,
+        weight_reasons="Thirteen and mature for age.",
+        expected_version=case.version,
+    )
+    _commit()
+    return h
+
+
+def completed_bia(case, user, *, return_safe=True, return_country="UA"):
+    """Save and complete a BIA with the risk section filled."""
+    assessment.save_bia(
+        user,
+        case,
+        expected_version=case.version,
+        views="Heard; see hearing.",
+        family_environment="Mother traced.",
+        return_country=return_country,
+        non_refoulement_risk=RiskLevel.LOW,
+        armed_conflict=False,
+        human_rights_impact="No serious risk identified.",
+        return_safe=return_safe,
+    )
+    _commit()
+    bia = assessment.complete_bia(user, case, expected_version=case.version)
+    _commit()
+    return bia
+
+
+def to_determination(case, user):
+    """Up to the determination stage: guardian, hearing, completed BIA, draft BID."""
+    to_assessment(case, user)
+    if case.stage is Stage.ASSESSMENT:
+        if assessment.active_guardian(case) is None:
+            with_guardian(case, user)
+        with_hearing(case, user)
+        bia = assessment.current_bia(case)
+        if bia is None or not bia.completed:
+            completed_bia(case, user)
+        determination.open_determination(user, case, expected_version=case.version)
+        _commit()
+    return determination.current_bid(case)
+
+
+def complete_bid(case, user, *, recommended=Outcome.RETURN):
+    """Fill the draft BID: chair from child protection, guardian, all four options,
+    recommendation and reasons. Returns the (still draft) BID."""
+    bid = to_determination(case, user)
+    roles = {m.role for m in bid.panel}
+    if PanelRole.CHAIR not in roles:
+        determination.add_panel_member(
+            user,
+            bid,
+            name="Chair of the child-protection panel",
+            role=PanelRole.CHAIR,
+            organisation="Child protection",
+            child_protection=True,
+            expected_version=bid.version,
+        )
+    if PanelRole.GUARDIAN not in roles:
+        determination.add_panel_member(
+            user,
+            bid,
+            name="Maria Popescu",
+            role=PanelRole.GUARDIAN,
+            organisation=None,
+            child_protection=False,
+            expected_version=bid.version,
+        )
+    for option, text in OPTION_TEXT.items():
+        determination.set_option(
+            user, bid, option=option, assessment=text, expected_version=bid.version
+        )
+    determination.update_bid(
+        user,
+        bid,
+        recommended=recommended,
+        reasons="Return to the mother is in the child's best interests.",
+        expected_version=bid.version,
+    )
+    _commit()
+    return bid
+
+
+def submitted_bid(case, user, *, recommended=Outcome.RETURN):
+    """A complete BID, submitted for approval (kept as is if already submitted)."""
+    bid = determination.current_bid(case)
+    if bid is None or bid.status in determination.EDITABLE_STATUSES:
+        bid = complete_bid(case, user, recommended=recommended)
+        determination.submit_bid(user, bid, expected_version=bid.version)
+        _commit()
+    return bid
+
+
+def approved_bid(case, user, supervisor, *, recommended=Outcome.RETURN):
+    """A BID approved by ``supervisor`` (who must not be its author)."""
+    bid = determination.current_bid(case)
+    if bid is None or bid.status is not BidStatus.APPROVED:
+        bid = submitted_bid(case, user, recommended=recommended)
+        assert bid.author_id != supervisor.id, "the approver must not be the BID's author"
+        determination.approve_bid(supervisor, bid, expected_version=bid.version)
+        _commit()
+    return bid
+
+
+def to_decided(case, user, supervisor, *, outcome=Outcome.RETURN, decided_on=None):
+    """Up to decided: approved BID recommending ``outcome``, decision recorded."""
+    if case.stage is not Stage.DECIDED:
+        approved_bid(case, user, supervisor, recommended=outcome)
+        decision.record_decision(
+            user,
+            case,
+            outcome=outcome,
+            decided_on=decided_on or TODAY,
+            expected_version=case.version,
+        )
+        _commit()
+    return decision.current_notice(case)
+
+
+def notified(case, user, *, on=None):
+    """Notify the decision to the child (in a language understood) and the guardian."""
+    notice = decision.current_notice(case)
+    decision.notify_child(
+        user,
+        notice,
+        notified_on=on or notice.decided_on,
+        language="Ukrainian",
+        child_understands_language=True,
+        expected_version=case.version,
+    )
+    decision.notify_guardian(
+        user, notice, notified_on=on or notice.decided_on, expected_version=case.version
+    )
+    _commit()
+    return notice
+
+
+def to_return_preparation(case, user, supervisor):
+    """Up to return_preparation (decided with outcome return, then proceeded)."""
+    to_decided(case, user, supervisor, outcome=Outcome.RETURN)
+    decision.proceed_after_decision(user, case, expected_version=case.version)
+    _commit()
+    return case
+
+
+def force_stage(case, stage):
+    """TEST-ONLY shortcut: put ``case`` at ``stage`` directly, with an outcome that satisfies
+    the CHECK constraints, to check that operations refuse the wrong stages. Bypasses every
+    rule: never use it to build a case an allowed path is tested on."""
+    from caseapp.core.db import utcnow as _now
+
+    if stage in (Stage.IDENTIFIED, Stage.REGISTERED, Stage.ASSESSMENT, Stage.DETERMINATION):
+        case.outcome = None
+    elif stage is Stage.IMPLEMENTATION:
+        case.outcome = Outcome.LOCAL_INTEGRATION
+    elif stage is not Stage.CLOSED:
+        case.outcome = Outcome.RETURN
+    case.stage = stage
+    case.closed_at = _now() if stage is Stage.CLOSED else None
+    case.closure_reason = "test" if stage is Stage.CLOSED else None
+    _commit()
+    return case
