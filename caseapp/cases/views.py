@@ -136,12 +136,16 @@ def show(case_id: int):
 
     Every view of a child's record is logged (DESIGN.md section 6).
     """
+    from caseapp.alerts.rules import alerts_for
+    from caseapp.gate.views import panel_context
+
     case = load_or_404(Case, case_id, current_user)
     record(current_user, "case:record:view", case, diff={})
     db.session.commit()
     return render_template(
         "cases/show.html",
-        case=case,
+        alerts=alerts_for(case),
+        **panel_context(case, current_user),
         child=case.child,
         can_edit=case.can_edit(current_user),
         today=today(),

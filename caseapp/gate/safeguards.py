@@ -59,8 +59,9 @@ TITLES = {
 SEPARATED = (CareStatus.UNACCOMPANIED, CareStatus.SEPARATED)
 
 
-def _case_page(case):
-    return ("cases.show", {"case_id": case.id})
+def _place(endpoint, case):
+    """Where on the case the evidence for a safeguard is recorded."""
+    return (endpoint, {"case_id": case.id})
 
 
 def _rb(endpoint, case):
@@ -76,7 +77,7 @@ def s1_identity(case, data, today, policy):
     """S1 (see ``TITLES`` for its wording and source)."""
     child = case.child
     if child is None:
-        return False, _("No child record."), [], _case_page(case)
+        return False, _("No child record."), [], _place("children.edit_child", case)
     missing = []
     if child.identity_verification is IdentityVerification.NOT_VERIFIED:
         missing.append(_("the child's identity is not verified"))
@@ -87,14 +88,14 @@ def s1_identity(case, data, today, policy):
     if not child.is_minor_on(today):
         missing.append(_("the child is 18 or over"))
     if missing:
-        return False, _missing(missing), [], _case_page(case)
+        return False, _missing(missing), [], _place("children.edit_child", case)
     reason = (
         _("Verified; presumed minor (benefit of the doubt).")
         if child.presumed_minor_on(today)
         else _("Verified; the child is under 18.")
     )
     desc = child.identity_verification.value
-    return True, reason, [("Child", child.id, desc)], _case_page(case)
+    return True, reason, [("Child", child.id, desc)], _place("children.edit_child", case)
 
 
 def s2_lead_agency(case, data, today, policy):
@@ -117,16 +118,16 @@ def s3_guardian(case, data, today, policy):
         return True, _("The child is accompanied: no guardian appointment is needed."), [], None
     active = [g for g in data.guardians if g.active]
     if not active:
-        return False, _("No guardian is appointed."), [], _case_page(case)
+        return False, _("No guardian is appointed."), [], _place("assessment.page", case)
     independent = [g for g in active if g.declared_independent]
     if not independent:
-        return False, _("The guardian has not declared independence."), [], _case_page(case)
+        return False, _("The guardian has not declared independence."), [], _place("assessment.page", case)
     g = independent[-1]
     return (
         True,
         _("Independent guardian appointed."),
         [("GuardianAppointment", g.id, f"{g.appointing_authority}, {g.appointed_on.isoformat()}")],
-        _case_page(case),
+        _place("assessment.page", case),
     )
 
 
@@ -134,7 +135,7 @@ def s4_legal(case, data, today, policy):
     """S4 (see ``TITLES`` for its wording and source)."""
     free = [r for r in data.legal_representatives if r.active and r.free_of_charge]
     if not free:
-        return False, _("No free legal representative is assigned."), [], _case_page(case)
+        return False, _("No free legal representative is assigned."), [], _place("assessment.page", case)
     r = free[-1]
     desc = f"{r.organisation or ''} {r.assigned_on.isoformat()}".strip()
     return True, _("Free legal assistance assigned."), [("LegalRepresentative", r.id, desc)], None
@@ -144,7 +145,7 @@ def s5_hearing(case, data, today, policy):
     """S5 (see ``TITLES`` for its wording and source)."""
     bid = data.bid
     if bid is None:
-        return False, _("No determination has been opened yet."), [], _case_page(case)
+        return False, _("No determination has been opened yet."), [], _place("assessment.page", case)
     opened = bid.opened_at.date()
     recent = [
         h
@@ -159,7 +160,7 @@ def s5_hearing(case, data, today, policy):
                 days=policy.hearing_max_age_days,
             ),
             [],
-            _case_page(case),
+            _place("assessment.page", case),
         )
     for h in reversed(recent):
         missing = []
@@ -178,7 +179,7 @@ def s5_hearing(case, data, today, policy):
                 [("Hearing", h.id, f"{h.held_on.isoformat()}, {h.language}")],
                 None,
             )
-    return False, _("Latest hearing: %(what)s.", what=_missing(missing)), [], _case_page(case)
+    return False, _("Latest hearing: %(what)s.", what=_missing(missing)), [], _place("assessment.page", case)
 
 
 def s6_family(case, data, today, policy):
@@ -227,7 +228,7 @@ def s8_risk(case, data, today, policy):
     """S8 (see ``TITLES`` for its wording and source)."""
     done = [a for a in data.assessments if a.completed]
     if not done:
-        return False, _("No completed best-interests assessment."), [], _case_page(case)
+        return False, _("No completed best-interests assessment."), [], _place("assessment.bia", case)
     bia = done[-1]
     missing = []
     if bia.return_safe is not True:
@@ -239,7 +240,7 @@ def s8_risk(case, data, today, policy):
     if not (bia.human_rights_impact or "").strip():
         missing.append(_("no human-rights impact assessment"))
     if missing:
-        return False, _("Assessment: %(what)s.", what=_missing(missing)), [], _case_page(case)
+        return False, _("Assessment: %(what)s.", what=_missing(missing)), [], _place("assessment.bia", case)
     return (
         True,
         _("The assessment finds return safe."),
@@ -252,7 +253,7 @@ def s9_bid(case, data, today, policy):
     """S9 (see ``TITLES`` for its wording and source)."""
     bid = data.bid
     if bid is None:
-        return False, _("No determination."), [], _case_page(case)
+        return False, _("No determination."), [], _place("determination.page", case)
     missing = []
     if bid.recommended is not Outcome.RETURN:
         missing.append(_("it does not recommend return"))
@@ -268,7 +269,7 @@ def s9_bid(case, data, today, policy):
     if separated and not any(p.role is PanelRole.GUARDIAN for p in bid.panel):
         missing.append(_("the guardian was not on the panel"))
     if missing:
-        return False, _("Determination: %(what)s.", what=_missing(missing)), [], _case_page(case)
+        return False, _("Determination: %(what)s.", what=_missing(missing)), [], _place("determination.page", case)
     return (
         True,
         _("The determination recommends return, with reasons."),
@@ -281,9 +282,9 @@ def s10_bid_approved(case, data, today, policy):
     """S10 (see ``TITLES`` for its wording and source)."""
     bid = data.bid
     if bid is None or bid.status is not BidStatus.APPROVED or bid.approved_by_id is None:
-        return False, _("The determination is not approved."), [], _case_page(case)
+        return False, _("The determination is not approved."), [], _place("determination.page", case)
     if bid.approved_by_id == bid.author_id:
-        return False, _("The determination was approved by its author."), [], _case_page(case)
+        return False, _("The determination was approved by its author."), [], _place("determination.page", case)
     return (
         True,
         _("Approved by a supervisor other than the author."),
@@ -422,7 +423,7 @@ def s16_notice(case, data, today, policy):
     """S16 (see ``TITLES`` for its wording and source)."""
     n = data.notice
     if n is None or n.outcome is not Outcome.RETURN:
-        return False, _("No decision notice for return."), [], _case_page(case)
+        return False, _("No decision notice for return."), [], _place("decision.page", case)
     missing = []
     if n.child_notified_on is None or not n.child_understands_language:
         missing.append(_("the child is not notified in a language they understand"))
@@ -433,7 +434,7 @@ def s16_notice(case, data, today, policy):
     if any(a.status is AppealStatus.PENDING for a in data.appeals):
         missing.append(_("an appeal is pending"))
     if missing:
-        return False, _("Decision: %(what)s.", what=_missing(missing)), [], _case_page(case)
+        return False, _("Decision: %(what)s.", what=_missing(missing)), [], _place("decision.page", case)
     return (
         True,
         _("Notified; appeal period ended %(day)s.", day=n.appeal_deadline.isoformat()),

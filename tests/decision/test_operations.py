@@ -154,19 +154,11 @@ def test_appeal_refused_without_decision(case, people, db):
 
 
 def _with_return_approval(case, people):
-    """The gate branch's approval row, as approve_return would leave it (case at
-    return_approved)."""
+    """The case at return_approved with an approval in force (force_stage adds the row the
+    gate's flush guard requires, as approve_return would)."""
     lifecycle.to_return_preparation(case, people["cw"], people["sup"])
-    approval = ReturnApproval(
-        case_id=case.id,
-        approved_by_id=people["sup"].id,
-        case_version=case.version,
-        policy_version=current_policy().version,
-        gate_evaluation={"met": True},
-    )
-    _db.session.add(approval)
     lifecycle.force_stage(case, Stage.RETURN_APPROVED)
-    return approval
+    return _db.session.scalar(select(ReturnApproval).where(ReturnApproval.case_id == case.id))
 
 
 def test_upheld_appeal_reopens_and_withdraws_approvals(case, people, db):
