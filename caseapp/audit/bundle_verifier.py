@@ -202,7 +202,8 @@ def _check_files(zf, manifest, report) -> None:
             report.fail(f"{name}: cannot be read from the zip ({err})")
             continue
         if size != expected.get("bytes"):
-            report.fail(f"{name}: {size} bytes, the manifest says {expected.get('bytes')} (truncated?)")
+            said = expected.get("bytes")
+            report.fail(f"{name}: {size} bytes, the manifest says {said} (truncated?)")
         if digest.hexdigest() != expected.get("sha256"):
             report.fail(f"{name}: SHA-256 does not match the manifest (file altered)")
 
@@ -224,7 +225,8 @@ def _check_entry(n, entry, expect_seq, prev_hash, prev_time, report):
         report.fail(f"{where} (seq {seq}): occurred_at is not a canonical UTC time")
         return None
     if prev_time is not None and moment < prev_time:
-        report.fail(f"{where} (seq {seq}): time {entry['occurred_at']} is before the previous entry")
+        at = entry["occurred_at"]
+        report.fail(f"{where} (seq {seq}): time {at} is before the previous entry's")
         return None
     if "salt" in entry:  # identified export: the personal part can be checked too
         digest = personal_digest(
@@ -276,7 +278,8 @@ def _check_entries(zf, manifest, report) -> None:
     if count and prev_hash != manifest.get("chain_head_hash"):
         report.fail("entries.jsonl: the last hash is not the chain head hash in the manifest")
     if count and expect_seq - 1 != manifest.get("last_seq"):
-        report.fail(f"entries.jsonl: ends at seq {expect_seq - 1}, manifest says {manifest.get('last_seq')}")
+        said = manifest.get("last_seq")
+        report.fail(f"entries.jsonl: ends at seq {expect_seq - 1}, the manifest says {said}")
 
 
 def _check_csv(zf, manifest, report) -> None:
@@ -334,7 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Verify a caseapp audit export bundle.")
     parser.add_argument("bundle", help="the export .zip")
     parser.add_argument("--public-key", help="PEM public key obtained from the authority")
-    parser.add_argument("--fingerprint", help="expected key fingerprint (hex), e.g. from the audit page")
+    parser.add_argument(
+        "--fingerprint", help="expected key fingerprint (hex), e.g. from the audit page"
+    )
     args = parser.parse_args(argv)
     pem = None
     if args.public_key:

@@ -46,17 +46,30 @@ def _date(ctx, param, value):
 @click.option("--from", "date_from", callback=_date, help="First day (UTC), YYYY-MM-DD.")
 @click.option("--to", "date_to", callback=_date, help="Last day (UTC, inclusive), YYYY-MM-DD.")
 @click.option("--case", "case_number", help="Only this case number (others are withheld).")
-@click.option("--recipient", default="ombudsperson", show_default=True,
-              help="Who receives it: selects the pseudonym key.")
-@click.option("--identified", is_flag=True,
-              help="Include names (recipient must be in AUDIT_IDENTIFIED_RECIPIENTS).")
+@click.option(
+    "--recipient",
+    default="ombudsperson",
+    show_default=True,
+    help="Who receives it: selects the pseudonym key.",
+)
+@click.option(
+    "--identified",
+    is_flag=True,
+    help="Include names (recipient must be in AUDIT_IDENTIFIED_RECIPIENTS).",
+)
 @click.option("--note", help="Why the export is made (recorded in the audit trail).")
 def export(out, date_from, date_to, case_number, recipient, identified, note) -> None:
     """Write a signed export bundle (zip) for an ombudsperson."""
     from caseapp.audit.export import ExportOptions, export_bundle
 
-    options = ExportOptions(recipient=recipient, date_from=date_from, date_to=date_to,
-                            case_number=case_number, identified=identified, note=note)
+    options = ExportOptions(
+        recipient=recipient,
+        date_from=date_from,
+        date_to=date_to,
+        case_number=case_number,
+        identified=identified,
+        note=note,
+    )
     bar = None
 
     def on_total(total: int) -> None:
@@ -65,8 +78,13 @@ def export(out, date_from, date_to, case_number, recipient, identified, note) ->
         bar.__enter__()
 
     try:
-        result = export_bundle(None, options, workdir=Path(out).resolve().parent,
-                               progress=lambda n: bar.update(n), on_total=on_total)
+        result = export_bundle(
+            None,
+            options,
+            workdir=Path(out).resolve().parent,
+            progress=lambda n: bar.update(n),
+            on_total=on_total,
+        )
     except DomainError as err:
         db.session.rollback()
         raise click.ClickException(err.message) from err
@@ -80,8 +98,10 @@ def export(out, date_from, date_to, case_number, recipient, identified, note) ->
         raise
     result.publish(out)
     m = result.manifest
-    click.echo(f"wrote {out}: entries {m['first_seq']}..{m['last_seq']} ({m['count']}), "
-               f"chain head {m['chain_head_hash']}, key {m['key_id']}")
+    click.echo(
+        f"wrote {out}: entries {m['first_seq']}..{m['last_seq']} ({m['count']}), "
+        f"chain head {m['chain_head_hash']}, key {m['key_id']}"
+    )
 
 
 @cli.command("verify-export")

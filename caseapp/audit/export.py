@@ -40,8 +40,20 @@ from caseapp.core.extensions import db
 
 BATCH = 2000
 CSV_COLUMNS = (
-    "seq", "occurred_at", "case_number", "case_id", "action", "object_type", "object_id",
-    "actor_agency_id", "actor", "diff", "reason", "withheld", "personal", "hash",
+    "seq",
+    "occurred_at",
+    "case_number",
+    "case_id",
+    "action",
+    "object_type",
+    "object_id",
+    "actor_agency_id",
+    "actor",
+    "diff",
+    "reason",
+    "withheld",
+    "personal",
+    "hash",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -223,10 +235,22 @@ class _Writer:
         self.jsonl.write(canonical(line) + b"\n")
         diff = line.get("diff")
         self._csv_row(
-            [line["seq"], line["occurred_at"], line.get("case_number"), line["case_id"],
-             line["action"], line["object_type"], line["object_id"], line["actor_agency_id"],
-             line.get("actor"), None if diff is None else json.dumps(diff, ensure_ascii=False),
-             line.get("reason"), "yes" if withheld else "", line["personal"], line["hash"]]
+            [
+                line["seq"],
+                line["occurred_at"],
+                line.get("case_number"),
+                line["case_id"],
+                line["action"],
+                line["object_type"],
+                line["object_id"],
+                line["actor_agency_id"],
+                line.get("actor"),
+                None if diff is None else json.dumps(diff, ensure_ascii=False),
+                line.get("reason"),
+                "yes" if withheld else "",
+                line["personal"],
+                line["hash"],
+            ]
         )
 
 
@@ -247,9 +271,24 @@ def _stream(conn, first, last, prev_hash, writer, progress) -> str:
     for row in _rows(conn, first, last):
         if row["seq"] != expected_seq:
             raise ChainBroken(_("The audit chain has a gap at entry %(seq)d.", seq=expected_seq))
-        sealed = sealed_of(**{k: row[k] for k in (
-            "seq", "occurred_at", "action", "object_type", "object_id", "case_id",
-            "actor_agency_id", "actor_id", "diff", "reason", "salt")})
+        sealed = sealed_of(
+            **{
+                k: row[k]
+                for k in (
+                    "seq",
+                    "occurred_at",
+                    "action",
+                    "object_type",
+                    "object_id",
+                    "case_id",
+                    "actor_agency_id",
+                    "actor_id",
+                    "diff",
+                    "reason",
+                    "salt",
+                )
+            }
+        )
         if chain_hash(prev_hash, sealed) != row["hash"]:
             raise ChainBroken(
                 _("The audit chain is broken at entry %(seq)d; run 'audit verify'.", seq=row["seq"])
@@ -265,8 +304,12 @@ def _stream(conn, first, last, prev_hash, writer, progress) -> str:
 
 
 def export_bundle(
-    actor, options: ExportOptions, *, workdir: str | os.PathLike | None = None,
-    progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
+    actor,
+    options: ExportOptions,
+    *,
+    workdir: str | os.PathLike | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> ExportResult:
     """Write a signed bundle to a temporary file and record the export (caller commits).
 
@@ -290,9 +333,7 @@ def export_bundle(
                 on_total(count)
             prev_hash = GENESIS_HASH
             if first is not None and first > 1:
-                prev_hash = conn.scalar(
-                    select(AuditEntry.hash).where(AuditEntry.seq == first - 1)
-                )
+                prev_hash = conn.scalar(select(AuditEntry.hash).where(AuditEntry.seq == first - 1))
             head = conn.execute(select(AuditChainHead.seq, AuditChainHead.hash)).first()
             previous = _previous_export(conn)
             users = {}
@@ -308,9 +349,14 @@ def export_bundle(
             files = {"entries.jsonl": writer.jsonl.close(), "entries.csv": writer.csv.close()}
             conn.rollback()
         summary = HashingFile(scratch / "cases.json")
-        summary.write(json.dumps(
-            {"cases": writer.summaries.result(format_time(created))},
-            ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+        summary.write(
+            json.dumps(
+                {"cases": writer.summaries.result(format_time(created))},
+                ensure_ascii=False,
+                indent=1,
+                sort_keys=True,
+            ).encode("utf-8")
+        )
         files["cases.json"] = summary.close()
         manifest = {
             "format": FORMAT,

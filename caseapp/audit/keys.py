@@ -7,6 +7,7 @@ shown on the audit page so an ombudsperson can confirm it by another channel.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import uuid
@@ -19,7 +20,7 @@ from flask import current_app
 from caseapp.audit.bundle_verifier import fingerprint
 
 SIGNING_KEY_FILE = "audit_signing_key.pem"
-PSEUDONYM_SECRET_FILE = "audit_pseudonym_secret"
+PSEUDONYM_SECRET_FILE = "audit_pseudonym_secret"  # noqa: S105 -- a file name
 INSTANCE_ID_FILE = "audit_instance_id"
 
 
@@ -34,10 +35,8 @@ def _create_once(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        try:
+        with contextlib.suppress(FileExistsError):
             os.link(tmp, path)  # atomic: fails if the file already exists
-        except FileExistsError:
-            pass
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -67,8 +67,12 @@ class CaseSummaries:
         case["entries"] += 1
         case["last_entry_at"] = entry["occurred_at"]
         action, diff = entry["action"], entry.get("diff")
-        ref = {"seq": entry["seq"], "at": entry["occurred_at"], "action": action,
-               "actor": entry.get("actor")}
+        ref = {
+            "seq": entry["seq"],
+            "at": entry["occurred_at"],
+            "action": action,
+            "actor": entry.get("actor"),
+        }
         if isinstance(diff, dict):
             stage = diff.get("stage")
             if isinstance(stage, list) and len(stage) == 2 and stage[0] != stage[1]:
@@ -76,10 +80,16 @@ class CaseSummaries:
             gate = diff.get("gate")
             if isinstance(gate, dict):
                 case["gate_evaluations"].append(
-                    {**ref, "policy_version": gate.get("policy_version"),
-                     "safeguards": gate.get("safeguards", []),
-                     "unmet": [s.get("id") for s in gate.get("safeguards", [])
-                               if isinstance(s, dict) and not s.get("met")]}
+                    {
+                        **ref,
+                        "policy_version": gate.get("policy_version"),
+                        "safeguards": gate.get("safeguards", []),
+                        "unmet": [
+                            s.get("id")
+                            for s in gate.get("safeguards", [])
+                            if isinstance(s, dict) and not s.get("met")
+                        ],
+                    }
                 )
         if action.rsplit(":", 1)[-1] in DECISION_VERBS:
             case["decisions"].append({**ref, "reason": entry.get("reason")})
@@ -98,7 +108,14 @@ class CaseSummaries:
                 left = changes[i + 1][0] if i + 1 < len(changes) else None
                 end = parse_time(left or until)
                 days = (end - parse_time(at)).total_seconds() / 86400
-                stages.append({"stage": stage, "entered_at": at, "left_at": left,
-                               "days": round(max(days, 0.0), 2), "current": left is None})
+                stages.append(
+                    {
+                        "stage": stage,
+                        "entered_at": at,
+                        "left_at": left,
+                        "days": round(max(days, 0.0), 2),
+                        "current": left is None,
+                    }
+                )
             out.append({**case, "stages": stages})
         return sorted(out, key=lambda c: c["case_id"])

@@ -20,8 +20,17 @@ from caseapp.core.extensions import db
 
 BATCH = 2000
 COLUMNS = (
-    "seq", "occurred_at", "action", "object_type", "object_id", "case_id",
-    "actor_agency_id", "actor_id", "diff", "reason", "salt",
+    "seq",
+    "occurred_at",
+    "action",
+    "object_type",
+    "object_id",
+    "case_id",
+    "actor_agency_id",
+    "actor_id",
+    "diff",
+    "reason",
+    "salt",
 )
 
 
@@ -59,16 +68,22 @@ def verify_chain(progress: Callable[[int], None] | None = None) -> ChainStatus:
             seq = row["seq"]
             if seq != expected:
                 what = "missing" if seq > expected else "duplicated"
-                return ChainStatus(count, prev_hash, f"entry {expected} is {what} "
-                                   f"(found sequence number {seq})", expected)
+                return ChainStatus(
+                    count,
+                    prev_hash,
+                    f"entry {expected} is {what} (found sequence number {seq})",
+                    expected,
+                )
             if prev_time is not None and row["occurred_at"] < prev_time:
                 return ChainStatus(count, prev_hash, f"entry {seq}: time goes backwards", seq)
             recomputed = chain_hash(prev_hash, sealed_of(**{k: row[k] for k in COLUMNS}))
             if recomputed != row["hash"]:
                 return ChainStatus(
-                    count, prev_hash,
+                    count,
+                    prev_hash,
                     f"entry {seq}: stored hash does not match its content "
-                    "(the entry was altered, or an earlier one was)", seq,
+                    "(the entry was altered, or an earlier one was)",
+                    seq,
                 )
             prev_hash, prev_time = recomputed, row["occurred_at"]
             expected += 1
@@ -78,8 +93,10 @@ def verify_chain(progress: Callable[[int], None] | None = None) -> ChainStatus:
         head = conn.execute(select(AuditChainHead.seq, AuditChainHead.hash)).first()
     if head is not None and (head[0], head[1]) != (count, prev_hash):
         return ChainStatus(
-            count, prev_hash,
+            count,
+            prev_hash,
             f"the chain head says entry {head[0]} but the table ends at entry {count} "
-            "(entries removed at the end, or the head was altered)", count + 1,
+            "(entries removed at the end, or the head was altered)",
+            count + 1,
         )
     return ChainStatus(count, prev_hash)
