@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from caseapp.audit import keys
 from caseapp.audit.bundle_verifier import verify_bundle
@@ -14,7 +15,7 @@ from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 
 
-@click.group("audit")
+@click.group("audit", cls=AppGroup)
 def cli() -> None:
     """The tamper-evident audit trail (DESIGN.md section 6)."""
 

@@ -267,8 +267,16 @@ def _case_id(case_number: str | None) -> int | None:
 
 def _stream(conn, first, last, prev_hash, writer, progress) -> str:
     """Write entries ``first..last``, re-checking each link; return the last hash."""
+    result = _rows(conn, first, last)
+    try:
+        return _stream_rows(result, first, last, prev_hash, writer, progress)
+    finally:
+        result.close()  # also on a broken chain: release the server-side cursor
+
+
+def _stream_rows(rows, first, last, prev_hash, writer, progress) -> str:
     expected_seq = first
-    for row in _rows(conn, first, last):
+    for row in rows:
         if row["seq"] != expected_seq:
             raise ChainBroken(_("The audit chain has a gap at entry %(seq)d.", seq=expected_seq))
         sealed = sealed_of(

@@ -58,39 +58,17 @@ def verify_chain(progress: Callable[[int], None] | None = None) -> ChainStatus:
     else:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
     with conn:
-        rows = (
-            conn.execution_options(yield_per=BATCH)
-            .execute(select(*t.c[COLUMNS], t.c.hash).order_by(t.c.seq))
-            .mappings()
+        result = conn.execution_options(yield_per=BATCH).execute(
+            select(*t.c[COLUMNS], t.c.hash).order_by(t.c.seq)
         )
-        prev_hash, prev_time, expected, count = GENESIS_HASH, None, 1, 0
-        for row in rows:
-            seq = row["seq"]
-            if seq != expected:
-                what = "missing" if seq > expected else "duplicated"
-                return ChainStatus(
-                    count,
-                    prev_hash,
-                    f"entry {expected} is {what} (found sequence number {seq})",
-                    expected,
-                )
-            if prev_time is not None and row["occurred_at"] < prev_time:
-                return ChainStatus(count, prev_hash, f"entry {seq}: time goes backwards", seq)
-            recomputed = chain_hash(prev_hash, sealed_of(**{k: row[k] for k in COLUMNS}))
-            if recomputed != row["hash"]:
-                return ChainStatus(
-                    count,
-                    prev_hash,
-                    f"entry {seq}: stored hash does not match its content "
-                    "(the entry was altered, or an earlier one was)",
-                    seq,
-                )
-            prev_hash, prev_time = recomputed, row["occurred_at"]
-            expected += 1
-            count += 1
-            if progress is not None and count % BATCH == 0:
-                progress(BATCH)
+        try:
+            status = _walk(result.mappings(), progress)
+        finally:
+            result.close()  # also when stopping early: release the server-side cursor
+        if status.problem is not None:
+            return status
         head = conn.execute(select(AuditChainHead.seq, AuditChainHead.hash)).first()
+    count, prev_hash = status.count, status.head_hash
     if head is not None and (head[0], head[1]) != (count, prev_hash):
         return ChainStatus(
             count,
@@ -99,4 +77,30 @@ def verify_chain(progress: Callable[[int], None] | None = None) -> ChainStatus:
             "(entries removed at the end, or the head was altered)",
             count + 1,
         )
+    return ChainStatus(count, prev_hash)
+
+
+def _walk(rows, progress) -> ChainStatus:
+    """Recompute the chain over ``rows`` (in sequence order)."""
+    prev_hash, prev_time, expected, count = GENESIS_HASH, None, 1, 0
+    for row in rows:
+        seq = row["seq"]
+        if seq != expected:
+            what = "missing" if seq > expected else "duplicated"
+            problem = f"entry {expected} is {what} (found sequence number {seq})"
+            return ChainStatus(count, prev_hash, problem, expected)
+        if prev_time is not None and row["occurred_at"] < prev_time:
+            return ChainStatus(count, prev_hash, f"entry {seq}: time goes backwards", seq)
+        recomputed = chain_hash(prev_hash, sealed_of(**{k: row[k] for k in COLUMNS}))
+        if recomputed != row["hash"]:
+            problem = (
+                f"entry {seq}: stored hash does not match its content "
+                "(the entry was altered, or an earlier one was)"
+            )
+            return ChainStatus(count, prev_hash, problem, seq)
+        prev_hash, prev_time = recomputed, row["occurred_at"]
+        expected += 1
+        count += 1
+        if progress is not None and count % BATCH == 0:
+            progress(BATCH)
     return ChainStatus(count, prev_hash)
