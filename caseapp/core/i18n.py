@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 
@@ -11,6 +11,8 @@ def select_locale() -> str:
     supported = current_app.config["SUPPORTED_LOCALES"]
     if current_user and current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
+    if not has_request_context():  # CLI commands: the default language
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     chosen = request.cookies.get("lang")
     if chosen in supported:
         return chosen
