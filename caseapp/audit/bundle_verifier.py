@@ -4,7 +4,8 @@
 This one file is both the app's implementation of the chain format and the standalone
 verifier given to ombudspersons (``tools/verify_export.py`` is this file). It imports
 nothing from caseapp, so an ombudsperson can check an export independently of the authority
-that runs caseapp (002, Rec 2 and Rec 5: independent monitoring; DESIGN.md section 6).
+that runs caseapp (002, Rec 2: independent monitoring; Rec 6: the ombudspersons' role;
+DESIGN.md section 6).
 
 Usage::
 

@@ -4,7 +4,7 @@ Streams from the database with bounded memory: a read-only snapshot connection w
 ``yield_per`` (a server-side cursor on PostgreSQL), each file written to a temporary file
 while its SHA-256 is computed, then copied into the zip in chunks. Each entry's chain link
 is re-checked on the way out, so a broken chain is never exported as if it were sound.
-The format is described in ``caseapp.audit.bundle_verifier`` (002, Rec 2 and 5: independent
+The format is described in ``caseapp.audit.bundle_verifier`` (002, Rec 2: independent
 monitoring; DESIGN.md section 6).
 """
 

@@ -4,6 +4,7 @@ A recipient's key is ``HMAC-SHA256(master secret, "caseapp-pseudonym-v1:" + reci
 so the same person gets the same pseudonym throughout one recipient's exports (a case can be
 followed) but a different one for every other recipient (two recipients cannot link their
 exports by pseudonym). The master secret lives in the instance folder (``keys.py``).
+Data minimisation follows 002, Day 1 (Judge Winter: firewalls and data protection measures).
 
 ``PERSONAL_KEYS`` is the one list of diff keys whose values are personal data; keep it up
 to date when a model gains a field that names or identifies a person.

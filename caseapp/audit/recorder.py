@@ -5,8 +5,8 @@ rolled back together: there is never a change without its entry, nor an entry wi
 change. Each entry is linked into the hash chain (``caseapp.audit.chain``) in that same
 transaction.
 
-Reading is audited too (DESIGN.md section 6; 002, Rec 5 -- ombudspersons must be able to see
-who looked at a child's record):
+Reading is audited too (DESIGN.md section 6; 002, Rec 2 and Rec 6 -- ombudspersons must be
+able to see who looked at a child's record):
 
 - ``record_view(actor, obj)`` -- call it from every view that shows a child's record (the
   case page, a child's page, a hearing, ...). It records ``"<object>:record:view"`` (e.g.

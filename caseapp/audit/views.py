@@ -1,13 +1,12 @@
 """Ombudsperson pages: the audit log, each case's timeline, and the export bundle.
 
 Ombudspersons must be able to check, independently of the authority running caseapp, what
-was done in each child's case, by whom and when (002, Rec 2 and Rec 5: independent
-monitoring; DESIGN.md section 6). Reading these pages is itself audited.
+was done in each child's case, by whom and when (002, Rec 2: independent monitoring; Rec 6:
+the ombudspersons' role; DESIGN.md section 6). Reading these pages is itself audited.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, render_template, request, send_file
@@ -186,7 +185,9 @@ def export():
         result.discard()
         raise
     m = result.manifest
-    handle = open(result.temp_path, "rb")  # noqa: SIM115 -- closed by the response
-    os.unlink(result.temp_path)  # the open handle keeps the data until the response ends
     name = f"audit-export-{m['first_seq'] or 0}-{m['last_seq'] or 0}.zip"
-    return send_file(handle, mimetype="application/zip", as_attachment=True, download_name=name)
+    response = send_file(
+        result.temp_path, mimetype="application/zip", as_attachment=True, download_name=name
+    )
+    response.call_on_close(result.discard)
+    return response

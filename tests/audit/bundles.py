@@ -28,13 +28,17 @@ def populate(factory):
     record(supervisor, "case:stage:change", case, diff={"stage": ["identified", "registered"]})
     record(supervisor, "gate:refuse", case, diff={"gate": GATE}, reason="S7 unmet")
     record(
-        supervisor, "placement:placement:create", case,
+        supervisor,
+        "placement:placement:create",
+        case,
         diff={"can_leave_at_will": [None, False], "kind": [None, "transit_centre"]},
     )
     record(
-        supervisor, "return:approve", case,
+        supervisor,
+        "return:approve",
+        case,
         diff={"gate": {**GATE, "safeguards": [{**GATE["safeguards"][0]}]}},
-        reason="=HYPERLINK(\"http://evil\")",
+        reason='=HYPERLINK("http://evil")',
     )
     db.session.commit()
     return case, supervisor

@@ -134,7 +134,11 @@ def test_failed_operation_leaves_neither_change_nor_entry(db, factory):
     before = (seqs(), db.session.get(AuditChainHead, 1).hash)
     existing = factory.user(Role.OMBUDSPERSON)
     operations.create_user(
-        None, email="new@example.org", name="New", role=Role.OMBUDSPERSON, agency=None,
+        None,
+        email="new@example.org",
+        name="New",
+        role=Role.OMBUDSPERSON,
+        agency=None,
         password="a long enough password",
     )
     assert len(seqs()) == len(before[0]) + 1  # the entry was written (flushed) ...
@@ -187,7 +191,9 @@ def test_refused_access_is_chained(app, db, factory):
         load_or_404(Case, case.id, outsider)
     last = _entries(db)[-1]
     assert (last.action, last.actor_id, last.case_id) == (
-        "access:object:refuse", outsider.id, case.id,
+        "access:object:refuse",
+        outsider.id,
+        case.id,
     )
     assert verify_chain().ok
 
@@ -199,5 +205,7 @@ def test_record_view_commits_a_view_entry(db, factory):
     db.session.rollback()  # already committed: a rollback does not lose it
     last = _entries(db)[-1]
     assert (last.action, last.case_id, last.actor_id) == (
-        "case:record:view", case.id, ombudsperson.id,
+        "case:record:view",
+        case.id,
+        ombudsperson.id,
     )

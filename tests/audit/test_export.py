@@ -46,9 +46,20 @@ def test_bundle_verifies_with_cli_and_standalone_tool(bundle, runner, tmp_path):
     pem = tmp_path / "key.pem"
     pem.write_bytes(keys.public_key_pem())
     standalone = subprocess.run(
-        [sys.executable, "-I", str(VERIFIER), str(bundle), "--public-key", str(pem),
-         "--fingerprint", keys.key_id()],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        [
+            sys.executable,
+            "-I",
+            str(VERIFIER),
+            str(bundle),
+            "--public-key",
+            str(pem),
+            "--fingerprint",
+            keys.key_id(),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert standalone.returncode == 0, standalone.stdout + standalone.stderr
     assert keys.key_id() in standalone.stdout
@@ -57,7 +68,9 @@ def test_bundle_verifies_with_cli_and_standalone_tool(bundle, runner, tmp_path):
 def test_standalone_verifier_imports_nothing_from_caseapp():
     tree = ast.parse(VERIFIER.read_text())
     modules = {
-        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
         for alias in node.names
     } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not any(m and m.startswith("caseapp") for m in modules)
@@ -168,8 +181,10 @@ def test_altered_entry_fails_even_when_resigned(bundle, tmp_path):
         return items
 
     found = failures(_tampered(bundle, tmp_path, alter))
-    assert found == ["entries.jsonl line 3 (seq 3): hash does not follow from the previous entry "
-                     "(entry altered, or entries reordered)"]
+    assert found == [
+        "entries.jsonl line 3 (seq 3): hash does not follow from the previous entry "
+        "(entry altered, or entries reordered)"
+    ]
 
 
 def test_time_going_backwards_fails(bundle, tmp_path):
@@ -216,7 +231,7 @@ def test_swapped_key_caught_with_the_real_public_key(bundle, tmp_path, runner):
 def test_csv_is_safe_against_formula_injection(bundle):
     rows = list(csv.DictReader(io.StringIO(read(bundle)["entries.csv"].decode())))
     reasons = [r["reason"] for r in rows if r["action"] == "return:approve"]
-    assert reasons == ["'=HYPERLINK(\"http://evil\")"]
+    assert reasons == ['\'=HYPERLINK("http://evil")']
 
 
 def test_public_key_command(runner):

@@ -22,9 +22,7 @@ def _actors(members) -> set[str]:
     return {json.loads(item).get("actor") for item in lines(members)} - {None}
 
 
-def test_names_are_pseudonymised_and_unlinkable_between_recipients(
-    db, factory, runner, tmp_path
-):
+def test_names_are_pseudonymised_and_unlinkable_between_recipients(db, factory, runner, tmp_path):
     populate(factory)
     a1 = _export(runner, tmp_path / "a1.zip", "--recipient", "ombud-md")
     a2 = _export(runner, tmp_path / "a2.zip", "--recipient", "ombud-md")
@@ -58,17 +56,22 @@ def test_pseudonymiser_covers_nested_personal_keys_and_user_ids():
 def test_identified_export_refused_unless_recipient_entitled(db, factory, runner, tmp_path):
     populate(factory)
     result = runner.invoke(
-        args=["audit", "export", "--out", str(tmp_path / "x.zip"), "--recipient", "press",
-              "--identified"]
+        args=[
+            "audit",
+            "export",
+            "--out",
+            str(tmp_path / "x.zip"),
+            "--recipient",
+            "press",
+            "--identified",
+        ]
     )
     assert result.exit_code != 0
     assert "not entitled" in result.output
     assert not (tmp_path / "x.zip").exists()
 
 
-def test_identified_export_for_entitled_recipient_is_audited(
-    app, db, factory, runner, tmp_path
-):
+def test_identified_export_for_entitled_recipient_is_audited(app, db, factory, runner, tmp_path):
     populate(factory)
     app.config["AUDIT_IDENTIFIED_RECIPIENTS"] = ["ombud-md"]
     out = tmp_path / "id.zip"
@@ -139,6 +142,7 @@ def test_date_range_export(db, factory, runner, tmp_path):
     assert (manifest["count"], manifest["first_seq"]) == (0, None)
     assert members["entries.jsonl"] == b""
     assert verify_bundle(tmp_path / "d.zip").ok
-    bad = runner.invoke(args=["audit", "export", "--out", str(tmp_path / "e.zip"),
-                              "--from", "yesterday"])
+    bad = runner.invoke(
+        args=["audit", "export", "--out", str(tmp_path / "e.zip"), "--from", "yesterday"]
+    )
     assert bad.exit_code == 2
