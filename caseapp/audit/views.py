@@ -104,14 +104,15 @@ def log():
 
     f = _filters()
     page = max(request.args.get("page", 1, type=int), 1)
+    plain = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in f.items()}
+    # Recorded (and committed) first, so the entries loaded below are not expired by it.
+    record(current_user, "audit:log:view", diff={"filters": plain, "page": page})
+    db.session.commit()
     query = _filtered(select(AuditEntry), f).order_by(AuditEntry.seq.desc())
     rows = db.session.scalars(query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
     entries, has_next = rows[:PER_PAGE], len(rows) > PER_PAGE
     labels = _labels(entries)
     agencies = db.session.execute(select(Agency.id, Agency.code).order_by(Agency.code)).all()
-    plain = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in f.items()}
-    record(current_user, "audit:log:view", diff={"filters": plain, "page": page})
-    db.session.commit()
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "audit/log.html",
@@ -135,12 +136,13 @@ def timeline(case_id: int):
     from caseapp.cases.models import Case
 
     case = load_or_404(Case, case_id, current_user)
+    number = case.number
+    # Recorded (and committed) first, so the entries loaded below are not expired by it.
+    record_view(current_user, case, action="audit:timeline:view")
     entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.seq)
+        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.seq)
     ).all()
     labels = _labels(entries)
-    number = case.number
-    record_view(current_user, case, action="audit:timeline:view")
     return render_template(
         "audit/timeline.html",
         case_id=case_id,

@@ -12,7 +12,7 @@ from werkzeug.exceptions import NotFound
 from caseapp.audit.bundle_verifier import GENESIS_HASH, chain_hash
 from caseapp.audit.chain import sealed_of_entry
 from caseapp.audit.models import AuditChainHead, AuditEntry
-from caseapp.audit.recorder import record, record_view
+from caseapp.audit.recorder import record, record_download, record_view
 from caseapp.audit.verify import verify_chain
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
@@ -209,3 +209,20 @@ def test_record_view_commits_a_view_entry(db, factory):
         case.id,
         ombudsperson.id,
     )
+
+
+def test_record_download_commits_a_download_entry(db, factory):
+    case = factory.case()
+    record_download(factory.user(Role.OMBUDSPERSON), case, diff={"file": "bundle.zip"})
+    db.session.rollback()
+    last = _entries(db)[-1]
+    assert (last.action, last.diff) == ("case:file:download", {"file": "bundle.zip"})
+
+
+def test_failed_login_is_chained(client, db, factory):
+    user = factory.user(Role.CASEWORKER)
+    response = client.post("/login", data={"email": user.email, "password": "wrong password"})
+    assert response.status_code == 200
+    last = _entries(db)[-1]
+    assert (last.action, last.actor_id) == ("auth:login:fail", None)
+    assert verify_chain().ok
