@@ -11,9 +11,7 @@ monitoring; DESIGN.md section 6).
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -28,34 +26,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from caseapp.audit import keys
-from caseapp.audit.bundle_verifier import FORMAT, GENESIS_HASH, canonical, chain_hash, format_time
+from caseapp.audit.bundle_verifier import FORMAT, GENESIS_HASH, chain_hash, format_time
 from caseapp.audit.chain import sealed_of
+from caseapp.audit.entry_files import EntryWriter, HashingFile
 from caseapp.audit.models import AuditChainHead, AuditEntry, AuditExport
-from caseapp.audit.pseudonyms import Pseudonymiser
 from caseapp.audit.recorder import record
-from caseapp.audit.summary import CaseSummaries
 from caseapp.core.db import utcnow
 from caseapp.core.errors import DomainError, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
 
 BATCH = 2000
-CSV_COLUMNS = (
-    "seq",
-    "occurred_at",
-    "case_number",
-    "case_id",
-    "action",
-    "object_type",
-    "object_id",
-    "actor_agency_id",
-    "actor",
-    "diff",
-    "reason",
-    "withheld",
-    "personal",
-    "hash",
-)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ChainBroken(DomainError):
@@ -97,36 +77,6 @@ class ExportResult:
     def discard(self) -> None:
         """Remove the unpublished bundle."""
         self.temp_path.unlink(missing_ok=True)
-
-
-class HashingFile:
-    """A binary file that counts and hashes what is written to it."""
-
-    def __init__(self, path: Path) -> None:
-        """Open ``path`` for writing."""
-        self.path = path
-        self.fh = open(path, "wb", buffering=1 << 20)  # noqa: SIM115 -- closed in close()
-        self.sha256 = hashlib.sha256()
-        self.size = 0
-
-    def write(self, data: bytes) -> None:
-        """Write and hash ``data``."""
-        self.fh.write(data)
-        self.sha256.update(data)
-        self.size += len(data)
-
-    def close(self) -> dict:
-        """Close; return the manifest entry for this file."""
-        self.fh.close()
-        return {"sha256": self.sha256.hexdigest(), "bytes": self.size}
-
-
-def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else value if isinstance(value, str) else str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def may_receive_identities(recipient: str) -> bool:
@@ -190,68 +140,6 @@ def _rows(conn, first: int, last: int):
         .order_by(t.c.seq)
     )
     return conn.execution_options(yield_per=BATCH).execute(query).mappings()
-
-
-class _Writer:
-    """Turns stored rows into JSON Lines, CSV rows and the case summary."""
-
-    def __init__(self, workdir: Path, options: ExportOptions, case_id, users: dict) -> None:
-        self.options, self.case_id, self.users = options, case_id, users
-        self.pseudonyms = Pseudonymiser(keys.pseudonym_master_secret(), options.recipient)
-        self.jsonl = HashingFile(workdir / "entries.jsonl")
-        self.csv = HashingFile(workdir / "entries.csv")
-        self.buffer = io.StringIO()
-        self.csv_writer = csv.writer(self.buffer, lineterminator="\r\n")
-        self.summaries = CaseSummaries()
-        self._csv_row(CSV_COLUMNS, header=True)
-
-    def _csv_row(self, values, header=False) -> None:
-        self.csv_writer.writerow(values if header else [safe_cell(v) for v in values])
-        self.csv.write(self.buffer.getvalue().encode("utf-8"))
-        self.buffer.seek(0)
-        self.buffer.truncate()
-
-    def _actor(self, actor_id):
-        if self.options.identified:
-            name = self.users.get(actor_id)
-            return f"{name} (#{actor_id})" if name else actor_id
-        return self.pseudonyms.staff(actor_id)
-
-    def add(self, row, sealed: dict) -> None:
-        """Write one entry to both files and the summary."""
-        line = {**sealed, "hash": row["hash"]}
-        withheld = self.case_id is not None and row["case_id"] != self.case_id
-        if withheld:
-            line["withheld"] = True
-        else:
-            line["case_number"] = row["case_number"]
-            line["actor"] = self._actor(row["actor_id"])
-            line["reason"] = row["reason"]
-            if self.options.identified:
-                line.update(actor_id=row["actor_id"], salt=row["salt"], diff=row["diff"])
-            else:
-                line["diff"] = self.pseudonyms.diff(row["diff"])
-            self.summaries.add(line)
-        self.jsonl.write(canonical(line) + b"\n")
-        diff = line.get("diff")
-        self._csv_row(
-            [
-                line["seq"],
-                line["occurred_at"],
-                line.get("case_number"),
-                line["case_id"],
-                line["action"],
-                line["object_type"],
-                line["object_id"],
-                line["actor_agency_id"],
-                line.get("actor"),
-                None if diff is None else json.dumps(diff, ensure_ascii=False),
-                line.get("reason"),
-                "yes" if withheld else "",
-                line["personal"],
-                line["hash"],
-            ]
-        )
 
 
 def _case_id(case_number: str | None) -> int | None:
@@ -349,7 +237,7 @@ def export_bundle(
                 from caseapp.auth.models import User
 
                 users = dict(conn.execute(select(User.id, User.name)).all())
-            writer = _Writer(scratch, options, case_id, users)
+            writer = EntryWriter(scratch, options, case_id, users)
             head_hash = prev_hash
             if count:
                 head_hash = _stream(conn, first, last, prev_hash, writer, progress)
