@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SECRET = "benchmark-secret-key-0123456789abcdef0123"
+SECRET = "benchmark-secret-key-0123456789abcdef0123"  # noqa: S105 -- throwaway database
 BATCH = 10_000
 
 # Runs a command and reports its peak RSS; a fresh wrapper per command keeps the figures apart.
@@ -120,8 +120,25 @@ def bulk_insert(url: str, n: int) -> None:
 # -- the measured children --------------------------------------------------------------------
 
 
+def _vm_kb(field: str) -> int:
+    """A ``/proc/self/status`` figure in kB (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def child(kind: str, url: str, instance: str, out: str | None) -> None:
-    """One measured process (``--child``)."""
+    """One measured process (``--child``).
+
+    Besides the wrapper's peak RSS, each child reports its resident memory just before and
+    after its work (``rss_before_kb``/``rss_after_kb``): importing the app has a transient
+    peak (argon2's 64 MiB dummy hash in caseapp.auth.passwords) that can hide a smaller one.
+    """
     if kind == "verify":
         from caseapp.audit.bundle_verifier import verify_bundle
 
@@ -131,6 +148,7 @@ def child(kind: str, url: str, instance: str, out: str | None) -> None:
         print(json.dumps({"ok": report.ok, "failures": report.failures[:5], "work_seconds": work}))
         sys.exit(0 if report.ok else 1)
     app = make_app(url, instance)
+    before = _vm_kb("VmRSS")
     with app.app_context():
         from sqlalchemy import select, text
 
@@ -139,6 +157,7 @@ def child(kind: str, url: str, instance: str, out: str | None) -> None:
         if kind == "baseline":
             with db.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
+            print(json.dumps({"rss_before_kb": before, "rss_after_kb": _vm_kb("VmRSS")}))
         elif kind == "select":
             from caseapp.audit.models import AuditEntry
 
@@ -149,7 +168,17 @@ def child(kind: str, url: str, instance: str, out: str | None) -> None:
                 )
                 for _row in result:
                     count += 1
-            print(json.dumps({"rows": count, "work_seconds": time.perf_counter() - start}))
+            work = time.perf_counter() - start
+            print(
+                json.dumps(
+                    {
+                        "rows": count,
+                        "work_seconds": work,
+                        "rss_before_kb": before,
+                        "rss_after_kb": _vm_kb("VmRSS"),
+                    }
+                )
+            )
         elif kind == "export":
             from caseapp.audit.export import ExportOptions, export_bundle
 
@@ -160,7 +189,16 @@ def child(kind: str, url: str, instance: str, out: str | None) -> None:
             db.session.commit()
             result.publish(out)
             work = time.perf_counter() - start
-            print(json.dumps({"count": result.manifest["count"], "work_seconds": work}))
+            print(
+                json.dumps(
+                    {
+                        "count": result.manifest["count"],
+                        "work_seconds": work,
+                        "rss_before_kb": before,
+                        "rss_after_kb": _vm_kb("VmRSS"),
+                    }
+                )
+            )
         db.engine.dispose()
 
 
@@ -181,7 +219,7 @@ def measure(kind: str, url: str, instance: str, out: str | None = None) -> dict:
     ]
     if out:
         cmd += ["--out", out]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)  # noqa: S603
     lines = proc.stdout.strip().splitlines()
     stats = json.loads(lines[-1])
     stats["output"] = [json.loads(line) for line in lines[:-1] if line.startswith("{")]
@@ -191,12 +229,15 @@ def measure(kind: str, url: str, instance: str, out: str | None = None) -> dict:
     return stats
 
 
-def run(n: int, url: str, instance: str, workdir: Path, fresh: bool = True) -> dict:
+def run(
+    n: int, url: str, instance: str, workdir: Path, fresh: bool = True, insert: bool = True
+) -> dict:
     """Build the data and take every measurement; return the figures."""
     if fresh:
         migrate(url, instance)
     start = time.perf_counter()
-    bulk_insert(url, n)
+    if insert:
+        bulk_insert(url, n)
     insert_seconds = time.perf_counter() - start
     out = str(workdir / "export.zip")
     figures = {"n": n, "insert_seconds": insert_seconds}
@@ -213,6 +254,13 @@ def run(n: int, url: str, instance: str, workdir: Path, fresh: bool = True) -> d
         "entries_per_second": {k: round(v) for k, v in rate.items()},
         "export_rss_vs_baseline": round(mb["export"] / mb["baseline"], 2),
         "export_throughput_vs_select": round(rate["export"] / rate["select"], 3),
+        "steady_rss_mb": {
+            k: [
+                round(figures[k]["output"][-1][f] / 1024, 1)
+                for f in ("rss_before_kb", "rss_after_kb")
+            ]
+            for k in ("baseline", "select", "export")
+        },
     }
     return figures
 
@@ -227,6 +275,9 @@ def main() -> int:
     parser.add_argument("--limit-mb", type=float, default=200.0)
     parser.add_argument("--child", choices=("baseline", "select", "export", "verify"))
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure again on --workdir's database (no insert)"
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.database_url, args.instance, args.out)
@@ -236,7 +287,7 @@ def main() -> int:
     instance = workdir / "instance"
     instance.mkdir(exist_ok=True)
     url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    figures = run(args.n, url, str(instance), workdir)
+    figures = run(args.n, url, str(instance), workdir, fresh=not args.reuse, insert=not args.reuse)
     summary = figures["summary"]
     print(
         f"entries: {args.n:,} (bulk insert {figures['insert_seconds']:.1f} s), "
