@@ -300,6 +300,8 @@ def main() -> int:
             f"   process {figures[kind]['seconds']:7.1f} s"
             + (f"   {rate:>9,} entries/s" if rate else "")
         )
+    for kind, (before, after) in summary["steady_rss_mb"].items():
+        print(f"  {kind:9} resident before its work {before:7.1f} MB, after {after:7.1f} MB")
     print(
         f"export peak RSS / baseline: {summary['export_rss_vs_baseline']}x; "
         f"export throughput / plain SELECT: {summary['export_throughput_vs_select']}"
