@@ -1,10 +1,15 @@
-"""The audit entry table. Rows are only ever inserted."""
+"""The audit tables. Entries are only ever inserted; the database refuses UPDATE and DELETE.
+
+``audit_entry`` rows form a hash chain (see ``caseapp.audit.bundle_verifier`` for the
+canonical form); ``audit_chain_head`` is the one-row lock that serialises writers so the
+chain never forks; ``audit_export`` lists every export made (DESIGN.md section 6).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.core.db import UTCDateTime, utcnow
@@ -18,6 +23,8 @@ class AuditEntry(db.Model):
     __table_args__ = (Index("ix_audit_entry_case_id_occurred_at", "case_id", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Position in the chain: 1, 2, 3, ... without gaps (unique, so the chain cannot fork).
+    seq: Mapped[int] = mapped_column(unique=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Plain ids, not foreign keys: the trail must outlive any row it mentions.
     actor_id: Mapped[int | None] = mapped_column(index=True)
@@ -28,6 +35,40 @@ class AuditEntry(db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="RESTRICT"))
     diff: Mapped[dict | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
+    # Random salt of the personal digest, and hash_i of the chain (hex).
+    salt: Mapped[str] = mapped_column(String(32))
+    hash: Mapped[str] = mapped_column(String(64))
 
     def __repr__(self) -> str:
-        return f"<AuditEntry {self.id} {self.action} {self.object_type}:{self.object_id}>"
+        return f"<AuditEntry {self.seq} {self.action} {self.object_type}:{self.object_id}>"
+
+
+class AuditChainHead(db.Model):
+    """The last link of the chain, one row; locked by every writer of an audit entry."""
+
+    __tablename__ = "audit_chain_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditExport(db.Model):
+    """One export bundle handed out: to whom, which range, and the chain head it ended at."""
+
+    __tablename__ = "audit_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recipient: Mapped[str] = mapped_column(String(200))
+    identified: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seq: Mapped[int | None]
+    last_seq: Mapped[int | None]
+    count: Mapped[int]
+    head_hash: Mapped[str] = mapped_column(String(64))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    filters: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -2,7 +2,17 @@
 
 Because the entry is added to the same session as the change, the two are committed or
 rolled back together: there is never a change without its entry, nor an entry without its
-change.
+change. Each entry is linked into the hash chain (``caseapp.audit.chain``) in that same
+transaction.
+
+Reading is audited too (DESIGN.md section 6; 002, Rec 2 and Rec 6 -- ombudspersons must be
+able to see who looked at a child's record):
+
+- ``record_view(actor, obj)`` -- call it from every view that shows a child's record (the
+  case page, a child's page, a hearing, ...). It records ``"<object>:record:view"`` (e.g.
+  ``case:record:view``) and commits at once, so GET views need not commit.
+- ``record_download(actor, obj)`` -- the same for a downloaded file or export.
+- ``record_refusal`` -- used by ``load_or_404`` for a refused access.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect
 
+from caseapp.audit.chain import append
 from caseapp.audit.models import AuditEntry
 from caseapp.core.extensions import db
 
@@ -86,6 +97,7 @@ def record(
     ``action`` is tagged ``"subject:object:action"`` style (``case:stage:change``,
     ``bid:approve``, ``gate:refuse``). Call it *before* flushing the change when a diff is
     wanted (``diff_of`` reads the pending history), or pass ``diff`` explicitly.
+    The entry gets its sequence number, time and chain hash here, under the chain-head lock.
     """
     if diff is None and obj is not None:
         diff = diff_of(obj)
@@ -97,12 +109,10 @@ def record(
         object_type=type(obj).__name__ if obj is not None else None,
         object_id=getattr(obj, "id", None) if obj is not None else None,
         case_id=case.id if case is not None else _case_id_of(obj),
-        diff=diff or None,
+        diff=_plain(diff) if diff else None,
         reason=reason,
     )
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    return append(entry)
 
 
 def record_refusal(actor: User | None, obj: Any, action: str = "access:object:refuse") -> None:
@@ -113,3 +123,25 @@ def record_refusal(actor: User | None, obj: Any, action: str = "access:object:re
     db.session.rollback()
     record(actor, action, obj, diff={})
     db.session.commit()
+
+
+def _object_tag(obj: Any) -> str:
+    return type(obj).__name__.lower()
+
+
+def record_view(actor: User | None, obj: Any, *, action: str | None = None) -> AuditEntry:
+    """Record, and commit at once, that ``actor`` viewed ``obj`` (a child's record).
+
+    Call from any view showing a child's record, after the permission checks. The action is
+    ``"<object>:record:view"`` (``case:record:view`` for a case) unless given.
+    """
+    entry = record(actor, action or f"{_object_tag(obj)}:record:view", obj, diff={})
+    db.session.commit()
+    return entry
+
+
+def record_download(actor: User | None, obj: Any, *, diff: dict | None = None) -> AuditEntry:
+    """Record, and commit at once, that ``actor`` downloaded ``obj`` (a document, a file)."""
+    entry = record(actor, f"{_object_tag(obj)}:file:download", obj, diff=diff or {})
+    db.session.commit()
+    return entry

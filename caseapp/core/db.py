@@ -81,9 +81,15 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn):
-    """Take the write lock at the start of each SQLite transaction."""
+    """Take the write lock at the start of each SQLite transaction.
+
+    A connection opened with ``execution_options(sqlite_read_only=True)`` (long read-only
+    work such as an audit export) begins a deferred transaction instead: a consistent
+    snapshot that does not hold the write lock, so writers are not blocked meanwhile.
+    """
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get("sqlite_read_only")
+        conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 def str_enum(enum_cls, name: str, length: int = 40):

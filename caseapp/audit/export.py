@@ -1,0 +1,321 @@
+"""The ombudsperson's export bundle: entries (JSON Lines and CSV), case summary, signed manifest.
+
+Streams from the database with bounded memory: a read-only snapshot connection with
+``yield_per`` (a server-side cursor on PostgreSQL), each file written to a temporary file
+while its SHA-256 is computed, then copied into the zip in chunks. Each entry's chain link
+is re-checked on the way out, so a broken chain is never exported as if it were sound.
+The format is described in ``caseapp.audit.bundle_verifier`` (002, Rec 2: independent
+monitoring; DESIGN.md section 6).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from caseapp.audit import keys
+from caseapp.audit.bundle_verifier import FORMAT, GENESIS_HASH, chain_hash, format_time
+from caseapp.audit.chain import sealed_of
+from caseapp.audit.entry_files import EntryWriter, HashingFile
+from caseapp.audit.models import AuditChainHead, AuditEntry, AuditExport
+from caseapp.audit.recorder import record
+from caseapp.core.db import utcnow
+from caseapp.core.errors import DomainError, PermissionDenied, ValidationFailed
+from caseapp.core.extensions import db
+
+BATCH = 2000
+
+
+class ChainBroken(DomainError):
+    """The stored chain does not verify; nothing is exported until it is investigated."""
+
+
+@dataclass
+class ExportOptions:
+    """What to export, and for whom."""
+
+    recipient: str
+    date_from: date | None = None
+    date_to: date | None = None
+    case_number: str | None = None
+    identified: bool = False
+    note: str | None = None
+
+    def filters(self) -> dict:
+        """The filters as plain values (for the manifest and the audit entry)."""
+        return {
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "case": self.case_number,
+        }
+
+
+@dataclass
+class ExportResult:
+    """A finished bundle, written to ``temp_path`` until the caller commits and publishes."""
+
+    temp_path: Path
+    manifest: dict
+    files: dict = field(default_factory=dict)
+
+    def publish(self, out_path: str | os.PathLike) -> None:
+        """Move the bundle to its final place (after the export's audit entry is committed)."""
+        os.replace(self.temp_path, out_path)
+
+    def discard(self) -> None:
+        """Remove the unpublished bundle."""
+        self.temp_path.unlink(missing_ok=True)
+
+
+def may_receive_identities(recipient: str) -> bool:
+    """Whether ``recipient`` is listed in ``AUDIT_IDENTIFIED_RECIPIENTS`` (instance config)."""
+    return recipient in (current_app.config.get("AUDIT_IDENTIFIED_RECIPIENTS") or ())
+
+
+def _bounds(options: ExportOptions):
+    start = datetime.combine(options.date_from, time(), UTC) if options.date_from else None
+    end = (
+        datetime.combine(options.date_to + timedelta(days=1), time(), UTC)
+        if options.date_to
+        else None
+    )
+    return start, end
+
+
+def _snapshot():
+    """A read-only connection with a consistent snapshot that does not block writers."""
+    conn = db.engine.connect()
+    if conn.dialect.name == "postgresql":
+        return conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn.execution_options(sqlite_read_only=True)
+
+
+def _range(conn, options: ExportOptions, case_id: int | None):
+    t = AuditEntry.__table__
+    query = select(func.min(t.c.seq), func.max(t.c.seq))
+    start, end = _bounds(options)
+    if start is not None:
+        query = query.where(t.c.occurred_at >= start)
+    if end is not None:
+        query = query.where(t.c.occurred_at < end)
+    if case_id is not None:
+        query = query.where(t.c.case_id == case_id)
+    return conn.execute(query).one()
+
+
+def _previous_export(conn) -> dict | None:
+    t = AuditExport.__table__
+    row = conn.execute(select(t).order_by(t.c.id.desc()).limit(1)).mappings().first()
+    if row is None:
+        return None
+    return {
+        "id": row["id"],
+        "made_at": format_time(row["made_at"]),
+        "last_seq": row["last_seq"],
+        "head_hash": row["head_hash"],
+        "manifest_sha256": row["manifest_sha256"],
+    }
+
+
+def _rows(conn, first: int, last: int):
+    from caseapp.cases.models import Case
+
+    t, c = AuditEntry.__table__, Case.__table__
+    query = (
+        select(t, c.c.number.label("case_number"))
+        .select_from(t.outerjoin(c, t.c.case_id == c.c.id))
+        .where(t.c.seq >= first, t.c.seq <= last)
+        .order_by(t.c.seq)
+    )
+    return conn.execution_options(yield_per=BATCH).execute(query).mappings()
+
+
+def _case_id(case_number: str | None) -> int | None:
+    if not case_number:
+        return None
+    from caseapp.cases.models import Case
+
+    case_id = db.session.scalar(select(Case.id).where(Case.number == case_number.strip()))
+    if case_id is None:
+        raise ValidationFailed(_("No case with this number."))
+    return case_id
+
+
+def _stream(conn, first, last, prev_hash, writer, progress) -> str:
+    """Write entries ``first..last``, re-checking each link; return the last hash."""
+    result = _rows(conn, first, last)
+    try:
+        return _stream_rows(result, first, last, prev_hash, writer, progress)
+    finally:
+        result.close()  # also on a broken chain: release the server-side cursor
+
+
+def _stream_rows(rows, first, last, prev_hash, writer, progress) -> str:
+    expected_seq = first
+    for row in rows:
+        if row["seq"] != expected_seq:
+            raise ChainBroken(_("The audit chain has a gap at entry %(seq)d.", seq=expected_seq))
+        sealed = sealed_of(
+            **{
+                k: row[k]
+                for k in (
+                    "seq",
+                    "occurred_at",
+                    "action",
+                    "object_type",
+                    "object_id",
+                    "case_id",
+                    "actor_agency_id",
+                    "actor_id",
+                    "diff",
+                    "reason",
+                    "salt",
+                )
+            }
+        )
+        if chain_hash(prev_hash, sealed) != row["hash"]:
+            raise ChainBroken(
+                _("The audit chain is broken at entry %(seq)d; run 'audit verify'.", seq=row["seq"])
+            )
+        prev_hash = row["hash"]
+        writer.add(row, sealed)
+        expected_seq += 1
+        if progress is not None and expected_seq % BATCH == 0:
+            progress(BATCH)
+    if expected_seq != last + 1:
+        raise ChainBroken(_("The audit chain has a gap at entry %(seq)d.", seq=expected_seq))
+    return prev_hash
+
+
+def export_bundle(
+    actor,
+    options: ExportOptions,
+    *,
+    workdir: str | os.PathLike | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> ExportResult:
+    """Write a signed bundle to a temporary file and record the export (caller commits).
+
+    Identities are included only with ``options.identified`` for a recipient entitled to
+    them (``AUDIT_IDENTIFIED_RECIPIENTS``); that choice is audited as
+    ``audit:export:identified``.
+    """
+    if options.identified and not may_receive_identities(options.recipient):
+        raise PermissionDenied(_("This recipient is not entitled to an export with identities."))
+    case_id = _case_id(options.case_number)
+    # Release the request's (write-locking on SQLite) transaction during the long read.
+    if not (db.session.new or db.session.dirty or db.session.deleted):
+        db.session.rollback()
+    workdir = Path(workdir or tempfile.gettempdir())
+    scratch = Path(tempfile.mkdtemp(prefix="caseapp-export-", dir=workdir))
+    try:
+        with _snapshot() as conn:
+            first, last = _range(conn, options, case_id)
+            count = 0 if first is None else last - first + 1
+            if on_total is not None:
+                on_total(count)
+            prev_hash = GENESIS_HASH
+            if first is not None and first > 1:
+                prev_hash = conn.scalar(select(AuditEntry.hash).where(AuditEntry.seq == first - 1))
+            head = conn.execute(select(AuditChainHead.seq, AuditChainHead.hash)).first()
+            previous = _previous_export(conn)
+            users = {}
+            if options.identified:
+                from caseapp.auth.models import User
+
+                users = dict(conn.execute(select(User.id, User.name)).all())
+            writer = EntryWriter(scratch, options, case_id, users)
+            head_hash = prev_hash
+            if count:
+                head_hash = _stream(conn, first, last, prev_hash, writer, progress)
+            created = utcnow()
+            files = {"entries.jsonl": writer.jsonl.close(), "entries.csv": writer.csv.close()}
+            conn.rollback()
+        summary = HashingFile(scratch / "cases.json")
+        summary.write(
+            json.dumps(
+                {"cases": writer.summaries.result(format_time(created))},
+                ensure_ascii=False,
+                indent=1,
+                sort_keys=True,
+            ).encode("utf-8")
+        )
+        files["cases.json"] = summary.close()
+        manifest = {
+            "format": FORMAT,
+            "instance_id": keys.instance_id(),
+            "created_at": format_time(created),
+            "recipient": options.recipient,
+            "identified": options.identified,
+            "filters": options.filters(),
+            "first_seq": first,
+            "last_seq": last,
+            "count": count,
+            "first_prev_hash": prev_hash,
+            "chain_head_hash": head_hash,
+            "live_chain_head": {"seq": head[0], "hash": head[1]} if head else None,
+            "previous_export": previous,
+            "files": files,
+            "key_id": keys.key_id(),
+        }
+        manifest_bytes = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode()
+        signature = base64.b64encode(keys.signing_key().sign(manifest_bytes))
+        fd, bundle = tempfile.mkstemp(prefix="caseapp-export-", suffix=".zip", dir=workdir)
+        os.close(fd)
+        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            for name in files:
+                zf.write(scratch / name, name)
+            zf.writestr("manifest.json", manifest_bytes)
+            zf.writestr("manifest.sig", signature)
+            zf.writestr("public_key.pem", keys.public_key_pem())
+    finally:
+        for leftover in scratch.iterdir():
+            leftover.unlink()
+        scratch.rmdir()
+    _record_export(actor, options, case_id, manifest, hashlib.sha256(manifest_bytes).hexdigest())
+    return ExportResult(temp_path=Path(bundle), manifest=manifest, files=files)
+
+
+def _record_export(actor, options, case_id, manifest, manifest_sha256) -> None:
+    from caseapp.cases.models import Case
+
+    action = "audit:export:identified" if options.identified else "audit:export"
+    details = {
+        "recipient": options.recipient,
+        "identified": options.identified,
+        "filters": options.filters(),
+        "first_seq": manifest["first_seq"],
+        "last_seq": manifest["last_seq"],
+        "count": manifest["count"],
+        "manifest_sha256": manifest_sha256,
+    }
+    case = db.session.get(Case, case_id) if case_id is not None else None
+    record(actor, action, case=case, diff=details, reason=options.note)
+    db.session.add(
+        AuditExport(
+            made_by_id=actor.id if actor is not None else None,
+            recipient=options.recipient,
+            identified=options.identified,
+            first_seq=manifest["first_seq"],
+            last_seq=manifest["last_seq"],
+            count=manifest["count"],
+            head_hash=manifest["chain_head_hash"],
+            manifest_sha256=manifest_sha256,
+            filters=options.filters(),
+            note=options.note,
+        )
+    )
+    db.session.flush()

@@ -1,0 +1,17 @@
+"""The ombudsperson's export form (the log filters are a plain GET form in the template)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, SubmitField
+from wtforms.validators import Length, Optional
+
+
+class ExportForm(FlaskForm):
+    """Date range and case of an export bundle (all optional)."""
+
+    date_from = DateField(_l("From (UTC)"), validators=[Optional()])
+    date_to = DateField(_l("To (UTC, inclusive)"), validators=[Optional()])
+    case_number = StringField(_l("Case number"), validators=[Optional(), Length(max=20)])
+    submit = SubmitField(_l("Download export bundle"))

@@ -1,0 +1,100 @@
+"""Keyed pseudonyms for audit exports: children and staff are not named unless entitled.
+
+A recipient's key is ``HMAC-SHA256(master secret, "caseapp-pseudonym-v1:" + recipient)``,
+so the same person gets the same pseudonym throughout one recipient's exports (a case can be
+followed) but a different one for every other recipient (two recipients cannot link their
+exports by pseudonym). The master secret lives in the instance folder (``keys.py``).
+Data minimisation follows 002, Day 1 (Judge Winter: firewalls and data protection measures).
+
+``PERSONAL_KEYS`` is the one list of diff keys whose values are personal data; keep it up
+to date when a model gains a field that names or identifies a person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import lru_cache
+
+# Values under these keys (at any depth of a diff) are replaced by pseudonyms.
+PERSONAL_KEYS = frozenset(
+    {
+        "given_name",
+        "family_name",
+        "patronymic",
+        "name",
+        "names",
+        "full_name",
+        "alias",
+        "aliases",
+        "search_key",
+        "email",
+        "phone",
+        "address",
+        "identified_by_name",
+        "person_name",
+        "contact",
+        "date_of_birth",
+        "document_number",
+    }
+)
+# Values under these keys are user ids: shown as the same staff pseudonym as the actor.
+USER_ID_KEYS = frozenset({"actor_id", "user_id", "caseworker_id", "made_by_id"})
+
+
+def _is_user_key(key: str) -> bool:
+    return key in USER_ID_KEYS or key.endswith("_by_id")
+
+
+class Pseudonymiser:
+    """Turns people into stable, recipient-specific pseudonyms."""
+
+    def __init__(self, master_secret: bytes, recipient: str) -> None:
+        """Derive the recipient's key from the master secret."""
+        self.key = hmac.new(
+            master_secret, f"caseapp-pseudonym-v1:{recipient}".encode(), hashlib.sha256
+        ).digest()
+        self._token = lru_cache(maxsize=65536)(self._compute)
+
+    def _compute(self, kind: str, value: str) -> str:
+        digest = hmac.new(self.key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        return f"{kind[0].upper()}-{digest[:16]}"
+
+    def staff(self, user_id: int | None) -> str | None:
+        """The pseudonym of a member of staff (``S-...``), or None."""
+        return None if user_id is None else self._token("staff", str(user_id))
+
+    def personal(self, value):
+        """The pseudonym of one personal value (``P-...``); None and booleans stay."""
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, list):
+            return [self.personal(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.personal(v) for k, v in value.items()}
+        return self._token("personal", str(value))
+
+    def _users(self, value):
+        if isinstance(value, list):
+            return [self._users(v) for v in value]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.staff(value)
+        return value
+
+    def diff(self, value):
+        """A copy of a diff with personal values and user ids replaced, at any depth."""
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                if key in PERSONAL_KEYS:
+                    # Also a nested sub-diff of a personal record (e.g. a child's name):
+                    # every leaf is personal, except flags and empty values.
+                    out[key] = self.personal(item)
+                elif _is_user_key(key):
+                    out[key] = self._users(item)
+                else:
+                    out[key] = self.diff(item)
+            return out
+        if isinstance(value, list):
+            return [self.diff(v) for v in value]
+        return value

@@ -1,0 +1,195 @@
+"""Ombudsperson pages: the audit log, each case's timeline, and the export bundle.
+
+Ombudspersons must be able to check, independently of the authority running caseapp, what
+was done in each child's case, by whom and when (002, Rec 2: independent monitoring; Rec 6:
+the ombudspersons' role; DESIGN.md section 6). Reading these pages is itself audited.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import Blueprint, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+
+from caseapp.audit import keys
+from caseapp.audit.export import ExportOptions, export_bundle
+from caseapp.audit.forms import ExportForm
+from caseapp.audit.models import AuditEntry
+from caseapp.audit.recorder import record, record_view
+from caseapp.core.errors import DomainError
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Permission, load_or_404
+from caseapp.core.views import permission_required
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PER_PAGE = 50
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _filters() -> dict:
+    args = request.args
+    return {
+        "case": (args.get("case") or "").strip(),
+        "actor": (args.get("actor") or "").strip(),
+        "agency": args.get("agency", type=int),
+        "action": (args.get("action") or "").strip(),
+        "from": _parse_date(args.get("from")),
+        "to": _parse_date(args.get("to")),
+    }
+
+
+def _filtered(query, f: dict):
+    from caseapp.auth.models import User
+    from caseapp.cases.models import Case
+
+    if f["case"]:
+        query = query.where(AuditEntry.case_id.in_(select(Case.id).where(Case.number == f["case"])))
+    if f["actor"]:
+        pattern = f"%{f['actor'].lower()}%"
+        ids = select(User.id).where(
+            or_(func.lower(User.email).like(pattern), func.lower(User.name).like(pattern))
+        )
+        query = query.where(AuditEntry.actor_id.in_(ids))
+    if f["agency"]:
+        query = query.where(AuditEntry.actor_agency_id == f["agency"])
+    if f["action"]:
+        query = query.where(AuditEntry.action.startswith(f["action"], autoescape=True))
+    if f["from"]:
+        query = query.where(AuditEntry.occurred_at >= datetime.combine(f["from"], time(), UTC))
+    if f["to"]:
+        end = datetime.combine(f["to"] + timedelta(days=1), time(), UTC)
+        query = query.where(AuditEntry.occurred_at < end)
+    return query
+
+
+def _labels(entries) -> dict:
+    """Names of the actors, agencies and cases on a page (one query each, no N+1)."""
+    from caseapp.agencies.models import Agency
+    from caseapp.auth.models import User
+    from caseapp.cases.models import Case
+
+    def lookup(model, column, ids):
+        ids = {i for i in ids if i is not None}
+        if not ids:
+            return {}
+        return dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all())
+
+    return {
+        "actors": lookup(User, User.name, (e.actor_id for e in entries)),
+        "agencies": lookup(Agency, Agency.code, (e.actor_agency_id for e in entries)),
+        "cases": lookup(Case, Case.number, (e.case_id for e in entries)),
+    }
+
+
+def _context() -> dict:
+    fp = keys.key_id()
+    return {"fingerprint": fp, "fingerprint_grouped": keys.grouped(fp)}
+
+
+@bp.route("/")
+@login_required
+@permission_required(Permission.AUDIT_VIEW)
+def log():
+    """The audit log with filters and pagination, newest first."""
+    from caseapp.agencies.models import Agency
+
+    f = _filters()
+    page = max(request.args.get("page", 1, type=int), 1)
+    plain = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in f.items()}
+    # Recorded (and committed) first, so the entries loaded below are not expired by it.
+    record(current_user, "audit:log:view", diff={"filters": plain, "page": page})
+    db.session.commit()
+    query = _filtered(select(AuditEntry), f).order_by(AuditEntry.seq.desc())
+    rows = db.session.scalars(query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
+    entries, has_next = rows[:PER_PAGE], len(rows) > PER_PAGE
+    labels = _labels(entries)
+    agencies = db.session.execute(select(Agency.id, Agency.code).order_by(Agency.code)).all()
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "audit/log.html",
+        entries=entries,
+        labels=labels,
+        filters=plain,
+        agencies=agencies,
+        page=page,
+        has_next=has_next,
+        args=args,
+        form=ExportForm(),
+        **_context(),
+    )
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+@permission_required(Permission.AUDIT_VIEW)
+def timeline(case_id: int):
+    """Every entry of one case, in order, with its diffs and gate evaluations."""
+    from caseapp.cases.models import Case
+
+    case = load_or_404(Case, case_id, current_user)
+    number = case.number
+    # Recorded (and committed) first, so the entries loaded below are not expired by it.
+    record_view(current_user, case, action="audit:timeline:view")
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.seq)
+    ).all()
+    labels = _labels(entries)
+    return render_template(
+        "audit/timeline.html",
+        case_id=case_id,
+        number=number,
+        entries=entries,
+        labels=labels,
+        form=ExportForm(case_number=number),
+        **_context(),
+    )
+
+
+def _recipient(user) -> str:
+    """Exports from the browser use the ombudsperson office's own pseudonym key."""
+    if user.agency is not None:
+        return f"agency:{user.agency.code}"
+    return f"user:{user.id}"
+
+
+@bp.route("/export", methods=["POST"])
+@login_required
+@permission_required(Permission.AUDIT_EXPORT)
+def export():
+    """Build and download a signed, pseudonymised export bundle (same as the CLI)."""
+    form = ExportForm()
+    if not form.validate_on_submit():
+        message = _("Please correct the dates of the export.")
+        return render_template("audit/export_failed.html", message=message), 400
+    options = ExportOptions(
+        recipient=_recipient(current_user),
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+        case_number=(form.case_number.data or "").strip() or None,
+    )
+    try:
+        result = export_bundle(current_user, options)
+    except DomainError as err:
+        db.session.rollback()
+        return render_template("audit/export_failed.html", message=err.message), 400
+    try:
+        db.session.commit()
+    except Exception:
+        result.discard()
+        raise
+    m = result.manifest
+    name = f"audit-export-{m['first_seq'] or 0}-{m['last_seq'] or 0}.zip"
+    response = send_file(
+        result.temp_path, mimetype="application/zip", as_attachment=True, download_name=name
+    )
+    response.call_on_close(result.discard)
+    return response

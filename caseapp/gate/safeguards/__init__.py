@@ -1,0 +1,52 @@
+"""The eighteen safeguard checks of the return gate (DESIGN.md section 4, sources in 002).
+
+Each check is ``check(case, data, today, policy) -> (met, reason, evidence, record_at)`` and
+does no I/O. ``evidence`` is a list of ``(record type, id, short description)``. The checks
+live by stage: ``identity`` (S1-S4), ``determination`` (S5-S10), ``preparation`` (S11-S18).
+"""
+
+from __future__ import annotations
+
+from caseapp.gate.safeguards.common import TITLES
+from caseapp.gate.safeguards.determination import (
+    s5_hearing,
+    s6_family,
+    s7_guarantee,
+    s8_risk,
+    s9_bid,
+    s10_bid_approved,
+)
+from caseapp.gate.safeguards.identity import s1_identity, s2_lead_agency, s3_guardian, s4_legal
+from caseapp.gate.safeguards.preparation import (
+    s11_central,
+    s12_readiness,
+    s13_reintegration,
+    s14_travel,
+    s15_consent,
+    s16_notice,
+    s17_monitoring,
+    s18_suspension,
+)
+
+CHECKS = [
+    ("S1", s1_identity),
+    ("S2", s2_lead_agency),
+    ("S3", s3_guardian),
+    ("S4", s4_legal),
+    ("S5", s5_hearing),
+    ("S6", s6_family),
+    ("S7", s7_guarantee),
+    ("S8", s8_risk),
+    ("S9", s9_bid),
+    ("S10", s10_bid_approved),
+    ("S11", s11_central),
+    ("S12", s12_readiness),
+    ("S13", s13_reintegration),
+    ("S14", s14_travel),
+    ("S15", s15_consent),
+    ("S16", s16_notice),
+    ("S17", s17_monitoring),
+    ("S18", s18_suspension),
+]
+
+__all__ = ["CHECKS", "TITLES"]

@@ -1,0 +1,148 @@
+"""Pseudonyms per recipient, identified exports, case filter and the case summary."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from caseapp.audit.bundle_verifier import verify_bundle
+from caseapp.audit.models import AuditEntry
+from caseapp.audit.pseudonyms import Pseudonymiser
+from tests.audit.bundles import join, lines, populate, read, resign, write
+
+
+def _export(runner, out, *extra):
+    result = runner.invoke(args=["audit", "export", "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return read(out)
+
+
+def _actors(members) -> set[str]:
+    return {json.loads(item).get("actor") for item in lines(members)} - {None}
+
+
+def test_names_are_pseudonymised_and_unlinkable_between_recipients(db, factory, runner, tmp_path):
+    populate(factory)
+    a1 = _export(runner, tmp_path / "a1.zip", "--recipient", "ombud-md")
+    a2 = _export(runner, tmp_path / "a2.zip", "--recipient", "ombud-md")
+    b = _export(runner, tmp_path / "b.zip", "--recipient", "ombud-kg")
+    for members in (a1, b):
+        for name in ("entries.jsonl", "entries.csv", "cases.json"):
+            assert b"Ivan" not in members[name]
+            assert b"Ivanov" not in members[name]
+    assert _actors(a1) and _actors(a1) <= _actors(a2)  # stable for one recipient
+    assert not (_actors(a1) & _actors(b))  # different for another
+    assert verify_bundle(tmp_path / "b.zip").ok
+
+
+def test_pseudonymiser_covers_nested_personal_keys_and_user_ids():
+    p = Pseudonymiser(b"k" * 32, "r")
+    diff = {
+        "name": {"given_name": [None, "Ivan"], "is_primary": [None, True]},
+        "child": {"identified_by_name": [None, "Officer Petrov"], "sex": [None, "male"]},
+        "caseworker_id": [None, 7],
+        "stage": ["identified", "registered"],
+    }
+    out = p.diff(diff)
+    assert out["name"]["given_name"][1].startswith("P-")
+    assert out["name"]["is_primary"] == [None, True]
+    assert out["child"]["identified_by_name"][1].startswith("P-")
+    assert out["child"]["sex"] == [None, "male"]
+    assert out["caseworker_id"] == [None, p.staff(7)]
+    assert out["stage"] == ["identified", "registered"]
+
+
+def test_identified_export_refused_unless_recipient_entitled(db, factory, runner, tmp_path):
+    populate(factory)
+    result = runner.invoke(
+        args=[
+            "audit",
+            "export",
+            "--out",
+            str(tmp_path / "x.zip"),
+            "--recipient",
+            "press",
+            "--identified",
+        ]
+    )
+    assert result.exit_code != 0
+    assert "not entitled" in result.output
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_identified_export_for_entitled_recipient_is_audited(app, db, factory, runner, tmp_path):
+    populate(factory)
+    app.config["AUDIT_IDENTIFIED_RECIPIENTS"] = ["ombud-md"]
+    out = tmp_path / "id.zip"
+    members = _export(runner, out, "--recipient", "ombud-md", "--identified")
+    assert b"Ivan" in members["entries.jsonl"]
+    assert verify_bundle(out).ok
+    last = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+    assert last.action == "audit:export:identified"
+    assert last.diff["recipient"] == "ombud-md"
+    # In an identified bundle the diff is bound to the chain through the personal digest.
+    items = lines(members)
+    entry = json.loads(items[0])
+    entry["diff"]["name"]["given_name"] = [None, "Someone Else"]
+    items[0] = json.dumps(entry).encode()
+    members["entries.jsonl"] = join(items)
+    from caseapp.audit import keys
+
+    forged = write(tmp_path / "f.zip", resign(members, keys.signing_key()))
+    assert verify_bundle(forged).failures == [
+        "entries.jsonl line 1 (seq 1): actor, diff or reason altered (personal digest)"
+    ]
+
+
+def test_case_filter_withholds_other_cases_and_keeps_the_chain(db, factory, runner, tmp_path):
+    case, _ = populate(factory)
+    other = factory.case(given="Maria", family="Popescu")
+    from caseapp.audit.recorder import record
+
+    record(None, "case:stage:change", case, diff={"stage": ["registered", "assessment"]})
+    db.session.commit()
+    out = tmp_path / "case.zip"
+    members = _export(runner, out, "--case", case.number)
+    entries = [json.loads(item) for item in lines(members)]
+    withheld = [e for e in entries if e.get("withheld")]
+    assert withheld and all(e["case_id"] == other.id for e in withheld)
+    assert all("diff" not in e for e in withheld)
+    assert entries[-1]["case_id"] == case.id
+    assert verify_bundle(out).ok
+
+
+def test_case_summary_has_stages_decisions_gates_and_alerts(db, factory, runner, tmp_path):
+    case, _ = populate(factory)
+    members = _export(runner, tmp_path / "s.zip")
+    (summary,) = [c for c in json.loads(members["cases.json"])["cases"] if c["case_id"] == case.id]
+    assert summary["case_number"] == case.number
+    assert [s["stage"] for s in summary["stages"]] == ["identified", "registered"]
+    assert summary["stages"][-1]["current"] is True
+    assert all(s["days"] >= 0 for s in summary["stages"])
+    assert [d["action"] for d in summary["decisions"]] == ["gate:refuse", "return:approve"]
+    assert [g["unmet"] for g in summary["gate_evaluations"]] == [["S7"], []]
+    assert summary["gate_evaluations"][0]["policy_version"] == "2026-1"
+    assert [a["alert"] for a in summary["alerts"]] == ["deprivation_of_liberty"]
+
+
+def test_manifest_links_to_the_previous_export(db, factory, runner, tmp_path):
+    populate(factory)
+    first = json.loads(_export(runner, tmp_path / "1.zip")["manifest.json"])
+    second = json.loads(_export(runner, tmp_path / "2.zip")["manifest.json"])
+    assert first["previous_export"] is None
+    assert second["previous_export"]["head_hash"] == first["chain_head_hash"]
+    assert second["first_seq"] == 1 and second["last_seq"] > first["last_seq"]
+
+
+def test_date_range_export(db, factory, runner, tmp_path):
+    populate(factory)
+    members = _export(runner, tmp_path / "d.zip", "--from", "2000-01-01", "--to", "2000-01-02")
+    manifest = json.loads(members["manifest.json"])
+    assert (manifest["count"], manifest["first_seq"]) == (0, None)
+    assert members["entries.jsonl"] == b""
+    assert verify_bundle(tmp_path / "d.zip").ok
+    bad = runner.invoke(
+        args=["audit", "export", "--out", str(tmp_path / "e.zip"), "--from", "yesterday"]
+    )
+    assert bad.exit_code == 2

@@ -1,0 +1,1 @@
+../caseapp/audit/bundle_verifier.py
