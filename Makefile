@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# Tests run in parallel on every core (each test has its own database).
+PYTEST_ARGS ?= -n auto
 # Plain HTTP on a loopback address: cookies without Secure/__Host- (see SECURITY.md).
 SECURE_COOKIES ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),false,true)
 # Access log without the query string: %(U)s (path) instead of %(r)s (request line).
@@ -56,9 +58,9 @@ lint: $(VENV)/.installed-dev
 
 # On SQLite always; on PostgreSQL too when CASEAPP_TEST_DATABASE_URL is set.
 test: install-dev lint
-	CASEAPP_TEST_DATABASE_URL= $(BIN)/pytest
+	CASEAPP_TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$CASEAPP_TEST_DATABASE_URL" ]; then \
-	  echo "== again on PostgreSQL"; $(BIN)/pytest; fi
+	  echo "== again on PostgreSQL"; $(BIN)/pytest $(PYTEST_ARGS); fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

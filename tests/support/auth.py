@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import time
+
 import pyotp
 
 from tests.support.factories import PASSWORD
 
 
-def totp_code(user) -> str:
-    """The current TOTP code of an enrolled user."""
-    return pyotp.TOTP(user.totp_secret).now()
+def totp_code(user, margin: float = 3.0) -> str:
+    """The current TOTP code of an enrolled user, taken at least ``margin`` seconds before
+    its 30-second step ends, so the step cannot change before the server checks it."""
+    totp = pyotp.TOTP(user.totp_secret)
+    remaining = totp.interval - (time.time() % totp.interval)
+    if remaining < margin:
+        time.sleep(remaining + 0.05)
+    return totp.now()
 
 
 class LoginHelper:
