@@ -15,36 +15,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.cases import workflow
 from caseapp.cases.models import Case, Stage
-from caseapp.core.db import utcnow
-from caseapp.core.errors import InvalidTransition, PermissionDenied, StaleVersion
-from caseapp.core.extensions import db
-
-
-def stale_message() -> str:
-    """The message shown when the record changed under the user."""
-    return _(
-        "Someone else changed this case while you were working on it. Nothing was saved: "
-        "reload the page to see the current record, then make your change again."
-    )
-
-
-def require_edit(actor, case: Case) -> None:
-    """Refuse unless ``actor`` may record on ``case`` (lead agency's caseworkers and
-    supervisors; ombudspersons read only; admins never see child records)."""
-    if not case.can_edit(actor):
-        raise PermissionDenied(_("You may not change this case."))
-
-
-def check_version(case: Case, expected_version: int | None) -> None:
-    """Refuse a change made on an out-of-date view of the case."""
-    if expected_version is None or int(expected_version) != case.version:
-        raise StaleVersion(stale_message())
-
-
-def check_editable(actor, case: Case, expected_version: int | None) -> None:
-    """Permission first, then the version."""
-    require_edit(actor, case)
-    check_version(case, expected_version)
+from caseapp.cases.versioning import (  # noqa: F401  (re-exported for the lifecycle packages)
+    bump_version,
+    check_editable,
+    check_version,
+    flush,
+    require_edit,
+    stale_message,
+    touch_case,
+)
+from caseapp.core.errors import InvalidTransition, StaleVersion
 
 
 def require_stage(case: Case, stages: Iterable[Stage]) -> None:
@@ -73,14 +53,6 @@ def require_transition(case: Case, target: Stage, *, sources: Iterable[Stage]) -
         )
 
 
-def flush() -> None:
-    """Flush, turning a lost optimistic-lock race into ``StaleVersion``."""
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise StaleVersion(stale_message()) from exc
-
-
 def move(
     actor,
     case: Case,
@@ -103,18 +75,6 @@ def move(
         )
     except StaleDataError as exc:
         raise StaleVersion(stale_message()) from exc
-
-
-def touch_case(case: Case) -> None:
-    """Bump the case's version now, failing with ``StaleVersion`` if another writer won."""
-    case.updated_at = utcnow()
-    flush()
-
-
-def bump_version(obj) -> None:
-    """Bump the optimistic version of ``obj`` (e.g. a BID whose panel changed) and flush."""
-    obj.version = obj.version + 1
-    flush()
 
 
 # Stages in which the assessment records may still be kept up to date: the child's guardian,

@@ -3,6 +3,7 @@
 Every change to a case or to anything recorded on it bumps ``case.version`` (SQLAlchemy's
 ``version_id_col`` adds ``WHERE version = ...`` to the UPDATE), so two people editing the same
 case cannot silently overwrite each other: the second one is told and nothing is stored.
+This module is the one home of those checks; every domain's operations use it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.core.db import utcnow
 from caseapp.core.errors import PermissionDenied, StaleVersion
@@ -25,18 +25,40 @@ def stale_message() -> str:
     )
 
 
-def check_editable(actor: User, case: Case, expected_version: int | None) -> None:
-    """Refuse unless ``actor`` may edit ``case`` and it is still at ``expected_version``."""
-    if not case.can_edit(actor):
-        raise PermissionDenied(_("You may not change this case."))
+def check_version(case: Case, expected_version: int | None) -> None:
+    """Refuse a change made on an out-of-date (or unnamed) version of the case."""
     if expected_version is None or int(expected_version) != case.version:
         raise StaleVersion(stale_message())
+
+
+def require_edit(actor, case: Case) -> None:
+    """Refuse unless ``actor`` may record on ``case`` (lead agency's caseworkers and
+    supervisors; ombudspersons read only; admins never see child records)."""
+    if not case.can_edit(actor):
+        raise PermissionDenied(_("You may not change this case."))
+
+
+def check_editable(actor, case: Case, expected_version: int | None) -> None:
+    """Permission first, then the version."""
+    require_edit(actor, case)
+    check_version(case, expected_version)
+
+
+def flush() -> None:
+    """Flush, turning a lost optimistic-lock race into ``StaleVersion``."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion(stale_message()) from exc
 
 
 def touch_case(case: Case) -> None:
     """Bump the case's version now, failing with ``StaleVersion`` if another writer won."""
     case.updated_at = utcnow()
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise StaleVersion(stale_message()) from exc
+    flush()
+
+
+def bump_version(obj) -> None:
+    """Bump the optimistic version of ``obj`` (e.g. a BID whose panel changed) and flush."""
+    obj.version = obj.version + 1
+    flush()

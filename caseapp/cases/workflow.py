@@ -12,9 +12,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from caseapp.audit.recorder import record
+from caseapp.cases import versioning
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.core.db import utcnow
-from caseapp.core.errors import InvalidTransition, StaleVersion
+from caseapp.core.errors import InvalidTransition
 
 OPEN_STAGES = frozenset(Stage) - {Stage.CLOSED}
 
@@ -52,14 +53,11 @@ def allowed(current: Stage, target: Stage) -> bool:
 
 
 def check_version(case: Case, expected_version: int | None) -> None:
-    """Refuse a change made on an out-of-date view of the case (optimistic lock)."""
-    if expected_version is not None and case.version != expected_version:
-        raise StaleVersion(
-            _(
-                "Someone else changed this case while you were working on it. "
-                "Reload the page, check their changes and try again."
-            )
-        )
+    """Refuse a change made on an out-of-date view of the case (optimistic lock).
+
+    ``None`` means the caller already checked the version earlier in the same operation."""
+    if expected_version is not None:
+        versioning.check_version(case, expected_version)
 
 
 def move(

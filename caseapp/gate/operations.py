@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.audit.recorder import diff_of, record
-from caseapp.cases import workflow
+from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
 from caseapp.core.db import utcnow
 from caseapp.core.errors import (
@@ -33,12 +33,7 @@ from caseapp.gate.policy import current_policy
 
 
 def _stale() -> StaleVersion:
-    return StaleVersion(
-        _(
-            "Someone else changed this case while you were working on it. "
-            "Reload the page, check their changes and try again."
-        )
-    )
+    return StaleVersion(versioning.stale_message())
 
 
 def approve_return(actor, case: Case, *, expected_version: int | None, today: date | None = None):
