@@ -90,21 +90,23 @@ BUILD = {
 }
 
 
-def record(world, kind: str, *, other: bool = False):
-    """The ``kind`` record of ``world.case`` (or of ``world.other_case``), made once."""
+def record(world, kind: str, *, other: bool = False, case=None):
+    """The ``kind`` record of ``world.case`` (of ``world.other_case`` when ``other``, or of
+    ``case``), made once per test."""
     cache = world.__dict__.setdefault("_records", {})
-    key = (kind, other)
+    case = case if case is not None else (world.other_case if other else world.case)
+    key = (kind, case.id)
     if key not in cache:
-        obj = BUILD[kind](world.other_case if other else world.case)
+        obj = BUILD[kind](case)
         db.session.add(obj)
         db.session.commit()
         cache[key] = obj
     return cache[key]
 
 
-def panel_member(world, *, other: bool = False):
+def panel_member(world, *, other: bool = False, case=None):
     """The panel member of the BID of the case."""
-    return record(world, "bid", other=other).panel[0]
+    return record(world, "bid", other=other, case=case).panel[0]
 
 
 def suspension(world):
