@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -179,6 +179,10 @@ def index(case_id: int):
 def _page(case_id: int, key: str):
     page = PAGES[key]
     case = _load(case_id)
+    if request.method == "POST":
+        # Read-only users (ombudspersons) are refused before the form is even read; the
+        # operation refuses a case outside return preparation with its own message.
+        require(case.can_edit(current_user))
     existing = _records(page.model, case.id)
     can_edit = case.can_edit(current_user) and case.stage is Stage.RETURN_PREPARATION
     obj = existing[-1] if page.single and existing else None
@@ -187,7 +191,6 @@ def _page(case_id: int, key: str):
         months = obj.schedule_months if obj else current_policy().monitoring_schedule_months
         form.schedule.data = ", ".join(str(m) for m in months)
     if form.validate_on_submit():
-        require(can_edit)
         try:
             page.op(current_user, case, **_fields(key, form))
         except DomainError as err:
@@ -233,9 +236,11 @@ for _key in PAGES:
 @login_required
 def withdraw_guarantee(case_id: int, guarantee_id: int):
     """Mark a guarantee withdrawn."""
-    guarantee = load_or_404(CareGuarantee, guarantee_id, current_user)
-    if guarantee.case_id != case_id:
-        return redirect(url_for("crossborder.guarantee", case_id=case_id))
+    case = _load(case_id)
+    require(case.can_edit(current_user))
+    guarantee = db.session.get(CareGuarantee, guarantee_id)
+    if guarantee is None or guarantee.case_id != case.id:
+        abort(404)  # a guarantee of another case is not reachable through this one
     form = forms.WithdrawForm()
     if form.validate_on_submit():
         try:

@@ -11,7 +11,7 @@ from caseapp.assessment.forms import StartForm
 from caseapp.assessment.viewkit import common, load_case, load_child, submit, with_version
 from caseapp.cases.models import Outcome
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission
+from caseapp.core.permissions import Permission, require
 from caseapp.determination import forms as f
 from caseapp.determination import operations as ops
 from caseapp.determination.models import BestInterestsDetermination, PanelMember
@@ -83,8 +83,21 @@ def page(case_id: int):
     return render_page(load_case(case_id))
 
 
-def _post(case_id: int, name: str, form_cls, action, success: str, *, bid_id: int | None = None):
+def _post(
+    case_id: int,
+    name: str,
+    form_cls,
+    action,
+    success: str,
+    *,
+    bid_id: int | None = None,
+    review: bool = False,
+):
     case = load_case(case_id, edit=True)
+    if review:
+        # Approving or sending back a BID is a supervisor's (DESIGN.md section 1; 002, Rec 2):
+        # a caseworker is refused (403) before the form is read.
+        require(current_user.can(Permission.BID_APPROVE))
     bid = load_child(BestInterestsDetermination, bid_id, case) if bid_id else None
     form = form_cls(prefix=name)
     return submit(
@@ -243,6 +256,7 @@ def approve_bid(case_id: int, bid_id: int):
         ),
         _("The BID was approved."),
         bid_id=bid_id,
+        review=True,
     )
 
 
@@ -259,4 +273,5 @@ def send_back_bid(case_id: int, bid_id: int):
         ),
         _("The BID was sent back to its author."),
         bid_id=bid_id,
+        review=True,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -42,9 +42,10 @@ def _run(action, success: str) -> None:
 def index(case_id: int):
     """Return execution, the visit schedule and overdue visits (002, Rec 2)."""
     case = load_or_404(Case, case_id, current_user)
+    if request.method == "POST":
+        require(case.can_edit(current_user))  # read-only users: 403 before the form is read
     form = forms.ExecutionForm(version=case.version)
     if form.validate_on_submit():
-        require(case.can_edit(current_user))
         _run(
             lambda: ops.record_return_execution(
                 current_user,
@@ -82,6 +83,7 @@ def index(case_id: int):
 def start(case_id: int):
     """returned -> monitoring."""
     case = load_or_404(Case, case_id, current_user)
+    require(case.can_edit(current_user))
     form = forms.VersionForm()
     if form.validate_on_submit():
         _run(
@@ -103,9 +105,10 @@ def _visit(case_id: int, visit_id: int) -> MonitoringVisit:
 def visit(case_id: int, visit_id: int):
     """A visit: its report, or the form to record it."""
     visit = _visit(case_id, visit_id)
+    if request.method == "POST":
+        require(visit.can_edit(current_user))  # read-only users: 403 before the form is read
     form = forms.VisitForm(obj=visit)
     if form.validate_on_submit():
-        require(visit.can_edit(current_user))
         data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
         try:
             ops.record_visit_report(current_user, visit, **data)
@@ -132,6 +135,7 @@ def visit(case_id: int, visit_id: int):
 def escalate(case_id: int, visit_id: int):
     """Flag a visit for escalation."""
     visit = _visit(case_id, visit_id)
+    require(visit.can_edit(current_user))
     form = forms.EscalateForm()
     if form.validate_on_submit():
         _run(

@@ -23,6 +23,7 @@ class World:
     document: object
     other_document: object
     users: dict = field(default_factory=dict)
+    managed_user: object = None  # an account for the admin pages, not one of the actors
 
 
 def upload_folder(app) -> Path:
@@ -64,4 +65,5 @@ def world(app, factory):
         document=make_document(app, case, users["caseworker_own"]),
         other_document=make_document(app, other_case, users["caseworker_other"]),
         users=users,
+        managed_user=factory.user(Role.CASEWORKER, agency=agency),
     )

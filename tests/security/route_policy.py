@@ -16,6 +16,17 @@ To declare a new domain's routes (e.g. hearings), in ``tests/hearings/route_poli
     from tests.security.route_policy import Rule
     POLICY = {"hearings.edit": {"GET": Rule.CASE_VIEW, "POST": Rule.CASE_EDIT}}
     BUILDERS = {"hearing_id": lambda world: make_hearing(world.case).id}
+
+When two endpoints use one argument name for different records (``member_id`` is a family
+member in ``children.*`` but a panel member in ``determination.remove_panel_member``), a
+builder keyed ``"<endpoint>:<argument>"`` wins over the one keyed by the argument alone.
+
+A refusal must be the right one (``expected_refusal``): on a case-scoped rule, a user of
+another agency gets 404 (they may not learn that the case exists), and a user who sees the
+case but may not do this (an ombudsperson on an edit, a caseworker on a supervisor's
+approval) gets 403. Admins see no child record: 404, or 403 when their role is refused before
+the case is even loaded (which tells them nothing about the case). Outside case scope
+(admin pages, dashboards, the case list) a refusal is 403.
 """
 
 from __future__ import annotations
@@ -33,6 +44,8 @@ class Rule(StrEnum):
     LOGIN_FLOW = "login_flow"  # steps of logging in/out: never 403/404/5xx, may end the session
     ANY_LOGGED_IN = "any_logged_in"
     CASE_LIST = "case_list"  # staff who see cases at all (not admins)
+    STAFF = "staff"  # caseworkers and supervisors of any agency (open a case, what is due)
+    SUPERVISOR = "supervisor"  # supervisors of any agency (their approval queue)
     CASE_VIEW = "case_scope_view"  # own agency's staff, and ombudspersons
     CASE_EDIT = "case_scope_edit"  # own agency's caseworkers and supervisors
     SUPERVISOR_CASE = "supervisor_case_scope"  # own agency's supervisors
@@ -57,6 +70,8 @@ ALLOWED: dict[Rule, set[str]] = {
     Rule.LOGIN_FLOW: set(ACTORS),
     Rule.ANY_LOGGED_IN: set(ACTORS) - {"anonymous"},
     Rule.CASE_LIST: _STAFF_OWN | {"caseworker_other", "supervisor_other", "ombudsperson"},
+    Rule.STAFF: _STAFF_OWN | {"caseworker_other", "supervisor_other"},
+    Rule.SUPERVISOR: {"supervisor_own", "supervisor_other"},
     Rule.CASE_VIEW: _STAFF_OWN | {"ombudsperson"},
     Rule.CASE_EDIT: set(_STAFF_OWN),
     Rule.SUPERVISOR_CASE: {"supervisor_own"},
@@ -64,6 +79,21 @@ ALLOWED: dict[Rule, set[str]] = {
     Rule.AUDIT_VIEW: {"ombudsperson"},
     Rule.ADMIN_ONLY: {"admin"},
 }
+
+CASE_SCOPED = {Rule.CASE_VIEW, Rule.CASE_EDIT, Rule.SUPERVISOR_CASE}
+_OUTSIDE_AGENCY = {"caseworker_other", "supervisor_other"}
+
+
+def expected_refusal(rule: Rule, actor: str) -> set[int]:
+    """The statuses that are a correct refusal of ``actor`` under ``rule``."""
+    if rule in CASE_SCOPED:
+        if actor in _OUTSIDE_AGENCY:
+            return {404}
+        if actor == "admin":
+            return {403, 404}
+        return {403}
+    return {403}
+
 
 POLICY: dict[str, Rule | dict[str, Rule]] = {
     "static": Rule.PUBLIC,
@@ -105,6 +135,11 @@ def collect() -> tuple[dict, dict]:
         policy.update(getattr(module, "POLICY", {}))
         builders.update(getattr(module, "BUILDERS", {}))
     return policy, builders
+
+
+def builder_for(builders: dict, endpoint: str, argument: str):
+    """The builder of ``argument`` for ``endpoint`` (an endpoint-specific one first)."""
+    return builders.get(f"{endpoint}:{argument}") or builders.get(argument)
 
 
 def rule_for(policy: dict, endpoint: str, method: str) -> Rule:

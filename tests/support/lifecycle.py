@@ -245,7 +245,15 @@ def force_stage(case, stage):
     from caseapp.core.db import utcnow as _now
 
     # Query before changing the case: a query autoflushes, and the guard checks each flush.
-    approver = db.session.scalar(select(User).where(User.role == Role.SUPERVISOR).limit(1))
+    from caseapp.gate.models import ReturnApproval
+
+    # No autoflush: an approval the test added (pending) must reach the database in the same
+    # flush as the stage, where the gate's flush guard looks for it.
+    with db.session.no_autoflush:
+        approver = db.session.scalar(select(User).where(User.role == Role.SUPERVISOR).limit(1))
+    pending = any(
+        isinstance(obj, ReturnApproval) and obj.case_id == case.id for obj in db.session.new
+    )
     approver_id, case_id, case_version = approver.id, case.id, case.version
     if stage in (Stage.IDENTIFIED, Stage.REGISTERED, Stage.ASSESSMENT, Stage.DETERMINATION):
         case.outcome = None
@@ -256,11 +264,10 @@ def force_stage(case, stage):
     case.stage = stage
     case.closed_at = _now() if stage is Stage.CLOSED else None
     case.closure_reason = "test" if stage is Stage.CLOSED else None
-    if stage is Stage.RETURN_APPROVED:
+    if stage is Stage.RETURN_APPROVED and not pending:
         # The gate's flush guard (caseapp/gate/guard.py) refuses return_approved without an
-        # approval in force in the same flush — even here. Add a placeholder approval.
-        from caseapp.gate.models import ReturnApproval
-
+        # approval in force in the same flush — even here. Add a placeholder approval unless
+        # the test already added one (one approval in force per case: a unique index).
         db.session.add(
             ReturnApproval(
                 case_id=case_id,

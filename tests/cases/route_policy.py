@@ -1,0 +1,12 @@
+"""Route policy of the case pages (DESIGN.md section 1)."""
+
+from __future__ import annotations
+
+from tests.security.route_policy import Rule
+
+POLICY = {
+    # Any caseworker or supervisor opens cases for their own agency (cases/operations.py).
+    "cases.new": Rule.STAFF,
+    "cases.show": Rule.CASE_VIEW,
+    "cases.register": Rule.CASE_EDIT,
+}
