@@ -244,7 +244,6 @@ def force_stage(case, stage):
     rule: never use it to build a case an allowed path is tested on."""
     from caseapp.core.db import utcnow as _now
 
-    # Query before changing the case: a query autoflushes, and the guard checks each flush.
     from caseapp.gate.models import ReturnApproval
 
     # No autoflush: an approval the test added (pending) must reach the database in the same
