@@ -13,7 +13,8 @@ references. Each case spec has the keys of ``caseapp.demo.data.CASES`` plus:
 ``days_ago``  how long ago the return was approved (the history is dated back by it: the
               decision ``DECISION_BEFORE_APPROVAL`` days earlier);
 ``decided_days_ago`` when the decision was taken, for cases not (yet) approved for return;
-``outcome``   the decided outcome (default ``return``).
+``outcome``   the decided outcome (default ``return``);
+``shows``     what the case demonstrates (printed by ``flask demo``; README.md lists them).
 
 The first family member listed is the one traced and assessed as able to care.
 """
@@ -76,7 +77,9 @@ _GATE_READY = {
 # fmt: off
 CASES: list[dict] = [
     {
-        "scenario": "assessment", "by": "cw_kg", "sv": "sv_kg", "destination": "TJ",
+        "scenario": "assessment",
+        "shows": "assessment: guardian, lawyer, placement; BIA still a draft",
+        "by": "cw_kg", "sv": "sv_kg", "destination": "TJ",
         "name": ("Назаров", "Сино", None), "aliases": [("Nazarov", "Sino", None)],
         "years_old": 14.6,
         "child": {"sex": "male", "age_method": "document", "nationality_status": "national",
@@ -89,7 +92,9 @@ CASES: list[dict] = [
                     "whereabouts": "Bokhtar", "tracing_status": "in_progress"}],
     },
     {
-        "scenario": "bid_draft", "by": "cw_ua", "sv": "sv_ua", "destination": "GE",
+        "scenario": "bid_draft",
+        "shows": "determination: draft BID, two of four options assessed",
+        "by": "cw_ua", "sv": "sv_ua", "destination": "GE",
         "name": ("Gelashvili", "Luka", None), "aliases": [("Гелашвили", "Лука", None)],
         "years_old": 13.2,
         "child": {**_GATE_READY, "sex": "male", "nationalities": ["GE"],
@@ -100,7 +105,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "bid_submitted", "by": "cw_md", "sv": "sv_md", "destination": "AZ",
+        "scenario": "bid_submitted",
+        "shows": "determination: BID submitted, awaiting supervisor.md's approval",
+        "by": "cw_md", "sv": "sv_md", "destination": "AZ",
         "name": ("Mammadov", "Elvin", None),
         "aliases": [("Мамедов", "Эльвин", None), ("Mamedov", "Elvin", None)],
         "years_old": 15.9,
@@ -113,7 +120,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "decided", "by": "cw_ru", "sv": "sv_ru", "destination": "KG",
+        "scenario": "decided",
+        "shows": "decided (return): notified, appeal period still running",
+        "by": "cw_ru", "sv": "sv_ru", "destination": "KG",
         "decided_days_ago": 5,
         "name": ("Абдыкадыров", "Нурбек", "Таалайбекович"),
         "aliases": [("Abdykadyrov", "Nurbek", None)], "years_old": 16.4,
@@ -126,7 +135,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "ready", "by": "cw_md", "sv": "sv_md", "destination": "UZ",
+        "scenario": "ready",
+        "shows": "return preparation: READY, all of S1-S18 met (supervisor.md may approve)",
+        "by": "cw_md", "sv": "sv_md", "destination": "UZ",
         "name": ("Юсупова", "Малика", "Рустамовна"),
         "aliases": [("Yusupova", "Malika", None), ("Yusupova", "Malikakhon", None)],
         "years_old": 14.3,
@@ -140,7 +151,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "blocked", "blocks": "S7", "by": "cw_md", "sv": "sv_md",
+        "scenario": "blocked", "blocks": "S7",
+        "shows": "return preparation: blocked by S7, no written guarantee of care",
+        "by": "cw_md", "sv": "sv_md",
         "destination": "GE",
         "name": ("Beridze", "Nino", None), "aliases": [("Беридзе", "Нино", None)],
         "years_old": 15.1,
@@ -152,7 +165,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "blocked", "blocks": "S16", "by": "cw_md", "sv": "sv_md",
+        "scenario": "blocked", "blocks": "S16",
+        "shows": "return preparation: blocked by S16, an appeal is pending",
+        "by": "cw_md", "sv": "sv_md",
         "destination": "AM",
         "name": ("Sargsyan", "Davit", None),
         "aliases": [("Саргсян", "Давид", None), ("Sarkisyan", "David", None)],
@@ -165,7 +180,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "blocked", "blocks": "S15", "by": "cw_md", "sv": "sv_md",
+        "scenario": "blocked", "blocks": "S15",
+        "shows": "return preparation: blocked by S15, the child has not consented",
+        "by": "cw_md", "sv": "sv_md",
         "destination": "KG",
         "name": ("Жумабаева", "Айпери", None),
         "aliases": [("Zhumabaeva", "Aiperi", None), ("Jumabaeva", "Aiperi", None)],
@@ -179,7 +196,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "blocked", "blocks": "S14", "by": "cw_md", "sv": "sv_md",
+        "scenario": "blocked", "blocks": "S14",
+        "shows": "return preparation: blocked by S14, law-enforcement escort",
+        "by": "cw_md", "sv": "sv_md",
         "destination": "UZ",
         "name": ("Tursunov", "Bekzod", None), "aliases": [("Турсунов", "Бекзод", None)],
         "years_old": 16.8,
@@ -192,7 +211,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "blocked", "blocks": "S18", "by": "cw_md", "sv": "sv_md",
+        "scenario": "blocked", "blocks": "S18",
+        "shows": "return preparation: blocked by S18, returns to TJ suspended",
+        "by": "cw_md", "sv": "sv_md",
         "destination": "TJ",
         "name": ("Шарипова", "Зарина", None), "aliases": [("Sharipova", "Zarina", None)],
         "years_old": 12.9,
@@ -204,7 +225,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "approved", "days_ago": 3, "by": "cw_md", "sv": "sv_md",
+        "scenario": "approved",
+        "shows": "return approved through the gate 3 days ago",
+        "days_ago": 3, "by": "cw_md", "sv": "sv_md",
         "destination": "KZ",
         "name": ("Ахметов", "Ерлан", "Серикович"), "aliases": [("Akhmetov", "Yerlan", None)],
         "years_old": 15.5,
@@ -216,7 +239,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "returned", "days_ago": 20, "by": "cw_md", "sv": "sv_md",
+        "scenario": "returned",
+        "shows": "returned 10 days ago; monitoring visits scheduled",
+        "days_ago": 20, "by": "cw_md", "sv": "sv_md",
         "destination": "AZ",
         "name": ("Aliyeva", "Leyla", None),
         "aliases": [("Алиева", "Лейла", None), ("Alieva", "Leila", None)],
@@ -229,7 +254,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "monitoring", "days_ago": 110, "by": "cw_md", "sv": "sv_md",
+        "scenario": "monitoring",
+        "shows": "monitoring: first visit reported, the 3-month visit overdue",
+        "days_ago": 110, "by": "cw_md", "sv": "sv_md",
         "destination": "GE",
         "name": ("Kapanadze", "Giorgi", None),
         "aliases": [("Капанадзе", "Георгий", None), ("Kapanadze", "Gia", None)],
@@ -242,7 +269,9 @@ CASES: list[dict] = [
                     "tracing_status": "traced"}],
     },
     {
-        "scenario": "implementation", "outcome": "local_integration", "by": "cw_md",
+        "scenario": "implementation", "outcome": "local_integration",
+        "shows": "implementation: local integration",
+        "by": "cw_md",
         "sv": "sv_md", "decided_days_ago": 40,
         "name": ("Haddad", "Omar", None), "aliases": [("Хаддад", "Омар", None)],
         "child": {"sex": "male", "age_min": 13, "age_max": 15, "age_method": "multidisciplinary",
@@ -255,7 +284,9 @@ CASES: list[dict] = [
                     "whereabouts": "unknown", "tracing_status": "not_found"}],
     },
     {
-        "scenario": "implementation", "outcome": "tolerated_stay", "by": "cw_ua",
+        "scenario": "implementation", "outcome": "tolerated_stay",
+        "shows": "implementation: tolerated stay while the family is traced",
+        "by": "cw_ua",
         "sv": "sv_ua", "decided_days_ago": 25,
         "name": ("Rahimi", "Sahar", None), "aliases": [("Рахими", "Сахар", None)],
         "years_old": 11.4,
@@ -269,7 +300,9 @@ CASES: list[dict] = [
                     "whereabouts": "Hamburg", "tracing_status": "in_progress"}],
     },
     {
-        "scenario": "closed", "days_ago": 600, "by": "cw_md", "sv": "sv_md",
+        "scenario": "closed",
+        "shows": "closed: 18 months of monitoring completed",
+        "days_ago": 600, "by": "cw_md", "sv": "sv_md",
         "destination": "KG",
         "name": ("Осмонов", "Эмир", None), "aliases": [("Osmonov", "Emir", None)],
         "years_old": 15.8,

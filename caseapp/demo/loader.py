@@ -57,6 +57,8 @@ class DemoResult:
     agencies: list[Agency] = field(default_factory=list)
     users: list[User] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    # (case number, what the case shows) for the cases at the later stages.
+    guide: list[tuple[str, str]] = field(default_factory=list)
 
 
 def database_is_empty() -> bool:
@@ -100,6 +102,7 @@ def load_demo(*, today: date) -> DemoResult:
         case = load_case(spec, users, agencies, today=today)
         lifecycle.Story(case, spec, users, agencies, today=today).run()
         result.cases.append(case)
+        result.guide.append((case.number, spec["shows"]))
     return result
 
 
