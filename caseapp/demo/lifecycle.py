@@ -11,7 +11,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from caseapp.assessment import operations as assessment
-from caseapp.assessment.models import FamilyAssessmentOutcome, PlacementType, RiskLevel, Weight
+from caseapp.assessment.models import (
+    FamilyAssessmentOutcome,
+    PlacementType,
+    RiskLevel,
+    ServiceKind,
+    Weight,
+)
 from caseapp.cases.models import Case, Outcome
 from caseapp.children.models import FamilyMember
 from caseapp.closure.operations import ClosureReason, close_case
@@ -174,16 +180,30 @@ class Story:
             assigned_on=self.d(-36),
             expected_version=self.v,
         )
-        assessment.record_placement(
+        self.placement = assessment.record_placement(
             cw,
             case,
             placement_type=PlacementType.FOSTER_FAMILY,
             responsible_authority="Child protection directorate (demo)",
             started_on=self.d(-37),
             child_can_leave_at_will=True,
-            separated_from_family=True,
+            separated_from_family=False,
             expected_version=self.v,
         )
+        self.services = [
+            assessment.record_service(
+                cw,
+                case,
+                kind=kind,
+                provider=provider,
+                started_on=self.d(-35),
+                expected_version=self.v,
+            )  # 002, fn 12 (vi): education and medical care while return is pending
+            for kind, provider in (
+                (ServiceKind.SCHOOL, "Local public school (demo)"),
+                (ServiceKind.HEALTHCARE, "Family doctor's practice (demo)"),
+            )
+        ]
         if not complete:
             assessment.save_bia(
                 cw,
@@ -316,7 +336,13 @@ class Story:
         prepare_return(self, blocks=blocks)
 
     def travel(self) -> None:
-        """return_approved -> returned, on the planned travel day."""
+        """return_approved -> returned, on the planned travel day; the placement and the
+        services here end that day."""
+        for service in self.services:
+            assessment.end_service(self.cw, service, ended_on=self.a(10), expected_version=self.v)
+        assessment.end_placement(
+            self.cw, self.placement, ended_on=self.a(10), expected_version=self.v
+        )
         monitoring.record_return_execution(
             self.cw,
             self.case,
