@@ -9,6 +9,8 @@ assessment the determination relied on stays as it was.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -110,10 +112,14 @@ def missing_to_complete(bia: BestInterestsAssessment) -> list[str]:
     return missing
 
 
-def complete_bia(actor, case: Case, *, expected_version: int | None) -> BestInterestsAssessment:
+def complete_bia(
+    actor, case: Case, *, expected_version: int | None, completed_at: datetime | None = None
+) -> BestInterestsAssessment:
     """Mark the BIA complete. Refused until the risk section is filled: country of return,
     non-refoulement risk, armed conflict, human-rights impact and the conclusion whether
-    return is safe (002, Rec 1; Prof. Strik; ADC)."""
+    return is safe (002, Rec 1; Prof. Strik; ADC).
+    ``completed_at``: when it was completed, if recorded afterwards (default now; never in
+    the future)."""
     check_editable(actor, case, expected_version)
     require_stage(case, {Stage.ASSESSMENT})
     bia = current_bia(case)
@@ -130,7 +136,10 @@ def complete_bia(actor, case: Case, *, expected_version: int | None) -> BestInte
             ),
             details={"missing": missing},
         )
-    bia.completed_at = utcnow()
+    now = utcnow()
+    if completed_at is not None and completed_at > now:
+        raise ValidationFailed(_("The date cannot be in the future or before the previous step."))
+    bia.completed_at = completed_at or now
     diff = diff_of(bia)
     touch_case(case)
     record(actor, "assessment:bia:complete", bia, case=case, diff=diff)

@@ -39,6 +39,9 @@ def cli(if_empty: bool) -> None:
         f"and {len(result.cases)} cases."
     )
     _print_logins(result.users)
+    click.echo("Demo cases at the later stages (the others are identified or registered):")
+    for number, shows in result.guide:
+        click.echo(f"  {number:<15} {shows}")
 
 
 def _print_logins(users) -> None:
@@ -48,6 +51,11 @@ def _print_logins(users) -> None:
     for user in users:
         agency = user.agency.code if user.agency else "-"
         click.echo(f"  {user.role.value:<13} {agency:<10} {user.email}")
+    click.echo(
+        "Supervisors, the ombudsperson and the admin must use a second factor: at their first "
+        "login they enrol it by scanning the QR code (or typing the key) with any TOTP "
+        "authenticator app, then keep the recovery codes shown."
+    )
 
 
 def _remind_logins() -> None:

@@ -29,7 +29,7 @@ from caseapp.children.models import (
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
-from caseapp.demo import data
+from caseapp.demo import data, lifecycle, lifecycle_data
 
 _ENUMS = {
     "sex": Sex,
@@ -57,6 +57,8 @@ class DemoResult:
     agencies: list[Agency] = field(default_factory=list)
     users: list[User] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    # (case number, what the case shows) for the cases at the later stages.
+    guide: list[tuple[str, str]] = field(default_factory=list)
 
 
 def database_is_empty() -> bool:
@@ -94,6 +96,13 @@ def load_demo(*, today: date) -> DemoResult:
     db.session.flush()
     for spec in data.CASES:
         result.cases.append(load_case(spec, users, agencies, today=today))
+    # Cases at every later stage, driven there by the real operations (issue 3, item 9).
+    lifecycle.add_demo_suspension(users["admin"], today=today)
+    for spec in lifecycle_data.CASES:
+        case = load_case(spec, users, agencies, today=today)
+        lifecycle.Story(case, spec, users, agencies, today=today).run()
+        result.cases.append(case)
+        result.guide.append((case.number, spec["shows"]))
     return result
 
 

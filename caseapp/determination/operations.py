@@ -10,6 +10,8 @@ version (``version_id_col``); two supervisors approving at once end with one app
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -103,11 +105,23 @@ def _copy_content(source: BestInterestsDetermination, target: BestInterestsDeter
         target.options.append(BidOption(option=o.option, assessment=o.assessment))
 
 
+def _moment(at: datetime | None, not_before: datetime | None = None) -> datetime:
+    """When a step happened: now, or ``at`` when recording it afterwards (e.g. a paper file
+    entered later, or the demo data). Never in the future, never before the previous step."""
+    now = utcnow()
+    if at is None:
+        return now
+    if at > now or (not_before is not None and at < not_before):
+        raise ValidationFailed(_("The date cannot be in the future or before the previous step."))
+    return at
+
+
 def open_determination(
-    actor, case: Case, *, expected_version: int | None
+    actor, case: Case, *, expected_version: int | None, opened_at: datetime | None = None
 ) -> BestInterestsDetermination:
     """assessment -> determination, with a draft BID (author = actor). Needs a completed
-    best-interests assessment (002, Rec 1-2: the BID rests on the assessment)."""
+    best-interests assessment (002, Rec 1-2: the BID rests on the assessment).
+    ``opened_at``: when it was opened, if recorded afterwards (default now)."""
     check_editable(actor, case, expected_version)
     require_transition(case, Stage.DETERMINATION, sources={Stage.ASSESSMENT})
     bia = current_bia(case)
@@ -115,15 +129,18 @@ def open_determination(
         raise ValidationFailed(
             _("Complete the best-interests assessment before opening the determination.")
         )
-    bid = _new_draft(actor, case)
+    bid = _new_draft(actor, case, opened_at=_moment(opened_at, bia.completed_at))
     move(actor, case, Stage.DETERMINATION, expected_version=expected_version)
     return bid
 
 
-def _new_draft(actor, case: Case) -> BestInterestsDetermination:
+def _new_draft(actor, case: Case, opened_at: datetime | None = None) -> BestInterestsDetermination:
     """Add a draft BID (copying the last withdrawn one, if any) and audit ``bid:draft:create``."""
     bid = BestInterestsDetermination(
-        case_id=case.id, author_id=actor.id, status=BidStatus.DRAFT, opened_at=utcnow()
+        case_id=case.id,
+        author_id=actor.id,
+        status=BidStatus.DRAFT,
+        opened_at=opened_at or utcnow(),
     )
     previous = db.session.scalars(
         select(BestInterestsDetermination)
@@ -270,11 +287,19 @@ def submission_gaps(bid: BestInterestsDetermination) -> list[str]:
     return gaps
 
 
-def submit_bid(actor, bid: BestInterestsDetermination, *, expected_version: int | None):
+def submit_bid(
+    actor,
+    bid: BestInterestsDetermination,
+    *,
+    expected_version: int | None,
+    submitted_at: datetime | None = None,
+):
     """Submit the BID for approval once every option was considered, a solution recommended
     with reasons, the panel chaired by child protection and — for an unaccompanied or
-    separated child — the guardian on the panel (002, Rec 2; Rec 3)."""
+    separated child — the guardian on the panel (002, Rec 2; Rec 3).
+    ``submitted_at``: when it was submitted, if recorded afterwards (default now)."""
     _check_draft(actor, bid, expected_version)
+    submitted_at = _moment(submitted_at, bid.opened_at)
     gaps = submission_gaps(bid)
     if gaps:
         raise ValidationFailed(
@@ -282,7 +307,7 @@ def submit_bid(actor, bid: BestInterestsDetermination, *, expected_version: int 
             details={"gaps": gaps},
         )
     bid.status = BidStatus.SUBMITTED
-    bid.submitted_at = utcnow()
+    bid.submitted_at = submitted_at
     diff = diff_of(bid)
     flush()
     record(actor, "bid:submit", bid, diff=diff)
@@ -303,13 +328,21 @@ def _check_review(actor, bid: BestInterestsDetermination, expected_version) -> N
         raise ValidationFailed(_("Only a submitted BID can be approved or sent back."))
 
 
-def approve_bid(actor, bid: BestInterestsDetermination, *, expected_version: int | None):
+def approve_bid(
+    actor,
+    bid: BestInterestsDetermination,
+    *,
+    expected_version: int | None,
+    approved_at: datetime | None = None,
+):
     """Approve a submitted BID; the approver is a supervisor who is not its author (four-eyes
-    practice, UNHCR BIP; enforced in the database too)."""
+    practice, UNHCR BIP; enforced in the database too).
+    ``approved_at``: when it was approved, if recorded afterwards (default now)."""
     _check_review(actor, bid, expected_version)
+    approved_at = _moment(approved_at, bid.submitted_at)
     bid.status = BidStatus.APPROVED
     bid.approved_by_id = actor.id
-    bid.approved_at = utcnow()
+    bid.approved_at = approved_at
     diff = diff_of(bid)
     flush()
     record(actor, "bid:approve", bid, diff=diff)

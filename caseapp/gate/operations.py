@@ -5,7 +5,7 @@ Operations only flush; the view or CLI command commits (DESIGN.md section 5).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -36,7 +36,14 @@ def _stale() -> StaleVersion:
     return StaleVersion(versioning.stale_message())
 
 
-def approve_return(actor, case: Case, *, expected_version: int | None, today: date | None = None):
+def approve_return(
+    actor,
+    case: Case,
+    *,
+    expected_version: int | None,
+    today: date | None = None,
+    approved_at: datetime | None = None,
+):
     """Approve the return of ``case`` through the gate: return_preparation -> return_approved.
 
     Refuses unless the actor is a supervisor of the lead agency (RETURN_APPROVE), did not
@@ -44,6 +51,9 @@ def approve_return(actor, case: Case, *, expected_version: int | None, today: da
     safeguard S1-S18 is met (DESIGN.md section 4). On refusal by the gate a
     ``GateNotSatisfied`` carries the ``GateResult`` in ``details``: the request layer rolls
     back and calls ``refuse_and_record`` so the refusal is audited (``gate:refuse``).
+
+    ``today`` and ``approved_at`` (default: now) record an approval given earlier, e.g. in
+    the demo data; the gate is then evaluated on ``today``. Neither may be in the future.
     """
     if not actor.can(Permission.RETURN_APPROVE):
         raise PermissionDenied(_("Only a supervisor may approve a return."))
@@ -52,6 +62,9 @@ def approve_return(actor, case: Case, *, expected_version: int | None, today: da
     workflow.check_version(case, expected_version)
     if case.stage is not Stage.RETURN_PREPARATION:
         raise InvalidTransition(_("Only a case in return preparation can be approved for return."))
+    now = utcnow()
+    if (today is not None and today > date.today()) or (approved_at and approved_at > now):
+        raise ValidationFailed(_("The date cannot be in the future or before the previous step."))
     today = today or date.today()
     policy = current_policy()
     data = load_gate_data(case)
@@ -71,7 +84,7 @@ def approve_return(actor, case: Case, *, expected_version: int | None, today: da
     approval = ReturnApproval(
         case=case,
         approved_by_id=actor.id,
-        approved_at=utcnow(),
+        approved_at=approved_at or now,
         case_version=case.version,
         policy_version=policy.version,
         gate_evaluation=result.to_dict(),

@@ -7,7 +7,10 @@ from caseapp.audit.models import AuditEntry
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.core.permissions import Role
+from caseapp.demo import data, lifecycle_data
 from caseapp.demo.data import DEMO_PASSWORD
+
+N_CASES = len(data.CASES) + len(lifecycle_data.CASES)
 
 
 def _count(db, model):
@@ -19,7 +22,7 @@ def test_demo_loads_once_and_refuses_a_second_time(runner, db, client):
     assert result.exit_code == 0, result.output
     assert "caseworker.md@example.org" in result.output
     assert DEMO_PASSWORD in result.output
-    assert _count(db, Case) == 12
+    assert _count(db, Case) == N_CASES
     kinds = set(db.session.scalars(select(Agency.kind)))
     assert kinds == set(AgencyKind)
     countries = set(
@@ -34,19 +37,19 @@ def test_demo_loads_once_and_refuses_a_second_time(runner, db, client):
             .select_from(AuditEntry)
             .where(AuditEntry.action == "case:case:open")
         )
-        == 12
+        == N_CASES
     )
     entries_before = _count(db, AuditEntry)
 
     again = runner.invoke(args=["demo"])
     assert again.exit_code != 0
     assert "already holds data" in again.output
-    assert _count(db, Case) == 12
+    assert _count(db, Case) == N_CASES
     assert _count(db, AuditEntry) == entries_before
 
     quiet = runner.invoke(args=["demo", "--if-empty"])
     assert quiet.exit_code == 0
-    assert _count(db, Case) == 12
+    assert _count(db, Case) == N_CASES
 
     # The demo logins work.
     response = client.post(

@@ -80,10 +80,12 @@ def ready_case(
     care_status: CareStatus = CareStatus.UNACCOMPANIED,
     stage: Stage = Stage.RETURN_PREPARATION,
     breaks: tuple[str, ...] = (),
+    agency=None,
 ) -> Ready:
-    """A case at ``stage`` (outcome return) with every safeguard met, unless broken."""
+    """A case at ``stage`` (outcome return) with every safeguard met, unless broken.
+    ``agency``: the lead agency (default a new one), e.g. to give two cases one supervisor."""
     today = today or date.today()
-    agency = factory.agency(country="MD")
+    agency = agency or factory.agency(country="MD")
     caseworker = factory.user(Role.CASEWORKER, agency=agency)
     supervisor = factory.user(Role.SUPERVISOR, agency=agency)
     approver = factory.user(Role.SUPERVISOR, agency=agency)

@@ -1,0 +1,143 @@
+"""Return preparation for a demo case (``Story.prepare``): coordination, the counterpart's
+home study and confirmation of readiness, the guarantee of care, the Central Authority's
+approval, the reintegration, travel and monitoring plans and the consent — each through its
+operation in ``caseapp.crossborder.operations`` (002, Rec 2; Rec 6; Moldova practice).
+
+``blocks`` leaves exactly one safeguard unmet, the way it happens in practice:
+S7 no written guarantee yet; S14 a law-enforcement escort planned (002, fn 12 (v));
+S15 the child has not consented; S16 an appeal pending (002, Rec 1); S18 returns to the
+destination suspended (the suspension itself is added by ``add_demo_suspension``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from caseapp.crossborder import operations as prep
+from caseapp.crossborder.models import (
+    EscortKind,
+    GuarantorKind,
+    LegalBasis,
+    MessageDirection,
+    MessageKind,
+)
+from caseapp.decision import operations as decision
+
+
+def prepare_return(story, *, blocks: str | None = None) -> None:
+    """Record everything S6-S17 need on ``story.case`` (in return preparation)."""
+    cw, case, a, d = story.cw, story.case, story.a, story.d
+    counterpart = story.counterpart
+    prep.save_coordination(
+        cw,
+        case,
+        destination_country=story.country,
+        counterpart_name=counterpart,
+        legal_basis=LegalBasis.BILATERAL_AGREEMENT,
+        consulate_contact=story.consulate,
+        legal_basis_reference="Bilateral agreement on child protection (demo reference)",
+    )
+    prep.log_message(
+        cw,
+        case,
+        direction=MessageDirection.SENT,
+        kind=MessageKind.REQUEST,
+        counterpart=counterpart,
+        counterpart_is_child_protection=True,
+        subject="Request for a home study and a guarantee of care",
+        on_date=d(4),
+    )
+    prep.record_home_study(
+        cw,
+        case,
+        received_on=d(20),
+        conducted_by=counterpart,
+        favourable=True,
+        summary="Home visited; the family is ready; school and doctor arranged nearby.",
+    )
+    if blocks != "S7":
+        prep.record_guarantee(
+            cw,
+            case,
+            guarantor_kind=GuarantorKind.FAMILY,
+            guarantor_name="The parent assessed (see the family assessment)",
+            given_on=d(26),
+            written=True,
+            document_reference=f"DEMO-G-{case.id:04d}",
+        )
+    ca = story.agencies.get("MD-CA")
+    prep.record_central_approval(
+        cw,
+        case,
+        authority_name=ca.name if ca else "Central Authority (demo)",
+        authority_agency_id=ca.id if ca else None,
+        reference=f"DEMO-CA-{case.id:04d}",
+        approved_on=a(-10),
+    )
+    prep.log_message(
+        cw,
+        case,
+        direction=MessageDirection.RECEIVED,
+        kind=MessageKind.CONFIRMATION_OF_READINESS,
+        counterpart=counterpart,
+        counterpart_is_child_protection=True,
+        subject="Ready to receive the child; caseworker assigned",
+        on_date=a(-20),
+    )
+    prep.save_reintegration_plan(
+        cw,
+        case,
+        education="Place in the local school from the next term; catch-up lessons.",
+        health="Registered with the family doctor.",
+        psychosocial="Weekly sessions with a psychologist for three months.",
+        family_support="Monthly family allowance and a social worker's visits.",
+        responsible_agency=counterpart,
+        resources_confirmed=True,
+        resources_confirmed_by=counterpart,
+        resources_confirmed_on=a(-12),
+        starts_on=a(10),
+    )
+    law_enforcement = blocks == "S14"
+    prep.save_travel_plan(
+        cw,
+        case,
+        travel_on=a(10) if story.spec["scenario"] != "ready" else a(14),
+        route="By air from Chișinău with the escort; met at arrivals by the counterpart.",
+        escort_name="Border Police escort unit (demo)"
+        if law_enforcement
+        else "Child-protection specialist of the lead agency (demo)",
+        escort_kind=EscortKind.LAW_ENFORCEMENT if law_enforcement else EscortKind.CHILD_PROTECTION,
+        receiving_official=f"Caseworker of {counterpart}",
+        receiving_is_child_protection=True,
+        handover_place=f"Office of {counterpart}",
+        handover_at_border=False,
+    )
+    child_consents = blocks != "S15"
+    prep.record_consent(
+        cw,
+        case,
+        child_consents=child_consents,
+        child_consent_on=a(-8) if child_consents else None,
+        child_consent_how="Private interview with the guardian and an interpreter"
+        if child_consents
+        else None,
+        guardian_consents=True,
+        guardian_consent_on=a(-8),
+    )
+    prep.save_monitoring_plan(
+        cw,
+        case,
+        monitor_name=f"Independent child-rights NGO, country {story.country} (demo)",
+        independent=True,
+        first_visit_on=a(10) + timedelta(days=30),
+    )
+    if blocks == "S16":
+        decision.lodge_appeal(
+            cw,
+            case,
+            lodged_on=d(20),
+            lodged_by="The child's guardian",
+            body="District court (demo)",
+            grounds="The child asks to be heard again by the court before the return.",
+            expected_version=story.v,
+        )

@@ -1,0 +1,181 @@
+"""``flask demo`` (issue 3, item 9): cases at every stage, one ready for approval with all of
+S1-S18 met, and five each blocked by exactly one safeguard — all made by the real operations."""
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from caseapp.audit.models import AuditEntry
+from caseapp.auth.models import User
+from caseapp.cases.models import Case, Stage
+from caseapp.core.permissions import Role
+from caseapp.demo import data, lifecycle_data
+from caseapp.demo.data import DEMO_PASSWORD
+from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.gate.models import ReturnApproval
+from caseapp.monitoring.models import MonitoringVisit
+
+BLOCKED = {"S7", "S14", "S15", "S16", "S18"}
+GUIDE_LINE = re.compile(r"^\s+([A-Z]{2}-\d{4}-\d{6})\s+(.+)$", re.M)
+
+
+@pytest.fixture
+def demo(runner):
+    """Load the demo; return ``{what the case shows: case number}`` from its output."""
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    guide = {shows: number for number, shows in GUIDE_LINE.findall(result.output)}
+    assert len(guide) == len(lifecycle_data.CASES)
+    return {"output": result.output, "guide": guide}
+
+
+def _gate(runner, number):
+    result = runner.invoke(args=["cases", "gate", number, "--json"])
+    return result.exit_code, json.loads(result.output)
+
+
+def _numbers(guide, prefix):
+    return [number for shows, number in guide.items() if shows.startswith(prefix)]
+
+
+def test_the_demo_has_a_case_at_every_stage(demo, runner, db):
+    result = runner.invoke(args=["cases", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert len(rows) == len(data.CASES) + len(lifecycle_data.CASES)
+    assert {row["stage"] for row in rows} == {s.value for s in Stage}
+    stages = {row["number"]: row["stage"] for row in rows}
+    guide = demo["guide"]
+    assert [stages[n] for n in _numbers(guide, "determination:")] == ["determination"] * 2
+    bids = db.session.scalars(
+        select(BestInterestsDetermination.status)
+        .join(Case, Case.id == BestInterestsDetermination.case_id)
+        .where(Case.stage == Stage.DETERMINATION)
+    ).all()
+    assert sorted(bids) == sorted([BidStatus.DRAFT, BidStatus.SUBMITTED])
+    assert {stages[n] for n in _numbers(guide, "implementation:")} == {"implementation"}
+    assert stages[_numbers(guide, "return approved")[0]] == "return_approved"
+    assert stages[_numbers(guide, "closed:")[0]] == "closed"
+
+
+def test_the_ready_case_meets_every_safeguard_and_each_blocked_one_fails_one(demo, runner, db):
+    (number,) = _numbers(demo["guide"], "return preparation: READY")
+    code, gate = _gate(runner, number)
+    assert code == 0
+    assert gate["all_met"] is True
+    assert [s["id"] for s in gate["safeguards"] if not s["met"]] == []
+    assert len(gate["safeguards"]) == 18
+
+    # Each blocked case fails on exactly its safeguard, shown with its source.
+    seen = set()
+    for shows, number in demo["guide"].items():
+        match = re.search(r"blocked by (S\d+)", shows)
+        if not match:
+            continue
+        code, gate = _gate(runner, number)
+        assert code == 1, number
+        assert gate["all_met"] is False
+        unmet = [s for s in gate["safeguards"] if not s["met"]]
+        assert [s["id"] for s in unmet] == [match.group(1)], (number, unmet)
+        assert unmet[0]["source"].startswith("002") or "fn 12" in unmet[0]["source"]
+        seen.add(match.group(1))
+    assert seen == BLOCKED
+
+    # And these are all the cases in return preparation.
+    numbers = db.session.scalars(
+        select(Case.number).where(Case.stage == Stage.RETURN_PREPARATION)
+    ).all()
+    unmet = []
+    for number in numbers:
+        _code, gate = _gate(runner, number)
+        unmet.append(tuple(s["id"] for s in gate["safeguards"] if not s["met"]))
+    assert sorted(unmet) == sorted([(), *((sid,) for sid in BLOCKED)])
+
+
+def test_the_ready_case_can_be_approved_and_a_blocked_one_cannot(demo, runner, db):
+    guide = demo["guide"]
+    (ready,) = _numbers(guide, "return preparation: READY")
+    blocked = _numbers(guide, "return preparation: blocked by S7")[0]
+    supervisor = "supervisor.md@example.org"
+    for number, expected_code, stage in (
+        (blocked, 1, Stage.RETURN_PREPARATION),
+        (ready, 0, Stage.RETURN_APPROVED),
+    ):
+        case = db.session.scalar(select(Case).where(Case.number == number))
+        version = case.version
+        db.session.commit()
+        result = runner.invoke(
+            args=["cases", "approve", number, "--actor", supervisor, "--version", str(version)]
+        )
+        assert result.exit_code == expected_code, result.output
+        db.session.expire_all()
+        assert db.session.scalar(select(Case.stage).where(Case.number == number)) is stage
+    refusals = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "gate:refuse")
+    )
+    assert refusals == 1
+
+
+def test_approvals_went_through_the_gate_with_four_eyes(demo, db):
+    approvals = db.session.scalars(select(ReturnApproval)).all()
+    # return_approved, returned, monitoring and the closed case (its approval withdrawn).
+    assert len(approvals) == 4
+    for approval in approvals:
+        assert approval.gate_evaluation["all_met"] is True
+        approver = db.session.get(User, approval.approved_by_id)
+        assert approver.role is Role.SUPERVISOR
+    for bid in db.session.scalars(
+        select(BestInterestsDetermination).where(
+            BestInterestsDetermination.approved_by_id.is_not(None)
+        )
+    ):
+        assert bid.approved_by_id != bid.author_id
+        assert bid.submitted_at <= bid.approved_at
+        assert bid.opened_at <= bid.submitted_at
+    # Every stage change is in the audit trail, made by the operations.
+    moves = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action.in_(["case:stage:change", "case:close"]))
+    )
+    assert moves > len(lifecycle_data.CASES) * 3
+
+
+def test_monitoring_visits_and_the_second_factor_note(demo, db):
+    from caseapp.children.operations import today
+
+    (number,) = _numbers(demo["guide"], "monitoring:")
+    case = db.session.scalar(select(Case).where(Case.number == number))
+    visits = db.session.scalars(
+        select(MonitoringVisit)
+        .where(MonitoringVisit.case_id == case.id)
+        .order_by(MonitoringVisit.due_on)
+    ).all()
+    assert visits[0].visited_on is not None
+    assert [v.overdue_on(today()) for v in visits[1:]].count(True) == 1
+    # The demo output says the supervisors, ombudsperson and admin enrol a second factor.
+    assert "second factor" in demo["output"]
+    assert "authenticator app" in demo["output"]
+
+
+def test_the_demo_cases_open_in_the_browser_pages(demo, db, client, app):
+    """A caseworker of the lead agency opens each later-stage case's pages without error
+    (a closed case's forms refuse with 403)."""
+    client.post("/login", data={"email": "caseworker.md@example.org", "password": DEMO_PASSWORD})
+    numbers = [n for n in demo["guide"].values() if n.startswith("MD-")]
+    cases = db.session.scalars(select(Case).where(Case.number.in_(numbers))).all()
+    assert len(cases) == len(numbers)
+    rules = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.arguments == {"case_id"}
+    ]
+    assert "/cases/<int:case_id>/safeguards" in rules
+    for case in cases:
+        for rule in rules:
+            url = rule.replace("<int:case_id>", str(case.id))
+            response = client.get(url)
+            allowed = (200, 302, 403) if case.stage is Stage.CLOSED else (200, 302)
+            assert response.status_code in allowed, (url, case.stage, response.status_code)
