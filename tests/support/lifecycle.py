@@ -243,7 +243,6 @@ def force_stage(case, stage):
     the CHECK constraints, to check that operations refuse the wrong stages. Bypasses every
     rule: never use it to build a case an allowed path is tested on."""
     from caseapp.core.db import utcnow as _now
-
     from caseapp.gate.models import ReturnApproval
 
     # No autoflush: an approval the test added (pending) must reach the database in the same
