@@ -2,6 +2,8 @@
 
 The other outcomes (local integration, tolerated stay or regularisation, third country) are
 carried from ``implementation`` to closure with the reason "solution implemented".
+Both name the case version the user loaded (``expected_version``; ``None`` is refused), so a
+conflicting edit gets a clear message, not a silent overwrite (DESIGN.md section 3 item 8).
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
 
-from caseapp.cases import workflow
+from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
-from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from caseapp.core.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    StaleVersion,
+    ValidationFailed,
+)
 from caseapp.core.permissions import Permission
 
 
@@ -39,6 +47,14 @@ REASON_LABELS = {
 }
 
 
+def _move(actor, case: Case, target: Stage, **kwargs) -> None:
+    """``workflow.move`` with a lost optimistic-lock race turned into ``StaleVersion``."""
+    try:
+        workflow.move(actor, case, target, **kwargs)
+    except StaleDataError as exc:
+        raise StaleVersion(versioning.stale_message()) from exc
+
+
 def close_case(
     actor,
     case: Case,
@@ -56,7 +72,7 @@ def close_case(
     """
     if not (case.can_view(actor) and actor.can(Permission.CASE_EDIT)):
         raise PermissionDenied(_("You may not close this case."))
-    workflow.check_version(case, expected_version)
+    versioning.check_version(case, expected_version)
     if case.stage is Stage.CLOSED:
         raise InvalidTransition(_("The case is already closed."))
     today = today or date.today()
@@ -76,7 +92,7 @@ def close_case(
 
         withdraw_return_approval(actor, case, reason="case closed")
     text = reason.value if note is None else f"{reason.value}: {note}"
-    workflow.move(
+    _move(
         actor,
         case,
         Stage.CLOSED,
@@ -91,14 +107,14 @@ def reopen_case(actor, case: Case, *, reason: str, expected_version: int | None)
     will be needed, so the outcome is cleared."""
     if not (case.can_view(actor) and actor.can(Permission.CASE_EDIT)):
         raise PermissionDenied(_("You may not reopen this case."))
-    workflow.check_version(case, expected_version)
+    versioning.check_version(case, expected_version)
     if case.stage is not Stage.CLOSED:
         raise InvalidTransition(_("Only a closed case can be reopened."))
     if not (reason or "").strip():
         raise ValidationFailed(_("Explain why the case is reopened."))
     old_outcome = case.outcome.value if case.outcome else None
     case.outcome = None
-    workflow.move(
+    _move(
         actor,
         case,
         Stage.REGISTERED,

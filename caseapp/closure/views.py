@@ -29,6 +29,7 @@ def close(case_id: int):
     case = load_or_404(Case, case_id, current_user)
     require(current_user.can(Permission.CASE_EDIT))
     form = forms.CloseForm(version=case.version)
+    error, status = None, 200
     if form.validate_on_submit():
         try:
             close_case(
@@ -40,14 +41,21 @@ def close(case_id: int):
             )
         except DomainError as err:
             db.session.rollback()
-            flash(err.message, "error")
+            error, status = err.message, err.status_code
         else:
             db.session.commit()
             flash(_("The case is closed."), "success")
             return redirect(url_for("closure.close", case_id=case_id))
-    return render_template(
-        "closure/close.html", case=case, form=form, reopen=forms.ReopenForm(version=case.version)
+    elif form.is_submitted():
+        status = 400
+    html = render_template(
+        "closure/close.html",
+        case=case,
+        form=form,
+        error=error,
+        reopen=forms.ReopenForm(version=case.version),
     )
+    return html, status
 
 
 @bp.post("/reopen")

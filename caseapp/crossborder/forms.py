@@ -1,12 +1,25 @@
-"""Forms of the return-preparation pages (labels translated, sources in help texts)."""
+"""Forms of the return-preparation pages (labels translated, sources in help texts).
+
+Every form carries the case version it was loaded at (hidden ``version``), passed to the
+operation as ``expected_version`` (DESIGN.md section 3 item 8: a conflicting edit gets a clear
+message, not a silent overwrite)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.widgets import HiddenInput
 
 from caseapp.crossborder.models import (
     EscortKind,
@@ -56,11 +69,17 @@ class EnumSelect(SelectField):
         super().__init__(label, choices=_choices(labels), coerce=lambda v: enum_cls(v), **kwargs)
 
 
+class VersionedForm(FlaskForm):
+    """A form that names the case version it was loaded at."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
 _CODE = Regexp(r"^[A-Za-z]{2}$", message=_l("Enter a two-letter country code."))
 _TEXT = [DataRequired(), Length(max=200)]
 
 
-class CoordinationForm(FlaskForm):
+class CoordinationForm(VersionedForm):
     """Counterpart authority, consulate and legal basis (002, Rec 2; Rec 6)."""
 
     destination_country = StringField(
@@ -75,7 +94,7 @@ class CoordinationForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class MessageForm(FlaskForm):
+class MessageForm(VersionedForm):
     """One message in the log."""
 
     direction = EnumSelect(_l("Direction"), DIRECTION_LABELS)
@@ -90,7 +109,7 @@ class MessageForm(FlaskForm):
     submit = SubmitField(_l("Add to the log"))
 
 
-class HomeStudyForm(FlaskForm):
+class HomeStudyForm(VersionedForm):
     """The counterpart's home study."""
 
     received_on = DateField(_l("Received on"), [DataRequired()])
@@ -100,7 +119,7 @@ class HomeStudyForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class GuaranteeForm(FlaskForm):
+class GuaranteeForm(VersionedForm):
     """The guarantee of care (002, Moldova)."""
 
     guarantor_kind = EnumSelect(_l("Guarantor"), GUARANTOR_LABELS)
@@ -111,7 +130,7 @@ class GuaranteeForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CentralApprovalForm(FlaskForm):
+class CentralApprovalForm(VersionedForm):
     """The Central Authority approval (002, Moldova)."""
 
     authority_name = StringField(_l("Central Authority"), _TEXT)
@@ -120,7 +139,7 @@ class CentralApprovalForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ReintegrationForm(FlaskForm):
+class ReintegrationForm(VersionedForm):
     """The individual reintegration plan (002, Rec 2)."""
 
     education = TextAreaField(_l("Education"), [Optional()])
@@ -135,7 +154,7 @@ class ReintegrationForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class TravelForm(FlaskForm):
+class TravelForm(VersionedForm):
     """Travel and handover plan (002, fn 12 (v))."""
 
     travel_on = DateField(_l("Travel date"), [DataRequired()])
@@ -149,7 +168,7 @@ class TravelForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(VersionedForm):
     """Consent, or a non-voluntary return as a documented last resort."""
 
     child_consents = BooleanField(_l("The child consents voluntarily"))
@@ -162,7 +181,7 @@ class ConsentForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class MonitoringPlanForm(FlaskForm):
+class MonitoringPlanForm(VersionedForm):
     """Independent post-return monitoring (002, Rec 2)."""
 
     monitor_name = StringField(_l("Independent monitor"), _TEXT)
@@ -175,13 +194,13 @@ class MonitoringPlanForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ConfirmForm(FlaskForm):
-    """A bare button (CSRF only)."""
+class ConfirmForm(VersionedForm):
+    """A bare button (CSRF and the case version)."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(VersionedForm):
     """Withdraw a guarantee on a date."""
 
     withdrawn_on = DateField(_l("Withdrawn on"), [DataRequired()])

@@ -1,4 +1,8 @@
-"""Return-preparation pages under /cases/<case_id>/return/... (thin views over operations)."""
+"""Return-preparation pages under /cases/<case_id>/return/... (thin views over operations).
+
+Every form carries the case version it was loaded at; the operation refuses a stale one
+(``StaleVersion``), and the page shows the message next to the form with nothing committed
+(DESIGN.md section 3 item 8)."""
 
 from __future__ import annotations
 
@@ -154,7 +158,7 @@ def _records(model, case_id):
 
 def _fields(key: str, form) -> dict:
     """Form data as operation keyword arguments."""
-    data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
+    data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token", "version")}
     if key == "monitoring_plan":
         raw = data.pop("schedule") or ""
         data["schedule_months"] = [int(x) for x in raw.replace(" ", "").split(",") if x] or None
@@ -187,30 +191,37 @@ def _page(case_id: int, key: str):
     can_edit = case.can_edit(current_user) and case.stage is Stage.RETURN_PREPARATION
     obj = existing[-1] if page.single and existing else None
     form = page.form(obj=obj)
-    if key == "monitoring_plan" and not form.is_submitted():
-        months = obj.schedule_months if obj else current_policy().monitoring_schedule_months
-        form.schedule.data = ", ".join(str(m) for m in months)
+    if not form.is_submitted():
+        form.version.data = case.version
+        if key == "monitoring_plan":
+            months = obj.schedule_months if obj else current_policy().monitoring_schedule_months
+            form.schedule.data = ", ".join(str(m) for m in months)
+    error, status = None, 200
     if form.validate_on_submit():
         try:
-            page.op(current_user, case, **_fields(key, form))
+            page.op(current_user, case, expected_version=form.version.data, **_fields(key, form))
         except DomainError as err:
             db.session.rollback()
-            flash(err.message, "error")
+            error, status = err.message, err.status_code
         else:
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(f"crossborder.{key}", case_id=case.id))
-    return render_template(
+    elif form.is_submitted():
+        status = 400
+    html = render_template(
         "crossborder/page.html",
         case=case,
         key=key,
         page=page,
         form=form,
+        error=error,
         records=existing,
         can_edit=can_edit,
-        confirm=forms.ConfirmForm(),
-        withdraw=forms.WithdrawForm(),
+        confirm=forms.ConfirmForm(version=case.version),
+        withdraw=forms.WithdrawForm(version=case.version),
     )
+    return html, status
 
 
 def _route(key: str):
@@ -244,7 +255,12 @@ def withdraw_guarantee(case_id: int, guarantee_id: int):
     form = forms.WithdrawForm()
     if form.validate_on_submit():
         try:
-            ops.withdraw_guarantee(current_user, guarantee, withdrawn_on=form.withdrawn_on.data)
+            ops.withdraw_guarantee(
+                current_user,
+                guarantee,
+                withdrawn_on=form.withdrawn_on.data,
+                expected_version=form.version.data,
+            )
         except DomainError as err:
             db.session.rollback()
             flash(err.message, "error")
@@ -266,9 +282,10 @@ def approve_last_resort(case_id: int):
     if consent is None:
         flash(_("No consent recorded."), "error")
         return redirect(url_for("crossborder.consent", case_id=case.id))
-    if forms.ConfirmForm().validate_on_submit():
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
         try:
-            ops.approve_last_resort(current_user, consent)
+            ops.approve_last_resort(current_user, consent, expected_version=form.version.data)
         except DomainError as err:
             db.session.rollback()
             flash(err.message, "error")

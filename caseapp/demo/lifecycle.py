@@ -364,6 +364,7 @@ class Story:
             monitoring.record_visit_report(
                 self.cw,
                 visit,
+                expected_version=self.case.version,
                 visited_on=visit.due_on + timedelta(days=2),
                 visited_by=f"Independent monitor for {self.counterpart}",
                 wellbeing="Settled; healthy; talks about friends and plans.",

@@ -31,6 +31,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_coordination(
         cw,
         case,
+        expected_version=case.version,
         destination_country=story.country,
         counterpart_name=counterpart,
         legal_basis=LegalBasis.BILATERAL_AGREEMENT,
@@ -40,6 +41,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.log_message(
         cw,
         case,
+        expected_version=case.version,
         direction=MessageDirection.SENT,
         kind=MessageKind.REQUEST,
         counterpart=counterpart,
@@ -50,6 +52,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.record_home_study(
         cw,
         case,
+        expected_version=case.version,
         received_on=d(20),
         conducted_by=counterpart,
         favourable=True,
@@ -59,6 +62,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         prep.record_guarantee(
             cw,
             case,
+            expected_version=case.version,
             guarantor_kind=GuarantorKind.FAMILY,
             guarantor_name="The parent assessed (see the family assessment)",
             given_on=d(26),
@@ -69,6 +73,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.record_central_approval(
         cw,
         case,
+        expected_version=case.version,
         authority_name=ca.name if ca else "Central Authority (demo)",
         authority_agency_id=ca.id if ca else None,
         reference=f"DEMO-CA-{case.id:04d}",
@@ -77,6 +82,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.log_message(
         cw,
         case,
+        expected_version=case.version,
         direction=MessageDirection.RECEIVED,
         kind=MessageKind.CONFIRMATION_OF_READINESS,
         counterpart=counterpart,
@@ -87,6 +93,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_reintegration_plan(
         cw,
         case,
+        expected_version=case.version,
         education="Place in the local school from the next term; catch-up lessons.",
         health="Registered with the family doctor.",
         psychosocial="Weekly sessions with a psychologist for three months.",
@@ -101,6 +108,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_travel_plan(
         cw,
         case,
+        expected_version=case.version,
         travel_on=a(10) if story.spec["scenario"] != "ready" else a(14),
         route="By air from Chișinău with the escort; met at arrivals by the counterpart.",
         escort_name="Border Police escort unit (demo)"
@@ -116,6 +124,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.record_consent(
         cw,
         case,
+        expected_version=case.version,
         child_consents=child_consents,
         child_consent_on=a(-8) if child_consents else None,
         child_consent_how="Private interview with the guardian and an interpreter"
@@ -127,6 +136,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_monitoring_plan(
         cw,
         case,
+        expected_version=case.version,
         monitor_name=f"Independent child-rights NGO, country {story.country} (demo)",
         independent=True,
         first_visit_on=a(10) + timedelta(days=30),

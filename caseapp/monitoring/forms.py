@@ -1,4 +1,5 @@
-"""Forms: return execution, visit reports, escalation."""
+"""Forms: return execution, visit reports, escalation. Each carries the case version it was
+loaded at (hidden ``version``), passed to the operation as ``expected_version``."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class VersionForm(FlaskForm):
 class VisitForm(FlaskForm):
     """A visit report."""
 
+    version = HiddenField(validators=[DataRequired()])
     visited_on = DateField(_l("Visited on"), [DataRequired()])
     visited_by = StringField(_l("Visited by"), [DataRequired(), Length(max=200)])
     wellbeing = TextAreaField(_l("Wellbeing"), [DataRequired()])
@@ -43,5 +45,6 @@ class VisitForm(FlaskForm):
 class EscalateForm(FlaskForm):
     """Escalate a visit."""
 
+    version = HiddenField(validators=[DataRequired()])
     reason = StringField(_l("Reason for escalation"), [DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Escalate"))

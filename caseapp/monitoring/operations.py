@@ -1,5 +1,10 @@
 """Return execution and post-return monitoring (002, Rec 2: independent monitoring and
-follow-up support; DESIGN.md section 3: return_approved -> returned -> monitoring)."""
+follow-up support; DESIGN.md section 3: return_approved -> returned -> monitoring).
+
+Every operation names the case version the user loaded (``expected_version``) and bumps it,
+so two people recording on the same case cannot overwrite each other (DESIGN.md section 3
+item 8): the second one gets ``StaleVersion`` and nothing is stored.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,24 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.audit.recorder import diff_of, record
-from caseapp.cases import workflow
+from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
-from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from caseapp.core.errors import InvalidTransition, StaleVersion, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import MonitoringPlan
 from caseapp.gate.policy import current_policy
 from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
+
+
+def _move(actor, case: Case, target: Stage, **kwargs) -> None:
+    """``workflow.move`` with a lost optimistic-lock race turned into ``StaleVersion``."""
+    try:
+        workflow.move(actor, case, target, **kwargs)
+    except StaleDataError as exc:
+        raise StaleVersion(versioning.stale_message()) from exc
 
 
 def add_months(day: date, months: int) -> date:
@@ -25,11 +39,6 @@ def add_months(day: date, months: int) -> date:
     year = day.year + month // 12
     month = month % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _require_edit(actor, case: Case) -> None:
-    if not case.can_edit(actor):
-        raise PermissionDenied(_("You may not record on this case."))
 
 
 def record_return_execution(
@@ -44,8 +53,7 @@ def record_return_execution(
 ) -> ReturnExecution:
     """Record the return (return_approved -> returned) and schedule the monitoring visits
     from the return date by the monitoring plan's schedule, else the policy's (002, Rec 2)."""
-    _require_edit(actor, case)
-    workflow.check_version(case, expected_version)
+    versioning.check_editable(actor, case, expected_version)
     if case.stage is not Stage.RETURN_APPROVED:
         raise InvalidTransition(_("Only an approved return can be recorded as carried out."))
     if not (received_by or "").strip():
@@ -70,17 +78,16 @@ def record_return_execution(
     diff = diff_of(execution)
     diff["visits_due"] = [None, [v.due_on.isoformat() for v in visits]]
     record(actor, "return:execute", execution, case=case, diff=diff)
-    workflow.move(actor, case, Stage.RETURNED, expected_version=expected_version)
+    _move(actor, case, Stage.RETURNED, expected_version=expected_version)
     return execution
 
 
 def start_monitoring(actor, case: Case, *, expected_version: int | None) -> None:
     """returned -> monitoring, once the return is recorded."""
-    _require_edit(actor, case)
-    workflow.check_version(case, expected_version)
+    versioning.check_editable(actor, case, expected_version)
     if case.stage is not Stage.RETURNED:
         raise InvalidTransition(_("Monitoring starts after the return is recorded."))
-    workflow.move(actor, case, Stage.MONITORING, expected_version=expected_version)
+    _move(actor, case, Stage.MONITORING, expected_version=expected_version)
 
 
 def record_visit_report(
@@ -95,10 +102,11 @@ def record_visit_report(
     health: str | None = None,
     concerns: str | None = None,
     escalate: bool = False,
+    expected_version: int | None,
 ) -> None:
     """Record a monitoring visit's report (wellbeing, family, school, health, concerns)."""
     case = visit.case
-    _require_edit(actor, case)
+    versioning.check_editable(actor, case, expected_version)
     if case.stage not in (Stage.RETURNED, Stage.MONITORING):
         raise InvalidTransition(_("Visits are recorded after the return."))
     if not (wellbeing or "").strip() or not (visited_by or "").strip():
@@ -111,15 +119,21 @@ def record_visit_report(
     visit.health = health or None
     visit.concerns = concerns or None
     visit.escalated = visit.escalated or escalate
-    record(actor, "visit:report", visit, case=case, diff=diff_of(visit))
+    diff = diff_of(visit)
+    versioning.touch_case(case)
+    record(actor, "visit:report", visit, case=case, diff=diff)
 
 
-def escalate_visit(actor, visit: MonitoringVisit, *, reason: str) -> None:
+def escalate_visit(
+    actor, visit: MonitoringVisit, *, reason: str, expected_version: int | None
+) -> None:
     """Flag a visit (e.g. overdue, or a concern) for escalation to the supervisor."""
-    _require_edit(actor, visit.case)
+    versioning.check_editable(actor, visit.case, expected_version)
     if visit.escalated:
         raise ValidationFailed(_("This visit is already escalated."))
     if not (reason or "").strip():
         raise ValidationFailed(_("Give the reason for escalation."))
     visit.escalated = True
-    record(actor, "visit:escalate", visit, diff=diff_of(visit), reason=reason.strip())
+    diff = diff_of(visit)
+    versioning.touch_case(visit.case)
+    record(actor, "visit:escalate", visit, case=visit.case, diff=diff, reason=reason.strip())

@@ -45,9 +45,10 @@ def index(case_id: int):
     if request.method == "POST":
         require(case.can_edit(current_user))  # read-only users: 403 before the form is read
     form = forms.ExecutionForm(version=case.version)
+    error, status = None, 200
     if form.validate_on_submit():
-        _run(
-            lambda: ops.record_return_execution(
+        try:
+            ops.record_return_execution(
                 current_user,
                 case,
                 travelled_on=form.travelled_on.data,
@@ -55,20 +56,27 @@ def index(case_id: int):
                 received_by=form.received_by.data,
                 notes=form.notes.data,
                 expected_version=_version(form),
-            ),
-            _("The return is recorded and the monitoring visits are scheduled."),
-        )
-        return redirect(url_for("monitoring.index", case_id=case.id))
+            )
+        except DomainError as err:
+            db.session.rollback()
+            error, status = err.message, err.status_code
+        else:
+            db.session.commit()
+            flash(_("The return is recorded and the monitoring visits are scheduled."), "success")
+            return redirect(url_for("monitoring.index", case_id=case.id))
+    elif form.is_submitted():
+        status = 400
     execution = db.session.scalar(select(ReturnExecution).where(ReturnExecution.case_id == case.id))
     visits = db.session.scalars(
         select(MonitoringVisit)
         .where(MonitoringVisit.case_id == case.id)
         .order_by(MonitoringVisit.due_on)
     ).all()
-    return render_template(
+    html = render_template(
         "monitoring/index.html",
         case=case,
         form=form,
+        error=error,
         execution=execution,
         visits=visits,
         today=date.today(),
@@ -76,6 +84,7 @@ def index(case_id: int):
         can_edit=case.can_edit(current_user),
         Stage=Stage,
     )
+    return html, status
 
 
 @bp.post("/start")
@@ -108,26 +117,33 @@ def visit(case_id: int, visit_id: int):
     if request.method == "POST":
         require(visit.can_edit(current_user))  # read-only users: 403 before the form is read
     form = forms.VisitForm(obj=visit)
+    if not form.is_submitted():
+        form.version.data = str(visit.case.version)
+    error, status = None, 200
     if form.validate_on_submit():
-        data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
+        data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token", "version")}
         try:
-            ops.record_visit_report(current_user, visit, **data)
+            ops.record_visit_report(current_user, visit, expected_version=_version(form), **data)
         except DomainError as err:
             db.session.rollback()
-            flash(err.message, "error")
+            error, status = err.message, err.status_code
         else:
             db.session.commit()
             flash(_("The visit report is saved."), "success")
             return redirect(url_for("monitoring.index", case_id=case_id))
-    return render_template(
+    elif form.is_submitted():
+        status = 400
+    html = render_template(
         "monitoring/visit.html",
         case=visit.case,
         visit=visit,
         form=form,
-        escalate_form=forms.EscalateForm(),
+        error=error,
+        escalate_form=forms.EscalateForm(version=visit.case.version),
         can_edit=visit.can_edit(current_user),
         today=date.today(),
     )
+    return html, status
 
 
 @bp.post("/visits/<int:visit_id>/escalate")
@@ -139,7 +155,9 @@ def escalate(case_id: int, visit_id: int):
     form = forms.EscalateForm()
     if form.validate_on_submit():
         _run(
-            lambda: ops.escalate_visit(current_user, visit, reason=form.reason.data),
+            lambda: ops.escalate_visit(
+                current_user, visit, reason=form.reason.data, expected_version=_version(form)
+            ),
             _("The visit is escalated."),
         )
     else:

@@ -183,3 +183,58 @@ def test_close_page(factory, client, login):
     assert r.status_code == 302
     login(factory.user(Role.ADMIN))
     assert client.get(f"/cases/{ready.case.id}/close").status_code == 404
+
+
+def _colleague_saves_the_travel_plan(ready):
+    """Another change to the case (it bumps the version)."""
+    from caseapp.crossborder.operations import save_travel_plan
+
+    plan = ready.r["travel"]
+    save_travel_plan(
+        ready.caseworker,
+        ready.case,
+        expected_version=ready.case.version,
+        travel_on=plan.travel_on,
+        route="Changed by a colleague",
+        escort_name=plan.escort_name,
+        escort_kind=plan.escort_kind,
+        receiving_official=plan.receiving_official,
+        handover_place=plan.handover_place,
+    )
+    db.session.commit()
+
+
+def test_closing_on_a_stale_or_unnamed_version_changes_nothing(factory):
+    ready = ready_case(factory)
+    db.session.commit()
+    loaded = ready.case.version
+    _colleague_saves_the_travel_plan(ready)
+    for version in (loaded, None):
+        with pytest.raises(StaleVersion):
+            close_case(
+                ready.caseworker,
+                ready.case,
+                reason=ClosureReason.ABSCONDED,
+                expected_version=version,
+            )
+        db.session.rollback()
+    assert ready.case.stage is Stage.RETURN_PREPARATION
+    assert entries("case:close", ready.case.id) == []
+
+
+def test_stale_close_post_shows_the_message_and_closes_nothing(factory, client, login):
+    ready = ready_case(factory)
+    db.session.commit()
+    login(ready.caseworker)
+    loaded = ready.case.version
+    assert f'value="{loaded}"' in client.get(f"/cases/{ready.case.id}/close").get_data(as_text=True)
+    _colleague_saves_the_travel_plan(ready)
+    r = client.post(
+        f"/cases/{ready.case.id}/close",
+        data={"version": loaded, "reason": "absconded", "note": ""},
+    )
+    assert r.status_code == 409
+    assert "Someone else changed this case" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert ready.case.stage is Stage.RETURN_PREPARATION
+    assert entries("case:close", ready.case.id) == []

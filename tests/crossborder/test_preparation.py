@@ -43,6 +43,7 @@ def test_log_message_is_audited(factory):
         subject="Home study request",
         on_date=TODAY,
         documents=None,
+        expected_version=ready.case.version,
     )
     db.session.commit()
     [entry] = entries("coordination:message:log", ready.case.id)
@@ -57,6 +58,7 @@ def test_coordination_edit_and_chisinau_flag(factory, client, login):
         destination_country="ua",
         counterpart_name="Odesa",
         legal_basis=LegalBasis.CHISINAU_2002,
+        expected_version=ready.case.version,
     )
     db.session.commit()
     assert ready.r["coordination"].legal_basis_outdated
@@ -87,6 +89,7 @@ def test_only_in_return_preparation(factory, stage):
             conducted_by="X",
             favourable=True,
             summary="ok",
+            expected_version=ready.case.version,
         )
 
 
@@ -100,7 +103,12 @@ def test_others_cannot_record(factory, who):
     }[who]()
     with pytest.raises(PermissionDenied):
         ops.record_central_approval(
-            user, ready.case, authority_name="CA", reference="R", approved_on=TODAY
+            user,
+            ready.case,
+            authority_name="CA",
+            reference="R",
+            approved_on=TODAY,
+            expected_version=ready.case.version,
         )
 
 
@@ -110,6 +118,7 @@ def test_law_enforcement_escort_is_recorded_and_leaves_s14_unmet(factory, client
     r = client.post(
         f"/cases/{ready.case.id}/return/travel",
         data={
+            "version": ready.case.version,
             "travel_on": (TODAY + timedelta(days=3)).isoformat(),
             "route": "By road",
             "escort_name": "Officer",
@@ -139,6 +148,7 @@ def _non_voluntary(ready):
         guardian_consent_on=TODAY,
         non_voluntary=True,
         last_resort_justification="Every alternative examined; return is in the best interests.",
+        expected_version=ready.case.version,
     )
     db.session.commit()
     return db.session.scalar(select(Consent))
@@ -157,6 +167,7 @@ def test_non_voluntary_needs_justification(factory):
             guardian_consent_on=None,
             non_voluntary=True,
             last_resort_justification=" ",
+            expected_version=ready.case.version,
         )
 
 
@@ -166,8 +177,9 @@ def test_last_resort_needs_a_second_supervisor(factory):
     result = evaluate_return_gate(ready.case, today=TODAY, policy=current_policy())
     assert result.unmet_ids == ["S15"]
     with pytest.raises(PermissionDenied):
-        ops.approve_last_resort(ready.caseworker, consent)  # caseworker, and the recorder
-    ops.approve_last_resort(ready.approver, consent)
+        # caseworker, and the recorder
+        ops.approve_last_resort(ready.caseworker, consent, expected_version=ready.case.version)
+    ops.approve_last_resort(ready.approver, consent, expected_version=ready.case.version)
     db.session.commit()
     assert len(entries("consent:last_resort:approve", ready.case.id)) == 1
     assert evaluate_return_gate(ready.case, today=TODAY, policy=current_policy()).all_met
@@ -181,7 +193,7 @@ def test_last_resort_recorder_or_bid_author_cannot_approve(factory):
     db.session.commit()
     for user in (ready.supervisor, ready.approver):
         with pytest.raises(FourEyesViolation):
-            ops.approve_last_resort(user, consent)
+            ops.approve_last_resort(user, consent, expected_version=ready.case.version)
 
 
 def test_pages_render_and_ombudsperson_reads_without_forms(factory, client, login):
@@ -207,7 +219,12 @@ def test_pages_render_and_ombudsperson_reads_without_forms(factory, client, logi
     assert (
         client.post(
             f"/cases/{ready.case.id}/return/central-approval",
-            data={"authority_name": "CA", "reference": "R", "approved_on": TODAY.isoformat()},
+            data={
+                "version": ready.case.version,
+                "authority_name": "CA",
+                "reference": "R",
+                "approved_on": TODAY.isoformat(),
+            },
         ).status_code
         == 403
     )
@@ -217,7 +234,12 @@ def test_pages_render_and_ombudsperson_reads_without_forms(factory, client, logi
 
 def test_return_impossible_proposes_regularisation(factory, client, login):
     ready = ready_case(factory)
-    ops.withdraw_guarantee(ready.caseworker, ready.r["guarantee"], withdrawn_on=TODAY)
+    ops.withdraw_guarantee(
+        ready.caseworker,
+        ready.r["guarantee"],
+        withdrawn_on=TODAY,
+        expected_version=ready.case.version,
+    )
     db.session.commit()
     assert len(entries("guarantee:withdraw", ready.case.id)) == 1
     login(ready.caseworker)
@@ -228,7 +250,12 @@ def test_return_impossible_proposes_regularisation(factory, client, login):
 def test_monitoring_plan_defaults_to_policy_schedule(factory):
     ready = ready_case(factory)
     plan = ops.save_monitoring_plan(
-        ready.caseworker, ready.case, monitor_name="NGO", independent=True, first_visit_on=TODAY
+        ready.caseworker,
+        ready.case,
+        monitor_name="NGO",
+        independent=True,
+        first_visit_on=TODAY,
+        expected_version=ready.case.version,
     )
     db.session.commit()
     assert plan.schedule_months == [1, 3, 6, 12, 18]

@@ -112,14 +112,19 @@ def test_visit_report_and_overdue_escalation(factory, client, login):
         visited_on=TODAY,
         visited_by="Monitor",
         wellbeing="Well, attending school.",
+        expected_version=ready.case.version,
     )
-    ops.escalate_visit(ready.caseworker, second, reason="Overdue")
+    ops.escalate_visit(
+        ready.caseworker, second, reason="Overdue", expected_version=ready.case.version
+    )
     db.session.commit()
     assert not first.overdue_on(TODAY) and second.escalated
     assert len(entries("visit:report", ready.case.id)) == 1
     assert len(entries("visit:escalate", ready.case.id)) == 1
     with pytest.raises(DomainError):
-        ops.escalate_visit(ready.caseworker, second, reason="again")
+        ops.escalate_visit(
+            ready.caseworker, second, reason="again", expected_version=ready.case.version
+        )
     login(ready.caseworker)
     html = client.get(f"/cases/{ready.case.id}/monitoring/").get_data(as_text=True)
     assert "overdue" in html and "escalated" in html

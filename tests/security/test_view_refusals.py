@@ -38,8 +38,9 @@ def test_ombudsperson_posting_a_message_is_refused(client, login, world, db):
 def test_caseworker_outside_return_preparation_gets_the_stage_message(client, login, world, db):
     """Allowed to edit, but the case is not in return preparation: a message, not a 403."""
     login(world.users["caseworker_own"])
-    response = client.post(f"/cases/{world.case.id}/return/messages", data=MESSAGE)
-    assert response.status_code == 200
+    data = {**MESSAGE, "version": str(world.case.version)}
+    response = client.post(f"/cases/{world.case.id}/return/messages", data=data)
+    assert response.status_code == 409  # a refusal by the operation, shown next to the form
     assert "only while the case is in return preparation" in response.get_data(as_text=True)
     assert _messages(db) == 0
 
@@ -58,7 +59,9 @@ def test_ombudsperson_may_not_escalate_or_report_a_visit(client, login, world, d
     row = db.session.get(MonitoringVisit, visit.id)
     assert (row.escalated, row.visited_on) == (False, None)
     login(world.users["caseworker_own"])
-    response = client.post(f"{base}/visits/{visit.id}/escalate", data={"reason": "No contact"})
+    db.session.expire_all()
+    data = {"reason": "No contact", "version": str(world.case.version)}
+    response = client.post(f"{base}/visits/{visit.id}/escalate", data=data)
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(MonitoringVisit, visit.id).escalated is True

@@ -1,0 +1,251 @@
+"""Return preparation checks the case version: a conflicting edit gets a clear message, not a
+silent overwrite (DESIGN.md section 3 item 8). The first save bumps the case version, so a
+second save made on the page loaded before it is refused and changes nothing."""
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from caseapp.auth.models import User
+from caseapp.cases.models import Case
+from caseapp.core.errors import DomainError, StaleVersion
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Role
+from caseapp.crossborder import operations as ops
+from caseapp.crossborder.models import (
+    CareGuarantee,
+    Consent,
+    EscortKind,
+    GuarantorKind,
+    TravelPlan,
+)
+from tests.support.audit_entries import entries
+from tests.support.gate_builder import ready_case
+
+TODAY = date.today()
+STALE = "Someone else changed this case"
+
+
+def travel(route: str) -> dict:
+    """A travel plan's fields (child-protection escort, handover at the destination)."""
+    return {
+        "travel_on": TODAY + timedelta(days=5),
+        "route": route,
+        "escort_name": "Escort",
+        "escort_kind": EscortKind.CHILD_PROTECTION,
+        "receiving_official": "Receiving official",
+        "receiving_is_child_protection": True,
+        "handover_place": "Child-protection office",
+        "handover_at_border": False,
+    }
+
+
+def consent(how: str) -> dict:
+    """Consent fields: the child and the guardian consent."""
+    return {
+        "child_consents": True,
+        "child_consent_on": TODAY,
+        "child_consent_how": how,
+        "guardian_consents": True,
+        "guardian_consent_on": TODAY,
+    }
+
+
+def guarantee(name: str) -> dict:
+    """A written family guarantee."""
+    return {
+        "guarantor_kind": GuarantorKind.FAMILY,
+        "guarantor_name": name,
+        "given_on": TODAY,
+        "written": True,
+    }
+
+
+def test_a_save_bumps_the_version_and_a_stale_travel_plan_changes_nothing(factory):
+    ready = ready_case(factory)
+    db.session.commit()
+    loaded = ready.case.version
+    ops.save_travel_plan(
+        ready.caseworker, ready.case, expected_version=loaded, **travel("By train")
+    )
+    db.session.commit()
+    assert ready.case.version == loaded + 1
+    with pytest.raises(StaleVersion) as info:
+        ops.save_travel_plan(
+            ready.caseworker, ready.case, expected_version=loaded, **travel("By bus")
+        )
+    assert STALE in info.value.message
+    db.session.rollback()
+    assert db.session.scalar(select(TravelPlan)).route == "By train"
+    assert ready.case.version == loaded + 1
+    assert len(entries("travel:save", ready.case.id)) == 1
+
+
+def test_a_stale_consent_changes_nothing(factory):
+    ready = ready_case(factory)
+    db.session.commit()
+    loaded = ready.case.version
+    ops.record_consent(ready.caseworker, ready.case, expected_version=loaded, **consent("A"))
+    db.session.commit()
+    with pytest.raises(StaleVersion):
+        ops.record_consent(ready.caseworker, ready.case, expected_version=loaded, **consent("B"))
+    db.session.rollback()
+    assert db.session.scalar(select(Consent)).child_consent_how == "A"
+    assert len(entries("consent:record", ready.case.id)) == 1
+
+
+def test_stale_guarantee_and_withdrawal_change_nothing(factory):
+    ready = ready_case(factory)
+    db.session.commit()
+    loaded = ready.case.version
+    ops.record_guarantee(ready.caseworker, ready.case, expected_version=loaded, **guarantee("A"))
+    db.session.commit()
+    with pytest.raises(StaleVersion):
+        ops.record_guarantee(
+            ready.caseworker, ready.case, expected_version=loaded, **guarantee("B")
+        )
+    with pytest.raises(StaleVersion):
+        ops.withdraw_guarantee(
+            ready.caseworker, ready.r["guarantee"], withdrawn_on=TODAY, expected_version=loaded
+        )
+    db.session.rollback()
+    names = db.session.scalars(select(CareGuarantee.guarantor_name)).all()
+    assert "B" not in names and names.count("A") == 1
+    assert (
+        db.session.scalar(select(func.count()).where(CareGuarantee.withdrawn_on.is_not(None))) == 0
+    )
+    assert len(entries("guarantee:record", ready.case.id)) == 1
+    assert entries("guarantee:withdraw", ready.case.id) == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda ready: ops.save_travel_plan(
+            ready.caseworker, ready.case, expected_version=None, **travel("x")
+        ),
+        lambda ready: ops.record_consent(
+            ready.caseworker, ready.case, expected_version=None, **consent("x")
+        ),
+        lambda ready: ops.approve_last_resort(
+            ready.approver, ready.r["consent"], expected_version=None
+        ),
+        lambda ready: ops.save_monitoring_plan(
+            ready.caseworker,
+            ready.case,
+            monitor_name="NGO",
+            independent=True,
+            first_visit_on=TODAY,
+            expected_version=None,
+        ),
+    ],
+)
+def test_an_unnamed_version_is_refused(factory, call):
+    ready = ready_case(factory)
+    db.session.commit()
+    with pytest.raises(StaleVersion):
+        call(ready)
+
+
+def test_stale_post_shows_the_message_and_stores_nothing(factory, client, login):
+    ready = ready_case(factory)
+    db.session.commit()
+    login(ready.caseworker)
+    url = f"/cases/{ready.case.id}/return/travel"
+    html = client.get(url).get_data(as_text=True)
+    loaded = ready.case.version
+    assert 'name="version"' in html and f'value="{loaded}"' in html
+    ops.save_travel_plan(
+        ready.caseworker, ready.case, expected_version=loaded, **travel("Saved by a colleague")
+    )
+    db.session.commit()
+    form = {
+        "version": loaded,
+        "travel_on": (TODAY + timedelta(days=9)).isoformat(),
+        "route": "Overwrite attempt",
+        "escort_name": "Other escort",
+        "escort_kind": "child_protection",
+        "receiving_official": "Official",
+        "receiving_is_child_protection": "y",
+        "handover_place": "Office",
+    }
+    r = client.post(url, data=form)
+    assert r.status_code == 409
+    assert STALE in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(TravelPlan)).route == "Saved by a colleague"
+    assert len(entries("travel:save", ready.case.id)) == 1
+    # with the current version the same post is saved
+    r = client.post(url, data={**form, "version": ready.case.version})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(TravelPlan)).route == "Overwrite attempt"
+
+
+def test_stale_withdrawal_post_is_flashed_and_stores_nothing(factory, client, login):
+    ready = ready_case(factory)
+    db.session.commit()
+    login(ready.caseworker)
+    stale = ready.case.version
+    ops.record_guarantee(ready.caseworker, ready.case, expected_version=stale, **guarantee("A"))
+    db.session.commit()
+    gid = ready.r["guarantee"].id
+    r = client.post(
+        f"/cases/{ready.case.id}/return/guarantee/{gid}/withdraw",
+        data={"version": stale, "withdrawn_on": TODAY.isoformat()},
+    )
+    assert r.status_code == 302
+    html = client.get(f"/cases/{ready.case.id}/return/guarantee").get_data(as_text=True)
+    assert STALE in html
+    db.session.expire_all()
+    assert db.session.get(CareGuarantee, gid).withdrawn_on is None
+
+
+def test_two_people_saving_the_travel_plan_at_once_make_one_save(app, factory):
+    """Each thread has its own application context, session and connection on the real test
+    database (SQLite file, or PostgreSQL with CASEAPP_TEST_DATABASE_URL): on SQLite the second
+    writer waits for the first (BEGIN IMMEDIATE) and then finds a newer version; on PostgreSQL
+    its ``UPDATE case ... WHERE version = ...`` matches no row. Either way: StaleVersion."""
+    ready = ready_case(factory)
+    colleague = factory.user(Role.CASEWORKER, agency=ready.agency)
+    db.session.commit()
+    case_id, version = ready.case.id, ready.case.version
+    routes = {ready.caseworker.id: "Route one", colleague.id: "Route two"}
+    db.session.close()  # the test's own connection holds no lock while the threads run
+
+    barrier = threading.Barrier(2, timeout=30)
+    results: dict[int, str] = {}
+
+    def save(user_id: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                user = db.session.get(User, user_id)
+                case = db.session.get(Case, case_id)
+                ops.save_travel_plan(
+                    user, case, expected_version=version, **travel(routes[user_id])
+                )
+                db.session.commit()
+                results[user_id] = "saved"
+            except DomainError as err:
+                db.session.rollback()
+                results[user_id] = type(err).__name__
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save, args=(uid,)) for uid in routes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
+
+    assert sorted(results.values()) == ["StaleVersion", "saved"]
+    winner = next(uid for uid, r in results.items() if r == "saved")
+    [plan] = db.session.scalars(select(TravelPlan).where(TravelPlan.case_id == case_id)).all()
+    assert plan.route == routes[winner]
+    assert db.session.get(Case, case_id).version == version + 1
+    [entry] = entries("travel:save", case_id)
+    assert entry.actor_id == winner
