@@ -200,6 +200,14 @@ class Hearing(CaseRecord, db.Model):
 
     case: Mapped[Case] = relationship()
 
+    @property
+    def understood_and_informed(self) -> bool:
+        """The child understood the language (or had an interpreter) and received
+        child-friendly information (002, Rec 1). The gate's S5 asks more: see
+        ``caseapp/gate/safeguards/determination.py``."""
+        understood = self.child_understands_language or bool(self.interpreter)
+        return understood and self.child_friendly_information_given
+
 
 class FamilyAssessmentOutcome(StrEnum):
     SUITABLE = "suitable"

@@ -337,13 +337,6 @@ def record_hearing(
     return hearing
 
 
-def hearing_counts(hearing: Hearing) -> bool:
-    """Whether a hearing meets Rec 1: the child understood the language (or had an
-    interpreter) and received child-friendly information."""
-    understood = hearing.child_understands_language or bool(hearing.interpreter)
-    return understood and hearing.child_friendly_information_given
-
-
 # -- family tracing and assessment (002, Moldova practice; fn 12 (iii)) -------------------
 
 

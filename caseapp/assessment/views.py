@@ -78,7 +78,6 @@ def render_page(case, forms=None, errors=None):
         end_form=lambda prefix: with_version(f.EndForm(prefix=prefix, formdata=None), v),
         tracing_form=_tracing_form,
         labels=f,
-        hearing_counts=ops.hearing_counts,
     )
 
 

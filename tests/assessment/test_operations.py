@@ -184,7 +184,7 @@ def test_hearing_recorded_with_views_on_each_option(case, people, db):
     h = lifecycle.with_hearing(case, people["cw"])
     assert h.heard_by_id == people["cw"].id
     assert set(h.views_by_option) == {"return", "local_integration"}
-    assert ops.hearing_counts(h)
+    assert h.understood_and_informed
     assert len(entries(db, case, "assessment:hearing:record")) == 1
 
 
@@ -211,7 +211,7 @@ def test_hearing_refusals(case, people, db):
     h = ops.record_hearing(
         people["cw"], case, **{**base, "options_discussed": False, "weight_reasons": "Age 6."}
     )
-    assert not ops.hearing_counts(h)  # language not understood, no interpreter
+    assert not h.understood_and_informed  # language not understood, no interpreter
 
 
 def test_tracing_and_family_assessment(case, people, db):
