@@ -16,10 +16,10 @@ from caseapp.audit.recorder import record
 from caseapp.auth import throttle
 from caseapp.auth.models import User
 from caseapp.auth.passwords import (
-    DUMMY_HASH,
     MAX_LENGTH,
     MIN_LENGTH,
     contains_context_word,
+    dummy_hash,
     hash_password,
     is_common,
     needs_rehash,
@@ -112,7 +112,7 @@ def _authenticate(email: str, password: str) -> tuple[User | None, User | None]:
         email = ""
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     if user is None:
-        verify_password(DUMMY_HASH, password)  # spend the same time as a real check
+        verify_password(dummy_hash(), password)  # spend the same time as a real check
         return None, None
     if not verify_password(user.password_hash, password) or not user.active:
         return None, user
@@ -143,7 +143,7 @@ def attempt_login(email: str, password: str, ip: str) -> LoginOutcome:
     """
     key = throttle.account_key(email)
     if throttle.account_locked(key) or throttle.address_throttled(ip):
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         record(None, "auth:login:lockout", diff={"refused": True})
         return LoginOutcome(None, locked=True)
     user, named = _authenticate(email, password)

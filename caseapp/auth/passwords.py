@@ -15,6 +15,7 @@ Policy, chosen and documented in SECURITY.md:
 
 from __future__ import annotations
 
+import functools
 import gzip
 import re
 import string
@@ -115,5 +116,10 @@ def contains_context_word(password: str, *, email: str | None, name: str | None)
     return any(word in squashed for word in context_words(email, name))
 
 
-# A fixed hash to verify against when the user does not exist, so timing does not tell.
-DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
+@functools.cache
+def dummy_hash() -> str:
+    """A fixed hash to verify against when the user does not exist, so timing does not tell.
+
+    Made on first use, not at import: hashing takes the full argon2 memory (64 MiB), which
+    every CLI command and worker would otherwise pay at start-up."""
+    return _hasher.hash("not-a-real-password-for-timing")
