@@ -22,7 +22,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: requirements/main.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/main.txt
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed
