@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.cases import workflow
 from caseapp.cases.models import Case, Stage
@@ -24,7 +23,8 @@ from caseapp.cases.versioning import (  # noqa: F401  (re-exported for the lifec
     stale_message,
     touch_case,
 )
-from caseapp.core.errors import InvalidTransition, StaleVersion
+from caseapp.cases.workflow import move  # noqa: F401  (lost races become StaleVersion there)
+from caseapp.core.errors import InvalidTransition
 
 
 def require_stage(case: Case, stages: Iterable[Stage]) -> None:
@@ -51,30 +51,6 @@ def require_transition(case: Case, target: Stage, *, sources: Iterable[Stage]) -
                 target=target.value,
             )
         )
-
-
-def move(
-    actor,
-    case: Case,
-    target: Stage,
-    *,
-    expected_version: int | None,
-    reason: str | None = None,
-    extra_diff: dict | None = None,
-) -> None:
-    """``workflow.move`` (the only way to change the stage; writes ``case:stage:change``),
-    with a lost race turned into ``StaleVersion``."""
-    try:
-        workflow.move(
-            actor,
-            case,
-            target,
-            expected_version=expected_version,
-            reason=reason,
-            extra_diff=extra_diff,
-        )
-    except StaleDataError as exc:
-        raise StaleVersion(stale_message()) from exc
 
 
 # Stages in which the assessment records may still be kept up to date: the child's guardian,

@@ -93,5 +93,7 @@ def move(
     elif old is Stage.CLOSED:
         case.closed_at = None
         case.closure_reason = None
+    # Flush here so a lost optimistic-lock race surfaces as StaleVersion for every caller.
+    versioning.flush()
     diff = {"stage": [old.value, target.value], **(extra_diff or {})}
     record(actor, action, case, diff=diff, reason=reason)

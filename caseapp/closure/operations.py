@@ -13,14 +13,12 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
 from caseapp.core.errors import (
     InvalidTransition,
     PermissionDenied,
-    StaleVersion,
     ValidationFailed,
 )
 from caseapp.core.permissions import Permission
@@ -45,14 +43,6 @@ REASON_LABELS = {
     ClosureReason.SOLUTION_IMPLEMENTED: _l("Solution implemented"),
     ClosureReason.OTHER: _l("Other"),
 }
-
-
-def _move(actor, case: Case, target: Stage, **kwargs) -> None:
-    """``workflow.move`` with a lost optimistic-lock race turned into ``StaleVersion``."""
-    try:
-        workflow.move(actor, case, target, **kwargs)
-    except StaleDataError as exc:
-        raise StaleVersion(versioning.stale_message()) from exc
 
 
 def close_case(
@@ -92,7 +82,7 @@ def close_case(
 
         withdraw_return_approval(actor, case, reason="case closed")
     text = reason.value if note is None else f"{reason.value}: {note}"
-    _move(
+    workflow.move(
         actor,
         case,
         Stage.CLOSED,
@@ -114,7 +104,7 @@ def reopen_case(actor, case: Case, *, reason: str, expected_version: int | None)
         raise ValidationFailed(_("Explain why the case is reopened."))
     old_outcome = case.outcome.value if case.outcome else None
     case.outcome = None
-    _move(
+    workflow.move(
         actor,
         case,
         Stage.REGISTERED,

@@ -13,24 +13,15 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
-from caseapp.core.errors import InvalidTransition, StaleVersion, ValidationFailed
+from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import MonitoringPlan
 from caseapp.gate.policy import current_policy
 from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
-
-
-def _move(actor, case: Case, target: Stage, **kwargs) -> None:
-    """``workflow.move`` with a lost optimistic-lock race turned into ``StaleVersion``."""
-    try:
-        workflow.move(actor, case, target, **kwargs)
-    except StaleDataError as exc:
-        raise StaleVersion(versioning.stale_message()) from exc
 
 
 def add_months(day: date, months: int) -> date:
@@ -78,7 +69,7 @@ def record_return_execution(
     diff = diff_of(execution)
     diff["visits_due"] = [None, [v.due_on.isoformat() for v in visits]]
     record(actor, "return:execute", execution, case=case, diff=diff)
-    _move(actor, case, Stage.RETURNED, expected_version=expected_version)
+    workflow.move(actor, case, Stage.RETURNED, expected_version=expected_version)
     return execution
 
 
@@ -87,7 +78,7 @@ def start_monitoring(actor, case: Case, *, expected_version: int | None) -> None
     versioning.check_editable(actor, case, expected_version)
     if case.stage is not Stage.RETURNED:
         raise InvalidTransition(_("Monitoring starts after the return is recorded."))
-    _move(actor, case, Stage.MONITORING, expected_version=expected_version)
+    workflow.move(actor, case, Stage.MONITORING, expected_version=expected_version)
 
 
 def record_visit_report(
