@@ -12,7 +12,6 @@ from flask.cli import AppGroup
 from caseapp.audit import keys
 from caseapp.audit.bundle_verifier import verify_bundle
 from caseapp.core.errors import DomainError
-from caseapp.core.extensions import db
 
 
 @click.group("audit", cls=AppGroup)
@@ -62,6 +61,7 @@ def _date(ctx, param, value):
 def export(out, date_from, date_to, case_number, recipient, identified, note) -> None:
     """Write a signed export bundle (zip) for an ombudsperson."""
     from caseapp.audit.export import ExportOptions, export_bundle
+    from caseapp.core.cli import transaction
 
     options = ExportOptions(
         recipient=recipient,
@@ -78,24 +78,25 @@ def export(out, date_from, date_to, case_number, recipient, identified, note) ->
         bar = click.progressbar(length=total, label="exporting", file=sys.stderr)
         bar.__enter__()
 
+    result = None
     try:
-        result = export_bundle(
-            None,
-            options,
-            workdir=Path(out).resolve().parent,
-            progress=lambda n: bar.update(n),
-            on_total=on_total,
-        )
+        with transaction():  # the export's own audit entry is committed with it
+            try:
+                result = export_bundle(
+                    None,
+                    options,
+                    workdir=Path(out).resolve().parent,
+                    progress=lambda n: bar.update(n),
+                    on_total=on_total,
+                )
+            finally:
+                if bar is not None:
+                    bar.__exit__(None, None, None)
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(err.message) from err
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    try:
-        db.session.commit()
     except Exception:
-        result.discard()
+        if result is not None:
+            result.discard()
         raise
     result.publish(out)
     m = result.manifest
