@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from caseapp.agencies.models import AgencyKind
 from caseapp.children.forms import country_field, fill_country_choices
-from caseapp.children.labels import choices
+from caseapp.core.enums import choices
 from caseapp.core.permissions import Role
 
 

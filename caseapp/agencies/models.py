@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.core.db import str_enum
+from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
 
 
-class AgencyKind(StrEnum):
+class AgencyKind(LabelledEnum):
     """What an agency is; only child protection may lead a case (002, Rec 3)."""
 
-    CHILD_PROTECTION = "child_protection"
-    CENTRAL_AUTHORITY = "central_authority"
-    NGO = "ngo"
-    LAW_ENFORCEMENT = "law_enforcement"
-    CONSULATE = "consulate"
-    COUNTERPART_ABROAD = "counterpart_abroad"
-    OMBUDSPERSON = "ombudsperson"
+    CHILD_PROTECTION = "child_protection", _l("child protection")
+    CENTRAL_AUTHORITY = "central_authority", _l("central authority")
+    NGO = "ngo", _l("NGO")
+    LAW_ENFORCEMENT = "law_enforcement", _l("law enforcement")
+    CONSULATE = "consulate", _l("consulate")
+    COUNTERPART_ABROAD = "counterpart_abroad", _l("counterpart abroad")
+    OMBUDSPERSON = "ombudsperson", _l("ombudsperson institution")
 
 
 class Agency(db.Model):

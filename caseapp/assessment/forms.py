@@ -26,60 +26,8 @@ from caseapp.assessment.models import (
 )
 from caseapp.cases.models import Outcome
 from caseapp.children.models import ContactStatus, TracingStatus
+from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
-
-PLACEMENT_LABELS = {
-    PlacementType.FAMILY_COMMUNITY: _l("With family in the community"),
-    PlacementType.KINSHIP_CARE: _l("Kinship care"),
-    PlacementType.FOSTER_FAMILY: _l("Foster family"),
-    PlacementType.SUPERVISED_INDEPENDENT: _l("Supervised independent living"),
-    PlacementType.SMALL_GROUP_HOME: _l("Small group home"),
-    PlacementType.OPEN_SHELTER: _l("Open shelter"),
-    PlacementType.CLOSED_INSTITUTION: _l("Closed institution"),
-    PlacementType.TRANSIT_CENTRE: _l("Transit centre"),
-    PlacementType.DETENTION: _l("Detention"),
-}
-SERVICE_LABELS = {
-    ServiceKind.SCHOOL: _l("School"),
-    ServiceKind.HEALTHCARE: _l("Healthcare"),
-    ServiceKind.PSYCHOSOCIAL: _l("Psychosocial support"),
-}
-WEIGHT_LABELS = {
-    Weight.DECISIVE: _l("Decisive"),
-    Weight.SIGNIFICANT: _l("Significant"),
-    Weight.MODERATE: _l("Moderate"),
-    Weight.LIMITED: _l("Limited"),
-}
-OUTCOME_LABELS = {
-    Outcome.LOCAL_INTEGRATION: _l("Local integration"),
-    Outcome.TOLERATED_STAY: _l("Regularisation or tolerated stay"),
-    Outcome.RETURN: _l("Return to the country of origin"),
-    Outcome.THIRD_COUNTRY: _l("Resettlement or family reunification in a third country"),
-}
-RISK_LABELS = {RiskLevel.LOW: _l("Low"), RiskLevel.MEDIUM: _l("Medium"), RiskLevel.HIGH: _l("High")}
-TRACING_LABELS = {
-    TracingStatus.NOT_STARTED: _l("Not started"),
-    TracingStatus.IN_PROGRESS: _l("In progress"),
-    TracingStatus.TRACED: _l("Traced"),
-    TracingStatus.NOT_FOUND: _l("Not found"),
-    TracingStatus.DECEASED: _l("Deceased"),
-}
-CONTACT_LABELS = {
-    ContactStatus.NOT_CONTACTED: _l("Not contacted"),
-    ContactStatus.IN_CONTACT: _l("In contact"),
-    ContactStatus.UNREACHABLE: _l("Unreachable"),
-    ContactStatus.REFUSED_CONTACT: _l("Refused contact"),
-}
-FAMILY_OUTCOME_LABELS = {
-    FamilyAssessmentOutcome.SUITABLE: _l("Suitable to care"),
-    FamilyAssessmentOutcome.NOT_SUITABLE: _l("Not suitable"),
-    FamilyAssessmentOutcome.INCONCLUSIVE: _l("Inconclusive"),
-}
-
-
-def choices(labels: dict) -> list[SelectChoice]:
-    """Select choices from an enum -> label mapping."""
-    return [SelectChoice(member.value, label) for member, label in labels.items()]
 
 
 def not_assessed() -> SelectChoice:
@@ -152,7 +100,7 @@ class PlacementForm(VersionedForm):
         "run_by_law_enforcement",
         "separated_from_family",
     )
-    placement_type = SelectField(_l("Type"), choices=choices(PLACEMENT_LABELS))
+    placement_type = SelectField(_l("Type"), choices=choices(PlacementType))
     name = StringField(_l("Name of the place"), validators=[Optional(), Length(max=200)])
     responsible_authority = StringField(
         _l("Responsible authority"), validators=[InputRequired(), Length(max=200)]
@@ -165,7 +113,7 @@ class PlacementForm(VersionedForm):
 
 class ServiceForm(VersionedForm):
     VALUES = ("kind", "provider", "started_on", "mainstream", "notes")
-    kind = SelectField(_l("Service"), choices=choices(SERVICE_LABELS))
+    kind = SelectField(_l("Service"), choices=choices(ServiceKind))
     provider = StringField(_l("Provider"), validators=[InputRequired(), Length(max=200)])
     started_on = DateField(_l("Started on"), validators=[InputRequired()])
     mainstream = BooleanField(_l("Mainstream (not inside a centre)"), default=True)
@@ -197,7 +145,7 @@ class HearingForm(VersionedForm):
     view_return = TextAreaField(_l("Views on return"))
     view_third_country = TextAreaField(_l("Views on a third country"))
     views_summary = TextAreaField(_l("Summary of the child's views"), validators=[InputRequired()])
-    weight = SelectField(_l("Weight given to the views"), choices=choices(WEIGHT_LABELS))
+    weight = SelectField(_l("Weight given to the views"), choices=choices(Weight))
     weight_reasons = TextAreaField(
         _l("Reasons for the weight (age and maturity)"), validators=[InputRequired()]
     )
@@ -214,8 +162,8 @@ class HearingForm(VersionedForm):
 class TracingForm(VersionedForm):
     VALUES = ("tracing_status", "contact_status", "whereabouts")
     member_id = HiddenField()
-    tracing_status = SelectField(_l("Tracing"), choices=choices(TRACING_LABELS))
-    contact_status = SelectField(_l("Contact"), choices=choices(CONTACT_LABELS))
+    tracing_status = SelectField(_l("Tracing"), choices=choices(TracingStatus))
+    contact_status = SelectField(_l("Contact"), choices=choices(ContactStatus))
     whereabouts = StringField(_l("Whereabouts"), validators=[Optional(), Length(max=200)])
 
 
@@ -224,7 +172,7 @@ class FamilyAssessmentForm(VersionedForm):
     family_member_id = SelectField(_l("Family member"), coerce=int, choices=[])
     assessed_on = DateField(_l("Assessed on"), validators=[InputRequired()])
     assessed_by = StringField(_l("Assessed by"), validators=[InputRequired(), Length(max=200)])
-    outcome = SelectField(_l("Outcome"), choices=choices(FAMILY_OUTCOME_LABELS))
+    outcome = SelectField(_l("Outcome"), choices=choices(FamilyAssessmentOutcome))
     summary = TextAreaField(_l("Summary"), validators=[InputRequired()])
 
     def for_case(self, case) -> Self:
@@ -251,7 +199,7 @@ class BiaForm(VersionedForm):
     )
     non_refoulement_risk = SelectField(
         _l("Non-refoulement risk"),
-        choices=[not_assessed(), *choices(RISK_LABELS)],
+        choices=[not_assessed(), *choices(RiskLevel)],
         validators=[Optional()],
     )
     armed_conflict = SelectField(
@@ -261,12 +209,12 @@ class BiaForm(VersionedForm):
     )
     violence_risk = SelectField(
         _l("Risk of violence"),
-        choices=[not_assessed(), *choices(RISK_LABELS)],
+        choices=[not_assessed(), *choices(RiskLevel)],
         validators=[Optional()],
     )
     trafficking_risk = SelectField(
         _l("Risk of trafficking"),
-        choices=[not_assessed(), *choices(RISK_LABELS)],
+        choices=[not_assessed(), *choices(RiskLevel)],
         validators=[Optional()],
     )
     family_capacity = TextAreaField(_l("Family's capacity to care"))

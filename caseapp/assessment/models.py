@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
 
 
@@ -78,18 +79,18 @@ class LegalRepresentative(CaseRecord, db.Model):
         return self.ended_on is None
 
 
-class PlacementType(StrEnum):
+class PlacementType(LabelledEnum):
     """Where the child lives while the case is pending (UN Guidelines on Alternative Care)."""
 
-    FAMILY_COMMUNITY = "family_community"
-    KINSHIP_CARE = "kinship_care"
-    FOSTER_FAMILY = "foster_family"
-    SUPERVISED_INDEPENDENT = "supervised_independent"
-    SMALL_GROUP_HOME = "small_group_home"
-    OPEN_SHELTER = "open_shelter"
-    CLOSED_INSTITUTION = "closed_institution"
-    TRANSIT_CENTRE = "transit_centre"
-    DETENTION = "detention"
+    FAMILY_COMMUNITY = "family_community", _l("With family in the community")
+    KINSHIP_CARE = "kinship_care", _l("Kinship care")
+    FOSTER_FAMILY = "foster_family", _l("Foster family")
+    SUPERVISED_INDEPENDENT = "supervised_independent", _l("Supervised independent living")
+    SMALL_GROUP_HOME = "small_group_home", _l("Small group home")
+    OPEN_SHELTER = "open_shelter", _l("Open shelter")
+    CLOSED_INSTITUTION = "closed_institution", _l("Closed institution")
+    TRANSIT_CENTRE = "transit_centre", _l("Transit centre")
+    DETENTION = "detention", _l("Detention")
 
 
 # Types that are deprivation of liberty by their nature, whatever the "can leave" answer.
@@ -136,12 +137,12 @@ class Placement(CaseRecord, db.Model):
         )
 
 
-class ServiceKind(StrEnum):
+class ServiceKind(LabelledEnum):
     """Services every child must have while return is pending (002, fn 12 (vi))."""
 
-    SCHOOL = "school"
-    HEALTHCARE = "healthcare"
-    PSYCHOSOCIAL = "psychosocial"
+    SCHOOL = "school", _l("School")
+    HEALTHCARE = "healthcare", _l("Healthcare")
+    PSYCHOSOCIAL = "psychosocial", _l("Psychosocial support")
 
 
 class ServiceRecord(CaseRecord, db.Model):
@@ -166,13 +167,13 @@ class ServiceRecord(CaseRecord, db.Model):
         return self.ended_on is None
 
 
-class Weight(StrEnum):
+class Weight(LabelledEnum):
     """Weight given to the child's views in line with age and maturity (002, Rec 1)."""
 
-    DECISIVE = "decisive"
-    SIGNIFICANT = "significant"
-    MODERATE = "moderate"
-    LIMITED = "limited"
+    DECISIVE = "decisive", _l("Decisive")
+    SIGNIFICANT = "significant", _l("Significant")
+    MODERATE = "moderate", _l("Moderate")
+    LIMITED = "limited", _l("Limited")
 
 
 class Hearing(CaseRecord, db.Model):
@@ -209,10 +210,10 @@ class Hearing(CaseRecord, db.Model):
         return understood and self.child_friendly_information_given
 
 
-class FamilyAssessmentOutcome(StrEnum):
-    SUITABLE = "suitable"
-    NOT_SUITABLE = "not_suitable"
-    INCONCLUSIVE = "inconclusive"
+class FamilyAssessmentOutcome(LabelledEnum):
+    SUITABLE = "suitable", _l("Suitable to care")
+    NOT_SUITABLE = "not_suitable", _l("Not suitable")
+    INCONCLUSIVE = "inconclusive", _l("Inconclusive")
 
 
 class FamilyAssessment(CaseRecord, db.Model):
@@ -234,10 +235,10 @@ class FamilyAssessment(CaseRecord, db.Model):
     case: Mapped[Case] = relationship()
 
 
-class RiskLevel(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
+class RiskLevel(LabelledEnum):
+    LOW = "low", _l("Low")
+    MEDIUM = "medium", _l("Medium")
+    HIGH = "high", _l("High")
 
 
 class BestInterestsAssessment(CaseRecord, db.Model):

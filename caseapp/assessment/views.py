@@ -62,7 +62,6 @@ def render_page(case, forms=None, errors=None):
         bia=ops.current_bia(case),
         end_form=lambda prefix: f.EndForm(prefix=prefix, formdata=None).at(case.version),
         tracing_form=_tracing_form,
-        labels=f,
     )
 
 

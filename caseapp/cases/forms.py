@@ -20,8 +20,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from caseapp.cases.models import Stage
 from caseapp.children.forms import country_field, enum_select, fill_country_choices
-from caseapp.children.labels import choices
 from caseapp.children.models import AgeMethod, CareStatus, IdentifiedBy, Sex
+from caseapp.core.enums import choices
 
 # Fields of the open-case form handed to ``open_case`` as the child's record.
 OPEN_CHILD_FIELDS = (

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.agencies.models import Agency
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, Role, second_pair_of_eyes
 
@@ -19,29 +20,29 @@ if TYPE_CHECKING:
     from caseapp.children.models import Child, FamilyMember
 
 
-class Stage(StrEnum):
+class Stage(LabelledEnum):
     """Where a case stands in its lifecycle (DESIGN.md section 3)."""
 
-    IDENTIFIED = "identified"
-    REGISTERED = "registered"
-    ASSESSMENT = "assessment"
-    DETERMINATION = "determination"
-    DECIDED = "decided"
-    RETURN_PREPARATION = "return_preparation"
-    RETURN_APPROVED = "return_approved"
-    RETURNED = "returned"
-    MONITORING = "monitoring"
-    IMPLEMENTATION = "implementation"
-    CLOSED = "closed"
+    IDENTIFIED = "identified", _l("Identified")
+    REGISTERED = "registered", _l("Registered")
+    ASSESSMENT = "assessment", _l("Assessment")
+    DETERMINATION = "determination", _l("Determination")
+    DECIDED = "decided", _l("Decided")
+    RETURN_PREPARATION = "return_preparation", _l("Return preparation")
+    RETURN_APPROVED = "return_approved", _l("Return approved")
+    RETURNED = "returned", _l("Returned")
+    MONITORING = "monitoring", _l("Monitoring")
+    IMPLEMENTATION = "implementation", _l("Implementation")
+    CLOSED = "closed", _l("Closed")
 
 
-class Outcome(StrEnum):
+class Outcome(LabelledEnum):
     """The solution decided for the child (002, Rec 2: every option considered)."""
 
-    LOCAL_INTEGRATION = "local_integration"
-    TOLERATED_STAY = "tolerated_stay"
-    RETURN = "return"
-    THIRD_COUNTRY = "third_country"
+    LOCAL_INTEGRATION = "local_integration", _l("Local integration")
+    TOLERATED_STAY = "tolerated_stay", _l("Regularisation or tolerated stay")
+    RETURN = "return", _l("Return to the country of origin")
+    THIRD_COUNTRY = "third_country", _l("Resettlement or family reunification in a third country")
 
 
 class CaseNumberCounter(db.Model):

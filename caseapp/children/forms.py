@@ -26,7 +26,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from caseapp.children.labels import choices, country_choices
+from caseapp.children.labels import country_choices
 from caseapp.children.models import (
     AgeMethod,
     CareStatus,
@@ -38,6 +38,7 @@ from caseapp.children.models import (
     Sex,
     TracingStatus,
 )
+from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
 
 

@@ -3,66 +3,67 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.cases.models import Case
 from caseapp.core.db import str_enum
+from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
 
 ADULT_AGE = 18  # a child is anyone under 18 (002, Judge Winter; UNCRC Art 1)
 
 
-class Sex(StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-    OTHER = "other"
-    UNKNOWN = "unknown"
+class Sex(LabelledEnum):
+    FEMALE = "female", _l("female")
+    MALE = "male", _l("male")
+    OTHER = "other", _l("other")
+    UNKNOWN = "unknown", _l("not known")
 
 
-class AgeMethod(StrEnum):
+class AgeMethod(LabelledEnum):
     """How the age was established (benefit of the doubt when uncertain)."""
 
-    DOCUMENT = "document"
-    SELF_DECLARED = "self_declared"
-    PSYCHOSOCIAL = "psychosocial"
-    MEDICAL = "medical"
-    MULTIDISCIPLINARY = "multidisciplinary"
-    UNKNOWN = "unknown"
+    DOCUMENT = "document", _l("identity document")
+    SELF_DECLARED = "self_declared", _l("declared by the child")
+    PSYCHOSOCIAL = "psychosocial", _l("psychosocial assessment")
+    MEDICAL = "medical", _l("medical assessment")
+    MULTIDISCIPLINARY = "multidisciplinary", _l("multidisciplinary assessment")
+    UNKNOWN = "unknown", _l("not assessed")
 
 
-class NationalityStatus(StrEnum):
-    NATIONAL = "national"
-    STATELESS = "stateless"
-    AT_RISK_OF_STATELESSNESS = "at_risk_of_statelessness"
-    UNDETERMINED = "undetermined"
+class NationalityStatus(LabelledEnum):
+    NATIONAL = "national", _l("has a nationality")
+    STATELESS = "stateless", _l("stateless")
+    AT_RISK_OF_STATELESSNESS = "at_risk_of_statelessness", _l("at risk of statelessness")
+    UNDETERMINED = "undetermined", _l("not yet determined")
 
 
-class IdentifiedBy(StrEnum):
+class IdentifiedBy(LabelledEnum):
     """Who identified the child (000: child-sensitive identification and referral)."""
 
-    POLICE = "police"
-    BORDER_GUARD = "border_guard"
-    SOCIAL_SERVICES = "social_services"
-    NGO = "ngo"
-    SELF_REFERRAL = "self_referral"
-    OTHER = "other"
+    POLICE = "police", _l("police")
+    BORDER_GUARD = "border_guard", _l("border guard")
+    SOCIAL_SERVICES = "social_services", _l("social services")
+    NGO = "ngo", _l("NGO")
+    SELF_REFERRAL = "self_referral", _l("self-referral")
+    OTHER = "other", _l("other")
 
 
-class CareStatus(StrEnum):
-    ACCOMPANIED = "accompanied"
-    SEPARATED = "separated"
-    UNACCOMPANIED = "unaccompanied"
+class CareStatus(LabelledEnum):
+    ACCOMPANIED = "accompanied", _l("accompanied")
+    SEPARATED = "separated", _l("separated")
+    UNACCOMPANIED = "unaccompanied", _l("unaccompanied")
 
 
-class IdentityVerification(StrEnum):
+class IdentityVerification(LabelledEnum):
     """How far the child's identity has been verified (002, Moldova: Mihailas)."""
 
-    NOT_VERIFIED = "not_verified"
-    DOCUMENTS_SEEN = "documents_seen"
-    CONFIRMED_WITH_CONSULATE = "confirmed_with_consulate"
+    NOT_VERIFIED = "not_verified", _l("not verified")
+    DOCUMENTS_SEEN = "documents_seen", _l("documents seen")
+    CONFIRMED_WITH_CONSULATE = "confirmed_with_consulate", _l("confirmed with the consulate")
 
 
 class Child(db.Model):
@@ -177,32 +178,32 @@ class ChildName(db.Model):
         return " ".join(p for p in (self.family_name, self.given_name, self.patronymic) if p)
 
 
-class Relation(StrEnum):
+class Relation(LabelledEnum):
     """A broad family, including people significant to the child (002, fn 12, principle iii)."""
 
-    MOTHER = "mother"
-    FATHER = "father"
-    SIBLING = "sibling"
-    GRANDPARENT = "grandparent"
-    AUNT_UNCLE = "aunt_uncle"
-    OTHER_RELATIVE = "other_relative"
-    LEGAL_GUARDIAN = "legal_guardian"
-    SIGNIFICANT_PERSON = "significant_person"
+    MOTHER = "mother", _l("mother")
+    FATHER = "father", _l("father")
+    SIBLING = "sibling", _l("sibling")
+    GRANDPARENT = "grandparent", _l("grandparent")
+    AUNT_UNCLE = "aunt_uncle", _l("aunt or uncle")
+    OTHER_RELATIVE = "other_relative", _l("other relative")
+    LEGAL_GUARDIAN = "legal_guardian", _l("legal guardian")
+    SIGNIFICANT_PERSON = "significant_person", _l("other person significant to the child")
 
 
-class ContactStatus(StrEnum):
-    NOT_CONTACTED = "not_contacted"
-    IN_CONTACT = "in_contact"
-    UNREACHABLE = "unreachable"
-    REFUSED_CONTACT = "refused_contact"
+class ContactStatus(LabelledEnum):
+    NOT_CONTACTED = "not_contacted", _l("Not contacted")
+    IN_CONTACT = "in_contact", _l("In contact")
+    UNREACHABLE = "unreachable", _l("Unreachable")
+    REFUSED_CONTACT = "refused_contact", _l("Refused contact")
 
 
-class TracingStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    TRACED = "traced"
-    NOT_FOUND = "not_found"
-    DECEASED = "deceased"
+class TracingStatus(LabelledEnum):
+    NOT_STARTED = "not_started", _l("Not started")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    TRACED = "traced", _l("Traced")
+    NOT_FOUND = "not_found", _l("Not found")
+    DECEASED = "deceased", _l("Deceased")
 
 
 class FamilyMember(db.Model):

@@ -26,7 +26,8 @@ bp = Blueprint("children", __name__, url_prefix="/cases")
 
 @bp.app_template_global("label")
 def _label(value) -> str:
-    return labels.label(value)
+    """``label(x)`` is ``x.label`` (templates write ``x.label``; kept for pages in flight)."""
+    return "" if value is None else str(getattr(value, "label", value))
 
 
 @bp.app_template_global("country_name")

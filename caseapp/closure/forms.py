@@ -6,10 +6,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from caseapp.closure.operations import REASON_LABELS, ClosureReason
+from caseapp.closure.operations import ClosureReason
+from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm
 
 
@@ -18,7 +18,7 @@ class CloseForm(VersionedForm):
 
     reason = SelectField(
         _l("Reason"),
-        choices=[SelectChoice(k.value, v) for k, v in REASON_LABELS.items()],
+        choices=choices(ClosureReason),
         validators=[DataRequired()],
     )
     note = TextAreaField(_l("Note"), [Optional(), Length(max=2000)])

@@ -9,13 +9,13 @@ conflicting edit gets a clear message, not a silent overwrite (DESIGN.md section
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
+from caseapp.core.enums import LabelledEnum
 from caseapp.core.errors import (
     InvalidTransition,
     PermissionDenied,
@@ -24,25 +24,15 @@ from caseapp.core.errors import (
 from caseapp.core.permissions import Permission
 
 
-class ClosureReason(StrEnum):
+class ClosureReason(LabelledEnum):
     """Why a case closes."""
 
-    TURNED_18 = "turned_18"
-    ABSCONDED = "absconded"
-    TRANSFERRED = "transferred"
-    MONITORING_COMPLETED = "monitoring_completed"
-    SOLUTION_IMPLEMENTED = "solution_implemented"
-    OTHER = "other"
-
-
-REASON_LABELS = {
-    ClosureReason.TURNED_18: _l("The child turned 18"),
-    ClosureReason.ABSCONDED: _l("The child absconded"),
-    ClosureReason.TRANSFERRED: _l("Transferred to another authority"),
-    ClosureReason.MONITORING_COMPLETED: _l("Post-return monitoring completed"),
-    ClosureReason.SOLUTION_IMPLEMENTED: _l("Solution implemented"),
-    ClosureReason.OTHER: _l("Other"),
-}
+    TURNED_18 = "turned_18", _l("The child turned 18")
+    ABSCONDED = "absconded", _l("The child absconded")
+    TRANSFERRED = "transferred", _l("Transferred to another authority")
+    MONITORING_COMPLETED = "monitoring_completed", _l("Post-return monitoring completed")
+    SOLUTION_IMPLEMENTED = "solution_implemented", _l("Solution implemented")
+    OTHER = "other", _l("Other")
 
 
 def close_case(

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 
-class Role(StrEnum):
+from caseapp.core.enums import LabelledEnum
+
+
+class Role(LabelledEnum):
     """The four roles of DESIGN.md section 1."""
 
-    CASEWORKER = "caseworker"
-    SUPERVISOR = "supervisor"
-    OMBUDSPERSON = "ombudsperson"
-    ADMIN = "admin"
+    CASEWORKER = "caseworker", _l("caseworker")
+    SUPERVISOR = "supervisor", _l("supervisor")
+    OMBUDSPERSON = "ombudsperson", _l("ombudsperson")
+    ADMIN = "admin", _l("admin")
 
 
 class Permission(StrEnum):

@@ -17,9 +17,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm
 from caseapp.crossborder.models import (
     EscortKind,
@@ -29,44 +29,12 @@ from caseapp.crossborder.models import (
     MessageKind,
 )
 
-LEGAL_BASIS_LABELS = {
-    LegalBasis.BILATERAL_AGREEMENT: _l("Bilateral agreement"),
-    LegalBasis.CHISINAU_2002: _l("Chisinau Agreement 2002 (outdated)"),
-    LegalBasis.HAGUE_1996: _l("Hague Convention 1996"),
-    LegalBasis.NATIONAL_LAW: _l("National law"),
-    LegalBasis.OTHER: _l("Other"),
-}
-DIRECTION_LABELS = {MessageDirection.SENT: _l("Sent"), MessageDirection.RECEIVED: _l("Received")}
-KIND_LABELS = {
-    MessageKind.REQUEST: _l("Request"),
-    MessageKind.INFORMATION: _l("Information"),
-    MessageKind.HOME_STUDY: _l("Home study"),
-    MessageKind.GUARANTEE: _l("Guarantee"),
-    MessageKind.CONFIRMATION_OF_READINESS: _l("Confirmation of readiness"),
-    MessageKind.OTHER: _l("Other"),
-}
-GUARANTOR_LABELS = {
-    GuarantorKind.FAMILY: _l("Family"),
-    GuarantorKind.FOREIGN_AUTHORITY: _l("Foreign authority"),
-}
-ESCORT_LABELS = {
-    EscortKind.CHILD_PROTECTION: _l("Child-protection official"),
-    EscortKind.LAW_ENFORCEMENT: _l("Law enforcement"),
-    EscortKind.FAMILY: _l("Family"),
-    EscortKind.OTHER: _l("Other"),
-}
-
-
-def _choices(labels):
-    return [SelectChoice(k.value, v) for k, v in labels.items()]
-
 
 class EnumSelect(SelectField):
     """A select over a StrEnum that gives back the enum member."""
 
-    def __init__(self, label, labels, **kwargs):
-        enum_cls = type(next(iter(labels)))
-        super().__init__(label, choices=_choices(labels), coerce=lambda v: enum_cls(v), **kwargs)
+    def __init__(self, label, enum_cls, **kwargs):
+        super().__init__(label, choices=choices(enum_cls), coerce=lambda v: enum_cls(v), **kwargs)
 
 
 _CODE = Regexp(r"^[A-Za-z]{2}$", message=_l("Enter a two-letter country code."))
@@ -89,7 +57,7 @@ class CoordinationForm(VersionedForm):
     )
     counterpart_name = StringField(_l("Counterpart child-protection authority"), _TEXT)
     consulate_contact = StringField(_l("Consulate contact"), [Optional(), Length(max=200)])
-    legal_basis = EnumSelect(_l("Legal basis"), LEGAL_BASIS_LABELS)
+    legal_basis = EnumSelect(_l("Legal basis"), LegalBasis)
     legal_basis_reference = StringField(
         _l("Reference of the agreement"), [Optional(), Length(max=200)]
     )
@@ -109,8 +77,8 @@ class MessageForm(VersionedForm):
         "documents",
     )
 
-    direction = EnumSelect(_l("Direction"), DIRECTION_LABELS)
-    kind = EnumSelect(_l("Kind"), KIND_LABELS)
+    direction = EnumSelect(_l("Direction"), MessageDirection)
+    kind = EnumSelect(_l("Kind"), MessageKind)
     counterpart = StringField(_l("Counterpart"), _TEXT)
     counterpart_is_child_protection = BooleanField(
         _l("The counterpart is the child-protection authority")
@@ -138,7 +106,7 @@ class GuaranteeForm(VersionedForm):
 
     VALUES = ("guarantor_kind", "guarantor_name", "given_on", "written", "document_reference")
 
-    guarantor_kind = EnumSelect(_l("Guarantor"), GUARANTOR_LABELS)
+    guarantor_kind = EnumSelect(_l("Guarantor"), GuarantorKind)
     guarantor_name = StringField(_l("Guarantor's name"), _TEXT)
     given_on = DateField(_l("Given on"), [DataRequired()])
     written = BooleanField(_l("Given in writing"))
@@ -201,7 +169,7 @@ class TravelForm(VersionedForm):
     travel_on = DateField(_l("Travel date"), [DataRequired()])
     route = TextAreaField(_l("Route"), [DataRequired()])
     escort_name = StringField(_l("Escort"), _TEXT)
-    escort_kind = EnumSelect(_l("Escort is"), ESCORT_LABELS)
+    escort_kind = EnumSelect(_l("Escort is"), EscortKind)
     receiving_official = StringField(_l("Receiving official"), _TEXT)
     receiving_is_child_protection = BooleanField(_l("The receiving official is child protection"))
     handover_place = StringField(_l("Handover place"), _TEXT)

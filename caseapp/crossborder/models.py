@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.assessment.models import CaseRecord
 from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
 from caseapp.core.permissions import second_pair_of_eyes
 
 
-class LegalBasis(StrEnum):
+class LegalBasis(LabelledEnum):
     """The legal basis of the cross-border cooperation. The 2002 Chisinau Agreement may be
     recorded but is flagged as outdated (002, Meeting conclusions)."""
 
-    BILATERAL_AGREEMENT = "bilateral_agreement"
-    CHISINAU_2002 = "chisinau_2002"
-    HAGUE_1996 = "hague_1996"
-    NATIONAL_LAW = "national_law"
-    OTHER = "other"
+    BILATERAL_AGREEMENT = "bilateral_agreement", _l("Bilateral agreement")
+    CHISINAU_2002 = "chisinau_2002", _l("Chisinau Agreement 2002 (outdated)")
+    HAGUE_1996 = "hague_1996", _l("Hague Convention 1996")
+    NATIONAL_LAW = "national_law", _l("National law")
+    OTHER = "other", _l("Other")
 
 
 class Coordination(CaseRecord, db.Model):
@@ -49,20 +50,20 @@ class Coordination(CaseRecord, db.Model):
         return self.legal_basis is LegalBasis.CHISINAU_2002
 
 
-class MessageDirection(StrEnum):
-    SENT = "sent"
-    RECEIVED = "received"
+class MessageDirection(LabelledEnum):
+    SENT = "sent", _l("Sent")
+    RECEIVED = "received", _l("Received")
 
 
-class MessageKind(StrEnum):
+class MessageKind(LabelledEnum):
     """Kinds of messages exchanged with the counterpart authority."""
 
-    REQUEST = "request"
-    INFORMATION = "information"
-    HOME_STUDY = "home_study"
-    GUARANTEE = "guarantee"
-    CONFIRMATION_OF_READINESS = "confirmation_of_readiness"
-    OTHER = "other"
+    REQUEST = "request", _l("Request")
+    INFORMATION = "information", _l("Information")
+    HOME_STUDY = "home_study", _l("Home study")
+    GUARANTEE = "guarantee", _l("Guarantee")
+    CONFIRMATION_OF_READINESS = "confirmation_of_readiness", _l("Confirmation of readiness")
+    OTHER = "other", _l("Other")
 
 
 class CoordinationMessage(CaseRecord, db.Model):
@@ -102,9 +103,9 @@ class HomeStudy(CaseRecord, db.Model):
     case: Mapped[Case] = relationship()
 
 
-class GuarantorKind(StrEnum):
-    FAMILY = "family"
-    FOREIGN_AUTHORITY = "foreign_authority"
+class GuarantorKind(LabelledEnum):
+    FAMILY = "family", _l("Family")
+    FOREIGN_AUTHORITY = "foreign_authority", _l("Foreign authority")
 
 
 class CareGuarantee(CaseRecord, db.Model):
@@ -167,13 +168,13 @@ class ReintegrationPlan(CaseRecord, db.Model):
     case: Mapped[Case] = relationship()
 
 
-class EscortKind(StrEnum):
+class EscortKind(LabelledEnum):
     """Who escorts the child: child protection, never law enforcement (002, fn 12 (v))."""
 
-    CHILD_PROTECTION = "child_protection"
-    LAW_ENFORCEMENT = "law_enforcement"
-    FAMILY = "family"
-    OTHER = "other"
+    CHILD_PROTECTION = "child_protection", _l("Child-protection official")
+    LAW_ENFORCEMENT = "law_enforcement", _l("Law enforcement")
+    FAMILY = "family", _l("Family")
+    OTHER = "other", _l("Other")
 
 
 class TravelPlan(CaseRecord, db.Model):

@@ -8,26 +8,17 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from caseapp.assessment.forms import OUTCOME_LABELS, VersionedForm, choices
+from caseapp.cases.models import Outcome
+from caseapp.core.enums import choices
+from caseapp.core.forms import VersionedForm
 from caseapp.decision.models import AppealStatus, ComplainantKind
 
-APPEAL_STATUS_LABELS = {
-    AppealStatus.PENDING: _l("Pending"),
-    AppealStatus.UPHELD: _l("Upheld"),
-    AppealStatus.REJECTED: _l("Rejected"),
-    AppealStatus.WITHDRAWN: _l("Withdrawn"),
-}
-APPEAL_RESULTS = {k: v for k, v in APPEAL_STATUS_LABELS.items() if k is not AppealStatus.PENDING}
-COMPLAINANT_LABELS = {
-    ComplainantKind.CHILD: _l("The child"),
-    ComplainantKind.GUARDIAN: _l("The guardian"),
-    ComplainantKind.REPRESENTATIVE: _l("The legal representative"),
-}
+APPEAL_RESULTS = [s for s in AppealStatus if s is not AppealStatus.PENDING]
 
 
 class DecisionForm(VersionedForm):
     VALUES = ("outcome", "decided_on", "reasons")
-    outcome = SelectField(_l("Outcome"), choices=choices(OUTCOME_LABELS))
+    outcome = SelectField(_l("Outcome"), choices=choices(Outcome))
     decided_on = DateField(_l("Decided on"), validators=[InputRequired()])
     reasons = TextAreaField(
         _l("Reasons (required when the outcome differs from the BID's recommendation)"),
@@ -66,7 +57,7 @@ class DecideAppealForm(VersionedForm):
 
 class ComplaintForm(VersionedForm):
     VALUES = ("lodged_by", "lodged_on", "subject", "objects_to_decision")
-    lodged_by = SelectField(_l("Lodged by"), choices=choices(COMPLAINANT_LABELS))
+    lodged_by = SelectField(_l("Lodged by"), choices=choices(ComplainantKind))
     lodged_on = DateField(_l("Lodged on"), validators=[InputRequired()])
     subject = TextAreaField(_l("Subject"), validators=[InputRequired()])
     objects_to_decision = BooleanField(_l("Objects to the decision"))

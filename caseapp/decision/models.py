@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.assessment.models import CaseRecord
 from caseapp.cases.models import Case, Outcome
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
 
 
@@ -40,11 +42,11 @@ class DecisionNotice(CaseRecord, db.Model):
     case: Mapped[Case] = relationship()
 
 
-class AppealStatus(StrEnum):
-    PENDING = "pending"
-    UPHELD = "upheld"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
+class AppealStatus(LabelledEnum):
+    PENDING = "pending", _l("Pending")
+    UPHELD = "upheld", _l("Upheld")
+    REJECTED = "rejected", _l("Rejected")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
 class Appeal(CaseRecord, db.Model):
@@ -73,10 +75,10 @@ class Appeal(CaseRecord, db.Model):
     case: Mapped[Case] = relationship()
 
 
-class ComplainantKind(StrEnum):
-    CHILD = "child"
-    GUARDIAN = "guardian"
-    REPRESENTATIVE = "representative"
+class ComplainantKind(LabelledEnum):
+    CHILD = "child", _l("The child")
+    GUARDIAN = "guardian", _l("The guardian")
+    REPRESENTATIVE = "representative", _l("The legal representative")
 
 
 class ComplaintStatus(StrEnum):

@@ -57,8 +57,6 @@ def render_page(case, forms=None, errors=None):
         answer_form=lambda c: f.AnswerComplaintForm(prefix=f"complaint-{c.id}", formdata=None).at(
             v
         ),
-        appeal_labels=f.APPEAL_STATUS_LABELS,
-        complainant_labels=f.COMPLAINANT_LABELS,
         Stage=Stage,
     )
 

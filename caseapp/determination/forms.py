@@ -9,20 +9,16 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from caseapp.assessment.forms import OUTCOME_LABELS, VersionedForm, choices
+from caseapp.cases.models import Outcome
+from caseapp.core.enums import choices
+from caseapp.core.forms import VersionedForm
 from caseapp.determination.models import PanelRole
-
-PANEL_ROLE_LABELS = {
-    PanelRole.CHAIR: _l("Chair"),
-    PanelRole.GUARDIAN: _l("Guardian"),
-    PanelRole.MEMBER: _l("Member"),
-}
 
 
 class PanelMemberForm(VersionedForm):
     VALUES = ("name", "role", "organisation", "child_protection")
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
-    role = SelectField(_l("Role on the panel"), choices=choices(PANEL_ROLE_LABELS))
+    role = SelectField(_l("Role on the panel"), choices=choices(PanelRole))
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     child_protection = BooleanField(_l("From the child-protection authority"))
 
@@ -35,7 +31,7 @@ class OptionForm(VersionedForm):
 class RecommendationForm(VersionedForm):
     recommended = SelectField(
         _l("Recommended solution"),
-        choices=[SelectChoice("", _l("Not decided yet")), *choices(OUTCOME_LABELS)],
+        choices=[SelectChoice("", _l("Not decided yet")), *choices(Outcome)],
     )
     reasons = TextAreaField(_l("Reasons"))
 

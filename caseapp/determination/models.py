@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.assessment.models import CaseRecord
 from caseapp.cases.models import Case, Outcome
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, second_pair_of_eyes
 
@@ -84,12 +86,12 @@ class BestInterestsDetermination(CaseRecord, db.Model):
     )
 
 
-class PanelRole(StrEnum):
+class PanelRole(LabelledEnum):
     """Roles on the BID panel: chaired by child protection, the guardian taking part."""
 
-    CHAIR = "chair"
-    GUARDIAN = "guardian"
-    MEMBER = "member"
+    CHAIR = "chair", _l("Chair")
+    GUARDIAN = "guardian", _l("Guardian")
+    MEMBER = "member", _l("Member")
 
 
 class PanelMember(db.Model):

@@ -262,15 +262,11 @@ def remove_panel_member(
 
 def submission_gaps(bid: BestInterestsDetermination) -> list[str]:
     """What the BID still lacks before it can be submitted (002, Rec 2; Rec 3)."""
-    from caseapp.assessment.forms import OUTCOME_LABELS
-
     gaps = []
     considered = {o.option for o in bid.options if o.assessment and o.assessment.strip()}
     for option in ALL_OPTIONS:
         if option not in considered:
-            gaps.append(
-                _("an assessment of the option “%(option)s”", option=OUTCOME_LABELS[option])
-            )
+            gaps.append(_("an assessment of the option “%(option)s”", option=option.label))
     if bid.recommended is None:
         gaps.append(_("the recommended solution"))
     if not (bid.reasons or "").strip():

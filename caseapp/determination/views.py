@@ -71,7 +71,6 @@ def render_page(case, forms=None, errors=None):
         may_review=bid is not None and bid.can_review(current_user),
         options={o.option: o for o in bid.options} if bid else {},
         all_options=list(Outcome),
-        role_labels=f.PANEL_ROLE_LABELS,
         remove_form=lambda member: _fresh(VersionForm, f"remove-{member.id}", bv),
     )
 
