@@ -148,5 +148,59 @@ class Case(db.Model):
         """Whether the case is still open."""
         return self.stage is not Stage.CLOSED
 
+    # -- what the lifecycle offers now (templates ask these; they never compare stages) -----
+
+    @property
+    def awaits_registration(self) -> bool:
+        """Identified, not yet registered (DESIGN.md section 3)."""
+        return self.stage is Stage.IDENTIFIED
+
+    @property
+    def in_assessment(self) -> bool:
+        """The best-interests assessment is under way (002, Rec 1)."""
+        return self.stage is Stage.ASSESSMENT
+
+    @property
+    def in_determination(self) -> bool:
+        """A BID is being drafted or reviewed; the decision waits for its approval."""
+        return self.stage is Stage.DETERMINATION
+
+    @property
+    def takes_records(self) -> bool:
+        """Registered and not closed: records (complaints, placements...) may be added."""
+        return self.stage not in (Stage.IDENTIFIED, Stage.CLOSED)
+
+    def can_register(self, user: User) -> bool:
+        """The user may register this identified case."""
+        return self.can_edit(user) and self.awaits_registration
+
+    def can_start_assessment(self, user: User) -> bool:
+        """The user may start the assessment of this registered case."""
+        return self.can_edit(user) and self.stage is Stage.REGISTERED
+
+    def can_assess(self, user: User) -> bool:
+        """The user may write the best-interests assessment or open the determination."""
+        return self.can_edit(user) and self.in_assessment
+
+    def can_open_new_draft(self, user: User) -> bool:
+        """The user may open a new draft BID (after a reopened determination)."""
+        return self.can_edit(user) and self.in_determination
+
+    def can_proceed_after_decision(self, user: User) -> bool:
+        """The user may move a decided case on to return preparation or implementation."""
+        return self.can_edit(user) and self.stage is Stage.DECIDED
+
+    def can_lodge_complaint(self, user: User) -> bool:
+        """The user may record a complaint (002, Rec 1: the child's right to complain)."""
+        return self.can_edit(user) and self.takes_records
+
+    def can_record_return(self, user: User) -> bool:
+        """The user may record the return as carried out (the gate re-checks; 002, Rec 2)."""
+        return self.can_edit(user) and self.stage is Stage.RETURN_APPROVED
+
+    def can_start_monitoring(self, user: User) -> bool:
+        """The user may start post-return monitoring of this returned case."""
+        return self.can_edit(user) and self.stage is Stage.RETURNED
+
     def __repr__(self) -> str:
         return f"<Case {self.number} {self.stage}>"

@@ -126,7 +126,7 @@ def register_case(actor: User, case: Case, *, expected_version: int) -> Case:
     from caseapp.cases.versioning import check_editable, touch_case
 
     check_editable(actor, case, expected_version)
-    if case.stage is not Stage.IDENTIFIED:
+    if not case.awaits_registration:
         raise InvalidTransition(_("Only an identified case can be registered."))
     gaps = registration_gaps(case)
     if gaps:

@@ -151,7 +151,7 @@ def show(case_id: int):
         child=case.child,
         can_edit=case.can_edit(current_user),
         today=today(),
-        gaps=operations.registration_gaps(case) if case.stage is Stage.IDENTIFIED else [],
+        gaps=operations.registration_gaps(case) if case.awaits_registration else [],
         version_form=VersionForm(formdata=None).at(case.version),
     )
 

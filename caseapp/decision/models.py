@@ -74,6 +74,11 @@ class Appeal(CaseRecord, db.Model):
 
     case: Mapped[Case] = relationship()
 
+    @property
+    def is_pending(self) -> bool:
+        """Not decided yet: execution of the decision is suspended (002, Rec 1)."""
+        return self.status is AppealStatus.PENDING
+
 
 class ComplainantKind(LabelledEnum):
     CHILD = "child", _l("The child")
@@ -112,3 +117,8 @@ class Complaint(CaseRecord, db.Model):
     responded_on: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        """Not closed: it may still be answered."""
+        return self.status is not ComplaintStatus.CLOSED

@@ -6,7 +6,6 @@ from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from caseapp.cases.models import Stage
 from caseapp.cases.pages import case_context, load_case
 from caseapp.core import web
 from caseapp.core.errors import ValidationFailed
@@ -57,7 +56,6 @@ def render_page(case, forms=None, errors=None):
         answer_form=lambda c: f.AnswerComplaintForm(prefix=f"complaint-{c.id}", formdata=None).at(
             v
         ),
-        Stage=Stage,
     )
 
 

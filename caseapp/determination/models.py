@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
@@ -17,15 +16,15 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, second_pair_of_eyes
 
 
-class BidStatus(StrEnum):
+class BidStatus(LabelledEnum):
     """Where a BID stands: drafted, submitted, approved or sent back by a supervisor who is
     not its author; withdrawn when the determination is reopened (DESIGN.md section 3)."""
 
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    SENT_BACK = "sent_back"
-    WITHDRAWN = "withdrawn"
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted")
+    APPROVED = "approved", _l("Approved")
+    SENT_BACK = "sent_back", _l("Sent back")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
 class BestInterestsDetermination(CaseRecord, db.Model):
@@ -77,6 +76,16 @@ class BestInterestsDetermination(CaseRecord, db.Model):
             and self.case.can_edit(user)
             and second_pair_of_eyes(user, self.author_id)
         )
+
+    @property
+    def awaits_review(self) -> bool:
+        """Submitted, waiting for a supervisor's approval or sending back."""
+        return self.status is BidStatus.SUBMITTED
+
+    @property
+    def is_sent_back(self) -> bool:
+        """Sent back to its author with a comment."""
+        return self.status is BidStatus.SENT_BACK
 
     panel: Mapped[list[PanelMember]] = relationship(
         back_populates="bid", cascade="all, delete-orphan", order_by="PanelMember.id"

@@ -82,7 +82,7 @@ def _check_draft(actor, bid: BestInterestsDetermination, expected_version) -> No
     BID is still a draft (or was sent back)."""
     require_edit(actor, bid.case)
     _check_bid_version(bid, expected_version)
-    if bid.case.stage is not Stage.DETERMINATION:
+    if not bid.case.in_determination:
         raise InvalidTransition(_("The determination is not open on this case."))
     if bid.status not in EDITABLE_STATUSES:
         raise ValidationFailed(_("Only a draft or a sent-back BID can be changed."))
@@ -162,7 +162,7 @@ def open_new_draft(actor, case: Case, *, expected_version: int | None):
     """Open a new draft BID on a reopened determination (one whose BID was withdrawn),
     copying the previous BID's content."""
     check_editable(actor, case, expected_version)
-    if case.stage is not Stage.DETERMINATION:
+    if not case.in_determination:
         raise InvalidTransition(_("The determination is not open on this case."))
     if current_bid(case) is not None:
         raise ValidationFailed(_("This case already has a BID in progress."))

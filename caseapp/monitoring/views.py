@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from caseapp.cases.models import Case, Stage
+from caseapp.cases.models import Case
 from caseapp.core import web
 from caseapp.core.extensions import db
 from caseapp.monitoring import forms
@@ -44,7 +44,6 @@ def render_index(case: Case, form: forms.ExecutionForm, error: str | None) -> st
         today=date.today(),
         start_form=forms.StartForm(formdata=None).at(case.version),
         can_edit=case.can_edit(current_user),
-        Stage=Stage,
     )
 
 
