@@ -686,8 +686,12 @@ def _check_checkpoints(member, key, manifest, known, watch, report) -> None:
         report.checkpoints.append(checkpoint)
         watch.add(size, body["chain_hash"], body["merkle_root"], checkpoint_label(body))
     head = (manifest.get("live_chain_head") or {}).get("seq")
+    created = manifest.get("created_at") or ""
     for size, seen in sorted(known.items()):
         label = f"{checkpoint_label(seen)} seen before"
+        if str(seen.get("made_at")) > created:
+            report.notes.append(f"the {label} is newer than this bundle")
+            continue
         watch.add(size, seen["chain_hash"], seen["merkle_root"], label)
         if isinstance(head, int) and head < size:
             report.fail(f"the chain ends at entry {head}, before the {label}: entries were removed")

@@ -152,3 +152,9 @@ class EntryWriter:
         self._jsonl_text.flush()
         self._csv_text.flush()
         return {"entries.jsonl": self.jsonl.close(), "entries.csv": self.csv.close()}
+
+    def release(self) -> None:
+        """Close whatever is still open (also after a failed export)."""
+        self.jsonl.fh.close()
+        self.csv.fh.close()
+        self.summaries.close()

@@ -280,7 +280,7 @@ def export_bundle(
             zf.writestr("public_key.pem", keys.public_key_pem())
     finally:
         if writer is not None:
-            writer.summaries.close()
+            writer.release()
         for leftover in scratch.iterdir():
             leftover.unlink()
         scratch.rmdir()
