@@ -117,12 +117,39 @@ _ENCODER = json.JSONEncoder(
 _sha256 = hashlib.sha256
 
 
+def _fast_encoder():
+    """``_ENCODER.encode`` without re-creating the C encoder on every call (same output)."""
+    from json import encoder as json_encoder
+
+    make = getattr(json_encoder, "c_make_encoder", None)
+    if make is None:
+        return _ENCODER.encode
+
+    def default(value):
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    iterencode = make(
+        None, default, json_encoder.encode_basestring, None, ":", ",", True, False, False
+    )
+    join = "".join
+
+    def encode(value) -> str:
+        if isinstance(value, str):
+            return _ENCODER.encode(value)
+        return join(iterencode(value, 0))
+
+    return encode
+
+
+encode_canonical = _fast_encoder()
+
+
 # -- the canonical form and the chain (used by the app too) ---------------------------------
 
 
 def canonical(value) -> bytes:
     """The canonical JSON bytes of ``value`` (sorted keys, no whitespace, UTF-8)."""
-    return _ENCODER.encode(value).encode("utf-8")
+    return encode_canonical(value).encode("utf-8")
 
 
 def format_time(moment: datetime) -> str:
@@ -535,7 +562,7 @@ def _check_entries(member, manifest, watch, report) -> bool:
     if first and first > 1:
         watch.check(first - 1, prev.hex(), frontier.root, report, "manifest.json (first_prev_hash)")
     expect_seq, prev_time, count = first, "", 0
-    loads, encode, sha, add = json.loads, _ENCODER.encode, _sha256, frontier.add
+    loads, encode, sha, add = json.loads, encode_canonical, _sha256, frontier.add
     time_ok, points, fields = _TIME.fullmatch, watch.points, SEALED_FIELDS
     for n, line in enumerate(member.lines(), start=1):
         where = f"entries.jsonl line {n}"

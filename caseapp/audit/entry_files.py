@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 from caseapp.audit import keys
-from caseapp.audit.bundle_verifier import _ENCODER
+from caseapp.audit.bundle_verifier import encode_canonical
 from caseapp.audit.pseudonyms import Pseudonymiser
 from caseapp.audit.summary import CaseSummaries
 
@@ -125,9 +125,9 @@ class EntryWriter:
             else:
                 line["diff"] = self.pseudonyms.diff(row[8])
             if line["diff"] is not None:
-                diff_text = _ENCODER.encode(line["diff"])
+                diff_text = encode_canonical(line["diff"])
             self.summaries.add(line)
-        self._jsonl_text.write(_ENCODER.encode(line) + "\n")
+        self._jsonl_text.write(encode_canonical(line) + "\n")
         self.csv_writer.writerow(
             [
                 sealed["seq"],

@@ -272,7 +272,10 @@ def export_bundle(
         signature = base64.b64encode(keys.signing_key().sign(manifest_bytes))
         fd, bundle = tempfile.mkstemp(prefix="caseapp-export-", suffix=".zip", dir=workdir)
         os.close(fd)
-        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        # Level 1: a third of the time of the default level for a few percent more bytes.
+        with zipfile.ZipFile(
+            bundle, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1
+        ) as zf:
             for name in files:
                 zf.write(scratch / name, name)
             zf.writestr("manifest.json", manifest_bytes)

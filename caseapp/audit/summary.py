@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
-
-from caseapp.audit.bundle_verifier import parse_time
 
 DECISION_VERBS = frozenset(
     {"approve", "refuse", "send_back", "reject", "withdraw", "decide", "close", "reopen", "notify"}
@@ -150,7 +149,7 @@ class CaseSummaries:
         """Write ``{"cases": [...]}`` to ``out`` (``write(bytes)``), one case at a time."""
         out.write(b'{"cases": [')
         for n, case in enumerate(self.cases(until)):
-            text = json.dumps(case, ensure_ascii=False, indent=1, sort_keys=True)
+            text = json.dumps(case, ensure_ascii=False, sort_keys=True)
             out.write((",\n" if n else "\n").encode() + text.encode("utf-8"))
         out.write(b"\n]}\n")
 
@@ -159,13 +158,18 @@ class CaseSummaries:
         self.db.close()
 
 
+def _time(text: str) -> datetime:
+    """A canonical time of the chain (already checked when the entry was sealed)."""
+    return datetime.fromisoformat(text)
+
+
 def _finish(case: dict, until: str) -> dict:
     changes = case.pop("stage_changes")
     stages = []
     for i, (at, stage) in enumerate(changes):
         left = changes[i + 1][0] if i + 1 < len(changes) else None
-        end = parse_time(left or until)
-        days = (end - parse_time(at)).total_seconds() / 86400
+        end = _time(left or until)
+        days = (end - _time(at)).total_seconds() / 86400
         stages.append(
             {
                 "stage": stage,

@@ -19,7 +19,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from caseapp.audit.bundle_verifier import _ENCODER, GENESIS_HASH, Frontier, format_time
+from caseapp.audit.bundle_verifier import (
+    GENESIS_HASH,
+    Frontier,
+    encode_canonical,
+    format_time,
+)
 from caseapp.audit.checkpoints import Reference, references
 from caseapp.audit.models import AuditChainHead, AuditEntry
 from caseapp.core.extensions import db
@@ -102,7 +107,7 @@ class Walk:
 
         ``on_entry`` may return False to stop (having set ``problem``).
         """
-        encode, sha, add = _ENCODER.encode, hashlib.sha256, self.frontier.add
+        encode, sha, add = encode_canonical, hashlib.sha256, self.frontier.add
         points, fromhex = self.points, bytes.fromhex
         prev, prev_time, expected = self.prev, self.prev_time, self.count + 1
         for row in rows:
