@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, or_
 
 from caseapp.core.enums import LabelledEnum
 
@@ -65,6 +66,12 @@ def second_pair_of_eyes(user, author_id: int | None) -> bool:
     last-resort return whose consent they recorded (UNHCR BIP; 002, Rec 2; PICUM).
     """
     return author_id is None or author_id != user.id
+
+
+def second_pair_of_eyes_sql(user, author_column: ColumnElement[int | None]) -> ColumnElement[bool]:
+    """``second_pair_of_eyes`` as a SQL condition, for the queues that list what a user may
+    approve (the same rule: no author, or an author who is not ``user``)."""
+    return or_(author_column.is_(None), author_column != user.id)
 
 
 def role_has(role: Role, permission: Permission) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from caseapp.assessment.models import Hearing
 from caseapp.cases.models import Case, Stage
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Role
+from caseapp.core.permissions import Role, second_pair_of_eyes_sql
 from caseapp.crossborder.models import Consent
 from caseapp.decision.models import DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
@@ -39,7 +39,7 @@ def bids_awaiting(user) -> list:
         .where(
             BestInterestsDetermination.case_id.in_(case_scope(user)),
             BestInterestsDetermination.status == BidStatus.SUBMITTED,
-            BestInterestsDetermination.author_id != user.id,
+            second_pair_of_eyes_sql(user, BestInterestsDetermination.author_id),
         )
         .options(selectinload(BestInterestsDetermination.case))
         .order_by(BestInterestsDetermination.submitted_at)
@@ -64,7 +64,7 @@ def last_resorts_awaiting(user) -> list:
             Consent.case_id.in_(case_scope(user)),
             Consent.non_voluntary.is_(True),
             Consent.last_resort_approved_by_id.is_(None),
-            Consent.recorded_by_id != user.id,
+            second_pair_of_eyes_sql(user, Consent.recorded_by_id),
         )
         .options(selectinload(Consent.case))
     ).all()

@@ -316,7 +316,7 @@ def _check_review(actor, bid: BestInterestsDetermination, expected_version) -> N
     if not actor.can(Permission.BID_APPROVE) or not case.can_edit(actor):
         raise PermissionDenied(_("Only a supervisor of the lead agency may review a BID."))
     _check_bid_version(bid, expected_version)
-    if bid.author_id == actor.id:
+    if not bid.can_review(actor):  # four eyes: permissions.second_pair_of_eyes
         raise FourEyesViolation(
             _("You drafted this BID: another supervisor must review it (four eyes).")
         )

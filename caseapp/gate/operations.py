@@ -70,7 +70,7 @@ def approve_return(
     today = today or date.today()
     policy = current_policy()
     data = load_gate_data(case)
-    if data.bid is not None and data.bid.author_id == actor.id:
+    if not case.can_approve_return(actor, data.bid.author_id if data.bid else None):
         raise FourEyesViolation(
             _("You wrote the best-interests determination: another supervisor must approve.")
         )
