@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from caseapp.agencies.models import Agency, AgencyKind
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
@@ -34,5 +35,5 @@ def create_agency(actor, *, code: str, name: str, country: str, kind: AgencyKind
         _refuse("code", _("An agency with this code already exists."))
     agency = Agency(code=code, name=name.strip(), country=country, kind=kind, active=True)
     db.session.add(agency)
-    record(actor, "agency:agency:create", agency)
+    record(actor, AuditAction.AGENCY_CREATE, agency)
     return agency

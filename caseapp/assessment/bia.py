@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from caseapp.assessment.guards import check_editable, require_stage, touch_case
 from caseapp.assessment.models import BestInterestsAssessment, RiskLevel
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Stage
 from caseapp.core.db import utcnow
@@ -98,7 +99,7 @@ def save_bia(
         setattr(bia, name, _clean(name, value))
     diff = diff_of(bia)
     touch_case(case)
-    record(actor, "assessment:bia:save", bia, case=case, diff=diff)
+    record(actor, AuditAction.BIA_SAVE, bia, case=case, diff=diff)
     return bia
 
 
@@ -142,5 +143,5 @@ def complete_bia(
     bia.completed_at = completed_at or now
     diff = diff_of(bia)
     touch_case(case)
-    record(actor, "assessment:bia:complete", bia, case=case, diff=diff)
+    record(actor, AuditAction.BIA_COMPLETE, bia, case=case, diff=diff)
     return bia

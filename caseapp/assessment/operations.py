@@ -33,6 +33,7 @@ from caseapp.assessment.models import (
     ServiceRecord,
     Weight,
 )
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.children.models import ContactStatus, FamilyMember, TracingStatus
@@ -60,7 +61,7 @@ def _end_date(started: date, ended_on: date) -> None:
         raise ValidationFailed(_("The end date cannot be before the start date."))
 
 
-def _add(actor, action: str, obj, case: Case) -> None:
+def _add(actor, action: AuditAction, obj, case: Case) -> None:
     """Add a new record, audit it (one entry) and bump the case version."""
     db.session.add(obj)
     diff = diff_of(obj)
@@ -68,7 +69,7 @@ def _add(actor, action: str, obj, case: Case) -> None:
     record(actor, action, obj, case=case, diff=diff)
 
 
-def _change(actor, action: str, obj, case: Case, reason: str | None = None) -> None:
+def _change(actor, action: AuditAction, obj, case: Case, reason: str | None = None) -> None:
     """Audit a modified record (one entry) and bump the case version."""
     diff = diff_of(obj)
     touch_case(case)
@@ -125,7 +126,7 @@ def appoint_guardian(
         diff["previous"] = {"id": previous.id, "ended_on": [None, appointed_on.isoformat()]}
     db.session.add(appointment)
     touch_case(case)
-    record(actor, "assessment:guardian:appoint", appointment, case=case, diff=diff)
+    record(actor, AuditAction.GUARDIAN_APPOINT, appointment, case=case, diff=diff)
     return appointment
 
 
@@ -140,7 +141,7 @@ def end_guardian(
     _end_date(appointment.appointed_on, ended_on)
     appointment.ended_on = ended_on
     appointment.end_reason = _required(reason, _("Give the reason the appointment ends."))
-    _change(actor, "assessment:guardian:end", appointment, case)
+    _change(actor, AuditAction.GUARDIAN_END, appointment, case)
     return appointment
 
 
@@ -174,7 +175,7 @@ def assign_legal_representative(
         assigned_on=assigned_on,
         free_of_charge=bool(free_of_charge),
     )
-    _add(actor, "assessment:legal_representative:assign", rep, case)
+    _add(actor, AuditAction.LEGAL_ASSIGN, rep, case)
     return rep
 
 
@@ -187,7 +188,7 @@ def end_legal_representative(
         raise ValidationFailed(_("This assignment has already ended."))
     _end_date(rep.assigned_on, ended_on)
     rep.ended_on = ended_on
-    _change(actor, "assessment:legal_representative:end", rep, rep.case)
+    _change(actor, AuditAction.LEGAL_END, rep, rep.case)
     return rep
 
 
@@ -224,7 +225,7 @@ def record_placement(
         run_by_law_enforcement=bool(run_by_law_enforcement),
         separated_from_family=bool(separated_from_family),
     )
-    _add(actor, "assessment:placement:record", placement, case)
+    _add(actor, AuditAction.PLACEMENT_RECORD, placement, case)
     return placement
 
 
@@ -235,7 +236,7 @@ def end_placement(actor, placement: Placement, *, ended_on: date, expected_versi
         raise ValidationFailed(_("This placement has already ended."))
     _end_date(placement.started_on, ended_on)
     placement.ended_on = ended_on
-    _change(actor, "assessment:placement:end", placement, placement.case)
+    _change(actor, AuditAction.PLACEMENT_END, placement, placement.case)
     return placement
 
 
@@ -266,7 +267,7 @@ def record_service(
         started_on=started_on,
         notes=_text(notes),
     )
-    _add(actor, "assessment:service:record", service, case)
+    _add(actor, AuditAction.SERVICE_RECORD, service, case)
     return service
 
 
@@ -277,7 +278,7 @@ def end_service(actor, service: ServiceRecord, *, ended_on: date, expected_versi
         raise ValidationFailed(_("This service has already ended."))
     _end_date(service.started_on, ended_on)
     service.ended_on = ended_on
-    _change(actor, "assessment:service:end", service, service.case)
+    _change(actor, AuditAction.SERVICE_END, service, service.case)
     return service
 
 
@@ -333,7 +334,7 @@ def record_hearing(
             weight_reasons, _("Give the reasons for the weight given to the child's views.")
         ),
     )
-    _add(actor, "assessment:hearing:record", hearing, case)
+    _add(actor, AuditAction.HEARING_RECORD, hearing, case)
     return hearing
 
 
@@ -361,7 +362,7 @@ def update_tracing(
         member.whereabouts = _text(whereabouts)
     if country is not None:
         member.country = (_text(country) or "").upper() or None
-    _change(actor, "assessment:tracing:update", member, case)
+    _change(actor, AuditAction.TRACING_UPDATE, member, case)
     return member
 
 
@@ -390,5 +391,5 @@ def record_family_assessment(
         outcome=FamilyAssessmentOutcome(outcome),
         summary=_required(summary, _("Summarise the assessment.")),
     )
-    _add(actor, "assessment:family_assessment:record", assessment, case)
+    _add(actor, AuditAction.FAMILY_ASSESSMENT_RECORD, assessment, case)
     return assessment

@@ -2,8 +2,9 @@
 
 A tag reads ``subject:object:action`` (``case:stage:change``) or, when the subject is the
 object, ``subject:action`` (``bid:approve``). ``caseapp.audit.recorder.record`` accepts only a
-member of ``AuditAction`` (or its exact string), so a misspelt tag fails at once instead of
-writing an entry no ombudsperson filter will ever find (002, Rec 2 and Rec 6).
+member of ``AuditAction`` (a bare string, even a well-formed tag, is a ``TypeError``), so a
+misspelt tag fails at once instead of writing an entry no ombudsperson filter will ever find
+(002, Rec 2 and Rec 6).
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from caseapp.audit import checkpoints, keys
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.bundle_verifier import FORMAT, GENESIS_HASH, canonical, format_time
 from caseapp.audit.entry_files import EntryWriter, HashingFile
 from caseapp.audit.models import AuditChainHead, AuditEntry, AuditExport
@@ -294,7 +295,7 @@ def export_bundle(
 def _record_export(actor, options, case_id, manifest, manifest_sha256) -> None:
     from caseapp.cases.models import Case
 
-    action = "audit:export:identified" if options.identified else "audit:export"
+    action = AuditAction.AUDIT_EXPORT_IDENTIFIED if options.identified else AuditAction.AUDIT_EXPORT
     details = {
         "recipient": options.recipient,
         "identified": options.identified,

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect
 
-from caseapp.audit.actions import AuditAction, parse
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.chain import append
 from caseapp.audit.models import AuditEntry
 from caseapp.core.extensions import db
@@ -89,7 +89,7 @@ def _case_id_of(obj: Any) -> int | None:
 
 def record(
     actor: User | None,
-    action: AuditAction | str,
+    action: AuditAction,
     obj: Any = None,
     *,
     case: Any = None,
@@ -102,7 +102,7 @@ def record(
     ``bid:approve``, ``gate:refuse``). Call it *before* flushing the change when a diff is
     wanted (``diff_of`` reads the pending history), or pass ``diff`` explicitly.
     The entry gets its sequence number, time and chain hash here, under the chain-head lock.
-    ``action`` is an ``AuditAction``; a plain string must at least parse as a tag.
+    ``action`` is an ``AuditAction`` member (a bare string is a ``TypeError``).
     """
     action = _tag(action)
     if diff is None and obj is not None:
@@ -121,12 +121,12 @@ def record(
     return append(entry)
 
 
-def _tag(action: AuditAction | str) -> str:
-    """The tag as stored: an ``AuditAction``'s value, or a string that parses as a tag."""
-    if isinstance(action, AuditAction):
-        return action.value
-    parse(action)
-    return action
+def _tag(action: AuditAction) -> str:
+    """The tag as stored: the value of an ``AuditAction`` member. Anything else, a bare string
+    too, is refused, so every tag an entry can carry is named in ``caseapp.audit.actions``."""
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit tags are AuditAction members, not {action!r}")
+    return action.value
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ class PendingEntry:
 
 def pending(
     actor: User | None,
-    action: AuditAction | str,
+    action: AuditAction,
     obj: Any = None,
     *,
     case: Any = None,

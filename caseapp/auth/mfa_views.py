@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
 from caseapp.auth import session as server_session
 from caseapp.auth import throttle, twofactor
@@ -27,7 +28,7 @@ def second_factor():
         key = throttle.account_key(user.email)
         if throttle.account_locked(key):
             server_session.end_row(row, EndReason.LOCKED)
-            record(None, "auth:login:lockout", user, diff={"refused": True})
+            record(None, AuditAction.LOGIN_LOCKOUT, user, diff={"refused": True})
             flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
             return render_template("auth/login.html", form=LoginForm()), 429
         factor = None
@@ -38,7 +39,7 @@ def second_factor():
         throttle.note_attempt(key, client_ip(), succeeded=factor is not None)
         if factor is not None:
             return finish_login(user, ["password", factor])
-        record(None, "auth:login:fail", user, diff={"factor": "second"})
+        record(None, AuditAction.LOGIN_FAIL, user, diff={"factor": "second"})
         form.code.errors.append(_("This code is not valid. Codes can be used only once."))
     return render_template("auth/second_factor.html", form=form)
 

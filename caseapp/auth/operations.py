@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from caseapp.agencies.models import Agency
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
 from caseapp.auth import throttle
 from caseapp.auth.models import User
@@ -97,7 +98,7 @@ def create_user(
         active=True,
     )
     db.session.add(user)
-    record(actor, "user:account:create", user)
+    record(actor, AuditAction.USER_CREATE, user)
     return user
 
 
@@ -144,14 +145,14 @@ def attempt_login(email: str, password: str, ip: str) -> LoginOutcome:
     key = throttle.account_key(email)
     if throttle.account_locked(key) or throttle.address_throttled(ip):
         verify_password(dummy_hash(), password)
-        record(None, "auth:login:lockout", diff={"refused": True})
+        record(None, AuditAction.LOGIN_LOCKOUT, diff={"refused": True})
         return LoginOutcome(None, locked=True)
     user, named = _authenticate(email, password)
     throttle.note_attempt(key, ip, succeeded=user is not None)
     if user is None:
-        record(None, "auth:login:fail", named, diff={"factor": "password"})
+        record(None, AuditAction.LOGIN_FAIL, named, diff={"factor": "password"})
         if throttle.account_locked(key):
-            record(None, "auth:login:lockout", named, diff={"locked": True})
+            record(None, AuditAction.LOGIN_LOCKOUT, named, diff={"locked": True})
         return LoginOutcome(None)
     return LoginOutcome(user)
 
@@ -167,7 +168,7 @@ def change_password(user: User, current: str, new: str, *, keep_session=None) ->
     if new == current:
         raise ValidationFailed(_("Choose a password different from the current one."))
     check_password_rules(new, email=user.email, name=user.name)
-    record(user, "user:password:change", user, diff={"password": ["***", "***"]})
+    record(user, AuditAction.USER_PASSWORD_CHANGE, user, diff={"password": ["***", "***"]})
     user.password_hash = hash_password(new)
     end_all_sessions(user, "password_changed", except_row=keep_session)
     db.session.flush()
@@ -177,7 +178,7 @@ def set_locale(user: User, locale: str, supported: tuple[str, ...]) -> None:
     """Change the user's interface language."""
     if locale not in supported:
         raise ValidationFailed(_("That language is not available."))
-    record(user, "user:locale:change", user, diff={"locale": [user.locale, locale]})
+    record(user, AuditAction.USER_LOCALE_CHANGE, user, diff={"locale": [user.locale, locale]})
     user.locale = locale
 
 
@@ -189,7 +190,7 @@ def deactivate_user(actor: User | None, user: User, *, reason: str | None = None
     if not user.active:
         raise ValidationFailed(_("This account is already deactivated."))
     user.active = False
-    record(actor, "user:account:deactivate", user, reason=reason)
+    record(actor, AuditAction.USER_DEACTIVATE, user, reason=reason)
     end_all_sessions(user, "deactivated")
 
 
@@ -198,4 +199,4 @@ def reactivate_user(actor: User, user: User, *, reason: str | None = None) -> No
     if user.active:
         raise ValidationFailed(_("This account is already active."))
     user.active = True
-    record(actor, "user:account:reactivate", user, reason=reason)
+    record(actor, AuditAction.USER_REACTIVATE, user, reason=reason)

@@ -24,6 +24,7 @@ import qrcode.image.svg
 from flask import current_app
 from sqlalchemy import select
 
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
 from caseapp.auth.models import RecoveryCode, User
 from caseapp.core.db import utcnow
@@ -123,7 +124,7 @@ def enrol(user: User, secret: str, code: str) -> list[str] | None:
     step = _matching_step(secret, code)
     if step is None:
         return None
-    record(user, "auth:2fa:enrol", user, diff={"totp": [False, True]})
+    record(user, AuditAction.TWO_FACTOR_ENROL, user, diff={"totp": [False, True]})
     user.totp_secret = secret
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
@@ -132,7 +133,7 @@ def enrol(user: User, secret: str, code: str) -> list[str] | None:
 
 def reset(actor: User | None, user: User) -> None:
     """Remove the user's second factor (an operator's recovery path, ``flask users reset-2fa``)."""
-    record(actor, "auth:2fa:reset", user, diff={"totp": [True, False]})
+    record(actor, AuditAction.TWO_FACTOR_RESET, user, diff={"totp": [True, False]})
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None

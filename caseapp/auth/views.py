@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
 from caseapp.auth import operations, twofactor
 from caseapp.auth import session as server_session
@@ -45,7 +46,7 @@ def finish_login(user, factors: list[str]):
         row.pending_totp_secret = None
         server_session.rotate(row)
     login_user(user)
-    record(user, "auth:login:success", user, diff={"factors": factors})
+    record(user, AuditAction.LOGIN_SUCCESS, user, diff={"factors": factors})
     return redirect(home_for(user))
 
 
@@ -96,7 +97,7 @@ def logout():
     shelter or office ends too (ASVS V7.4.1).
     """
     user = current_user._get_current_object()
-    record(user, "auth:logout", user, diff={})
+    record(user, AuditAction.LOGOUT, user, diff={})
     server_session.end_all_sessions(user, server_session.EndReason.LOGOUT)
     logout_user()
     from flask import session

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from caseapp.agencies.models import Agency
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.auth.models import User
 from caseapp.cases.models import Case, CaseNumberCounter, Stage
@@ -94,7 +95,7 @@ def open_case(
     db.session.add(case)
     # One change, one entry: the case, its child and the child's name together.
     diff = {**diff_of(case), "child": diff_of(child), "name": diff_of(name)}
-    record(actor, "case:case:open", case, diff=diff)
+    record(actor, AuditAction.CASE_OPEN, case, diff=diff)
     return case
 
 
@@ -137,7 +138,9 @@ def register_case(actor: User, case: Case, *, expected_version: int) -> Case:
     old = case.stage
     case.stage = Stage.REGISTERED
     touch_case(case)
-    record(actor, "case:stage:change", case, diff={"stage": [old.value, case.stage.value]})
+    record(
+        actor, AuditAction.CASE_STAGE_CHANGE, case, diff={"stage": [old.value, case.stage.value]}
+    )
     return case
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Outcome, Stage
@@ -59,7 +60,7 @@ def move(
     *,
     expected_version: int | None,
     reason: str | None = None,
-    action: str = "case:stage:change",
+    action: AuditAction = AuditAction.CASE_STAGE_CHANGE,
     extra_diff: dict | None = None,
 ) -> None:
     """Move ``case`` to ``target`` after checking the table and the version; audit it.

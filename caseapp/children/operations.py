@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
@@ -89,7 +90,7 @@ def update_child(actor: User, case: Case, *, expected_version: int, **changes) -
     if not diff:
         return False
     touch_case(case)
-    record(actor, "child:record:update", child, case=case, diff=diff)
+    record(actor, AuditAction.CHILD_UPDATE, child, case=case, diff=diff)
     return True
 
 
@@ -134,7 +135,7 @@ def add_name(
         _set_primary(case, name)
     diff = diff_of(name)
     touch_case(case)
-    record(actor, "child:name:add", name, case=case, diff=diff)
+    record(actor, AuditAction.NAME_ADD, name, case=case, diff=diff)
     return name
 
 
@@ -168,7 +169,7 @@ def update_name(
     if is_primary and demoted:
         diff["demoted_name_ids"] = [None, demoted]
     touch_case(case)
-    record(actor, "child:name:update", name, case=case, diff=diff)
+    record(actor, AuditAction.NAME_UPDATE, name, case=case, diff=diff)
     return True
 
 
@@ -186,7 +187,9 @@ def remove_name(actor: User, name: ChildName, *, expected_version: int) -> None:
     name_id = name.id
     case.child.names.remove(name)
     touch_case(case)
-    record(actor, "child:name:remove", name, case=case, diff={"name_id": [name_id, None], **diff})
+    record(
+        actor, AuditAction.NAME_REMOVE, name, case=case, diff={"name_id": [name_id, None], **diff}
+    )
 
 
 FAMILY_FIELDS = (
@@ -256,7 +259,7 @@ def add_family_member(
     case.family_members.append(member)
     diff = diff_of(member)
     touch_case(case)
-    record(actor, "family:member:add", member, case=case, diff=diff)
+    record(actor, AuditAction.FAMILY_ADD, member, case=case, diff=diff)
     return member
 
 
@@ -277,7 +280,7 @@ def update_family_member(
     if not diff:
         return False
     touch_case(case)
-    record(actor, "family:member:update", member, case=case, diff=diff)
+    record(actor, AuditAction.FAMILY_UPDATE, member, case=case, diff=diff)
     return True
 
 
@@ -289,4 +292,4 @@ def remove_family_member(actor: User, member: FamilyMember, *, expected_version:
     diff["relation"] = [member.relation.value, None]
     case.family_members.remove(member)
     touch_case(case)
-    record(actor, "family:member:remove", member, case=case, diff=diff)
+    record(actor, AuditAction.FAMILY_REMOVE, member, case=case, diff=diff)

@@ -13,6 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from caseapp.audit.actions import AuditAction
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
 from caseapp.core.enums import LabelledEnum
@@ -78,7 +79,7 @@ def close_case(
         Stage.CLOSED,
         expected_version=expected_version,
         reason=text,
-        action="case:close",
+        action=AuditAction.CASE_CLOSE,
     )
 
 
@@ -100,6 +101,6 @@ def reopen_case(actor, case: Case, *, reason: str, expected_version: int | None)
         Stage.REGISTERED,
         expected_version=expected_version,
         reason=reason.strip(),
-        action="case:reopen",
+        action=AuditAction.CASE_REOPEN,
         extra_diff={"outcome": [old_outcome, None]},
     )

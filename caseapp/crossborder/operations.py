@@ -13,6 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
@@ -56,7 +57,7 @@ def _required(**values) -> None:
             raise ValidationFailed(_("Fill in every required field."))
 
 
-def _change(actor, case: Case, obj, tag: str) -> None:
+def _change(actor, case: Case, obj, tag: AuditAction) -> None:
     """Audit a new or modified ``obj`` (one entry) and bump the case version, so a
     concurrent edit of the same case loses with ``StaleVersion`` (DESIGN.md section 3)."""
     diff = diff_of(obj)
@@ -64,7 +65,7 @@ def _change(actor, case: Case, obj, tag: str) -> None:
     record(actor, tag, obj, case=case, diff=diff)
 
 
-def _save_single(actor, case: Case, model, tag: str, fields: dict, expected_version):
+def _save_single(actor, case: Case, model, tag: AuditAction, fields: dict, expected_version):
     """Create or update the one record of ``model`` the case has; audit ``tag``."""
     require_preparation(actor, case, expected_version)
     obj = db.session.scalar(select(model).where(model.case_id == case.id))
@@ -77,7 +78,7 @@ def _save_single(actor, case: Case, model, tag: str, fields: dict, expected_vers
     return obj
 
 
-def _add(actor, case: Case, obj, tag: str, expected_version):
+def _add(actor, case: Case, obj, tag: AuditAction, expected_version):
     """Add a new record to the case's log; audit ``tag``."""
     require_preparation(actor, case, expected_version)
     obj.case = case
@@ -111,7 +112,7 @@ def save_coordination(
         actor,
         case,
         Coordination,
-        "coordination:save",
+        AuditAction.COORDINATION_SAVE,
         {
             "destination_country": country,
             "counterpart_name": counterpart_name.strip(),
@@ -134,20 +135,22 @@ def log_message(
         on_date=fields.get("on_date"),
     )
     return _add(
-        actor, case, CoordinationMessage(**fields), "coordination:message:log", expected_version
+        actor, case, CoordinationMessage(**fields), AuditAction.MESSAGE_LOG, expected_version
     )
 
 
 def record_home_study(actor, case: Case, *, expected_version: int | None, **fields) -> HomeStudy:
     """Record the counterpart's home study (002, Moldova practice; fn 12 (iii))."""
     _required(conducted_by=fields.get("conducted_by"), received_on=fields.get("received_on"))
-    return _add(actor, case, HomeStudy(**fields), "home_study:record", expected_version)
+    return _add(actor, case, HomeStudy(**fields), AuditAction.HOME_STUDY_RECORD, expected_version)
 
 
 def record_guarantee(actor, case: Case, *, expected_version: int | None, **fields) -> CareGuarantee:
     """Record a guarantee of care by the family or foreign authority (002, Moldova)."""
     _required(guarantor_name=fields.get("guarantor_name"), given_on=fields.get("given_on"))
-    return _add(actor, case, CareGuarantee(**fields), "guarantee:record", expected_version)
+    return _add(
+        actor, case, CareGuarantee(**fields), AuditAction.GUARANTEE_RECORD, expected_version
+    )
 
 
 def withdraw_guarantee(
@@ -158,7 +161,7 @@ def withdraw_guarantee(
     if guarantee.withdrawn_on is not None:
         raise ValidationFailed(_("This guarantee was already withdrawn."))
     guarantee.withdrawn_on = withdrawn_on
-    _change(actor, guarantee.case, guarantee, "guarantee:withdraw")
+    _change(actor, guarantee.case, guarantee, AuditAction.GUARANTEE_WITHDRAW)
 
 
 def record_central_approval(
@@ -174,7 +177,7 @@ def record_central_approval(
         actor,
         case,
         CentralAuthorityApproval(**fields),
-        "central_approval:record",
+        AuditAction.CENTRAL_APPROVAL_RECORD,
         expected_version,
     )
 
@@ -190,7 +193,7 @@ def save_reintegration_plan(
     else:
         fields["resources_confirmed_by"] = fields.get("resources_confirmed_by") or None
     return _save_single(
-        actor, case, ReintegrationPlan, "reintegration:save", fields, expected_version
+        actor, case, ReintegrationPlan, AuditAction.REINTEGRATION_SAVE, fields, expected_version
     )
 
 
@@ -204,7 +207,7 @@ def save_travel_plan(actor, case: Case, *, expected_version: int | None, **field
         receiving_official=fields.get("receiving_official"),
         handover_place=fields.get("handover_place"),
     )
-    return _save_single(actor, case, TravelPlan, "travel:save", fields, expected_version)
+    return _save_single(actor, case, TravelPlan, AuditAction.TRAVEL_SAVE, fields, expected_version)
 
 
 def record_consent(
@@ -236,7 +239,7 @@ def record_consent(
         actor,
         case,
         Consent,
-        "consent:record",
+        AuditAction.CONSENT_RECORD,
         {
             "child_consents": child_consents,
             "child_consent_on": child_consent_on,
@@ -274,7 +277,7 @@ def approve_last_resort(actor, consent: Consent, *, expected_version: int | None
         )
     consent.last_resort_approved_by_id = actor.id
     consent.last_resort_approved_at = utcnow()
-    _change(actor, case, consent, "consent:last_resort:approve")
+    _change(actor, case, consent, AuditAction.LAST_RESORT_APPROVE)
 
 
 def save_monitoring_plan(
@@ -300,7 +303,7 @@ def save_monitoring_plan(
         actor,
         case,
         MonitoringPlan,
-        "monitoring_plan:save",
+        AuditAction.MONITORING_PLAN_SAVE,
         {
             "monitor_name": monitor_name.strip(),
             "independent": independent,

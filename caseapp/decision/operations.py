@@ -24,6 +24,7 @@ from caseapp.assessment.guards import (
     require_transition,
     touch_case,
 )
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.cases.workflow import AFTER_DECISION
@@ -118,7 +119,7 @@ def record_decision(
         reason=reasons,
         extra_diff={"outcome": [None, outcome.value]},
     )
-    record(actor, "decision:notice:create", notice, case=case, diff=diff, reason=reasons)
+    record(actor, AuditAction.NOTICE_CREATE, notice, case=case, diff=diff, reason=reasons)
     return notice
 
 
@@ -153,7 +154,7 @@ def notify_child(
     notice.appeal_deadline = appeal_deadline(notice)
     diff = diff_of(notice)
     touch_case(case)
-    record(actor, "decision:notice:notify_child", notice, case=case, diff=diff)
+    record(actor, AuditAction.NOTICE_NOTIFY_CHILD, notice, case=case, diff=diff)
     return notice
 
 
@@ -168,7 +169,7 @@ def notify_guardian(
     notice.appeal_deadline = appeal_deadline(notice)
     diff = diff_of(notice)
     touch_case(case)
-    record(actor, "decision:notice:notify_guardian", notice, case=case, diff=diff)
+    record(actor, AuditAction.NOTICE_NOTIFY_GUARDIAN, notice, case=case, diff=diff)
     return notice
 
 
@@ -205,7 +206,7 @@ def lodge_appeal(
     db.session.add(appeal)
     diff = diff_of(appeal)
     touch_case(case)
-    record(actor, "decision:appeal:lodge", appeal, case=case, diff=diff)
+    record(actor, AuditAction.APPEAL_LODGE, appeal, case=case, diff=diff)
     return appeal
 
 
@@ -235,7 +236,7 @@ def decide_appeal(
     appeal.result_summary = _text(result_summary)
     diff = diff_of(appeal)
     touch_case(case)
-    record(actor, "decision:appeal:decide", appeal, case=case, diff=diff)
+    record(actor, AuditAction.APPEAL_DECIDE, appeal, case=case, diff=diff)
     if reopen:
         _reopen(actor, case, reason=_("Appeal upheld on %(day)s.", day=decided_on.isoformat()))
     return appeal
@@ -272,7 +273,7 @@ def lodge_complaint(
     db.session.add(complaint)
     diff = diff_of(complaint)
     touch_case(case)
-    record(actor, "decision:complaint:lodge", complaint, case=case, diff=diff)
+    record(actor, AuditAction.COMPLAINT_LODGE, complaint, case=case, diff=diff)
     by_child_or_guardian = lodged_by in (ComplainantKind.CHILD, ComplainantKind.GUARDIAN)
     if objects_to_decision and by_child_or_guardian and case.stage in REOPENABLE_STAGES:
         _reopen(actor, case, reason=_("Objection to the decision: %(subject)s", subject=subject))
@@ -303,7 +304,7 @@ def answer_complaint(
     complaint.status = ComplaintStatus.CLOSED if close else ComplaintStatus.ANSWERED
     diff = diff_of(complaint)
     touch_case(case)
-    record(actor, "decision:complaint:answer", complaint, case=case, diff=diff)
+    record(actor, AuditAction.COMPLAINT_ANSWER, complaint, case=case, diff=diff)
     return complaint
 
 
@@ -391,5 +392,5 @@ def _reopen(actor, case: Case, *, reason: str) -> BestInterestsDetermination | N
         reason=reason,
         extra_diff={"outcome": [old_outcome.value if old_outcome else None, None]},
     )
-    record(actor, "bid:review:reopen", bid or case, case=case, diff=diff, reason=reason)
+    record(actor, AuditAction.BID_REOPEN, bid or case, case=case, diff=diff, reason=reason)
     return bid

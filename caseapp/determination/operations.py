@@ -25,6 +25,7 @@ from caseapp.assessment.guards import (
     require_transition,
     stale_message,
 )
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.children.models import CareStatus
@@ -154,7 +155,7 @@ def _new_draft(actor, case: Case, opened_at: datetime | None = None) -> BestInte
     if previous is not None:
         diff["copied_from"] = [None, previous.id]
     flush()
-    record(actor, "bid:draft:create", bid, case=case, diff=diff)
+    record(actor, AuditAction.BID_DRAFT_CREATE, bid, case=case, diff=diff)
     return bid
 
 
@@ -183,7 +184,7 @@ def update_bid(
     bid.reasons = (reasons or "").strip() or None
     diff = diff_of(bid)
     flush()
-    record(actor, "bid:draft:update", bid, diff=diff)
+    record(actor, AuditAction.BID_DRAFT_UPDATE, bid, diff=diff)
     return bid
 
 
@@ -209,7 +210,7 @@ def set_option(
     else:
         existing.assessment = text
     bump_version(bid)
-    record(actor, "bid:draft:update", bid, diff={f"option:{option.value}": [old, text]})
+    record(actor, AuditAction.BID_DRAFT_UPDATE, bid, diff={f"option:{option.value}": [old, text]})
     return existing
 
 
@@ -243,7 +244,7 @@ def add_panel_member(
     bid.panel.append(member)
     diff = {"panel_member": diff_of(member)}
     bump_version(bid)
-    record(actor, "bid:draft:update", bid, diff=diff)
+    record(actor, AuditAction.BID_DRAFT_UPDATE, bid, diff=diff)
     return member
 
 
@@ -257,7 +258,7 @@ def remove_panel_member(
     diff = {"panel_member": {"id": member.id, "name": [member.name, None]}}
     bid.panel.remove(member)
     bump_version(bid)
-    record(actor, "bid:draft:update", bid, diff=diff)
+    record(actor, AuditAction.BID_DRAFT_UPDATE, bid, diff=diff)
 
 
 def submission_gaps(bid: BestInterestsDetermination) -> list[str]:
@@ -306,7 +307,7 @@ def submit_bid(
     bid.submitted_at = submitted_at
     diff = diff_of(bid)
     flush()
-    record(actor, "bid:submit", bid, diff=diff)
+    record(actor, AuditAction.BID_SUBMIT, bid, diff=diff)
     return bid
 
 
@@ -341,7 +342,7 @@ def approve_bid(
     bid.approved_at = approved_at
     diff = diff_of(bid)
     flush()
-    record(actor, "bid:approve", bid, diff=diff)
+    record(actor, AuditAction.BID_APPROVE, bid, diff=diff)
     return bid
 
 
@@ -357,5 +358,5 @@ def send_back_bid(
     bid.review_comment = comment
     diff = diff_of(bid)
     flush()
-    record(actor, "bid:send_back", bid, diff=diff, reason=comment)
+    record(actor, AuditAction.BID_SEND_BACK, bid, diff=diff, reason=comment)
     return bid

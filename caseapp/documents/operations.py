@@ -83,7 +83,7 @@ def store_document(
         record_id=record_id,
     )
     db.session.add(document)
-    record(actor, "documents:document:upload", document, case=case)
+    record(actor, AuditAction.DOCUMENT_UPLOAD, document, case=case)
     return document
 
 

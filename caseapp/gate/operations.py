@@ -101,7 +101,7 @@ def approve_return(
         workflow.move(actor, case, Stage.RETURN_APPROVED, expected_version=expected_version)
     except (StaleDataError, IntegrityError) as err:
         raise _stale() from err
-    record(actor, "return:approve", approval, case=case, diff={"gate": result.to_dict()})
+    record(actor, AuditAction.RETURN_APPROVE, approval, case=case, diff={"gate": result.to_dict()})
     return approval
 
 
@@ -116,7 +116,7 @@ def withdraw_return_approval(actor, case: Case, *, reason: str) -> ReturnApprova
         return None
     approval.withdrawn_at = utcnow()
     approval.withdrawn_reason = reason
-    record(actor, "return:approval:withdraw", approval, case=case, reason=reason)
+    record(actor, AuditAction.RETURN_APPROVAL_WITHDRAW, approval, case=case, reason=reason)
     return approval
 
 
@@ -163,7 +163,7 @@ def change_policy(
     }
     diff["version"] = [old.version, new.version]
     try:
-        record(actor, "policy:settings:change", new, diff=diff)
+        record(actor, AuditAction.POLICY_CHANGE, new, diff=diff)
     except IntegrityError as err:  # two admins saving at once: same new version number
         raise _stale() from err
     return new
@@ -185,7 +185,7 @@ def add_suspension(actor, *, country: str, reason: str, suspended_from: date) ->
         created_at=utcnow(),
     )
     db.session.add(suspension)
-    record(actor, "suspension:add", suspension, diff=diff_of(suspension))
+    record(actor, AuditAction.SUSPENSION_ADD, suspension, diff=diff_of(suspension))
     return suspension
 
 
@@ -197,4 +197,4 @@ def lift_suspension(actor, suspension: ReturnSuspension, *, lifted_on: date) -> 
     if lifted_on < suspension.suspended_from:
         raise ValidationFailed(_("A suspension cannot be lifted before it began."))
     suspension.lifted_on = lifted_on
-    record(actor, "suspension:lift", suspension, diff=diff_of(suspension))
+    record(actor, AuditAction.SUSPENSION_LIFT, suspension, diff=diff_of(suspension))

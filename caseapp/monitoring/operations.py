@@ -14,6 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
@@ -68,7 +69,7 @@ def record_return_execution(
     db.session.add_all(visits)
     diff = diff_of(execution)
     diff["visits_due"] = [None, [v.due_on.isoformat() for v in visits]]
-    record(actor, "return:execute", execution, case=case, diff=diff)
+    record(actor, AuditAction.RETURN_EXECUTE, execution, case=case, diff=diff)
     workflow.move(actor, case, Stage.RETURNED, expected_version=expected_version)
     return execution
 
@@ -112,7 +113,7 @@ def record_visit_report(
     visit.escalated = visit.escalated or escalate
     diff = diff_of(visit)
     versioning.touch_case(case)
-    record(actor, "visit:report", visit, case=case, diff=diff)
+    record(actor, AuditAction.VISIT_REPORT, visit, case=case, diff=diff)
 
 
 def escalate_visit(
@@ -127,4 +128,6 @@ def escalate_visit(
     visit.escalated = True
     diff = diff_of(visit)
     versioning.touch_case(visit.case)
-    record(actor, "visit:escalate", visit, case=visit.case, diff=diff, reason=reason.strip())
+    record(
+        actor, AuditAction.VISIT_ESCALATE, visit, case=visit.case, diff=diff, reason=reason.strip()
+    )

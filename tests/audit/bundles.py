@@ -8,6 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
@@ -25,17 +26,22 @@ def populate(factory):
     """A case with a named child, stage changes, a gate refusal and an approval."""
     supervisor = factory.user(Role.SUPERVISOR)
     case = factory.case(agency=None, given="Ivan", family="Ivanov")
-    record(supervisor, "case:stage:change", case, diff={"stage": ["identified", "registered"]})
-    record(supervisor, "gate:refuse", case, diff={"gate": GATE}, reason="S7 unmet")
     record(
         supervisor,
-        "placement:placement:create",
+        AuditAction.CASE_STAGE_CHANGE,
+        case,
+        diff={"stage": ["identified", "registered"]},
+    )
+    record(supervisor, AuditAction.GATE_REFUSE, case, diff={"gate": GATE}, reason="S7 unmet")
+    record(
+        supervisor,
+        AuditAction.PLACEMENT_RECORD,
         case,
         diff={"can_leave_at_will": [None, False], "kind": [None, "transit_centre"]},
     )
     record(
         supervisor,
-        "return:approve",
+        AuditAction.RETURN_APPROVE,
         case,
         diff={"gate": {**GATE, "safeguards": [{**GATE["safeguards"][0]}]}},
         reason='=HYPERLINK("http://evil")',

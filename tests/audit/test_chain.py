@@ -29,7 +29,7 @@ def _entries(db):
 
 def test_entries_are_chained_from_genesis(db, factory):
     factory.case()
-    record(None, "test:thing:do", diff={"n": [1, 2]}, reason="why")
+    record(None, AuditAction.POLICY_CHANGE, diff={"n": [1, 2]}, reason="why")
     db.session.commit()
     entries = _entries(db)
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
@@ -43,7 +43,7 @@ def test_entries_are_chained_from_genesis(db, factory):
 
 
 def test_canonical_time_has_microseconds_and_z(db):
-    entry = record(None, "test:thing:do", diff={})
+    entry = record(None, AuditAction.POLICY_CHANGE, diff={})
     db.session.commit()
     assert sealed_of_entry(entry)["occurred_at"].endswith("Z")
     assert len(sealed_of_entry(entry)["occurred_at"]) == len("2026-01-01T00:00:00.000000Z")
@@ -53,7 +53,7 @@ def test_canonical_time_has_microseconds_and_z(db):
     "statement", ["UPDATE audit_entry SET reason = 'x'", "DELETE FROM audit_entry"]
 )
 def test_database_refuses_update_and_delete(db, statement):
-    record(None, "test:thing:do", diff={})
+    record(None, AuditAction.POLICY_CHANGE, diff={})
     db.session.commit()
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):
         db.session.execute(text(statement))
@@ -64,7 +64,7 @@ def test_database_refuses_update_and_delete(db, statement):
 def test_database_refuses_truncate_on_postgresql(db):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("TRUNCATE exists only on PostgreSQL")
-    record(None, "test:thing:do", diff={})
+    record(None, AuditAction.POLICY_CHANGE, diff={})
     db.session.commit()
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):
         db.session.execute(text("TRUNCATE audit_entry"))
@@ -73,7 +73,7 @@ def test_database_refuses_truncate_on_postgresql(db):
 
 
 def test_orm_update_is_refused_too(db):
-    entry = record(None, "test:thing:do", diff={})
+    entry = record(None, AuditAction.POLICY_CHANGE, diff={})
     db.session.commit()
     entry.reason = "rewritten"
     with pytest.raises(sa.exc.DBAPIError):
@@ -83,7 +83,7 @@ def test_orm_update_is_refused_too(db):
 
 def _three_entries(db):
     for n in range(3):
-        record(None, "test:thing:do", diff={"n": n}, reason=f"r{n}")
+        record(None, AuditAction.POLICY_CHANGE, diff={"n": n}, reason=f"r{n}")
     db.session.commit()
 
 
@@ -153,7 +153,7 @@ def test_failed_operation_leaves_neither_change_nor_entry(db, factory):
     db.session.rollback()
     assert db.session.scalar(select(func.count()).where(User.email == "new@example.org")) == 0
     assert (seqs(), db.session.get(AuditChainHead, 1).hash) == before
-    record(None, "test:thing:do", diff={})
+    record(None, AuditAction.POLICY_CHANGE, diff={})
     db.session.commit()
     assert seqs() == list(range(1, len(before[0]) + 2))
     assert verify_chain().ok
@@ -169,7 +169,7 @@ def test_concurrent_writers_do_not_fork_the_chain(app, db):
             with app.app_context():
                 barrier.wait()
                 for i in range(per_thread):
-                    record(None, "test:concurrent:write", diff={"thread": n, "i": i})
+                    record(None, AuditAction.POLICY_CHANGE, diff={"thread": n, "i": i})
                     db.session.commit()
                 db.session.remove()
         except Exception as exc:  # reported below
@@ -242,3 +242,14 @@ def test_failed_login_is_chained(client, db, factory):
     last = _entries(db)[-1]
     assert (last.action, last.actor_id) == ("auth:login:fail", None)
     assert verify_chain().ok
+
+
+def test_record_refuses_a_tag_that_is_not_an_audit_action(app, db):
+    """A bare string, even a well-formed tag or a member's exact value, is refused: every tag
+    is named in caseapp.audit.actions (issue 8); nothing is written."""
+    for tag in ("case:stage:change", "case:stage:chnage", "test:thing:do"):
+        with pytest.raises(TypeError):
+            record(None, tag, diff={})
+        with pytest.raises(TypeError):
+            pending(None, tag)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0

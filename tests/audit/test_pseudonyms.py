@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import select
 
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.bundle_verifier import verify_bundle
 from caseapp.audit.models import AuditEntry
 from caseapp.audit.pseudonyms import Pseudonymiser
@@ -100,7 +101,7 @@ def test_case_filter_withholds_other_cases_and_keeps_the_chain(db, factory, runn
     other = factory.case(given="Maria", family="Popescu")
     from caseapp.audit.recorder import record
 
-    record(None, "case:stage:change", case, diff={"stage": ["registered", "assessment"]})
+    record(None, AuditAction.CASE_STAGE_CHANGE, case, diff={"stage": ["registered", "assessment"]})
     db.session.commit()
     out = tmp_path / "case.zip"
     members = _export(runner, out, "--case", case.number)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from caseapp.audit import keys
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.bundle_verifier import verify_bundle
 from caseapp.audit.models import AuditEntry
 from caseapp.core.permissions import Role
@@ -56,12 +57,12 @@ def test_log_paginates(client, factory, login, db):
     from caseapp.audit.recorder import record
 
     for n in range(60):
-        record(None, "test:page:fill", diff={"n": n})
+        record(None, AuditAction.POLICY_CHANGE, diff={"n": n})
     db.session.commit()
     login(factory.user(Role.OMBUDSPERSON))
-    first = client.get("/audit/?action=test:").get_data(as_text=True)
+    first = client.get("/audit/?action=policy:settings:change").get_data(as_text=True)
     assert "page=2" in first
-    second = client.get("/audit/?action=test:&page=2").get_data(as_text=True)
+    second = client.get("/audit/?action=policy:settings:change&page=2").get_data(as_text=True)
     assert "Newer" in second and "page=3" not in second
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 
 from caseapp import ROOT
 from caseapp.audit import keys
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.bundle_verifier import (
     Frontier,
     consistent,
@@ -71,7 +72,7 @@ def _export(runner, out, *extra):
 def _more_entries(factory, n=3):
     case = factory.case()
     for i in range(n):
-        record(None, "case:stage:change", case, diff={"stage": [str(i), str(i + 1)]})
+        record(None, AuditAction.CASE_STAGE_CHANGE, case, diff={"stage": [str(i), str(i + 1)]})
     from caseapp.core.extensions import db
 
     db.session.commit()

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from caseapp import create_app
 from caseapp.audit import keys
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.bundle_verifier import verify_bundle
 from caseapp.audit.recorder import record
 from tests.audit.bundles import lines, populate, read
@@ -41,7 +42,7 @@ def _writes_while(app, stop: threading.Event, done: list[int]) -> None:
 
     with app.app_context():
         while not stop.is_set():
-            record(None, "test:backup:write", diff={"n": len(done)})
+            record(None, AuditAction.POLICY_CHANGE, diff={"n": len(done)})
             db.session.commit()
             done.append(1)
         db.session.remove()
