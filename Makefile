@@ -54,6 +54,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check caseapp tests migrations scripts
 	$(BIN)/ruff format --check caseapp tests scripts
 	$(BIN)/bandit -q -r caseapp --severity-level medium
+	$(BIN)/mypy
 	$(BIN)/python scripts/pip_audit_check.py requirements/main.txt
 
 # On SQLite always; on PostgreSQL too when CASEAPP_TEST_DATABASE_URL is set.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -13,16 +14,21 @@ from caseapp.audit.recorder import record
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
+
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 
 
-def _refuse(field: str, message: str):
+def _refuse(field: str, message: str) -> None:
     """Raise ``ValidationFailed`` naming the form field it concerns (shown next to it)."""
     raise ValidationFailed(message, details={field: [message]})
 
 
-def create_agency(actor, *, code: str, name: str, country: str, kind: AgencyKind) -> Agency:
+def create_agency(
+    actor: User | None, *, code: str, name: str, country: str, kind: AgencyKind
+) -> Agency:
     """Create an agency with a unique code and an ISO 3166-1 alpha-2 country."""
     code, country = code.strip().upper(), country.strip().upper()
     if not CODE_RE.match(code):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ from caseapp.monitoring.models import MonitoringVisit
 class AlertData:
     """One case and the records its alerts depend on."""
 
-    case: object
+    case: Any
     placements: list = field(default_factory=list)
     services: list = field(default_factory=list)
     bids: list = field(default_factory=list)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -71,7 +71,7 @@ class GuardianForm(VersionedForm):
 
 
 class EndForm(VersionedForm):
-    VALUES = ("ended_on",)
+    VALUES: ClassVar[tuple[str, ...]] = ("ended_on",)
     ended_on = DateField(_l("Ended on"), validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
@@ -16,6 +17,9 @@ from caseapp.core.extensions import db
 
 class CaseRecord:
     """Mixin: a record that belongs to a case and is visible to whoever sees the case."""
+
+    if TYPE_CHECKING:
+        case: Case  # each model maps its own ``case`` relationship
 
     def can_view(self, user) -> bool:
         """Visible to whoever may see the case."""

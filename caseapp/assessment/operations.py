@@ -9,6 +9,7 @@ The best-interests assessment has its own module (``caseapp.assessment.bia``), r
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
@@ -40,6 +41,9 @@ from caseapp.children.models import ContactStatus, FamilyMember, TracingStatus
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
+
 
 def _text(value: str | None) -> str | None:
     """Strip a free-text value; empty becomes None."""
@@ -61,7 +65,7 @@ def _end_date(started: date, ended_on: date) -> None:
         raise ValidationFailed(_("The end date cannot be before the start date."))
 
 
-def _add(actor, action: AuditAction, obj, case: Case) -> None:
+def _add(actor: User, action: AuditAction, obj: Any, case: Case) -> None:
     """Add a new record, audit it (one entry) and bump the case version."""
     db.session.add(obj)
     diff = diff_of(obj)
@@ -69,7 +73,9 @@ def _add(actor, action: AuditAction, obj, case: Case) -> None:
     record(actor, action, obj, case=case, diff=diff)
 
 
-def _change(actor, action: AuditAction, obj, case: Case, reason: str | None = None) -> None:
+def _change(
+    actor: User, action: AuditAction, obj: Any, case: Case, reason: str | None = None
+) -> None:
     """Audit a modified record (one entry) and bump the case version."""
     diff = diff_of(obj)
     touch_case(case)
@@ -79,7 +85,7 @@ def _change(actor, action: AuditAction, obj, case: Case, reason: str | None = No
 # -- transition ----------------------------------------------------------------------------
 
 
-def start_assessment(actor, case: Case, *, expected_version: int | None) -> Case:
+def start_assessment(actor: User, case: Case, *, expected_version: int | None) -> Case:
     """registered -> assessment: guardian, representation, placement, hearings, tracing and
     the best-interests assessment are recorded from here on (DESIGN.md section 3)."""
     check_editable(actor, case, expected_version)
@@ -92,7 +98,7 @@ def start_assessment(actor, case: Case, *, expected_version: int | None) -> Case
 
 
 def appoint_guardian(
-    actor,
+    actor: User,
     case: Case,
     *,
     guardian_name: str,
@@ -118,7 +124,7 @@ def appoint_guardian(
         independence_statement=_text(independence_statement),
     )
     previous = active_guardian(case)
-    diff = diff_of(appointment)
+    diff: dict[str, Any] = diff_of(appointment)
     if previous is not None:
         _end_date(previous.appointed_on, appointed_on)
         previous.ended_on = appointed_on
@@ -131,7 +137,12 @@ def appoint_guardian(
 
 
 def end_guardian(
-    actor, appointment: GuardianAppointment, *, ended_on: date, reason: str, expected_version
+    actor: User,
+    appointment: GuardianAppointment,
+    *,
+    ended_on: date,
+    reason: str,
+    expected_version: int | None,
 ) -> GuardianAppointment:
     """End a guardian's appointment (kept in the history)."""
     case = appointment.case
@@ -155,7 +166,7 @@ def active_guardian(case: Case) -> GuardianAppointment | None:
 
 
 def assign_legal_representative(
-    actor,
+    actor: User,
     case: Case,
     *,
     name: str,
@@ -180,7 +191,7 @@ def assign_legal_representative(
 
 
 def end_legal_representative(
-    actor, rep: LegalRepresentative, *, ended_on: date, expected_version
+    actor: User, rep: LegalRepresentative, *, ended_on: date, expected_version: int | None
 ) -> LegalRepresentative:
     """End a legal representative's assignment (kept in the history)."""
     check_editable(actor, rep.case, expected_version)
@@ -196,7 +207,7 @@ def end_legal_representative(
 
 
 def record_placement(
-    actor,
+    actor: User,
     case: Case,
     *,
     placement_type: PlacementType,
@@ -229,7 +240,9 @@ def record_placement(
     return placement
 
 
-def end_placement(actor, placement: Placement, *, ended_on: date, expected_version) -> Placement:
+def end_placement(
+    actor: User, placement: Placement, *, ended_on: date, expected_version: int | None
+) -> Placement:
     """End a placement (kept in the history)."""
     check_editable(actor, placement.case, expected_version)
     if not placement.active:
@@ -244,7 +257,7 @@ def end_placement(actor, placement: Placement, *, ended_on: date, expected_versi
 
 
 def record_service(
-    actor,
+    actor: User,
     case: Case,
     *,
     kind: ServiceKind,
@@ -271,7 +284,9 @@ def record_service(
     return service
 
 
-def end_service(actor, service: ServiceRecord, *, ended_on: date, expected_version):
+def end_service(
+    actor: User, service: ServiceRecord, *, ended_on: date, expected_version: int | None
+) -> ServiceRecord:
     """End a service (kept in the history)."""
     check_editable(actor, service.case, expected_version)
     if not service.active:
@@ -286,7 +301,7 @@ def end_service(actor, service: ServiceRecord, *, ended_on: date, expected_versi
 
 
 def record_hearing(
-    actor,
+    actor: User,
     case: Case,
     *,
     held_on: date,
@@ -342,7 +357,7 @@ def record_hearing(
 
 
 def update_tracing(
-    actor,
+    actor: User,
     member: FamilyMember,
     *,
     tracing_status: TracingStatus,
@@ -367,7 +382,7 @@ def update_tracing(
 
 
 def record_family_assessment(
-    actor,
+    actor: User,
     case: Case,
     *,
     family_member: FamilyMember,

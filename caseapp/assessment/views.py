@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,6 +25,7 @@ from caseapp.cases.pages import case_context, load_case
 from caseapp.children.models import FamilyMember
 from caseapp.core import web
 from caseapp.core.extensions import db
+from caseapp.core.forms import VersionedForm
 
 bp = Blueprint("assessment", __name__, url_prefix="/cases")
 
@@ -143,7 +147,7 @@ def record_family_assessment(case_id: int):
     )
 
 
-ENDABLE = {
+ENDABLE: dict[str, tuple[type[Any], Callable[..., Any], type[VersionedForm]]] = {
     "guardians": (GuardianAppointment, ops.end_guardian, f.EndGuardianForm),
     "legal-representatives": (LegalRepresentative, ops.end_legal_representative, f.EndForm),
     "placements": (Placement, ops.end_placement, f.EndForm),

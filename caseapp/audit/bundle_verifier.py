@@ -79,6 +79,7 @@ import sys
 import zipfile
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any
 
 FORMAT = "caseapp-audit-export/1"
 CHECKPOINT_FORMAT = "caseapp-audit-checkpoint/1"
@@ -482,7 +483,8 @@ class _Member:
 
     def __init__(self, zf, name, expected, report) -> None:
         self.name, self.expected, self.report = name, expected or {}, report
-        self.digest, self.size, self.error = _sha256(), 0, None
+        self.digest, self.size = _sha256(), 0
+        self.error: Exception | None = None
         self._chunks = self._read(zf)
 
     def _read(self, zf):
@@ -587,10 +589,10 @@ def _check_entries(member, manifest, watch, report) -> bool:
             report.fail(f"{where} (seq {seq}): time {moment} is before the previous entry's")
             return False
         if "salt" in entry:  # identified export: the personal part can be checked too
-            digest = personal_digest(
+            personal = personal_digest(
                 entry["salt"], entry.get("actor_id"), entry.get("diff"), entry.get("reason")
             )
-            if digest != entry.get("personal"):
+            if personal != entry.get("personal"):
                 report.fail(f"{where} (seq {seq}): actor, diff or reason altered (personal digest)")
                 return False
         try:
@@ -636,7 +638,11 @@ def _check_csv(member, manifest, report) -> None:
     expect = manifest.get("first_seq")
     count = 0
     try:
-        text = io.TextIOWrapper(_ChunkReader(member.chunks()), encoding="utf-8", newline="")
+        text = io.TextIOWrapper(
+            _ChunkReader(member.chunks()),  # type: ignore[type-var]
+            encoding="utf-8",
+            newline="",
+        )
         rows = csv.reader(text)
         header = next(rows, None)
         if header is None or header[0] != "seq":
@@ -863,11 +869,13 @@ def verify_proof(proof: dict, public_key_pem=None, expected_fp=None, state=None)
     size, root = body["tree_size"], bytes.fromhex(body["merkle_root"])
     for item in proof.get("entries") or ():
         entry = item.get("entry") or {}
-        seq = entry.get("seq")
+        seq: Any = entry.get("seq")
         try:
             digest = chain_hash(item["prev_hash"], {f: entry[f] for f in SEALED_FIELDS})
             path = [bytes.fromhex(p) for p in item["path"]]
-            implied = root_from_inclusion(seq - 1, size, leaf_hash(bytes.fromhex(digest)), path)
+            implied = root_from_inclusion(
+                int(seq) - 1, size, leaf_hash(bytes.fromhex(digest)), path
+            )
         except (KeyError, TypeError, ValueError) as err:
             report.fail(f"entry {seq}: malformed proof ({err})")
             continue

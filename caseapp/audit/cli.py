@@ -182,7 +182,7 @@ def export(out, date_from, date_to, case_number, recipient, identified, note) ->
                     None,
                     options,
                     workdir=Path(out).resolve().parent,
-                    progress=lambda n: bar.update(n),
+                    progress=lambda n: bar.update(n) if bar is not None else None,
                     on_total=on_total,
                 )
             finally:

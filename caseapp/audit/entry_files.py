@@ -63,7 +63,8 @@ class _TextBuffer:
     LIMIT = 1 << 18
 
     def __init__(self, target: HashingFile) -> None:
-        self.target, self.parts, self.size = target, [], 0
+        self.target, self.size = target, 0
+        self.parts: list[str] = []
 
     def write(self, text: str) -> None:
         self.parts.append(text)

@@ -29,7 +29,7 @@ class Tree:
         self.levels = [bytes(level)]
         while len(level) >= 64:
             level = bytearray().join(
-                node_hash(level[i : i + 32], level[i + 32 : i + 64])
+                node_hash(bytes(level[i : i + 32]), bytes(level[i + 32 : i + 64]))
                 for i in range(0, len(level) - 63, 64)
             )
             self.levels.append(bytes(level))

@@ -104,14 +104,14 @@ def record(
     The entry gets its sequence number, time and chain hash here, under the chain-head lock.
     ``action`` is an ``AuditAction`` member (a bare string is a ``TypeError``).
     """
-    action = _tag(action)
+    tag = _tag(action)
     if diff is None and obj is not None:
         diff = diff_of(obj)
     db.session.flush()
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         actor_agency_id=actor.agency_id if actor is not None else None,
-        action=action,
+        action=tag,
         object_type=type(obj).__name__ if obj is not None else None,
         object_id=getattr(obj, "id", None) if obj is not None else None,
         case_id=case.id if case is not None else _case_id_of(obj),

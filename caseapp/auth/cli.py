@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from typing import Any, cast
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select
 
 from caseapp.agencies.models import Agency
 from caseapp.auth import operations
@@ -98,7 +99,7 @@ def end_sessions(email, all_users) -> None:
                 .where(UserSession.ended_at.is_(None))
                 .values(ended_at=utcnow(), end_reason=EndReason.ENDED_BY_OPERATOR)
             )
-            count = result.rowcount
+            count = cast(CursorResult[Any], result).rowcount
         else:
             count = end_all_sessions(_user_by_email(email))
     click.echo(f"ended {count} session(s)")

@@ -5,7 +5,9 @@ Operations only flush; the request layer commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -15,7 +17,7 @@ from caseapp.agencies.models import Agency
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
 from caseapp.auth import throttle
-from caseapp.auth.models import User
+from caseapp.auth.models import User, UserSession
 from caseapp.auth.passwords import (
     MAX_LENGTH,
     MIN_LENGTH,
@@ -40,7 +42,9 @@ def normalise_email(email: str) -> str:
         raise ValidationFailed(_("Enter a valid e-mail address.")) from exc
 
 
-def check_password_rules(password: str, *, email: str | None = None, name: str | None = None):
+def check_password_rules(
+    password: str, *, email: str | None = None, name: str | None = None
+) -> None:
     """Refuse a new password that breaks the policy (``caseapp.auth.passwords``, ASVS V6.2)."""
     if len(password) < MIN_LENGTH:
         raise ValidationFailed(_("The password must have at least %(n)d characters.", n=MIN_LENGTH))
@@ -56,12 +60,12 @@ def check_password_rules(password: str, *, email: str | None = None, name: str |
         )
 
 
-def _refuse(field: str, message: str):
+def _refuse(field: str, message: str) -> None:
     """Raise ``ValidationFailed`` naming the form field it concerns (shown next to it)."""
     raise ValidationFailed(message, details={field: [message]})
 
 
-def _on_field(field: str, check, value):
+def _on_field(field: str, check: Callable[..., Any], value: Any) -> Any:
     """Run ``check(value)``; a refusal is reported against ``field``."""
     try:
         return check(value)
@@ -157,7 +161,9 @@ def attempt_login(email: str, password: str, ip: str) -> LoginOutcome:
     return LoginOutcome(user)
 
 
-def change_password(user: User, current: str, new: str, *, keep_session=None) -> None:
+def change_password(
+    user: User, current: str, new: str, *, keep_session: UserSession | None = None
+) -> None:
     """Change ``user``'s password: the current one is required (ASVS V6.2.3).
 
     Every other session of the user ends (V7.4.3); the caller gives the current session a

@@ -13,12 +13,14 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from ipaddress import ip_address
+from typing import Any, cast
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from caseapp.core import web
 from caseapp.core.db import utcnow
@@ -154,7 +156,7 @@ def current_row(*, stage=None):
         reason = EndReason.IDLE_TIMEOUT
     if reason:
         # Written by the request layer at the end of the request, whatever the view does.
-        web.later(lambda row_id=row.id, reason=reason: _end_by_id(row_id, reason, now))
+        web.later(partial(_end_by_id, row.id, reason, now))
         g.caseapp_session = None
         return None
     if stage is not None and row.stage is not stage:
@@ -203,7 +205,7 @@ def end_all_sessions(user, reason: str = EndReason.ENDED_BY_OPERATOR, *, except_
     if except_row is not None:
         stmt = stmt.where(UserSession.id != except_row.id)
     result = db.session.execute(stmt, execution_options={"synchronize_session": "fetch"})
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def touch(row) -> None:
@@ -214,7 +216,7 @@ def touch(row) -> None:
     """
     now = _now()
     if now - row.last_seen_at >= timedelta(seconds=current_app.config["LAST_SEEN_RESOLUTION"]):
-        web.later(lambda row_id=row.id: _touch_by_id(row_id, now))
+        web.later(partial(_touch_by_id, row.id, now))
 
 
 def _touch_by_id(row_id: int, now: datetime) -> None:

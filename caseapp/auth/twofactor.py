@@ -75,7 +75,7 @@ def _matching_step(secret: str, code: str) -> int | None:
 
 def verify_totp(user: User, code: str) -> bool:
     """Accept ``code`` once: the step must be later than the last one accepted."""
-    if not user.has_totp:
+    if not user.has_totp or user.totp_secret is None:
         return False
     step = _matching_step(user.totp_secret, code)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):

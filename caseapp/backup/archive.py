@@ -110,7 +110,7 @@ def _dump(work: Path) -> tuple[str, dict]:
     """Copy the database into ``work``; return the member name and the summary."""
     engine = db.engine
     if engine.dialect.name == "sqlite":
-        source = engine.url.database
+        source = engine.url.database or ""
         target = work / "database.sqlite3"
         src = sqlite3.connect(source)
         dst = sqlite3.connect(target)
@@ -238,7 +238,7 @@ def _load_database(zf: zipfile.ZipFile, metadata: dict, work: Path) -> None:
     zf.extract(member, work)
     db.engine.dispose()
     if dialect == "sqlite":
-        target = Path(db.engine.url.database)
+        target = Path(db.engine.url.database or "")
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(work / member, target)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, select, update
 
 from caseapp.agencies.models import Agency
 from caseapp.audit.actions import AuditAction
@@ -49,7 +50,7 @@ def open_case(
     family_name: str | None = None,
     patronymic: str | None = None,
     date_of_birth: date | None = None,
-    **child_fields,
+    **child_fields: Any,
 ) -> Case:
     """Open a case for a newly identified child, led by ``agency`` (002, Rec 3).
 
@@ -72,7 +73,7 @@ def open_case(
     try:
         fields = validate_child({**child_fields, "date_of_birth": date_of_birth}, today=today())
     except ValidationFailed as err:
-        for field, messages in (err.details or {}).items():
+        for field, messages in dict(err.details or {}).items():  # type: ignore[call-overload]
             for message in messages:
                 errors.add(field, message)
         fields = {}
@@ -144,7 +145,7 @@ def register_case(actor: User, case: Case, *, expected_version: int) -> Case:
     return case
 
 
-def find_cases_by_name(query_scope, text: str):
+def find_cases_by_name(query_scope: Select[Any], text: str) -> Select[Any]:
     """Narrow a case query to cases whose child has a name or alias matching ``text``.
 
     Every folded token of the query must occur in one and the same name (primary or alias),
@@ -186,7 +187,7 @@ def likely_matches(
     given_match = select(Child.case_id).join(ChildName)
     for token in given_tokens:
         given_match = given_match.where(ChildName.search_key.contains(token, autoescape=True))
-    condition = Case.id.in_(given_match)
+    condition: ColumnElement[bool] = Case.id.in_(given_match)
     if date_of_birth is not None:
         condition = condition | Case.id.in_(
             select(Child.case_id).where(Child.date_of_birth == date_of_birth)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import joinedload
 
 from caseapp.cases.models import Case, Stage
@@ -24,7 +24,7 @@ def visible_cases(user) -> Select:
         return query
     if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
         return query.where(Case.lead_agency_id == user.agency_id)
-    return query.where(False)
+    return query.where(false())
 
 
 def with_list_rows(query: Select) -> Select:

@@ -106,6 +106,7 @@ def new():
     """Open a case, after showing the likely existing matches in the user's agency."""
     agency = db.session.get(Agency, current_user.agency_id) if current_user.agency_id else None
     web.require(agency is not None)
+    assert agency is not None  # (for the type checker: require answered 403)
     form = OpenCaseForm()
     matches = _matches(form)
     render = partial(_render_new, form, matches, agency)

@@ -19,7 +19,7 @@ def _territories() -> dict[str, str]:
         locale = Locale.parse(str(get_locale()))
     except (ValueError, TypeError):
         locale = Locale("en")
-    return locale.territories
+    return dict(locale.territories)
 
 
 def is_country(code: str) -> bool:

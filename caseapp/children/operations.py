@@ -8,6 +8,7 @@ writes exactly one audit entry in the same transaction. Operations only flush.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -72,7 +73,7 @@ def today() -> date:
     return utcnow().date()
 
 
-def update_child(actor: User, case: Case, *, expected_version: int, **changes) -> bool:
+def update_child(actor: User, case: Case, *, expected_version: int, **changes: Any) -> bool:
     """Change fields of the child's record; returns False (and records nothing) if none changed.
 
     Validated as a whole, so a new age range is checked against the stored date of birth.
@@ -94,7 +95,9 @@ def update_child(actor: User, case: Case, *, expected_version: int, **changes) -
     return True
 
 
-def _clean_name_parts(given_name, family_name, patronymic) -> tuple[str, str | None, str | None]:
+def _clean_name_parts(
+    given_name: str | None, family_name: str | None, patronymic: str | None
+) -> tuple[str, str | None, str | None]:
     given, family, patr = (clean_text(v) for v in (given_name, family_name, patronymic))
     errors = Errors()
     check_names(errors, given, ("family_name", family), ("patronymic", patr))
@@ -264,7 +267,7 @@ def add_family_member(
 
 
 def update_family_member(
-    actor: User, member: FamilyMember, *, expected_version: int, **changes
+    actor: User, member: FamilyMember, *, expected_version: int, **changes: Any
 ) -> bool:
     """Update a family member's whereabouts, contact, tracing or assessment."""
     unknown = set(changes) - set(FAMILY_FIELDS)

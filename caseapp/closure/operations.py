@@ -9,6 +9,7 @@ conflicting edit gets a clear message, not a silent overwrite (DESIGN.md section
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +25,9 @@ from caseapp.core.errors import (
 )
 from caseapp.core.permissions import Permission
 
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
+
 
 class ClosureReason(LabelledEnum):
     """Why a case closes."""
@@ -37,7 +41,7 @@ class ClosureReason(LabelledEnum):
 
 
 def close_case(
-    actor,
+    actor: User,
     case: Case,
     *,
     reason: ClosureReason,
@@ -83,7 +87,7 @@ def close_case(
     )
 
 
-def reopen_case(actor, case: Case, *, reason: str, expected_version: int | None) -> None:
+def reopen_case(actor: User, case: Case, *, reason: str, expected_version: int | None) -> None:
     """Reopen a closed case at ``registered`` (audited ``case:reopen``); a new determination
     will be needed, so the outcome is cleared."""
     if not (case.can_view(actor) and actor.can(Permission.CASE_EDIT)):

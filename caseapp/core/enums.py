@@ -22,7 +22,11 @@ class LabelledEnum(StrEnum):
     _value_: str
     _label: Any
 
-    def __new__(cls, value: str, label: Any) -> Self:
+    def __new__(cls, value: str, label: Any = None) -> Self:
+        # ``Stage("identified")`` looks a member up without calling this; only the class
+        # body does, and there every member must name its label.
+        if label is None:
+            raise TypeError(f"{cls.__name__}: {value!r} has no label")
         member = str.__new__(cls, value)
         member._value_ = value
         member._label = label

@@ -12,8 +12,8 @@ def select_locale() -> str:
     if not has_request_context():  # CLI commands: messages in the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in supported:
-        return current_user.locale
+        return str(current_user.locale)
     chosen = request.cookies.get("lang")
-    if chosen in supported:
+    if chosen is not None and chosen in supported:
         return chosen
     return request.accept_languages.best_match(supported) or "en"

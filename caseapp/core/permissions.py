@@ -8,9 +8,11 @@ layer (``caseapp.core.web.load`` and ``require``) turns them into 404 and 403.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_
+from sqlalchemy.orm import QueryableAttribute
 
 from caseapp.core.enums import LabelledEnum
 
@@ -68,7 +70,9 @@ def second_pair_of_eyes(user, author_id: int | None) -> bool:
     return author_id is None or author_id != user.id
 
 
-def second_pair_of_eyes_sql(user, author_column: ColumnElement[int | None]) -> ColumnElement[bool]:
+def second_pair_of_eyes_sql(
+    user, author_column: ColumnElement[Any] | QueryableAttribute[Any]
+) -> ColumnElement[bool]:
     """``second_pair_of_eyes`` as a SQL condition, for the queues that list what a user may
     approve (the same rule: no author, or an author who is not ``user``)."""
     return or_(author_column.is_(None), author_column != user.id)

@@ -228,7 +228,7 @@ def submit(
         flash(_("Nothing was saved. %(errors)s", errors=_error_text(form)), "error")
         return redirect(_url(next_url, None))
     try:
-        result = operation(*args, **form.values())  # type: ignore[attr-defined]
+        result = operation(*args, **form.values())
     except DomainError as err:
         db.session.rollback()
         _later_audit(err)
@@ -246,7 +246,7 @@ def _url(next_url: str | Callable[[Any], str], result: Any) -> str:
 
 
 def _error_text(form: FlaskForm) -> str:
-    parts = []
+    parts: list[str] = []
     for name, errors in form.errors.items():
         label = f"{form[name].label.text}: " if name in form._fields else ""
         parts.extend(f"{label}{error}" for error in errors)

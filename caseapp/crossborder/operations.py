@@ -9,6 +9,7 @@ and writes one audit entry (DESIGN.md sections 2-3; 002, Rec 2; Rec 6).
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -33,6 +34,7 @@ from caseapp.crossborder.models import (
     Coordination,
     CoordinationMessage,
     HomeStudy,
+    LegalBasis,
     MonitoringPlan,
     ReintegrationPlan,
     TravelPlan,
@@ -40,8 +42,11 @@ from caseapp.crossborder.models import (
 from caseapp.gate.data import current_bid
 from caseapp.gate.policy import current_policy
 
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
 
-def require_preparation(actor, case: Case, expected_version: int | None) -> None:
+
+def require_preparation(actor: User, case: Case, expected_version: int | None) -> None:
     """Refuse unless ``actor`` may edit ``case``, at ``expected_version`` (the version the
     user loaded), and it is in return preparation."""
     versioning.check_editable(actor, case, expected_version)
@@ -51,13 +56,13 @@ def require_preparation(actor, case: Case, expected_version: int | None) -> None
         )
 
 
-def _required(**values) -> None:
+def _required(**values: Any) -> None:
     for value in values.values():
         if value is None or (isinstance(value, str) and not value.strip()):
             raise ValidationFailed(_("Fill in every required field."))
 
 
-def _change(actor, case: Case, obj, tag: AuditAction) -> None:
+def _change(actor: User, case: Case, obj: Any, tag: AuditAction) -> None:
     """Audit a new or modified ``obj`` (one entry) and bump the case version, so a
     concurrent edit of the same case loses with ``StaleVersion`` (DESIGN.md section 3)."""
     diff = diff_of(obj)
@@ -65,7 +70,14 @@ def _change(actor, case: Case, obj, tag: AuditAction) -> None:
     record(actor, tag, obj, case=case, diff=diff)
 
 
-def _save_single(actor, case: Case, model, tag: AuditAction, fields: dict, expected_version):
+def _save_single(
+    actor: User,
+    case: Case,
+    model: Any,
+    tag: AuditAction,
+    fields: dict[str, Any],
+    expected_version: int | None,
+) -> Any:
     """Create or update the one record of ``model`` the case has; audit ``tag``."""
     require_preparation(actor, case, expected_version)
     obj = db.session.scalar(select(model).where(model.case_id == case.id))
@@ -78,7 +90,7 @@ def _save_single(actor, case: Case, model, tag: AuditAction, fields: dict, expec
     return obj
 
 
-def _add(actor, case: Case, obj, tag: AuditAction, expected_version):
+def _add(actor: User, case: Case, obj: Any, tag: AuditAction, expected_version: int | None) -> Any:
     """Add a new record to the case's log; audit ``tag``."""
     require_preparation(actor, case, expected_version)
     obj.case = case
@@ -88,12 +100,12 @@ def _add(actor, case: Case, obj, tag: AuditAction, expected_version):
 
 
 def save_coordination(
-    actor,
+    actor: User,
     case: Case,
     *,
     destination_country: str,
     counterpart_name: str,
-    legal_basis,
+    legal_basis: LegalBasis,
     consulate_contact: str | None = None,
     legal_basis_reference: str | None = None,
     counterpart_agency_id: int | None = None,
@@ -126,7 +138,7 @@ def save_coordination(
 
 
 def log_message(
-    actor, case: Case, *, expected_version: int | None, **fields
+    actor: User, case: Case, *, expected_version: int | None, **fields: Any
 ) -> CoordinationMessage:
     """Add a message sent to or received from the counterpart to the log (002, Rec 6)."""
     _required(
@@ -139,13 +151,17 @@ def log_message(
     )
 
 
-def record_home_study(actor, case: Case, *, expected_version: int | None, **fields) -> HomeStudy:
+def record_home_study(
+    actor: User, case: Case, *, expected_version: int | None, **fields: Any
+) -> HomeStudy:
     """Record the counterpart's home study (002, Moldova practice; fn 12 (iii))."""
     _required(conducted_by=fields.get("conducted_by"), received_on=fields.get("received_on"))
     return _add(actor, case, HomeStudy(**fields), AuditAction.HOME_STUDY_RECORD, expected_version)
 
 
-def record_guarantee(actor, case: Case, *, expected_version: int | None, **fields) -> CareGuarantee:
+def record_guarantee(
+    actor: User, case: Case, *, expected_version: int | None, **fields: Any
+) -> CareGuarantee:
     """Record a guarantee of care by the family or foreign authority (002, Moldova)."""
     _required(guarantor_name=fields.get("guarantor_name"), given_on=fields.get("given_on"))
     return _add(
@@ -154,7 +170,7 @@ def record_guarantee(actor, case: Case, *, expected_version: int | None, **field
 
 
 def withdraw_guarantee(
-    actor, guarantee: CareGuarantee, *, withdrawn_on: date, expected_version: int | None
+    actor: User, guarantee: CareGuarantee, *, withdrawn_on: date, expected_version: int | None
 ) -> None:
     """Mark a guarantee withdrawn (it stays on record; S7 becomes unmet)."""
     require_preparation(actor, guarantee.case, expected_version)
@@ -165,7 +181,7 @@ def withdraw_guarantee(
 
 
 def record_central_approval(
-    actor, case: Case, *, expected_version: int | None, **fields
+    actor: User, case: Case, *, expected_version: int | None, **fields: Any
 ) -> CentralAuthorityApproval:
     """Record the Central Authority approval with its reference (002, Moldova)."""
     _required(
@@ -183,7 +199,7 @@ def record_central_approval(
 
 
 def save_reintegration_plan(
-    actor, case: Case, *, expected_version: int | None, **fields
+    actor: User, case: Case, *, expected_version: int | None, **fields: Any
 ) -> ReintegrationPlan:
     """Record or edit the reintegration plan; resources confirmed need who and when
     (002, Rec 2: "prepared and resourced")."""
@@ -197,7 +213,9 @@ def save_reintegration_plan(
     )
 
 
-def save_travel_plan(actor, case: Case, *, expected_version: int | None, **fields) -> TravelPlan:
+def save_travel_plan(
+    actor: User, case: Case, *, expected_version: int | None, **fields: Any
+) -> TravelPlan:
     """Record or edit the travel and handover plan as it is. A law-enforcement escort or a
     handover at the border is recorded faithfully and leaves S14 unmet (002, fn 12 (v))."""
     _required(
@@ -211,7 +229,7 @@ def save_travel_plan(actor, case: Case, *, expected_version: int | None, **field
 
 
 def record_consent(
-    actor,
+    actor: User,
     case: Case,
     *,
     child_consents: bool,
@@ -256,7 +274,7 @@ def record_consent(
     )
 
 
-def approve_last_resort(actor, consent: Consent, *, expected_version: int | None) -> None:
+def approve_last_resort(actor: User, consent: Consent, *, expected_version: int | None) -> None:
     """A second supervisor approves a non-voluntary return as a last resort (PICUM: "measure
     of last resort"). Not the person who recorded it, nor the author of the determination."""
     case = consent.case
@@ -281,7 +299,7 @@ def approve_last_resort(actor, consent: Consent, *, expected_version: int | None
 
 
 def save_monitoring_plan(
-    actor,
+    actor: User,
     case: Case,
     *,
     monitor_name: str,

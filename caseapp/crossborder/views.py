@@ -6,7 +6,9 @@ Every form carries the case version it was loaded at; the operation refuses a st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
@@ -45,7 +47,7 @@ class Page:
     title: object
     help: object
     form: type
-    op: object
+    op: Callable[..., Any]
     model: type
     single: bool
 

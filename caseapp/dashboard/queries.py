@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
 from caseapp.assessment.models import Hearing
@@ -29,10 +31,10 @@ def case_scope(user):
         return query
     if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
         return query.where(Case.lead_agency_id == user.agency_id)
-    return query.where(False)
+    return query.where(false())
 
 
-def bids_awaiting(user) -> list:
+def bids_awaiting(user) -> Sequence[Any]:
     """Submitted determinations someone other than ``user`` wrote (four eyes)."""
     return db.session.scalars(
         select(BestInterestsDetermination)
@@ -46,7 +48,7 @@ def bids_awaiting(user) -> list:
     ).all()
 
 
-def returns_ready(user, today: date, policy) -> list:
+def returns_ready(user, today: date, policy) -> Sequence[Any]:
     """Cases in return preparation whose gate is all met (ready for approval)."""
     cases = db.session.scalars(
         select(Case)
@@ -56,7 +58,7 @@ def returns_ready(user, today: date, policy) -> list:
     return [c for c in cases if evaluate_return_gate(c, today=today, policy=policy).all_met]
 
 
-def last_resorts_awaiting(user) -> list:
+def last_resorts_awaiting(user) -> Sequence[Any]:
     """Non-voluntary returns awaiting a second supervisor (not their recorder)."""
     return db.session.scalars(
         select(Consent)
@@ -70,7 +72,7 @@ def last_resorts_awaiting(user) -> list:
     ).all()
 
 
-def overdue_visits(user, today: date) -> list:
+def overdue_visits(user, today: date) -> Sequence[Any]:
     """Monitoring visits due and not done."""
     return db.session.scalars(
         select(MonitoringVisit)
@@ -86,7 +88,7 @@ def overdue_visits(user, today: date) -> list:
     ).all()
 
 
-def appeal_deadlines(user, today: date) -> list:
+def appeal_deadlines(user, today: date) -> Sequence[Any]:
     """Current decision notices whose appeal deadline falls in the next two weeks."""
     return db.session.scalars(
         select(DecisionNotice)
@@ -101,7 +103,7 @@ def appeal_deadlines(user, today: date) -> list:
     ).all()
 
 
-def stale_hearings(user, today: date, policy) -> list:
+def stale_hearings(user, today: date, policy) -> Sequence[Any]:
     """Cases awaiting a decision or return whose latest hearing is older than the policy
     allows (or who were never heard): ``[(case, last_hearing_date_or_None)]``."""
     last = (
@@ -123,7 +125,7 @@ def stale_hearings(user, today: date, policy) -> list:
     return [(c, d) for c, d in rows]
 
 
-def over_bid_limit(user, today: date, policy) -> list:
+def over_bid_limit(user, today: date, policy) -> Sequence[Any]:
     """Cases open past the time limit without an approved determination (002, Andreyuk)."""
     from caseapp.alerts.queries import case_ids_with_alert
 

@@ -13,6 +13,7 @@ determination, so they add those two entries to their own.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -45,6 +46,9 @@ from caseapp.determination.operations import approved_bid
 from caseapp.gate.models import ReturnApproval
 from caseapp.gate.policy import current_policy
 
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
+
 # Stages after a decision, while it is in force (appeals and complaints against it).
 DECIDED_STAGES = frozenset(
     {
@@ -75,7 +79,7 @@ def appeal_deadline(notice: DecisionNotice) -> date:
 
 
 def record_decision(
-    actor,
+    actor: User,
     case: Case,
     *,
     outcome: Outcome,
@@ -97,7 +101,7 @@ def record_decision(
         raise ValidationFailed(
             _("The outcome differs from the BID's recommendation: give the reasons.")
         )
-    if decided_on < bid.approved_at.date():
+    if bid.approved_at is not None and decided_on < bid.approved_at.date():
         raise ValidationFailed(_("The decision cannot be dated before the BID was approved."))
     notice = DecisionNotice(
         case_id=case.id,
@@ -123,7 +127,7 @@ def record_decision(
     return notice
 
 
-def _notice_for_update(actor, notice: DecisionNotice, expected_version) -> Case:
+def _notice_for_update(actor: User, notice: DecisionNotice, expected_version: int | None) -> Case:
     case = notice.case
     check_editable(actor, case, expected_version)
     if notice.superseded_at is not None:
@@ -132,11 +136,11 @@ def _notice_for_update(actor, notice: DecisionNotice, expected_version) -> Case:
 
 
 def notify_child(
-    actor,
+    actor: User,
     notice: DecisionNotice,
     *,
     notified_on: date,
-    language: str,
+    language: str | None,
     child_understands_language: bool,
     expected_version: int | None,
 ) -> DecisionNotice:
@@ -159,7 +163,7 @@ def notify_child(
 
 
 def notify_guardian(
-    actor, notice: DecisionNotice, *, notified_on: date, expected_version: int | None
+    actor: User, notice: DecisionNotice, *, notified_on: date, expected_version: int | None
 ) -> DecisionNotice:
     """Record that the decision was notified to the guardian (002, Rec 3)."""
     case = _notice_for_update(actor, notice, expected_version)
@@ -174,7 +178,7 @@ def notify_guardian(
 
 
 def lodge_appeal(
-    actor,
+    actor: User,
     case: Case,
     *,
     lodged_on: date,
@@ -211,7 +215,7 @@ def lodge_appeal(
 
 
 def decide_appeal(
-    actor,
+    actor: User,
     appeal: Appeal,
     *,
     status: AppealStatus,
@@ -243,12 +247,12 @@ def decide_appeal(
 
 
 def lodge_complaint(
-    actor,
+    actor: User,
     case: Case,
     *,
     lodged_by: ComplainantKind,
     lodged_on: date,
-    subject: str,
+    subject: str | None,
     objects_to_decision: bool = False,
     expected_version: int | None,
 ) -> Complaint:
@@ -281,10 +285,10 @@ def lodge_complaint(
 
 
 def answer_complaint(
-    actor,
+    actor: User,
     complaint: Complaint,
     *,
-    response: str,
+    response: str | None,
     responded_on: date,
     close: bool = False,
     expected_version: int | None,
@@ -308,7 +312,7 @@ def answer_complaint(
     return complaint
 
 
-def proceed_after_decision(actor, case: Case, *, expected_version: int | None) -> Case:
+def proceed_after_decision(actor: User, case: Case, *, expected_version: int | None) -> Case:
     """decided -> return_preparation (outcome return) or implementation (other outcomes),
     following ``workflow.AFTER_DECISION``. Preparation may start while an appeal is pending;
     execution may not (the return gate checks ``execution_suspended``)."""
@@ -323,7 +327,7 @@ def proceed_after_decision(actor, case: Case, *, expected_version: int | None) -
 
 
 def reopen_determination(
-    actor, case: Case, *, reason: str, expected_version: int | None
+    actor: User, case: Case, *, reason: str | None, expected_version: int | None
 ) -> BestInterestsDetermination | None:
     """Reopen the determination (BID review) after an upheld appeal, a new fact or an
     objection by the child or guardian: the approved BID and any return approval in force are
@@ -337,7 +341,7 @@ def reopen_determination(
 
 
 def record_new_fact(
-    actor, case: Case, description: str, *, expected_version: int | None
+    actor: User, case: Case, description: str | None, *, expected_version: int | None
 ) -> BestInterestsDetermination | None:
     """A new fact about the child's situation reopens the determination; the fact is kept as
     the reason of the ``bid:review:reopen`` entry (DESIGN.md section 3)."""
@@ -349,7 +353,7 @@ def record_new_fact(
     return _reopen(actor, case, reason=_("New fact: %(fact)s", fact=description))
 
 
-def _reopen(actor, case: Case, *, reason: str) -> BestInterestsDetermination | None:
+def _reopen(actor: User, case: Case, *, reason: str) -> BestInterestsDetermination | None:
     """Withdraw the BID in force and any return approval, supersede the notice, clear the
     outcome and move back to determination. Callers checked permission and version."""
     require_transition(case, Stage.DETERMINATION, sources=REOPENABLE_STAGES)

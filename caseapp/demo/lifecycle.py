@@ -79,7 +79,7 @@ class Story:
         country = spec.get("destination") or case.child.country_of_origin
         self.country = country
         self.counterpart, self.consulate, self.language = COUNTERPARTS.get(
-            country, ("Child protection authority (demo)", "Consulate (demo)", "Russian")
+            country or "", ("Child protection authority (demo)", "Consulate (demo)", "Russian")
         )
         # A: the day the return was (or would be) approved; D: the day of the decision.
         self.approval_day = today - timedelta(days=spec.get("days_ago", 0))
@@ -273,6 +273,7 @@ class Story:
             expected_version=self.v,
         )
         bid = determination.current_bid(case)
+        assert bid is not None  # just opened above
         determination.add_panel_member(
             cw,
             bid,

@@ -120,7 +120,7 @@ def _child_fields(spec: dict, today: date) -> dict:
 def load_case(spec: dict, users: dict, agencies: dict, *, today: date) -> Case:
     """Open one demo case and record its aliases and family, as a caseworker would."""
     actor = users[spec["by"]]
-    agency = db.session.get(Agency, actor.agency_id)
+    agency = db.session.get_one(Agency, actor.agency_id)
     family_name, given_name, patronymic = spec["name"]
     dob = None
     if "years_old" in spec:

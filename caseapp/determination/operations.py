@@ -11,6 +11,7 @@ version (``version_id_col``); two supervisors approving at once end with one app
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -47,6 +48,9 @@ from caseapp.determination.models import (
     PanelRole,
 )
 
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
+
 EDITABLE_STATUSES = frozenset({BidStatus.DRAFT, BidStatus.SENT_BACK})
 # Every solution the panel must consider (002, Rec 2, quoting Joint GC 4/23: "further
 # integration and settlement ..., repatriation ... or resettlement in a third country"; plus
@@ -78,7 +82,9 @@ def _check_bid_version(bid: BestInterestsDetermination, expected_version: int | 
         raise StaleVersion(stale_message())
 
 
-def _check_draft(actor, bid: BestInterestsDetermination, expected_version) -> None:
+def _check_draft(
+    actor: User, bid: BestInterestsDetermination, expected_version: int | None
+) -> None:
     """The BID may be edited: the actor may edit the case, the version is current and the
     BID is still a draft (or was sent back)."""
     require_edit(actor, bid.case)
@@ -89,7 +95,7 @@ def _check_draft(actor, bid: BestInterestsDetermination, expected_version) -> No
         raise ValidationFailed(_("Only a draft or a sent-back BID can be changed."))
 
 
-def _copy_content(source: BestInterestsDetermination, target: BestInterestsDetermination):
+def _copy_content(source: BestInterestsDetermination, target: BestInterestsDetermination) -> None:
     """Copy panel, options, recommendation and reasons into a new draft."""
     target.recommended = source.recommended
     target.reasons = source.reasons
@@ -118,7 +124,7 @@ def _moment(at: datetime | None, not_before: datetime | None = None) -> datetime
 
 
 def open_determination(
-    actor, case: Case, *, expected_version: int | None, opened_at: datetime | None = None
+    actor: User, case: Case, *, expected_version: int | None, opened_at: datetime | None = None
 ) -> BestInterestsDetermination:
     """assessment -> determination, with a draft BID (author = actor). Needs a completed
     best-interests assessment (002, Rec 1-2: the BID rests on the assessment).
@@ -135,7 +141,9 @@ def open_determination(
     return bid
 
 
-def _new_draft(actor, case: Case, opened_at: datetime | None = None) -> BestInterestsDetermination:
+def _new_draft(
+    actor: User, case: Case, opened_at: datetime | None = None
+) -> BestInterestsDetermination:
     """Add a draft BID (copying the last withdrawn one, if any) and audit ``bid:draft:create``."""
     bid = BestInterestsDetermination(
         case_id=case.id,
@@ -159,7 +167,9 @@ def _new_draft(actor, case: Case, opened_at: datetime | None = None) -> BestInte
     return bid
 
 
-def open_new_draft(actor, case: Case, *, expected_version: int | None):
+def open_new_draft(
+    actor: User, case: Case, *, expected_version: int | None
+) -> BestInterestsDetermination:
     """Open a new draft BID on a reopened determination (one whose BID was withdrawn),
     copying the previous BID's content."""
     check_editable(actor, case, expected_version)
@@ -171,7 +181,7 @@ def open_new_draft(actor, case: Case, *, expected_version: int | None):
 
 
 def update_bid(
-    actor,
+    actor: User,
     bid: BestInterestsDetermination,
     *,
     recommended: Outcome | None,
@@ -189,7 +199,7 @@ def update_bid(
 
 
 def set_option(
-    actor,
+    actor: User,
     bid: BestInterestsDetermination,
     *,
     option: Outcome,
@@ -215,7 +225,7 @@ def set_option(
 
 
 def add_panel_member(
-    actor,
+    actor: User,
     bid: BestInterestsDetermination,
     *,
     name: str,
@@ -249,7 +259,11 @@ def add_panel_member(
 
 
 def remove_panel_member(
-    actor, bid: BestInterestsDetermination, member: PanelMember, *, expected_version
+    actor: User,
+    bid: BestInterestsDetermination,
+    member: PanelMember,
+    *,
+    expected_version: int | None,
 ) -> None:
     """Remove a panel member from a draft BID."""
     _check_draft(actor, bid, expected_version)
@@ -285,12 +299,12 @@ def submission_gaps(bid: BestInterestsDetermination) -> list[str]:
 
 
 def submit_bid(
-    actor,
+    actor: User,
     bid: BestInterestsDetermination,
     *,
     expected_version: int | None,
     submitted_at: datetime | None = None,
-):
+) -> BestInterestsDetermination:
     """Submit the BID for approval once every option was considered, a solution recommended
     with reasons, the panel chaired by child protection and — for an unaccompanied or
     separated child — the guardian on the panel (002, Rec 2; Rec 3).
@@ -311,7 +325,9 @@ def submit_bid(
     return bid
 
 
-def _check_review(actor, bid: BestInterestsDetermination, expected_version) -> None:
+def _check_review(
+    actor: User, bid: BestInterestsDetermination, expected_version: int | None
+) -> None:
     """A supervisor of the lead agency, not the author, reviews a submitted BID."""
     case = bid.case
     if not actor.can(Permission.BID_APPROVE) or not case.can_edit(actor):
@@ -326,12 +342,12 @@ def _check_review(actor, bid: BestInterestsDetermination, expected_version) -> N
 
 
 def approve_bid(
-    actor,
+    actor: User,
     bid: BestInterestsDetermination,
     *,
     expected_version: int | None,
     approved_at: datetime | None = None,
-):
+) -> BestInterestsDetermination:
     """Approve a submitted BID; the approver is a supervisor who is not its author (four-eyes
     practice, UNHCR BIP; enforced in the database too).
     ``approved_at``: when it was approved, if recorded afterwards (default now)."""
@@ -347,8 +363,8 @@ def approve_bid(
 
 
 def send_back_bid(
-    actor, bid: BestInterestsDetermination, comment: str, *, expected_version: int | None
-):
+    actor: User, bid: BestInterestsDetermination, comment: str, *, expected_version: int | None
+) -> BestInterestsDetermination:
     """Send a submitted BID back to its author with a comment."""
     _check_review(actor, bid, expected_version)
     comment = (comment or "").strip()

@@ -8,6 +8,7 @@ import re
 import secrets
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
@@ -17,6 +18,10 @@ from caseapp.core.errors import PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.documents import filetypes
 from caseapp.documents.models import Document
+
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
+    from caseapp.cases.models import Case
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;]+')
 
@@ -38,8 +43,8 @@ def sanitise_filename(name: str) -> str:
 
 
 def store_document(
-    actor,
-    case,
+    actor: User,
+    case: Case,
     *,
     filename: str,
     data: bytes,
@@ -87,7 +92,7 @@ def store_document(
     return document
 
 
-def download_entry(actor, document: Document) -> PendingEntry:
+def download_entry(actor: User, document: Document) -> PendingEntry:
     """The audit entry of one download of ``document`` (the view has checked ``can_view``);
     the request layer writes it at the end of the request."""
     if not document.can_view(actor):

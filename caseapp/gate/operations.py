@@ -6,6 +6,7 @@ Operations only flush; the view or CLI command commits (DESIGN.md section 5).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -32,19 +33,22 @@ from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.models import PolicySettings, ReturnApproval, ReturnSuspension
 from caseapp.gate.policy import current_policy
 
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
+
 
 def _stale() -> StaleVersion:
     return StaleVersion(versioning.stale_message())
 
 
 def approve_return(
-    actor,
+    actor: User,
     case: Case,
     *,
     expected_version: int | None,
     today: date | None = None,
     approved_at: datetime | None = None,
-):
+) -> ReturnApproval:
     """Approve the return of ``case`` through the gate: return_preparation -> return_approved.
 
     Refuses unless the actor is a supervisor of the lead agency (RETURN_APPROVE), did not
@@ -105,7 +109,7 @@ def approve_return(
     return approval
 
 
-def withdraw_return_approval(actor, case: Case, *, reason: str) -> ReturnApproval | None:
+def withdraw_return_approval(actor: User, case: Case, *, reason: str) -> ReturnApproval | None:
     """Withdraw the approval in force (never delete it), e.g. when the case closes."""
     approval = db.session.scalar(
         select(ReturnApproval).where(
@@ -120,13 +124,13 @@ def withdraw_return_approval(actor, case: Case, *, reason: str) -> ReturnApprova
     return approval
 
 
-def _require_policy_manager(actor) -> None:
+def _require_policy_manager(actor: User) -> None:
     if not actor.can(Permission.POLICY_MANAGE):
         raise PermissionDenied(_("Only an administrator may change the policy."))
 
 
 def change_policy(
-    actor,
+    actor: User,
     *,
     appeal_period_days: int,
     hearing_max_age_days: int,
@@ -169,7 +173,9 @@ def change_policy(
     return new
 
 
-def add_suspension(actor, *, country: str, reason: str, suspended_from: date) -> ReturnSuspension:
+def add_suspension(
+    actor: User, *, country: str, reason: str, suspended_from: date
+) -> ReturnSuspension:
     """Suspend returns to ``country`` (crisis provisions: 002, Day 1 plenary)."""
     _require_policy_manager(actor)
     country = (country or "").strip().upper()
@@ -189,7 +195,7 @@ def add_suspension(actor, *, country: str, reason: str, suspended_from: date) ->
     return suspension
 
 
-def lift_suspension(actor, suspension: ReturnSuspension, *, lifted_on: date) -> None:
+def lift_suspension(actor: User, suspension: ReturnSuspension, *, lifted_on: date) -> None:
     """Lift a suspension from ``lifted_on`` (it stays in the register)."""
     _require_policy_manager(actor)
     if suspension.lifted_on is not None:

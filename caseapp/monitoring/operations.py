@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,6 +25,9 @@ from caseapp.crossborder.models import MonitoringPlan
 from caseapp.gate.policy import current_policy
 from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
 
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
+
 
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months (clamped to the month's last day)."""
@@ -34,7 +38,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def record_return_execution(
-    actor,
+    actor: User,
     case: Case,
     *,
     travelled_on: date,
@@ -74,7 +78,7 @@ def record_return_execution(
     return execution
 
 
-def start_monitoring(actor, case: Case, *, expected_version: int | None) -> None:
+def start_monitoring(actor: User, case: Case, *, expected_version: int | None) -> None:
     """returned -> monitoring, once the return is recorded."""
     versioning.check_editable(actor, case, expected_version)
     if case.stage is not Stage.RETURNED:
@@ -83,7 +87,7 @@ def start_monitoring(actor, case: Case, *, expected_version: int | None) -> None
 
 
 def record_visit_report(
-    actor,
+    actor: User,
     visit: MonitoringVisit,
     *,
     visited_on: date,
@@ -117,7 +121,7 @@ def record_visit_report(
 
 
 def escalate_visit(
-    actor, visit: MonitoringVisit, *, reason: str, expected_version: int | None
+    actor: User, visit: MonitoringVisit, *, reason: str, expected_version: int | None
 ) -> None:
     """Flag a visit (e.g. overdue, or a concern) for escalation to the supervisor."""
     versioning.check_editable(actor, visit.case, expected_version)
