@@ -47,6 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from caseapp.core.config import load_config
 
     load_config(app, test_config)
+    from caseapp.core import converters
+
+    converters.init_app(app)  # before the blueprints: their <int:...> routes use it
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     PasswordField,
@@ -17,10 +16,11 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from caseapp.agencies.models import AgencyKind
 from caseapp.children.forms import country_field, fill_country_choices
 from caseapp.children.labels import choices
+from caseapp.core.fields import CheckedForm
 from caseapp.core.permissions import Role
 
 
-class UserForm(FlaskForm):
+class UserForm(CheckedForm):
     """A new user account."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
@@ -48,7 +48,7 @@ class UserForm(FlaskForm):
         ]
 
 
-class AgencyForm(FlaskForm):
+class AgencyForm(CheckedForm):
     """A new agency."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
@@ -62,7 +62,7 @@ class AgencyForm(FlaskForm):
         fill_country_choices(self.country, blank="")
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(CheckedForm):
     """A button that changes an account, with an optional reason for the audit trail."""
 
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,6 +26,7 @@ from caseapp.assessment.models import (
 )
 from caseapp.cases.models import Outcome
 from caseapp.children.models import ContactStatus, TracingStatus
+from caseapp.core.fields import CheckedForm
 
 PLACEMENT_LABELS = {
     PlacementType.FAMILY_COMMUNITY: _l("With family in the community"),
@@ -103,7 +103,7 @@ def tri_state(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(CheckedForm):
     """A form that names the case (or BID) version it was loaded at."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
+from caseapp.core.fields import CheckedForm, MayBeFuture
 
-class ExportForm(FlaskForm):
+
+class ExportForm(CheckedForm):
     """Date range and case of an export bundle (all optional)."""
 
     date_from = DateField(_l("From (UTC)"), validators=[Optional()])
-    date_to = DateField(_l("To (UTC, inclusive)"), validators=[Optional()])
+    date_to = DateField(_l("To (UTC, inclusive)"), validators=[Optional(), MayBeFuture()])
     case_number = StringField(_l("Case number"), validators=[Optional(), Length(max=20)])
     submit = SubmitField(_l("Download export bundle"))

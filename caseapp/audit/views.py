@@ -22,6 +22,7 @@ from caseapp.audit.recorder import record, record_view
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, load_or_404
+from caseapp.core.validators import bounded_int, clean_text, date_problem, page_number
 from caseapp.core.views import permission_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -29,19 +30,21 @@ PER_PAGE = 50
 
 
 def _parse_date(text: str | None) -> date | None:
+    """A filter date; ignored when not a date or out of bounds (9999-12-31 would overflow)."""
     try:
-        return date.fromisoformat(text) if text else None
+        day = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return None if day is None or date_problem(day, may_be_future=True) else day
 
 
 def _filters() -> dict:
     args = request.args
     return {
-        "case": (args.get("case") or "").strip(),
-        "actor": (args.get("actor") or "").strip(),
-        "agency": args.get("agency", type=int),
-        "action": (args.get("action") or "").strip(),
+        "case": clean_text(args.get("case"))[:40],
+        "actor": clean_text(args.get("actor"))[:200],
+        "agency": bounded_int(args.get("agency")),
+        "action": clean_text(args.get("action"))[:80],
         "from": _parse_date(args.get("from")),
         "to": _parse_date(args.get("to")),
     }
@@ -103,7 +106,7 @@ def log():
     from caseapp.agencies.models import Agency
 
     f = _filters()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))  # 1 to MAX_PAGE (issue 14: no overflow)
     plain = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in f.items()}
     # Recorded (and committed) first, so the entries loaded below are not expired by it.
     record(current_user, "audit:log:view", diff={"filters": plain, "page": page})

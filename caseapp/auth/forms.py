@@ -7,13 +7,14 @@ extra posted fields (``role``, ``agency_id``, ...) are ignored (ASVS 5.0 V15.3.3
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from caseapp.core.fields import CheckedForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(CheckedForm):
     """E-mail and password."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
@@ -21,7 +22,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(CheckedForm):
     """The user's interface language."""
 
     locale = SelectField(
@@ -32,7 +33,7 @@ class LanguageForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(CheckedForm):
     """A six-digit code from the authenticator app, or a recovery code."""
 
     code = StringField(
@@ -43,7 +44,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField(_l("Continue"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(CheckedForm):
     """Current password and the new one, twice (ASVS 5.0 V6.2.3)."""
 
     current_password = PasswordField(

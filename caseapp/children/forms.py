@@ -7,7 +7,6 @@ checked again by the operations, whose messages are shown next to the same field
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -41,6 +40,7 @@ from caseapp.children.models import (
     TracingStatus,
 )
 from caseapp.core.errors import DomainError
+from caseapp.core.fields import CheckedForm
 
 
 class ListField(StringField):
@@ -62,7 +62,7 @@ def version_field() -> HiddenField:
     return HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
 
 
-class VersionForm(FlaskForm):
+class VersionForm(CheckedForm):
     """Only the case version (for buttons that change the case, e.g. remove, register)."""
 
     version = version_field()
@@ -102,7 +102,7 @@ def enum_select(label, enum_cls, *, blank=None, **kwargs) -> SelectField:
     )
 
 
-def show_domain_error(form: FlaskForm, err: DomainError) -> None:
+def show_domain_error(form: CheckedForm, err: DomainError) -> None:
     """Put a refusal's messages next to the fields they concern (or above the form)."""
     details = err.details if isinstance(err.details, dict) else {}
     placed = False
@@ -115,7 +115,7 @@ def show_domain_error(form: FlaskForm, err: DomainError) -> None:
         form.form_errors.append(err.message)
 
 
-class ChildForm(FlaskForm):
+class ChildForm(CheckedForm):
     """The child's record (DESIGN.md section 2)."""
 
     version = version_field()
@@ -155,7 +155,7 @@ class ChildForm(FlaskForm):
         fill_country_choices(self.country_of_origin, blank=_l("not known"))
 
 
-class NameForm(FlaskForm):
+class NameForm(CheckedForm):
     """A name or alias as written, in any script."""
 
     version = version_field()
@@ -166,7 +166,7 @@ class NameForm(FlaskForm):
     submit = SubmitField(_l("Save the name"))
 
 
-class FamilyMemberForm(FlaskForm):
+class FamilyMemberForm(CheckedForm):
     """A family member or another person significant to the child (002, fn 12 iii)."""
 
     version = version_field()

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.closure.operations import REASON_LABELS
+from caseapp.core.fields import CheckedForm
 
 
-class CloseForm(FlaskForm):
+class CloseForm(CheckedForm):
     """Close with a reason."""
 
     version = HiddenField(validators=[DataRequired()])
@@ -24,7 +24,7 @@ class CloseForm(FlaskForm):
     submit = SubmitField(_l("Close the case"))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(CheckedForm):
     """Reopen with a reason."""
 
     version = HiddenField(validators=[DataRequired()])

@@ -7,7 +7,6 @@ message, not a silent overwrite)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
+from caseapp.core.fields import CheckedForm, MayBeFuture, MonthsField
 from caseapp.crossborder.models import (
     EscortKind,
     GuarantorKind,
@@ -69,7 +69,7 @@ class EnumSelect(SelectField):
         super().__init__(label, choices=_choices(labels), coerce=lambda v: enum_cls(v), **kwargs)
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(CheckedForm):
     """A form that names the case version it was loaded at."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
@@ -147,7 +147,7 @@ class ReintegrationForm(VersionedForm):
     psychosocial = TextAreaField(_l("Psychosocial support"), [Optional()])
     family_support = TextAreaField(_l("Family support"), [Optional()])
     responsible_agency = StringField(_l("Responsible agency"), _TEXT)
-    starts_on = DateField(_l("Starts on"), [Optional()])
+    starts_on = DateField(_l("Starts on"), [Optional(), MayBeFuture()])
     resources_confirmed = BooleanField(_l("Resources confirmed"))
     resources_confirmed_by = StringField(_l("Confirmed by"), [Optional(), Length(max=200)])
     resources_confirmed_on = DateField(_l("Confirmed on"), [Optional()])
@@ -157,7 +157,7 @@ class ReintegrationForm(VersionedForm):
 class TravelForm(VersionedForm):
     """Travel and handover plan (002, fn 12 (v))."""
 
-    travel_on = DateField(_l("Travel date"), [DataRequired()])
+    travel_on = DateField(_l("Travel date"), [DataRequired(), MayBeFuture()])
     route = TextAreaField(_l("Route"), [DataRequired()])
     escort_name = StringField(_l("Escort"), _TEXT)
     escort_kind = EnumSelect(_l("Escort is"), ESCORT_LABELS)
@@ -186,11 +186,8 @@ class MonitoringPlanForm(VersionedForm):
 
     monitor_name = StringField(_l("Independent monitor"), _TEXT)
     independent = BooleanField(_l("Independent of the returning authority"))
-    schedule = StringField(
-        _l("Visits, months after return (e.g. 1, 3, 6, 12, 18)"),
-        [Optional(), Regexp(r"^[\d ,]*$", message=_l("Numbers separated by commas."))],
-    )
-    first_visit_on = DateField(_l("First visit"), [Optional()])
+    schedule = MonthsField(_l("Visits, months after return (e.g. 1, 3, 6, 12, 18)"))
+    first_visit_on = DateField(_l("First visit"), [Optional(), MayBeFuture()])
     submit = SubmitField(_l("Save"))
 
 

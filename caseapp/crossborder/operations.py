@@ -25,6 +25,7 @@ from caseapp.core.errors import (
 )
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
+from caseapp.core.validators import schedule_problem
 from caseapp.crossborder.models import (
     CareGuarantee,
     CentralAuthorityApproval,
@@ -294,8 +295,9 @@ def save_monitoring_plan(
     """
     _required(monitor_name=monitor_name)
     months = sorted(set(schedule_months or current_policy().monitoring_schedule_months))
-    if any(m <= 0 for m in months):
-        raise ValidationFailed(_("The monitoring schedule needs at least one month after 0."))
+    problem = schedule_problem(months)  # 1 to 120 months (issue 14: no overflowing dates)
+    if problem:
+        raise ValidationFailed(problem, details={"schedule": [problem]})
     return _save_single(
         actor,
         case,

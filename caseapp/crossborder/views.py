@@ -160,8 +160,7 @@ def _fields(key: str, form) -> dict:
     """Form data as operation keyword arguments."""
     data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token", "version")}
     if key == "monitoring_plan":
-        raw = data.pop("schedule") or ""
-        data["schedule_months"] = [int(x) for x in raw.replace(" ", "").split(",") if x] or None
+        data["schedule_months"] = data.pop("schedule") or None
     return data
 
 

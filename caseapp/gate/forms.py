@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
+from caseapp.core.fields import CheckedForm, MayBeFuture, MonthsField
 
-class ApproveReturnForm(FlaskForm):
+
+class ApproveReturnForm(CheckedForm):
     """Approve a return; carries the case version the supervisor saw (optimistic lock)."""
 
     version = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Approve the return"))
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(CheckedForm):
     """A new policy version."""
 
     appeal_period_days = IntegerField(
@@ -24,9 +25,8 @@ class PolicyForm(FlaskForm):
     hearing_max_age_days = IntegerField(
         _l("A hearing counts for (days)"), [InputRequired(), NumberRange(min=1, max=3650)]
     )
-    monitoring_schedule = StringField(
-        _l("Monitoring visits, months after return"),
-        [DataRequired(), Regexp(r"^[\d ,]+$", message=_l("Numbers separated by commas."))],
+    monitoring_schedule = MonthsField(
+        _l("Monitoring visits, months after return"), [DataRequired()]
     )
     bid_time_limit_days = IntegerField(
         _l("Time limit for a determination (days)"), [InputRequired(), NumberRange(min=1, max=3650)]
@@ -34,7 +34,7 @@ class PolicyForm(FlaskForm):
     submit = SubmitField(_l("Save as a new version"))
 
 
-class SuspensionForm(FlaskForm):
+class SuspensionForm(CheckedForm):
     """Suspend returns to a country."""
 
     country = StringField(
@@ -42,12 +42,12 @@ class SuspensionForm(FlaskForm):
         [DataRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l("Enter a two-letter country code."))],
     )
     reason = TextAreaField(_l("Reason"), [DataRequired(), Length(max=2000)])
-    suspended_from = DateField(_l("Suspended from"), [DataRequired()])
+    suspended_from = DateField(_l("Suspended from"), [DataRequired(), MayBeFuture()])
     submit = SubmitField(_l("Suspend returns"))
 
 
-class LiftForm(FlaskForm):
+class LiftForm(CheckedForm):
     """Lift a suspension."""
 
-    lifted_on = DateField(_l("Lifted on"), [DataRequired()])
+    lifted_on = DateField(_l("Lifted on"), [DataRequired(), MayBeFuture()])
     submit = SubmitField(_l("Lift"))

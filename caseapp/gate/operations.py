@@ -26,6 +26,7 @@ from caseapp.core.errors import (
 )
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
+from caseapp.core.validators import schedule_problem
 from caseapp.gate.data import load_gate_data
 from caseapp.gate.evaluation import GateResult, evaluate_return_gate
 from caseapp.gate.models import PolicySettings, ReturnApproval, ReturnSuspension
@@ -144,6 +145,9 @@ def change_policy(
     months = sorted(set(monitoring_schedule_months))
     if not months or any(m <= 0 for m in months):
         raise ValidationFailed(_("The monitoring schedule needs at least one month after 0."))
+    problem = schedule_problem(months)  # 1 to 120 months (issue 14: no overflowing dates)
+    if problem:
+        raise ValidationFailed(problem)
     if appeal_period_days < 0 or hearing_max_age_days <= 0 or bid_time_limit_days <= 0:
         raise ValidationFailed(_("Periods must be positive numbers of days."))
     old = current_policy()

@@ -114,7 +114,7 @@ def policy():
             str(m) for m in current.monitoring_schedule_months
         )
     if form.validate_on_submit():
-        months = [int(x) for x in form.monitoring_schedule.data.replace(" ", "").split(",") if x]
+        months = form.monitoring_schedule.data
         try:
             ops.change_policy(
                 current_user,

@@ -4,12 +4,13 @@ loaded at (hidden ``version``), passed to the operation as ``expected_version``.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from caseapp.core.fields import CheckedForm
 
-class ExecutionForm(FlaskForm):
+
+class ExecutionForm(CheckedForm):
     """The child travelled and was received."""
 
     version = HiddenField(validators=[DataRequired()])
@@ -20,14 +21,14 @@ class ExecutionForm(FlaskForm):
     submit = SubmitField(_l("Record the return"))
 
 
-class VersionForm(FlaskForm):
+class VersionForm(CheckedForm):
     """A button carrying the case version."""
 
     version = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Start monitoring"))
 
 
-class VisitForm(FlaskForm):
+class VisitForm(CheckedForm):
     """A visit report."""
 
     version = HiddenField(validators=[DataRequired()])
@@ -42,7 +43,7 @@ class VisitForm(FlaskForm):
     submit = SubmitField(_l("Save the report"))
 
 
-class EscalateForm(FlaskForm):
+class EscalateForm(CheckedForm):
     """Escalate a visit."""
 
     version = HiddenField(validators=[DataRequired()])
