@@ -50,11 +50,17 @@ def finish_login(user, factors: list[str]):
     return redirect(home_for(user))
 
 
-def locked_response(form):
-    """The answer while an account or address is locked (same for known and unknown e-mail)."""
+def wait_response(form, seconds: int, template: str = "auth/login.html", **context):
+    """The answer while sign-ins must wait (same for known and unknown e-mail): 429 with
+    ``Retry-After``; the attempt was not checked (``caseapp.auth.throttle``)."""
     db.session.commit()
-    flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
-    return render_template("auth/login.html", form=form), 429
+    flash(
+        _("Too many failed attempts. Try again in %(n)d seconds.", n=max(1, seconds)),
+        "error",
+    )
+    response = current_app.make_response((render_template(template, form=form, **context), 429))
+    response.headers["Retry-After"] = str(max(1, seconds))
+    return response
 
 
 @bp.route("/")
@@ -74,7 +80,7 @@ def login():
     if form.validate_on_submit():
         outcome = operations.attempt_login(form.email.data, form.password.data, client_ip())
         if outcome.locked:
-            return locked_response(form)
+            return wait_response(form, outcome.wait_seconds)
         user = outcome.user
         if user is None:
             db.session.commit()
