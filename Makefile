@@ -10,8 +10,6 @@ WORKERS ?= 2
 PYTEST_ARGS ?= -n auto
 # Plain HTTP on a loopback address: cookies without Secure/__Host- (see SECURITY.md).
 SECURE_COOKIES ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),false,true)
-# Access log without the query string: %(U)s (path) instead of %(r)s (request line).
-ACCESS_LOG_FORMAT := %(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s
 export FLASK_APP := caseapp
 
 .PHONY: run test lint install install-dev translations i18n-extract i18n-update serve clean
@@ -47,8 +45,8 @@ run: install
 	$(BIN)/flask demo --if-empty
 	@echo
 	@echo "caseapp is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	CASEAPP_SECURE_COOKIES=$(SECURE_COOKIES) $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
-	  --access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)' 'caseapp:create_app()'
+	CASEAPP_SECURE_COOKIES=$(SECURE_COOKIES) $(BIN)/gunicorn -c gunicorn.conf.py \
+	  --workers $(WORKERS) --bind $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check caseapp tests migrations scripts
