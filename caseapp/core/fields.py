@@ -8,7 +8,9 @@
   (a blank-looking value such as ``" "`` is not the empty choice);
 - a date: within ``date_problem``'s bounds (never before 1900; in the future only on fields
   flagged ``MayBeFuture()``);
-- an integer: within the 32-bit range of an ``INTEGER`` column (and ``NumberRange`` if set).
+- an integer: within the 32-bit range of an ``INTEGER`` column (and ``NumberRange`` if set);
+- the hidden ``version`` (optimistic lock): one to nine ASCII digits, whatever field class
+  carries it (``"²".isdigit()`` is true, ``int("²")`` fails).
 
 The checks run after the form's own, so a validator such as ``Optional()`` cannot clear them.
 """
@@ -17,11 +19,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectFieldBase, StringField, TextAreaField
 from wtforms.fields.choices import SelectField
 
-from caseapp.core.validators import date_problem, int_problem, parse_schedule, text_problem
+from caseapp.core.validators import (
+    VERSION_TEXT,
+    date_problem,
+    int_problem,
+    parse_schedule,
+    text_problem,
+)
 
 
 class MayBeFuture:
@@ -42,6 +51,8 @@ def field_problems(form, field: Field) -> list[str]:
             problem = text_problem(raw, multiline=multiline)
             if problem:
                 return [problem]
+            if field.short_name == "version" and not VERSION_TEXT.fullmatch(raw):
+                return [_("This form is out of date or damaged; reload the page and try again.")]
     if isinstance(field, SelectFieldBase):
         problems += _choice_problems(form, field)
     elif isinstance(field.data, date):

@@ -9,6 +9,7 @@ an integer over 2^31 - 1 overflows an ``INTEGER`` column, a year 9999 overflows 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, timedelta
 
@@ -31,6 +32,9 @@ CLOCK_SLACK = timedelta(days=1)
 # Monitoring visits, months after the return (002, Rec 2): at most ten years, at most 24 visits.
 SCHEDULE_MAX_MONTH = 120
 SCHEDULE_MAX_VISITS = 24
+
+# The case (or BID) version a form was loaded at: plain ASCII digits that fit an INTEGER.
+VERSION_TEXT = re.compile(r"[0-9]{1,9}")
 
 # Line breaks and tabs are text in a multi-line box; nowhere else.
 MULTILINE_ALLOWED = frozenset("\t\n\r")
