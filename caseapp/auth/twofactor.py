@@ -120,19 +120,19 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 def use_recovery_code(user: User, code: str) -> bool:
-    """Accept an unused recovery code of this user once."""
-    row = db.session.scalar(
-        select(RecoveryCode).where(
+    """Accept an unused recovery code of this user once (claimed by a conditional update, so
+    two sessions posting the same code at once cannot both get in)."""
+    claimed = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _code_hash(code),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=utcnow()),
+        execution_options={"synchronize_session": False},
     )
-    if row is None:
-        return False
-    row.used_at = utcnow()
-    db.session.flush()
-    return True
+    return claimed.rowcount == 1
 
 
 def enrol(user: User, secret: str, code: str) -> list[str] | None:

@@ -45,6 +45,17 @@ def refuse_control_characters() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the bounded converter (before any blueprint) and the URL check."""
+    """Register the bounded converter (before any blueprint) and the URL check.
+
+    Behind ``PROXY_FIX_HOPS`` trusted reverse proxies (``CASEAPP_PROXY_FIX_HOPS=1`` behind the
+    nginx of ``deploy/nginx.conf``), the client address and scheme come from their
+    ``X-Forwarded-*`` headers (Werkzeug's ``ProxyFix``), so sign-in throttling counts the real
+    client, not the proxy. Never set it without a proxy: clients could then forge it.
+    """
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(refuse_control_characters)
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

@@ -296,3 +296,70 @@ def test_nul_in_a_text_area_is_refused_and_nothing_stored(client, login, people,
         data={"version": str(case.version), "views": "Heard\nthe child."},
     )
     assert ok.status_code == 302
+
+
+# -- found by the property test (tests/security/test_fuzz_forms.py) --------------------------
+
+
+def test_an_assessed_family_member_cannot_be_removed(client, login, people, case, db):
+    from caseapp.assessment import operations as assessment
+    from caseapp.assessment.models import FamilyAssessmentOutcome
+    from caseapp.children import operations as children
+    from caseapp.children.models import FamilyMember, Relation
+
+    lifecycle.to_assessment(case, people["cw"])
+    member = children.add_family_member(
+        people["cw"], case, expected_version=case.version, name="Mother", relation=Relation.MOTHER
+    )
+    db.session.commit()
+    assessment.record_family_assessment(
+        people["cw"],
+        case,
+        family_member=member,
+        assessed_on=TODAY,
+        assessed_by="Social worker",
+        outcome=FamilyAssessmentOutcome.SUITABLE,
+        summary="Able to care.",
+        expected_version=case.version,
+    )
+    db.session.commit()
+    login(people["cw"])
+    response = client.post(
+        f"/cases/{case.id}/family/{member.id}/remove",
+        data={"version": str(case.version)},
+    )
+    assert response.status_code in (302, 303)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "has been assessed" in page
+    assert db.session.get(FamilyMember, member.id) is not None
+
+
+@pytest.mark.parametrize("version", ["²", "١", "1" * 10, "-1", " 1"])
+def test_a_version_that_is_not_plain_digits_is_refused(client, login, people, case, version):
+    login(people["cw"])
+    before = audit_count()
+    response = client.post(
+        f"/cases/{case.id}/names/new",
+        data={"version": version, "given_name": "Ivan"},
+    )
+    assert response.status_code in (200, 400, 409)
+    assert audit_count() == before
+
+
+def test_proxy_fix_only_when_configured(make_app, factory):
+    """Behind the proxy the client address comes from X-Forwarded-For; without, it cannot be
+    forged by a client (the throttling counts the address)."""
+    from caseapp.auth.models import LoginAttempt
+
+    user = factory.user(Role.CASEWORKER)
+    for hops, expected in ((0, "192.0.2.1"), (1, "203.0.113.9")):
+        with make_app(PROXY_FIX_HOPS=hops) as other:
+            other.test_client().post(
+                "/login",
+                data={"email": user.email, "password": "wrong password here"},
+                environ_base={"REMOTE_ADDR": "192.0.2.1"},
+                headers={"X-Forwarded-For": "203.0.113.9"},
+            )
+        ips = db.session.scalars(select(LoginAttempt.ip).order_by(LoginAttempt.id)).all()
+        db.session.commit()
+        assert ips[-1] == expected
