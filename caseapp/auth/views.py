@@ -46,20 +46,16 @@ def finish_login(user, factors: list[str]):
         server_session.rotate(row)
     login_user(user)
     record(user, "auth:login:success", user, diff={"factors": factors})
-    db.session.commit()
     return redirect(home_for(user))
 
 
 def wait_response(form, seconds: int, template: str = "auth/login.html", **context):
     """The answer while sign-ins must wait (same for known and unknown e-mail): 429 with
     ``Retry-After``; the attempt was not checked (``caseapp.auth.throttle``)."""
-    db.session.commit()
-    flash(
-        _("Too many failed attempts. Try again in %(n)d seconds.", n=max(1, seconds)),
-        "error",
-    )
+    seconds = max(1, seconds)
+    flash(_("Too many failed attempts. Try again in %(n)d seconds.", n=seconds), "error")
     response = current_app.make_response((render_template(template, form=form, **context), 429))
-    response.headers["Retry-After"] = str(max(1, seconds))
+    response.headers["Retry-After"] = str(seconds)
     return response
 
 
@@ -83,16 +79,13 @@ def login():
             return wait_response(form, outcome.wait_seconds)
         user = outcome.user
         if user is None:
-            db.session.commit()
             flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 200
         if user.has_totp:
             server_session.new_session(user, SessionStage.SECOND_FACTOR)
-            db.session.commit()
             return redirect(url_for("auth.second_factor"))
         if twofactor.role_requires_2fa(user):
             server_session.new_session(user, SessionStage.ENROL)
-            db.session.commit()
             return redirect(url_for("auth.enrol"))
         return finish_login(user, ["password"])
     return render_template("auth/login.html", form=form)
@@ -108,8 +101,7 @@ def logout():
     """
     user = current_user._get_current_object()
     record(user, "auth:logout", user, diff={})
-    server_session.end_all_sessions(user, "logout")
-    db.session.commit()
+    server_session.end_all_sessions(user, server_session.EndReason.LOGOUT)
     logout_user()
     from flask import session
 
@@ -131,7 +123,6 @@ def preferences():
         except ValidationFailed as err:
             form.locale.errors.append(err.message)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(request.path)
     return render_template("auth/preferences.html", form=form)
@@ -156,7 +147,6 @@ def change_password():
             form.new_password.errors.append(err.message)
         else:
             server_session.rotate(row)
-            db.session.commit()
             flash(_("Your password was changed. Your other sessions have ended."), "success")
             return redirect(url_for("auth.preferences"))
     return render_template("auth/password.html", form=form)

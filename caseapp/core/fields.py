@@ -52,7 +52,7 @@ def field_problems(form, field: Field) -> list[str]:
             if problem:
                 return [problem]
             if field.short_name == "version" and not VERSION_TEXT.fullmatch(raw):
-                return [_("This form is out of date or damaged; reload the page and try again.")]
+                return [_("This form is out of date: reload the page.")]
     if isinstance(field, SelectFieldBase):
         problems += _choice_problems(form, field)
     elif isinstance(field.data, date):
