@@ -19,6 +19,7 @@ from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
 from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.core.validators import schedule_problem
 from caseapp.crossborder.models import MonitoringPlan
 from caseapp.gate.policy import current_policy
 from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
@@ -53,6 +54,10 @@ def record_return_execution(
         raise ValidationFailed(_("The child cannot be received before travelling."))
     plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
     months = (plan.schedule_months if plan else None) or current_policy().monitoring_schedule_months
+    if schedule_problem(months):  # stored before schedules were bounded (issue 14, finding 1)
+        raise ValidationFailed(
+            _("The monitoring schedule is out of bounds: correct it in the monitoring plan.")
+        )
     execution = ReturnExecution(
         case=case,
         travelled_on=travelled_on,

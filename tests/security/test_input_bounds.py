@@ -363,3 +363,24 @@ def test_proxy_fix_only_when_configured(make_app, factory):
         ips = db.session.scalars(select(LoginAttempt.ip).order_by(LoginAttempt.id)).all()
         db.session.commit()
         assert ips[-1] == expected
+
+
+def test_a_schedule_stored_before_the_bounds_refuses_the_execution_cleanly(factory):
+    """Finding 1: a plan saved with 99999999999999999999 months made every later attempt to
+    record the return a 500 (date overflow); now it is a refusal naming what to correct."""
+    from caseapp.gate.operations import approve_return
+    from caseapp.monitoring import operations as monitoring
+
+    ready = ready_case(factory)
+    approve_return(ready.approver, ready.case, expected_version=ready.case.version)
+    ready.r["monitoring"].schedule_months = [1, 99999999999999999999]
+    db.session.commit()
+    with pytest.raises(ValidationFailed, match="out of bounds"):
+        monitoring.record_return_execution(
+            ready.caseworker,
+            ready.case,
+            travelled_on=TODAY,
+            received_on=TODAY,
+            received_by="Odesa child protection",
+            expected_version=ready.case.version,
+        )
