@@ -29,6 +29,14 @@ from tests.support.gate_builder import ready_case
 TODAY = date.today()
 
 
+def eighteen_years_ago() -> date:
+    """The date of birth of a child who turns 18 today (29 February: the 28th)."""
+    try:
+        return TODAY.replace(year=TODAY.year - 18)
+    except ValueError:
+        return TODAY.replace(year=TODAY.year - 18, day=28)
+
+
 def approved(factory, **kw):
     """A ready case approved through the gate and committed."""
     ready = ready_case(factory, **kw)
@@ -303,7 +311,7 @@ def test_execution_refused_when_a_safeguard_became_unmet(factory):
 
     ready = approved(factory)
     child = ready.case.child
-    child.date_of_birth = TODAY.replace(year=TODAY.year - 18) - timedelta(days=1)
+    child.date_of_birth = eighteen_years_ago() - timedelta(days=1)
     db.session.commit()  # no audited record: nothing re-evaluated yet
     assert_held(ready)
     version = ready.case.version
@@ -336,7 +344,7 @@ def test_execution_cannot_predate_the_approval_nor_lie_ahead(factory):
 def test_recheck_withdraws_when_the_child_turns_18(factory):
     ready = approved(factory)
     child = ready.case.child
-    child.date_of_birth = TODAY.replace(year=TODAY.year - 18) + timedelta(days=1)
+    child.date_of_birth = eighteen_years_ago() + timedelta(days=1)
     db.session.commit()
     assert hold.recheck_all(None, today=TODAY) == []  # still 17 today
     withdrawn = hold.recheck_all(None, today=TODAY + timedelta(days=1))  # the birthday
@@ -348,7 +356,7 @@ def test_recheck_withdraws_when_the_child_turns_18(factory):
 def test_recheck_command(factory, runner):
     ready = approved(factory)
     kept = approved(factory)
-    ready.case.child.date_of_birth = TODAY.replace(year=TODAY.year - 18)  # 18 today
+    ready.case.child.date_of_birth = eighteen_years_ago()  # 18 today
     db.session.commit()
     r = runner.invoke(args=["gate", "recheck"])
     assert r.exit_code == 0, r.output
@@ -425,7 +433,7 @@ def test_late_appeal_through_the_pages(factory, client, login):
 
 def test_execution_refused_through_the_page(factory, client, login):
     ready = approved(factory)
-    ready.case.child.date_of_birth = TODAY.replace(year=TODAY.year - 18)
+    ready.case.child.date_of_birth = eighteen_years_ago()
     db.session.commit()
     login(ready.caseworker)
     r = client.post(
