@@ -15,7 +15,6 @@ from caseapp.alerts.rules import (
     RETURN_PATH_STAGES,
 )
 from caseapp.assessment.models import (
-    CUSTODIAL_TYPES,
     BestInterestsAssessment,
     Placement,
     ServiceKind,
@@ -95,13 +94,8 @@ def alert_condition(kind: str, today: date, policy):
         p = Placement
         return and_(
             pending,
-            _active_placement(
-                or_(
-                    p.child_can_leave_at_will.is_(False),
-                    p.run_by_law_enforcement.is_(True),
-                    p.placement_type.in_(CUSTODIAL_TYPES),
-                )
-            ),
+            # The one definition (Placement.deprives_of_liberty, 002 Rec 4), as SQL.
+            _active_placement(p.deprives_of_liberty),
         )
     if kind == "separated_by_placement":
         return and_(pending, _active_placement(Placement.separated_from_family.is_(True)))

@@ -65,6 +65,8 @@ def gate(number: str, as_json: bool, today) -> None:
         for s in result.safeguards:
             mark = "met" if s.met else "UNMET"
             click.echo(f"{s.id}\t{mark}\t{s.reason}\t[{s.source}]")
+            for e in s.evidence:
+                click.echo(f"\t\t{e.text}")
         click.echo(f"policy version {result.policy_version}; unmet: {len(result.unmet)}")
     sys.exit(0 if result.all_met else 1)
 

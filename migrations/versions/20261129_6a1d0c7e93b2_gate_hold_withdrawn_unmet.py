@@ -4,7 +4,7 @@ Reviewed by hand. Adds one nullable column; existing approvals keep everything t
 (withdrawals made before this migration, on closure or reopening, have no unmet list).
 
 Revision ID: 6a1d0c7e93b2
-Revises: ef4ac736561a
+Revises: 2ce7d1b5b364
 Create Date: 2026-11-29 10:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "6a1d0c7e93b2"
-down_revision = "ef4ac736561a"
+down_revision = "2ce7d1b5b364"
 branch_labels = None
 depends_on = None
 
