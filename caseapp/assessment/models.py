@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String,
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caseapp.assessment.liberty import CUSTODIAL_TYPE_VALUES, deprives_of_liberty
 from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.extensions import db
@@ -100,30 +101,7 @@ class PlacementType(StrEnum):
 
 
 # Types that are deprivation of liberty by their nature, whatever the "can leave" answer.
-CUSTODIAL_TYPES = frozenset(
-    {PlacementType.CLOSED_INSTITUTION, PlacementType.TRANSIT_CENTRE, PlacementType.DETENTION}
-)
-
-
-def deprives_of_liberty(
-    placement_type: PlacementType | str | None,
-    child_can_leave_at_will: bool | None,
-    run_by_law_enforcement: bool | None,
-) -> bool:
-    """THE definition of deprivation of liberty (002, Rec 4: "clearly define deprivation of
-    liberty"; Nowak / UN Global Study): a placement the child cannot leave at will, or run by
-    law enforcement, or of a custodial type — whatever it is called. Used by the placement
-    (``Placement.deprives_of_liberty``, also as SQL), the alert, the case page, the gate's
-    reception check on arrival (S14) and the export summary (``audit/summary.py``)."""
-    try:
-        kind = PlacementType(placement_type) if placement_type is not None else None
-    except ValueError:
-        kind = None
-    return (
-        child_can_leave_at_will is False
-        or bool(run_by_law_enforcement)
-        or (kind is not None and kind in CUSTODIAL_TYPES)
-    )
+CUSTODIAL_TYPES = frozenset(PlacementType(v) for v in CUSTODIAL_TYPE_VALUES)
 
 
 class Placement(CaseRecord, db.Model):

@@ -22,8 +22,8 @@ Create Date: 2026-11-29 22:11:40.676584
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.schema import CreateColumn
 from alembic import op
+from sqlalchemy.schema import CreateColumn
 
 import caseapp.core.db
 
@@ -84,7 +84,7 @@ def _carry_over():
         if agency_id is not None and row.counterpart_agency_id is None:
             conn.execute(co.update().where(co.c.id == row.id).values(counterpart_agency_id=agency_id))
         counterpart_of[row.case_id] = (agency_id, (row.counterpart_name or "").strip().lower())
-    m = table("coordination_message", "id", "case_id", "counterpart")
+    m = table("coordination_message", "id", "case_id", "counterpart", "agency_id")
     for row in conn.execute(sa.select(m)):
         agency_id = _match(names, row.counterpart)
         known = counterpart_of.get(row.case_id)
@@ -92,7 +92,7 @@ def _carry_over():
             agency_id = known[0]
         if agency_id is not None:
             conn.execute(m.update().where(m.c.id == row.id).values(agency_id=agency_id))
-    hs = table("home_study", "id", "conducted_by")
+    hs = table("home_study", "id", "conducted_by", "agency_id")
     for row in conn.execute(sa.select(hs)):
         if (found := _match(names, row.conducted_by)) is not None:
             conn.execute(hs.update().where(hs.c.id == row.id).values(agency_id=found))

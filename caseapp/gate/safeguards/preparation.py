@@ -149,8 +149,12 @@ def s12_readiness(case, data, today, policy):
             [],
             where,
         )
+    # Withdrawn since: a later day, or the same day but recorded after the confirmation.
     withdrawn = [
-        w for w in data.withdrawals if w.kind is WithdrawalKind.READINESS and w.on_date >= m.on_date
+        w
+        for w in data.withdrawals
+        if w.kind is WithdrawalKind.READINESS
+        and (w.on_date, w.created_at) >= (m.on_date, m.created_at)
     ]
     missing = []
     if withdrawn:
