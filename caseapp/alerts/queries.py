@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, exists, not_, or_, select
+from sqlalchemy import Select, and_, exists, func, not_, or_, select
 
 from caseapp.alerts.rules import (
     KINDS,
@@ -24,6 +24,7 @@ from caseapp.cases.models import Case, Stage
 from caseapp.children.models import Child, FamilyMember
 from caseapp.crossborder.models import CareGuarantee, HomeStudy
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.gate.models import ReturnApproval
 from caseapp.monitoring.models import MonitoringVisit
 
 
@@ -67,6 +68,25 @@ def _return_impossible():
     )
 
 
+def _approval_withdrawn():
+    ra = ReturnApproval
+    latest = (
+        select(func.max(ReturnApproval.id))
+        .where(ReturnApproval.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    return and_(
+        Case.stage == Stage.RETURN_PREPARATION,
+        exists().where(
+            ra.case_id == Case.id,
+            ra.id == latest,
+            ra.withdrawn_at.is_not(None),
+            ra.withdrawn_unmet.is_not(None),
+        ),
+    )
+
+
 def alert_condition(kind: str, today: date, policy):
     """The SQL condition on ``Case`` equivalent to the rule ``kind``."""
     pending = Case.stage.in_(PENDING_STAGES)
@@ -107,6 +127,8 @@ def alert_condition(kind: str, today: date, policy):
         )
     if kind == "return_impossible":
         return _return_impossible()
+    if kind == "approval_withdrawn":
+        return _approval_withdrawn()
     raise ValueError(f"unknown alert kind {kind!r}; known: {sorted(KINDS)}")
 
 

@@ -76,6 +76,10 @@ class VersionedForm(FlaskForm):
 
 
 _CODE = Regexp(r"^[A-Za-z]{2}$", message=_l("Enter a two-letter country code."))
+_CODES = Regexp(
+    r"^\s*[A-Za-z]{2}\s*(,\s*[A-Za-z]{2}\s*)*$",
+    message=_l("Enter two-letter country codes separated by commas."),
+)
 _TEXT = [DataRequired(), Length(max=200)]
 
 
@@ -90,6 +94,14 @@ class CoordinationForm(VersionedForm):
     legal_basis = EnumSelect(_l("Legal basis"), LEGAL_BASIS_LABELS)
     legal_basis_reference = StringField(
         _l("Reference of the agreement"), [Optional(), Length(max=200)]
+    )
+    transit = StringField(
+        _l("Transit countries on the return route (two-letter codes, comma-separated)"),
+        [Optional(), Length(max=60), _CODES],
+        description=_l(
+            "A suspension of returns to or through any of them stops the return (S18; "
+            "002, Rec 2: origin, transit and destination)."
+        ),
     )
     submit = SubmitField(_l("Save"))
 

@@ -45,14 +45,29 @@ from caseapp.crossborder.models import (
 from caseapp.gate.data import current_bid
 from caseapp.gate.policy import current_policy
 
+# Until the handover (issue 9, principle 6; DESIGN.md section 4.1 item 2): what arrives from
+# outside -- a guarantee, its withdrawal, consent or its withdrawal, a message from the
+# counterpart, a newer home study -- can be recorded after the approval too. Anything that
+# leaves a safeguard unmet then withdraws the approval (``caseapp.gate.hold``).
+UNTIL_HANDOVER = frozenset({Stage.RETURN_PREPARATION, Stage.RETURN_APPROVED})
+
 # A counterpart or receiving authority is child protection, at home or abroad (002, Rec 2).
 CHILD_PROTECTION_KINDS = (AgencyKind.CHILD_PROTECTION, AgencyKind.COUNTERPART_ABROAD)
 
 
-def require_preparation(actor, case: Case, expected_version: int | None) -> None:
+def require_preparation(
+    actor, case: Case, expected_version: int | None, *, until_handover: bool = False
+) -> None:
     """Refuse unless ``actor`` may edit ``case``, at ``expected_version`` (the version the
-    user loaded), and it is in return preparation."""
+    user loaded), and it is in return preparation -- or, with ``until_handover``, in return
+    preparation or approved for return but not yet handed over."""
     versioning.check_editable(actor, case, expected_version)
+    if until_handover:
+        if case.stage not in UNTIL_HANDOVER:
+            raise InvalidTransition(
+                _("This can be recorded from return preparation until the child is handed over.")
+            )
+        return
     if case.stage is not Stage.RETURN_PREPARATION:
         raise InvalidTransition(
             _("Return preparation can be recorded only while the case is in return preparation.")
@@ -73,9 +88,11 @@ def _change(actor, case: Case, obj, tag: str) -> None:
     record(actor, tag, obj, case=case, diff=diff)
 
 
-def _save_single(actor, case: Case, model, tag: str, fields: dict, expected_version):
+def _save_single(
+    actor, case: Case, model, tag: str, fields: dict, expected_version, *, until_handover=False
+):
     """Create or update the one record of ``model`` the case has; audit ``tag``."""
-    require_preparation(actor, case, expected_version)
+    require_preparation(actor, case, expected_version, until_handover=until_handover)
     obj = db.session.scalar(select(model).where(model.case_id == case.id))
     if obj is None:
         obj = model(case=case)
@@ -86,9 +103,9 @@ def _save_single(actor, case: Case, model, tag: str, fields: dict, expected_vers
     return obj
 
 
-def _add(actor, case: Case, obj, tag: str, expected_version):
+def _add(actor, case: Case, obj, tag: str, expected_version, *, until_handover=False):
     """Add a new record to the case's log; audit ``tag``."""
-    require_preparation(actor, case, expected_version)
+    require_preparation(actor, case, expected_version, until_handover=until_handover)
     obj.case = case
     db.session.add(obj)
     _change(actor, case, obj, tag)
@@ -105,6 +122,7 @@ def save_coordination(
     consulate_contact: str | None = None,
     legal_basis_reference: str | None = None,
     counterpart_agency_id: int | None = None,
+    transit_countries: list[str] | None = None,
     expected_version: int | None,
 ) -> Coordination:
     """Record or edit the coordination: counterpart authority, consulate, legal basis.
@@ -116,6 +134,13 @@ def save_coordination(
     if len(country) != 2 or not country.isalpha():
         raise ValidationFailed(_("Enter a two-letter country code."))
     _required(counterpart_name=counterpart_name)
+    transit: list[str] = []
+    for code in transit_countries or []:
+        code = (code or "").strip().upper()
+        if len(code) != 2 or not code.isalpha():
+            raise ValidationFailed(_("Enter two-letter country codes separated by commas."))
+        if code != country and code not in transit:
+            transit.append(code)
     from_register(counterpart_agency_id, kinds=CHILD_PROTECTION_KINDS)
     return _save_single(
         actor,
@@ -129,6 +154,7 @@ def save_coordination(
             "consulate_contact": consulate_contact or None,
             "legal_basis_reference": legal_basis_reference or None,
             "counterpart_agency_id": counterpart_agency_id,
+            "transit_countries": transit,
         },
         expected_version,
     )
@@ -145,7 +171,12 @@ def log_message(
     )
     from_register(fields.get("agency_id"))
     return _add(
-        actor, case, CoordinationMessage(**fields), "coordination:message:log", expected_version
+        actor,
+        case,
+        CoordinationMessage(**fields),
+        "coordination:message:log",
+        expected_version,
+        until_handover=True,
     )
 
 
@@ -153,14 +184,23 @@ def record_home_study(actor, case: Case, *, expected_version: int | None, **fiel
     """Record the counterpart's home study (002, Moldova practice; fn 12 (iii))."""
     _required(conducted_by=fields.get("conducted_by"), received_on=fields.get("received_on"))
     from_register(fields.get("agency_id"))
-    return _add(actor, case, HomeStudy(**fields), "home_study:record", expected_version)
+    return _add(
+        actor, case, HomeStudy(**fields), "home_study:record", expected_version, until_handover=True
+    )
 
 
 def record_guarantee(actor, case: Case, *, expected_version: int | None, **fields) -> CareGuarantee:
     """Record a guarantee of care by the family or foreign authority (002, Moldova)."""
     _required(guarantor_name=fields.get("guarantor_name"), given_on=fields.get("given_on"))
     from_register(fields.get("guarantor_agency_id"))
-    return _add(actor, case, CareGuarantee(**fields), "guarantee:record", expected_version)
+    return _add(
+        actor,
+        case,
+        CareGuarantee(**fields),
+        "guarantee:record",
+        expected_version,
+        until_handover=True,
+    )
 
 
 def withdraw_guarantee(
@@ -306,6 +346,7 @@ def record_consent(
             "last_resort_approved_at": None,
         },
         expected_version,
+        until_handover=True,
     )
 
 

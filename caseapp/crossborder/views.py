@@ -46,6 +46,8 @@ class Page:
     op: object
     model: type
     single: bool
+    # Recordable until the handover, after approval too (issue 9, principle 6).
+    until_handover: bool = False
 
 
 PAGES = {
@@ -71,6 +73,7 @@ PAGES = {
         ops.log_message,
         CoordinationMessage,
         False,
+        True,
     ),
     "home_study": Page(
         _l("Home study"),
@@ -79,6 +82,7 @@ PAGES = {
         ops.record_home_study,
         HomeStudy,
         False,
+        True,
     ),
     "guarantee": Page(
         _l("Guarantee of care"),
@@ -90,6 +94,7 @@ PAGES = {
         ops.record_guarantee,
         CareGuarantee,
         False,
+        True,
     ),
     "central_approval": Page(
         _l("Central Authority approval"),
@@ -131,6 +136,7 @@ PAGES = {
         ops.record_consent,
         Consent,
         True,
+        True,
     ),
     "monitoring_plan": Page(
         _l("Monitoring plan"),
@@ -162,6 +168,9 @@ def _fields(key: str, form) -> dict:
     if key == "monitoring_plan":
         raw = data.pop("schedule") or ""
         data["schedule_months"] = [int(x) for x in raw.replace(" ", "").split(",") if x] or None
+    if key == "coordination":
+        raw = data.pop("transit") or ""
+        data["transit_countries"] = [x for x in raw.replace(" ", "").split(",") if x]
     return data
 
 
@@ -188,11 +197,14 @@ def _page(case_id: int, key: str):
         # operation refuses a case outside return preparation with its own message.
         require(case.can_edit(current_user))
     existing = _records(page.model, case.id)
-    can_edit = case.can_edit(current_user) and case.stage is Stage.RETURN_PREPARATION
+    stages = ops.UNTIL_HANDOVER if page.until_handover else {Stage.RETURN_PREPARATION}
+    can_edit = case.can_edit(current_user) and case.stage in stages
     obj = existing[-1] if page.single and existing else None
     form = page.form(obj=obj)
     if not form.is_submitted():
         form.version.data = case.version
+        if key == "coordination" and obj is not None:
+            form.transit.data = ", ".join(obj.transit_countries or [])
         if key == "monitoring_plan":
             months = obj.schedule_months if obj else current_policy().monitoring_schedule_months
             form.schedule.data = ", ".join(str(m) for m in months)
@@ -218,6 +230,7 @@ def _page(case_id: int, key: str):
         error=error,
         records=existing,
         can_edit=can_edit,
+        held=case.stage is Stage.RETURN_APPROVED,
         confirm=forms.ConfirmForm(version=case.version),
         withdraw=forms.WithdrawForm(version=case.version),
     )

@@ -98,6 +98,14 @@ class GateData:
         return {i for i in ids if i is not None}
 
     @property
+    def transit_countries(self) -> list[str]:
+        """Countries the return route crosses (coordination record; 002, Rec 2: origin,
+        transit and destination)."""
+        if self.coordination is None:
+            return []
+        return list(self.coordination.transit_countries or [])
+
+    @property
     def destination_country(self) -> str | None:
         """Coordination's destination, else set by ``load_gate_data`` from the child."""
         if self.coordination is not None and self.coordination.destination_country:
@@ -238,9 +246,22 @@ def load_gate_data(case: Case) -> GateData:
     _load_references(case, data)
     child = case.child
     data._origin = child.country_of_origin if child is not None else None
-    country = data.destination_country
-    if country:
+    countries = {c for c in (data.destination_country, *data.transit_countries) if c}
+    if countries:
         data.suspensions = list(
-            db.session.scalars(select(ReturnSuspension).where(ReturnSuspension.country == country))
+            db.session.scalars(
+                select(ReturnSuspension).where(ReturnSuspension.country.in_(sorted(countries)))
+            )
         )
     return data
+
+
+def load_route(case: Case) -> tuple[str | None, list[str]]:
+    """``(destination, transit countries)`` of the return of ``case``: the coordination's,
+    else the child's country of origin with no transit (S18; ``caseapp.gate.hold``)."""
+    coordination = _one(Coordination, case.id)
+    destination = coordination.destination_country if coordination is not None else None
+    if not destination and case.child is not None:
+        destination = case.child.country_of_origin
+    transit = list(coordination.transit_countries or []) if coordination is not None else []
+    return destination, transit

@@ -123,6 +123,9 @@ class ReturnApproval(CaseRecord, db.Model):
     gate_evaluation: Mapped[dict] = mapped_column(JSON)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    # The safeguards found unmet when the gate's hold withdrew it (``caseapp.gate.hold``);
+    # None when it was withdrawn for another reason (case closed, determination reopened).
+    withdrawn_unmet: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
 
     case: Mapped[Case] = relationship()
 
@@ -131,3 +134,9 @@ class ReturnApproval(CaseRecord, db.Model):
 from caseapp.gate import guard as _guard  # noqa: E402
 
 _guard.register()
+
+# The hold: anything audited after approval that leaves a safeguard unmet withdraws the
+# approval in the same transaction (gate/hold.py; issue 9, principle 6).
+from caseapp.gate import hold as _hold  # noqa: E402
+
+_hold.register()

@@ -26,6 +26,7 @@ from caseapp.core.errors import (
 )
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
+from caseapp.gate import hold
 from caseapp.gate.data import load_gate_data
 from caseapp.gate.evaluation import GateResult, evaluate_return_gate
 from caseapp.gate.models import (
@@ -110,10 +111,20 @@ def refuse_and_record(actor, case: Case, result: GateResult) -> None:
     """Audit a gate refusal (``gate:refuse``) after the request's own changes rolled back.
 
     Called only by the request layer (view, CLI) which owns the transaction, in the same way
-    as ``caseapp.audit.recorder.record_refusal``: roll back, record, commit.
+    as ``caseapp.audit.recorder.record_refusal``: roll back, record, commit. A refused
+    approval leaves the case in return preparation; a refused return execution
+    (``monitoring.operations.record_return_execution``) re-checks the approval too, and
+    withdraws it when a safeguard is unmet today (``gate.hold``; issue 9, principle 6).
     """
     db.session.rollback()
-    record(actor, "gate:refuse", case, case=case, diff={"gate": result.to_dict()})
+    executing = case.stage is Stage.RETURN_APPROVED
+    diff = {
+        "gate": result.to_dict(),
+        "attempted": "return:execute" if executing else "return:approve",
+    }
+    record(actor, "gate:refuse", case, case=case, diff=diff)
+    if executing:
+        hold.recheck_case(actor, case)
     db.session.commit()
 
 

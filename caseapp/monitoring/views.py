@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from caseapp.cases.models import Case, Stage
-from caseapp.core.errors import DomainError
+from caseapp.core.errors import DomainError, GateNotSatisfied
 from caseapp.core.extensions import db
 from caseapp.core.permissions import load_or_404, require
+from caseapp.gate.operations import refuse_and_record
 from caseapp.monitoring import forms
 from caseapp.monitoring import operations as ops
 from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
@@ -57,6 +58,10 @@ def index(case_id: int):
                 notes=form.notes.data,
                 expected_version=_version(form),
             )
+        except GateNotSatisfied as err:
+            # Audited as a refusal; an approval no longer met is withdrawn (gate/hold.py).
+            refuse_and_record(current_user, case, err.details)
+            error, status = err.message, err.status_code
         except DomainError as err:
             db.session.rollback()
             error, status = err.message, err.status_code

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from caseapp.agencies.models import AgencyKind
 from caseapp.assessment.models import (
@@ -113,7 +113,7 @@ def ready_case(
     child.legal_status = "irregular stay"
     case.stage = stage
     case.outcome = Outcome.RETURN
-    opened = utcnow() - timedelta(days=60)
+    opened = min(utcnow(), datetime.combine(today, time(9), UTC)) - timedelta(days=60)
     r: dict = {}
     add = r.__setitem__
     mother = FamilyMember(

@@ -553,7 +553,8 @@ def s17_monitoring(case, data, today, policy):
 
 
 def s18_suspension(case, data, today, policy):
-    """S18 (see ``TITLES`` for its wording and source)."""
+    """S18 (see ``TITLES`` for its wording and source): no suspension in force for the
+    destination nor for a transit country on the return route (002, Day 1 plenary)."""
     from caseapp.children.labels import country_name
 
     country = data.destination_country
@@ -564,15 +565,32 @@ def s18_suspension(case, data, today, policy):
             [],
             return_page("coordination", case),
         )
-    active = [s for s in data.suspensions if s.country == country and s.in_force_on(today)]
-    if active:
+    transit = [c for c in data.transit_countries if c != country]
+    for c in (country, *transit):
+        active = [s for s in data.suspensions if s.country == c and s.in_force_on(today)]
+        if not active:
+            continue
         s = active[0]
-        return (
-            False,
-            _(
+        if c == country:
+            reason = _(
                 "Returns to %(country)s are suspended since %(day)s.",
                 country=country_name(country),
                 day=day(s.suspended_from),
+            )
+        else:
+            reason = _(
+                "The return route crosses %(country)s, where returns are suspended since %(day)s.",
+                country=country_name(c),
+                day=day(s.suspended_from),
+            )
+        return False, reason, [], return_page("coordination", case)
+    if transit:
+        return (
+            True,
+            _(
+                "No suspension of returns to %(country)s nor through %(transit)s.",
+                country=country_name(country),
+                transit=", ".join(country_name(c) for c in transit),
             ),
             [],
             None,
