@@ -238,7 +238,9 @@ def record_central_approval(
         reference=fields.get("reference"),
         approved_on=fields.get("approved_on"),
     )
-    # S11 comes from the Central Authority (002, Moldova: Mihailas), chosen from the register.
+    # S11 comes from the Central Authority (002, Moldova: Mihailas), chosen from the register
+    # (checked after the permission: an outsider learns nothing from the message).
+    versioning.check_editable(actor, case, expected_version)
     if fields.get("authority_agency_id") is None:
         raise ValidationFailed(_("Choose the Central Authority from the agency register."))
     from_register(fields["authority_agency_id"], kinds=[AgencyKind.CENTRAL_AUTHORITY])
