@@ -27,6 +27,7 @@ from caseapp.assessment.models import (
 )
 from caseapp.cases.models import Outcome
 from caseapp.children.models import ContactStatus, TracingStatus
+from caseapp.crossborder.forms import AgencySelect
 
 PLACEMENT_LABELS = {
     PlacementType.FAMILY_COMMUNITY: _l("With family in the community"),
@@ -119,10 +120,21 @@ class GuardianForm(VersionedForm):
         _l("Appointing authority"), validators=[InputRequired(), Length(max=200)]
     )
     appointed_on = DateField(_l("Appointed on"), validators=[InputRequired()])
+    organisation_id = AgencySelect(
+        _l("Guardian's organisation (agency register)"),
+        description=_l(
+            "Independence is derived from it: not the lead agency, not a decision-maker on "
+            "the case (S3; 002, Rec 3)."
+        ),
+    )
     declared_independent = BooleanField(
         _l("Declared independent of the authorities deciding on the child")
     )
     independence_statement = TextAreaField(_l("Independence statement"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation_id.fill()
 
 
 class EndForm(VersionedForm):
@@ -162,6 +174,7 @@ class HearingForm(VersionedForm):
     language = StringField(_l("Language"), validators=[InputRequired(), Length(max=60)])
     child_understands_language = BooleanField(_l("The child understands this language"))
     interpreter = StringField(_l("Interpreter"), validators=[Optional(), Length(max=200)])
+    interpreter_agency_id = AgencySelect(_l("Interpreter's organisation (agency register)"))
     child_friendly_information_given = BooleanField(_l("Child-friendly information given"))
     seen_alone = BooleanField(_l("Child seen alone"))
     options_discussed = BooleanField(_l("Options and plans discussed with the child"))
@@ -174,6 +187,10 @@ class HearingForm(VersionedForm):
     weight_reasons = TextAreaField(
         _l("Reasons for the weight (age and maturity)"), validators=[InputRequired()]
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.interpreter_agency_id.fill()
 
     def views_by_option(self) -> dict[str, str]:
         """The per-option views as the operation expects them."""

@@ -30,7 +30,9 @@ from caseapp.crossborder.models import (
     MonitoringPlan,
     ReintegrationPlan,
     TravelPlan,
+    Withdrawal,
 )
+from caseapp.crossborder.withdrawals import record_withdrawal
 from caseapp.gate.policy import current_policy
 
 bp = Blueprint("crossborder", __name__, url_prefix="/cases/<int:case_id>/return")
@@ -138,6 +140,19 @@ PAGES = {
         True,
         True,
     ),
+    "withdrawals": Page(
+        _l("Withdrawals and objections"),
+        _l(
+            "The child or the guardian withdraws consent or objects to the return; the "
+            "counterpart withdraws its readiness. Each is a record of its own, possible until "
+            "the handover; a later consent or confirmation counts again (DESIGN.md 4.1)."
+        ),
+        forms.WithdrawalForm,
+        record_withdrawal,
+        Withdrawal,
+        False,
+        True,
+    ),
     "monitoring_plan": Page(
         _l("Monitoring plan"),
         _l(
@@ -201,6 +216,7 @@ def _page(case_id: int, key: str):
     can_edit = case.can_edit(current_user) and case.stage in stages
     obj = existing[-1] if page.single and existing else None
     form = page.form(obj=obj)
+    form.bind_case(case)
     if not form.is_submitted():
         form.version.data = case.version
         if key == "coordination" and obj is not None:

@@ -39,6 +39,14 @@ def gate_link(safeguard, case_id: int) -> str | None:
     return None
 
 
+@bp.app_template_global("gate_word")
+def gate_word(value) -> str:
+    """The reader's word for a stored value (never the enum value itself; issue 9, p. 9)."""
+    from caseapp.gate.safeguards.common import label
+
+    return label(value)
+
+
 def panel_context(case: Case, user, today: date | None = None) -> dict:
     """Everything ``templates/gate/_panel.html`` needs (the integrator includes it on the
     case page with ``{% with %}`` of this dict)."""
@@ -122,6 +130,10 @@ def policy():
                 hearing_max_age_days=form.hearing_max_age_days.data,
                 monitoring_schedule_months=months,
                 bid_time_limit_days=form.bid_time_limit_days.data,
+                central_approval_valid_days=form.central_approval_valid_days.data,
+                confirmation_valid_days=form.confirmation_valid_days.data,
+                guarantee_valid_days=form.guarantee_valid_days.data,
+                first_visit_within_days=form.first_visit_within_days.data,
             )
         except DomainError as err:
             db.session.rollback()
