@@ -6,24 +6,24 @@ message, not a silent overwrite)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
-from wtforms.widgets import HiddenInput
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from caseapp.agencies.models import AgencyKind
 from caseapp.agencies.register import register_choices
 from caseapp.assessment.models import PlacementType
+from caseapp.core.forms import VersionedForm
 from caseapp.crossborder.models import (
     EscortKind,
     GuarantorKind,
@@ -103,13 +103,10 @@ class AgencySelect(SelectField):
     """An agency chosen from the register (issue 9, principle 1: not typed as free text);
     ``kinds`` limits the choice. Gives back the agency id, or None for "not chosen"."""
 
-    def __init__(self, label, kinds=None, **kwargs):
+    def __init__(self, label=None, kinds=None, **kwargs):
         super().__init__(label, coerce=_int_or_none, validate_choice=False, **kwargs)
-        self.kinds = kinds
-
-    def fill(self) -> None:
-        """Load the register's entries (called by the form)."""
-        self.choices = [("", _l("— not chosen —")), *register_choices(self.kinds)]
+        # Fields are built with each form: the register is read then, in the request.
+        self.choices = [("", _l("— not chosen —")), *register_choices(kinds)]
 
 
 class OptionalEnumSelect(SelectField):
@@ -133,21 +130,6 @@ class EnumSelect(SelectField):
         super().__init__(label, choices=_choices(labels), coerce=lambda v: enum_cls(v), **kwargs)
 
 
-class VersionedForm(FlaskForm):
-    """A form that names the case version it was loaded at."""
-
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for f in self:
-            if isinstance(f, AgencySelect):
-                f.fill()
-
-    def bind_case(self, case) -> None:
-        """Choices that depend on the case (e.g. its family members); none by default."""
-
-
 _CODE = Regexp(r"^[A-Za-z]{2}$", message=_l("Enter a two-letter country code."))
 _CODES = Regexp(
     r"^\s*[A-Za-z]{2}\s*(,\s*[A-Za-z]{2}\s*)*$",
@@ -158,6 +140,15 @@ _TEXT = [DataRequired(), Length(max=200)]
 
 class CoordinationForm(VersionedForm):
     """Counterpart authority, consulate and legal basis (002, Rec 2; Rec 6)."""
+
+    VALUES = (
+        "destination_country",
+        "counterpart_name",
+        "consulate_contact",
+        "legal_basis",
+        "legal_basis_reference",
+        "counterpart_agency_id",
+    )
 
     destination_country = StringField(
         _l("Destination country (two letters)"), [DataRequired(), _CODE]
@@ -183,9 +174,24 @@ class CoordinationForm(VersionedForm):
     )
     submit = SubmitField(_l("Save"))
 
+    def values(self) -> dict[str, Any]:
+        """``save_coordination``'s arguments (the transit countries as a list)."""
+        raw = (self.transit.data or "").replace(" ", "")
+        return {**super().values(), "transit_countries": [x for x in raw.split(",") if x]}
+
 
 class MessageForm(VersionedForm):
     """One message in the log."""
+
+    VALUES = (
+        "direction",
+        "kind",
+        "counterpart",
+        "subject",
+        "on_date",
+        "documents",
+        "agency_id",
+    )
 
     direction = EnumSelect(_l("Direction"), DIRECTION_LABELS)
     kind = EnumSelect(_l("Kind"), KIND_LABELS)
@@ -200,6 +206,14 @@ class MessageForm(VersionedForm):
 class HomeStudyForm(VersionedForm):
     """The counterpart's home study."""
 
+    VALUES = (
+        "received_on",
+        "conducted_by",
+        "favourable",
+        "summary",
+        "agency_id",
+    )
+
     received_on = DateField(_l("Received on"), [DataRequired()])
     agency_id = AgencySelect(_l("Authority that conducted it (agency register)"))
     conducted_by = StringField(_l("Conducted by"), _TEXT)
@@ -210,6 +224,15 @@ class HomeStudyForm(VersionedForm):
 
 class GuaranteeForm(VersionedForm):
     """The guarantee of care (002, Moldova)."""
+
+    VALUES = (
+        "guarantor_kind",
+        "guarantor_name",
+        "given_on",
+        "written",
+        "document_reference",
+        "guarantor_agency_id",
+    )
 
     guarantor_kind = EnumSelect(_l("Guarantor"), GUARANTOR_LABELS)
     guarantor_name = StringField(_l("Guarantor's name"), _TEXT)
@@ -226,6 +249,8 @@ class GuaranteeForm(VersionedForm):
 class CentralApprovalForm(VersionedForm):
     """The Central Authority approval (002, Moldova)."""
 
+    VALUES = ("authority_agency_id", "reference", "approved_on")
+
     authority_agency_id = AgencySelect(
         _l("Central Authority (agency register)"),
         [AgencyKind.CENTRAL_AUTHORITY],
@@ -239,6 +264,28 @@ class CentralApprovalForm(VersionedForm):
 
 class ReintegrationForm(VersionedForm):
     """The individual reintegration plan (002, Rec 2)."""
+
+    VALUES = (
+        "education",
+        "health",
+        "psychosocial",
+        "family_support",
+        "responsible_agency",
+        "starts_on",
+        "resources_confirmed",
+        "resources_confirmed_by",
+        "resources_confirmed_on",
+        "education_agency_id",
+        "education_not_needed",
+        "health_agency_id",
+        "health_not_needed",
+        "psychosocial_agency_id",
+        "psychosocial_not_needed",
+        "family_support_agency_id",
+        "family_support_not_needed",
+        "responsible_agency_id",
+        "resources_confirmed_by_agency_id",
+    )
 
     education = TextAreaField(_l("Education"), [Optional()])
     education_agency_id = AgencySelect(_l("Education: responsible agency"))
@@ -269,6 +316,24 @@ class ReintegrationForm(VersionedForm):
 class TravelForm(VersionedForm):
     """Travel and handover plan (002, fn 12 (v))."""
 
+    VALUES = (
+        "travel_on",
+        "route",
+        "escort_name",
+        "escort_kind",
+        "receiving_official",
+        "handover_place",
+        "handover_at_border",
+        "escort_agency_id",
+        "receiving_kind",
+        "receiving_agency_id",
+        "receiving_family_member_id",
+        "arrival_placement_type",
+        "arrival_placement_name",
+        "arrival_can_leave_at_will",
+        "arrival_run_by_law_enforcement",
+    )
+
     travel_on = DateField(_l("Travel date"), [DataRequired()])
     route = TextAreaField(_l("Route"), [DataRequired()])
     escort_name = StringField(_l("Escort"), _TEXT)
@@ -293,16 +358,27 @@ class TravelForm(VersionedForm):
     arrival_run_by_law_enforcement = BooleanField(_l("Run by law enforcement"))
     submit = SubmitField(_l("Save"))
 
-    def bind_case(self, case) -> None:
+    def for_case(self, case):
         """The family members of ``case`` as the receiving person's choices."""
         self.receiving_family_member_id.choices = [
             ("", _l("— not chosen —")),
             *((m.id, m.name) for m in case.family_members),
         ]
+        return self
 
 
 class ConsentForm(VersionedForm):
     """Consent, or a non-voluntary return as a documented last resort."""
+
+    VALUES = (
+        "child_consents",
+        "child_consent_on",
+        "child_consent_how",
+        "guardian_consents",
+        "guardian_consent_on",
+        "non_voluntary",
+        "last_resort_justification",
+    )
 
     child_consents = BooleanField(_l("The child consents voluntarily"))
     child_consent_on = DateField(_l("Date of the child's consent"), [Optional()])
@@ -316,6 +392,8 @@ class ConsentForm(VersionedForm):
 
 class MonitoringPlanForm(VersionedForm):
     """Independent post-return monitoring (002, Rec 2)."""
+
+    VALUES = ("monitor_agency_id", "monitor_name", "first_visit_on")
 
     monitor_agency_id = AgencySelect(
         _l("Monitoring organisation (agency register)"),
@@ -332,6 +410,11 @@ class MonitoringPlanForm(VersionedForm):
     first_visit_on = DateField(_l("First visit"), [Optional()])
     submit = SubmitField(_l("Save"))
 
+    def values(self) -> dict[str, Any]:
+        """``save_monitoring_plan``'s arguments (the schedule as months; none: the policy's)."""
+        months = [int(x) for x in (self.schedule.data or "").replace(" ", "").split(",") if x]
+        return {**super().values(), "schedule_months": months or None}
+
 
 class ConfirmForm(VersionedForm):
     """A bare button (CSRF and the case version)."""
@@ -342,12 +425,16 @@ class ConfirmForm(VersionedForm):
 class WithdrawForm(VersionedForm):
     """Withdraw a guarantee on a date."""
 
+    VALUES = ("withdrawn_on",)
+
     withdrawn_on = DateField(_l("Withdrawn on"), [DataRequired()])
     submit = SubmitField(_l("Withdraw"))
 
 
 class WithdrawalForm(VersionedForm):
     """A withdrawal of consent or readiness, or an objection (a record of its own)."""
+
+    VALUES = ("kind", "on_date", "made_by", "agency_id", "reason")
 
     kind = EnumSelect(_l("What"), WITHDRAWAL_LABELS)
     on_date = DateField(_l("On"), [DataRequired()])
