@@ -232,18 +232,17 @@ def withdraw_guarantee(
 def record_central_approval(
     actor, case: Case, *, expected_version: int | None, **fields
 ) -> CentralAuthorityApproval:
-    """Record the Central Authority approval with its reference (002, Moldova)."""
-    _required(
-        authority_name=fields.get("authority_name"),
-        reference=fields.get("reference"),
-        approved_on=fields.get("approved_on"),
-    )
+    """Record the Central Authority approval with its reference (002, Moldova). The
+    authority is chosen from the register and must be of kind central_authority (S11);
+    ``authority_name`` defaults to its name."""
+    _required(reference=fields.get("reference"), approved_on=fields.get("approved_on"))
     # S11 comes from the Central Authority (002, Moldova: Mihailas), chosen from the register
     # (checked after the permission: an outsider learns nothing from the message).
     versioning.check_editable(actor, case, expected_version)
     if fields.get("authority_agency_id") is None:
         raise ValidationFailed(_("Choose the Central Authority from the agency register."))
-    from_register(fields["authority_agency_id"], kinds=[AgencyKind.CENTRAL_AUTHORITY])
+    agency = from_register(fields["authority_agency_id"], kinds=[AgencyKind.CENTRAL_AUTHORITY])
+    fields["authority_name"] = (fields.get("authority_name") or "").strip() or agency.name
     return _add(
         actor,
         case,
@@ -362,7 +361,7 @@ def approve_last_resort(actor, consent: Consent, *, expected_version: int | None
     if consent.last_resort_approved_by_id is not None:
         raise ValidationFailed(_("This last resort is already approved."))
     bid = current_bid(case.id)
-    if actor.id == consent.recorded_by_id or (bid is not None and actor.id == bid.author_id):
+    if not consent.is_second_pair_of_eyes(actor, bid.author_id if bid is not None else None):
         raise FourEyesViolation(
             _(
                 "A second supervisor must approve: not the person who recorded it "

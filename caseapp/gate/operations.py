@@ -5,6 +5,7 @@ Operations only flush; the view or CLI command commits (DESIGN.md section 5).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -12,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from caseapp.audit.recorder import diff_of, record
+from caseapp.audit.actions import AuditAction
+from caseapp.audit.recorder import diff_of, pending, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
 from caseapp.core.db import utcnow
@@ -56,8 +58,9 @@ def approve_return(
     Refuses unless the actor is a supervisor of the lead agency (RETURN_APPROVE), did not
     author the determination (four eyes), works on the current case version, and every
     safeguard S1-S18 is met (DESIGN.md section 4). On refusal by the gate a
-    ``GateNotSatisfied`` carries the ``GateResult`` in ``details``: the request layer rolls
-    back and calls ``refuse_and_record`` so the refusal is audited (``gate:refuse``).
+    ``GateNotSatisfied`` carries the ``GateResult`` in ``details`` and the ``gate:refuse``
+    entry in ``audit``: the request layer (or the CLI) rolls back and then writes that entry
+    in its own transaction, so the refusal is audited and nothing else is stored.
 
     ``today`` and ``approved_at`` (default: now) record an approval given earlier, e.g. in
     the demo data; the gate is then evaluated on ``today``. Neither may be in the future.
@@ -66,7 +69,7 @@ def approve_return(
         raise PermissionDenied(_("Only a supervisor may approve a return."))
     if actor.agency_id != case.lead_agency_id:
         raise PermissionDenied(_("Only a supervisor of the lead agency may approve this return."))
-    workflow.check_version(case, expected_version)
+    versioning.check_version(case, expected_version)
     if case.stage is not Stage.RETURN_PREPARATION:
         raise InvalidTransition(_("Only a case in return preparation can be approved for return."))
     now = utcnow()
@@ -87,6 +90,9 @@ def approve_return(
                 ids=", ".join(result.unmet_ids),
             ),
             details=result,
+            audit=pending(
+                actor, AuditAction.GATE_REFUSE, case, case=case, diff={"gate": result.to_dict()}
+            ),
         )
     approval = ReturnApproval(
         case=case,
@@ -107,24 +113,35 @@ def approve_return(
     return approval
 
 
-def refuse_and_record(actor, case: Case, result: GateResult) -> None:
-    """Audit a gate refusal (``gate:refuse``) after the request's own changes rolled back.
+@dataclass
+class GateRefusal:
+    """A gate refusal to audit after the request rolled back (the request layer calls
+    ``write`` in its own transaction: ``caseapp.core.web``). A refused return execution also
+    re-checks the approval, and withdraws it when a safeguard is unmet that day
+    (``gate.hold``; issue 9, principle 6)."""
 
-    Called only by the request layer (view, CLI) which owns the transaction, in the same way
-    as ``caseapp.audit.recorder.record_refusal``: roll back, record, commit. A refused
-    approval leaves the case in return preparation; a refused return execution
-    (``monitoring.operations.record_return_execution``) re-checks the approval too, and
-    withdraws it when a safeguard is unmet today (``gate.hold``; issue 9, principle 6).
-    """
+    actor: object
+    case: Case
+    result: GateResult
+
+    def write(self) -> None:
+        """Record ``gate:refuse`` (and re-check an approved case)."""
+        case = self.case
+        executing = case.stage is Stage.RETURN_APPROVED
+        diff = {
+            "gate": self.result.to_dict(),
+            "attempted": "return:execute" if executing else "return:approve",
+        }
+        record(self.actor, "gate:refuse", case, case=case, diff=diff)
+        if executing:
+            hold.recheck_case(self.actor, case)
+
+
+def refuse_and_record(actor, case: Case, result: GateResult) -> None:
+    """Audit a gate refusal after the caller's own changes rolled back, and commit (for
+    callers outside the request layer: tests, scripts)."""
     db.session.rollback()
-    executing = case.stage is Stage.RETURN_APPROVED
-    diff = {
-        "gate": result.to_dict(),
-        "attempted": "return:execute" if executing else "return:approve",
-    }
-    record(actor, "gate:refuse", case, case=case, diff=diff)
-    if executing:
-        hold.recheck_case(actor, case)
+    GateRefusal(actor, case, result).write()
     db.session.commit()
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
-from caseapp.core.errors import InvalidTransition, ValidationFailed
+from caseapp.core.errors import GateNotSatisfied, InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import MonitoringPlan
 from caseapp.gate import hold
@@ -69,7 +69,14 @@ def record_return_execution(
     )
     if approval is not None and travelled_on < approval.approved_at.date():
         raise ValidationFailed(_("The child cannot have travelled before the return was approved."))
-    hold.check_execution(case, on=travelled_on)
+    try:
+        hold.check_execution(case, on=travelled_on)
+    except GateNotSatisfied as err:
+        from caseapp.gate.operations import GateRefusal
+
+        # Audited after the rollback, with a re-check of the approval (gate/hold.py).
+        err.audit = GateRefusal(actor, case, err.details)
+        raise
     plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
     months = (plan.schedule_months if plan else None) or current_policy().monitoring_schedule_months
     execution = ReturnExecution(

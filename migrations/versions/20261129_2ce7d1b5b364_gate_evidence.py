@@ -15,7 +15,7 @@ Facts no record can give (the guardian's organisation, the placement on arrival,
 legal custody) are left empty, so the gate says exactly what is missing.
 
 Revision ID: 2ce7d1b5b364
-Revises: ef4ac736561a
+Revises: c7e1a9d4b2f3
 Create Date: 2026-11-29 22:11:40.676584
 """
 
@@ -28,7 +28,7 @@ from sqlalchemy.schema import CreateColumn
 import caseapp.core.db
 
 revision = '2ce7d1b5b364'
-down_revision = 'ef4ac736561a'
+down_revision = 'c7e1a9d4b2f3'
 branch_labels = None
 depends_on = None
 

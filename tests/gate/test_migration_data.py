@@ -11,7 +11,17 @@ from flask_migrate import upgrade
 from caseapp import create_app
 from tests.conftest import SECRET
 
-BEFORE = "ef4ac736561a"  # the revision before the gate-evidence migration
+GATE_EVIDENCE = "2ce7d1b5b364"  # the gate-evidence migration
+
+
+def _before(app) -> str:
+    """The revision just before the gate-evidence migration (the chain is re-ordered at
+    merges, so it is looked up, not written down)."""
+    from alembic.script import ScriptDirectory
+
+    config = app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(GATE_EVIDENCE).down_revision
+
 
 ENUMS = {
     ("agency", "kind"): "child_protection",
@@ -70,7 +80,7 @@ def test_existing_data_is_carried_over(tmp_path):
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path)}
     )
     with app.app_context():
-        upgrade(revision=BEFORE)
+        upgrade(revision=_before(app))
         from caseapp.core.extensions import db
 
         with db.engine.begin() as conn:
