@@ -18,6 +18,7 @@ from caseapp.assessment.guards import check_editable, require_stage, touch_case
 from caseapp.assessment.models import BestInterestsAssessment, RiskLevel
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Stage
+from caseapp.core.countries import require_country
 from caseapp.core.db import utcnow
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
@@ -68,10 +69,7 @@ def _clean(field: str, value):
     if field in ("armed_conflict", "return_safe"):
         return value if value is None else bool(value)
     if field == "return_country":
-        value = (value or "").strip().upper()
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise ValidationFailed(_("Give the country as a two-letter code, e.g. UA."))
-        return value or None
+        return require_country(value, optional=True)
     value = (value or "").strip()
     return value or None
 

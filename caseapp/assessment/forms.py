@@ -27,6 +27,7 @@ from caseapp.assessment.models import (
 )
 from caseapp.cases.models import Outcome
 from caseapp.children.models import ContactStatus, TracingStatus
+from caseapp.core.countries import CountryField
 
 PLACEMENT_LABELS = {
     PlacementType.FAMILY_COMMUNITY: _l("With family in the community"),
@@ -203,9 +204,9 @@ class BiaForm(VersionedForm):
     vulnerability = TextAreaField(_l("Situation of vulnerability"))
     health = TextAreaField(_l("Health"))
     education = TextAreaField(_l("Education"))
-    return_country = StringField(
-        _l("Country of return (two-letter code)"), validators=[Optional(), Length(max=2)]
-    )
+    return_country = CountryField(
+        _l("Country of return"), [Optional()], blank=_l("not known")
+    )  # from the CLDR list: a typed "Uk" meant as Ukraine can no longer be stored (issue 12)
     non_refoulement_risk = SelectField(
         _l("Non-refoulement risk"),
         choices=[not_assessed(), *choices(RISK_LABELS)],

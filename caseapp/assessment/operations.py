@@ -36,6 +36,7 @@ from caseapp.assessment.models import (
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.children.models import ContactStatus, FamilyMember, TracingStatus
+from caseapp.core.countries import require_country
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
@@ -360,7 +361,7 @@ def update_tracing(
     if whereabouts is not None:
         member.whereabouts = _text(whereabouts)
     if country is not None:
-        member.country = (_text(country) or "").upper() or None
+        member.country = require_country(_text(country), optional=True)
     _change(actor, "assessment:tracing:update", member, case)
     return member
 

@@ -14,10 +14,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from caseapp.audit.recorder import record
 from caseapp.auth import operations, twofactor
 from caseapp.auth import session as server_session
-from caseapp.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from caseapp.auth.forms import LanguageForm, LanguageSwitchForm, LoginForm, PasswordChangeForm
 from caseapp.auth.models import SessionStage
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.core.i18n import LANGUAGE_COOKIE
 from caseapp.core.permissions import Role
 
 bp = Blueprint("auth", __name__)
@@ -129,6 +130,33 @@ def preferences():
             flash(_("Saved."), "success")
             return redirect(request.path)
     return render_template("auth/preferences.html", form=form)
+
+
+@bp.post("/language")
+def language():
+    """The language switch on every page (base.html): the signed-in user's language is
+    stored on their account (audited); before login it is kept in a cookie."""
+    form = LanguageSwitchForm()
+    if not form.validate_on_submit():
+        flash(_("That language is not available."), "error")
+        return redirect(form.back_path())
+    response = redirect(form.back_path())
+    if current_user.is_authenticated:
+        if form.locale.data != current_user.locale:
+            operations.set_locale(
+                current_user, form.locale.data, current_app.config["SUPPORTED_LOCALES"]
+            )
+            db.session.commit()
+    else:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            form.locale.data,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        )
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])

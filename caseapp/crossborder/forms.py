@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
+from caseapp.core.countries import CountryField
 from caseapp.crossborder.models import (
     EscortKind,
     GuarantorKind,
@@ -82,9 +83,7 @@ _TEXT = [DataRequired(), Length(max=200)]
 class CoordinationForm(VersionedForm):
     """Counterpart authority, consulate and legal basis (002, Rec 2; Rec 6)."""
 
-    destination_country = StringField(
-        _l("Destination country (two letters)"), [DataRequired(), _CODE]
-    )
+    destination_country = CountryField(_l("Destination country"), [DataRequired()], blank="")
     counterpart_name = StringField(_l("Counterpart child-protection authority"), _TEXT)
     consulate_contact = StringField(_l("Consulate contact"), [Optional(), Length(max=200)])
     legal_basis = EnumSelect(_l("Legal basis"), LEGAL_BASIS_LABELS)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
+from caseapp.core.countries import require_country
 from caseapp.core.db import utcnow
 from caseapp.core.errors import (
     FourEyesViolation,
@@ -103,9 +104,7 @@ def save_coordination(
     The 2002 Chisinau Agreement may be recorded; the UI flags it as outdated (002, Meeting
     conclusions: it "should be replaced by bilateral or regional agreements").
     """
-    country = (destination_country or "").strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise ValidationFailed(_("Enter a two-letter country code."))
+    country = require_country(destination_country)
     _required(counterpart_name=counterpart_name)
     return _save_single(
         actor,
