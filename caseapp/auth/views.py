@@ -184,4 +184,8 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
-from caseapp.auth import mfa_views  # noqa: E402, F401  (registers the second-factor routes)
+# Registers the second-factor and password-reset routes on this blueprint.
+from caseapp.auth import (  # noqa: E402
+    mfa_views,  # noqa: F401
+    reset_views,  # noqa: F401
+)
