@@ -48,11 +48,11 @@ def test_the_language_switch_on_every_page(live_server, page, factory, log_in):
     assert page.locator("html").get_attribute("lang") == "ro"
     page.context.clear_cookies()  # log in through the English form
     worker = factory.user(Role.CASEWORKER)
-    case = factory.case(caseworker=worker)
+    case_id = factory.case(caseworker=worker).id  # read before the server writes (SQLite)
     log_in(page, worker)
-    page.goto(f"{live_server}/cases/{case.id}")
+    page.goto(f"{live_server}/cases/{case_id}")
     page.get_by_role("button", name="Русский").click()
-    assert page.url.endswith(f"/cases/{case.id}")
+    assert page.url.endswith(f"/cases/{case_id}")
     expect(page.locator(".case-nav [aria-current=page]")).to_have_text("Карточка")
     page.get_by_role("button", name="Українська").click()
     expect(page.locator(".case-nav [aria-current=page]")).to_have_text("Картка")
