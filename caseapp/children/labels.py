@@ -28,7 +28,7 @@ from caseapp.children.models import (
 from caseapp.core.countries import country_choices, country_name, is_country
 from caseapp.core.permissions import Role
 
-__all__ = ["choices", "country_choices", "country_name", "is_country", "label"]
+__all__ = ["choices", "country_choices", "country_name", "is_country", "label", "register"]
 
 _LABELS: list[tuple[StrEnum, object]] = [
     (Sex.FEMALE, _l("female")),
@@ -108,6 +108,14 @@ LABELS: dict[tuple[type, str], object] = {}
 for _member, _text in _LABELS:
     LABELS[(type(_member), _member.value)] = _text
 del _member, _text
+
+
+def register(*mappings: dict) -> None:
+    """Add other domains' enum labels (``{Enum.MEMBER: _l("Label")}``), so templates show
+    every stored value through ``label()`` and never the value itself (issue 12 item 6)."""
+    for mapping in mappings:
+        for member, text in mapping.items():
+            LABELS[(type(member), member.value)] = text
 
 
 def label(value: object) -> str:

@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
+from caseapp.children.labels import register as register_labels
 from caseapp.core.countries import CountryField
 from caseapp.crossborder.models import (
     EscortKind,
@@ -56,6 +57,9 @@ ESCORT_LABELS = {
     EscortKind.FAMILY: _l("Family"),
     EscortKind.OTHER: _l("Other"),
 }
+register_labels(
+    LEGAL_BASIS_LABELS, DIRECTION_LABELS, KIND_LABELS, GUARANTOR_LABELS, ESCORT_LABELS
+)
 
 
 def _choices(labels):
