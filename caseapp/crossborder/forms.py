@@ -57,9 +57,7 @@ ESCORT_LABELS = {
     EscortKind.FAMILY: _l("Family"),
     EscortKind.OTHER: _l("Other"),
 }
-register_labels(
-    LEGAL_BASIS_LABELS, DIRECTION_LABELS, KIND_LABELS, GUARANTOR_LABELS, ESCORT_LABELS
-)
+register_labels(LEGAL_BASIS_LABELS, DIRECTION_LABELS, KIND_LABELS, GUARANTOR_LABELS, ESCORT_LABELS)
 
 
 def _choices(labels):

@@ -24,9 +24,8 @@ PAGES = [
     "/cases/{id}/documents",
     "/cases/{id}/close",
 ]
-INTERNAL = sorted(
-    {m.value for enum in (Stage, LegalBasis, MessageKind, EscortKind) for m in enum if "_" in m.value}
-)
+ENUMS = (Stage, LegalBasis, MessageKind, EscortKind)
+INTERNAL = sorted({m.value for enum in ENUMS for m in enum if "_" in m.value})
 
 
 def _text(page: str) -> str:
