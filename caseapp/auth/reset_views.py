@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from caseapp.auth import reset
 from caseapp.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from caseapp.auth.views import bp
-from caseapp.core import mail
+from caseapp.core import mail, web
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
@@ -25,7 +25,6 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         made = reset.request_reset(form.email.data)
-        db.session.commit()
         if made is not None:
             user, token = made
             link = url_for("auth.reset_password", token=token, _external=True)
@@ -33,7 +32,9 @@ def forgot_password():
             with force_locale(user.locale):
                 body = render_template("auth/mail/reset.txt", user=user, link=link, minutes=minutes)
                 subject = _("Set a new caseapp password")
-            mail.send(user.email, subject, body)
+            address = user.email
+            # Sent once the request's transaction is committed (the layer commits the view).
+            web.later(lambda: mail.send(address, subject, body))
         flash(
             _(
                 "If an active account has this address, a link to set a new password is on its "
@@ -61,8 +62,7 @@ def reset_password():
         except ValidationFailed as err:
             db.session.rollback()
             form.new_password.errors.append(err.message)
-        else:
-            db.session.commit()
+        else:  # the request layer commits
             flash(_("Your password was set. Log in with it."), "success")
             return redirect(url_for("auth.login"))
     if reset.valid_token(form.token.data) is None:

@@ -3,7 +3,7 @@
 Reviewed by hand: a new table, no existing data touched.
 
 Revision ID: 7a3c91d2e4b5
-Revises: ef4ac736561a
+Revises: c7e1a9d4b2f3
 Create Date: 2026-11-29 22:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import caseapp.core.db
 
 revision = "7a3c91d2e4b5"
-down_revision = "ef4ac736561a"
+down_revision = "c7e1a9d4b2f3"
 branch_labels = None
 depends_on = None
 
