@@ -289,6 +289,23 @@ class BiaForm(VersionedForm):
             out[name] = tri_state(data) if name in self.TRI_STATE else data
         return out
 
+    @classmethod
+    def differences(cls, posted: BiaForm, bia) -> dict[str, str]:
+        """For each field where the stored BIA differs from what the user posted, the stored
+        value as the page shows it (a refused save shows what was saved in between)."""
+        stored = cls(formdata=None)
+        stored.load(bia)
+        out = {}
+        for name in _bia_fields():
+            mine, theirs = posted[name].data, stored[name].data
+            if (mine or "") != (theirs or ""):
+                field = stored[name]
+                if field.type == "SelectField":
+                    out[name] = choice_label(field) or "—"
+                else:
+                    out[name] = str(theirs or "—")
+        return out
+
     def load(self, bia) -> None:
         """Fill the form from a BIA."""
         from caseapp.assessment.bia import EDITABLE_FIELDS
@@ -300,3 +317,9 @@ class BiaForm(VersionedForm):
             elif hasattr(value, "value"):
                 value = value.value
             getattr(self, name).data = value or ""
+
+
+def _bia_fields() -> tuple[str, ...]:
+    from caseapp.assessment.bia import EDITABLE_FIELDS
+
+    return EDITABLE_FIELDS

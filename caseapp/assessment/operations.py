@@ -12,7 +12,12 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from caseapp.assessment.bia import complete_bia, current_bia, save_bia  # noqa: F401
+from caseapp.assessment.bia import (  # noqa: F401
+    bia_version,
+    complete_bia,
+    current_bia,
+    save_bia,
+)
 from caseapp.assessment.guards import (
     RECORD_STAGES,
     check_editable,

@@ -207,10 +207,18 @@ def render_bia(case, forms=None, errors=None):
     """Render the best-interests assessment page (its form and the "complete" button)."""
     current = ops.current_bia(case)
     form = (forms or {}).get("bia")
+    theirs: dict[str, str] = {}
     if form is None:
-        form = f.BiaForm(formdata=None).at(case.version)
+        form = f.BiaForm(formdata=None).at(ops.bia_version(case))
         if current is not None:
             form.load(current)
+    elif current is not None and form.version.data != current.version:
+        # Refused as stale: keep the user's text, show what was saved in between under each
+        # field that differs, and carry the current version so saving again puts the user's
+        # text on top (issue 12 item 2).
+        theirs = f.BiaForm.differences(form, current)
+        form.version.data = current.version
+        form.version.raw_data = [str(current.version)]
     complete = (forms or {}).get("complete") or f.VersionForm(prefix="complete", formdata=None).at(
         case.version
     )
@@ -223,6 +231,7 @@ def render_bia(case, forms=None, errors=None):
         missing=missing_to_complete(current) if current else [],
         errors=errors or {},
         choice_label=f.choice_label,
+        theirs=theirs,
     )
 
 
