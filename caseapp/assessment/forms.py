@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Self
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -305,6 +306,13 @@ class BiaForm(VersionedForm):
                 else:
                     out[name] = str(theirs or "—")
         return out
+
+    def restore(self, data: dict[str, str]) -> None:
+        """Put a draft's text back into the fields it has (never the version)."""
+        for name in _bia_fields():
+            if name in data:
+                field = self[name]
+                field.process(MultiDict({field.name: data[name]}))
 
     def load(self, bia) -> None:
         """Fill the form from a BIA."""
