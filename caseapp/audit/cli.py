@@ -11,8 +11,8 @@ from flask.cli import AppGroup
 
 from caseapp.audit import keys
 from caseapp.audit.bundle_verifier import verify_bundle
+from caseapp.core.cli import transaction
 from caseapp.core.errors import DomainError
-from caseapp.core.extensions import db
 
 
 @click.group("audit", cls=AppGroup)
@@ -59,8 +59,8 @@ def checkpoint() -> None:
     if not status.ok:
         click.echo(f"BROKEN at entry {status.broken_seq}: {status.problem}", err=True)
         sys.exit(1)
-    made = record_checkpoint(status.count, status.head_hash, status.merkle_root)
-    db.session.commit()
+    with transaction():
+        made = record_checkpoint(status.count, status.head_hash, status.merkle_root)
     click.echo(
         f"checkpoint #{made.id}: entry {made.tree_size}, chain hash {made.chain_hash}, "
         f"Merkle root {made.merkle_root}"
@@ -75,10 +75,9 @@ def witness_add(name, public_key_file) -> None:
     from caseapp.audit.checkpoints import register_witness
 
     try:
-        witness = register_witness(name, public_key_file.read())
-        db.session.commit()
+        with transaction():
+            witness = register_witness(name, public_key_file.read())
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(err.message) from err
     click.echo(f"registered {witness.name}: key {witness.key_id}")
 
@@ -98,10 +97,9 @@ def countersign(countersignature) -> None:
     except ValueError as err:
         raise click.ClickException(f"not a countersignature ({err})") from err
     try:
-        signed = store_countersignature(document)
-        db.session.commit()
+        with transaction():
+            signed = store_countersignature(document)
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(err.message) from err
     click.echo(f"countersignature stored for checkpoint #{signed.checkpoint_id}")
 
@@ -119,10 +117,9 @@ def prove(case_number, out) -> None:
     from caseapp.audit.proofs import case_proof
 
     try:
-        proof = case_proof(case_number)
-        db.session.commit()
+        with transaction():
+            proof = case_proof(case_number)
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(err.message) from err
     Path(out).write_text(json.dumps(proof, indent=1, sort_keys=True, ensure_ascii=False))
     click.echo(

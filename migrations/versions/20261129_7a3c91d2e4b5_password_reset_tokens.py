@@ -3,7 +3,7 @@
 Reviewed by hand: a new table, no existing data touched.
 
 Revision ID: 7a3c91d2e4b5
-Revises: c7e1a9d4b2f3
+Revises: 6a1d0c7e93b2
 Create Date: 2026-11-29 22:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import caseapp.core.db
 
 revision = "7a3c91d2e4b5"
-down_revision = "c7e1a9d4b2f3"
+down_revision = "6a1d0c7e93b2"
 branch_labels = None
 depends_on = None
 
