@@ -118,8 +118,8 @@ class AuditAction(StrEnum):
     EXCHANGE_DELIVER = "exchange:document:deliver"
     EXCHANGE_EXPORT = "exchange:document:export"
     EXCHANGE_INCOMING_OPEN = "exchange:incoming:open"
-    API_TOKEN_CREATE = "api:token:create"
-    API_TOKEN_REVOKE = "api:token:revoke"
+    API_TOKEN_CREATE = "api:token:create"  # noqa: S105 (a tag, not a password)
+    API_TOKEN_REVOKE = "api:token:revoke"  # noqa: S105 (a tag, not a password)
 
     @property
     def parsed(self) -> ParsedTag:

@@ -60,6 +60,8 @@ class GateData:
     monitoring_plan: MonitoringPlan | None = None
     coordination: Coordination | None = None
     suspensions: list = field(default_factory=list)
+    # Exchange documents received from the partner instance (issue 11), oldest first.
+    received: list = field(default_factory=list)
 
     @property
     def destination_country(self) -> str | None:
@@ -124,6 +126,9 @@ def load_gate_data(case: Case) -> GateData:
         monitoring_plan=_one(MonitoringPlan, cid),
         coordination=_one(Coordination, cid),
     )
+    from caseapp.exchange.queries import received_for_case
+
+    data.received = received_for_case(cid)
     child = case.child
     data._origin = child.country_of_origin if child is not None else None
     country = data.destination_country
