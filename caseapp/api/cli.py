@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from caseapp.core.cli import transaction
@@ -10,7 +11,7 @@ from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 
 
-@click.group("api")
+@click.group("api", cls=AppGroup)  # subcommands run in the app context
 def cli() -> None:
     """API tokens for scripts (issue 11 item 5)."""
 

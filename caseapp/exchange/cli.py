@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from caseapp.core.cli import transaction
@@ -21,7 +22,7 @@ from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 
 
-@click.group("exchange")
+@click.group("exchange", cls=AppGroup)  # subcommands run in the app context
 def cli() -> None:
     """Cross-border exchange with partner instances (issue 11)."""
 
