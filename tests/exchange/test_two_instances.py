@@ -133,7 +133,7 @@ BODIES = {
 def test_return_cycle_across_two_instances(pair):
     ua, md = pair
     case_id, mother_id, ua_tokens = sending_case(ua)
-    request_id, exchange_id = request_home_study(ua, case_id, mother_id)
+    _request_id, exchange_id = request_home_study(ua, case_id, mother_id)
     assert "delivered" in deliver(ua)
 
     # Moldova: the request waits for the receiving agency, which opens the incoming return.
