@@ -97,6 +97,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the operator commands (``flask --app caseapp ...``)."""
+    """Add the operator commands (``flask --app caseapp ...``): each domain's ``cli``, and
+    any further groups it lists in ``commands``."""
     for module in domain_modules("cli"):
-        app.cli.add_command(module.cli)
+        for command in getattr(module, "commands", [module.cli]):
+            app.cli.add_command(command)

@@ -27,6 +27,7 @@ from caseapp.assessment.models import (
 from caseapp.cases.models import Outcome
 from caseapp.children.models import ContactStatus, TracingStatus
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
+from caseapp.crossborder.forms import AgencySelect
 
 PLACEMENT_LABELS = {
     PlacementType.FAMILY_COMMUNITY: _l("With family in the community"),
@@ -110,12 +111,20 @@ class GuardianForm(VersionedForm):
         "appointed_on",
         "declared_independent",
         "independence_statement",
+        "organisation_id",
     )
     guardian_name = StringField(_l("Guardian"), validators=[InputRequired(), Length(max=200)])
     appointing_authority = StringField(
         _l("Appointing authority"), validators=[InputRequired(), Length(max=200)]
     )
     appointed_on = DateField(_l("Appointed on"), validators=[InputRequired()])
+    organisation_id = AgencySelect(
+        _l("Guardian's organisation (agency register)"),
+        description=_l(
+            "Independence is derived from it: not the lead agency, not a decision-maker on "
+            "the case (S3; 002, Rec 3)."
+        ),
+    )
     declared_independent = BooleanField(
         _l("Declared independent of the authorities deciding on the child")
     )
@@ -178,6 +187,7 @@ class HearingForm(VersionedForm):
         "language",
         "child_understands_language",
         "interpreter",
+        "interpreter_agency_id",
         "child_friendly_information_given",
         "seen_alone",
         "options_discussed",
@@ -189,6 +199,7 @@ class HearingForm(VersionedForm):
     language = StringField(_l("Language"), validators=[InputRequired(), Length(max=60)])
     child_understands_language = BooleanField(_l("The child understands this language"))
     interpreter = StringField(_l("Interpreter"), validators=[Optional(), Length(max=200)])
+    interpreter_agency_id = AgencySelect(_l("Interpreter's organisation (agency register)"))
     child_friendly_information_given = BooleanField(_l("Child-friendly information given"))
     seen_alone = BooleanField(_l("Child seen alone"))
     options_discussed = BooleanField(_l("Options and plans discussed with the child"))

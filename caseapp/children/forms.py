@@ -157,6 +157,11 @@ class FamilyMemberForm(VersionedForm):
     contact_status = enum_select(_l("Contact"), ContactStatus)
     tracing_status = enum_select(_l("Family tracing"), TracingStatus)
     assessment_result = TextAreaField(_l("Assessment result"), validators=[Length(max=5000)])
+    # Only a legal custodian with the child makes the child accompanied (the gate's S3).
+    legal_custodian = BooleanField(
+        _l("Holds legal custody of the child (parental responsibility or a court order)")
+    )
+    with_the_child = BooleanField(_l("Is in the country with the child"))
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs) -> None:
