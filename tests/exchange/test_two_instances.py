@@ -65,9 +65,7 @@ def sending_case(ua):
         ready = ready_case(Factory(), agency=agency, breaks=EXCHANGED)
         ready.case.child.country_of_origin = "MD"
         ready.r["coordination"].destination_country = "MD"
-        # The locally recorded evidence is gone: only the partner's documents can meet them.
-        for key in ("home_study", "family_assessment", "guarantee", "readiness"):
-            db.session.delete(ready.r[key])
+        ready.r["bia"].return_country = "MD"
         db.session.commit()
         tokens = {
             who: create_token(None, getattr(ready, who), name="script")[1]
