@@ -104,6 +104,7 @@ class GateData:
         if self.coordination is None:
             return []
         return list(self.coordination.transit_countries or [])
+
     # Exchange documents received from the partner instance (issue 11), oldest first.
     received: list = field(default_factory=list)
 
