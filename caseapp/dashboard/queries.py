@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, func, not_, select, tuple_
+from sqlalchemy.orm import joinedload, selectinload
 
 from caseapp.assessment.models import Hearing
 from caseapp.cases.models import Case, Stage
@@ -14,6 +14,7 @@ from caseapp.core.permissions import Role
 from caseapp.crossborder.models import Consent
 from caseapp.decision.models import DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.gate.data import load_gate_data_many
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.monitoring.models import MonitoringVisit
 
@@ -46,14 +47,31 @@ def bids_awaiting(user) -> list:
     ).all()
 
 
-def returns_ready(user, today: date, policy) -> list:
-    """Cases in return preparation whose gate is all met (ready for approval)."""
-    cases = db.session.scalars(
+def returns_in_preparation(user, today: date, policy, *, after: int | None, limit: int):
+    """One page of the cases in return preparation (oldest first, keyset on the id), each
+    with its gate verdict: ``(rows, next_after)``, ``rows`` being ``[(case, GateResult)]``.
+
+    Only the page's cases are evaluated, their records loaded in one query per record type
+    (``load_gate_data_many``), so the cost does not grow with the number of cases; the gate
+    itself (``evaluate_return_gate``) stays the one judge of readiness (002, Rec 2).
+    """
+    query = (
         select(Case)
         .where(Case.id.in_(case_scope(user)), Case.stage == Stage.RETURN_PREPARATION)
-        .order_by(Case.number)
-    ).all()
-    return [c for c in cases if evaluate_return_gate(c, today=today, policy=policy).all_met]
+        .options(joinedload(Case.child))
+        .order_by(Case.id)
+        .limit(limit + 1)
+    )
+    if after is not None:
+        query = query.where(Case.id > after)
+    cases = list(db.session.scalars(query).unique())
+    more = len(cases) > limit
+    cases = cases[:limit]
+    data = load_gate_data_many(cases)
+    rows = [
+        (c, evaluate_return_gate(c, today=today, policy=policy, data=data[c.id])) for c in cases
+    ]
+    return rows, (cases[-1].id if more else None)
 
 
 def last_resorts_awaiting(user) -> list:
@@ -70,64 +88,104 @@ def last_resorts_awaiting(user) -> list:
     ).all()
 
 
-def overdue_visits(user, today: date) -> list:
-    """Monitoring visits due and not done."""
-    return db.session.scalars(
-        select(MonitoringVisit)
-        .join(Case, Case.id == MonitoringVisit.case_id)
+# -- the due list: every section is one indexed query for one page (keyset pagination) -----
+# A cursor is "<sort key>~<id>" of the last row shown; a cursor that does not parse is the
+# first page (bad input never breaks the page).
+
+
+def _cursor(after: str | None, parse):
+    if not after or "~" not in after:
+        return None
+    key, _, ident = after.rpartition("~")
+    try:
+        return parse(key), int(ident)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _page(query, key_columns, after, parse, limit: int, key_of):
+    """``(rows, next_cursor)``: rows after the cursor in key order, ``limit`` at most."""
+    cursor = _cursor(after, parse)
+    if cursor is not None:
+        query = query.where(tuple_(*key_columns) > tuple_(*cursor))
+    rows = [tuple(r) for r in db.session.execute(query.order_by(*key_columns).limit(limit + 1))]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not more:
+        return rows, None
+    key, ident = key_of(rows[-1])
+    return rows, f"{key.isoformat() if hasattr(key, 'isoformat') else key}~{ident}"
+
+
+def _datetime(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def overdue_visits(user, today: date, *, after: str | None = None, limit: int = 50):
+    """Monitoring visits due and not done, most overdue first."""
+    v = MonitoringVisit
+    query = (
+        select(v, Case.number)
+        .join(Case, Case.id == v.case_id)
         .where(
-            MonitoringVisit.case_id.in_(case_scope(user)),
+            v.case_id.in_(case_scope(user)),
             Case.stage != Stage.CLOSED,
-            MonitoringVisit.visited_on.is_(None),
-            MonitoringVisit.due_on < today,
+            v.visited_on.is_(None),
+            v.due_on < today,
         )
-        .options(selectinload(MonitoringVisit.case))
-        .order_by(MonitoringVisit.due_on)
-    ).all()
-
-
-def appeal_deadlines(user, today: date) -> list:
-    """Current decision notices whose appeal deadline falls in the next two weeks."""
-    return db.session.scalars(
-        select(DecisionNotice)
-        .where(
-            DecisionNotice.case_id.in_(case_scope(user)),
-            DecisionNotice.superseded_at.is_(None),
-            DecisionNotice.appeal_deadline >= today,
-            DecisionNotice.appeal_deadline <= today + timedelta(days=APPEAL_WARNING_DAYS),
-        )
-        .options(selectinload(DecisionNotice.case))
-        .order_by(DecisionNotice.appeal_deadline)
-    ).all()
-
-
-def stale_hearings(user, today: date, policy) -> list:
-    """Cases awaiting a decision or return whose latest hearing is older than the policy
-    allows (or who were never heard): ``[(case, last_hearing_date_or_None)]``."""
-    last = (
-        select(Hearing.case_id, func.max(Hearing.held_on).label("last"))
-        .group_by(Hearing.case_id)
-        .subquery()
     )
-    cutoff = today - timedelta(days=policy.hearing_max_age_days)
-    rows = db.session.execute(
-        select(Case, last.c.last)
-        .outerjoin(last, last.c.case_id == Case.id)
+    return _page(
+        query, (v.due_on, v.id), after, date.fromisoformat, limit, lambda r: (r[0].due_on, r[0].id)
+    )
+
+
+def appeal_deadlines(user, today: date, *, after: str | None = None, limit: int = 50):
+    """Current decision notices whose appeal deadline falls in the next two weeks."""
+    n = DecisionNotice
+    query = (
+        select(n, Case.number)
+        .join(Case, Case.id == n.case_id)
         .where(
-            Case.id.in_(case_scope(user)),
-            Case.stage.in_(HEARING_STAGES),
-            (last.c.last.is_(None)) | (last.c.last < cutoff),
+            n.case_id.in_(case_scope(user)),
+            n.superseded_at.is_(None),
+            n.appeal_deadline >= today,
+            n.appeal_deadline <= today + timedelta(days=APPEAL_WARNING_DAYS),
         )
-        .order_by(Case.number)
-    ).all()
-    return [(c, d) for c, d in rows]
+    )
+    return _page(
+        query,
+        (n.appeal_deadline, n.id),
+        after,
+        date.fromisoformat,
+        limit,
+        lambda r: (r[0].appeal_deadline, r[0].id),
+    )
 
 
-def over_bid_limit(user, today: date, policy) -> list:
-    """Cases open past the time limit without an approved determination (002, Andreyuk)."""
-    from caseapp.alerts.queries import case_ids_with_alert
+def stale_hearings(user, today: date, policy, *, after: str | None = None, limit: int = 50):
+    """Cases awaiting a decision or return whose latest hearing is older than the policy
+    allows (or who were never heard): rows ``(case_id, number, last_hearing_or_None)``."""
+    cutoff = today - timedelta(days=policy.hearing_max_age_days)
+    last = (
+        select(func.max(Hearing.held_on))
+        .where(Hearing.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    recent = exists().where(Hearing.case_id == Case.id, Hearing.held_on >= cutoff)
+    query = select(Case.id, Case.number, last.label("last")).where(
+        Case.id.in_(case_scope(user)), Case.stage.in_(HEARING_STAGES), not_(recent)
+    )
+    return _page(query, (Case.number, Case.id), after, str, limit, lambda r: (r[1], r[0]))
 
-    ids = case_ids_with_alert("bid_overdue", today=today, policy=policy)
-    return db.session.scalars(
-        select(Case).where(Case.id.in_(ids), Case.id.in_(case_scope(user))).order_by(Case.opened_at)
-    ).all()
+
+def over_bid_limit(user, today: date, policy, *, after: str | None = None, limit: int = 50):
+    """Cases open past the time limit without an approved determination (002, Andreyuk),
+    the longest waiting first: rows ``(case_id, number, opened_at)``."""
+    from caseapp.alerts.queries import alert_condition
+
+    query = select(Case.id, Case.number, Case.opened_at).where(
+        Case.id.in_(case_scope(user)), alert_condition("bid_overdue", today, policy)
+    )
+    return _page(query, (Case.opened_at, Case.id), after, _datetime, limit, lambda r: (r[2], r[0]))
