@@ -76,6 +76,11 @@ class CaseFilterForm(FlaskForm):
     presumed_minor = BooleanField(_l("Presumed minor"))
     charged = BooleanField(_l("Charged for irregular entry"))
     page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
+    # Where the shown page starts and ends, so "next"/"previous" continue from there
+    # (keyset pagination: no OFFSET however far the list goes).
+    cursor_page = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31)])
+    cursor_first = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**62)])
+    cursor_last = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**62)])
     submit = SubmitField(_l("Search"))
 
     def __init__(self, *args, caseworkers=(), **kwargs) -> None:

@@ -13,7 +13,7 @@ from caseapp.auth.models import User
 from caseapp.cases import operations
 from caseapp.cases.forms import OPEN_CHILD_FIELDS, CaseFilterForm, OpenCaseForm
 from caseapp.cases.models import Case, Stage
-from caseapp.cases.queries import CaseFilters, filtered, visible_cases, with_list_rows
+from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_cases
 from caseapp.children.forms import VersionForm, show_domain_error
 from caseapp.children.operations import today
 from caseapp.core.errors import DomainError
@@ -65,12 +65,13 @@ def index():
     filters = _filters_from(form) if valid else CaseFilters()
     page = form.page.data if valid and form.page.data else 1
     query = filtered(visible_cases(current_user), filters, today=today())
-    pagination = db.paginate(
-        with_list_rows(query).order_by(Case.id.desc()),
-        page=page,
-        per_page=current_app.config["CASES_PER_PAGE"],
-        error_out=False,
-        count=True,
+    cursor = (
+        (form.cursor_page.data, form.cursor_first.data, form.cursor_last.data)
+        if valid
+        else (None, None, None)
+    )
+    pagination = case_page(
+        query, page=page, per_page=current_app.config["CASES_PER_PAGE"], cursor=cursor
     )
     return render_template(
         "cases/index.html",

@@ -8,6 +8,7 @@ blueprint as template globals).
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 from babel import Locale
 from flask_babel import get_locale
@@ -156,6 +157,12 @@ def country_name(code: str | None) -> str:
 
 def country_choices() -> list[SelectChoice]:
     """Every country as a select option, sorted by name in the user's language."""
+    return list(_country_choices(str(get_locale() or "en")))
+
+
+@lru_cache(maxsize=16)
+def _country_choices(locale: str) -> tuple[SelectChoice, ...]:
+    """The sorted countries of one language, built once per process (not per request)."""
     names = _territories()
     pairs = sorted(((c, n) for c, n in names.items() if is_country(c)), key=lambda p: p[1])
-    return [SelectChoice(code, name) for code, name in pairs]
+    return tuple(SelectChoice(code, name) for code, name in pairs)
