@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.agencies.models import Agency
@@ -83,6 +83,10 @@ class Case(db.Model):
             "stage <> 'implementation' OR outcome <> 'return'",
             name="implementation_not_for_return",
         ),
+        # The lists that must not grow with the number of cases (issue 16): an agency's
+        # cases at one stage (queue, stage filter) and by opening date (due list).
+        Index("ix_case_agency_stage", "lead_agency_id", "stage", "id"),
+        Index("ix_case_agency_opened", "lead_agency_id", "opened_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,33 @@
+"""Indexes for the lists that must not grow with the number of cases (issue 16).
+
+Reviewed by hand. Only adds indexes; no data changes.
+
+- ``case (lead_agency_id, stage, id)``: an agency's cases at one stage, in id order (the
+  approval queue's return-preparation cases, the case list filtered by stage; keyset on id);
+- ``case (lead_agency_id, opened_at, id)``: an agency's cases by opening date (the due list's
+  cases over the time limit for a determination, oldest first, keyset on (opened_at, id));
+- ``hearing (case_id, held_on)``: a case's latest hearing (the due list's stale hearings).
+
+Revision ID: 7c1d2e3f4a5b
+Revises: ef4ac736561a
+Create Date: 2026-11-29 23:20:00
+"""
+
+from alembic import op
+
+revision = "7c1d2e3f4a5b"
+down_revision = "ef4ac736561a"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index("ix_case_agency_stage", "case", ["lead_agency_id", "stage", "id"])
+    op.create_index("ix_case_agency_opened", "case", ["lead_agency_id", "opened_at", "id"])
+    op.create_index("ix_hearing_case_held", "hearing", ["case_id", "held_on"])
+
+
+def downgrade():
+    op.drop_index("ix_hearing_case_held", table_name="hearing")
+    op.drop_index("ix_case_agency_opened", table_name="case")
+    op.drop_index("ix_case_agency_stage", table_name="case")
