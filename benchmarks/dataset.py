@@ -40,41 +40,99 @@ NOT_CLONED = {
     "login_attempt",
     "recovery_code",
     "alembic_version",
+    "child_name_token",  # derived from the cloned names' new keys (``_fix_child_name``)
 }
 BATCH_COPIES = 40
 PRE_DECISION = {"identified", "registered", "assessment", "determination"}
 
 # (Latin, Cyrillic) pairs, as the caseworkers of the region write them.
 FAMILY_NAMES = [
-    ("Ivanov", "Иванов"), ("Petrov", "Петров"), ("Karimov", "Каримов"), ("Ceban", "Чебан"),
-    ("Rusu", "Русу"), ("Shevchenko", "Шевченко"), ("Bondarenko", "Бондаренко"),
-    ("Kovalenko", "Коваленко"), ("Tkachenko", "Ткаченко"), ("Abdullaev", "Абдуллаев"),
-    ("Toktogulov", "Токтогулов"), ("Asanov", "Асанов"), ("Osmonov", "Осмонов"),
-    ("Smirnov", "Смирнов"), ("Kuznetsov", "Кузнецов"), ("Popov", "Попов"),
-    ("Sokolov", "Соколов"), ("Lebedev", "Лебедев"), ("Kozlov", "Козлов"),
-    ("Novikov", "Новиков"), ("Morozov", "Морозов"), ("Volkov", "Волков"),
-    ("Vasiliev", "Васильев"), ("Zaitsev", "Зайцев"), ("Pavlov", "Павлов"),
-    ("Semenov", "Семёнов"), ("Melnyk", "Мельник"), ("Kravchenko", "Кравченко"),
-    ("Oliinyk", "Олийнык"), ("Lysenko", "Лысенко"), ("Boiko", "Бойко"),
-    ("Sadykov", "Садыков"), ("Mamatov", "Маматов"), ("Usenov", "Усенов"),
-    ("Zhumabaev", "Жумабаев"), ("Botnaru", "Ботнару"), ("Lungu", "Лунгу"),
-    ("Munteanu", "Мунтяну"), ("Cojocaru", "Кожокару"), ("Ciobanu", "Чобану"),
-    ("Rahimov", "Рахимов"), ("Nazarov", "Назаров"), ("Yusupov", "Юсупов"),
-    ("Tsoi", "Цой"), ("Khodjaev", "Ходжаев"), ("Grigoriev", "Григорьев"),
+    ("Ivanov", "Иванов"),
+    ("Petrov", "Петров"),
+    ("Karimov", "Каримов"),
+    ("Ceban", "Чебан"),
+    ("Rusu", "Русу"),
+    ("Shevchenko", "Шевченко"),
+    ("Bondarenko", "Бондаренко"),
+    ("Kovalenko", "Коваленко"),
+    ("Tkachenko", "Ткаченко"),
+    ("Abdullaev", "Абдуллаев"),
+    ("Toktogulov", "Токтогулов"),
+    ("Asanov", "Асанов"),
+    ("Osmonov", "Осмонов"),
+    ("Smirnov", "Смирнов"),
+    ("Kuznetsov", "Кузнецов"),
+    ("Popov", "Попов"),
+    ("Sokolov", "Соколов"),
+    ("Lebedev", "Лебедев"),
+    ("Kozlov", "Козлов"),
+    ("Novikov", "Новиков"),
+    ("Morozov", "Морозов"),
+    ("Volkov", "Волков"),
+    ("Vasiliev", "Васильев"),
+    ("Zaitsev", "Зайцев"),
+    ("Pavlov", "Павлов"),
+    ("Semenov", "Семёнов"),
+    ("Melnyk", "Мельник"),
+    ("Kravchenko", "Кравченко"),
+    ("Oliinyk", "Олийнык"),
+    ("Lysenko", "Лысенко"),
+    ("Boiko", "Бойко"),
+    ("Sadykov", "Садыков"),
+    ("Mamatov", "Маматов"),
+    ("Usenov", "Усенов"),
+    ("Zhumabaev", "Жумабаев"),
+    ("Botnaru", "Ботнару"),
+    ("Lungu", "Лунгу"),
+    ("Munteanu", "Мунтяну"),
+    ("Cojocaru", "Кожокару"),
+    ("Ciobanu", "Чобану"),
+    ("Rahimov", "Рахимов"),
+    ("Nazarov", "Назаров"),
+    ("Yusupov", "Юсупов"),
+    ("Tsoi", "Цой"),
+    ("Khodjaev", "Ходжаев"),
+    ("Grigoriev", "Григорьев"),
 ]
 GIVEN_NAMES = [
-    ("Ivan", "Иван"), ("Maria", "Мария"), ("Aibek", "Айбек"), ("Aigerim", "Айгерим"),
-    ("Andrei", "Андрей"), ("Elena", "Елена"), ("Dmitrii", "Дмитрий"), ("Olga", "Ольга"),
-    ("Nikita", "Никита"), ("Anastasia", "Анастасия"), ("Timur", "Тимур"), ("Dilnoza", "Дильноза"),
-    ("Bakyt", "Бакыт"), ("Nurlan", "Нурлан"), ("Sergiu", "Сергиу"), ("Ana", "Ана"),
-    ("Mihai", "Михай"), ("Cristina", "Кристина"), ("Oleksandr", "Олександр"),
-    ("Yulia", "Юлия"), ("Bogdan", "Богдан"), ("Daria", "Дарья"), ("Artem", "Артём"),
-    ("Sofia", "София"), ("Rustam", "Рустам"), ("Zarina", "Зарина"), ("Kirill", "Кирилл"),
-    ("Alina", "Алина"), ("Farrukh", "Фаррух"), ("Madina", "Мадина"),
+    ("Ivan", "Иван"),
+    ("Maria", "Мария"),
+    ("Aibek", "Айбек"),
+    ("Aigerim", "Айгерим"),
+    ("Andrei", "Андрей"),
+    ("Elena", "Елена"),
+    ("Dmitrii", "Дмитрий"),
+    ("Olga", "Ольга"),
+    ("Nikita", "Никита"),
+    ("Anastasia", "Анастасия"),
+    ("Timur", "Тимур"),
+    ("Dilnoza", "Дильноза"),
+    ("Bakyt", "Бакыт"),
+    ("Nurlan", "Нурлан"),
+    ("Sergiu", "Сергиу"),
+    ("Ana", "Ана"),
+    ("Mihai", "Михай"),
+    ("Cristina", "Кристина"),
+    ("Oleksandr", "Олександр"),
+    ("Yulia", "Юлия"),
+    ("Bogdan", "Богдан"),
+    ("Daria", "Дарья"),
+    ("Artem", "Артём"),
+    ("Sofia", "София"),
+    ("Rustam", "Рустам"),
+    ("Zarina", "Зарина"),
+    ("Kirill", "Кирилл"),
+    ("Alina", "Алина"),
+    ("Farrukh", "Фаррух"),
+    ("Madina", "Мадина"),
 ]
 PATRONYMICS = [
-    ("Ivanovich", "Иванович"), ("Petrovna", "Петровна"), ("Sergeevich", "Сергеевич"),
-    ("Alexandrovna", "Александровна"), ("Bakytovich", "Бакытович"), ("Olegovna", "Олеговна"),
+    ("Ivanovich", "Иванович"),
+    ("Petrovna", "Петровна"),
+    ("Sergeevich", "Сергеевич"),
+    ("Alexandrovna", "Александровна"),
+    ("Bakytovich", "Бакытович"),
+    ("Olegovna", "Олеговна"),
 ]
 RELATIVES = [("Mother", "Мать"), ("Father", "Отец"), ("Aunt", "Тётя"), ("Uncle", "Дядя")]
 
@@ -85,7 +143,9 @@ def make_app(url: str, instance: str, secret: str):
     """The app on ``url`` (used for migrating and loading the demo)."""
     from caseapp import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": instance, "SECRET_KEY": secret})
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": instance, "SECRET_KEY": secret}
+    )
 
 
 def case_tables(metadata: sa.MetaData) -> list[sa.Table]:
@@ -121,14 +181,16 @@ class Cloner:
 
         self.search_key = search_key
         self.conn = conn
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 -- invented data, not secrets
         self.tables = case_tables(metadata)
         self.names = {t.name for t in self.tables}
         self.rows = {
             t.name: [dict(r) for r in conn.execute(sa.select(t).order_by(t.c.id)).mappings()]
             for t in self.tables
         }
-        self.stride = {name: max((r["id"] for r in rows), default=0) for name, rows in self.rows.items()}
+        self.stride = {
+            name: max((r["id"] for r in rows), default=0) for name, rows in self.rows.items()
+        }
         # Foreign keys to cloned tables: (column name, referenced table name)
         self.remap = {
             t.name: [
@@ -143,6 +205,8 @@ class Cloner:
             prefix, seq = row["number"].rsplit("-", 1)
             self.number_seq[prefix] = max(self.number_seq[prefix], int(seq))
         self.template_cases = len(self.rows["case"])
+        self.tokens: list[dict] = []
+        self.case_of_child: dict[int, int] = {}
         # object_type (model class name) -> table, to remap audit object ids
         self.class_tables = {
             m.class_.__name__: m.local_table.name
@@ -170,15 +234,23 @@ class Cloner:
     def _fix_child_name(self, row: dict, k: int) -> None:
         cyr = _is_cyrillic(row["given_name"], row["family_name"], row["patronymic"])
         # The same child keeps one identity across its names (an alias may differ in script).
-        rng = random.Random(row["child_id"])
+        rng = random.Random(row["child_id"])  # noqa: S311
         row["given_name"] = _pick(GIVEN_NAMES, rng, cyr)
         row["family_name"] = _pick(FAMILY_NAMES, rng, cyr) if row["family_name"] else None
         row["patronymic"] = _pick(PATRONYMICS, rng, cyr) if row["patronymic"] else None
-        row["search_key"] = self.search_key(row["family_name"], row["given_name"], row["patronymic"])
+        row["search_key"] = self.search_key(
+            row["family_name"], row["given_name"], row["patronymic"]
+        )
+        self.tokens.extend(
+            token_rows(row["id"], self.case_of_child[row["child_id"]], row["search_key"])
+        )
+
+    def _fix_child(self, row: dict, k: int) -> None:
+        self.case_of_child[row["id"]] = row["case_id"]
 
     def _fix_family_member(self, row: dict, k: int) -> None:
         cyr = _is_cyrillic(row["name"])
-        rng = random.Random(row["case_id"] * 7 + row["id"])
+        rng = random.Random(row["case_id"] * 7 + row["id"])  # noqa: S311
         row["name"] = f"{_pick(GIVEN_NAMES, rng, cyr)} {_pick(FAMILY_NAMES, rng, cyr)}"
 
     def _fix_document(self, row: dict, k: int) -> None:
@@ -192,6 +264,9 @@ class Cloner:
                 rows = [self._row(table.name, r, k) for k in ks for r in self.rows[table.name]]
                 if rows:
                     self.conn.execute(table.insert(), rows)
+            if self.tokens:
+                self.conn.execute(_token_table().insert(), self.tokens)
+                self.tokens, self.case_of_child = [], {}
             progress(f"  cases: {(ks[-1] + 1) * self.template_cases:,}")
         self._counters(copies)
 
@@ -274,6 +349,19 @@ _SEALED = (
 )
 
 
+def _token_table():
+    from caseapp.children.models import ChildNameToken
+
+    return ChildNameToken.__table__
+
+
+def token_rows(name_id: int, case_id: int, search_key: str) -> list[dict]:
+    """The name-search tokens of one name, as the app writes them."""
+    from caseapp.children.tokens import token_rows as rows
+
+    return rows(name_id, case_id, search_key)
+
+
 def _mappers():
     from caseapp.core.extensions import db
 
@@ -308,10 +396,9 @@ def scale(url: str, n: int, *, audit: bool = True, progress=print) -> int:
                 cloner.clone_audit(copies, progress)
             if engine.dialect.name == "postgresql":
                 for table in cloner.tables:
-                    conn.exec_driver_sql(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'),"
-                        f' (SELECT max(id) FROM "{table.name}"))'
-                    )
+                    name = table.name  # our own table names, not input
+                    sql = f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), (SELECT max(id) FROM \"{name}\"))"  # noqa: E501, S608
+                    conn.exec_driver_sql(sql)
                 conn.exec_driver_sql(
                     "SELECT setval(pg_get_serial_sequence('audit_entry', 'id'),"
                     " (SELECT max(id) FROM audit_entry))"
@@ -325,7 +412,9 @@ def scale(url: str, n: int, *, audit: bool = True, progress=print) -> int:
     return total
 
 
-def build(url: str, instance: str, secret: str, n: int, *, audit: bool = True, progress=print) -> int:
+def build(
+    url: str, instance: str, secret: str, n: int, *, audit: bool = True, progress=print
+) -> int:
     """Migrate an empty database, load the demo, and clone it to about ``n`` cases."""
     from flask_migrate import upgrade
 

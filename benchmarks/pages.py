@@ -3,7 +3,8 @@
 
     .venv/bin/python benchmarks/pages.py                      # 100,000 cases on SQLite
     .venv/bin/python benchmarks/pages.py -n 3000              # a quick run
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python benchmarks/pages.py
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \
+        .venv/bin/python benchmarks/pages.py                  # PostgreSQL
 
 1. Builds the database once (``benchmarks/dataset.py``; kept in ``--workdir`` and reused while
    it has the same N): the demo through the real operations, then **cloned in bulk with SQL
@@ -39,8 +40,8 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -214,8 +215,10 @@ def facts_and_secrets(url: str, workdir: Path) -> tuple[dict, dict]:
 
         users = {}
         for user in db.session.scalars(sa.select(User).order_by(User.id)):
-            if user.email.endswith(".md@example.org") or user.agency_id is None or (
-                user.role.value == "ombudsperson"
+            if (
+                user.email.endswith(".md@example.org")
+                or user.agency_id is None
+                or (user.role.value == "ombudsperson")
             ):
                 role = user.role.value
                 if role in TOTP_ROLES:
@@ -379,7 +382,9 @@ def count_statements(url: str, workdir: Path, pages: list[Page], logins: dict) -
 
         for role, (email, secret) in logins.items():
             client = app.test_client()
-            db.session.execute(sa.update(User).where(User.email == email).values(totp_last_step=None))
+            db.session.execute(
+                sa.update(User).where(User.email == email).values(totp_last_step=None)
+            )
             db.session.commit()
             response = client.post("/login", data={"email": email, "password": PASSWORD})
             if response.headers.get("Location", "").endswith("/login/second-factor"):
@@ -466,7 +471,9 @@ def main(argv=None) -> None:
             clients[role].log_in(email, secret)
         # The keyset "next page" request: the first page's form, as the browser would post it.
         _, _, first = clients["caseworker"].request("GET", "/cases/")
-        form = dict(re.findall(r'<input type="hidden" name="(cursor_[a-z]+)" value="([^"]*)"', first))
+        form = dict(
+            re.findall(r'<input type="hidden" name="(cursor_[a-z]+)" value="([^"]*)"', first)
+        )
         nxt = re.search(r'<button type="submit" name="page" value="(\d+)"', first)
         for page in pages:
             if page.label.startswith("case list, next page"):

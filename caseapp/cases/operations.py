@@ -144,16 +144,15 @@ def register_case(actor: User, case: Case, *, expected_version: int) -> Case:
 def find_cases_by_name(query_scope, text: str):
     """Narrow a case query to cases whose child has a name or alias matching ``text``.
 
-    Every folded token of the query must occur in one and the same name (primary or alias),
-    whichever script either was written in ("Ivanov" finds "Иванов" and the reverse).
+    Every folded token of the query must begin a word of one and the same name (primary or
+    alias), whichever script either was written in ("Ivanov" finds "Иванов" and "Ivanova").
     """
+    from caseapp.cases.queries import cases_named
+
     tokens = query_tokens(text)
     if not tokens:
         return query_scope
-    subq = select(Child.case_id).join(ChildName)
-    for token in tokens:
-        subq = subq.where(ChildName.search_key.contains(token, autoescape=True))
-    return query_scope.where(Case.id.in_(subq))
+    return query_scope.where(Case.id.in_(cases_named(tokens)))
 
 
 def likely_matches(

@@ -191,3 +191,27 @@ def case_page(
     )
     result.items = list(rows.unique())
     return result
+
+
+def _prefix(column, token: str):
+    """``column`` starts with ``token`` as an index range (tokens are ``[a-z]`` only, and
+    compare byte-wise on both databases), not ``LIKE``, which PostgreSQL's default collation
+    cannot serve from an index."""
+    upper = token[:-1] + chr(ord(token[-1]) + 1)
+    return and_(column >= token, column < upper)
+
+
+def cases_named(tokens: list[str]) -> Select:
+    """``SELECT case_id`` of the cases with a name of which every token begins a word
+    (folded tokens, ``caseapp.children.names.query_tokens``): index ranges on
+    ``child_name_token``, one per token, intersected on the name."""
+    from caseapp.children.models import ChildNameToken as T
+
+    first, *rest = tokens
+    query = select(T.case_id).where(_prefix(T.token, first))
+    for token in rest:
+        other = T.__table__.alias()
+        query = query.where(
+            T.name_id.in_(select(other.c.name_id).where(_prefix(other.c.token, token)))
+        )
+    return query
