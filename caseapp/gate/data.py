@@ -73,7 +73,7 @@ class GateData:
 
 # One query per record type for a whole list of cases (``load_gate_data_many``). A record
 # type the gate needs is added here once; the single-case loader is the same function.
-# (field of GateData, model, order within a case)
+# (field of GateData, model, order within a case: a column or a tuple of columns)
 _LISTS = (
     ("guardians", GuardianAppointment, GuardianAppointment.id),
     ("legal_representatives", LegalRepresentative, LegalRepresentative.id),
@@ -155,8 +155,9 @@ def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
     ids = [c.id for c in cases]
     data = {cid: GateData() for cid in ids}
     for name, model, order in _LISTS:
+        order = order if isinstance(order, tuple) else (order,)
         rows = db.session.scalars(
-            select(model).where(model.case_id.in_(ids)).order_by(order, model.id)
+            select(model).where(model.case_id.in_(ids)).order_by(*order, model.id)
         )
         for row in rows:
             getattr(data[row.case_id], name).append(row)
