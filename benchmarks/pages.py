@@ -155,7 +155,7 @@ def pages_for(facts: dict) -> list[Page]:
         Page(cw, f"case list, page {far}", f"/cases/?page={far}"),
         Page(cw, "case list, next page (keyset)", "/cases/", "POST", facts["next_body"]),
         Page(cw, "case list filtered by stage", "/cases/?stage=assessment"),
-        Page(cw, "case list filtered by country", "/cases/?country_of_origin=UA"),
+        Page(cw, "case list filtered by country (TJ)", "/cases/?country_of_origin=TJ"),
         Page(cw, 'name search "Ivanov"', "/cases/", "POST", {"name": "Ivanov"}),
         Page(cw, 'name search "Каримов Тимур"', "/cases/", "POST", {"name": "Каримов Тимур"}),
         Page(cw, "case page", f"/cases/{blocked}"),

@@ -94,21 +94,29 @@ def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
     if filters.caseworker_id is not None:
         query = query.where(Case.caseworker_id == filters.caseworker_id)
     if needs_child:
-        child_ids = select(Child.case_id)
+        # A join on the child's unique case_id, not IN (SELECT ...): the database may then
+        # start from the child's country index and stop after a page, instead of first
+        # collecting the ids of every matching child.
+        conditions = []
         if filters.country_of_origin:
-            child_ids = child_ids.where(Child.country_of_origin == filters.country_of_origin)
+            conditions.append(Child.country_of_origin == filters.country_of_origin)
         if filters.unaccompanied:
-            child_ids = child_ids.where(Child.care_status == CareStatus.UNACCOMPANIED)
+            conditions.append(Child.care_status == CareStatus.UNACCOMPANIED)
         if filters.trafficking:
-            child_ids = child_ids.where(Child.trafficking_indicators.is_(True))
+            conditions.append(Child.trafficking_indicators.is_(True))
         if filters.charged:
-            child_ids = child_ids.where(Child.charged_irregular_entry.is_(True))
+            conditions.append(Child.charged_irregular_entry.is_(True))
         if filters.presumed_minor:
-            child_ids = child_ids.where(presumed_minor_condition(today))
-        query = query.where(Case.id.in_(child_ids))
+            conditions.append(presumed_minor_condition(today))
+        query = query.join(Child, Child.case_id == Case.id).where(*conditions)
     if filters.name:
         query = find_cases_by_name(query, filters.name)
     return query
+
+
+# The case list counts matches up to this many (and then says "more than"): counting every
+# one of 50,000 cases at each request would make the list grow with the register.
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -119,10 +127,12 @@ class CasePage:
     page: int = 1
     per_page: int = 25
     total: int = 0
+    # True when there are more than COUNT_CAP matches (``total`` is then COUNT_CAP + 1).
+    capped: bool = False
 
     @property
     def pages(self) -> int:
-        """Number of pages."""
+        """Number of pages (of the counted matches, when ``capped``)."""
         return max(1, math.ceil(self.total / self.per_page))
 
     @property
@@ -133,6 +143,8 @@ class CasePage:
     @property
     def has_next(self) -> bool:
         """Whether there is a page after this one."""
+        if self.capped:
+            return len(self.items) == self.per_page
         return self.page < self.pages
 
     @property
@@ -165,17 +177,18 @@ def case_page(
 ) -> CasePage:
     """Page ``page`` of the cases of ``query`` (a ``select(Case)``), newest first.
 
-    Two statements whatever the page: the count, and the page's rows chosen by an inner
+    Two statements whatever the page: the count (up to ``COUNT_CAP``), and the page's rows
+    chosen by an inner
     ``SELECT id`` on the index (child, caseworker, agency joined only for those rows; names
     by one more ``selectinload``). When ``cursor`` (the shown page's number, first and last
     id) says the user moves one page on or back, the inner select continues from that id
     (keyset) instead of skipping rows with OFFSET.
     """
-    total = db.session.scalar(
-        select(func.count()).select_from(query.with_only_columns(Case.id).subquery())
-    )
-    result = CasePage(page=page, per_page=per_page, total=total or 0)
-    result.page = page = min(max(page, 1), result.pages)
+    counted = query.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    result = CasePage(page=page, per_page=per_page, total=total, capped=total > COUNT_CAP)
+    page = max(page, 1) if result.capped else min(max(page, 1), result.pages)
+    result.page = page
     shown, first, last = cursor
     ids = query.with_only_columns(Case.id)
     if shown is not None and page == shown + 1 and last is not None:

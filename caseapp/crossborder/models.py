@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.assessment.models import CaseRecord
@@ -201,6 +201,8 @@ class Consent(CaseRecord, db.Model):
 
     __tablename__ = "consent"
     __table_args__ = (
+        # The dashboards' lists (issue 16).
+        Index("ix_consent_last_resort", "non_voluntary", "last_resort_approved_by_id", "id"),
         CheckConstraint(
             "NOT non_voluntary OR last_resort_justification IS NOT NULL",
             name="last_resort_documented",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import exists, func, not_, select, tuple_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import exists, false, func, not_, select, true, tuple_
+from sqlalchemy.orm import joinedload
 
 from caseapp.assessment.models import Hearing
 from caseapp.cases.models import Case, Stage
@@ -23,28 +23,45 @@ APPEAL_WARNING_DAYS = 14
 HEARING_STAGES = (Stage.DETERMINATION, Stage.DECIDED, Stage.RETURN_PREPARATION)
 
 
-def case_scope(user):
-    """The ids of the cases ``user`` may see (the list twin of ``Case.can_view``)."""
-    query = select(Case.id)
+def in_scope(user):
+    """The condition on ``Case`` of the cases ``user`` may see (the list twin of
+    ``Case.can_view``). A condition to join on, not ``IN (SELECT id ...)``, which the
+    database would build for the whole agency on every query."""
     if user.role is Role.OMBUDSPERSON:
-        return query
+        return true()
     if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
-        return query.where(Case.lead_agency_id == user.agency_id)
-    return query.where(False)
+        return Case.lead_agency_id == user.agency_id
+    return false()
 
 
-def bids_awaiting(user) -> list:
-    """Submitted determinations someone other than ``user`` wrote (four eyes)."""
-    return db.session.scalars(
-        select(BestInterestsDetermination)
-        .where(
-            BestInterestsDetermination.case_id.in_(case_scope(user)),
-            BestInterestsDetermination.status == BidStatus.SUBMITTED,
-            BestInterestsDetermination.author_id != user.id,
-        )
-        .options(selectinload(BestInterestsDetermination.case))
-        .order_by(BestInterestsDetermination.submitted_at)
-    ).all()
+def in_scope_joined(user):
+    """``in_scope`` for a list driven by another table's index (visits by due date, notices
+    by deadline, determinations by submission): the agency condition is written so that it
+    cannot use the case's agency index (``+ 0``). Otherwise SQLite, which keeps no
+    statistics, starts from every case of the agency (tens of thousands) and sorts, instead of
+    reading the other table's index in order and stopping after one page."""
+    if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
+        return (Case.lead_agency_id + 0) == user.agency_id
+    return in_scope(user)
+
+
+def bids_awaiting(user, *, after: str | None = None, limit: int = 20):
+    """Submitted determinations someone other than ``user`` wrote (four eyes), the longest
+    waiting first: one page of ``(bid, case number)``."""
+    b = BestInterestsDetermination
+    query = (
+        select(b, Case.number)
+        .join(Case, Case.id == b.case_id)
+        .where(in_scope_joined(user), b.status == BidStatus.SUBMITTED, b.author_id != user.id)
+    )
+    return _page(
+        query,
+        (b.submitted_at, b.id),
+        after,
+        _datetime,
+        limit,
+        lambda r: (r[0].submitted_at, r[0].id),
+    )
 
 
 def returns_in_preparation(user, today: date, policy, *, after: int | None, limit: int):
@@ -57,7 +74,7 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
     """
     query = (
         select(Case)
-        .where(Case.id.in_(case_scope(user)), Case.stage == Stage.RETURN_PREPARATION)
+        .where(in_scope(user), Case.stage == Stage.RETURN_PREPARATION)
         .options(joinedload(Case.child))
         .order_by(Case.id)
         .limit(limit + 1)
@@ -74,18 +91,21 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
     return rows, (cases[-1].id if more else None)
 
 
-def last_resorts_awaiting(user) -> list:
-    """Non-voluntary returns awaiting a second supervisor (not their recorder)."""
-    return db.session.scalars(
-        select(Consent)
+def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
+    """Non-voluntary returns awaiting a second supervisor (not their recorder): one page of
+    ``(consent, case number)``."""
+    c = Consent
+    query = (
+        select(c, Case.number)
+        .join(Case, Case.id == c.case_id)
         .where(
-            Consent.case_id.in_(case_scope(user)),
-            Consent.non_voluntary.is_(True),
-            Consent.last_resort_approved_by_id.is_(None),
-            Consent.recorded_by_id != user.id,
+            in_scope_joined(user),
+            c.non_voluntary.is_(True),
+            c.last_resort_approved_by_id.is_(None),
+            c.recorded_by_id != user.id,
         )
-        .options(selectinload(Consent.case))
-    ).all()
+    )
+    return _page(query, (c.id,), after, int, limit, lambda r: (r[0].id, r[0].id))
 
 
 # -- the due list: every section is one indexed query for one page (keyset pagination) -----
@@ -129,7 +149,7 @@ def overdue_visits(user, today: date, *, after: str | None = None, limit: int = 
         select(v, Case.number)
         .join(Case, Case.id == v.case_id)
         .where(
-            v.case_id.in_(case_scope(user)),
+            in_scope_joined(user),
             Case.stage != Stage.CLOSED,
             v.visited_on.is_(None),
             v.due_on < today,
@@ -147,7 +167,7 @@ def appeal_deadlines(user, today: date, *, after: str | None = None, limit: int 
         select(n, Case.number)
         .join(Case, Case.id == n.case_id)
         .where(
-            n.case_id.in_(case_scope(user)),
+            in_scope_joined(user),
             n.superseded_at.is_(None),
             n.appeal_deadline >= today,
             n.appeal_deadline <= today + timedelta(days=APPEAL_WARNING_DAYS),
@@ -165,7 +185,8 @@ def appeal_deadlines(user, today: date, *, after: str | None = None, limit: int 
 
 def stale_hearings(user, today: date, policy, *, after: str | None = None, limit: int = 50):
     """Cases awaiting a decision or return whose latest hearing is older than the policy
-    allows (or who were never heard): rows ``(case_id, number, last_hearing_or_None)``."""
+    allows (or who were never heard), oldest case first: rows
+    ``(case_id, number, last_hearing_or_None)``."""
     cutoff = today - timedelta(days=policy.hearing_max_age_days)
     last = (
         select(func.max(Hearing.held_on))
@@ -175,9 +196,9 @@ def stale_hearings(user, today: date, policy, *, after: str | None = None, limit
     )
     recent = exists().where(Hearing.case_id == Case.id, Hearing.held_on >= cutoff)
     query = select(Case.id, Case.number, last.label("last")).where(
-        Case.id.in_(case_scope(user)), Case.stage.in_(HEARING_STAGES), not_(recent)
+        in_scope(user), Case.stage.in_(HEARING_STAGES), not_(recent)
     )
-    return _page(query, (Case.number, Case.id), after, str, limit, lambda r: (r[1], r[0]))
+    return _page(query, (Case.id,), after, int, limit, lambda r: (r[0], r[0]))
 
 
 def over_bid_limit(user, today: date, policy, *, after: str | None = None, limit: int = 50):
@@ -186,6 +207,6 @@ def over_bid_limit(user, today: date, policy, *, after: str | None = None, limit
     from caseapp.alerts.queries import alert_condition
 
     query = select(Case.id, Case.number, Case.opened_at).where(
-        Case.id.in_(case_scope(user)), alert_condition("bid_overdue", today, policy)
+        in_scope(user), alert_condition("bid_overdue", today, policy)
     )
     return _page(query, (Case.opened_at, Case.id), after, _datetime, limit, lambda r: (r[2], r[0]))

@@ -30,14 +30,21 @@ def queue():
     returns, next_after = q.returns_in_preparation(
         current_user, today, policy, after=after, limit=QUEUE_PER_PAGE
     )
+    cursors = {name: request.args.get(name) for name in ("bids", "last_resorts")}
+    sections = {
+        "bids": q.bids_awaiting(current_user, after=cursors["bids"]),
+        "last_resorts": q.last_resorts_awaiting(current_user, after=cursors["last_resorts"]),
+    }
     return render_template(
         "dashboard/queue.html",
-        bids=q.bids_awaiting(current_user),
+        bids=sections["bids"][0],
+        last_resorts=sections["last_resorts"][0],
+        sections=sections,
+        cursors=cursors,
         returns=returns,
         after=after,
         next_after=next_after,
         per_page=QUEUE_PER_PAGE,
-        last_resorts=q.last_resorts_awaiting(current_user),
     )
 
 

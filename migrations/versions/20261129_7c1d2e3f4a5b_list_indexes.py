@@ -6,7 +6,12 @@ Reviewed by hand. Only adds indexes; no data changes.
   approval queue's return-preparation cases, the case list filtered by stage; keyset on id);
 - ``case (lead_agency_id, opened_at, id)``: an agency's cases by opening date (the due list's
   cases over the time limit for a determination, oldest first, keyset on (opened_at, id));
-- ``hearing (case_id, held_on)``: a case's latest hearing (the due list's stale hearings).
+- ``hearing (case_id, held_on)``: a case's latest hearing (the due list's stale hearings);
+- ``best_interests_determination (status, submitted_at, id)``: determinations awaiting
+  approval, longest waiting first (the queue);
+- ``consent (non_voluntary, last_resort_approved_by_id, id)``: last resorts awaiting a second
+  supervisor (the queue);
+- ``decision_notice (appeal_deadline, id)``: appeal deadlines passing (the due list).
 
 Revision ID: 7c1d2e3f4a5b
 Revises: ef4ac736561a
@@ -25,9 +30,19 @@ def upgrade():
     op.create_index("ix_case_agency_stage", "case", ["lead_agency_id", "stage", "id"])
     op.create_index("ix_case_agency_opened", "case", ["lead_agency_id", "opened_at", "id"])
     op.create_index("ix_hearing_case_held", "hearing", ["case_id", "held_on"])
+    op.create_index(
+        "ix_bid_status_submitted", "best_interests_determination", ["status", "submitted_at", "id"]
+    )
+    op.create_index(
+        "ix_consent_last_resort", "consent", ["non_voluntary", "last_resort_approved_by_id", "id"]
+    )
+    op.create_index("ix_decision_notice_deadline", "decision_notice", ["appeal_deadline", "id"])
 
 
 def downgrade():
+    op.drop_index("ix_decision_notice_deadline", table_name="decision_notice")
+    op.drop_index("ix_consent_last_resort", table_name="consent")
+    op.drop_index("ix_bid_status_submitted", table_name="best_interests_determination")
     op.drop_index("ix_hearing_case_held", table_name="hearing")
     op.drop_index("ix_case_agency_opened", table_name="case")
     op.drop_index("ix_case_agency_stage", table_name="case")
