@@ -11,13 +11,15 @@ Reviewed by hand. Only adds indexes; no data changes.
   approval, longest waiting first (the queue);
 - ``consent (non_voluntary, last_resort_approved_by_id, id)``: last resorts awaiting a second
   supervisor (the queue);
-- ``decision_notice (appeal_deadline, id)``: appeal deadlines passing (the due list).
+- ``decision_notice (appeal_deadline, id)``: appeal deadlines passing (the due list);
+- ``monitoring_visit (due_on, id) WHERE visited_on IS NULL``: overdue visits (the due list).
 
 Revision ID: 7c1d2e3f4a5b
 Revises: ef4ac736561a
 Create Date: 2026-11-29 23:20:00
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "7c1d2e3f4a5b"
@@ -37,9 +39,17 @@ def upgrade():
         "ix_consent_last_resort", "consent", ["non_voluntary", "last_resort_approved_by_id", "id"]
     )
     op.create_index("ix_decision_notice_deadline", "decision_notice", ["appeal_deadline", "id"])
+    op.create_index(
+        "ix_monitoring_visit_pending",
+        "monitoring_visit",
+        ["due_on", "id"],
+        sqlite_where=sa.text("visited_on IS NULL"),
+        postgresql_where=sa.text("visited_on IS NULL"),
+    )
 
 
 def downgrade():
+    op.drop_index("ix_monitoring_visit_pending", table_name="monitoring_visit")
     op.drop_index("ix_decision_notice_deadline", table_name="decision_notice")
     op.drop_index("ix_consent_last_resort", table_name="consent")
     op.drop_index("ix_bid_status_submitted", table_name="best_interests_determination")
