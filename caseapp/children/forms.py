@@ -86,8 +86,10 @@ class CountrySelect(Select):
                 kwargs[k] = getattr(flags, k)
         blank = field.choices[0].label if field.choices and not field.choices[0].value else ""
         options = _country_options(str(get_locale() or "en"), str(blank), field.data or "")
-        # Both parts are escaped: html_params and render_option escape every value.
-        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")  # noqa: S704
+        # format() escapes whatever is not already Markup (html_params and the options are).
+        return Markup("<select {}>{}</select>").format(
+            html_params(name=field.name, **kwargs), options
+        )
 
 
 @lru_cache(maxsize=2048)
