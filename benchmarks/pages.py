@@ -398,7 +398,8 @@ def count_statements(url: str, workdir: Path, pages: list[Page], logins: dict) -
             statements: list[str] = []
 
             def count(conn, cursor, statement, *args, statements=statements):
-                statements.append(statement)
+                if not statement.startswith("BEGIN"):  # SQLite's explicit BEGIN, not a query
+                    statements.append(statement)
 
             event.listen(engine, "before_cursor_execute", count)
             try:

@@ -34,14 +34,11 @@ LARGE = 3000
 _GATE = "the return gate's evidence, one query per record type (gate/data.py, ~19)"
 _ALERTS = "the alerts' records, one query per record type (alerts/data.py, 8)"
 OVER_BUDGET: dict[str, tuple[int, str]] = {
-    "cases.show": (43, f"{_GATE}; {_ALERTS}; the view's audit entry and chain head"),
-    "gate.safeguards": (34, _GATE),
-    "dashboard.queue": (27, f"{_GATE}, for one page of return-preparation cases at once"),
-    "crossborder.index": (21, f"one list per return-preparation record type (9); {_ALERTS}"),
-    "decision.page": (13, "notices, appeals, complaints, the BID and its panel and options"),
-    "assessment.page": (11, "guardians, representatives, placements, services, hearings, BIA"),
-    "audit.log": (12, "audit pages (owned by the ombuds helper): entries, actors, cases"),
-    "audit.timeline": (12, "audit pages (owned by the ombuds helper): entries, actors, case"),
+    "cases.show": (41, f"{_GATE}; {_ALERTS}; the view's audit entry and chain head"),
+    "gate.safeguards": (33, _GATE),
+    "dashboard.queue": (25, f"{_GATE}, for one page of return-preparation cases at once"),
+    "crossborder.index": (20, f"one list per return-preparation record type (9); {_ALERTS}"),
+    "decision.page": (12, "notices, appeals, complaints, the BID and its panel and options"),
 }
 
 # Who requests each kind of page: the first of these the rule admits.
@@ -60,7 +57,9 @@ def _statements(app, client, url: str) -> tuple[int, int]:
     seen: list[str] = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
+        # SQLite's explicit BEGIN (core/db.py) is not a query; PostgreSQL sends none.
+        if not statement.startswith("BEGIN"):
+            seen.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
