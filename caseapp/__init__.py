@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     register_extensions(app)
     register_blueprints(app)
+    register_request_layer(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -81,6 +82,13 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
 
+def register_request_layer(app: Flask) -> None:
+    """Every view runs inside the request layer, which owns the transaction."""
+    from caseapp.core import web
+
+    web.init_app(app)
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Generic, translated error pages; domain errors become a clear message."""
     from caseapp.core.error_pages import register
@@ -89,6 +97,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the operator commands (``flask --app caseapp ...``)."""
+    """Add the operator commands (``flask --app caseapp ...``): each domain's ``cli``, and
+    any further groups it lists in ``commands``."""
     for module in domain_modules("cli"):
-        app.cli.add_command(module.cli)
+        for command in getattr(module, "commands", [module.cli]):
+            app.cli.add_command(command)

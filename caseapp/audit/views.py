@@ -15,13 +15,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
 from caseapp.audit import keys
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.export import ExportOptions, export_bundle
 from caseapp.audit.forms import ExportForm
 from caseapp.audit.models import AuditEntry
-from caseapp.audit.recorder import record, record_view
+from caseapp.audit.recorder import pending
+from caseapp.core import web
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, load_or_404
+from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -105,9 +107,9 @@ def log():
     f = _filters()
     page = max(request.args.get("page", 1, type=int), 1)
     plain = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in f.items()}
-    # Recorded (and committed) first, so the entries loaded below are not expired by it.
-    record(current_user, "audit:log:view", diff={"filters": plain, "page": page})
-    db.session.commit()
+    web.audit_read(
+        pending(current_user, AuditAction.AUDIT_LOG_VIEW, diff={"filters": plain, "page": page})
+    )
     query = _filtered(select(AuditEntry), f).order_by(AuditEntry.seq.desc())
     rows = db.session.scalars(query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
     entries, has_next = rows[:PER_PAGE], len(rows) > PER_PAGE
@@ -135,10 +137,9 @@ def timeline(case_id: int):
     """Every entry of one case, in order, with its diffs and gate evaluations."""
     from caseapp.cases.models import Case
 
-    case = load_or_404(Case, case_id, current_user)
+    case = web.load(Case, case_id)
     number = case.number
-    # Recorded (and committed) first, so the entries loaded below are not expired by it.
-    record_view(current_user, case, action="audit:timeline:view")
+    web.audit_read(pending(current_user, AuditAction.AUDIT_TIMELINE_VIEW, case, diff={}))
     entries = db.session.scalars(
         select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.seq)
     ).all()
@@ -181,11 +182,7 @@ def export():
     except DomainError as err:
         db.session.rollback()
         return render_template("audit/export_failed.html", message=err.message), 400
-    try:
-        db.session.commit()
-    except Exception:
-        result.discard()
-        raise
+    # The request layer commits the export's audit entry before the file is sent.
     m = result.manifest
     name = f"audit-export-{m['first_seq'] or 0}-{m['last_seq'] or 0}.zip"
     response = send_file(

@@ -83,6 +83,9 @@ def open_case(
         stage=Stage.IDENTIFIED,
     )
     child = Child(case=case, **fields)
+    if child.date_of_birth is None and child.age_min is not None:
+        # The range is true on the day it was assessed: at identification (issue 9, p. 5).
+        child.age_assessed_on = child.identified_on or utcnow().date()
     name = ChildName(
         given_name=given,
         family_name=family,

@@ -28,8 +28,11 @@ TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     # A reopened determination (appeal upheld, new fact, objection) goes back to determination.
     Stage.DECIDED: frozenset({Stage.RETURN_PREPARATION, Stage.IMPLEMENTATION, Stage.DETERMINATION}),
     Stage.RETURN_PREPARATION: frozenset({Stage.RETURN_APPROVED, Stage.DETERMINATION}),
-    # return_approved is entered only through the return gate (gate.operations.approve_return).
-    Stage.RETURN_APPROVED: frozenset({Stage.RETURNED, Stage.DETERMINATION}),
+    # return_approved is entered only through the return gate (gate.operations.approve_return),
+    # and left back to return_preparation when a safeguard is no longer met (gate/hold.py).
+    Stage.RETURN_APPROVED: frozenset(
+        {Stage.RETURNED, Stage.DETERMINATION, Stage.RETURN_PREPARATION}
+    ),
     Stage.RETURNED: frozenset({Stage.MONITORING}),
     Stage.MONITORING: frozenset(),
     Stage.IMPLEMENTATION: frozenset(),
@@ -52,14 +55,6 @@ def allowed(current: Stage, target: Stage) -> bool:
     return target in TRANSITIONS[current]
 
 
-def check_version(case: Case, expected_version: int | None) -> None:
-    """Refuse a change made on an out-of-date view of the case (optimistic lock).
-
-    ``None`` means the caller already checked the version earlier in the same operation."""
-    if expected_version is not None:
-        versioning.check_version(case, expected_version)
-
-
 def move(
     actor,
     case: Case,
@@ -76,7 +71,7 @@ def move(
     preconditions. The version bump on flush makes a concurrent second move fail
     (SQLAlchemy's version_id_col), so only one of two racing requests can win.
     """
-    check_version(case, expected_version)
+    versioning.check_version(case, expected_version)
     if not allowed(case.stage, target):
         raise InvalidTransition(
             _(

@@ -81,6 +81,7 @@ class Story:
         self.counterpart, self.consulate, self.language = COUNTERPARTS.get(
             country, ("Child protection authority (demo)", "Consulate (demo)", "Russian")
         )
+        self.counterpart_agency = agencies.get(f"{country}-CP")
         # A: the day the return was (or would be) approved; D: the day of the decision.
         self.approval_day = today - timedelta(days=spec.get("days_ago", 0))
         decided_ago = spec.get("decided_days_ago")
@@ -170,6 +171,7 @@ class Story:
             appointed_on=self.d(-38),
             declared_independent=True,
             independence_statement="Not employed by the migration or border authorities.",
+            organisation_id=self.agencies["MD-GUARD"].id,
             expected_version=self.v,
         )
         assessment.assign_legal_representative(
@@ -233,12 +235,22 @@ class Story:
             case,
             expected_version=self.v,
             views="Heard with an interpreter; see the hearing record.",
+            identity="Nationality confirmed by the consulate; speaks the home language.",
             family_environment="Family traced and assessed; see the family assessment."
             if return_wanted
             else "No family able to care has been found.",
+            care_and_safety="Safe foster placement now; care at home assessed as adequate.",
+            vulnerability="No trafficking indicators; no disability.",
+            health="Healthy; vaccinations up to date.",
+            education="Attends school here; school place confirmed at home.",
             return_country=self.country,
             non_refoulement_risk=RiskLevel.LOW if return_wanted else RiskLevel.HIGH,
             armed_conflict=not return_wanted,
+            violence_risk=RiskLevel.LOW if return_wanted else RiskLevel.HIGH,
+            trafficking_risk=RiskLevel.LOW,
+            family_capacity="Parent able and willing to care."
+            if return_wanted
+            else "No family able to care.",
             human_rights_impact="No serious risk identified for this child."
             if return_wanted
             else "Armed conflict; serious risk of harm on return.",
@@ -263,6 +275,7 @@ class Story:
             language=self.language,
             child_understands_language=True,
             interpreter="Court-certified interpreter (demo)",
+            interpreter_agency_id=self.agencies["MD-INT"].id,
             child_friendly_information_given=True,
             seen_alone=True,
             options_discussed=True,

@@ -2,36 +2,59 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
+from caseapp.core.forms import VersionedForm
+from caseapp.gate.models import POLICY_LABELS, POLICY_MINIMUMS
 
-class ApproveReturnForm(FlaskForm):
+
+def _days(key: str) -> IntegerField:
+    """A number of days, at least the policy's minimum (DESIGN.md section 4.1, item 5)."""
+    return IntegerField(
+        POLICY_LABELS[key], [InputRequired(), NumberRange(min=POLICY_MINIMUMS[key], max=3650)]
+    )
+
+
+class ApproveReturnForm(VersionedForm):
     """Approve a return; carries the case version the supervisor saw (optimistic lock)."""
 
-    version = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Approve the return"))
 
 
 class PolicyForm(FlaskForm):
     """A new policy version."""
 
-    appeal_period_days = IntegerField(
-        _l("Appeal period (days)"), [InputRequired(), NumberRange(min=0, max=3650)]
-    )
-    hearing_max_age_days = IntegerField(
-        _l("A hearing counts for (days)"), [InputRequired(), NumberRange(min=1, max=3650)]
-    )
+    appeal_period_days = _days("appeal_period_days")
+    hearing_max_age_days = _days("hearing_max_age_days")
     monitoring_schedule = StringField(
         _l("Monitoring visits, months after return"),
         [DataRequired(), Regexp(r"^[\d ,]+$", message=_l("Numbers separated by commas."))],
     )
-    bid_time_limit_days = IntegerField(
-        _l("Time limit for a determination (days)"), [InputRequired(), NumberRange(min=1, max=3650)]
-    )
+    bid_time_limit_days = _days("bid_time_limit_days")
+    central_approval_valid_days = _days("central_approval_valid_days")
+    confirmation_valid_days = _days("confirmation_valid_days")
+    guarantee_valid_days = _days("guarantee_valid_days")
+    first_visit_within_days = _days("first_visit_within_days")
     submit = SubmitField(_l("Save as a new version"))
+
+    def values(self) -> dict[str, Any]:
+        """``change_policy``'s arguments (the schedule as a list of months)."""
+        text = self.monitoring_schedule.data.replace(" ", "")
+        return {
+            "appeal_period_days": self.appeal_period_days.data,
+            "hearing_max_age_days": self.hearing_max_age_days.data,
+            "monitoring_schedule_months": [int(x) for x in text.split(",") if x],
+            "bid_time_limit_days": self.bid_time_limit_days.data,
+            "central_approval_valid_days": self.central_approval_valid_days.data,
+            "confirmation_valid_days": self.confirmation_valid_days.data,
+            "guarantee_valid_days": self.guarantee_valid_days.data,
+            "first_visit_within_days": self.first_visit_within_days.data,
+        }
 
 
 class SuspensionForm(FlaskForm):
@@ -45,9 +68,17 @@ class SuspensionForm(FlaskForm):
     suspended_from = DateField(_l("Suspended from"), [DataRequired()])
     submit = SubmitField(_l("Suspend returns"))
 
+    def values(self) -> dict[str, Any]:
+        """``add_suspension``'s arguments."""
+        return {n: self[n].data for n in ("country", "reason", "suspended_from")}
+
 
 class LiftForm(FlaskForm):
     """Lift a suspension."""
 
     lifted_on = DateField(_l("Lifted on"), [DataRequired()])
     submit = SubmitField(_l("Lift"))
+
+    def values(self) -> dict[str, Any]:
+        """``lift_suspension``'s arguments."""
+        return {"lifted_on": self.lifted_on.data}
