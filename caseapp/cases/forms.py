@@ -79,7 +79,8 @@ class OpenCaseForm(FlaskForm):
 class CaseFilterForm(FlaskForm):
     """Filters, name search and page of the case list (sent by POST: names stay out of URLs)."""
 
-    name = StringField(_l("Name or alias (any script)"), validators=[Length(max=200)])
+    name = StringField(_l("Case number, name or alias (any script)"), validators=[Length(max=200)])
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     stage = SelectField(_l("Stage"), choices=[], validators=[Optional()])
     caseworker = SelectField(_l("Caseworker"), choices=[], validators=[Optional()])
     country_of_origin = country_field(_l("Country of origin"), validators=[Optional()])
@@ -88,11 +89,6 @@ class CaseFilterForm(FlaskForm):
     presumed_minor = BooleanField(_l("Presumed minor"))
     charged = BooleanField(_l("Charged for irregular entry"))
     page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
-    # Where the shown page starts and ends, so "next"/"previous" continue from there
-    # (keyset pagination: no OFFSET however far the list goes).
-    cursor_page = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31)])
-    cursor_first = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**62)])
-    cursor_last = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**62)])
     submit = SubmitField(_l("Search"))
 
     def __init__(self, *args, caseworkers=(), **kwargs) -> None:

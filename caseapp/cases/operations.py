@@ -150,12 +150,20 @@ def find_cases_by_name(query_scope, text: str):
     Every folded token of the query must begin a word of one and the same name (primary or
     alias), whichever script either was written in ("Ivanov" finds "Иванов" and "Ivanova").
     """
+    condition = name_match_condition(text)
+    return query_scope if condition is None else query_scope.where(condition)
+
+
+def name_match_condition(text: str):
+    """The condition "the child has a name or alias matching ``text``", or None when the
+    text has no letters to search by: every folded word must begin a word of one and the
+    same name, found by index ranges on ``child_name_token`` (``cases_named``)."""
     from caseapp.cases.queries import cases_named
 
     tokens = query_tokens(text)
     if not tokens:
-        return query_scope
-    return query_scope.where(Case.id.in_(cases_named(tokens)))
+        return None
+    return Case.id.in_(cases_named(tokens))
 
 
 def likely_matches(

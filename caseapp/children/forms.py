@@ -6,12 +6,9 @@ checked again by the operations, whose messages are shown next to the same field
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,7 +25,6 @@ from wtforms.validators import (
     NumberRange,
     Optional,
 )
-from wtforms.widgets import Select, html_params
 
 from caseapp.children.labels import choices, country_choices
 from caseapp.children.models import (
@@ -42,6 +38,7 @@ from caseapp.children.models import (
     Sex,
     TracingStatus,
 )
+from caseapp.core.countries import CountryField
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
 
 
@@ -59,45 +56,9 @@ class ListField(StringField):
             self.data = [part.strip() for part in valuelist[0].split(",") if part.strip()]
 
 
-class CountrySelect(Select):
-    """The country ``<select>``: its ~250 options are rendered once per language, blank
-    label and selected country, then reused (rendering them was a third of the case list's
-    time)."""
-
-    def __call__(self, field, **kwargs):
-        kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for k in dir(flags):
-            if k in self.validation_attrs and k not in kwargs:
-                kwargs[k] = getattr(flags, k)
-        blank = field.choices[0].label if field.choices and not field.choices[0].value else ""
-        options = _country_options(str(get_locale() or "en"), str(blank), field.data or "")
-        # format() escapes whatever is not already Markup (html_params and the options are).
-        return Markup("<select {}>{}</select>").format(
-            html_params(name=field.name, **kwargs), options
-        )
-
-
-@lru_cache(maxsize=2048)
-def _country_options(locale: str, blank: str, selected: str) -> Markup:
-    choices = [SelectChoice("", blank), *country_choices()]
-    return Markup("").join(
-        Markup("<option {}>{}</option>").format(
-            html_params(value=c.value, selected=c.value == selected), c.label or c.value
-        )
-        for c in choices
-    )
-
-
 def country_field(label, **kwargs) -> SelectField:
     """A country select; its choices are filled per request (names in the user's language)."""
-    kwargs.setdefault("default", "")
-    return SelectField(label, choices=[], coerce=_code, widget=CountrySelect(), **kwargs)
-
-
-def _code(value) -> str:
-    """Country codes as strings; no country is the empty string (not "None")."""
-    return "" if value is None else str(value)
+    return CountryField(label, **kwargs)
 
 
 def fill_country_choices(field: SelectField, *, blank) -> None:

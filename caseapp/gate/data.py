@@ -105,6 +105,9 @@ class GateData:
             return []
         return list(self.coordination.transit_countries or [])
 
+    # Exchange documents received from the partner instance (issue 11), oldest first.
+    received: list = field(default_factory=list)
+
     @property
     def destination_country(self) -> str | None:
         """Coordination's destination, else set by ``load_gate_data`` from the child."""
@@ -272,6 +275,24 @@ def _origins(cases: list[Case]) -> dict[int, str | None]:
     return {case_id: country for case_id, country in rows}
 
 
+def _load_received(case_ids: list[int], data: dict[int, GateData]) -> None:
+    """Exchange documents received on the cases (issue 11), oldest first, in one query (the
+    batched twin of ``caseapp.exchange.queries.received_for_case``)."""
+    from caseapp.exchange.models import Direction, ExchangeDocument
+
+    rows = db.session.scalars(
+        select(ExchangeDocument)
+        .where(
+            ExchangeDocument.case_id.in_(case_ids),
+            ExchangeDocument.direction == Direction.RECEIVED,
+        )
+        .options(selectinload(ExchangeDocument.partner))
+        .order_by(ExchangeDocument.received_at, ExchangeDocument.id)
+    )
+    for row in rows:
+        data[row.case_id].received.append(row)
+
+
 def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
     """Every record S1-S18 need for each of ``cases``, by case id: one query per record
     type whatever the number of cases (the queue evaluates a page of cases at once), plus
@@ -295,6 +316,7 @@ def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
     for cid, notice in _current_notices(ids).items():
         data[cid].notice = notice
     _load_references(cases, data)
+    _load_received(ids, data)
     origins = _origins(cases)
     for cid, item in data.items():
         item._origin = origins.get(cid)

@@ -15,7 +15,7 @@ Reviewed by hand. Only adds indexes; no data changes.
 - ``monitoring_visit (due_on, id) WHERE visited_on IS NULL``: overdue visits (the due list).
 
 Revision ID: 7c1d2e3f4a5b
-Revises: ef4ac736561a
+Revises: e1c4a7b9d2f0
 Create Date: 2026-11-29 23:20:00
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7c1d2e3f4a5b"
-down_revision = "ef4ac736561a"
+down_revision = "e1c4a7b9d2f0"
 branch_labels = None
 depends_on = None
 
