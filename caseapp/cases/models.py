@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -91,6 +92,10 @@ class Case(db.Model):
             "stage <> 'implementation' OR outcome <> 'return'",
             name="implementation_not_for_return",
         ),
+        # The lists that must not grow with the number of cases (issue 16): an agency's
+        # cases at one stage (queue, stage filter) and by opening date (due list).
+        Index("ix_case_agency_stage", "lead_agency_id", "stage", "id"),
+        Index("ix_case_agency_opened", "lead_agency_id", "opened_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,7 +26,7 @@ from caseapp.cases import operations, search
 from caseapp.cases.forms import CaseFilterForm, OpenCaseForm
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.pages import load_case
-from caseapp.cases.queries import CaseFilters, filtered, visible_cases, with_list_rows
+from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_cases
 from caseapp.children.operations import today
 from caseapp.core import web
 from caseapp.core.extensions import db
@@ -110,12 +110,17 @@ def _render_list(form: CaseFilterForm, caseworkers, *, key: str | None, valid: b
     filters = _filters_from(form) if valid else CaseFilters()
     page = form.page.data if valid and form.page.data else 1
     query = filtered(visible_cases(current_user), filters, today=today())
-    pagination = db.paginate(
-        with_list_rows(query).order_by(Case.id.desc()),
-        page=page,
-        per_page=current_app.config["CASES_PER_PAGE"],
-        error_out=False,
-        count=True,
+    # Keyset: the pager's links carry the id the next (after=) or previous (before=) page
+    # starts from, so no page skips rows with OFFSET however far it is.
+    after, before = request.args.get("after", type=int), request.args.get("before", type=int)
+    if after is not None and after > 0:
+        cursor = (page - 1, None, after)
+    elif before is not None and before > 0:
+        cursor = (page + 1, before, None)
+    else:
+        cursor = (None, None, None)
+    pagination = case_page(
+        query, page=page, per_page=current_app.config["CASES_PER_PAGE"], cursor=cursor
     )
     if key:
         page_args: dict = {"q": key}

@@ -206,3 +206,30 @@ def test_list_page_queries_do_not_grow_with_the_number_of_cases(client, factory,
     many = _queries_for_list(client, db)
     assert db.session.query(Case).count() == 12
     assert many == few
+
+
+def test_the_count_stops_at_a_cap_and_keyset_pages_go_on(client, factory, login, make_app, db):
+    from caseapp.cases import queries
+
+    user = factory.user(Role.CASEWORKER)
+    cases = sorted((factory.case(caseworker=user) for _ in range(7)), key=lambda c: -c.id)
+    with make_app(CASES_PER_PAGE=2) as small:
+        other = small.test_client()
+        other.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
+        original, queries.COUNT_CAP = queries.COUNT_CAP, 3
+        try:
+            first = other.get("/cases/").get_data(as_text=True)
+            # "Next page" as the browser posts it: the shown page and its first and last ids.
+            cursor = {"cursor_page": "1", "cursor_first": cases[0].id, "cursor_last": cases[1].id}
+            second = other.post("/cases/", data={**cursor, "page": "2"}).get_data(as_text=True)
+            back = {"cursor_page": "2", "cursor_first": cases[2].id, "cursor_last": cases[3].id}
+            again = other.post("/cases/", data={**back, "page": "1"}).get_data(as_text=True)
+        finally:
+            queries.COUNT_CAP = original
+    assert "More than 3 cases found." in first
+    assert "Page 1<" in first and "Page 1 of" not in first
+    assert 'name="page" value="2"' in first
+    assert f'href="/cases/{cases[2].id}"' in second and f'href="/cases/{cases[3].id}"' in second
+    assert f'href="/cases/{cases[1].id}"' not in second
+    assert f'href="/cases/{cases[0].id}"' in again and f'href="/cases/{cases[1].id}"' in again
+    assert f'href="/cases/{cases[2].id}"' not in again
