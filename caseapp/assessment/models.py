@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    or_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.cases.models import Case
@@ -126,13 +137,23 @@ class Placement(CaseRecord, db.Model):
         """Not yet ended."""
         return self.ended_on is None
 
-    @property
+    @hybrid_property
     def deprives_of_liberty(self) -> bool:
         """Deprivation of liberty whatever the placement is called (002, Rec 4)."""
         return (
             not self.child_can_leave_at_will
             or self.run_by_law_enforcement
             or self.placement_type in CUSTODIAL_TYPES
+        )
+
+    @deprives_of_liberty.inplace.expression
+    @classmethod
+    def _deprives_of_liberty_sql(cls) -> ColumnElement[bool]:
+        """The same definition as SQL, for counting (indicators) and listing (alerts)."""
+        return or_(
+            cls.child_can_leave_at_will.is_(False),
+            cls.run_by_law_enforcement.is_(True),
+            cls.placement_type.in_(sorted(CUSTODIAL_TYPES)),
         )
 
 
