@@ -25,8 +25,7 @@ from caseapp.cases.queries import visible_cases
 from caseapp.children.models import Child
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import Consent
-from caseapp.decision.models import Appeal, AppealStatus, Complaint, ComplaintStatus
-from caseapp.decision.models import DecisionNotice
+from caseapp.decision.models import Appeal, AppealStatus, Complaint, ComplaintStatus, DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination
 from caseapp.gate.models import ReturnApproval
 from caseapp.indicators.catalogue import BY_KEY, CATALOGUE, Dimension, Measure, Unit

@@ -16,8 +16,14 @@ from caseapp.children.models import CareStatus, Sex
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.crossborder.models import Consent
-from caseapp.decision.models import Appeal, AppealStatus, Complaint, ComplaintStatus
-from caseapp.decision.models import ComplainantKind, DecisionNotice
+from caseapp.decision.models import (
+    Appeal,
+    AppealStatus,
+    ComplainantKind,
+    Complaint,
+    ComplaintStatus,
+    DecisionNotice,
+)
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
 from caseapp.gate.models import ReturnApproval
 from caseapp.indicators.queries import Period
