@@ -34,7 +34,8 @@ revealing names, and without letting anyone confirm a guessed name from the dige
 
 Bundle (a zip): ``entries.jsonl`` (one entry per line, in sequence order: the sealed fields,
 ``hash`` and the readable fields), ``entries.csv`` (the same, for spreadsheets),
-``cases.json`` (per-case summary), ``manifest.json`` (range, count, chain hashes, SHA-256 of
+``cases.json`` (per-case summary), ``indicators.json`` and ``indicators.csv`` (the
+indicators for the export's range, one figure per CSV row, checked to agree), ``manifest.json`` (range, count, chain hashes, SHA-256 of
 each file, key id), ``manifest.sig`` (base64 Ed25519 signature of the exact bytes of
 ``manifest.json``) and ``public_key.pem``. The key id is the SHA-256 fingerprint (hex) of the
 raw 32-byte Ed25519 public key; confirm it by another channel (it is shown on the audit page).
@@ -304,6 +305,73 @@ def _check_csv(zf, manifest, report) -> None:
         report.fail(f"entries.csv: {count} rows, the manifest says {manifest.get('count')}")
 
 
+# -- signed statistics: indicators.json and indicators.csv ---------------------------------
+
+INDICATORS_FORMAT = "caseapp-indicators/1"
+INDICATOR_COLUMNS = ("indicator", "measure", "dimension", "category", "value")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _indicator_cell(value) -> str:
+    """How indicators.csv writes a figure's field (formula-safe text; repr for floats)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _check_indicators(zf, manifest, report) -> None:
+    """The figures: a well-formed indicators.json, and indicators.csv agreeing figure by
+    figure (both files are also covered by the signed manifest's SHA-256)."""
+    listed = manifest.get("files") or {}
+    if "indicators.json" not in listed and "indicators.csv" not in listed:
+        return  # a bundle made before the indicators were added
+    for name in ("indicators.json", "indicators.csv"):
+        if name not in listed:
+            report.fail(f"manifest.json: no entry for {name}")
+            return
+    try:
+        doc = json.loads(zf.read("indicators.json"))
+        text = zf.read("indicators.csv").decode("utf-8")
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError, EOFError) as err:
+        report.fail(f"indicators: cannot be read ({err})")
+        return
+    if not isinstance(doc, dict) or doc.get("format") != INDICATORS_FORMAT:
+        report.fail("indicators.json: unknown format")
+        return
+    keys = {i.get("key") for i in doc.get("indicators") or [] if isinstance(i, dict)}
+    figures = doc.get("figures")
+    if not isinstance(figures, list):
+        report.fail("indicators.json: no list of figures")
+        return
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or tuple(rows[0]) != INDICATOR_COLUMNS:
+        report.fail("indicators.csv: unexpected header")
+        return
+    if len(rows) - 1 != len(figures):
+        report.fail(f"indicators.csv: {len(rows) - 1} figures, indicators.json has {len(figures)}")
+    for n, (figure, row) in enumerate(zip(figures, rows[1:], strict=False), start=1):
+        if not isinstance(figure, dict) or figure.get("indicator") not in keys:
+            report.fail(f"indicators.json figure {n}: not an indicator of the catalogue")
+            continue
+        value = figure.get("value")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            report.fail(f"indicators.json figure {n}: the value is not a number")
+        expected = [_indicator_cell(figure.get(c)) for c in INDICATOR_COLUMNS]
+        if row != expected:
+            report.fail(
+                f"indicators.csv row {n}: {row} does not match indicators.json figure {n} "
+                f"({expected}): a figure was altered"
+            )
+    period = doc.get("period") or {}
+    filters = manifest.get("filters") or {}
+    for bound in ("from", "to"):
+        if filters.get(bound) and filters[bound] != period.get(bound):
+            report.fail(f"indicators.json: period {bound} is not the export's ({filters[bound]})")
+
+
 def verify_bundle(path, public_key_pem: bytes | None = None, expected_fp: str | None = None):
     """Check a bundle: signature, file hashes, chain, sequence and times. Returns a Report."""
     report = Report()
@@ -326,6 +394,7 @@ def verify_bundle(path, public_key_pem: bytes | None = None, expected_fp: str | 
         _check_files(zf, manifest, report)
         _check_entries(zf, manifest, report)
         _check_csv(zf, manifest, report)
+        _check_indicators(zf, manifest, report)
         report.notes.append(
             f"entries {manifest.get('first_seq')}..{manifest.get('last_seq')} "
             f"({manifest.get('count')}), chain head {manifest.get('chain_head_hash')}"

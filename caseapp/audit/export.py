@@ -34,6 +34,7 @@ from caseapp.audit.recorder import record
 from caseapp.core.db import utcnow
 from caseapp.core.errors import DomainError, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.indicators.bundle import write_indicator_files
 
 BATCH = 2000
 
@@ -254,6 +255,7 @@ def export_bundle(
             ).encode("utf-8")
         )
         files["cases.json"] = summary.close()
+        files.update(write_indicator_files(scratch, options, case_id, created.date()))
         manifest = {
             "format": FORMAT,
             "instance_id": keys.instance_id(),

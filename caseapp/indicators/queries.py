@@ -331,10 +331,13 @@ def _days_deprived(base: Select, period: Period, today: date) -> int:
     return total
 
 
-def compute(user, period: Period, *, today: date | None = None) -> list[Figure]:
-    """Every figure of the catalogue for ``period``, over the cases ``user`` may see."""
+def compute(
+    user, period: Period, *, today: date | None = None, scope: Select | None = None
+) -> list[Figure]:
+    """Every figure of the catalogue for ``period``, over the cases ``user`` may see (or the
+    case ids of ``scope`` when given)."""
     today = today or date.today()
-    scope = scope_ids(user)
+    scope = scope if scope is not None else scope_ids(user)
     figures: list[Figure] = []
 
     def add(key, measure, values: dict, dimension=""):

@@ -86,7 +86,13 @@ def test_manifest_describes_the_range_and_chain(bundle, db):
     assert manifest["count"] == len(exported)
     assert manifest["chain_head_hash"] == exported[-1].hash
     assert manifest["key_id"] == keys.key_id()
-    assert set(manifest["files"]) == {"entries.jsonl", "entries.csv", "cases.json"}
+    assert set(manifest["files"]) == {
+        "entries.jsonl",
+        "entries.csv",
+        "cases.json",
+        "indicators.json",
+        "indicators.csv",
+    }
     assert entries[-1].action == "audit:export"  # the export itself is audited
     assert db.session.scalar(select(AuditExport.head_hash)) == exported[-1].hash
 
