@@ -35,10 +35,11 @@ revealing names, and without letting anyone confirm a guessed name from the dige
 Bundle (a zip): ``entries.jsonl`` (one entry per line, in sequence order: the sealed fields,
 ``hash`` and the readable fields), ``entries.csv`` (the same, for spreadsheets),
 ``cases.json`` (per-case summary), ``indicators.json`` and ``indicators.csv`` (the
-indicators for the export's range, one figure per CSV row, checked to agree), ``manifest.json`` (range, count, chain hashes, SHA-256 of
-each file, key id), ``manifest.sig`` (base64 Ed25519 signature of the exact bytes of
-``manifest.json``) and ``public_key.pem``. The key id is the SHA-256 fingerprint (hex) of the
-raw 32-byte Ed25519 public key; confirm it by another channel (it is shown on the audit page).
+indicators for the export's range, one figure per CSV row, checked to agree),
+``manifest.json`` (range, count, chain hashes, SHA-256 of each file, key id),
+``manifest.sig`` (base64 Ed25519 signature of the exact bytes of ``manifest.json``) and
+``public_key.pem``. The key id is the SHA-256 fingerprint (hex) of the raw 32-byte Ed25519
+public key; confirm it by another channel (it is shown on the audit page).
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ def test_the_indicators_download_as_xlsx_and_csv(client, login, data, db):
     sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("Indicator", "Figure", "Breakdown", "Category", "Value")
-    assert ("Children identified", "number", "", "", 3) == rows[1][:5]
+    assert rows[1][:5] == ("Children identified", "number", "", "", 3)
     csv_text = client.get(
         "/indicators/indicators.csv", query_string=PERIOD, buffered=True
     ).get_data(as_text=True)
