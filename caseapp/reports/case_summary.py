@@ -20,6 +20,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from sqlalchemy import select
 
+from caseapp.assessment.forms import PLACEMENT_LABELS
 from caseapp.assessment.models import (
     BestInterestsAssessment,
     GuardianAppointment,
@@ -212,7 +213,12 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     pdf.grid(
         [_("Type"), _("From"), _("Until"), _("Deprivation of liberty")],
         [
-            [label(p.placement_type), _d(p.started_on), _d(p.ended_on), _yes(p.deprives_of_liberty)]
+            [
+                str(PLACEMENT_LABELS.get(p.placement_type, p.placement_type)),
+                _d(p.started_on),
+                _d(p.ended_on),
+                _yes(p.deprives_of_liberty),
+            ]
             for p in placements
         ],
         _("No placement recorded."),

@@ -155,3 +155,14 @@ def test_the_ombudsperson_gets_pseudonyms(client, login, data):
 def test_another_agency_cannot_download_the_summary(client, login, data):
     login(data.supervisor_b)
     assert client.get(f"/cases/{data.cases[1].id}/summary.pdf").status_code == 404
+
+
+def test_a_missing_font_is_a_clear_refusal_not_a_500(client, login, data, monkeypatch, tmp_path):
+    from caseapp.reports import fonts
+
+    monkeypatch.setattr(fonts, "SEARCH", ())
+    client.application.config["PDF_FONT_DIR"] = str(tmp_path)
+    login(data.caseworker_a)
+    response = client.get(f"/cases/{data.cases[1].id}/summary.pdf")
+    assert response.status_code == 503
+    assert "fonts-dejavu-core" in response.get_data(as_text=True)
