@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     register_extensions(app)
     register_blueprints(app)
+    register_request_layer(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -82,6 +83,13 @@ def register_blueprints(app: Flask) -> None:
     """Register each domain's blueprint."""
     for module in domain_modules("views"):
         app.register_blueprint(module.bp)
+
+
+def register_request_layer(app: Flask) -> None:
+    """Every view runs inside the request layer, which owns the transaction."""
+    from caseapp.core import web
+
+    web.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -42,10 +44,16 @@ class UserForm(FlaskForm):
     def __init__(self, *args, agencies=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = choices(Role)
+        self._agencies = {str(a.id): a for a in agencies}
         self.agency.choices = [
             SelectChoice("", _l("none")),
             *(SelectChoice(str(a.id), a.name) for a in agencies),
         ]
+
+    def values(self) -> dict[str, Any]:
+        """``create_user``'s arguments (the agency itself, one of those offered)."""
+        data = {name: self[name].data for name in ("email", "name", "role", "password", "locale")}
+        return {**data, "agency": self._agencies.get(self.agency.data or "")}
 
 
 class AgencyForm(FlaskForm):
@@ -61,8 +69,16 @@ class AgencyForm(FlaskForm):
         super().__init__(*args, **kwargs)
         fill_country_choices(self.country, blank="")
 
+    def values(self) -> dict[str, Any]:
+        """``create_agency``'s arguments."""
+        return {name: self[name].data for name in ("code", "name", "country", "kind")}
+
 
 class ReasonForm(FlaskForm):
     """A button that changes an account, with an optional reason for the audit trail."""
 
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+    def values(self) -> dict[str, Any]:
+        """The reason for the audit trail (none when left empty)."""
+        return {"reason": self.reason.data or None}

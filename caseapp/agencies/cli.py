@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from caseapp.agencies import operations
 from caseapp.agencies.models import Agency, AgencyKind
+from caseapp.core.cli import transaction
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
@@ -25,12 +26,12 @@ def cli() -> None:
 def create(code, name, country, kind) -> None:
     """Create an agency."""
     try:
-        agency = operations.create_agency(
-            None, code=code, name=name, country=country, kind=AgencyKind(kind)
-        )
+        with transaction():
+            agency = operations.create_agency(
+                None, code=code, name=name, country=country, kind=AgencyKind(kind)
+            )
     except ValidationFailed as err:
         raise click.ClickException(err.message) from err
-    db.session.commit()
     click.echo(f"created agency {agency.code} ({agency.kind}, {agency.country})")
 
 

@@ -3,20 +3,19 @@
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
 from caseapp.assessment.models import (
     FamilyAssessmentOutcome,
@@ -27,6 +26,7 @@ from caseapp.assessment.models import (
 )
 from caseapp.cases.models import Outcome
 from caseapp.children.models import ContactStatus, TracingStatus
+from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
 
 PLACEMENT_LABELS = {
     PlacementType.FAMILY_COMMUNITY: _l("With family in the community"),
@@ -103,17 +103,14 @@ def tri_state(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class VersionedForm(FlaskForm):
-    """A form that names the case (or BID) version it was loaded at."""
-
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-
-
-class StartForm(VersionedForm):
-    """A transition button: only the version."""
-
-
 class GuardianForm(VersionedForm):
+    VALUES = (
+        "guardian_name",
+        "appointing_authority",
+        "appointed_on",
+        "declared_independent",
+        "independence_statement",
+    )
     guardian_name = StringField(_l("Guardian"), validators=[InputRequired(), Length(max=200)])
     appointing_authority = StringField(
         _l("Appointing authority"), validators=[InputRequired(), Length(max=200)]
@@ -126,11 +123,19 @@ class GuardianForm(VersionedForm):
 
 
 class EndForm(VersionedForm):
+    VALUES = ("ended_on",)
     ended_on = DateField(_l("Ended on"), validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
 
+class EndGuardianForm(EndForm):
+    """Ending a guardianship names the reason (002, Rec 3)."""
+
+    VALUES = ("ended_on", "reason")
+
+
 class LegalRepresentativeForm(VersionedForm):
+    VALUES = ("name", "organisation", "assigned_on", "free_of_charge")
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     assigned_on = DateField(_l("Assigned on"), validators=[InputRequired()])
@@ -138,6 +143,15 @@ class LegalRepresentativeForm(VersionedForm):
 
 
 class PlacementForm(VersionedForm):
+    VALUES = (
+        "placement_type",
+        "name",
+        "responsible_authority",
+        "started_on",
+        "child_can_leave_at_will",
+        "run_by_law_enforcement",
+        "separated_from_family",
+    )
     placement_type = SelectField(_l("Type"), choices=choices(PLACEMENT_LABELS))
     name = StringField(_l("Name of the place"), validators=[Optional(), Length(max=200)])
     responsible_authority = StringField(
@@ -150,6 +164,7 @@ class PlacementForm(VersionedForm):
 
 
 class ServiceForm(VersionedForm):
+    VALUES = ("kind", "provider", "started_on", "mainstream", "notes")
     kind = SelectField(_l("Service"), choices=choices(SERVICE_LABELS))
     provider = StringField(_l("Provider"), validators=[InputRequired(), Length(max=200)])
     started_on = DateField(_l("Started on"), validators=[InputRequired()])
@@ -158,6 +173,18 @@ class ServiceForm(VersionedForm):
 
 
 class HearingForm(VersionedForm):
+    VALUES = (
+        "held_on",
+        "language",
+        "child_understands_language",
+        "interpreter",
+        "child_friendly_information_given",
+        "seen_alone",
+        "options_discussed",
+        "views_summary",
+        "weight",
+        "weight_reasons",
+    )
     held_on = DateField(_l("Held on"), validators=[InputRequired()])
     language = StringField(_l("Language"), validators=[InputRequired(), Length(max=60)])
     child_understands_language = BooleanField(_l("The child understands this language"))
@@ -179,8 +206,13 @@ class HearingForm(VersionedForm):
         """The per-option views as the operation expects them."""
         return {o.value: getattr(self, f"view_{o.value}").data or "" for o in Outcome}
 
+    def values(self) -> dict[str, Any]:
+        """``record_hearing``'s arguments (the four views as one mapping)."""
+        return {**super().values(), "views_by_option": self.views_by_option()}
+
 
 class TracingForm(VersionedForm):
+    VALUES = ("tracing_status", "contact_status", "whereabouts")
     member_id = HiddenField()
     tracing_status = SelectField(_l("Tracing"), choices=choices(TRACING_LABELS))
     contact_status = SelectField(_l("Contact"), choices=choices(CONTACT_LABELS))
@@ -188,11 +220,22 @@ class TracingForm(VersionedForm):
 
 
 class FamilyAssessmentForm(VersionedForm):
+    VALUES = ("assessed_on", "assessed_by", "outcome", "summary")
     family_member_id = SelectField(_l("Family member"), coerce=int, choices=[])
     assessed_on = DateField(_l("Assessed on"), validators=[InputRequired()])
     assessed_by = StringField(_l("Assessed by"), validators=[InputRequired(), Length(max=200)])
     outcome = SelectField(_l("Outcome"), choices=choices(FAMILY_OUTCOME_LABELS))
     summary = TextAreaField(_l("Summary"), validators=[InputRequired()])
+
+    def for_case(self, case) -> Self:
+        """Offer the case's own family members (any other id is refused by validation)."""
+        self._members = {m.id: m for m in case.family_members}
+        self.family_member_id.choices = [SelectChoice(m.id, m.name) for m in self._members.values()]
+        return self
+
+    def values(self) -> dict[str, Any]:
+        """``record_family_assessment``'s arguments: the member itself, of this case."""
+        return {**super().values(), "family_member": self._members[self.family_member_id.data]}
 
 
 class BiaForm(VersionedForm):
@@ -235,11 +278,11 @@ class BiaForm(VersionedForm):
 
     TRI_STATE = ("armed_conflict", "return_safe")
 
-    def values(self) -> dict:
-        """Field values for ``save_bia``."""
+    def values(self) -> dict[str, Any]:
+        """Field values for ``save_bia`` and the version."""
         from caseapp.assessment.bia import EDITABLE_FIELDS
 
-        out = {}
+        out = super().values()
         for name in EDITABLE_FIELDS:
             data = getattr(self, name).data
             out[name] = tri_state(data) if name in self.TRI_STATE else data

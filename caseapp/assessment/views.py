@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,21 +18,15 @@ from caseapp.assessment.models import (
     Placement,
     ServiceRecord,
 )
-from caseapp.assessment.viewkit import (
-    common,
-    load_case,
-    load_child,
-    submit,
-    submit_row,
-    with_version,
-)
+from caseapp.cases.pages import case_context, load_case
 from caseapp.children.models import FamilyMember
+from caseapp.core import web
 from caseapp.core.extensions import db
 
 bp = Blueprint("assessment", __name__, url_prefix="/cases")
 
-MAIN_FORMS = {
-    "start": f.StartForm,
+MAIN_FORMS: dict[str, type[f.VersionedForm]] = {
+    "start": f.VersionForm,
     "guardian": f.GuardianForm,
     "legal": f.LegalRepresentativeForm,
     "placement": f.PlacementForm,
@@ -47,25 +41,16 @@ def _records(model, case):
     ).all()
 
 
-def _family_choices(case):
-    return [f.SelectChoice(m.id, m.name) for m in case.family_members]
-
-
-def _form(name: str, forms: dict | None, version: int):
-    """The bound form from a failed POST, or a fresh one at the case's version."""
-    if forms and name in forms:
-        return forms[name]
-    return with_version(MAIN_FORMS[name](prefix=name, formdata=None), version)
+def _fresh(name: str, case) -> f.VersionedForm:
+    return MAIN_FORMS[name](prefix=name, formdata=None).for_case(case).at(case.version)
 
 
 def render_page(case, forms=None, errors=None):
     """Render the assessment page."""
-    v = case.version
-    page_forms = {name: _form(name, forms, v) for name in MAIN_FORMS}
-    page_forms["family_assessment"].family_member_id.choices = _family_choices(case)
+    page_forms = {name: (forms or {}).get(name) or _fresh(name, case) for name in MAIN_FORMS}
     return render_template(
         "assessment/page.html",
-        **common(case),
+        **case_context(case),
         forms=page_forms,
         errors=errors or {},
         guardians=_records(GuardianAppointment, case),
@@ -75,7 +60,7 @@ def render_page(case, forms=None, errors=None):
         hearings=_records(Hearing, case),
         family_assessments=_records(FamilyAssessment, case),
         bia=ops.current_bia(case),
-        end_form=lambda prefix: with_version(f.EndForm(prefix=prefix, formdata=None), v),
+        end_form=lambda prefix: f.EndForm(prefix=prefix, formdata=None).at(case.version),
         tracing_form=_tracing_form,
         labels=f,
     )
@@ -85,7 +70,7 @@ def _tracing_form(member: FamilyMember):
     form = f.TracingForm(prefix=f"tracing-{member.id}", formdata=None, obj=member)
     form.tracing_status.data = member.tracing_status.value
     form.contact_status.data = member.contact_status.value
-    return with_version(form, member.case.version)
+    return form.at(member.case.version)
 
 
 @bp.get("/<int:case_id>/assessment")
@@ -95,18 +80,18 @@ def page(case_id: int):
     return render_page(load_case(case_id))
 
 
-def _post(case_id: int, name: str, action, success: str):
+def _submit(case_id: int, name: str, operation, success: str):
+    """One of the page's forms through its operation; a refusal is shown next to it."""
     case = load_case(case_id, edit=True)
-    form = MAIN_FORMS[name](prefix=name)
-    if name == "family_assessment":
-        form.family_member_id.choices = _family_choices(case)
-    return submit(
+    form = MAIN_FORMS[name](prefix=name).for_case(case)
+    return web.submit(
         form,
-        name,
-        lambda: action(case, form),
-        success,
-        render=lambda **kw: render_page(case, **kw),
+        operation,
+        current_user,
+        case,
+        success=success,
         next_url=url_for("assessment.page", case_id=case.id),
+        render=lambda error: render_page(case, {name: form}, {name: error}),
     )
 
 
@@ -114,54 +99,22 @@ def _post(case_id: int, name: str, action, success: str):
 @login_required
 def start(case_id: int):
     """registered -> assessment."""
-    return _post(
-        case_id,
-        "start",
-        lambda case, form: ops.start_assessment(
-            current_user, case, expected_version=form.version.data
-        ),
-        _("The assessment has started."),
-    )
+    return _submit(case_id, "start", ops.start_assessment, _("The assessment has started."))
 
 
 @bp.post("/<int:case_id>/assessment/guardians")
 @login_required
 def appoint_guardian(case_id: int):
     """Appoint a guardian (002, Rec 3)."""
-    return _post(
-        case_id,
-        "guardian",
-        lambda case, form: ops.appoint_guardian(
-            current_user,
-            case,
-            guardian_name=form.guardian_name.data,
-            appointing_authority=form.appointing_authority.data,
-            appointed_on=form.appointed_on.data,
-            declared_independent=form.declared_independent.data,
-            independence_statement=form.independence_statement.data,
-            expected_version=form.version.data,
-        ),
-        _("Guardian appointed."),
-    )
+    return _submit(case_id, "guardian", ops.appoint_guardian, _("Guardian appointed."))
 
 
 @bp.post("/<int:case_id>/assessment/legal-representatives")
 @login_required
 def assign_legal_representative(case_id: int):
     """Assign free legal assistance (002, Rec 3)."""
-    return _post(
-        case_id,
-        "legal",
-        lambda case, form: ops.assign_legal_representative(
-            current_user,
-            case,
-            name=form.name.data,
-            organisation=form.organisation.data,
-            assigned_on=form.assigned_on.data,
-            free_of_charge=form.free_of_charge.data,
-            expected_version=form.version.data,
-        ),
-        _("Legal representative assigned."),
+    return _submit(
+        case_id, "legal", ops.assign_legal_representative, _("Legal representative assigned.")
     )
 
 
@@ -169,72 +122,33 @@ def assign_legal_representative(case_id: int):
 @login_required
 def record_placement(case_id: int):
     """Record a placement (002, Rec 4)."""
-    return _post(
-        case_id,
-        "placement",
-        lambda case, form: ops.record_placement(
-            current_user,
-            case,
-            placement_type=form.placement_type.data,
-            name=form.name.data,
-            responsible_authority=form.responsible_authority.data,
-            started_on=form.started_on.data,
-            child_can_leave_at_will=form.child_can_leave_at_will.data,
-            run_by_law_enforcement=form.run_by_law_enforcement.data,
-            separated_from_family=form.separated_from_family.data,
-            expected_version=form.version.data,
-        ),
-        _("Placement recorded."),
-    )
+    return _submit(case_id, "placement", ops.record_placement, _("Placement recorded."))
 
 
 @bp.post("/<int:case_id>/assessment/services")
 @login_required
 def record_service(case_id: int):
     """Record a service while pending (002, fn 12 (vi))."""
-    return _post(
-        case_id,
-        "service",
-        lambda case, form: ops.record_service(
-            current_user,
-            case,
-            kind=form.kind.data,
-            provider=form.provider.data,
-            started_on=form.started_on.data,
-            mainstream=form.mainstream.data,
-            notes=form.notes.data,
-            expected_version=form.version.data,
-        ),
-        _("Service recorded."),
-    )
+    return _submit(case_id, "service", ops.record_service, _("Service recorded."))
 
 
 @bp.post("/<int:case_id>/assessment/family-assessments")
 @login_required
 def record_family_assessment(case_id: int):
     """Record a family assessment (002, Moldova practice)."""
-
-    def action(case, form):
-        member = load_child(FamilyMember, form.family_member_id.data, case)
-        return ops.record_family_assessment(
-            current_user,
-            case,
-            family_member=member,
-            assessed_on=form.assessed_on.data,
-            assessed_by=form.assessed_by.data,
-            outcome=form.outcome.data,
-            summary=form.summary.data,
-            expected_version=form.version.data,
-        )
-
-    return _post(case_id, "family_assessment", action, _("Family assessment recorded."))
+    return _submit(
+        case_id,
+        "family_assessment",
+        ops.record_family_assessment,
+        _("Family assessment recorded."),
+    )
 
 
 ENDABLE = {
-    "guardians": (GuardianAppointment, ops.end_guardian, True),
-    "legal-representatives": (LegalRepresentative, ops.end_legal_representative, False),
-    "placements": (Placement, ops.end_placement, False),
-    "services": (ServiceRecord, ops.end_service, False),
+    "guardians": (GuardianAppointment, ops.end_guardian, f.EndGuardianForm),
+    "legal-representatives": (LegalRepresentative, ops.end_legal_representative, f.EndForm),
+    "placements": (Placement, ops.end_placement, f.EndForm),
+    "services": (ServiceRecord, ops.end_service, f.EndForm),
 }
 
 
@@ -244,24 +158,12 @@ def end_record(case_id: int, kind: str, record_id: int):
     """End a guardian appointment, representation, placement or service (history kept)."""
     if kind not in ENDABLE:
         abort(404)
-    model, operation, needs_reason = ENDABLE[kind]
+    model, operation, form_cls = ENDABLE[kind]
     case = load_case(case_id, edit=True)
-    obj = load_child(model, record_id, case)
-    form = f.EndForm(prefix=f"end-{kind}-{record_id}")
-
-    def action():
-        extra = {"reason": form.reason.data} if needs_reason else {}
-        return operation(
-            current_user,
-            obj,
-            ended_on=form.ended_on.data,
-            expected_version=form.version.data,
-            **extra,
-        )
-
-    return submit_row(
-        form, action, _("Ended."), next_url=url_for("assessment.page", case_id=case.id)
-    )
+    obj = web.load(model, record_id, case=case)
+    form = form_cls(prefix=f"end-{kind}-{record_id}")
+    next_url = url_for("assessment.page", case_id=case.id)
+    return web.submit(form, operation, current_user, obj, success=_("Ended."), next_url=next_url)
 
 
 @bp.post("/<int:case_id>/assessment/family/<int:member_id>/tracing")
@@ -269,20 +171,16 @@ def end_record(case_id: int, kind: str, record_id: int):
 def update_tracing(case_id: int, member_id: int):
     """Update a family member's tracing and contact status."""
     case = load_case(case_id, edit=True)
-    member = load_child(FamilyMember, member_id, case)
+    member = web.load(FamilyMember, member_id, case=case)
     form = f.TracingForm(prefix=f"tracing-{member_id}")
-    return submit_row(
+    next_url = url_for("assessment.page", case_id=case.id)
+    return web.submit(
         form,
-        lambda: ops.update_tracing(
-            current_user,
-            member,
-            tracing_status=form.tracing_status.data,
-            contact_status=form.contact_status.data,
-            whereabouts=form.whereabouts.data,
-            expected_version=form.version.data,
-        ),
-        _("Tracing updated."),
-        next_url=url_for("assessment.page", case_id=case.id),
+        ops.update_tracing,
+        current_user,
+        member,
+        success=_("Tracing updated."),
+        next_url=next_url,
     )
 
 
@@ -291,92 +189,81 @@ def update_tracing(case_id: int, member_id: int):
 def new_hearing(case_id: int):
     """Record a hearing of the child (002, Rec 1; Rec 2)."""
     case = load_case(case_id, edit=True)
-
-    def render(forms=None, errors=None):
-        form = (forms or {}).get("hearing") or with_version(
-            f.HearingForm(formdata=None), case.version
-        )
-        return render_template(
-            "assessment/hearing.html",
-            **common(case),
-            form=form,
-            error=(errors or {}).get("hearing"),
-        )
-
-    if request.method == "GET":
-        return render()
-    form = f.HearingForm()
-    return submit(
+    form = f.HearingForm().loaded_at(case.version)
+    return web.submit(
         form,
-        "hearing",
-        lambda: ops.record_hearing(
-            current_user,
-            case,
-            held_on=form.held_on.data,
-            language=form.language.data,
-            child_understands_language=form.child_understands_language.data,
-            interpreter=form.interpreter.data,
-            child_friendly_information_given=form.child_friendly_information_given.data,
-            seen_alone=form.seen_alone.data,
-            options_discussed=form.options_discussed.data,
-            views_by_option=form.views_by_option(),
-            views_summary=form.views_summary.data,
-            weight=form.weight.data,
-            weight_reasons=form.weight_reasons.data,
-            expected_version=form.version.data,
-        ),
-        _("Hearing recorded."),
-        render=render,
+        ops.record_hearing,
+        current_user,
+        case,
+        success=_("Hearing recorded."),
         next_url=url_for("assessment.page", case_id=case.id),
+        render=lambda error: render_template(
+            "assessment/hearing.html", **case_context(case), form=form, error=error
+        ),
     )
 
 
-@bp.route("/<int:case_id>/assessment/bia", methods=["GET", "POST"])
+def render_bia(case, forms=None, errors=None):
+    """Render the best-interests assessment page (its form and the "complete" button)."""
+    current = ops.current_bia(case)
+    form = (forms or {}).get("bia")
+    if form is None:
+        form = f.BiaForm(formdata=None).at(case.version)
+        if current is not None:
+            form.load(current)
+    complete = (forms or {}).get("complete") or f.VersionForm(prefix="complete", formdata=None).at(
+        case.version
+    )
+    return render_template(
+        "assessment/bia.html",
+        **case_context(case),
+        form=form,
+        complete_form=complete,
+        bia=current,
+        missing=missing_to_complete(current) if current else [],
+        errors=errors or {},
+        choice_label=f.choice_label,
+    )
+
+
+@bp.get("/<int:case_id>/assessment/bia")
 @login_required
 def bia(case_id: int):
-    """Edit the best-interests assessment (GC 14 elements and the risk section)."""
-    case = load_case(case_id, edit=request.method == "POST")
-    current = ops.current_bia(case)
+    """The best-interests assessment (GC 14 elements and the risk section)."""
+    return render_bia(load_case(case_id))
 
-    def render(forms=None, errors=None):
-        form = (forms or {}).get("bia")
-        if form is None:
-            form = f.BiaForm(formdata=None)
-            if current is not None:
-                form.load(current)
-            with_version(form, case.version)
-        complete = with_version(f.StartForm(prefix="complete", formdata=None), case.version)
-        return render_template(
-            "assessment/bia.html",
-            **common(case),
-            form=form,
-            complete_form=(forms or {}).get("complete") or complete,
-            bia=current,
-            missing=missing_to_complete(current) if current else [],
-            errors=errors or {},
-            choice_label=f.choice_label,
-        )
 
-    if request.method == "GET":
-        return render()
-    if "complete-version" in request.form:
-        form = f.StartForm(prefix="complete")
-        return submit(
-            form,
-            "complete",
-            lambda: ops.complete_bia(current_user, case, expected_version=form.version.data),
-            _("The best-interests assessment is complete."),
-            render=render,
-            next_url=url_for("assessment.bia", case_id=case.id),
-        )
-    form = f.BiaForm()
-    return submit(
+@bp.post("/<int:case_id>/assessment/bia")
+@login_required
+def save_bia(case_id: int):
+    """Save the best-interests assessment."""
+    return _submit_bia(
+        case_id, "bia", f.BiaForm, ops.save_bia, _("Best-interests assessment saved.")
+    )
+
+
+@bp.post("/<int:case_id>/assessment/bia/complete")
+@login_required
+def complete_bia(case_id: int):
+    """Mark the best-interests assessment complete."""
+    return _submit_bia(
+        case_id,
+        "complete",
+        f.VersionForm,
+        ops.complete_bia,
+        _("The best-interests assessment is complete."),
+    )
+
+
+def _submit_bia(case_id: int, name: str, form_cls, operation, success: str):
+    case = load_case(case_id, edit=True)
+    form = form_cls(prefix=name if name == "complete" else "")
+    return web.submit(
         form,
-        "bia",
-        lambda: ops.save_bia(
-            current_user, case, expected_version=form.version.data, **form.values()
-        ),
-        _("Best-interests assessment saved."),
-        render=render,
+        operation,
+        current_user,
+        case,
+        success=success,
         next_url=url_for("assessment.bia", case_id=case.id),
+        render=lambda error: render_bia(case, {name: form}, {name: error}),
     )

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
-import json
 from pathlib import Path
 
 from caseapp.audit import keys
-from caseapp.audit.bundle_verifier import canonical
+from caseapp.audit.bundle_verifier import encode_canonical
 from caseapp.audit.pseudonyms import Pseudonymiser
 from caseapp.audit.summary import CaseSummaries
 
@@ -59,6 +57,26 @@ class HashingFile:
         return {"sha256": self.sha256.hexdigest(), "bytes": self.size}
 
 
+class _TextBuffer:
+    """Text gathered in memory and handed to a ``HashingFile`` in large pieces."""
+
+    LIMIT = 1 << 18
+
+    def __init__(self, target: HashingFile) -> None:
+        self.target, self.parts, self.size = target, [], 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.target.write("".join(self.parts).encode("utf-8"))
+            self.parts, self.size = [], 0
+
+
 def safe_cell(value) -> str:
     """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
     text = "" if value is None else value if isinstance(value, str) else str(value)
@@ -68,7 +86,10 @@ def safe_cell(value) -> str:
 
 
 class EntryWriter:
-    """Turns stored rows into JSON Lines, CSV rows and the case summary."""
+    """Turns stored rows into JSON Lines, CSV rows and the case summary.
+
+    ``row`` is a tuple in ``caseapp.audit.verify.COLUMNS`` order followed by the case number.
+    """
 
     def __init__(self, workdir: Path, options, case_id, users: dict) -> None:
         """Open both files in ``workdir``; ``users`` maps ids to names (identified only)."""
@@ -76,16 +97,11 @@ class EntryWriter:
         self.pseudonyms = Pseudonymiser(keys.pseudonym_master_secret(), options.recipient)
         self.jsonl = HashingFile(workdir / "entries.jsonl")
         self.csv = HashingFile(workdir / "entries.csv")
-        self.buffer = io.StringIO()
-        self.csv_writer = csv.writer(self.buffer, lineterminator="\r\n")
-        self.summaries = CaseSummaries()
-        self._csv_row(CSV_COLUMNS, header=True)
-
-    def _csv_row(self, values, header=False) -> None:
-        self.csv_writer.writerow(values if header else [safe_cell(v) for v in values])
-        self.csv.write(self.buffer.getvalue().encode("utf-8"))
-        self.buffer.seek(0)
-        self.buffer.truncate()
+        self._jsonl_text = _TextBuffer(self.jsonl)
+        self._csv_text = _TextBuffer(self.csv)
+        self.csv_writer = csv.writer(self._csv_text, lineterminator="\r\n")
+        self.summaries = CaseSummaries(workdir / "summary.sqlite3")
+        self.csv_writer.writerow(CSV_COLUMNS)
 
     def _actor(self, actor_id):
         if self.options.identified:
@@ -95,36 +111,50 @@ class EntryWriter:
 
     def add(self, row, sealed: dict) -> None:
         """Write one entry to both files and the summary."""
-        line = {**sealed, "hash": row["hash"]}
-        withheld = self.case_id is not None and row["case_id"] != self.case_id
+        line = {**sealed, "hash": row[11]}
+        withheld = self.case_id is not None and row[5] != self.case_id
+        diff_text = None
         if withheld:
             line["withheld"] = True
         else:
-            line["case_number"] = row["case_number"]
-            line["actor"] = self._actor(row["actor_id"])
-            line["reason"] = row["reason"]
+            line["case_number"] = row[12]
+            line["actor"] = self._actor(row[7])
+            line["reason"] = row[9]
             if self.options.identified:
-                line.update(actor_id=row["actor_id"], salt=row["salt"], diff=row["diff"])
+                line.update(actor_id=row[7], salt=row[10], diff=row[8])
             else:
-                line["diff"] = self.pseudonyms.diff(row["diff"])
+                line["diff"] = self.pseudonyms.diff(row[8])
+            if line["diff"] is not None:
+                diff_text = encode_canonical(line["diff"])
             self.summaries.add(line)
-        self.jsonl.write(canonical(line) + b"\n")
-        diff = line.get("diff")
-        self._csv_row(
+        self._jsonl_text.write(encode_canonical(line) + "\n")
+        self.csv_writer.writerow(
             [
-                line["seq"],
-                line["occurred_at"],
-                line.get("case_number"),
-                line["case_id"],
-                line["action"],
-                line["object_type"],
-                line["object_id"],
-                line["actor_agency_id"],
-                line.get("actor"),
-                None if diff is None else json.dumps(diff, ensure_ascii=False),
-                line.get("reason"),
+                sealed["seq"],
+                sealed["occurred_at"],
+                safe_cell(line.get("case_number")),
+                sealed["case_id"],
+                safe_cell(sealed["action"]),
+                safe_cell(sealed["object_type"]),
+                sealed["object_id"],
+                sealed["actor_agency_id"],
+                safe_cell(line.get("actor")),
+                safe_cell(diff_text),
+                safe_cell(line.get("reason")),
                 "yes" if withheld else "",
-                line["personal"],
-                line["hash"],
+                sealed["personal"],
+                row[11],
             ]
         )
+
+    def close(self) -> dict:
+        """Finish both entry files; return their manifest entries."""
+        self._jsonl_text.flush()
+        self._csv_text.flush()
+        return {"entries.jsonl": self.jsonl.close(), "entries.csv": self.csv.close()}
+
+    def release(self) -> None:
+        """Close whatever is still open (also after a failed export)."""
+        self.jsonl.fh.close()
+        self.csv.fh.close()
+        self.summaries.close()

@@ -65,6 +65,12 @@ def signing_key() -> Ed25519PrivateKey:
     return key
 
 
+def signing_key_pem() -> bytes:
+    """The private key file's bytes (only for an encrypted backup)."""
+    signing_key()
+    return _instance_file(SIGNING_KEY_FILE).read_bytes()
+
+
 def public_key_pem() -> bytes:
     """The public key (PEM) that verifies export signatures."""
     return (

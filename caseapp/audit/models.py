@@ -1,8 +1,10 @@
 """The audit tables. Entries are only ever inserted; the database refuses UPDATE and DELETE.
 
-``audit_entry`` rows form a hash chain (see ``caseapp.audit.bundle_verifier`` for the
-canonical form); ``audit_chain_head`` is the one-row lock that serialises writers so the
-chain never forks; ``audit_export`` lists every export made (DESIGN.md section 6).
+``audit_entry`` rows form a hash chain and a Merkle tree (see ``caseapp.audit.bundle_verifier``
+for the canonical form); ``audit_chain_head`` is the one-row lock that serialises writers so
+the chain never forks; ``audit_export`` lists every export made (DESIGN.md section 6);
+``audit_checkpoint`` holds the signed checkpoints and ``audit_countersignature`` the
+ombudspersons' countersignatures of them. All but the head are append-only.
 """
 
 from __future__ import annotations
@@ -72,3 +74,55 @@ class AuditExport(db.Model):
     manifest_sha256: Mapped[str] = mapped_column(String(64))
     filters: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditCheckpoint(db.Model):
+    """A signed statement of the chain head: size, hash, Merkle root, time (append-only).
+
+    Kept apart from ``audit_entry`` (and in ``instance/audit_checkpoints.jsonl`` too), carried
+    by every export and remembered by the ombudsperson's verifier, so a later rewrite of the
+    chain contradicts a checkpoint someone outside the authority has seen.
+    """
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    instance_id: Mapped[str] = mapped_column(String(64))
+    tree_size: Mapped[int] = mapped_column(index=True)
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    merkle_root: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(64))
+    # Base64 Ed25519 signature of the canonical body (bundle_verifier.checkpoint_body).
+    signature: Mapped[str] = mapped_column(String(100))
+
+
+class AuditWitnessKey(db.Model):
+    """An ombudsperson's public key, registered to countersign checkpoints (append-only)."""
+
+    __tablename__ = "audit_witness_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    key_id: Mapped[str] = mapped_column(String(64), unique=True)
+    public_key: Mapped[str] = mapped_column(Text)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditCountersignature(db.Model):
+    """A witness's signature of a checkpoint, verified before it is stored (append-only)."""
+
+    __tablename__ = "audit_countersignature"
+    __table_args__ = (
+        Index("uq_audit_countersignature_pair", "checkpoint_id", "witness_key_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("audit_checkpoint.id", ondelete="RESTRICT")
+    )
+    witness_key_id: Mapped[int] = mapped_column(
+        ForeignKey("audit_witness_key.id", ondelete="RESTRICT")
+    )
+    signature: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

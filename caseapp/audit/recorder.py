@@ -8,22 +8,26 @@ transaction.
 Reading is audited too (DESIGN.md section 6; 002, Rec 2 and Rec 6 -- ombudspersons must be
 able to see who looked at a child's record):
 
-- ``record_view(actor, obj)`` -- call it from every view that shows a child's record (the
-  case page, a child's page, a hearing, ...). It records ``"<object>:record:view"`` (e.g.
-  ``case:record:view``) and commits at once, so GET views need not commit.
-- ``record_download(actor, obj)`` -- the same for a downloaded file or export.
-- ``record_refusal`` -- used by ``load_or_404`` for a refused access.
+- views call ``caseapp.core.web.audit_read(pending(actor, AuditAction.CASE_VIEW, case))``;
+  the request layer writes the entry in a short write at the end of the same request
+  (``PendingEntry``), and a failure to write it fails the request, so it is never lost;
+- a refused access (``caseapp.core.web.load``) and a gate refusal are written the same
+  way, after the request's own changes were rolled back.
+
+Nothing here commits: the request layer (``caseapp.core.web``) and the CLI own transactions.
 """
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect
 
+from caseapp.audit.actions import AuditAction, parse
 from caseapp.audit.chain import append
 from caseapp.audit.models import AuditEntry
 from caseapp.core.extensions import db
@@ -85,7 +89,7 @@ def _case_id_of(obj: Any) -> int | None:
 
 def record(
     actor: User | None,
-    action: str,
+    action: AuditAction | str,
     obj: Any = None,
     *,
     case: Any = None,
@@ -98,7 +102,9 @@ def record(
     ``bid:approve``, ``gate:refuse``). Call it *before* flushing the change when a diff is
     wanted (``diff_of`` reads the pending history), or pass ``diff`` explicitly.
     The entry gets its sequence number, time and chain hash here, under the chain-head lock.
+    ``action`` is an ``AuditAction``; a plain string must at least parse as a tag.
     """
+    action = _tag(action)
     if diff is None and obj is not None:
         diff = diff_of(obj)
     db.session.flush()
@@ -115,33 +121,63 @@ def record(
     return append(entry)
 
 
-def record_refusal(actor: User | None, obj: Any, action: str = "access:object:refuse") -> None:
-    """Record, and commit at once, a refused access (the request itself will be aborted).
+def _tag(action: AuditAction | str) -> str:
+    """The tag as stored: an ``AuditAction``'s value, or a string that parses as a tag."""
+    if isinstance(action, AuditAction):
+        return action.value
+    parse(action)
+    return action
 
-    Called only from the request layer (``load_or_404``), which owns the transaction.
+
+@dataclass(frozen=True)
+class PendingEntry:
+    """An entry to write later, in its own short transaction, by the request layer.
+
+    Used for what must be audited although the request's own transaction is rolled back or
+    only read (a refused access, a gate refusal, a child's record viewed, a download): the
+    values are copied now, so writing needs no object of the (expired) session.
     """
-    db.session.rollback()
-    record(actor, action, obj, diff={})
-    db.session.commit()
+
+    actor_id: int | None
+    actor_agency_id: int | None
+    action: str
+    object_type: str | None
+    object_id: int | None
+    case_id: int | None
+    diff: dict | None
+    reason: str | None = None
+
+    def write(self) -> AuditEntry:
+        """Add the entry to the current transaction (the request layer commits)."""
+        return append(
+            AuditEntry(
+                actor_id=self.actor_id,
+                actor_agency_id=self.actor_agency_id,
+                action=self.action,
+                object_type=self.object_type,
+                object_id=self.object_id,
+                case_id=self.case_id,
+                diff=_plain(self.diff) if self.diff else None,
+                reason=self.reason,
+            )
+        )
 
 
-def _object_tag(obj: Any) -> str:
-    return type(obj).__name__.lower()
-
-
-def record_view(actor: User | None, obj: Any, *, action: str | None = None) -> AuditEntry:
-    """Record, and commit at once, that ``actor`` viewed ``obj`` (a child's record).
-
-    Call from any view showing a child's record, after the permission checks. The action is
-    ``"<object>:record:view"`` (``case:record:view`` for a case) unless given.
-    """
-    entry = record(actor, action or f"{_object_tag(obj)}:record:view", obj, diff={})
-    db.session.commit()
-    return entry
-
-
-def record_download(actor: User | None, obj: Any, *, diff: dict | None = None) -> AuditEntry:
-    """Record, and commit at once, that ``actor`` downloaded ``obj`` (a document, a file)."""
-    entry = record(actor, f"{_object_tag(obj)}:file:download", obj, diff=diff or {})
-    db.session.commit()
-    return entry
+def pending(
+    actor: User | None,
+    action: AuditAction | str,
+    obj: Any = None,
+    *,
+    case: Any = None,
+    diff: dict | None = None,
+) -> PendingEntry:
+    """An entry for ``action`` on ``obj``, to be written by the request layer at the end."""
+    return PendingEntry(
+        actor_id=actor.id if actor is not None else None,
+        actor_agency_id=actor.agency_id if actor is not None else None,
+        action=_tag(action),
+        object_type=type(obj).__name__ if obj is not None else None,
+        object_id=getattr(obj, "id", None) if obj is not None else None,
+        case_id=case.id if case is not None else _case_id_of(obj),
+        diff=diff,
+    )

@@ -1,24 +1,35 @@
 """Checking the live chain in the database (``flask --app caseapp audit verify``).
 
-Recomputes every entry's personal digest and chain hash from the stored columns, in sequence
-order, and names the first entry that does not fit: a gap or duplicate in the sequence, a
-time that goes backwards, a changed column, or a head that does not match the last entry.
+Recomputes every entry's personal digest, chain hash and Merkle leaf from the stored columns,
+in sequence order, and names the first entry that does not fit: a gap or duplicate in the
+sequence, a time that goes backwards, a changed column, or a head that does not match the
+last entry. It also compares the chain with every state recorded *outside* it -- the signed
+checkpoints (table and instance file) and the heads of past exports -- so a chain rewritten
+with all its hashes recomputed no longer passes (issue 14, finding 6); given an earlier
+bundle, it names the first entry whose hash differs from it. The same walk re-checks the
+chain during an export (``caseapp.audit.export``).
 Bundles are checked by ``caseapp.audit.bundle_verifier`` (the standalone verifier).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from caseapp.audit.bundle_verifier import GENESIS_HASH, chain_hash
-from caseapp.audit.chain import sealed_of
+from caseapp.audit.bundle_verifier import (
+    GENESIS_HASH,
+    Frontier,
+    encode_canonical,
+    format_time,
+)
+from caseapp.audit.checkpoints import Reference, references
 from caseapp.audit.models import AuditChainHead, AuditEntry
 from caseapp.core.extensions import db
 
-BATCH = 2000
+BATCH = 5000
 COLUMNS = (
     "seq",
     "occurred_at",
@@ -31,6 +42,7 @@ COLUMNS = (
     "diff",
     "reason",
     "salt",
+    "hash",
 )
 
 
@@ -42,6 +54,8 @@ class ChainStatus:
     head_hash: str
     problem: str | None = None
     broken_seq: int | None = None
+    merkle_root: str = ""
+    references_checked: int = 0
 
     @property
     def ok(self) -> bool:
@@ -49,58 +63,181 @@ class ChainStatus:
         return self.problem is None
 
 
-def verify_chain(progress: Callable[[int], None] | None = None) -> ChainStatus:
-    """Walk the chain from entry 1 and report the first broken entry, if any."""
-    t = AuditEntry.__table__
+def snapshot():
+    """A read-only connection with a consistent snapshot that does not block writers."""
     conn = db.engine.connect()
     if conn.dialect.name == "sqlite":
-        conn = conn.execution_options(sqlite_read_only=True)
-    else:
-        conn = conn.execution_options(isolation_level="REPEATABLE READ")
-    with conn:
-        result = conn.execution_options(yield_per=BATCH).execute(
-            select(*t.c[COLUMNS], t.c.hash).order_by(t.c.seq)
+        return conn.execution_options(sqlite_read_only=True)
+    return conn.execution_options(isolation_level="REPEATABLE READ")
+
+
+def entry_rows(conn, first: int = 1, last: int | None = None, extra=()):
+    """The stored entries ``first..last`` as tuples in ``COLUMNS`` order (+ ``extra``)."""
+    t = AuditEntry.__table__
+    query = select(*t.c[COLUMNS], *extra).where(t.c.seq >= first).order_by(t.c.seq)
+    if extra:
+        from caseapp.cases.models import Case
+
+        c = Case.__table__
+        query = query.select_from(t.outerjoin(c, t.c.case_id == c.c.id))
+    if last is not None:
+        query = query.where(t.c.seq <= last)
+    return conn.execution_options(yield_per=BATCH).execute(query)
+
+
+class Walk:
+    """Recomputes the chain entry by entry; stops at the first entry that does not fit."""
+
+    def __init__(self, points: dict[int, list[Reference]] | None = None) -> None:
+        """Start at the genesis; ``points`` are the states recorded outside the chain."""
+        self.points = points or {}
+        self.prev, self.prev_time, self.count = bytes.fromhex(GENESIS_HASH), None, 0
+        self.frontier = Frontier()
+        self.problem: str | None = None
+        self.broken_seq: int | None = None
+        self.matched = (0, "the start of the chain")
+        self.references_checked = 0
+
+    def _broken(self, seq: int, problem: str) -> bool:
+        self.problem, self.broken_seq = problem, seq
+        return False
+
+    def run(self, rows: Iterator, on_entry=None, progress: Callable[[int], None] | None = None):
+        """Walk ``rows``; call ``on_entry(row, sealed)`` for each entry that fits.
+
+        ``on_entry`` may return False to stop (having set ``problem``).
+        """
+        encode, sha, add = encode_canonical, hashlib.sha256, self.frontier.add
+        points, fromhex = self.points, bytes.fromhex
+        prev, prev_time, expected = self.prev, self.prev_time, self.count + 1
+        for row in rows:
+            seq, moment = row[0], row[1]
+            if seq != expected:
+                what = "missing" if seq > expected else "duplicated"
+                return self._broken(
+                    expected, f"entry {expected} is {what} (found sequence number {seq})"
+                )
+            if prev_time is not None and moment < prev_time:
+                return self._broken(seq, f"entry {seq}: time goes backwards")
+            personal = sha(
+                fromhex(row[10])
+                + encode({"actor_id": row[7], "diff": row[8], "reason": row[9]}).encode()
+            ).hexdigest()
+            sealed = {
+                "seq": seq,
+                "occurred_at": format_time(moment),
+                "action": row[2],
+                "object_type": row[3],
+                "object_id": row[4],
+                "case_id": row[5],
+                "actor_agency_id": row[6],
+                "personal": personal,
+            }
+            digest = sha(prev + encode(sealed).encode()).digest()
+            hex_digest = digest.hex()
+            if hex_digest != row[11]:
+                return self._broken(
+                    seq,
+                    f"entry {seq}: stored hash does not match its content "
+                    "(the entry was altered, or an earlier one was)",
+                )
+            add(sha(b"\x00" + digest).digest())
+            self.prev, self.prev_time, self.count = digest, moment, seq
+            prev, prev_time = digest, moment
+            if seq in points and not self._compare(seq, hex_digest):
+                return False
+            if on_entry is not None and on_entry(row, sealed) is False:
+                return False
+            expected += 1
+            if progress is not None and seq % BATCH == 0:
+                progress(BATCH)
+        return True
+
+    def _compare(self, seq: int, hex_digest: str) -> bool:
+        root = self.frontier.root()
+        for ref in self.points[seq]:
+            self.references_checked += 1
+            if ref.chain_hash != hex_digest or ref.merkle_root not in (None, root):
+                after, what = self.matched
+                return self._broken(
+                    after + 1,
+                    f"entry {seq} no longer matches the {ref.label}: the chain was rewritten "
+                    f"between entry {after + 1} and entry {seq} (up to entry {after} it "
+                    f"matches {what})",
+                )
+        self.matched = (seq, f"the {self.points[seq][-1].label}")
+        return True
+
+    def finish(self) -> None:
+        """After the last entry: a recorded state beyond it means entries were removed."""
+        if self.problem is None:
+            beyond = [ref for seq, refs in self.points.items() if seq > self.count for ref in refs]
+            if beyond:
+                ref = min(beyond, key=lambda r: r.seq)
+                self._broken(
+                    self.count + 1,
+                    f"the chain ends at entry {self.count}, but the {ref.label} records entry "
+                    f"{ref.seq}: entries were removed at the end",
+                )
+
+    def status(self) -> ChainStatus:
+        """The outcome so far."""
+        return ChainStatus(
+            self.count,
+            self.prev.hex(),
+            self.problem,
+            self.broken_seq,
+            self.frontier.root(),
+            self.references_checked,
         )
+
+
+def verify_chain(
+    progress: Callable[[int], None] | None = None, against: Iterator | None = None
+) -> ChainStatus:
+    """Walk the chain from entry 1 and report the first broken entry, if any.
+
+    ``against`` (``(seq, hash)`` pairs of an earlier bundle, in order) names the first entry
+    whose hash differs from what was exported then.
+    """
+    with snapshot() as conn:
+        walk = Walk(references(conn))
+        result = entry_rows(conn)
         try:
-            status = _walk(result.mappings(), progress)
+            on_entry = _comparer(walk, against) if against is not None else None
+            walk.run(result, on_entry, progress)
         finally:
             result.close()  # also when stopping early: release the server-side cursor
-        if status.problem is not None:
+        walk.finish()
+        status = walk.status()
+        if not status.ok:
             return status
         head = conn.execute(select(AuditChainHead.seq, AuditChainHead.hash)).first()
-    count, prev_hash = status.count, status.head_hash
-    if head is not None and (head[0], head[1]) != (count, prev_hash):
-        return ChainStatus(
-            count,
-            prev_hash,
-            f"the chain head says entry {head[0]} but the table ends at entry {count} "
-            "(entries removed at the end, or the head was altered)",
-            count + 1,
+    if head is not None and (head[0], head[1]) != (status.count, status.head_hash):
+        status.problem = (
+            f"the chain head says entry {head[0]} but the table ends at entry {status.count} "
+            "(entries removed at the end, or the head was altered)"
         )
-    return ChainStatus(count, prev_hash)
+        status.broken_seq = status.count + 1
+    return status
 
 
-def _walk(rows, progress) -> ChainStatus:
-    """Recompute the chain over ``rows`` (in sequence order)."""
-    prev_hash, prev_time, expected, count = GENESIS_HASH, None, 1, 0
-    for row in rows:
-        seq = row["seq"]
-        if seq != expected:
-            what = "missing" if seq > expected else "duplicated"
-            problem = f"entry {expected} is {what} (found sequence number {seq})"
-            return ChainStatus(count, prev_hash, problem, expected)
-        if prev_time is not None and row["occurred_at"] < prev_time:
-            return ChainStatus(count, prev_hash, f"entry {seq}: time goes backwards", seq)
-        recomputed = chain_hash(prev_hash, sealed_of(**{k: row[k] for k in COLUMNS}))
-        if recomputed != row["hash"]:
-            problem = (
-                f"entry {seq}: stored hash does not match its content "
-                "(the entry was altered, or an earlier one was)"
+def _comparer(walk: Walk, against: Iterator):
+    """An ``on_entry`` that compares each hash with an earlier bundle's."""
+    pending = iter(against)
+    current = next(pending, None)
+
+    def compare(row, sealed) -> bool:
+        nonlocal current
+        while current is not None and current[0] < row[0]:
+            current = next(pending, None)
+        if current is not None and current[0] == row[0] and current[1] != row[11]:
+            walk.problem = (
+                f"entry {row[0]} differs from the earlier bundle (hash {current[1]} then, "
+                f"{row[11]} now): entry {row[0]} is the first rewritten entry"
             )
-            return ChainStatus(count, prev_hash, problem, seq)
-        prev_hash, prev_time = recomputed, row["occurred_at"]
-        expected += 1
-        count += 1
-        if progress is not None and count % BATCH == 0:
-            progress(BATCH)
-    return ChainStatus(count, prev_hash)
+            walk.broken_seq = row[0]
+            return False
+        return True
+
+    return compare

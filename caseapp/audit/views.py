@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import (
     Blueprint,
     abort,
+    after_this_request,
     current_app,
     redirect,
     render_template,
@@ -24,14 +25,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
 from caseapp.audit import keys
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.export import ExportOptions, export_bundle
 from caseapp.audit.fields import field_label
 from caseapp.audit.forms import ExportForm
 from caseapp.audit.models import AuditEntry
-from caseapp.audit.recorder import record, record_view
+from caseapp.audit.recorder import pending, record
+from caseapp.core import web
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, load_or_404
+from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -138,9 +141,9 @@ def log():
     if f["from"] and f["to"] and f["to"] < f["from"]:
         message = _("The range ends before it begins: check the two dates.")
     plain = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in f.items()}
-    # Recorded (and committed) first, so the entries loaded below are not expired by it.
-    record(current_user, "audit:log:view", diff={"filters": plain, "page": page})
-    db.session.commit()
+    web.audit_read(
+        pending(current_user, AuditAction.AUDIT_LOG_VIEW, diff={"filters": plain, "page": page})
+    )
     query = _filtered(select(AuditEntry), f).order_by(AuditEntry.seq.desc())
     rows = (
         []
@@ -174,10 +177,9 @@ def timeline(case_id: int):
     """Every entry of one case, in order, with its diffs and gate evaluations."""
     from caseapp.cases.models import Case
 
-    case = load_or_404(Case, case_id, current_user)
+    case = web.load(Case, case_id)
     number = case.number
-    # Recorded (and committed) first, so the entries loaded below are not expired by it.
-    record_view(current_user, case, action="audit:timeline:view")
+    web.audit_read(pending(current_user, AuditAction.AUDIT_TIMELINE_VIEW, case, diff={}))
     page = max(request.args.get("page", 1, type=int), 1)
     rows = db.session.scalars(
         select(AuditEntry)
@@ -229,11 +231,7 @@ def export():
     except DomainError as err:
         db.session.rollback()
         return render_template("audit/export_failed.html", message=err.message), 400
-    try:
-        db.session.commit()
-    except Exception:
-        result.discard()
-        raise
+    # The request layer commits the export's audit entry before the file is sent.
     m = result.manifest
     name = f"audit-export-{m['first_seq'] or 0}-{m['last_seq'] or 0}.zip"
     response = send_file(
@@ -272,7 +270,8 @@ def _export_refusal(form: ExportForm) -> str | None:
 @login_required
 @permission_required(Permission.AUDIT_EXPORT)
 def start_job():
-    """Export in the background (the whole trail may be millions of entries)."""
+    """Export in the background (the whole trail may be millions of entries): the job and
+    its audit entry are committed by the request layer, then the job is queued."""
     from caseapp.jobs.models import ExportJob
     from caseapp.jobs.queue import task
 
@@ -290,9 +289,14 @@ def start_job():
     db.session.add(job)
     db.session.flush()
     job_id = job.id
-    record(current_user, "audit:export:queued", diff={"job": job_id})
-    db.session.commit()  # before enqueuing: the worker must see the job, and no lock is held
-    task(current_app, "export")(job_id)
+    record(current_user, AuditAction.AUDIT_EXPORT_QUEUE, diff={"job": job_id})
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def enqueue(response):  # after the commit: the worker must find the job
+        task(app, "export")(job_id)
+        return response
+
     return redirect(url_for("audit.job", job_id=job_id), 303)
 
 
@@ -317,7 +321,7 @@ def job(job_id: int):
 @login_required
 @permission_required(Permission.AUDIT_EXPORT)
 def job_download(job_id: int):
-    """The finished bundle (audited as downloaded)."""
+    """The finished bundle (its download audited)."""
     from caseapp.jobs.models import JobStatus
     from caseapp.jobs.tasks import exports_dir
 
@@ -327,9 +331,7 @@ def job_download(job_id: int):
     path = exports_dir() / found.file_name
     if not path.is_file():
         abort(404)
-    found.downloaded = True
-    record(current_user, "audit:export:download", diff={"job": job_id})
-    db.session.commit()
+    web.audit_read(pending(current_user, AuditAction.AUDIT_EXPORT_DOWNLOAD, diff={"job": job_id}))
     return send_file(path, mimetype="application/zip", as_attachment=True, download_name=path.name)
 
 

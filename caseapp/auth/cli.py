@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from caseapp.agencies.models import Agency
 from caseapp.auth import operations
+from caseapp.auth.session import EndReason
+from caseapp.core.cli import transaction
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
@@ -39,18 +41,18 @@ def create(email, name, role, agency_code, locale, password_stdin) -> None:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = operations.create_user(
-            None,
-            email=email,
-            name=name,
-            role=Role(role),
-            agency=agency,
-            password=password,
-            locale=locale,
-        )
+        with transaction():
+            user = operations.create_user(
+                None,
+                email=email,
+                name=name,
+                role=Role(role),
+                agency=agency,
+                password=password,
+                locale=locale,
+            )
     except ValidationFailed as err:
         raise click.ClickException(err.message) from err
-    db.session.commit()
     click.echo(f"created user {user.id} <{user.email}> ({user.role})")
 
 
@@ -69,10 +71,10 @@ def deactivate(email) -> None:
     """Deactivate a user; every session of the user ends at once (ASVS 5.0 V7.4.2)."""
     user = _user_by_email(email)
     try:
-        operations.deactivate_user(None, user)
+        with transaction():
+            operations.deactivate_user(None, user)
     except ValidationFailed as err:
         raise click.ClickException(err.message) from err
-    db.session.commit()
     click.echo(f"deactivated user {user.id}")
 
 
@@ -87,18 +89,18 @@ def end_sessions(email, all_users) -> None:
     from caseapp.auth.session import end_all_sessions
     from caseapp.core.db import utcnow
 
-    if all_users:
-        result = db.session.execute(
-            update(UserSession)
-            .where(UserSession.ended_at.is_(None))
-            .values(ended_at=utcnow(), end_reason="ended_by_operator")
-        )
-        count = result.rowcount
-    elif email:
-        count = end_all_sessions(_user_by_email(email))
-    else:
+    if not (all_users or email):
         raise click.ClickException("give --email or --all-users")
-    db.session.commit()
+    with transaction():
+        if all_users:
+            result = db.session.execute(
+                update(UserSession)
+                .where(UserSession.ended_at.is_(None))
+                .values(ended_at=utcnow(), end_reason=EndReason.ENDED_BY_OPERATOR)
+            )
+            count = result.rowcount
+        else:
+            count = end_all_sessions(_user_by_email(email))
     click.echo(f"ended {count} session(s)")
 
 
@@ -110,7 +112,7 @@ def reset_2fa(email) -> None:
     from caseapp.auth.session import end_all_sessions
 
     user = _user_by_email(email)
-    twofactor.reset(None, user)
-    end_all_sessions(user, "2fa_reset")
-    db.session.commit()
+    with transaction():
+        twofactor.reset(None, user)
+        end_all_sessions(user, EndReason.TWO_FACTOR_RESET)
     click.echo(f"second factor removed for user {user.id}")

@@ -10,8 +10,9 @@ from caseapp.auth import session as server_session
 from caseapp.auth import throttle, twofactor
 from caseapp.auth.forms import CodeForm, LoginForm
 from caseapp.auth.models import SessionStage
+from caseapp.auth.session import EndReason
 from caseapp.auth.views import bp, client_ip, finish_login
-from caseapp.core.extensions import db
+from caseapp.core import web
 
 
 @bp.route("/login/second-factor", methods=["GET", "POST"])
@@ -25,9 +26,8 @@ def second_factor():
     if form.validate_on_submit():
         key = throttle.account_key(user.email)
         if throttle.account_locked(key):
-            server_session.end_row(row, "locked")
+            server_session.end_row(row, EndReason.LOCKED)
             record(None, "auth:login:lockout", user, diff={"refused": True})
-            db.session.commit()
             flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
             return render_template("auth/login.html", form=LoginForm()), 429
         factor = None
@@ -39,12 +39,12 @@ def second_factor():
         if factor is not None:
             return finish_login(user, ["password", factor])
         record(None, "auth:login:fail", user, diff={"factor": "second"})
-        db.session.commit()
         form.code.errors.append(_("This code is not valid. Codes can be used only once."))
     return render_template("auth/second_factor.html", form=form)
 
 
 @bp.route("/login/enrol", methods=["GET", "POST"])
+@web.writes_on_get  # the new secret is stored while the QR code is shown
 def enrol():
     """Set up the authenticator app: scan the QR code, confirm with a code.
 
@@ -60,7 +60,6 @@ def enrol():
         return redirect(url_for("auth.preferences"))
     if not row.pending_totp_secret:
         row.pending_totp_secret = twofactor.new_secret()
-        db.session.commit()
     secret = row.pending_totp_secret
     form = CodeForm()
     if form.validate_on_submit():
@@ -71,8 +70,6 @@ def enrol():
             row.pending_totp_secret = None
             if row.stage is SessionStage.ENROL:
                 finish_login(user, ["password", "totp"])
-            else:
-                db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes)
     uri = twofactor.provisioning_uri(user, secret)
     return render_template(

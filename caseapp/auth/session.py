@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import StrEnum
 from ipaddress import ip_address
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
@@ -19,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select, update
 
+from caseapp.core import web
 from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
 
@@ -28,9 +30,23 @@ DEFAULTS = {
     "SESSION_IDLE_TIMEOUT": 30 * 60,  # seconds without a request before re-login (V7.3.1)
     "SESSION_ABSOLUTE_TIMEOUT": 8 * 3600,  # seconds since login before re-login (V7.3.2)
     "SECOND_FACTOR_TIMEOUT": 5 * 60,  # seconds to enter the code after the password
-    "LAST_SEEN_RESOLUTION": 60,  # write last_seen_at at most once a minute
+    "LAST_SEEN_RESOLUTION": 5 * 60,  # write last_seen_at at most once every five minutes
     "MFA_REQUIRED_ROLES": ("supervisor", "ombudsperson", "admin"),
 }
+
+
+class EndReason(StrEnum):
+    """Why a session ended (``user_session.end_reason``)."""
+
+    REPLACED = "replaced"
+    LOGOUT = "logout"
+    IDLE_TIMEOUT = "idle_timeout"
+    ABSOLUTE_TIMEOUT = "absolute_timeout"
+    LOCKED = "locked"
+    DEACTIVATED = "deactivated"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a reason, not a password)
+    TWO_FACTOR_RESET = "2fa_reset"
+    ENDED_BY_OPERATOR = "ended_by_operator"
 
 
 def token_hash(token: str) -> str:
@@ -85,7 +101,7 @@ def new_session(user, stage) -> str:
     """
     from caseapp.auth.models import UserSession
 
-    end_current("replaced")
+    end_current(EndReason.REPLACED)
     session.clear()
     token = secrets.token_urlsafe(32)  # 256 bits from the OS CSPRNG (V7.2.3)
     row = UserSession(
@@ -133,17 +149,27 @@ def current_row(*, stage=None):
         idle = absolute = cfg["SECOND_FACTOR_TIMEOUT"]
     reason = None
     if now - row.created_at > timedelta(seconds=absolute):
-        reason = "absolute_timeout"
+        reason = EndReason.ABSOLUTE_TIMEOUT
     elif now - row.last_seen_at > timedelta(seconds=idle):
-        reason = "idle_timeout"
+        reason = EndReason.IDLE_TIMEOUT
     if reason:
-        end_row(row, reason)
-        db.session.commit()
+        # Written by the request layer at the end of the request, whatever the view does.
+        web.later(lambda row_id=row.id, reason=reason: _end_by_id(row_id, reason, now))
         g.caseapp_session = None
         return None
     if stage is not None and row.stage is not stage:
         return None
     return row
+
+
+def _end_by_id(row_id: int, reason: EndReason, now: datetime) -> None:
+    from caseapp.auth.models import UserSession
+
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.id == row_id, UserSession.ended_at.is_(None))
+        .values(ended_at=now, end_reason=reason)
+    )
 
 
 def end_row(row, reason: str) -> None:
@@ -161,7 +187,7 @@ def end_current(reason: str) -> None:
     g.pop("caseapp_session", None)
 
 
-def end_all_sessions(user, reason: str = "ended_by_operator", *, except_row=None) -> int:
+def end_all_sessions(user, reason: str = EndReason.ENDED_BY_OPERATOR, *, except_row=None) -> int:
     """End every open session of ``user`` (all workers see it at the next request).
 
     Returns how many were ended. Used by logout, deactivation and password change
@@ -181,11 +207,24 @@ def end_all_sessions(user, reason: str = "ended_by_operator", *, except_row=None
 
 
 def touch(row) -> None:
-    """Record activity on a session, at most once per ``LAST_SEEN_RESOLUTION`` seconds."""
+    """Record activity on a session, at most once per ``LAST_SEEN_RESOLUTION`` seconds.
+
+    The write is left to the end of the request (``caseapp.core.web.later``): a page that
+    only reads takes no write lock for it, and most requests write nothing at all.
+    """
     now = _now()
     if now - row.last_seen_at >= timedelta(seconds=current_app.config["LAST_SEEN_RESOLUTION"]):
-        row.last_seen_at = now
-        db.session.commit()
+        web.later(lambda row_id=row.id: _touch_by_id(row_id, now))
+
+
+def _touch_by_id(row_id: int, now: datetime) -> None:
+    from caseapp.auth.models import UserSession
+
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.id == row_id, UserSession.ended_at.is_(None))
+        .values(last_seen_at=now)
+    )
 
 
 def init_login_manager(manager: LoginManager) -> None:

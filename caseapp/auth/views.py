@@ -48,13 +48,11 @@ def finish_login(user, factors: list[str]):
         server_session.rotate(row)
     login_user(user)
     record(user, "auth:login:success", user, diff={"factors": factors})
-    db.session.commit()
     return redirect(home_for(user))
 
 
 def locked_response(form):
     """The answer while an account or address is locked (same for known and unknown e-mail)."""
-    db.session.commit()
     flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
     return render_template("auth/login.html", form=form), 429
 
@@ -79,16 +77,13 @@ def login():
             return locked_response(form)
         user = outcome.user
         if user is None:
-            db.session.commit()
             flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 200
         if user.has_totp:
             server_session.new_session(user, SessionStage.SECOND_FACTOR)
-            db.session.commit()
             return redirect(url_for("auth.second_factor"))
         if twofactor.role_requires_2fa(user):
             server_session.new_session(user, SessionStage.ENROL)
-            db.session.commit()
             return redirect(url_for("auth.enrol"))
         return finish_login(user, ["password"])
     return render_template("auth/login.html", form=form)
@@ -104,8 +99,7 @@ def logout():
     """
     user = current_user._get_current_object()
     record(user, "auth:logout", user, diff={})
-    server_session.end_all_sessions(user, "logout")
-    db.session.commit()
+    server_session.end_all_sessions(user, server_session.EndReason.LOGOUT)
     logout_user()
     from flask import session
 
@@ -127,7 +121,6 @@ def preferences():
         except ValidationFailed as err:
             form.locale.errors.append(err.message)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(request.path)
     return render_template("auth/preferences.html", form=form)
@@ -152,7 +145,6 @@ def change_password():
             form.new_password.errors.append(err.message)
         else:
             server_session.rotate(row)
-            db.session.commit()
             flash(_("Your password was changed. Your other sessions have ended."), "success")
             return redirect(url_for("auth.preferences"))
     return render_template("auth/password.html", form=form)

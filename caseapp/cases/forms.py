@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -62,6 +64,16 @@ class OpenCaseForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         fill_country_choices(self.country_of_origin, blank=_l("not known"))
+
+    def values(self) -> dict[str, Any]:
+        """``open_case``'s arguments: the names and what is known of the child."""
+        data = {
+            name: self[name].data
+            for name in ("given_name", "family_name", "patronymic", "date_of_birth")
+        }
+        data.update({name: self[name].data for name in OPEN_CHILD_FIELDS})
+        data["country_of_origin"] = data["country_of_origin"] or None
+        return data
 
 
 class CaseFilterForm(FlaskForm):

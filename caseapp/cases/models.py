@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.agencies.models import Agency
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, Role
+from caseapp.core.permissions import Permission, Role, second_pair_of_eyes
 
 if TYPE_CHECKING:
     from caseapp.auth.models import User
@@ -128,6 +128,15 @@ class Case(db.Model):
             and user.can(Permission.CASE_EDIT)
             and self.stage is not Stage.CLOSED
         )
+
+    def may_approve_returns(self, user: User) -> bool:
+        """Supervisors of the lead agency approve this case's return (DESIGN.md section 1)."""
+        return user.can(Permission.RETURN_APPROVE) and user.agency_id == self.lead_agency_id
+
+    def can_approve_return(self, user: User, bid_author_id: int | None) -> bool:
+        """A supervisor of the lead agency who did not write the determination the return
+        rests on (four eyes; 002, Rec 2). The gate decides whether the return may go."""
+        return self.may_approve_returns(user) and second_pair_of_eyes(user, bid_author_id)
 
     def can_reassign(self, user: User) -> bool:
         """Supervisors of the lead agency reassign cases."""

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from functools import partial
+
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from caseapp.agencies.models import Agency
-from caseapp.audit.recorder import record
+from caseapp.audit.actions import AuditAction
+from caseapp.audit.recorder import pending
 from caseapp.auth.models import User
 from caseapp.cases import operations
-from caseapp.cases.forms import OPEN_CHILD_FIELDS, CaseFilterForm, OpenCaseForm
+from caseapp.cases.forms import CaseFilterForm, OpenCaseForm
 from caseapp.cases.models import Case, Stage
+from caseapp.cases.pages import load_case
 from caseapp.cases.queries import CaseFilters, filtered, visible_cases, with_list_rows
-from caseapp.children.forms import VersionForm, show_domain_error
 from caseapp.children.operations import today
-from caseapp.core.errors import DomainError
+from caseapp.core import web
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, Role, load_or_404, require
+from caseapp.core.forms import VersionForm, with_message
+from caseapp.core.permissions import Permission, Role
 from caseapp.core.views import permission_required
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -82,50 +86,49 @@ def index():
     )
 
 
+def _matches(form: OpenCaseForm) -> list[Case]:
+    """Likely existing cases, shown once before a new case is opened anyway."""
+    if not form.validate_on_submit() or form.confirmed.data == "1":
+        return []
+    form.confirmed.data = "1"
+    return operations.likely_matches(
+        current_user,
+        given_name=form.given_name.data,
+        family_name=form.family_name.data,
+        date_of_birth=form.date_of_birth.data,
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 @permission_required(Permission.CASE_CREATE)
 def new():
     """Open a case, after showing the likely existing matches in the user's agency."""
     agency = db.session.get(Agency, current_user.agency_id) if current_user.agency_id else None
-    if agency is None:
-        abort(403)
+    web.require(agency is not None)
     form = OpenCaseForm()
-    matches: list[Case] = []
-    if form.validate_on_submit():
-        if form.confirmed.data != "1":
-            matches = operations.likely_matches(
-                current_user,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                date_of_birth=form.date_of_birth.data,
-            )
-        if not matches:
-            fields = {name: form[name].data for name in OPEN_CHILD_FIELDS}
-            fields["country_of_origin"] = fields["country_of_origin"] or None
-            try:
-                case = operations.open_case(
-                    current_user,
-                    agency=agency,
-                    given_name=form.given_name.data,
-                    family_name=form.family_name.data,
-                    patronymic=form.patronymic.data,
-                    date_of_birth=form.date_of_birth.data,
-                    **fields,
-                )
-            except DomainError as err:
-                db.session.rollback()
-                show_domain_error(form, err)
-            else:
-                db.session.commit()
-                flash(_("Case %(number)s opened.", number=case.number), "success")
-                return redirect(url_for("cases.show", case_id=case.id))
-        else:
-            form.confirmed.data = "1"
-    status = 400 if form.errors or form.form_errors else 200
+    matches = _matches(form)
+    render = partial(_render_new, form, matches, agency)
+    if matches:
+        return render(None)
+    return web.submit(
+        form,
+        partial(operations.open_case, agency=agency),
+        current_user,
+        success=lambda case: _("Case %(number)s opened.", number=case.number),
+        next_url=lambda case: url_for("cases.show", case_id=case.id),
+        render=render,
+    )
+
+
+def _render_new(form, matches, agency, error):
     return render_template(
-        "cases/new.html", form=form, matches=matches, today=today(), agency=agency
-    ), status
+        "cases/new.html",
+        form=with_message(form, error),
+        matches=matches,
+        today=today(),
+        agency=agency,
+    )
 
 
 @bp.route("/<int:case_id>")
@@ -134,14 +137,13 @@ def new():
 def show(case_id: int):
     """The case page: the child's record, names and aliases, family members.
 
-    Every view of a child's record is logged (DESIGN.md section 6).
+    Every view of a child's record is audited (DESIGN.md section 6), at the end of the request.
     """
     from caseapp.alerts.rules import alerts_for
     from caseapp.gate.views import panel_context
 
-    case = load_or_404(Case, case_id, current_user)
-    record(current_user, "case:record:view", case, diff={})
-    db.session.commit()
+    case = web.load(Case, case_id)
+    web.audit_read(pending(current_user, AuditAction.CASE_VIEW, case, diff={}))
     return render_template(
         "cases/show.html",
         alerts=alerts_for(case),
@@ -150,7 +152,7 @@ def show(case_id: int):
         can_edit=case.can_edit(current_user),
         today=today(),
         gaps=operations.registration_gaps(case) if case.stage is Stage.IDENTIFIED else [],
-        version_form=VersionForm(version=case.version),
+        version_form=VersionForm(formdata=None).at(case.version),
     )
 
 
@@ -159,17 +161,12 @@ def show(case_id: int):
 @permission_required(Permission.CASE_EDIT)
 def register(case_id: int):
     """Register an identified case once its core identity record is complete."""
-    case = load_or_404(Case, case_id, current_user)
-    require(case.can_edit(current_user))
-    form = VersionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.register_case(current_user, case, expected_version=int(form.version.data))
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The case is registered."), "success")
-    return redirect(url_for("cases.show", case_id=case_id))
+    case = load_case(case_id, edit=True)
+    return web.submit(
+        VersionForm(),
+        operations.register_case,
+        current_user,
+        case,
+        success=_("The case is registered."),
+        next_url=url_for("cases.show", case_id=case_id),
+    )

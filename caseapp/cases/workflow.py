@@ -52,14 +52,6 @@ def allowed(current: Stage, target: Stage) -> bool:
     return target in TRANSITIONS[current]
 
 
-def check_version(case: Case, expected_version: int | None) -> None:
-    """Refuse a change made on an out-of-date view of the case (optimistic lock).
-
-    ``None`` means the caller already checked the version earlier in the same operation."""
-    if expected_version is not None:
-        versioning.check_version(case, expected_version)
-
-
 def move(
     actor,
     case: Case,
@@ -76,7 +68,7 @@ def move(
     preconditions. The version bump on flush makes a concurrent second move fail
     (SQLAlchemy's version_id_col), so only one of two racing requests can win.
     """
-    check_version(case, expected_version)
+    versioning.check_version(case, expected_version)
     if not allowed(case.stage, target):
         raise InvalidTransition(
             _(

@@ -6,12 +6,12 @@ checked again by the operations, whose messages are shown next to the same field
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -21,11 +21,9 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
-    Regexp,
 )
 
 from caseapp.children.labels import choices, country_choices
@@ -40,7 +38,7 @@ from caseapp.children.models import (
     Sex,
     TracingStatus,
 )
-from caseapp.core.errors import DomainError
+from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
 
 
 class ListField(StringField):
@@ -55,17 +53,6 @@ class ListField(StringField):
         """Split the typed text on commas."""
         if valuelist:
             self.data = [part.strip() for part in valuelist[0].split(",") if part.strip()]
-
-
-def version_field() -> HiddenField:
-    """The case version the user loaded (optimistic lock)."""
-    return HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
-
-
-class VersionForm(FlaskForm):
-    """Only the case version (for buttons that change the case, e.g. remove, register)."""
-
-    version = version_field()
 
 
 def country_field(label, **kwargs) -> SelectField:
@@ -102,23 +89,9 @@ def enum_select(label, enum_cls, *, blank=None, **kwargs) -> SelectField:
     )
 
 
-def show_domain_error(form: FlaskForm, err: DomainError) -> None:
-    """Put a refusal's messages next to the fields they concern (or above the form)."""
-    details = err.details if isinstance(err.details, dict) else {}
-    placed = False
-    for name, messages in details.items():
-        if name in form._fields and isinstance(messages, list):
-            field = form._fields[name]
-            field.errors = [*field.errors, *messages]
-            placed = True
-    if not placed:
-        form.form_errors.append(err.message)
-
-
-class ChildForm(FlaskForm):
+class ChildForm(VersionedForm):
     """The child's record (DESIGN.md section 2)."""
 
-    version = version_field()
     sex = enum_select(_l("Sex"), Sex)
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     age_min = IntegerField(_l("Lowest age"), validators=[Optional(), NumberRange(0, 25)])
@@ -154,22 +127,29 @@ class ChildForm(FlaskForm):
         super().__init__(*args, **kwargs)
         fill_country_choices(self.country_of_origin, blank=_l("not known"))
 
+    def values(self) -> dict[str, Any]:
+        """``update_child``'s arguments: every field of the child's record."""
+        from caseapp.children.operations import CHILD_FIELDS
 
-class NameForm(FlaskForm):
+        data = {name: self[name].data for name in CHILD_FIELDS}
+        data["country_of_origin"] = data["country_of_origin"] or None
+        return {**data, "expected_version": self.version.data}
+
+
+class NameForm(VersionedForm):
     """A name or alias as written, in any script."""
 
-    version = version_field()
     family_name = StringField(_l("Family name"), validators=[Length(max=120)])
     given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=120)])
     patronymic = StringField(_l("Patronymic"), validators=[Length(max=120)])
     is_primary = BooleanField(_l("This is the name the child is known by (primary name)"))
+    VALUES = ("given_name", "family_name", "patronymic", "is_primary")
     submit = SubmitField(_l("Save the name"))
 
 
-class FamilyMemberForm(FlaskForm):
+class FamilyMemberForm(VersionedForm):
     """A family member or another person significant to the child (002, fn 12 iii)."""
 
-    version = version_field()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     relation = enum_select(_l("Relation to the child"), Relation)
     whereabouts = StringField(_l("Whereabouts"), validators=[Length(max=200)])
@@ -182,3 +162,11 @@ class FamilyMemberForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         fill_country_choices(self.country, blank=_l("not known"))
+
+    def values(self) -> dict[str, Any]:
+        """``add_family_member``/``update_family_member``'s arguments."""
+        from caseapp.children.operations import FAMILY_FIELDS
+
+        data = {name: self[name].data for name in FAMILY_FIELDS}
+        data["country"] = data["country"] or None
+        return {**data, "expected_version": self.version.data}

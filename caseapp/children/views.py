@@ -7,23 +7,18 @@ version is refused with a clear message and nothing is stored.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.cases.models import Case
+from caseapp.cases.pages import load_case
 from caseapp.children import labels, operations
-from caseapp.children.forms import (
-    ChildForm,
-    FamilyMemberForm,
-    NameForm,
-    VersionForm,
-    show_domain_error,
-)
+from caseapp.children.forms import ChildForm, FamilyMemberForm, NameForm, VersionForm
 from caseapp.children.models import ChildName, FamilyMember
-from caseapp.core.errors import DomainError, StaleVersion
-from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, load_or_404, require
+from caseapp.core import web
+from caseapp.core.forms import VersionedForm, with_message
+from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
 
 bp = Blueprint("children", __name__, url_prefix="/cases")
@@ -39,35 +34,29 @@ def _country_name(code) -> str:
     return labels.country_name(code)
 
 
-def _editable_case(case_id: int) -> Case:
-    """Load a case the user may edit: 404 outside their scope, 403 if read-only for them."""
-    case = load_or_404(Case, case_id, current_user)
-    require(case.can_edit(current_user))
-    return case
+def _form_page(
+    case: Case, form: VersionedForm, operation, target, success: str, template: str, **context
+):
+    """A page whose one form goes through ``operation``; back to the case page on success."""
+    return web.submit(
+        form.loaded_at(case.version),
+        operation,
+        current_user,
+        target,
+        success=success,
+        next_url=url_for("cases.show", case_id=case.id),
+        render=lambda error: render_template(
+            template, form=with_message(form, error), case=case, **context
+        ),
+    )
 
 
-def _back(case: Case):
-    return redirect(url_for("cases.show", case_id=case.id))
-
-
-def _save(form, case: Case, change, success: str):
-    """Run ``change(version)``; commit and redirect, or roll back and show the refusal."""
-    try:
-        change(int(form.version.data))
-    except DomainError as err:
-        db.session.rollback()
-        if isinstance(err, StaleVersion):
-            form.form_errors.append(err.message)
-            return None, 409
-        show_domain_error(form, err)
-        return None, 400
-    db.session.commit()
-    flash(success, "success")
-    return _back(case), 302
-
-
-def _page(template: str, form, case: Case, status: int, **context):
-    return render_template(template, form=form, case=case, **context), status
+def _button(case: Case, operation, target, success: str):
+    """A remove button (only the version): the outcome is flashed on the case page."""
+    next_url = url_for("cases.show", case_id=case.id)
+    return web.submit(
+        VersionForm(), operation, current_user, target, success=success, next_url=next_url
+    )
 
 
 @bp.route("/<int:case_id>/child", methods=["GET", "POST"])
@@ -75,22 +64,12 @@ def _page(template: str, form, case: Case, status: int, **context):
 @permission_required(Permission.CASE_EDIT)
 def edit_child(case_id: int):
     """Edit the child's record."""
-    case = _editable_case(case_id)
-    form = ChildForm(obj=case.child, version=case.version)
-    status = 200
-    if form.validate_on_submit():
-        fields = {name: form[name].data for name in operations.CHILD_FIELDS}
-        fields["country_of_origin"] = fields["country_of_origin"] or None
-
-        def change(version):
-            operations.update_child(current_user, case, expected_version=version, **fields)
-
-        done, status = _save(form, case, change, _("The child's record is saved."))
-        if done is not None:
-            return done
-    elif form.is_submitted():
-        status = 400
-    return _page("children/child_form.html", form, case, status)
+    case = load_case(case_id, edit=True)
+    form = ChildForm(obj=case.child)
+    success = _("The child's record is saved.")
+    return _form_page(
+        case, form, operations.update_child, case, success, "children/child_form.html"
+    )
 
 
 @bp.route("/<int:case_id>/names/new", methods=["GET", "POST"])
@@ -98,35 +77,16 @@ def edit_child(case_id: int):
 @permission_required(Permission.CASE_EDIT)
 def add_name(case_id: int):
     """Add a name or alias."""
-    case = _editable_case(case_id)
-    form = NameForm(version=case.version)
-    status = 200
-    if form.validate_on_submit():
-
-        def change(version):
-            operations.add_name(
-                current_user,
-                case,
-                expected_version=version,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                patronymic=form.patronymic.data,
-                is_primary=form.is_primary.data,
-            )
-
-        done, status = _save(form, case, change, _("The name is added."))
-        if done is not None:
-            return done
-    elif form.is_submitted():
-        status = 400
-    return _page("children/name_form.html", form, case, status, name=None)
-
-
-def _name_of(case: Case, name_id: int) -> ChildName:
-    name = db.session.get(ChildName, name_id)
-    if name is None or name.child.case_id != case.id:
-        abort(404)
-    return name
+    case = load_case(case_id, edit=True)
+    return _form_page(
+        case,
+        NameForm(),
+        operations.add_name,
+        case,
+        _("The name is added."),
+        "children/name_form.html",
+        name=None,
+    )
 
 
 @bp.route("/<int:case_id>/names/<int:name_id>", methods=["GET", "POST"])
@@ -134,29 +94,17 @@ def _name_of(case: Case, name_id: int) -> ChildName:
 @permission_required(Permission.CASE_EDIT)
 def edit_name(case_id: int, name_id: int):
     """Correct a name or alias, or make it the primary name."""
-    case = _editable_case(case_id)
-    name = _name_of(case, name_id)
-    form = NameForm(obj=name, version=case.version)
-    status = 200
-    if form.validate_on_submit():
-
-        def change(version):
-            operations.update_name(
-                current_user,
-                name,
-                expected_version=version,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                patronymic=form.patronymic.data,
-                is_primary=form.is_primary.data,
-            )
-
-        done, status = _save(form, case, change, _("The name is saved."))
-        if done is not None:
-            return done
-    elif form.is_submitted():
-        status = 400
-    return _page("children/name_form.html", form, case, status, name=name)
+    case = load_case(case_id, edit=True)
+    name = web.load(ChildName, name_id, case=case)
+    return _form_page(
+        case,
+        NameForm(obj=name),
+        operations.update_name,
+        name,
+        _("The name is saved."),
+        "children/name_form.html",
+        name=name,
+    )
 
 
 @bp.route("/<int:case_id>/names/<int:name_id>/remove", methods=["POST"])
@@ -164,33 +112,9 @@ def edit_name(case_id: int, name_id: int):
 @permission_required(Permission.CASE_EDIT)
 def remove_name(case_id: int, name_id: int):
     """Remove an alias recorded by mistake."""
-    case = _editable_case(case_id)
-    name = _name_of(case, name_id)
-    form = VersionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.remove_name(current_user, name, expected_version=int(form.version.data))
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The name is removed."), "success")
-    return _back(case)
-
-
-def _member_of(case: Case, member_id: int) -> FamilyMember:
-    member = db.session.get(FamilyMember, member_id)
-    if member is None or member.case_id != case.id:
-        abort(404)
-    return member
-
-
-def _family_fields(form: FamilyMemberForm) -> dict:
-    fields = {name: form[name].data for name in operations.FAMILY_FIELDS}
-    fields["country"] = fields["country"] or None
-    return fields
+    case = load_case(case_id, edit=True)
+    name = web.load(ChildName, name_id, case=case)
+    return _button(case, operations.remove_name, name, _("The name is removed."))
 
 
 @bp.route("/<int:case_id>/family/new", methods=["GET", "POST"])
@@ -198,22 +122,16 @@ def _family_fields(form: FamilyMemberForm) -> dict:
 @permission_required(Permission.CASE_EDIT)
 def add_family_member(case_id: int):
     """Record a family member or another person significant to the child."""
-    case = _editable_case(case_id)
-    form = FamilyMemberForm(version=case.version)
-    status = 200
-    if form.validate_on_submit():
-
-        def change(version):
-            operations.add_family_member(
-                current_user, case, expected_version=version, **_family_fields(form)
-            )
-
-        done, status = _save(form, case, change, _("The person is added."))
-        if done is not None:
-            return done
-    elif form.is_submitted():
-        status = 400
-    return _page("children/family_form.html", form, case, status, member=None)
+    case = load_case(case_id, edit=True)
+    return _form_page(
+        case,
+        FamilyMemberForm(),
+        operations.add_family_member,
+        case,
+        _("The person is added."),
+        "children/family_form.html",
+        member=None,
+    )
 
 
 @bp.route("/<int:case_id>/family/<int:member_id>", methods=["GET", "POST"])
@@ -221,27 +139,15 @@ def add_family_member(case_id: int):
 @permission_required(Permission.CASE_EDIT)
 def edit_family_member(case_id: int, member_id: int):
     """Update a family member's whereabouts, contact, tracing or assessment."""
-    case = _editable_case(case_id)
-    member = _member_of(case, member_id)
-    form = FamilyMemberForm(obj=member, version=case.version)
-    status = 200
-    if form.validate_on_submit():
-
-        def change(version):
-            operations.update_family_member(
-                current_user, member, expected_version=version, **_family_fields(form)
-            )
-
-        done, status = _save(form, case, change, _("Saved."))
-        if done is not None:
-            return done
-    elif form.is_submitted():
-        status = 400
-    return _page(
-        "children/family_form.html",
-        form,
+    case = load_case(case_id, edit=True)
+    member = web.load(FamilyMember, member_id, case=case)
+    return _form_page(
         case,
-        status,
+        FamilyMemberForm(obj=member),
+        operations.update_family_member,
+        member,
+        _("Saved."),
+        "children/family_form.html",
         member=member,
     )
 
@@ -251,19 +157,6 @@ def edit_family_member(case_id: int, member_id: int):
 @permission_required(Permission.CASE_EDIT)
 def remove_family_member(case_id: int, member_id: int):
     """Remove a family member recorded by mistake."""
-    case = _editable_case(case_id)
-    member = _member_of(case, member_id)
-    form = VersionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.remove_family_member(
-            current_user, member, expected_version=int(form.version.data)
-        )
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The person is removed."), "success")
-    return _back(case)
+    case = load_case(case_id, edit=True)
+    member = web.load(FamilyMember, member_id, case=case)
+    return _button(case, operations.remove_family_member, member, _("The person is removed."))

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
+from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from caseapp.closure.operations import REASON_LABELS
+from caseapp.closure.operations import REASON_LABELS, ClosureReason
+from caseapp.core.forms import VersionedForm
 
 
-class CloseForm(FlaskForm):
+class CloseForm(VersionedForm):
     """Close with a reason."""
 
-    version = HiddenField(validators=[DataRequired()])
     reason = SelectField(
         _l("Reason"),
         choices=[SelectChoice(k.value, v) for k, v in REASON_LABELS.items()],
@@ -23,10 +24,18 @@ class CloseForm(FlaskForm):
     note = TextAreaField(_l("Note"), [Optional(), Length(max=2000)])
     submit = SubmitField(_l("Close the case"))
 
+    def values(self) -> dict[str, Any]:
+        """``close_case``'s arguments (the reason as the enum)."""
+        return {
+            "reason": ClosureReason(self.reason.data),
+            "note": self.note.data,
+            "expected_version": self.version.data,
+        }
 
-class ReopenForm(FlaskForm):
+
+class ReopenForm(VersionedForm):
     """Reopen with a reason."""
 
-    version = HiddenField(validators=[DataRequired()])
+    VALUES = ("reason",)
     reason = TextAreaField(_l("Why is the case reopened?"), [DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Reopen the case"))

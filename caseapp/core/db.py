@@ -1,14 +1,17 @@
 """Declarative base, naming conventions and SQLite connection settings.
 
 SQLite is set up for several gunicorn workers: WAL so readers never block the writer,
-foreign keys on, a busy timeout, and every transaction opened with ``BEGIN IMMEDIATE`` so a
-second writer waits for the lock at the start instead of failing half-way with
-"database is locked" (DESIGN.md section 5).
+foreign keys on, a busy timeout, and every transaction that may write opened with
+``BEGIN IMMEDIATE`` so a second writer waits for the lock at the start instead of failing
+half-way with "database is locked" (DESIGN.md section 5). A request that only reads (a GET,
+see ``caseapp.core.web``) declares it with ``write_intent(False)`` and begins a deferred
+transaction: it reads a consistent snapshot without taking the write lock (issue 16 item 4).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Engine, MetaData, event
@@ -16,6 +19,21 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+
+# Whether the transactions begun in this context may write (SQLite: IMMEDIATE or DEFERRED).
+# True unless the request layer says the request only reads; CLI commands and tests write.
+_WRITE_INTENT: ContextVar[bool] = ContextVar("caseapp_write_intent", default=True)
+
+
+def write_intent(writes: bool):
+    """Declare whether the transactions begun from now on may write; returns a reset token."""
+    return _WRITE_INTENT.set(writes)
+
+
+def reset_write_intent(token) -> None:
+    """Restore the intent in force before ``write_intent`` returned ``token``."""
+    _WRITE_INTENT.reset(token)
+
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -81,14 +99,15 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn):
-    """Take the write lock at the start of each SQLite transaction.
+    """Take the write lock at the start of each SQLite transaction that may write.
 
     A connection opened with ``execution_options(sqlite_read_only=True)`` (long read-only
-    work such as an audit export) begins a deferred transaction instead: a consistent
+    work such as an audit export), or a transaction begun while the request layer has
+    declared a read-only request, begins a deferred transaction instead: a consistent
     snapshot that does not hold the write lock, so writers are not blocked meanwhile.
     """
     if conn.dialect.name == "sqlite":
-        read_only = conn.get_execution_options().get("sqlite_read_only")
+        read_only = conn.get_execution_options().get("sqlite_read_only") or not _WRITE_INTENT.get()
         conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 

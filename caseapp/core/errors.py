@@ -4,14 +4,22 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A rule of the domain refused an operation; nothing was changed."""
+    """A rule of the domain refused an operation; nothing was changed.
+
+    ``audit`` (a ``caseapp.audit.recorder.PendingEntry``) is a refusal that must be audited
+    although the change is rolled back (a gate refusal): the request layer, or the CLI,
+    writes it after the rollback in its own short transaction.
+    """
 
     status_code = 409
 
-    def __init__(self, message: str, *, details: object | None = None) -> None:
+    def __init__(
+        self, message: str, *, details: object | None = None, audit: object | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        self.audit = audit
 
 
 class ValidationFailed(DomainError):

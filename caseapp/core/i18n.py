@@ -13,8 +13,6 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
-    if not has_request_context():  # CLI commands: the default language
-        return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     chosen = request.cookies.get("lang")
     if chosen in supported:
         return chosen

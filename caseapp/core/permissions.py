@@ -1,21 +1,13 @@
-"""Roles, permissions and the one helper every view uses to load an object it may touch.
+"""Roles and permissions.
 
 Roles grant coarse permissions (``Permission``, tagged like warehouse's ``"case:approve"``);
-objects answer the fine question through predicates (``case.can_view(user)``). A user who may
-not even know an object exists gets 404; one who can see it but not do this gets 403.
+objects answer the fine question through predicates (``case.can_view(user)``). The request
+layer (``caseapp.core.web.load`` and ``require``) turns them into 404 and 403.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol, TypeVar
-
-from flask import abort
-
-from caseapp.core.extensions import db
-
-if TYPE_CHECKING:
-    from caseapp.auth.models import User
 
 
 class Role(StrEnum):
@@ -62,37 +54,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+def second_pair_of_eyes(user, author_id: int | None) -> bool:
+    """The four-eyes rule, written once: ``user`` is not the author of the work approved.
+
+    A supervisor never approves their own determination, a return resting on it, nor a
+    last-resort return whose consent they recorded (UNHCR BIP; 002, Rec 2; PICUM).
+    """
+    return author_id is None or author_id != user.id
+
+
 def role_has(role: Role, permission: Permission) -> bool:
     """Whether ``role`` grants ``permission``."""
     return permission in ROLE_PERMISSIONS[role]
-
-
-class Scoped(Protocol):
-    """An object that can tell whether a user may see it at all."""
-
-    def can_view(self, user: User) -> bool: ...
-
-
-T = TypeVar("T", bound=Scoped)
-
-
-def load_or_404(model: type[T], object_id: int, user: User) -> T:
-    """Load ``model`` by id; 404 when it does not exist *or* lies outside the user's scope.
-
-    Answering 404 rather than 403 outside the scope means a user of another agency cannot
-    even learn that a child's case exists.
-    """
-    obj = db.session.get(model, object_id)
-    if obj is None or not obj.can_view(user):
-        if obj is not None:
-            from caseapp.audit.recorder import record_refusal
-
-            record_refusal(user, obj)
-        abort(404)
-    return obj
-
-
-def require(allowed: bool) -> None:
-    """Abort with 403 unless ``allowed`` (for objects already within the user's scope)."""
-    if not allowed:
-        abort(403)

@@ -6,21 +6,21 @@ message, not a silent overwrite)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
-from wtforms.widgets import HiddenInput
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from caseapp.core.forms import VersionedForm
 from caseapp.crossborder.models import (
     EscortKind,
     GuarantorKind,
@@ -69,18 +69,20 @@ class EnumSelect(SelectField):
         super().__init__(label, choices=_choices(labels), coerce=lambda v: enum_cls(v), **kwargs)
 
 
-class VersionedForm(FlaskForm):
-    """A form that names the case version it was loaded at."""
-
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-
-
 _CODE = Regexp(r"^[A-Za-z]{2}$", message=_l("Enter a two-letter country code."))
 _TEXT = [DataRequired(), Length(max=200)]
 
 
 class CoordinationForm(VersionedForm):
     """Counterpart authority, consulate and legal basis (002, Rec 2; Rec 6)."""
+
+    VALUES = (
+        "destination_country",
+        "counterpart_name",
+        "consulate_contact",
+        "legal_basis",
+        "legal_basis_reference",
+    )
 
     destination_country = StringField(
         _l("Destination country (two letters)"), [DataRequired(), _CODE]
@@ -97,6 +99,16 @@ class CoordinationForm(VersionedForm):
 class MessageForm(VersionedForm):
     """One message in the log."""
 
+    VALUES = (
+        "direction",
+        "kind",
+        "counterpart",
+        "counterpart_is_child_protection",
+        "subject",
+        "on_date",
+        "documents",
+    )
+
     direction = EnumSelect(_l("Direction"), DIRECTION_LABELS)
     kind = EnumSelect(_l("Kind"), KIND_LABELS)
     counterpart = StringField(_l("Counterpart"), _TEXT)
@@ -112,6 +124,8 @@ class MessageForm(VersionedForm):
 class HomeStudyForm(VersionedForm):
     """The counterpart's home study."""
 
+    VALUES = ("received_on", "conducted_by", "favourable", "summary")
+
     received_on = DateField(_l("Received on"), [DataRequired()])
     conducted_by = StringField(_l("Conducted by"), _TEXT)
     favourable = BooleanField(_l("Favourable"))
@@ -121,6 +135,8 @@ class HomeStudyForm(VersionedForm):
 
 class GuaranteeForm(VersionedForm):
     """The guarantee of care (002, Moldova)."""
+
+    VALUES = ("guarantor_kind", "guarantor_name", "given_on", "written", "document_reference")
 
     guarantor_kind = EnumSelect(_l("Guarantor"), GUARANTOR_LABELS)
     guarantor_name = StringField(_l("Guarantor's name"), _TEXT)
@@ -133,6 +149,8 @@ class GuaranteeForm(VersionedForm):
 class CentralApprovalForm(VersionedForm):
     """The Central Authority approval (002, Moldova)."""
 
+    VALUES = ("authority_name", "reference", "approved_on")
+
     authority_name = StringField(_l("Central Authority"), _TEXT)
     reference = StringField(_l("Reference"), [DataRequired(), Length(max=120)])
     approved_on = DateField(_l("Approved on"), [DataRequired()])
@@ -141,6 +159,18 @@ class CentralApprovalForm(VersionedForm):
 
 class ReintegrationForm(VersionedForm):
     """The individual reintegration plan (002, Rec 2)."""
+
+    VALUES = (
+        "education",
+        "health",
+        "psychosocial",
+        "family_support",
+        "responsible_agency",
+        "starts_on",
+        "resources_confirmed",
+        "resources_confirmed_by",
+        "resources_confirmed_on",
+    )
 
     education = TextAreaField(_l("Education"), [Optional()])
     health = TextAreaField(_l("Health"), [Optional()])
@@ -157,6 +187,17 @@ class ReintegrationForm(VersionedForm):
 class TravelForm(VersionedForm):
     """Travel and handover plan (002, fn 12 (v))."""
 
+    VALUES = (
+        "travel_on",
+        "route",
+        "escort_name",
+        "escort_kind",
+        "receiving_official",
+        "receiving_is_child_protection",
+        "handover_place",
+        "handover_at_border",
+    )
+
     travel_on = DateField(_l("Travel date"), [DataRequired()])
     route = TextAreaField(_l("Route"), [DataRequired()])
     escort_name = StringField(_l("Escort"), _TEXT)
@@ -171,6 +212,16 @@ class TravelForm(VersionedForm):
 class ConsentForm(VersionedForm):
     """Consent, or a non-voluntary return as a documented last resort."""
 
+    VALUES = (
+        "child_consents",
+        "child_consent_on",
+        "child_consent_how",
+        "guardian_consents",
+        "guardian_consent_on",
+        "non_voluntary",
+        "last_resort_justification",
+    )
+
     child_consents = BooleanField(_l("The child consents voluntarily"))
     child_consent_on = DateField(_l("Date of the child's consent"), [Optional()])
     child_consent_how = TextAreaField(_l("How the consent was obtained"), [Optional()])
@@ -184,6 +235,8 @@ class ConsentForm(VersionedForm):
 class MonitoringPlanForm(VersionedForm):
     """Independent post-return monitoring (002, Rec 2)."""
 
+    VALUES = ("monitor_name", "independent", "first_visit_on")
+
     monitor_name = StringField(_l("Independent monitor"), _TEXT)
     independent = BooleanField(_l("Independent of the returning authority"))
     schedule = StringField(
@@ -192,6 +245,11 @@ class MonitoringPlanForm(VersionedForm):
     )
     first_visit_on = DateField(_l("First visit"), [Optional()])
     submit = SubmitField(_l("Save"))
+
+    def values(self) -> dict[str, Any]:
+        """``save_monitoring_plan``'s arguments (the schedule as months; none: the policy's)."""
+        months = [int(x) for x in (self.schedule.data or "").replace(" ", "").split(",") if x]
+        return {**super().values(), "schedule_months": months or None}
 
 
 class ConfirmForm(VersionedForm):
@@ -202,6 +260,8 @@ class ConfirmForm(VersionedForm):
 
 class WithdrawForm(VersionedForm):
     """Withdraw a guarantee on a date."""
+
+    VALUES = ("withdrawn_on",)
 
     withdrawn_on = DateField(_l("Withdrawn on"), [DataRequired()])
     submit = SubmitField(_l("Withdraw"))

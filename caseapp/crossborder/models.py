@@ -12,6 +12,7 @@ from caseapp.assessment.models import CaseRecord
 from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.extensions import db
+from caseapp.core.permissions import second_pair_of_eyes
 
 
 class LegalBasis(StrEnum):
@@ -221,6 +222,22 @@ class Consent(CaseRecord, db.Model):
     last_resort_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship()
+
+    def is_second_pair_of_eyes(self, user, bid_author_id: int | None) -> bool:
+        """Neither the person who recorded this consent nor the author of the determination
+        (four eyes on a non-voluntary return; PICUM: "measure of last resort")."""
+        return second_pair_of_eyes(user, self.recorded_by_id) and second_pair_of_eyes(
+            user, bid_author_id
+        )
+
+    def can_approve_last_resort(self, user, bid_author_id: int | None) -> bool:
+        """Whether ``user`` may approve this non-voluntary return as a last resort now."""
+        return (
+            self.non_voluntary
+            and self.last_resort_approved_by_id is None
+            and self.case.may_approve_returns(user)
+            and self.is_second_pair_of_eyes(user, bid_author_id)
+        )
 
 
 class MonitoringPlan(CaseRecord, db.Model):

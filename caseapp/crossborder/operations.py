@@ -265,7 +265,7 @@ def approve_last_resort(actor, consent: Consent, *, expected_version: int | None
     if consent.last_resort_approved_by_id is not None:
         raise ValidationFailed(_("This last resort is already approved."))
     bid = current_bid(case.id)
-    if actor.id == consent.recorded_by_id or (bid is not None and actor.id == bid.author_id):
+    if not consent.is_second_pair_of_eyes(actor, bid.author_id if bid is not None else None):
         raise FourEyesViolation(
             _(
                 "A second supervisor must approve: not the person who recorded it "

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from caseapp.cases.models import Case, Stage
-from caseapp.core.errors import DomainError
+from caseapp.core import web
+from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, load_or_404, require
+from caseapp.core.permissions import Permission
 from caseapp.crossborder import forms
 from caseapp.crossborder import operations as ops
 from caseapp.crossborder.models import (
@@ -31,6 +32,7 @@ from caseapp.crossborder.models import (
     ReintegrationPlan,
     TravelPlan,
 )
+from caseapp.determination.operations import current_bid
 from caseapp.gate.policy import current_policy
 
 bp = Blueprint("crossborder", __name__, url_prefix="/cases/<int:case_id>/return")
@@ -146,23 +148,19 @@ PAGES = {
 }
 
 
-def _load(case_id: int) -> Case:
-    return load_or_404(Case, case_id, current_user)
-
-
 def _records(model, case_id):
     return db.session.scalars(
         select(model).where(model.case_id == case_id).order_by(model.id)
     ).all()
 
 
-def _fields(key: str, form) -> dict:
-    """Form data as operation keyword arguments."""
-    data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token", "version")}
-    if key == "monitoring_plan":
-        raw = data.pop("schedule") or ""
-        data["schedule_months"] = [int(x) for x in raw.replace(" ", "").split(",") if x] or None
-    return data
+def _case(case_id: int) -> Case:
+    case = web.load(Case, case_id)
+    if request.method == "POST":
+        # Read-only users (ombudspersons) are refused before the form is even read; the
+        # operation refuses a case outside return preparation with its own message.
+        web.require(case.can_edit(current_user))
+    return case
 
 
 @bp.route("/")
@@ -172,7 +170,7 @@ def index(case_id: int):
     from caseapp.alerts.data import load_alert_data
     from caseapp.alerts.rules import return_impossible_reasons
 
-    case = _load(case_id)
+    case = web.load(Case, case_id)
     records = {key: _records(page.model, case.id) for key, page in PAGES.items()}
     impossible = return_impossible_reasons(load_alert_data(case))
     return render_template(
@@ -180,48 +178,47 @@ def index(case_id: int):
     )
 
 
-def _page(case_id: int, key: str):
-    page = PAGES[key]
-    case = _load(case_id)
-    if request.method == "POST":
-        # Read-only users (ombudspersons) are refused before the form is even read; the
-        # operation refuses a case outside return preparation with its own message.
-        require(case.can_edit(current_user))
-    existing = _records(page.model, case.id)
-    can_edit = case.can_edit(current_user) and case.stage is Stage.RETURN_PREPARATION
-    obj = existing[-1] if page.single and existing else None
-    form = page.form(obj=obj)
-    if not form.is_submitted():
-        form.version.data = case.version
-        if key == "monitoring_plan":
-            months = obj.schedule_months if obj else current_policy().monitoring_schedule_months
-            form.schedule.data = ", ".join(str(m) for m in months)
-    error, status = None, 200
-    if form.validate_on_submit():
-        try:
-            page.op(current_user, case, expected_version=form.version.data, **_fields(key, form))
-        except DomainError as err:
-            db.session.rollback()
-            error, status = err.message, err.status_code
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(f"crossborder.{key}", case_id=case.id))
-    elif form.is_submitted():
-        status = 400
-    html = render_template(
+def _form(key: str, case: Case, existing: list):
+    """The page's form: the posted one, or one filled from the record (single pages)."""
+    obj = existing[-1] if PAGES[key].single and existing else None
+    form = PAGES[key].form(obj=obj).loaded_at(case.version)
+    if key == "monitoring_plan" and not form.is_submitted():
+        months = obj.schedule_months if obj else current_policy().monitoring_schedule_months
+        form.schedule.data = ", ".join(str(m) for m in months)
+    return form
+
+
+def render_page(key: str, case: Case, form, existing: list, error: str | None) -> str:
+    """One return-preparation page: its records, its form and the refusal, if any."""
+    bid = current_bid(case)
+    return render_template(
         "crossborder/page.html",
         case=case,
         key=key,
-        page=page,
+        page=PAGES[key],
         form=form,
         error=error,
         records=existing,
-        can_edit=can_edit,
-        confirm=forms.ConfirmForm(version=case.version),
-        withdraw=forms.WithdrawForm(version=case.version),
+        can_edit=case.can_edit(current_user) and case.stage is Stage.RETURN_PREPARATION,
+        bid_author_id=bid.author_id if bid is not None else None,
+        confirm=forms.ConfirmForm(formdata=None).at(case.version),
+        withdraw=forms.WithdrawForm(formdata=None).at(case.version),
     )
-    return html, status
+
+
+def _page(case_id: int, key: str):
+    case = _case(case_id)
+    existing = _records(PAGES[key].model, case.id)
+    form = _form(key, case, existing)
+    return web.submit(
+        form,
+        PAGES[key].op,
+        current_user,
+        case,
+        success=_("Saved."),
+        next_url=url_for(f"crossborder.{key}", case_id=case.id),
+        render=lambda error: render_page(key, case, form, existing, error),
+    )
 
 
 def _route(key: str):
@@ -247,49 +244,36 @@ for _key in PAGES:
 @login_required
 def withdraw_guarantee(case_id: int, guarantee_id: int):
     """Mark a guarantee withdrawn."""
-    case = _load(case_id)
-    require(case.can_edit(current_user))
-    guarantee = db.session.get(CareGuarantee, guarantee_id)
-    if guarantee is None or guarantee.case_id != case.id:
-        abort(404)  # a guarantee of another case is not reachable through this one
-    form = forms.WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            ops.withdraw_guarantee(
-                current_user,
-                guarantee,
-                withdrawn_on=form.withdrawn_on.data,
-                expected_version=form.version.data,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The guarantee is marked withdrawn."), "success")
-    else:
-        flash(_("Give the date of withdrawal."), "error")
-    return redirect(url_for("crossborder.guarantee", case_id=case_id))
+    case = _case(case_id)
+    guarantee = web.load(CareGuarantee, guarantee_id, case=case)
+    return web.submit(
+        forms.WithdrawForm(),
+        ops.withdraw_guarantee,
+        current_user,
+        guarantee,
+        success=_("The guarantee is marked withdrawn."),
+        next_url=url_for("crossborder.guarantee", case_id=case_id),
+    )
+
+
+def _consent_of(case: Case) -> Consent:
+    """The case's consent record (refused, next to the consent page, when none is recorded)."""
+    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
+    if consent is None:
+        raise ValidationFailed(_("No consent recorded."))
+    return consent
 
 
 @bp.post("/consent/approve-last-resort")
 @login_required
 def approve_last_resort(case_id: int):
     """A second supervisor approves a non-voluntary return as a last resort (PICUM)."""
-    case = _load(case_id)
-    require(current_user.can(Permission.RETURN_APPROVE))
-    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
-    if consent is None:
-        flash(_("No consent recorded."), "error")
-        return redirect(url_for("crossborder.consent", case_id=case.id))
-    form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            ops.approve_last_resort(current_user, consent, expected_version=form.version.data)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Last resort approved."), "success")
-    return redirect(url_for("crossborder.consent", case_id=case.id))
+    case = web.load(Case, case_id)
+    web.require(current_user.can(Permission.RETURN_APPROVE))
+    return web.submit(
+        forms.ConfirmForm(),
+        lambda actor, **values: ops.approve_last_resort(actor, _consent_of(case), **values),
+        current_user,
+        success=_("Last resort approved."),
+        next_url=url_for("crossborder.consent", case_id=case.id),
+    )

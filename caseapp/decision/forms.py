@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -24,6 +26,7 @@ COMPLAINANT_LABELS = {
 
 
 class DecisionForm(VersionedForm):
+    VALUES = ("outcome", "decided_on", "reasons")
     outcome = SelectField(_l("Outcome"), choices=choices(OUTCOME_LABELS))
     decided_on = DateField(_l("Decided on"), validators=[InputRequired()])
     reasons = TextAreaField(
@@ -33,6 +36,7 @@ class DecisionForm(VersionedForm):
 
 
 class NotifyChildForm(VersionedForm):
+    VALUES = ("notified_on", "language", "child_understands_language")
     notified_on = DateField(_l("Notified to the child on"), validators=[InputRequired()])
     language = StringField(
         _l("Language of the notice"), validators=[InputRequired(), Length(max=60)]
@@ -41,10 +45,12 @@ class NotifyChildForm(VersionedForm):
 
 
 class NotifyGuardianForm(VersionedForm):
+    VALUES = ("notified_on",)
     notified_on = DateField(_l("Notified to the guardian on"), validators=[InputRequired()])
 
 
 class AppealForm(VersionedForm):
+    VALUES = ("lodged_on", "lodged_by", "body", "grounds")
     lodged_on = DateField(_l("Lodged on"), validators=[InputRequired()])
     lodged_by = StringField(_l("Lodged by"), validators=[InputRequired(), Length(max=200)])
     body = StringField(_l("Appeal body"), validators=[InputRequired(), Length(max=200)])
@@ -52,12 +58,14 @@ class AppealForm(VersionedForm):
 
 
 class DecideAppealForm(VersionedForm):
+    VALUES = ("status", "decided_on", "result_summary")
     status = SelectField(_l("Result"), choices=choices(APPEAL_RESULTS))
     decided_on = DateField(_l("Decided on"), validators=[InputRequired()])
     result_summary = TextAreaField(_l("Summary"), validators=[Optional()])
 
 
 class ComplaintForm(VersionedForm):
+    VALUES = ("lodged_by", "lodged_on", "subject", "objects_to_decision")
     lodged_by = SelectField(_l("Lodged by"), choices=choices(COMPLAINANT_LABELS))
     lodged_on = DateField(_l("Lodged on"), validators=[InputRequired()])
     subject = TextAreaField(_l("Subject"), validators=[InputRequired()])
@@ -65,10 +73,20 @@ class ComplaintForm(VersionedForm):
 
 
 class AnswerComplaintForm(VersionedForm):
+    VALUES = ("response", "responded_on", "close")
     response = TextAreaField(_l("Answer"), validators=[InputRequired()])
     responded_on = DateField(_l("Answered on"), validators=[InputRequired()])
     close = BooleanField(_l("Close the complaint"))
 
 
 class ReasonForm(VersionedForm):
+    VALUES = ("reason",)
     reason = TextAreaField(_l("Reason"), validators=[InputRequired()])
+
+
+class NewFactForm(ReasonForm):
+    """A new fact: the reason is the fact's description."""
+
+    def values(self) -> dict[str, Any]:
+        """``record_new_fact``'s arguments."""
+        return {"description": self.reason.data, "expected_version": self.version.data}

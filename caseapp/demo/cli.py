@@ -20,20 +20,19 @@ def cli(if_empty: bool) -> None:
     with --if-empty it then does nothing instead. Prints the demo logins and their password.
     """
     from caseapp.children.operations import today
-    from caseapp.core.extensions import db
+    from caseapp.core.cli import transaction
     from caseapp.demo.loader import DemoRefused, database_is_empty, load_demo
 
     if if_empty and not database_is_empty():
         _remind_logins()
         return
     try:
-        result = load_demo(today=today())
+        with transaction():
+            result = load_demo(today=today())
     except DemoRefused as err:
-        db.session.rollback()
         raise click.ClickException(
             "The database already holds data; the demo is only loaded into an empty one."
         ) from err
-    db.session.commit()
     click.echo(
         f"Loaded {len(result.agencies)} agencies, {len(result.users)} users "
         f"and {len(result.cases)} cases."

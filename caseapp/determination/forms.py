@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,6 +20,7 @@ PANEL_ROLE_LABELS = {
 
 
 class PanelMemberForm(VersionedForm):
+    VALUES = ("name", "role", "organisation", "child_protection")
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     role = SelectField(_l("Role on the panel"), choices=choices(PANEL_ROLE_LABELS))
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
@@ -25,6 +28,7 @@ class PanelMemberForm(VersionedForm):
 
 
 class OptionForm(VersionedForm):
+    VALUES = ("assessment",)
     assessment = TextAreaField(_l("The panel's assessment"), validators=[InputRequired()])
 
 
@@ -35,6 +39,15 @@ class RecommendationForm(VersionedForm):
     )
     reasons = TextAreaField(_l("Reasons"))
 
+    def values(self) -> dict[str, Any]:
+        """``update_bid``'s arguments ("not decided yet" is ``None``)."""
+        return {
+            "recommended": self.recommended.data or None,
+            "reasons": self.reasons.data,
+            "expected_version": self.version.data,
+        }
+
 
 class SendBackForm(VersionedForm):
+    VALUES = ("comment",)
     comment = TextAreaField(_l("What needs to change"), validators=[InputRequired()])

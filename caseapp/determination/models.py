@@ -12,6 +12,7 @@ from caseapp.assessment.models import CaseRecord
 from caseapp.cases.models import Case, Outcome
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.extensions import db
+from caseapp.core.permissions import Permission, second_pair_of_eyes
 
 
 class BidStatus(StrEnum):
@@ -65,6 +66,16 @@ class BestInterestsDetermination(CaseRecord, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
+
+    def can_review(self, user) -> bool:
+        """Whether ``user`` may approve or send back this BID: a supervisor of the lead
+        agency who did not write it (four eyes; 002, Rec 2)."""
+        return (
+            user.can(Permission.BID_APPROVE)
+            and self.case.can_edit(user)
+            and second_pair_of_eyes(user, self.author_id)
+        )
+
     panel: Mapped[list[PanelMember]] = relationship(
         back_populates="bid", cascade="all, delete-orphan", order_by="PanelMember.id"
     )

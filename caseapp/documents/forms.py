@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -13,3 +15,13 @@ class UploadForm(FlaskForm):
 
     file = FileField(_l("File (PDF, PNG, JPEG, ODT or DOCX)"), validators=[FileRequired()])
     submit = SubmitField(_l("Upload"))
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def values(self) -> dict[str, Any]:
+        """``store_document``'s arguments: the name and at most ``max_bytes + 1`` bytes."""
+        upload = self.file.data
+        data = upload.read(self.max_bytes + 1)
+        return {"filename": upload.filename or "", "data": data, "max_bytes": self.max_bytes}

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from caseapp.audit.recorder import record
+from caseapp.audit.actions import AuditAction
+from caseapp.audit.recorder import PendingEntry, pending, record
 from caseapp.core.errors import PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.documents import filetypes
@@ -86,11 +87,12 @@ def store_document(
     return document
 
 
-def record_download(actor, document: Document) -> None:
-    """Audit one download of ``document`` (the view has checked ``can_view``)."""
+def download_entry(actor, document: Document) -> PendingEntry:
+    """The audit entry of one download of ``document`` (the view has checked ``can_view``);
+    the request layer writes it at the end of the request."""
     if not document.can_view(actor):
         raise PermissionDenied(_("You may not see this document."))
-    record(actor, "documents:document:download", document, case=document.case, diff={})
+    return pending(actor, AuditAction.DOCUMENT_DOWNLOAD, document, case=document.case, diff={})
 
 
 def stored_path(folder: Path, document: Document) -> Path:

@@ -15,7 +15,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from caseapp.cases.models import Case, Stage
-from caseapp.core.errors import DomainError, GateNotSatisfied
+from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 
 cli = AppGroup("cases", help="Cases and the return gate (002: safeguards S1-S18).")
@@ -74,7 +74,8 @@ def gate(number: str, as_json: bool, today) -> None:
 def approve(number: str, email: str, version: int) -> None:
     """Approve a return through the gate (refusals are audited as gate:refuse)."""
     from caseapp.auth.models import User
-    from caseapp.gate.operations import approve_return, refuse_and_record
+    from caseapp.core.cli import transaction
+    from caseapp.gate.operations import approve_return
 
     case = _case_or_exit(number)
     actor = db.session.scalar(select(User).where(User.email == email))
@@ -82,14 +83,9 @@ def approve(number: str, email: str, version: int) -> None:
         click.echo(f"unknown user {email}", err=True)
         sys.exit(2)
     try:
-        approve_return(actor, case, expected_version=version)
-    except GateNotSatisfied as err:
-        refuse_and_record(actor, case, err.details)
-        click.echo(err.message, err=True)
-        sys.exit(1)
+        with transaction():  # a gate refusal is audited (gate:refuse) after the rollback
+            approve_return(actor, case, expected_version=version)
     except DomainError as err:
-        db.session.rollback()
         click.echo(err.message, err=True)
         sys.exit(1)
-    db.session.commit()
     click.echo(f"{case.number} return approved")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
+from caseapp.core.forms import VersionedForm
 
-class ApproveReturnForm(FlaskForm):
+
+class ApproveReturnForm(VersionedForm):
     """Approve a return; carries the case version the supervisor saw (optimistic lock)."""
 
-    version = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Approve the return"))
 
 
@@ -33,6 +36,16 @@ class PolicyForm(FlaskForm):
     )
     submit = SubmitField(_l("Save as a new version"))
 
+    def values(self) -> dict[str, Any]:
+        """``change_policy``'s arguments (the schedule as a list of months)."""
+        text = self.monitoring_schedule.data.replace(" ", "")
+        return {
+            "appeal_period_days": self.appeal_period_days.data,
+            "hearing_max_age_days": self.hearing_max_age_days.data,
+            "monitoring_schedule_months": [int(x) for x in text.split(",") if x],
+            "bid_time_limit_days": self.bid_time_limit_days.data,
+        }
+
 
 class SuspensionForm(FlaskForm):
     """Suspend returns to a country."""
@@ -45,9 +58,17 @@ class SuspensionForm(FlaskForm):
     suspended_from = DateField(_l("Suspended from"), [DataRequired()])
     submit = SubmitField(_l("Suspend returns"))
 
+    def values(self) -> dict[str, Any]:
+        """``add_suspension``'s arguments."""
+        return {n: self[n].data for n in ("country", "reason", "suspended_from")}
+
 
 class LiftForm(FlaskForm):
     """Lift a suspension."""
 
     lifted_on = DateField(_l("Lifted on"), [DataRequired()])
     submit = SubmitField(_l("Lift"))
+
+    def values(self) -> dict[str, Any]:
+        """``lift_suspension``'s arguments."""
+        return {"lifted_on": self.lifted_on.data}

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from caseapp.audit.recorder import diff_of, record
+from caseapp.audit.actions import AuditAction
+from caseapp.audit.recorder import diff_of, pending, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
 from caseapp.core.db import utcnow
@@ -27,7 +28,7 @@ from caseapp.core.errors import (
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 from caseapp.gate.data import load_gate_data
-from caseapp.gate.evaluation import GateResult, evaluate_return_gate
+from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.models import PolicySettings, ReturnApproval, ReturnSuspension
 from caseapp.gate.policy import current_policy
 
@@ -49,8 +50,9 @@ def approve_return(
     Refuses unless the actor is a supervisor of the lead agency (RETURN_APPROVE), did not
     author the determination (four eyes), works on the current case version, and every
     safeguard S1-S18 is met (DESIGN.md section 4). On refusal by the gate a
-    ``GateNotSatisfied`` carries the ``GateResult`` in ``details``: the request layer rolls
-    back and calls ``refuse_and_record`` so the refusal is audited (``gate:refuse``).
+    ``GateNotSatisfied`` carries the ``GateResult`` in ``details`` and the ``gate:refuse``
+    entry in ``audit``: the request layer (or the CLI) rolls back and then writes that entry
+    in its own transaction, so the refusal is audited and nothing else is stored.
 
     ``today`` and ``approved_at`` (default: now) record an approval given earlier, e.g. in
     the demo data; the gate is then evaluated on ``today``. Neither may be in the future.
@@ -59,7 +61,7 @@ def approve_return(
         raise PermissionDenied(_("Only a supervisor may approve a return."))
     if actor.agency_id != case.lead_agency_id:
         raise PermissionDenied(_("Only a supervisor of the lead agency may approve this return."))
-    workflow.check_version(case, expected_version)
+    versioning.check_version(case, expected_version)
     if case.stage is not Stage.RETURN_PREPARATION:
         raise InvalidTransition(_("Only a case in return preparation can be approved for return."))
     now = utcnow()
@@ -80,6 +82,9 @@ def approve_return(
                 ids=", ".join(result.unmet_ids),
             ),
             details=result,
+            audit=pending(
+                actor, AuditAction.GATE_REFUSE, case, case=case, diff={"gate": result.to_dict()}
+            ),
         )
     approval = ReturnApproval(
         case=case,
@@ -98,17 +103,6 @@ def approve_return(
         raise _stale() from err
     record(actor, "return:approve", approval, case=case, diff={"gate": result.to_dict()})
     return approval
-
-
-def refuse_and_record(actor, case: Case, result: GateResult) -> None:
-    """Audit a gate refusal (``gate:refuse``) after the request's own changes rolled back.
-
-    Called only by the request layer (view, CLI) which owns the transaction, in the same way
-    as ``caseapp.audit.recorder.record_refusal``: roll back, record, commit.
-    """
-    db.session.rollback()
-    record(actor, "gate:refuse", case, case=case, diff={"gate": result.to_dict()})
-    db.session.commit()
 
 
 def withdraw_return_approval(actor, case: Case, *, reason: str) -> ReturnApproval | None:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from caseapp.cases.models import Case, Stage
-from caseapp.core.errors import DomainError, GateNotSatisfied
+from caseapp.core import web
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, load_or_404, require
+from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
 from caseapp.gate import forms
 from caseapp.gate import operations as ops
@@ -27,16 +26,11 @@ bp = Blueprint("gate", __name__)
 
 @bp.app_template_global("gate_link")
 def gate_link(safeguard, case_id: int) -> str | None:
-    """URL of the place to record a safeguard; the case page when that page is elsewhere."""
+    """URL of the place to record a safeguard."""
     if safeguard.record_at is None:
         return None
     endpoint, kwargs = safeguard.record_at
-    for candidate in (endpoint, "cases.show", "cases.view", "cases.detail"):
-        try:
-            return url_for(candidate, **(kwargs if candidate == endpoint else {"case_id": case_id}))
-        except BuildError:
-            continue
-    return None
+    return url_for(endpoint, **kwargs)
 
 
 def panel_context(case: Case, user, today: date | None = None) -> dict:
@@ -45,20 +39,17 @@ def panel_context(case: Case, user, today: date | None = None) -> dict:
     today = today or date.today()
     data = load_gate_data(case)
     gate = evaluate_return_gate(case, today=today, policy=current_policy(), data=data)
+    author_id = data.bid.author_id if data.bid is not None else None
+    show = case.may_approve_returns(user) and case.stage is Stage.RETURN_PREPARATION
     blocker = None
-    if not user.can(Permission.RETURN_APPROVE) or user.agency_id != case.lead_agency_id:
-        show = False
-    else:
-        show = case.stage is Stage.RETURN_PREPARATION
-        if data.bid is not None and data.bid.author_id == user.id:
-            blocker = _("You wrote the determination: another supervisor must approve (four eyes).")
-        elif not gate.all_met:
-            blocker = _("Safeguards not met: %(ids)s.", ids=", ".join(gate.unmet_ids))
-    form = forms.ApproveReturnForm(version=case.version)
+    if show and not case.can_approve_return(user, author_id):
+        blocker = _("You wrote the determination: another supervisor must approve (four eyes).")
+    elif show and not gate.all_met:
+        blocker = _("Safeguards not met: %(ids)s.", ids=", ".join(gate.unmet_ids))
     return {
         "gate": gate,
         "case": case,
-        "approve_form": form,
+        "approve_form": forms.ApproveReturnForm(formdata=None).at(case.version),
         "show_approve": show,
         "blocker": blocker,
     }
@@ -70,7 +61,7 @@ def safeguards(case_id: int):
     """The return safeguards S1-S18 with evidence and sources (DESIGN.md section 4)."""
     from caseapp.alerts.rules import alerts_for
 
-    case = load_or_404(Case, case_id, current_user)
+    case = web.load(Case, case_id)
     return render_template(
         "gate/safeguards.html", alerts=alerts_for(case), **panel_context(case, current_user)
     )
@@ -79,24 +70,17 @@ def safeguards(case_id: int):
 @bp.post("/cases/<int:case_id>/return/approve")
 @login_required
 def approve(case_id: int):
-    """Approve the return through the gate; a refusal by the gate is audited."""
-    case = load_or_404(Case, case_id, current_user)
-    require(current_user.can(Permission.RETURN_APPROVE))
-    form = forms.ApproveReturnForm()
-    if not form.validate_on_submit() or not form.version.data.isdigit():
-        abort(400)
-    try:
-        ops.approve_return(current_user, case, expected_version=int(form.version.data))
-    except GateNotSatisfied as err:
-        ops.refuse_and_record(current_user, case, err.details)
-        flash(err.message, "error")
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The return is approved."), "success")
-    return redirect(url_for("gate.safeguards", case_id=case_id))
+    """Approve the return through the gate; a refusal by the gate is audited (gate:refuse)."""
+    case = web.load(Case, case_id)
+    web.require(current_user.can(Permission.RETURN_APPROVE))
+    return web.submit(
+        forms.ApproveReturnForm(),
+        ops.approve_return,
+        current_user,
+        case,
+        success=_("The return is approved."),
+        next_url=url_for("gate.safeguards", case_id=case_id),
+    )
 
 
 # -- admin: policy and suspensions (POLICY_MANAGE) ------------------------------------------
@@ -110,30 +94,18 @@ def policy():
     current = current_policy()
     form = forms.PolicyForm(obj=current)
     if not form.is_submitted():
-        form.monitoring_schedule.data = ", ".join(
-            str(m) for m in current.monitoring_schedule_months
-        )
-    if form.validate_on_submit():
-        months = [int(x) for x in form.monitoring_schedule.data.replace(" ", "").split(",") if x]
-        try:
-            ops.change_policy(
-                current_user,
-                appeal_period_days=form.appeal_period_days.data,
-                hearing_max_age_days=form.hearing_max_age_days.data,
-                monitoring_schedule_months=months,
-                bid_time_limit_days=form.bid_time_limit_days.data,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
-            flash(_("A new policy version is in force."), "success")
-            return redirect(url_for("gate.policy"))
-    versions = db.session.scalars(
-        select(PolicySettings).order_by(PolicySettings.version.desc())
-    ).all()
-    return render_template("gate/policy.html", form=form, current=current, versions=versions)
+        form.monitoring_schedule.data = ", ".join(map(str, current.monitoring_schedule_months))
+    versions = db.session.scalars(select(PolicySettings).order_by(PolicySettings.version.desc()))
+    return web.submit(
+        form,
+        ops.change_policy,
+        current_user,
+        success=_("A new policy version is in force."),
+        next_url=url_for("gate.policy"),
+        render=lambda error: render_template(
+            "gate/policy.html", form=form, current=current, versions=versions.all(), error=error
+        ),
+    )
 
 
 @bp.route("/admin/suspensions", methods=["GET", "POST"])
@@ -142,26 +114,23 @@ def policy():
 def suspensions():
     """The register of suspended returns (002, Day 1 plenary: crisis provisions)."""
     form = forms.SuspensionForm()
-    if form.validate_on_submit():
-        try:
-            ops.add_suspension(
-                current_user,
-                country=form.country.data,
-                reason=form.reason.data,
-                suspended_from=form.suspended_from.data,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Returns are suspended."), "success")
-            return redirect(url_for("gate.suspensions"))
     rows = db.session.scalars(
         select(ReturnSuspension).order_by(ReturnSuspension.suspended_from.desc())
     ).all()
-    return render_template(
-        "gate/suspensions.html", form=form, rows=rows, lift=forms.LiftForm(), today=date.today()
+    return web.submit(
+        form,
+        ops.add_suspension,
+        current_user,
+        success=_("Returns are suspended."),
+        next_url=url_for("gate.suspensions"),
+        render=lambda error: render_template(
+            "gate/suspensions.html",
+            form=form,
+            rows=rows,
+            lift=forms.LiftForm(formdata=None),
+            today=date.today(),
+            error=error,
+        ),
     )
 
 
@@ -171,16 +140,11 @@ def suspensions():
 def lift(suspension_id: int):
     """Lift a suspension."""
     suspension = db.session.get(ReturnSuspension, suspension_id) or abort(404)
-    form = forms.LiftForm()
-    if form.validate_on_submit():
-        try:
-            ops.lift_suspension(current_user, suspension, lifted_on=form.lifted_on.data)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The suspension is lifted."), "success")
-    else:
-        flash(_("Give the date the suspension is lifted."), "error")
-    return redirect(url_for("gate.suspensions"))
+    return web.submit(
+        forms.LiftForm(),
+        ops.lift_suspension,
+        current_user,
+        suspension,
+        success=_("The suspension is lifted."),
+        next_url=url_for("gate.suspensions"),
+    )

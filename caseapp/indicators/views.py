@@ -14,9 +14,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from caseapp.audit.recorder import record
+from caseapp.audit.actions import AuditAction
+from caseapp.audit.recorder import pending
 from caseapp.cases.models import Case
 from caseapp.cases.queries import with_list_rows
+from caseapp.core import web
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.indicators import files
@@ -53,8 +55,9 @@ def home():
     if period is None:
         return render_template("indicators/home.html", message=message, args=request.args), 400
     figures = compute(current_user, period)
-    record(current_user, "indicators:view", diff={"period": period.as_dict()})
-    db.session.commit()
+    web.audit_read(
+        pending(current_user, AuditAction.INDICATORS_VIEW, diff={"period": period.as_dict()})
+    )
     return render_template(
         "indicators/home.html",
         period=period,
@@ -85,9 +88,9 @@ def cases():
         return render_template("indicators/cases.html", message=message), 400
     query = with_list_rows(select(Case).where(Case.id.in_(ids))).order_by(Case.number)
     rows = db.session.scalars(query.limit(DRILL_LIMIT + 1)).unique().all()
-    record(
+    audit = pending(
         current_user,
-        "indicators:drill",
+        AuditAction.INDICATORS_DRILL,
         diff={
             "period": period.as_dict(),
             "indicator": key,
@@ -97,7 +100,7 @@ def cases():
             "cases": len(rows),
         },
     )
-    db.session.commit()
+    web.audit_read(audit)
     return render_template(
         "indicators/cases.html",
         message=None,
@@ -118,8 +121,13 @@ def download(fmt: str):
     if period is None:
         return render_template("indicators/home.html", message=message, args=request.args), 400
     figures = compute(current_user, period)
-    record(current_user, "indicators:download", diff={"period": period.as_dict(), "format": fmt})
-    db.session.commit()
+    web.audit_read(
+        pending(
+            current_user,
+            AuditAction.INDICATORS_DOWNLOAD,
+            diff={"period": period.as_dict(), "format": fmt},
+        )
+    )
     name = f"indicators-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
     header = [
         _("Indicator"),

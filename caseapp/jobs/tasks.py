@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import update
 
+from caseapp.core.cli import transaction
 from caseapp.core.db import utcnow
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
@@ -73,14 +74,14 @@ def run_export_job(job_id: int) -> None:
         _set(job_id, status=JobStatus.FAILED, finished_at=utcnow())
         raise
     name = f"audit-export-{job_id}.zip"
-    job = db.session.get(ExportJob, job_id)
-    job.status = JobStatus.DONE
-    job.total = result.manifest["count"]
-    job.done = result.manifest["count"]
-    job.file_name = name
-    job.finished_at = utcnow()
     try:
-        db.session.commit()  # the export's audit entry and the job, together
+        with transaction():  # the export's audit entry and the finished job, together
+            job = db.session.get(ExportJob, job_id)
+            job.status = JobStatus.DONE
+            job.total = result.manifest["count"]
+            job.done = result.manifest["count"]
+            job.file_name = name
+            job.finished_at = utcnow()
     except Exception:
         result.discard()
         raise

@@ -4,15 +4,16 @@ loaded at (hidden ``version``), passed to the operation as ``expected_version``.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from caseapp.core.forms import VersionedForm
 
-class ExecutionForm(FlaskForm):
+
+class ExecutionForm(VersionedForm):
     """The child travelled and was received."""
 
-    version = HiddenField(validators=[DataRequired()])
+    VALUES = ("travelled_on", "received_on", "received_by", "notes")
     travelled_on = DateField(_l("Travelled on"), [DataRequired()])
     received_on = DateField(_l("Received on"), [DataRequired()])
     received_by = StringField(_l("Received by"), [DataRequired(), Length(max=200)])
@@ -20,17 +21,25 @@ class ExecutionForm(FlaskForm):
     submit = SubmitField(_l("Record the return"))
 
 
-class VersionForm(FlaskForm):
-    """A button carrying the case version."""
+class StartForm(VersionedForm):
+    """The button that starts monitoring."""
 
-    version = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Start monitoring"))
 
 
-class VisitForm(FlaskForm):
+class VisitForm(VersionedForm):
     """A visit report."""
 
-    version = HiddenField(validators=[DataRequired()])
+    VALUES = (
+        "visited_on",
+        "visited_by",
+        "wellbeing",
+        "family",
+        "school",
+        "health",
+        "concerns",
+        "escalate",
+    )
     visited_on = DateField(_l("Visited on"), [DataRequired()])
     visited_by = StringField(_l("Visited by"), [DataRequired(), Length(max=200)])
     wellbeing = TextAreaField(_l("Wellbeing"), [DataRequired()])
@@ -42,9 +51,9 @@ class VisitForm(FlaskForm):
     submit = SubmitField(_l("Save the report"))
 
 
-class EscalateForm(FlaskForm):
+class EscalateForm(VersionedForm):
     """Escalate a visit."""
 
-    version = HiddenField(validators=[DataRequired()])
+    VALUES = ("reason",)
     reason = StringField(_l("Reason for escalation"), [DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Escalate"))

@@ -13,11 +13,12 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from caseapp.audit.recorder import record
+from caseapp.audit.actions import AuditAction
+from caseapp.audit.recorder import pending
 from caseapp.cases.models import Case
+from caseapp.core import web
 from caseapp.core.errors import DomainError
-from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, load_or_404
+from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.policy import current_policy
@@ -33,16 +34,18 @@ bp = Blueprint("reports", __name__)
 @permission_required(Permission.CASE_VIEW)
 def case_summary(case_id: int):
     """One case on paginated pages, in the user's language; the download is audited."""
-    case = load_or_404(Case, case_id, current_user)
+    case = web.load(Case, case_id)
     today = date.today()
     gate = evaluate_return_gate(case, today=today, policy=current_policy())
     try:
         body, identified = build_pdf(current_user, case, today=today, gate=gate)
     except DomainError as err:
-        db.session.rollback()
         return render_template("reports/failed.html", message=err.message), err.status_code
-    record(current_user, "report:case_summary", case=case, diff={"identified": identified})
-    db.session.commit()
+    web.audit_read(
+        pending(
+            current_user, AuditAction.CASE_SUMMARY_DOWNLOAD, case, diff={"identified": identified}
+        )
+    )
     return Response(
         body,
         mimetype="application/pdf",
@@ -62,12 +65,13 @@ def case_list_export():
     if form is None:
         message = _("Please correct the filters of the case list.")
         return render_template("reports/failed.html", message=message), 400
-    record(
-        current_user,
-        "report:case_list",
-        diff={"format": fmt, "filters": case_list.plain_filters(filters)},
+    web.audit_read(
+        pending(
+            current_user,
+            AuditAction.CASE_LIST_DOWNLOAD,
+            diff={"format": fmt, "filters": case_list.plain_filters(filters)},
+        )
     )
-    db.session.commit()
     header = case_list.header()
     rows = case_list.rows(current_user, filters)
     name = f"cases-{date.today().isoformat()}.{fmt}"

@@ -20,7 +20,9 @@ POLICY = {
     "assessment.update_tracing": Rule.CASE_EDIT,
     # The hearing form is an edit page (load_case(edit=True) on GET too).
     "assessment.new_hearing": Rule.CASE_EDIT,
-    "assessment.bia": VIEW_EDIT,
+    "assessment.bia": Rule.CASE_VIEW,
+    "assessment.save_bia": Rule.CASE_EDIT,
+    "assessment.complete_bia": Rule.CASE_EDIT,
 }
 
 BUILDERS = {

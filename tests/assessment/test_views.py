@@ -186,13 +186,16 @@ def test_bia_save_and_complete(client, login, case, people, db):
     }
     assert client.post(url, data=data).status_code == 302
     db.session.refresh(case)
-    refused = client.post(url, data={"complete-version": str(case.version)})
+    refused = client.post(f"{url}/complete", data={"complete-version": str(case.version)})
     assert refused.status_code == 400
     assert "conclusion whether return would be safe" in refused.get_data(as_text=True)
     data = {**data, "version": str(case.version), "return_safe": "yes"}
     assert client.post(url, data=data).status_code == 302
     db.session.refresh(case)
-    assert client.post(url, data={"complete-version": str(case.version)}).status_code == 302
+    assert (
+        client.post(f"{url}/complete", data={"complete-version": str(case.version)}).status_code
+        == 302
+    )
     entries = db.session.scalars(
         select(AuditEntry.action)
         .where(AuditEntry.action.like("assessment:bia:%"))

@@ -6,17 +6,20 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from flask_login import login_user
 from sqlalchemy import func, select, text
 from werkzeug.exceptions import NotFound
 
+from caseapp.audit.actions import AuditAction
 from caseapp.audit.bundle_verifier import GENESIS_HASH, chain_hash
 from caseapp.audit.chain import sealed_of_entry
 from caseapp.audit.models import AuditChainHead, AuditEntry
-from caseapp.audit.recorder import record, record_download, record_view
+from caseapp.audit.recorder import pending, record
 from caseapp.audit.verify import verify_chain
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
-from caseapp.core.permissions import Role, load_or_404
+from caseapp.core import web
+from caseapp.core.permissions import Role
 from tests.audit.helpers import drop_triggers, seqs
 
 
@@ -184,11 +187,19 @@ def test_concurrent_writers_do_not_fork_the_chain(app, db):
     assert status.count == threads * per_thread
 
 
+def _end_request(app) -> None:
+    """What the request layer does after a view: write the pending entries and commit."""
+    app.process_response(app.response_class())
+
+
 def test_refused_access_is_chained(app, db, factory):
     case = factory.case()
     outsider = factory.user(Role.CASEWORKER)
-    with app.test_request_context(), pytest.raises(NotFound):
-        load_or_404(Case, case.id, outsider)
+    with app.test_request_context():
+        login_user(outsider)
+        with pytest.raises(NotFound):
+            web.load(Case, case.id)
+        _end_request(app)
     last = _entries(db)[-1]
     assert (last.action, last.actor_id, last.case_id) == (
         "access:object:refuse",
@@ -198,10 +209,12 @@ def test_refused_access_is_chained(app, db, factory):
     assert verify_chain().ok
 
 
-def test_record_view_commits_a_view_entry(db, factory):
+def test_record_view_commits_a_view_entry(app, db, factory):
     case = factory.case()
     ombudsperson = factory.user(Role.OMBUDSPERSON)
-    record_view(ombudsperson, case)
+    with app.test_request_context():
+        web.audit_read(pending(ombudsperson, AuditAction.CASE_VIEW, case, diff={}))
+        _end_request(app)
     db.session.rollback()  # already committed: a rollback does not lose it
     last = _entries(db)[-1]
     assert (last.action, last.case_id, last.actor_id) == (
@@ -211,9 +224,12 @@ def test_record_view_commits_a_view_entry(db, factory):
     )
 
 
-def test_record_download_commits_a_download_entry(db, factory):
+def test_record_download_commits_a_download_entry(app, db, factory):
     case = factory.case()
-    record_download(factory.user(Role.OMBUDSPERSON), case, diff={"file": "bundle.zip"})
+    user = factory.user(Role.OMBUDSPERSON)
+    with app.test_request_context():
+        web.audit_read(pending(user, AuditAction.CASE_DOWNLOAD, case, diff={"file": "bundle.zip"}))
+        _end_request(app)
     db.session.rollback()
     last = _entries(db)[-1]
     assert (last.action, last.diff) == ("case:file:download", {"file": "bundle.zip"})

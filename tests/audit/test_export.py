@@ -90,6 +90,7 @@ def test_manifest_describes_the_range_and_chain(bundle, db):
         "entries.jsonl",
         "entries.csv",
         "cases.json",
+        "checkpoints.jsonl",
         "indicators.json",
         "indicators.csv",
     }

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from caseapp.cases.models import Case, Stage
+from caseapp.core.cli import transaction
 from caseapp.core.errors import (
     FourEyesViolation,
     GateNotSatisfied,
@@ -16,7 +17,7 @@ from caseapp.core.errors import (
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.gate.models import ReturnApproval
-from caseapp.gate.operations import approve_return, refuse_and_record
+from caseapp.gate.operations import approve_return
 from tests.support.audit_entries import entries
 from tests.support.gate_builder import SAFEGUARD_IDS, ready_case
 
@@ -49,11 +50,10 @@ def test_any_unmet_safeguard_refuses_and_changes_nothing(factory, sid):
     ready = ready_case(factory, breaks=(sid,))
     case = ready.case
     version = case.version
-    with pytest.raises(GateNotSatisfied) as exc:
+    # The request layer's (and the CLI's) one transaction: roll back, record the refusal, commit.
+    with pytest.raises(GateNotSatisfied) as exc, transaction():
         approve_return(ready.approver, case, expected_version=version, today=ready.today)
     assert sid in exc.value.message
-    # The documented pattern of the request layer: roll back, record the refusal, commit.
-    refuse_and_record(ready.approver, case, exc.value.details)
     db.session.expire_all()
     case = db.session.get(Case, case.id)
     assert case.stage is Stage.RETURN_PREPARATION

@@ -37,7 +37,9 @@ def test_the_page_shows_charts_with_tables_and_links_to_the_cases(client, login,
     assert "Children deprived of liberty" in html and "002, Rec 4" in html
     assert "indicator=identified&amp;measure=count&amp;from=2026-01-01" in html
     assert "dimension=sex&amp;category=female" in html
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "indicators:view"))
+    assert db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "indicators:figures:view")
+    )
 
 
 def test_a_supervisor_sees_their_agencys_figures(client, login, data):
@@ -95,7 +97,7 @@ def test_the_indicators_download_as_xlsx_and_csv(client, login, data, db):
     ).get_data(as_text=True)
     assert "Children deprived of liberty,days in the period,,,46" in csv_text
     actions = set(db.session.scalars(select(AuditEntry.action)))
-    assert "indicators:download" in actions
+    assert "indicators:figures:download" in actions
 
 
 def test_the_case_list_downloads_with_its_filters_and_no_formula(client, login, data, factory):
@@ -130,7 +132,9 @@ def test_the_pdf_summary_has_the_case_number_and_the_safeguards(client, login, d
     assert case.number in text
     assert "Return safeguards" in text and "S18" in text
     assert "Ivanov" in text  # the lead agency's staff read names
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "report:case_summary"))
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "report:case_summary:download")
+    )
     assert entry.case_id == case.id and entry.diff == {"identified": True}
 
 

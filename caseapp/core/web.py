@@ -1,0 +1,253 @@
+"""The request layer: it owns the transaction, the form and the refusal (issue 8).
+
+Modelled on indico's ``RH.process``. Every view runs inside ``_process``: when the view
+returns, the request's transaction is committed; when it raises (``abort``, a refusal, a
+bug), it is rolled back. A view is a few lines on top of four helpers:
+
+- ``load(Model, id)`` -- the object, or 404 when it does not exist, lies outside the user's
+  scope (the refused access is audited) or does not belong to the case or BID given;
+- ``require(obj.can_x(current_user))`` -- 403 unless the model's predicate allows it;
+- ``submit(form, operation, *args, ...)`` -- validate the form, call the one operation with
+  ``*args`` and ``**form.values()``; on success flash and redirect, on a refusal
+  (``DomainError``) roll back and show the message next to the form with its status
+  (400/403/409), or flash it and redirect for the small per-row forms;
+- ``audit_read(entry)`` -- a read that must be audited (a child's record viewed, a download).
+
+What must be audited although the request's own changes are rolled back or only read (a
+refused access, a gate refusal, a view, a download) and the session's last-seen time are
+written here, after the view, in one short write at the end of the same request
+(``later``); if that write fails the request fails, so no audited read is ever lost.
+
+On SQLite a GET begins a deferred transaction (no write lock while it reads and renders);
+only the short write at the end, or a view marked ``@writes_on_get``, takes the lock
+(issue 16 item 4). ``commit()`` appears only here and in ``caseapp.core.cli``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from flask import Flask, abort, flash, g, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from caseapp.core.db import reset_write_intent, write_intent
+from caseapp.core.errors import DomainError
+from caseapp.core.extensions import db
+from caseapp.core.forms import place_refusal
+
+if TYPE_CHECKING:
+    from caseapp.audit.recorder import PendingEntry
+    from caseapp.auth.models import User
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Scoped(Protocol):
+    """An object that can tell whether a user may see it at all."""
+
+    id: Any
+
+    def can_view(self, user: User) -> bool: ...
+
+
+T = TypeVar("T")
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+# -- the transaction ------------------------------------------------------------------------
+
+
+def init_app(app: Flask) -> None:
+    """Run every registered view inside the request layer (call after the blueprints)."""
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = _process(view)
+    app.before_request(_begin)
+    app.after_request(_write_later)
+    app.teardown_request(_end)
+
+
+def _process(view: V) -> V:
+    @wraps(view)
+    def process(*args: Any, **kwargs: Any) -> Any:
+        try:
+            rv = view(*args, **kwargs)
+        except DomainError as err:
+            # A refusal the view did not show itself (the error page shows it).
+            db.session.rollback()
+            _later_audit(err)
+            raise
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return rv
+
+    return process  # type: ignore[return-value]
+
+
+def writes_on_get(view: V) -> V:
+    """Mark a view whose GET writes (so on SQLite it takes the write lock at once)."""
+    view.writes_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
+def _begin() -> None:
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    writes = request.method not in SAFE_METHODS or getattr(view, "writes_on_get", False)
+    g.caseapp_write_intent = write_intent(bool(writes))
+
+
+def _end(exc: BaseException | None) -> None:
+    token = g.pop("caseapp_write_intent", None)
+    if token is not None:
+        reset_write_intent(token)
+
+
+def later(write: Callable[[], object]) -> None:
+    """Run ``write`` at the end of this request, in one short transaction of its own."""
+    g.setdefault("caseapp_later", []).append(write)
+
+
+def _write_later(response):
+    writes = g.pop("caseapp_later", [])
+    if not writes:
+        return response
+    db.session.rollback()  # end the request's (read) transaction; its work is done
+    token = write_intent(True)
+    try:
+        for write in writes:
+            write()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        reset_write_intent(token)
+    return response
+
+
+def audit_read(entry: PendingEntry) -> None:
+    """Audit a read (a child's record viewed, a file downloaded) at the end of the request."""
+    later(entry.write)
+
+
+def _later_audit(err: DomainError) -> None:
+    if err.audit is not None:
+        later(err.audit.write)  # type: ignore[attr-defined]
+
+
+# -- loading and permissions ----------------------------------------------------------------
+
+
+def _case_id_of(obj: Any) -> int | None:
+    if hasattr(obj, "case_id"):
+        return obj.case_id
+    child = getattr(obj, "child", None)
+    return getattr(child, "case_id", None)
+
+
+def load(model: type[T], object_id: int, *, case: Any = None, bid: Any = None) -> T:
+    """``model`` by id, or 404: missing, outside the user's scope, or not of ``case``/``bid``.
+
+    Answering 404 rather than 403 outside the scope means a user of another agency cannot
+    even learn that a child's case exists; the refused access is audited
+    (``access:object:refuse``) after the request rolled back.
+    """
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    if case is not None and _case_id_of(obj) != case.id:
+        abort(404)  # a record of another case is not reachable through this one
+    if bid is not None and obj.bid_id != bid.id:  # type: ignore[attr-defined]
+        abort(404)
+    if case is None and bid is None and not obj.can_view(current_user):  # type: ignore[attr-defined]
+        from caseapp.audit.actions import AuditAction
+        from caseapp.audit.recorder import pending
+
+        later(pending(current_user, AuditAction.ACCESS_REFUSE, obj, diff={}).write)
+        abort(404)
+    return obj
+
+
+def require(allowed: bool) -> None:
+    """403 unless ``allowed`` (a model predicate, for objects within the user's scope)."""
+    if not allowed:
+        abort(403)
+
+
+# -- forms ----------------------------------------------------------------------------------
+
+Render = Callable[[str | None], Any]
+
+
+def version_message() -> str:
+    """What a form with a missing or malformed version gets."""
+    return _("This form is out of date: reload the page.")
+
+
+def _form_message(form: FlaskForm) -> str | None:
+    version = getattr(form, "version", None)
+    if version is not None and version.errors:
+        return version_message()
+    return None
+
+
+def submit(
+    form: FlaskForm,
+    operation: Callable[..., Any],
+    *args: Any,
+    success: str | Callable[[Any], str],
+    next_url: str | Callable[[Any], str],
+    render: Render | None = None,
+) -> ResponseReturnValue:
+    """Run one form through one operation: ``operation(*args, **form.values())``.
+
+    With ``render`` (a page form): a GET renders the page; invalid input renders it again
+    with the form's errors (400); a refusal renders it with the message next to the form and
+    the refusal's status. Without ``render`` (a small per-row form): invalid input or a
+    refusal is flashed and the user sent back to ``next_url``; a missing or malformed
+    version answers 400. Success flashes ``success`` and redirects; the layer commits.
+    """
+    if render is not None and not form.is_submitted():
+        return render(None)
+    if not form.validate_on_submit():
+        db.session.rollback()
+        message = _form_message(form)
+        if render is not None:
+            return render(message), 400
+        if message is not None:
+            return render_template("errors/error.html", code=400, message=message), 400
+        flash(_("Nothing was saved. %(errors)s", errors=_error_text(form)), "error")
+        return redirect(_url(next_url, None))
+    try:
+        result = operation(*args, **form.values())  # type: ignore[attr-defined]
+    except DomainError as err:
+        db.session.rollback()
+        _later_audit(err)
+        if render is not None:
+            placed = place_refusal(form, err.details)
+            return render(None if placed else err.message), err.status_code
+        flash(err.message, "error")
+        return redirect(_url(next_url, None))
+    flash(success(result) if callable(success) else success, "success")
+    return redirect(_url(next_url, result))
+
+
+def _url(next_url: str | Callable[[Any], str], result: Any) -> str:
+    return next_url(result) if callable(next_url) else next_url
+
+
+def _error_text(form: FlaskForm) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        label = f"{form[name].label.text}: " if name in form._fields else ""
+        parts.extend(f"{label}{error}" for error in errors)
+    return " ".join(parts)
