@@ -65,6 +65,11 @@ class IdentityVerification(StrEnum):
     CONFIRMED_WITH_CONSULATE = "confirmed_with_consulate"
 
 
+def whole_years(start: date, day: date) -> int:
+    """Whole years from ``start`` to ``day`` (a birthday on 29 February counts on 1 March)."""
+    return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
+
+
 class Child(db.Model):
     """The child at the centre of a case."""
 
@@ -85,6 +90,9 @@ class Child(db.Model):
     age_method: Mapped[AgeMethod] = mapped_column(
         str_enum(AgeMethod, "age_method"), default=AgeMethod.UNKNOWN
     )
+    # The day the age range was assessed: the range is true on that day and advances with
+    # time (DESIGN.md section 2, "Age assessment"; 002, Judge Winter: a child is under 18).
+    age_assessed_on: Mapped[date | None] = mapped_column(Date)
     nationality_status: Mapped[NationalityStatus] = mapped_column(
         str_enum(NationalityStatus, "nationality_status"), default=NationalityStatus.UNDETERMINED
     )
@@ -132,11 +140,16 @@ class Child(db.Model):
         return next((n for n in self.names if n.is_primary), None)
 
     def age_on(self, day: date) -> int | None:
-        """Age in whole years on ``day``; with only a range, its lowest age (benefit of doubt)."""
+        """Age in whole years on ``day``; with only a range, its lowest age (benefit of the
+        doubt) advanced by the whole years since the range was assessed: a child assessed at
+        17 is 18 a year later (002, Judge Winter; DESIGN.md section 2)."""
         if self.date_of_birth is not None:
-            dob = self.date_of_birth
-            return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-        return self.age_min
+            return whole_years(self.date_of_birth, day)
+        if self.age_min is None:
+            return None
+        if self.age_assessed_on is None or day <= self.age_assessed_on:
+            return self.age_min
+        return self.age_min + whole_years(self.age_assessed_on, day)
 
     @property
     def age_uncertain(self) -> bool:
@@ -223,8 +236,18 @@ class FamilyMember(db.Model):
         str_enum(TracingStatus, "tracing_status"), default=TracingStatus.NOT_STARTED
     )
     assessment_result: Mapped[str | None] = mapped_column(Text)
+    # Holds legal custody of the child (parental responsibility or a court order), and is in
+    # the country with the child. Only such a person makes the child accompanied; anyone
+    # else with the child leaves them separated, and a guardian is needed (002, Rec 3).
+    legal_custodian: Mapped[bool] = mapped_column(Boolean, default=False)
+    with_the_child: Mapped[bool] = mapped_column(Boolean, default=False)
 
     case: Mapped[Case] = relationship(back_populates="family_members")
+
+    @property
+    def accompanies_as_custodian(self) -> bool:
+        """A legal custodian who is with the child."""
+        return bool(self.legal_custodian and self.with_the_child)
 
     def can_view(self, user) -> bool:
         """Visible to whoever sees the case."""

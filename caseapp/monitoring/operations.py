@@ -17,9 +17,11 @@ from sqlalchemy import select
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
-from caseapp.core.errors import InvalidTransition, ValidationFailed
+from caseapp.core.errors import GateNotSatisfied, InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import MonitoringPlan
+from caseapp.gate import hold
+from caseapp.gate.models import ReturnApproval
 from caseapp.gate.policy import current_policy
 from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
 
@@ -43,7 +45,14 @@ def record_return_execution(
     notes: str | None = None,
 ) -> ReturnExecution:
     """Record the return (return_approved -> returned) and schedule the monitoring visits
-    from the return date by the monitoring plan's schedule, else the policy's (002, Rec 2)."""
+    from the return date by the monitoring plan's schedule, else the policy's (002, Rec 2).
+
+    The gate holds until the handover (issue 9, principle 6): it is evaluated again on the
+    day of travel, and while any safeguard is unmet that day the return cannot be recorded
+    (``GateNotSatisfied``; the request layer audits the refusal with
+    ``gate.operations.refuse_and_record``, which also withdraws an approval no longer met).
+    The travel day lies between the approval and today.
+    """
     versioning.check_editable(actor, case, expected_version)
     if case.stage is not Stage.RETURN_APPROVED:
         raise InvalidTransition(_("Only an approved return can be recorded as carried out."))
@@ -51,6 +60,23 @@ def record_return_execution(
         raise ValidationFailed(_("Say who received the child."))
     if received_on < travelled_on:
         raise ValidationFailed(_("The child cannot be received before travelling."))
+    if received_on > date.today():
+        raise ValidationFailed(_("A return can be recorded only once it has happened."))
+    approval = db.session.scalar(
+        select(ReturnApproval).where(
+            ReturnApproval.case_id == case.id, ReturnApproval.withdrawn_at.is_(None)
+        )
+    )
+    if approval is not None and travelled_on < approval.approved_at.date():
+        raise ValidationFailed(_("The child cannot have travelled before the return was approved."))
+    try:
+        hold.check_execution(case, on=travelled_on)
+    except GateNotSatisfied as err:
+        from caseapp.gate.operations import GateRefusal
+
+        # Audited after the rollback, with a re-check of the approval (gate/hold.py).
+        err.audit = GateRefusal(actor, case, err.details)
+        raise
     plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
     months = (plan.schedule_months if plan else None) or current_policy().monitoring_schedule_months
     execution = ReturnExecution(
