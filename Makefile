@@ -12,7 +12,7 @@ PYTEST_ARGS ?= -n auto
 SECURE_COOKIES ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),false,true)
 export FLASK_APP := caseapp
 
-.PHONY: run test lint install install-dev translations i18n-extract i18n-update serve clean
+.PHONY: run test lint install install-dev translations i18n-extract i18n-update serve clean fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,15 @@ $(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	touch $@
 
-install: $(VENV)/.installed translations
-install-dev: $(VENV)/.installed-dev translations
+install: $(VENV)/.installed translations fonts
+install-dev: $(VENV)/.installed-dev translations fonts
+
+# DejaVu Sans (Latin and Cyrillic) for the PDF case summaries: Debian's fonts-dejavu-core.
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+fonts:
+	@test -f $(DEJAVU) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  apt-get install -y -qq fonts-dejavu-core >/dev/null; } || \
+	  echo "PDF summaries need DejaVu Sans: apt-get install fonts-dejavu-core (or set CASEAPP_PDF_FONT_DIR)"
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d caseapp/translations -D messages --statistics 2>&1 | tail -n 2
@@ -45,6 +52,8 @@ run: install
 	$(BIN)/flask demo --if-empty
 	@echo
 	@echo "caseapp is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@# The background worker (audit exports) runs beside gunicorn and stops with it.
+	$(BIN)/flask jobs worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	CASEAPP_SECURE_COOKIES=$(SECURE_COOKIES) $(BIN)/gunicorn -c gunicorn.conf.py \
 	  --workers $(WORKERS) --bind $(HOST):$(PORT)
 

@@ -78,6 +78,9 @@ def register_extensions(app: Flask) -> None:
     logging.init_app(app)
     mail.init_app(app)
     domain_modules("models")  # registers every model with the metadata
+    from caseapp.jobs import queue
+
+    queue.init_app(app)  # background jobs (huey)
 
 
 def register_blueprints(app: Flask) -> None:

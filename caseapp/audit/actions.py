@@ -33,6 +33,14 @@ class AuditAction(StrEnum):
     AUDIT_TIMELINE_VIEW = "audit:timeline:view"
     AUDIT_EXPORT = "audit:export"
     AUDIT_EXPORT_IDENTIFIED = "audit:export:identified"
+    AUDIT_EXPORT_QUEUE = "audit:export:queue"  # a background export started (issue 13)
+    AUDIT_EXPORT_DOWNLOAD = "audit:export:download"  # its finished bundle downloaded
+    # Indicators and reports (issue 13).
+    INDICATORS_VIEW = "indicators:figures:view"
+    INDICATORS_DRILL = "indicators:cases:view"
+    INDICATORS_DOWNLOAD = "indicators:figures:download"
+    CASE_SUMMARY_DOWNLOAD = "report:case_summary:download"
+    CASE_LIST_DOWNLOAD = "report:case_list:download"
     # Login and accounts.
     LOGIN_SUCCESS = "auth:login:success"
     LOGIN_FAIL = "auth:login:fail"

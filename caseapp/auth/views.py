@@ -41,6 +41,8 @@ def home_for(user) -> str:
     """Where a user lands after login: admins manage people, others see cases."""
     if user.role is Role.ADMIN:
         return url_for("admin.users")
+    if user.role is Role.OMBUDSPERSON:  # monitoring the system as a whole (issue 13)
+        return url_for("indicators.home")
     return url_for("cases.index")
 
 

@@ -30,6 +30,9 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # Background jobs (caseapp/jobs): SQLite queue in the instance folder unless a redis:// URL.
+    "TASK_QUEUE_URL": None,
+    "TASK_QUEUE_IMMEDIATE": False,
 }
 
 REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
