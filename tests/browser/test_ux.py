@@ -149,3 +149,16 @@ def test_axe_finds_no_violation_on_the_main_pages_of_every_role(
         if role != "anonymous":
             page.context.clear_cookies()
     assert found == {}
+
+
+@pytest.mark.parametrize("language", ["English", "Русский", "Română", "Українська"])
+def test_the_case_tab_bar_is_one_line_at_1280_px(live_server, page, factory, log_in, language):
+    worker = factory.user(Role.CASEWORKER)
+    case_id = factory.case(caseworker=worker).id
+    log_in(page, worker)
+    page.goto(f"{live_server}/cases/{case_id}")
+    page.get_by_role("button", name=language).click()
+    tops = page.eval_on_selector_all(
+        ".case-nav li", "items => items.map(li => Math.round(li.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 8 and len(set(tops)) == 1, tops
