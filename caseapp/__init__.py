@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons and load every model so metadata is complete."""
-    from caseapp.core import i18n, logging, security_headers, templating
+    from caseapp.core import i18n, logging, mail, security_headers, templating
     from caseapp.core.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     security_headers.init_app(app)
     templating.init_app(app)
     logging.init_app(app)
+    mail.init_app(app)
     domain_modules("models")  # registers every model with the metadata
 
 

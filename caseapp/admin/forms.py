@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from caseapp.agencies.models import AgencyKind
 from caseapp.children.forms import country_field, fill_country_choices
 from caseapp.children.labels import choices
+from caseapp.core.i18n import language_choices
 from caseapp.core.permissions import Role
 
 
@@ -29,11 +30,7 @@ class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[], coerce=Role)
     agency = SelectField(_l("Agency"), choices=[], validators=[Optional()])
-    locale = SelectField(
-        _l("Language"),
-        choices=[SelectChoice("en", "English"), SelectChoice("ru", "Русский")],
-        validators=[DataRequired()],
-    )
+    locale = SelectField(_l("Language"), choices=language_choices, validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
     password_again = PasswordField(
         _l("Password again"),

@@ -110,6 +110,16 @@ class AuditAction(StrEnum):
     POLICY_CHANGE = "policy:settings:change"
     SUSPENSION_ADD = "suspension:add"
     SUSPENSION_LIFT = "suspension:lift"
+    # Cross-border exchange between instances (issue 11; 002, Rec 2 and Rec 6).
+    EXCHANGE_PARTNER_ADD = "exchange:partner:add"
+    EXCHANGE_SEND = "exchange:document:send"
+    EXCHANGE_RECEIVE = "exchange:document:receive"
+    EXCHANGE_REFUSE = "exchange:document:refuse"
+    EXCHANGE_DELIVER = "exchange:document:deliver"
+    EXCHANGE_EXPORT = "exchange:document:export"
+    EXCHANGE_INCOMING_OPEN = "exchange:incoming:open"
+    API_TOKEN_CREATE = "api:token:create"  # noqa: S105 (a tag, not a password)
+    API_TOKEN_REVOKE = "api:token:revoke"  # noqa: S105 (a tag, not a password)
 
     @property
     def parsed(self) -> ParsedTag:

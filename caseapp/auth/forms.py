@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from caseapp.core.i18n import language_choices
 
 
 class LoginForm(FlaskForm):
@@ -24,12 +32,23 @@ class LoginForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """The user's interface language."""
 
-    locale = SelectField(
-        _l("Language"),
-        choices=[SelectChoice("en", "English"), SelectChoice("ru", "Русский")],
-        validators=[DataRequired()],
-    )
+    locale = SelectField(_l("Language"), choices=language_choices, validators=[DataRequired()])
     submit = SubmitField(_l("Save"))
+
+
+class LanguageSwitchForm(FlaskForm):
+    """The language switch in every page's header: a button per language and the page to
+    return to (a path on this site only)."""
+
+    locale = SelectField(choices=language_choices, validators=[DataRequired()])
+    back = HiddenField(validators=[Optional(), Length(max=2000)])
+
+    def back_path(self) -> str:
+        """The page to go back to: a local path, never another site ("//x", "\\x")."""
+        back = self.back.data or "/"
+        if not back.startswith("/") or back.startswith("//") or "\\" in back:
+            return "/"
+        return back
 
 
 class CodeForm(FlaskForm):
@@ -65,3 +84,34 @@ class PasswordChangeForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The e-mail address to send a reset link to."""
+
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password, twice; the link's token travels in the form, not in the URL."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=100)])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Set the new password"))

@@ -133,3 +133,22 @@ class LoginAttempt(db.Model):
     account_key: Mapped[str] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class PasswordResetToken(db.Model):
+    """A password-reset link sent by e-mail: one use, expiring (ASVS 5.0 V6.4.1, V6.4.2).
+
+    Only the SHA-256 of the token is stored (256 random bits, so no salt is needed); the
+    link in the message is the only copy of the token.
+    """
+
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -79,7 +79,8 @@ class OpenCaseForm(FlaskForm):
 class CaseFilterForm(FlaskForm):
     """Filters, name search and page of the case list (sent by POST: names stay out of URLs)."""
 
-    name = StringField(_l("Name or alias (any script)"), validators=[Length(max=200)])
+    name = StringField(_l("Case number, name or alias (any script)"), validators=[Length(max=200)])
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     stage = SelectField(_l("Stage"), choices=[], validators=[Optional()])
     caseworker = SelectField(_l("Caseworker"), choices=[], validators=[Optional()])
     country_of_origin = country_field(_l("Country of origin"), validators=[Optional()])

@@ -150,13 +150,20 @@ def find_cases_by_name(query_scope, text: str):
     Every folded token of the query must occur in one and the same name (primary or alias),
     whichever script either was written in ("Ivanov" finds "Иванов" and the reverse).
     """
+    condition = name_match_condition(text)
+    return query_scope if condition is None else query_scope.where(condition)
+
+
+def name_match_condition(text: str):
+    """The condition "the child has a name or alias matching ``text``", or None when the
+    text has no letters to search by."""
     tokens = query_tokens(text)
     if not tokens:
-        return query_scope
+        return None
     subq = select(Child.case_id).join(ChildName)
     for token in tokens:
         subq = subq.where(ChildName.search_key.contains(token, autoescape=True))
-    return query_scope.where(Case.id.in_(subq))
+    return Case.id.in_(subq)
 
 
 def likely_matches(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import joinedload
 
 from caseapp.cases.models import Case, Stage
@@ -73,12 +73,12 @@ class CaseFilters:
     trafficking: bool = False
     presumed_minor: bool = False
     charged: bool = False
-    name: str = ""
+    name: str = ""  # a name or alias in any script, or a case number (whole or any part)
+    date_of_birth: date | None = None
 
 
 def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
     """Apply ``filters`` to a case query."""
-    from caseapp.cases.operations import find_cases_by_name
 
     needs_child = (
         filters.country_of_origin
@@ -86,6 +86,7 @@ def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
         or filters.trafficking
         or filters.presumed_minor
         or filters.charged
+        or filters.date_of_birth
     )
     if filters.stage is not None:
         query = query.where(Case.stage == filters.stage)
@@ -103,7 +104,30 @@ def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
             child_ids = child_ids.where(Child.charged_irregular_entry.is_(True))
         if filters.presumed_minor:
             child_ids = child_ids.where(presumed_minor_condition(today))
+        if filters.date_of_birth:
+            child_ids = child_ids.where(Child.date_of_birth == filters.date_of_birth)
         query = query.where(Case.id.in_(child_ids))
     if filters.name:
-        query = find_cases_by_name(query, filters.name)
+        query = query.where(name_or_number_condition(filters.name))
     return query
+
+
+def name_or_number_condition(text: str):
+    """Cases whose number holds ``text`` (whole or any part: "000007" finds MD-2026-000007,
+    in any letter case) or whose child has a name or alias matching it in any script.
+
+    A text without a digit cannot be part of a number and searches names only; a text
+    without a letter searches numbers only (names fold to letters).
+    """
+    from caseapp.cases.operations import name_match_condition
+
+    text = text.strip()
+    conditions = []
+    if any(ch.isdigit() for ch in text):
+        conditions.append(Case.number.contains(text.upper(), autoescape=True))
+    name_condition = name_match_condition(text)
+    if name_condition is not None:
+        conditions.append(name_condition)
+    if not conditions:
+        return false()
+    return or_(*conditions)

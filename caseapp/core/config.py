@@ -13,7 +13,9 @@ from pathlib import Path
 
 from flask import Flask
 
-SUPPORTED_LOCALES = ("en", "ru")
+# The languages of the region's authorities (issue 12 item 8): each has a complete catalogue
+# in caseapp/translations/ (tests/core/test_i18n.py fails on a missing string).
+SUPPORTED_LOCALES = ("en", "ro", "ru", "uk")
 
 DEFAULTS: dict[str, object] = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,

@@ -23,6 +23,8 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from caseapp.agencies.models import AgencyKind
 from caseapp.agencies.register import register_choices
 from caseapp.assessment.models import PlacementType
+from caseapp.children.labels import register as register_labels
+from caseapp.core.countries import CountryField
 from caseapp.core.forms import VersionedForm
 from caseapp.crossborder.models import (
     EscortKind,
@@ -60,6 +62,7 @@ ESCORT_LABELS = {
     EscortKind.FAMILY: _l("Family"),
     EscortKind.OTHER: _l("Other"),
 }
+register_labels(LEGAL_BASIS_LABELS, DIRECTION_LABELS, KIND_LABELS, GUARANTOR_LABELS, ESCORT_LABELS)
 
 
 RECEIVING_LABELS = {
@@ -150,9 +153,7 @@ class CoordinationForm(VersionedForm):
         "counterpart_agency_id",
     )
 
-    destination_country = StringField(
-        _l("Destination country (two letters)"), [DataRequired(), _CODE]
-    )
+    destination_country = CountryField(_l("Destination country"), [DataRequired()], blank="")
     counterpart_agency_id = AgencySelect(
         _l("Counterpart child-protection authority (agency register)"),
         CHILD_PROTECTION,

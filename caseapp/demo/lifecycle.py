@@ -217,7 +217,7 @@ class Story:
             assessment.save_bia(
                 cw,
                 case,
-                expected_version=self.v,
+                expected_version=assessment.bia_version(case),
                 views="Heard once; wants to speak to the mother before deciding.",
                 family_environment="Mother being traced through the counterpart.",
             )
@@ -240,7 +240,7 @@ class Story:
         assessment.save_bia(
             cw,
             case,
-            expected_version=self.v,
+            expected_version=assessment.bia_version(case),
             views="Heard with an interpreter; see the hearing record.",
             identity="Nationality confirmed by the consulate; speaks the home language.",
             family_environment="Family traced and assessed; see the family assessment."

@@ -105,6 +105,9 @@ class GateData:
             return []
         return list(self.coordination.transit_countries or [])
 
+    # Exchange documents received from the partner instance (issue 11), oldest first.
+    received: list = field(default_factory=list)
+
     @property
     def destination_country(self) -> str | None:
         """Coordination's destination, else set by ``load_gate_data`` from the child."""
@@ -244,6 +247,9 @@ def load_gate_data(case: Case) -> GateData:
         approvals=_all(ReturnApproval, cid, ReturnApproval.id),
     )
     _load_references(case, data)
+    from caseapp.exchange.queries import received_for_case
+
+    data.received = received_for_case(cid)
     child = case.child
     data._origin = child.country_of_origin if child is not None else None
     countries = {c for c in (data.destination_country, *data.transit_countries) if c}

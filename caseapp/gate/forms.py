@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
+from caseapp.core.countries import CountryField
 from caseapp.core.forms import VersionedForm
 from caseapp.gate.models import POLICY_LABELS, POLICY_MINIMUMS
 
@@ -60,10 +61,7 @@ class PolicyForm(FlaskForm):
 class SuspensionForm(FlaskForm):
     """Suspend returns to a country."""
 
-    country = StringField(
-        _l("Country (two letters)"),
-        [DataRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l("Enter a two-letter country code."))],
-    )
+    country = CountryField(_l("Country"), [DataRequired()], blank="")
     reason = TextAreaField(_l("Reason"), [DataRequired(), Length(max=2000)])
     suspended_from = DateField(_l("Suspended from"), [DataRequired()])
     submit = SubmitField(_l("Suspend returns"))

@@ -17,6 +17,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, pending, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
+from caseapp.core.countries import require_country
 from caseapp.core.db import utcnow
 from caseapp.core.errors import (
     FourEyesViolation,
@@ -244,9 +245,7 @@ def change_policy(
 def add_suspension(actor, *, country: str, reason: str, suspended_from: date) -> ReturnSuspension:
     """Suspend returns to ``country`` (crisis provisions: 002, Day 1 plenary)."""
     _require_policy_manager(actor)
-    country = (country or "").strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise ValidationFailed(_("Enter a two-letter country code."))
+    country = require_country(country)
     if not (reason or "").strip():
         raise ValidationFailed(_("Give the reason for the suspension."))
     suspension = ReturnSuspension(

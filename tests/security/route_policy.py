@@ -52,6 +52,7 @@ class Rule(StrEnum):
     OMBUDSPERSON_ONLY = "ombudsperson_only"
     AUDIT_VIEW = "audit_view"  # ombudspersons (DESIGN.md section 6)
     ADMIN_ONLY = "admin_only"
+    API_TOKEN = "api_token"  # a bearer token only: every session, even a logged-in one, gets 401
 
 
 ACTORS = (
@@ -78,6 +79,7 @@ ALLOWED: dict[Rule, set[str]] = {
     Rule.OMBUDSPERSON_ONLY: {"ombudsperson"},
     Rule.AUDIT_VIEW: {"ombudsperson"},
     Rule.ADMIN_ONLY: {"admin"},
+    Rule.API_TOKEN: set(),
 }
 
 CASE_SCOPED = {Rule.CASE_VIEW, Rule.CASE_EDIT, Rule.SUPERVISOR_CASE}
@@ -86,6 +88,8 @@ _OUTSIDE_AGENCY = {"caseworker_other", "supervisor_other"}
 
 def expected_refusal(rule: Rule, actor: str) -> set[int]:
     """The statuses that are a correct refusal of ``actor`` under ``rule``."""
+    if rule is Rule.API_TOKEN:
+        return {401}
     if rule in CASE_SCOPED:
         if actor in _OUTSIDE_AGENCY:
             return {404}
