@@ -4,7 +4,7 @@ Reviewed by hand: a new table only, no existing data touched. The file itself li
 instance/exports/, never in the database.
 
 Revision ID: 3b7e0a9c51d2
-Revises: e1c4a7b9d2f0
+Revises: b7c41e2d9a05
 Create Date: 2026-11-29 22:26:14.518739
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import caseapp.core.db
 
 revision = '3b7e0a9c51d2'
-down_revision = 'e1c4a7b9d2f0'
+down_revision = "b7c41e2d9a05"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ and refused attempts, audited as one entry per burst; the index on
 existing attempts keep counting under the new rules.
 
 Revision ID: b7c41e2d9a05
-Revises: e1c4a7b9d2f0
+Revises: 8d2e3f4a5b6c
 Create Date: 2026-11-29 22:30:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import caseapp.core.db
 
 revision = "b7c41e2d9a05"
-down_revision = "e1c4a7b9d2f0"
+down_revision = "8d2e3f4a5b6c"
 branch_labels = None
 depends_on = None
 
