@@ -163,7 +163,7 @@ def test_pagination(client, factory, login, make_app, db):
     newest_first = sorted(cases, key=lambda c: c.id, reverse=True)
     assert f'href="/cases/{newest_first[0].id}"' in first
     assert f'href="/cases/{newest_first[2].id}"' not in first
-    assert "Page 1 of 3" in first and 'href="/cases/?page=2"' in first
+    assert "Page 1 of 3" in first and 'href="/cases/?page=2&amp;after=' in first
     assert f'href="/cases/{newest_first[4].id}"' in third
     assert "Page 3 of 3" in third
     assert "5 cases found." in first
@@ -219,17 +219,17 @@ def test_the_count_stops_at_a_cap_and_keyset_pages_go_on(client, factory, login,
         original, queries.COUNT_CAP = queries.COUNT_CAP, 3
         try:
             first = other.get("/cases/").get_data(as_text=True)
-            # "Next page" as the browser posts it: the shown page and its first and last ids.
-            cursor = {"cursor_page": "1", "cursor_first": cases[0].id, "cursor_last": cases[1].id}
-            second = other.post("/cases/", data={**cursor, "page": "2"}).get_data(as_text=True)
-            back = {"cursor_page": "2", "cursor_first": cases[2].id, "cursor_last": cases[3].id}
-            again = other.post("/cases/", data={**back, "page": "1"}).get_data(as_text=True)
+            # The pager's links carry the id the next (after=) or previous (before=) page
+            # starts from (keyset).
+            second = other.get(f"/cases/?page=2&after={cases[1].id}").get_data(as_text=True)
+            again = other.get(f"/cases/?page=1&before={cases[2].id}").get_data(as_text=True)
         finally:
             queries.COUNT_CAP = original
     assert "More than 3 cases found." in first
     assert "Page 1<" in first and "Page 1 of" not in first
-    assert 'name="page" value="2"' in first
+    assert f'href="/cases/?page=2&amp;after={cases[1].id}"' in first
     assert f'href="/cases/{cases[2].id}"' in second and f'href="/cases/{cases[3].id}"' in second
     assert f'href="/cases/{cases[1].id}"' not in second
+    assert f'href="/cases/?page=1&amp;before={cases[2].id}"' in second
     assert f'href="/cases/{cases[0].id}"' in again and f'href="/cases/{cases[1].id}"' in again
     assert f'href="/cases/{cases[2].id}"' not in again
