@@ -16,11 +16,18 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 
 from caseapp import create_app
 from tests.support import factories
 from tests.support.auth import LoginHelper
 from tests.support.client import IsolatedClient, IsolatedCliRunner
+
+# Property-based tests stay fast in CI: a bounded number of examples, no per-example deadline
+# (each example drives a case through the real operations on a real database).
+settings.register_profile("ci", max_examples=40, deadline=None)
+settings.register_profile("thorough", max_examples=400, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PG_URL = os.environ.get("CASEAPP_TEST_DATABASE_URL") or ""
 SECRET = "test-secret-key-0123456789abcdef0123456789"

@@ -12,6 +12,7 @@ from caseapp.children.models import FamilyMember
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import CareGuarantee, HomeStudy
 from caseapp.determination.models import BestInterestsDetermination
+from caseapp.gate.models import ReturnApproval
 from caseapp.monitoring.models import MonitoringVisit
 
 
@@ -28,6 +29,7 @@ class AlertData:
     home_studies: list = field(default_factory=list)
     guarantees: list = field(default_factory=list)
     family_members: list = field(default_factory=list)
+    approvals: list = field(default_factory=list)
 
     @property
     def child(self):
@@ -53,4 +55,5 @@ def load_alert_data(case) -> AlertData:
         home_studies=_rows(HomeStudy, case.id),
         guarantees=_rows(CareGuarantee, case.id),
         family_members=_rows(FamilyMember, case.id),
+        approvals=_rows(ReturnApproval, case.id),
     )

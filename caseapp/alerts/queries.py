@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, exists, not_, or_, select
+from sqlalchemy import Select, and_, exists, func, not_, or_, select
 
 from caseapp.alerts.rules import (
     KINDS,
@@ -15,7 +15,6 @@ from caseapp.alerts.rules import (
     RETURN_PATH_STAGES,
 )
 from caseapp.assessment.models import (
-    CUSTODIAL_TYPES,
     BestInterestsAssessment,
     Placement,
     ServiceKind,
@@ -25,6 +24,7 @@ from caseapp.cases.models import Case, Stage
 from caseapp.children.models import Child, FamilyMember
 from caseapp.crossborder.models import CareGuarantee, HomeStudy
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.gate.models import ReturnApproval
 from caseapp.monitoring.models import MonitoringVisit
 
 
@@ -68,6 +68,25 @@ def _return_impossible():
     )
 
 
+def _approval_withdrawn():
+    ra = ReturnApproval
+    latest = (
+        select(func.max(ReturnApproval.id))
+        .where(ReturnApproval.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    return and_(
+        Case.stage == Stage.RETURN_PREPARATION,
+        exists().where(
+            ra.case_id == Case.id,
+            ra.id == latest,
+            ra.withdrawn_at.is_not(None),
+            ra.withdrawn_unmet.is_not(None),
+        ),
+    )
+
+
 def alert_condition(kind: str, today: date, policy):
     """The SQL condition on ``Case`` equivalent to the rule ``kind``."""
     pending = Case.stage.in_(PENDING_STAGES)
@@ -75,13 +94,8 @@ def alert_condition(kind: str, today: date, policy):
         p = Placement
         return and_(
             pending,
-            _active_placement(
-                or_(
-                    p.child_can_leave_at_will.is_(False),
-                    p.run_by_law_enforcement.is_(True),
-                    p.placement_type.in_(CUSTODIAL_TYPES),
-                )
-            ),
+            # The one definition (Placement.deprives_of_liberty, 002 Rec 4), as SQL.
+            _active_placement(p.deprives_of_liberty),
         )
     if kind == "separated_by_placement":
         return and_(pending, _active_placement(Placement.separated_from_family.is_(True)))
@@ -113,6 +127,8 @@ def alert_condition(kind: str, today: date, policy):
         )
     if kind == "return_impossible":
         return _return_impossible()
+    if kind == "approval_withdrawn":
+        return _approval_withdrawn()
     raise ValueError(f"unknown alert kind {kind!r}; known: {sorted(KINDS)}")
 
 

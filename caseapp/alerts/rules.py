@@ -53,6 +53,10 @@ KINDS = {
         _l("Return impossible: consider regularisation or tolerated stay"),
         "002, Moldova practice; Rec 2",
     ),
+    "approval_withdrawn": (
+        _l("Return approval withdrawn: a safeguard is no longer met"),
+        "002, Rec 1; Day 1 plenary; fn 12 (v) (the gate holds until the handover)",
+    ),
 }
 
 
@@ -188,6 +192,32 @@ def return_impossible(data, today: date, policy) -> Alert | None:
     return None
 
 
+def approval_withdrawn(data, today: date, policy) -> Alert | None:
+    """The latest return approval was withdrawn by the gate's hold because something recorded
+    after it left a safeguard unmet (issue 9, principle 6); shown while the case is back in
+    return preparation, until a supervisor approves again."""
+    from caseapp.gate.safeguards.common import TITLES
+
+    if data.case.stage is not Stage.RETURN_PREPARATION or not data.approvals:
+        return None
+    last = max(data.approvals, key=lambda a: a.id)
+    if last.withdrawn_at is None or not last.withdrawn_unmet:
+        return None
+    what = "; ".join(
+        f"{sid} {TITLES[sid][0]}" if sid in TITLES else sid for sid in last.withdrawn_unmet
+    )
+    return _alert(
+        "approval_withdrawn",
+        _(
+            "The return approved on %(approved)s was withdrawn on %(withdrawn)s; no longer "
+            "met: %(what)s. Record what is missing; a supervisor may then approve again.",
+            approved=last.approved_at.date().isoformat(),
+            withdrawn=last.withdrawn_at.date().isoformat(),
+            what=what,
+        ),
+    )
+
+
 RULES = [
     deprived_of_liberty,
     separated_by_placement,
@@ -196,6 +226,7 @@ RULES = [
     visit_overdue,
     charged_irregular_entry,
     return_impossible,
+    approval_withdrawn,
 ]
 
 

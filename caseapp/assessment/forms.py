@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Self
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,8 +27,10 @@ from caseapp.assessment.models import (
 )
 from caseapp.cases.models import Outcome
 from caseapp.children.models import ContactStatus, TracingStatus
+from caseapp.core.countries import CountryField
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
+from caseapp.crossborder.forms import AgencySelect
 
 
 def not_assessed() -> SelectChoice:
@@ -58,12 +61,20 @@ class GuardianForm(VersionedForm):
         "appointed_on",
         "declared_independent",
         "independence_statement",
+        "organisation_id",
     )
     guardian_name = StringField(_l("Guardian"), validators=[InputRequired(), Length(max=200)])
     appointing_authority = StringField(
         _l("Appointing authority"), validators=[InputRequired(), Length(max=200)]
     )
     appointed_on = DateField(_l("Appointed on"), validators=[InputRequired()])
+    organisation_id = AgencySelect(
+        _l("Guardian's organisation (agency register)"),
+        description=_l(
+            "Independence is derived from it: not the lead agency, not a decision-maker on "
+            "the case (S3; 002, Rec 3)."
+        ),
+    )
     declared_independent = BooleanField(
         _l("Declared independent of the authorities deciding on the child")
     )
@@ -126,6 +137,7 @@ class HearingForm(VersionedForm):
         "language",
         "child_understands_language",
         "interpreter",
+        "interpreter_agency_id",
         "child_friendly_information_given",
         "seen_alone",
         "options_discussed",
@@ -137,6 +149,7 @@ class HearingForm(VersionedForm):
     language = StringField(_l("Language"), validators=[InputRequired(), Length(max=60)])
     child_understands_language = BooleanField(_l("The child understands this language"))
     interpreter = StringField(_l("Interpreter"), validators=[Optional(), Length(max=200)])
+    interpreter_agency_id = AgencySelect(_l("Interpreter's organisation (agency register)"))
     child_friendly_information_given = BooleanField(_l("Child-friendly information given"))
     seen_alone = BooleanField(_l("Child seen alone"))
     options_discussed = BooleanField(_l("Options and plans discussed with the child"))
@@ -194,9 +207,9 @@ class BiaForm(VersionedForm):
     vulnerability = TextAreaField(_l("Situation of vulnerability"))
     health = TextAreaField(_l("Health"))
     education = TextAreaField(_l("Education"))
-    return_country = StringField(
-        _l("Country of return (two-letter code)"), validators=[Optional(), Length(max=2)]
-    )
+    return_country = CountryField(
+        _l("Country of return"), [Optional()], blank=_l("not known")
+    )  # from the CLDR list: a typed "Uk" meant as Ukraine can no longer be stored (issue 12)
     non_refoulement_risk = SelectField(
         _l("Non-refoulement risk"),
         choices=[not_assessed(), *choices(RiskLevel)],
@@ -236,6 +249,30 @@ class BiaForm(VersionedForm):
             out[name] = tri_state(data) if name in self.TRI_STATE else data
         return out
 
+    @classmethod
+    def differences(cls, posted: BiaForm, bia) -> dict[str, str]:
+        """For each field where the stored BIA differs from what the user posted, the stored
+        value as the page shows it (a refused save shows what was saved in between)."""
+        stored = cls(formdata=None)
+        stored.load(bia)
+        out = {}
+        for name in _bia_fields():
+            mine, theirs = posted[name].data, stored[name].data
+            if (mine or "") != (theirs or ""):
+                field = stored[name]
+                if field.type == "SelectField":
+                    out[name] = choice_label(field) or "—"
+                else:
+                    out[name] = str(theirs or "—")
+        return out
+
+    def restore(self, data: dict[str, str]) -> None:
+        """Put a draft's text back into the fields it has (never the version)."""
+        for name in _bia_fields():
+            if name in data:
+                field = self[name]
+                field.process(MultiDict({field.name: data[name]}))
+
     def load(self, bia) -> None:
         """Fill the form from a BIA."""
         from caseapp.assessment.bia import EDITABLE_FIELDS
@@ -247,3 +284,9 @@ class BiaForm(VersionedForm):
             elif hasattr(value, "value"):
                 value = value.value
             getattr(self, name).data = value or ""
+
+
+def _bia_fields() -> tuple[str, ...]:
+    from caseapp.assessment.bia import EDITABLE_FIELDS
+
+    return EDITABLE_FIELDS

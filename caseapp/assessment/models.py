@@ -6,9 +6,22 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    or_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caseapp.assessment.liberty import CUSTODIAL_TYPE_VALUES, deprives_of_liberty
 from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
@@ -42,9 +55,15 @@ class GuardianAppointment(CaseRecord, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     guardian_name: Mapped[str] = mapped_column(String(200))
+    # The guardian's organisation, chosen from the agency register, and the guardian as a
+    # user when they have an account: the gate derives independence from these (not staff
+    # of the lead agency, not a decision-maker on the case; DESIGN.md section 4.1, item 1).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    guardian_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     appointing_authority: Mapped[str] = mapped_column(String(200))
     appointed_on: Mapped[date] = mapped_column(Date)
-    # Declared independence from the authorities deciding on the child (002, Rec 3).
+    # Declared independence from the authorities deciding on the child (002, Rec 3). A
+    # declaration only: it never replaces the derived independence.
     declared_independent: Mapped[bool] = mapped_column(Boolean, default=False)
     independence_statement: Mapped[str | None] = mapped_column(Text)
     ended_on: Mapped[date | None] = mapped_column(Date)
@@ -98,9 +117,7 @@ class PlacementType(LabelledEnum):
 
 
 # Types that are deprivation of liberty by their nature, whatever the "can leave" answer.
-CUSTODIAL_TYPES = frozenset(
-    {PlacementType.CLOSED_INSTITUTION, PlacementType.TRANSIT_CENTRE, PlacementType.DETENTION}
-)
+CUSTODIAL_TYPES = frozenset(PlacementType(v) for v in CUSTODIAL_TYPE_VALUES)
 
 
 class Placement(CaseRecord, db.Model):
@@ -131,13 +148,22 @@ class Placement(CaseRecord, db.Model):
         """Not yet ended."""
         return self.ended_on is None
 
-    @property
+    @hybrid_property
     def deprives_of_liberty(self) -> bool:
-        """Deprivation of liberty whatever the placement is called (002, Rec 4)."""
-        return (
-            not self.child_can_leave_at_will
-            or self.run_by_law_enforcement
-            or self.placement_type in CUSTODIAL_TYPES
+        """Deprivation of liberty whatever the placement is called (002, Rec 4): the one
+        definition, ``deprives_of_liberty`` above."""
+        return deprives_of_liberty(
+            self.placement_type, self.child_can_leave_at_will, self.run_by_law_enforcement
+        )
+
+    @deprives_of_liberty.inplace.expression
+    @classmethod
+    def _deprives_of_liberty_expression(cls):
+        """The same definition as SQL (for the alert and dashboard queries)."""
+        return or_(
+            cls.child_can_leave_at_will.is_(False),
+            cls.run_by_law_enforcement.is_(True),
+            cls.placement_type.in_(sorted(CUSTODIAL_TYPES)),
         )
 
 
@@ -184,6 +210,8 @@ class Hearing(CaseRecord, db.Model):
     """The child heard in a language they understand (002, Rec 1; Rec 2; Moldova 2008)."""
 
     __tablename__ = "hearing"
+    # A case's latest hearing, for the due list (issue 16).
+    __table_args__ = (Index("ix_hearing_case_held", "case_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
@@ -192,6 +220,9 @@ class Hearing(CaseRecord, db.Model):
     language: Mapped[str] = mapped_column(String(60))
     child_understands_language: Mapped[bool] = mapped_column(Boolean, default=False)
     interpreter: Mapped[str | None] = mapped_column(String(200))
+    # The interpreter's organisation (agency register) and account, for derived independence.
+    interpreter_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    interpreter_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     child_friendly_information_given: Mapped[bool] = mapped_column(Boolean, default=False)
     seen_alone: Mapped[bool] = mapped_column(Boolean, default=False)
     # Options and plans discussed with the child (002, Rec 2).
@@ -285,6 +316,12 @@ class BestInterestsAssessment(CaseRecord, db.Model):
     return_safe: Mapped[bool | None] = mapped_column(Boolean)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The BIA's own optimistic lock (issue 12 item 2): a save names the version of the BIA
+    # it was written on, so a colleague's change elsewhere in the case (a hearing, a
+    # placement) does not refuse it; only a change to this BIA in between does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
 

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
-from caseapp.assessment.bia import complete_bia, current_bia, save_bia  # noqa: F401
+from caseapp.agencies.register import from_register, known_user
+from caseapp.assessment.bia import (  # noqa: F401
+    bia_version,
+    complete_bia,
+    current_bia,
+    save_bia,
+)
 from caseapp.assessment.guards import (
     RECORD_STAGES,
     check_editable,
@@ -38,6 +44,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.children.models import ContactStatus, FamilyMember, TracingStatus
+from caseapp.core.countries import require_country
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
@@ -106,6 +113,8 @@ def appoint_guardian(
     appointed_on: date,
     declared_independent: bool,
     independence_statement: str | None = None,
+    organisation_id: int | None = None,
+    guardian_user_id: int | None = None,
     expected_version: int | None,
 ) -> GuardianAppointment:
     """Appoint a guardian (002, Rec 3: "Unaccompanied children should be appointed a
@@ -115,9 +124,15 @@ def appoint_guardian(
     require_stage(case, RECORD_STAGES)
     name = _required(guardian_name, _("Enter the guardian's name."))
     authority = _required(appointing_authority, _("Enter the appointing authority."))
+    # The guardian's organisation from the register: the gate derives independence from it
+    # (issue 9, principle 1); the declaration never replaces it.
+    from_register(organisation_id)
+    known_user(guardian_user_id)
     appointment = GuardianAppointment(
         case_id=case.id,
         guardian_name=name,
+        organisation_id=organisation_id,
+        guardian_user_id=guardian_user_id,
         appointing_authority=authority,
         appointed_on=appointed_on,
         declared_independent=bool(declared_independent),
@@ -315,6 +330,8 @@ def record_hearing(
     views_summary: str,
     weight: Weight,
     weight_reasons: str,
+    interpreter_agency_id: int | None = None,
+    interpreter_user_id: int | None = None,
     expected_version: int | None,
 ) -> Hearing:
     """Record a hearing of the child: in a language they understand, views on each option,
@@ -339,6 +356,8 @@ def record_hearing(
         language=_required(language, _("Enter the language of the hearing.")),
         child_understands_language=bool(child_understands_language),
         interpreter=_text(interpreter),
+        interpreter_agency_id=from_register(interpreter_agency_id) and interpreter_agency_id,
+        interpreter_user_id=known_user(interpreter_user_id) and interpreter_user_id,
         child_friendly_information_given=bool(child_friendly_information_given),
         seen_alone=bool(seen_alone),
         options_discussed=bool(options_discussed),
@@ -376,7 +395,7 @@ def update_tracing(
     if whereabouts is not None:
         member.whereabouts = _text(whereabouts)
     if country is not None:
-        member.country = (_text(country) or "").upper() or None
+        member.country = require_country(_text(country), optional=True)
     _change(actor, AuditAction.TRACING_UPDATE, member, case)
     return member
 

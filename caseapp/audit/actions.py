@@ -34,10 +34,19 @@ class AuditAction(StrEnum):
     AUDIT_TIMELINE_VIEW = "audit:timeline:view"
     AUDIT_EXPORT = "audit:export"
     AUDIT_EXPORT_IDENTIFIED = "audit:export:identified"
+    AUDIT_EXPORT_QUEUE = "audit:export:queue"  # a background export started (issue 13)
+    AUDIT_EXPORT_DOWNLOAD = "audit:export:download"  # its finished bundle downloaded
+    # Indicators and reports (issue 13).
+    INDICATORS_VIEW = "indicators:figures:view"
+    INDICATORS_DRILL = "indicators:cases:view"
+    INDICATORS_DOWNLOAD = "indicators:figures:download"
+    CASE_SUMMARY_DOWNLOAD = "report:case_summary:download"
+    CASE_LIST_DOWNLOAD = "report:case_list:download"
     # Login and accounts.
     LOGIN_SUCCESS = "auth:login:success"
     LOGIN_FAIL = "auth:login:fail"
-    LOGIN_LOCKOUT = "auth:login:lockout"
+    LOGIN_LOCKOUT = "auth:login:lockout"  # no longer written (throttling, not lockout)
+    LOGIN_BURST = "auth:login:burst"  # anonymous failures, one entry per burst with counts
     LOGOUT = "auth:logout"
     TWO_FACTOR_ENROL = "auth:2fa:enrol"
     TWO_FACTOR_RESET = "auth:2fa:reset"
@@ -46,6 +55,8 @@ class AuditAction(StrEnum):
     USER_REACTIVATE = "user:account:reactivate"
     USER_LOCALE_CHANGE = "user:locale:change"
     USER_PASSWORD_CHANGE = "user:password:change"  # noqa: S105 (a tag, not a password)
+    PASSWORD_RESET_REQUEST = "user:password_reset:request"  # noqa: S105 (a tag)
+    PASSWORD_RESET_COMPLETE = "user:password_reset:complete"  # noqa: S105 (a tag)
     AGENCY_CREATE = "agency:agency:create"
     # The case and the child's record.
     CASE_OPEN = "case:case:open"
@@ -94,6 +105,7 @@ class AuditAction(StrEnum):
     HOME_STUDY_RECORD = "home_study:record"
     GUARANTEE_RECORD = "guarantee:record"
     GUARANTEE_WITHDRAW = "guarantee:withdraw"
+    WITHDRAWAL_RECORD = "withdrawal:record"  # consent, readiness withdrawn; an objection
     CENTRAL_APPROVAL_RECORD = "central_approval:record"
     REINTEGRATION_SAVE = "reintegration:save"
     TRAVEL_SAVE = "travel:save"
@@ -111,6 +123,16 @@ class AuditAction(StrEnum):
     POLICY_CHANGE = "policy:settings:change"
     SUSPENSION_ADD = "suspension:add"
     SUSPENSION_LIFT = "suspension:lift"
+    # Cross-border exchange between instances (issue 11; 002, Rec 2 and Rec 6).
+    EXCHANGE_PARTNER_ADD = "exchange:partner:add"
+    EXCHANGE_SEND = "exchange:document:send"
+    EXCHANGE_RECEIVE = "exchange:document:receive"
+    EXCHANGE_REFUSE = "exchange:document:refuse"
+    EXCHANGE_DELIVER = "exchange:document:deliver"
+    EXCHANGE_EXPORT = "exchange:document:export"
+    EXCHANGE_INCOMING_OPEN = "exchange:incoming:open"
+    API_TOKEN_CREATE = "api:token:create"  # noqa: S105 (a tag, not a password)
+    API_TOKEN_REVOKE = "api:token:revoke"  # noqa: S105 (a tag, not a password)
 
     @property
     def parsed(self) -> ParsedTag:

@@ -20,11 +20,14 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from caseapp.assessment.liberty import deprives_of_liberty
+
 DECISION_VERBS = frozenset(
     {"approve", "refuse", "send_back", "reject", "withdraw", "decide", "close", "reopen", "notify"}
 )
-# A placement the child cannot leave at will is deprivation of liberty (002, Rec 4).
-LIBERTY_KEYS = {"can_leave_at_will": False, "can_leave": False, "deprivation_of_liberty": True}
+# The facts of a placement that decide deprivation of liberty, as the placement's audit diff
+# names them; read with the one definition, ``caseapp.assessment.liberty`` (002, Rec 4).
+PLACEMENT_KEYS = ("placement_type", "child_can_leave_at_will", "run_by_law_enforcement")
 
 
 def _new_value(change):
@@ -37,12 +40,11 @@ def _new_value(change):
 def _liberty_alert(diff) -> bool:
     if not isinstance(diff, dict):
         return False
-    for key, value in diff.items():
-        if key in LIBERTY_KEYS and _new_value(value) is LIBERTY_KEYS[key]:
-            return True
-        if isinstance(value, dict) and _liberty_alert(value):
-            return True
-    return False
+    if any(key in diff for key in PLACEMENT_KEYS) and deprives_of_liberty(
+        *(_new_value(diff.get(key)) for key in PLACEMENT_KEYS)
+    ):
+        return True
+    return any(isinstance(value, dict) and _liberty_alert(value) for value in diff.values())
 
 
 class CaseSummaries:

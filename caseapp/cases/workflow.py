@@ -29,8 +29,11 @@ TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     # A reopened determination (appeal upheld, new fact, objection) goes back to determination.
     Stage.DECIDED: frozenset({Stage.RETURN_PREPARATION, Stage.IMPLEMENTATION, Stage.DETERMINATION}),
     Stage.RETURN_PREPARATION: frozenset({Stage.RETURN_APPROVED, Stage.DETERMINATION}),
-    # return_approved is entered only through the return gate (gate.operations.approve_return).
-    Stage.RETURN_APPROVED: frozenset({Stage.RETURNED, Stage.DETERMINATION}),
+    # return_approved is entered only through the return gate (gate.operations.approve_return),
+    # and left back to return_preparation when a safeguard is no longer met (gate/hold.py).
+    Stage.RETURN_APPROVED: frozenset(
+        {Stage.RETURNED, Stage.DETERMINATION, Stage.RETURN_PREPARATION}
+    ),
     Stage.RETURNED: frozenset({Stage.MONITORING}),
     Stage.MONITORING: frozenset(),
     Stage.IMPLEMENTATION: frozenset(),

@@ -38,6 +38,7 @@ from caseapp.children.models import (
     Sex,
     TracingStatus,
 )
+from caseapp.core.countries import CountryField
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
 
@@ -58,13 +59,7 @@ class ListField(StringField):
 
 def country_field(label, **kwargs) -> SelectField:
     """A country select; its choices are filled per request (names in the user's language)."""
-    kwargs.setdefault("default", "")
-    return SelectField(label, choices=[], coerce=_code, **kwargs)
-
-
-def _code(value) -> str:
-    """Country codes as strings; no country is the empty string (not "None")."""
-    return "" if value is None else str(value)
+    return CountryField(label, **kwargs)
 
 
 def fill_country_choices(field: SelectField, *, blank) -> None:
@@ -158,6 +153,11 @@ class FamilyMemberForm(VersionedForm):
     contact_status = enum_select(_l("Contact"), ContactStatus)
     tracing_status = enum_select(_l("Family tracing"), TracingStatus)
     assessment_result = TextAreaField(_l("Assessment result"), validators=[Length(max=5000)])
+    # Only a legal custodian with the child makes the child accompanied (the gate's S3).
+    legal_custodian = BooleanField(
+        _l("Holds legal custody of the child (parental responsibility or a court order)")
+    )
+    with_the_child = BooleanField(_l("Is in the country with the child"))
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs) -> None:

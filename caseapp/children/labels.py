@@ -1,47 +1,54 @@
-"""Country names from the CLDR (Babel), in the user's language.
+"""Country names from the CLDR (Babel), and ``label(value)`` for templates and reports.
 
-Templates call ``country_name(code)`` (registered by the children blueprint as a template
-global). Enum labels live on the enums themselves (``caseapp.core.enums``: ``case.stage.label``).
+Enum labels live on the enums themselves (``caseapp.core.enums``: ``case.stage.label``);
+``label`` and ``choices`` here are thin delegates kept for the pages and reports that call
+them, and ``register`` names the few stored values that are not yet a ``LabelledEnum``.
+Country helpers live in ``caseapp.core.countries`` (re-exported here).
 """
 
 from __future__ import annotations
 
-from babel import Locale
-from flask_babel import get_locale
-from wtforms import SelectChoice
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
 
-# Codes in the CLDR territory list that are not countries.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
+from wtforms.fields.choices import SelectChoice
 
+from caseapp.core.countries import country_choices, country_name, is_country
+from caseapp.core.enums import LabelledEnum
 
-def _territories() -> dict[str, str]:
-    try:
-        locale = Locale.parse(str(get_locale()))
-    except (ValueError, TypeError):
-        locale = Locale("en")
-    return dict(locale.territories)
+__all__ = [
+    "LABELS",
+    "choices",
+    "country_choices",
+    "country_name",
+    "is_country",
+    "label",
+    "register",
+]
 
-
-def is_country(code: str) -> bool:
-    """Whether ``code`` is an ISO 3166-1 alpha-2 country code known to the CLDR."""
-    return (
-        len(code) == 2
-        and code.isalpha()
-        and code.isupper()
-        and code not in _NOT_COUNTRIES
-        and code in Locale("en").territories
-    )
+# Labels of values that are not a ``LabelledEnum`` (keyed by (enum class, value): members of
+# different enums with the same value are equal as dict keys).
+LABELS: dict[tuple[type, str], Any] = {}
 
 
-def country_name(code: str | None) -> str:
-    """The country's name in the user's language."""
-    if not code:
+def register(*mappings: Mapping[StrEnum, Any]) -> None:
+    """Name the values of an enum that carries no labels itself (``{Enum.MEMBER: _l("…")}``)."""
+    for mapping in mappings:
+        for member, text in mapping.items():
+            LABELS[(type(member), member.value)] = text
+
+
+def label(value: object) -> str:
+    """The translated label of an enum value (the value itself when it has none)."""
+    if value is None:
         return ""
-    return _territories().get(code, code)
+    if isinstance(value, LabelledEnum):
+        return str(value.label)
+    found = LABELS.get((type(value), value.value)) if isinstance(value, StrEnum) else None
+    return str(found) if found is not None else str(value)
 
 
-def country_choices() -> list[SelectChoice]:
-    """Every country as a select option, sorted by name in the user's language."""
-    names = _territories()
-    pairs = sorted(((c, n) for c, n in names.items() if is_country(c)), key=lambda p: p[1])
-    return [SelectChoice(code, name) for code, name in pairs]
+def choices(members: Iterable[StrEnum]) -> list[SelectChoice]:
+    """Options of a select field, in the enum's order, with translated labels."""
+    return [SelectChoice(member.value, label(member)) for member in members]

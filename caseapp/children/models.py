@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.cases.models import Case
@@ -66,6 +76,11 @@ class IdentityVerification(LabelledEnum):
     CONFIRMED_WITH_CONSULATE = "confirmed_with_consulate", _l("confirmed with the consulate")
 
 
+def whole_years(start: date, day: date) -> int:
+    """Whole years from ``start`` to ``day`` (a birthday on 29 February counts on 1 March)."""
+    return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
+
+
 class Child(db.Model):
     """The child at the centre of a case."""
 
@@ -86,6 +101,9 @@ class Child(db.Model):
     age_method: Mapped[AgeMethod] = mapped_column(
         str_enum(AgeMethod, "age_method"), default=AgeMethod.UNKNOWN
     )
+    # The day the age range was assessed: the range is true on that day and advances with
+    # time (DESIGN.md section 2, "Age assessment"; 002, Judge Winter: a child is under 18).
+    age_assessed_on: Mapped[date | None] = mapped_column(Date)
     nationality_status: Mapped[NationalityStatus] = mapped_column(
         str_enum(NationalityStatus, "nationality_status"), default=NationalityStatus.UNDETERMINED
     )
@@ -133,11 +151,16 @@ class Child(db.Model):
         return next((n for n in self.names if n.is_primary), None)
 
     def age_on(self, day: date) -> int | None:
-        """Age in whole years on ``day``; with only a range, its lowest age (benefit of doubt)."""
+        """Age in whole years on ``day``; with only a range, its lowest age (benefit of the
+        doubt) advanced by the whole years since the range was assessed: a child assessed at
+        17 is 18 a year later (002, Judge Winter; DESIGN.md section 2)."""
         if self.date_of_birth is not None:
-            dob = self.date_of_birth
-            return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-        return self.age_min
+            return whole_years(self.date_of_birth, day)
+        if self.age_min is None:
+            return None
+        if self.age_assessed_on is None or day <= self.age_assessed_on:
+            return self.age_min
+        return self.age_min + whole_years(self.age_assessed_on, day)
 
     @property
     def age_uncertain(self) -> bool:
@@ -176,6 +199,26 @@ class ChildName(db.Model):
     def full_name(self) -> str:
         """Family name, given name, patronymic — as written."""
         return " ".join(p for p in (self.family_name, self.given_name, self.patronymic) if p)
+
+
+# Tokens compare byte-wise on both databases, so a prefix is an index range (see
+# ``caseapp.cases.queries.cases_named``); on PostgreSQL that needs the "C" collation.
+_TOKEN = String(120).with_variant(String(120, collation="C"), "postgresql")
+
+
+class ChildNameToken(db.Model):
+    """One word of a name's search key, for the name search (an indexed prefix match
+    instead of scanning every key with ``LIKE '%...%'``; issue 16). Derived data: written
+    whenever a ``ChildName`` is inserted or its key changes (``caseapp.children.tokens``)."""
+
+    __tablename__ = "child_name_token"
+    __table_args__ = (Index("ix_child_name_token_token", "token", "name_id", "case_id"),)
+
+    name_id: Mapped[int] = mapped_column(
+        ForeignKey("child_name.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(_TOKEN, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
 
 
 class Relation(LabelledEnum):
@@ -224,9 +267,24 @@ class FamilyMember(db.Model):
         str_enum(TracingStatus, "tracing_status"), default=TracingStatus.NOT_STARTED
     )
     assessment_result: Mapped[str | None] = mapped_column(Text)
+    # Holds legal custody of the child (parental responsibility or a court order), and is in
+    # the country with the child. Only such a person makes the child accompanied; anyone
+    # else with the child leaves them separated, and a guardian is needed (002, Rec 3).
+    legal_custodian: Mapped[bool] = mapped_column(Boolean, default=False)
+    with_the_child: Mapped[bool] = mapped_column(Boolean, default=False)
 
     case: Mapped[Case] = relationship(back_populates="family_members")
+
+    @property
+    def accompanies_as_custodian(self) -> bool:
+        """A legal custodian who is with the child."""
+        return bool(self.legal_custodian and self.with_the_child)
 
     def can_view(self, user) -> bool:
         """Visible to whoever sees the case."""
         return self.case.can_view(user)
+
+
+# The name-search tokens follow every name (mapper events; imported here so they are always
+# registered with the models).
+from caseapp.children import tokens as _tokens  # noqa: E402, F401

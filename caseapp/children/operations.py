@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
@@ -35,6 +36,7 @@ from caseapp.children.validation import (
 )
 from caseapp.core.db import utcnow
 from caseapp.core.errors import ValidationFailed
+from caseapp.core.extensions import db
 
 # Fields of the child's record a caseworker edits on the record form.
 CHILD_FIELDS = (
@@ -78,15 +80,25 @@ def update_child(actor: User, case: Case, *, expected_version: int, **changes: A
 
     Validated as a whole, so a new age range is checked against the stored date of birth.
     """
+    assessed_on = changes.pop("age_assessed_on", None)
     unknown = set(changes) - set(CHILD_FIELDS)
     if unknown:
         raise TypeError(f"not a field of the child's record: {sorted(unknown)}")
     check_editable(actor, case, expected_version)
+    if assessed_on is not None and assessed_on > today():
+        raise ValidationFailed(_("The date of the age assessment cannot be in the future."))
     child = case.child
     current = {name: getattr(child, name) for name in CHILD_FIELDS}
     cleaned = validate_child({**current, **changes}, today=today())
+    range_changed = any(
+        name in changes and cleaned[name] != current[name] for name in ("age_min", "age_max")
+    )
     for name in changes:
         setattr(child, name, cleaned[name])
+    # An age range is true on the day it was assessed and advances from there (DESIGN.md
+    # section 2; issue 9, principle 5): a new range is anchored today unless a day is given.
+    if assessed_on is not None or (range_changed and child.age_min is not None):
+        child.age_assessed_on = assessed_on or today()
     diff = diff_of(child)
     if not diff:
         return False
@@ -203,6 +215,8 @@ FAMILY_FIELDS = (
     "contact_status",
     "tracing_status",
     "assessment_result",
+    "legal_custodian",
+    "with_the_child",
 )
 
 
@@ -216,6 +230,8 @@ def _validate_family(fields: dict) -> dict:
     check_length(errors, "name", cleaned["name"], 200)
     cleaned["whereabouts"] = clean_text(fields.get("whereabouts"))
     check_length(errors, "whereabouts", cleaned["whereabouts"], 200)
+    cleaned["legal_custodian"] = bool(fields.get("legal_custodian"))
+    cleaned["with_the_child"] = bool(fields.get("with_the_child"))
     cleaned["assessment_result"] = clean_text(fields.get("assessment_result"), limit=5000)
     check_length(errors, "assessment_result", cleaned["assessment_result"], 5000)
     country = (fields.get("country") or "").strip()
@@ -244,8 +260,14 @@ def add_family_member(
     contact_status: ContactStatus = ContactStatus.NOT_CONTACTED,
     tracing_status: TracingStatus = TracingStatus.NOT_STARTED,
     assessment_result: str | None = None,
+    legal_custodian: bool = False,
+    with_the_child: bool = False,
 ) -> FamilyMember:
-    """Record a family member or another person significant to the child (002, fn 12 iii)."""
+    """Record a family member or another person significant to the child (002, fn 12 iii).
+
+    ``legal_custodian`` and ``with_the_child``: only a legal custodian who is with the child
+    makes the child accompanied; anyone else leaves the child separated (issue 9, principle
+    7; the gate's S3)."""
     check_editable(actor, case, expected_version)
     cleaned = _validate_family(
         {
@@ -256,6 +278,8 @@ def add_family_member(
             "contact_status": contact_status,
             "tracing_status": tracing_status,
             "assessment_result": assessment_result,
+            "legal_custodian": legal_custodian,
+            "with_the_child": with_the_child,
         }
     )
     member = FamilyMember(**cleaned)
@@ -288,9 +312,25 @@ def update_family_member(
 
 
 def remove_family_member(actor: User, member: FamilyMember, *, expected_version: int) -> None:
-    """Remove a family member recorded by mistake."""
+    """Remove a family member recorded by mistake; not one the assessment relies on.
+
+    A family assessment of the member is evidence for the determination (002, fn 12 iii): the
+    member stays while one exists (found by the property test: the delete broke the foreign
+    key and gave a 500).
+    """
+    from caseapp.assessment.models import FamilyAssessment
+
     case = member.case
     check_editable(actor, case, expected_version)
+    assessed = db.session.scalar(
+        select(func.count())
+        .select_from(FamilyAssessment)
+        .where(FamilyAssessment.family_member_id == member.id)
+    )
+    if assessed:
+        raise ValidationFailed(
+            _("This family member has been assessed; the record stays with the assessment.")
+        )
     diff = {"member_id": [member.id, None], "name": [member.name, None]}
     diff["relation"] = [member.relation.value, None]
     case.family_members.remove(member)

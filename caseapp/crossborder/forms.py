@@ -17,9 +17,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from caseapp.core.enums import choices
+from caseapp.agencies.models import AgencyKind
+from caseapp.agencies.register import register_choices
+from caseapp.assessment.models import PlacementType
+from caseapp.core.countries import CountryField
+from caseapp.core.enums import LabelledEnum, choices
+from caseapp.core.fields import MayBeFuture, MonthsField
 from caseapp.core.forms import VersionedForm
 from caseapp.crossborder.models import (
     EscortKind,
@@ -27,17 +33,85 @@ from caseapp.crossborder.models import (
     LegalBasis,
     MessageDirection,
     MessageKind,
+    ReceivingKind,
+    WithdrawalKind,
 )
+
+# Where the child will live on arrival: the placement types as the travel form asks them.
+ARRIVAL_LABELS = {
+    PlacementType.FAMILY_COMMUNITY: _l("With family in the community"),
+    PlacementType.KINSHIP_CARE: _l("Kinship care"),
+    PlacementType.FOSTER_FAMILY: _l("Foster family"),
+    PlacementType.SUPERVISED_INDEPENDENT: _l("Supervised independent living"),
+    PlacementType.SMALL_GROUP_HOME: _l("Small group home"),
+    PlacementType.OPEN_SHELTER: _l("Open shelter"),
+    PlacementType.CLOSED_INSTITUTION: _l("Closed institution"),
+    PlacementType.TRANSIT_CENTRE: _l("Transit centre"),
+    PlacementType.DETENTION: _l("Detention"),
+}
+# What the withdrawal form offers (a guarantee is withdrawn from the guarantee itself).
+WITHDRAWN_HERE = (
+    WithdrawalKind.CHILD_CONSENT,
+    WithdrawalKind.GUARDIAN_CONSENT,
+    WithdrawalKind.OBJECTION,
+    WithdrawalKind.READINESS,
+)
+CHILD_PROTECTION = (AgencyKind.CHILD_PROTECTION, AgencyKind.COUNTERPART_ABROAD)
+
+
+def _choices(options) -> list[SelectChoice]:
+    """Select options from enum members (labels on the enum) or a ``{member: label}`` dict."""
+    if isinstance(options, dict):
+        return [SelectChoice(k.value, v) for k, v in options.items()]
+    return choices(options)
+
+
+def _enum_of(options) -> type[LabelledEnum]:
+    return options if isinstance(options, type) else type(next(iter(options)))
+
+
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class AgencySelect(SelectField):
+    """An agency chosen from the register (issue 9, principle 1: not typed as free text);
+    ``kinds`` limits the choice. Gives back the agency id, or None for "not chosen"."""
+
+    def __init__(self, label=None, kinds=None, **kwargs):
+        super().__init__(label, coerce=_int_or_none, validate_choice=False, **kwargs)
+        # Fields are built with each form: the register is read then, in the request.
+        self.choices = [("", _l("— not chosen —")), *register_choices(kinds)]
+
+
+class OptionalEnumSelect(SelectField):
+    """A select over a StrEnum with a "not recorded" choice (None)."""
+
+    def __init__(self, label, options, **kwargs):
+        enum_cls = _enum_of(options)
+        super().__init__(
+            label,
+            choices=[SelectChoice("", _l("— not recorded —")), *_choices(options)],
+            coerce=lambda v: enum_cls(v) if v not in (None, "", "None") else None,
+            **kwargs,
+        )
 
 
 class EnumSelect(SelectField):
     """A select over a StrEnum that gives back the enum member."""
 
-    def __init__(self, label, enum_cls, **kwargs):
-        super().__init__(label, choices=choices(enum_cls), coerce=lambda v: enum_cls(v), **kwargs)
+    def __init__(self, label, options, **kwargs):
+        enum_cls = _enum_of(options)
+        super().__init__(label, choices=_choices(options), coerce=lambda v: enum_cls(v), **kwargs)
 
 
 _CODE = Regexp(r"^[A-Za-z]{2}$", message=_l("Enter a two-letter country code."))
+_CODES = Regexp(
+    r"^\s*[A-Za-z]{2}\s*(,\s*[A-Za-z]{2}\s*)*$",
+    message=_l("Enter two-letter country codes separated by commas."),
+)
 _TEXT = [DataRequired(), Length(max=200)]
 
 
@@ -50,18 +124,35 @@ class CoordinationForm(VersionedForm):
         "consulate_contact",
         "legal_basis",
         "legal_basis_reference",
+        "counterpart_agency_id",
     )
 
-    destination_country = StringField(
-        _l("Destination country (two letters)"), [DataRequired(), _CODE]
+    destination_country = CountryField(_l("Destination country"), [DataRequired()], blank="")
+    counterpart_agency_id = AgencySelect(
+        _l("Counterpart child-protection authority (agency register)"),
+        CHILD_PROTECTION,
+        description=_l("S12 needs its confirmation of readiness (002, Rec 2; Rec 6)."),
     )
-    counterpart_name = StringField(_l("Counterpart child-protection authority"), _TEXT)
+    counterpart_name = StringField(_l("Contact person or office at the counterpart"), _TEXT)
     consulate_contact = StringField(_l("Consulate contact"), [Optional(), Length(max=200)])
     legal_basis = EnumSelect(_l("Legal basis"), LegalBasis)
     legal_basis_reference = StringField(
         _l("Reference of the agreement"), [Optional(), Length(max=200)]
     )
+    transit = StringField(
+        _l("Transit countries on the return route (two-letter codes, comma-separated)"),
+        [Optional(), Length(max=60), _CODES],
+        description=_l(
+            "A suspension of returns to or through any of them stops the return (S18; "
+            "002, Rec 2: origin, transit and destination)."
+        ),
+    )
     submit = SubmitField(_l("Save"))
+
+    def values(self) -> dict[str, Any]:
+        """``save_coordination``'s arguments (the transit countries as a list)."""
+        raw = (self.transit.data or "").replace(" ", "")
+        return {**super().values(), "transit_countries": [x for x in raw.split(",") if x]}
 
 
 class MessageForm(VersionedForm):
@@ -71,18 +162,16 @@ class MessageForm(VersionedForm):
         "direction",
         "kind",
         "counterpart",
-        "counterpart_is_child_protection",
         "subject",
         "on_date",
         "documents",
+        "agency_id",
     )
 
     direction = EnumSelect(_l("Direction"), MessageDirection)
     kind = EnumSelect(_l("Kind"), MessageKind)
-    counterpart = StringField(_l("Counterpart"), _TEXT)
-    counterpart_is_child_protection = BooleanField(
-        _l("The counterpart is the child-protection authority")
-    )
+    agency_id = AgencySelect(_l("Sent to or received from (agency register)"))
+    counterpart = StringField(_l("Contact person"), _TEXT)
     subject = StringField(_l("Subject"), [DataRequired(), Length(max=300)])
     on_date = DateField(_l("Date"), [DataRequired()])
     documents = TextAreaField(_l("Documents"), [Optional()])
@@ -92,9 +181,16 @@ class MessageForm(VersionedForm):
 class HomeStudyForm(VersionedForm):
     """The counterpart's home study."""
 
-    VALUES = ("received_on", "conducted_by", "favourable", "summary")
+    VALUES = (
+        "received_on",
+        "conducted_by",
+        "favourable",
+        "summary",
+        "agency_id",
+    )
 
     received_on = DateField(_l("Received on"), [DataRequired()])
+    agency_id = AgencySelect(_l("Authority that conducted it (agency register)"))
     conducted_by = StringField(_l("Conducted by"), _TEXT)
     favourable = BooleanField(_l("Favourable"))
     summary = TextAreaField(_l("Summary"), [DataRequired()])
@@ -104,10 +200,21 @@ class HomeStudyForm(VersionedForm):
 class GuaranteeForm(VersionedForm):
     """The guarantee of care (002, Moldova)."""
 
-    VALUES = ("guarantor_kind", "guarantor_name", "given_on", "written", "document_reference")
+    VALUES = (
+        "guarantor_kind",
+        "guarantor_name",
+        "given_on",
+        "written",
+        "document_reference",
+        "guarantor_agency_id",
+    )
 
     guarantor_kind = EnumSelect(_l("Guarantor"), GuarantorKind)
     guarantor_name = StringField(_l("Guarantor's name"), _TEXT)
+    guarantor_agency_id = AgencySelect(
+        _l("Foreign authority that guarantees (agency register)"),
+        description=_l("Attach the signed guarantee on the documents page (S7)."),
+    )
     given_on = DateField(_l("Given on"), [DataRequired()])
     written = BooleanField(_l("Given in writing"))
     document_reference = StringField(_l("Document reference"), [Optional(), Length(max=200)])
@@ -117,9 +224,14 @@ class GuaranteeForm(VersionedForm):
 class CentralApprovalForm(VersionedForm):
     """The Central Authority approval (002, Moldova)."""
 
-    VALUES = ("authority_name", "reference", "approved_on")
+    VALUES = ("authority_agency_id", "reference", "approved_on")
 
-    authority_name = StringField(_l("Central Authority"), _TEXT)
+    authority_agency_id = AgencySelect(
+        _l("Central Authority (agency register)"),
+        [AgencyKind.CENTRAL_AUTHORITY],
+        validators=[DataRequired()],
+        description=_l("Attach the approval on the documents page (S11)."),
+    )
     reference = StringField(_l("Reference"), [DataRequired(), Length(max=120)])
     approved_on = DateField(_l("Approved on"), [DataRequired()])
     submit = SubmitField(_l("Save"))
@@ -138,16 +250,40 @@ class ReintegrationForm(VersionedForm):
         "resources_confirmed",
         "resources_confirmed_by",
         "resources_confirmed_on",
+        "education_agency_id",
+        "education_not_needed",
+        "health_agency_id",
+        "health_not_needed",
+        "psychosocial_agency_id",
+        "psychosocial_not_needed",
+        "family_support_agency_id",
+        "family_support_not_needed",
+        "responsible_agency_id",
+        "resources_confirmed_by_agency_id",
     )
 
     education = TextAreaField(_l("Education"), [Optional()])
+    education_agency_id = AgencySelect(_l("Education: responsible agency"))
+    education_not_needed = TextAreaField(_l("Education: not needed because"), [Optional()])
     health = TextAreaField(_l("Health"), [Optional()])
+    health_agency_id = AgencySelect(_l("Health: responsible agency"))
+    health_not_needed = TextAreaField(_l("Health: not needed because"), [Optional()])
     psychosocial = TextAreaField(_l("Psychosocial support"), [Optional()])
+    psychosocial_agency_id = AgencySelect(_l("Psychosocial support: responsible agency"))
+    psychosocial_not_needed = TextAreaField(
+        _l("Psychosocial support: not needed because"), [Optional()]
+    )
     family_support = TextAreaField(_l("Family support"), [Optional()])
+    family_support_agency_id = AgencySelect(_l("Family support: responsible agency"))
+    family_support_not_needed = TextAreaField(
+        _l("Family support: not needed because"), [Optional()]
+    )
     responsible_agency = StringField(_l("Responsible agency"), _TEXT)
-    starts_on = DateField(_l("Starts on"), [Optional()])
+    responsible_agency_id = AgencySelect(_l("Lead agency of the plan (agency register)"))
+    starts_on = DateField(_l("Starts on"), [Optional(), MayBeFuture()])
     resources_confirmed = BooleanField(_l("Resources confirmed"))
     resources_confirmed_by = StringField(_l("Confirmed by"), [Optional(), Length(max=200)])
+    resources_confirmed_by_agency_id = AgencySelect(_l("Confirmed by (agency register)"))
     resources_confirmed_on = DateField(_l("Confirmed on"), [Optional()])
     submit = SubmitField(_l("Save"))
 
@@ -161,20 +297,49 @@ class TravelForm(VersionedForm):
         "escort_name",
         "escort_kind",
         "receiving_official",
-        "receiving_is_child_protection",
         "handover_place",
         "handover_at_border",
+        "escort_agency_id",
+        "receiving_kind",
+        "receiving_agency_id",
+        "receiving_family_member_id",
+        "arrival_placement_type",
+        "arrival_placement_name",
+        "arrival_can_leave_at_will",
+        "arrival_run_by_law_enforcement",
     )
 
-    travel_on = DateField(_l("Travel date"), [DataRequired()])
+    travel_on = DateField(_l("Travel date"), [DataRequired(), MayBeFuture()])
     route = TextAreaField(_l("Route"), [DataRequired()])
     escort_name = StringField(_l("Escort"), _TEXT)
     escort_kind = EnumSelect(_l("Escort is"), EscortKind)
-    receiving_official = StringField(_l("Receiving official"), _TEXT)
-    receiving_is_child_protection = BooleanField(_l("The receiving official is child protection"))
+    escort_agency_id = AgencySelect(_l("Escort's agency (agency register)"))
+    receiving_kind = OptionalEnumSelect(_l("Who receives the child"), ReceivingKind)
+    receiving_official = StringField(_l("Receiving person"), _TEXT)
+    receiving_agency_id = AgencySelect(_l("Receiving agency (agency register)"))
+    receiving_family_member_id = SelectField(
+        _l("Receiving parent, relative or legal guardian"),
+        coerce=_int_or_none,
+        validate_choice=False,
+        choices=[],
+    )
     handover_place = StringField(_l("Handover place"), _TEXT)
     handover_at_border = BooleanField(_l("Handover at the border"))
+    arrival_placement_type = OptionalEnumSelect(
+        _l("Where the child will live on arrival"), ARRIVAL_LABELS
+    )
+    arrival_placement_name = StringField(_l("Name of the place"), [Optional(), Length(max=200)])
+    arrival_can_leave_at_will = BooleanField(_l("The child can leave it at will"), default=True)
+    arrival_run_by_law_enforcement = BooleanField(_l("Run by law enforcement"))
     submit = SubmitField(_l("Save"))
+
+    def for_case(self, case):
+        """The family members of ``case`` as the receiving person's choices."""
+        self.receiving_family_member_id.choices = [
+            ("", _l("— not chosen —")),
+            *((m.id, m.name) for m in case.family_members),
+        ]
+        return self
 
 
 class ConsentForm(VersionedForm):
@@ -203,21 +368,23 @@ class ConsentForm(VersionedForm):
 class MonitoringPlanForm(VersionedForm):
     """Independent post-return monitoring (002, Rec 2)."""
 
-    VALUES = ("monitor_name", "independent", "first_visit_on")
+    VALUES = ("monitor_agency_id", "monitor_name", "first_visit_on")
 
-    monitor_name = StringField(_l("Independent monitor"), _TEXT)
-    independent = BooleanField(_l("Independent of the returning authority"))
-    schedule = StringField(
-        _l("Visits, months after return (e.g. 1, 3, 6, 12, 18)"),
-        [Optional(), Regexp(r"^[\d ,]*$", message=_l("Numbers separated by commas."))],
+    monitor_agency_id = AgencySelect(
+        _l("Monitoring organisation (agency register)"),
+        description=_l(
+            "Independence is derived: not the lead (returning) agency, not law enforcement "
+            "(S17; 002, Rec 2)."
+        ),
     )
-    first_visit_on = DateField(_l("First visit"), [Optional()])
+    monitor_name = StringField(_l("Monitor (person)"), _TEXT)
+    schedule = MonthsField(_l("Visits, months after return (e.g. 1, 3, 6, 12, 18)"))
+    first_visit_on = DateField(_l("First visit"), [Optional(), MayBeFuture()])
     submit = SubmitField(_l("Save"))
 
     def values(self) -> dict[str, Any]:
         """``save_monitoring_plan``'s arguments (the schedule as months; none: the policy's)."""
-        months = [int(x) for x in (self.schedule.data or "").replace(" ", "").split(",") if x]
-        return {**super().values(), "schedule_months": months or None}
+        return {**super().values(), "schedule_months": self.schedule.data or None}
 
 
 class ConfirmForm(VersionedForm):
@@ -233,3 +400,16 @@ class WithdrawForm(VersionedForm):
 
     withdrawn_on = DateField(_l("Withdrawn on"), [DataRequired()])
     submit = SubmitField(_l("Withdraw"))
+
+
+class WithdrawalForm(VersionedForm):
+    """A withdrawal of consent or readiness, or an objection (a record of its own)."""
+
+    VALUES = ("kind", "on_date", "made_by", "agency_id", "reason")
+
+    kind = EnumSelect(_l("What"), WITHDRAWN_HERE)
+    on_date = DateField(_l("On"), [DataRequired()])
+    made_by = StringField(_l("By whom"), [Optional(), Length(max=200)])
+    agency_id = AgencySelect(_l("Agency, when an agency withdraws (agency register)"))
+    reason = TextAreaField(_l("Reason or what was said"), [Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Record"))

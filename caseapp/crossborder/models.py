@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from caseapp.assessment.models import CaseRecord
+from caseapp.assessment.models import CaseRecord, PlacementType, deprives_of_liberty
 from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
 from caseapp.core.permissions import second_pair_of_eyes
+
+
+class Provenance(LabelledEnum):
+    """Who puts a fact on the record (DESIGN.md section 1: "What they confirm carries their name
+    as provenance on the gate"). Today the lead agency records what it received; participants
+    confirming for themselves and documents signed by a partner instance come later and
+    will be told apart by this field."""
+
+    RECORDED_BY_LEAD_AGENCY = "recorded_by_lead_agency", _l("recorded by the lead agency")
+    CONFIRMED_BY_PARTICIPANT = "confirmed_by_participant", _l("confirmed by the participant")
+    SIGNED_BY_PARTNER = "signed_by_partner", _l("signed by the partner authority")
+
+
+def provenance_column():
+    """The provenance of a record (default: recorded by the lead agency)."""
+    return mapped_column(
+        str_enum(Provenance, "provenance"), default=Provenance.RECORDED_BY_LEAD_AGENCY
+    )
 
 
 class LegalBasis(LabelledEnum):
@@ -78,8 +106,12 @@ class CoordinationMessage(CaseRecord, db.Model):
     )
     kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind, "message_kind"))
     counterpart: Mapped[str] = mapped_column(String(200))
-    # The counterpart is the child-protection authority of the country of origin (S12).
+    # Legacy declaration, no longer read by the gate: S12 derives the sender from ``agency_id``
+    # (the counterpart named on the coordination record, chosen from the agency register).
     counterpart_is_child_protection: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The agency the message was sent to or received from (agency register).
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    provenance: Mapped[Provenance] = provenance_column()
     subject: Mapped[str] = mapped_column(String(300))
     on_date: Mapped[date] = mapped_column(Date)
     documents: Mapped[str | None] = mapped_column(Text)
@@ -97,8 +129,11 @@ class HomeStudy(CaseRecord, db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     received_on: Mapped[date] = mapped_column(Date)
     conducted_by: Mapped[str] = mapped_column(String(200))
+    # The authority that conducted it (agency register); ``conducted_by`` names the person.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     favourable: Mapped[bool] = mapped_column(Boolean)
     summary: Mapped[str] = mapped_column(Text)
+    provenance: Mapped[Provenance] = provenance_column()
 
     case: Mapped[Case] = relationship()
 
@@ -121,7 +156,12 @@ class CareGuarantee(CaseRecord, db.Model):
     given_on: Mapped[date] = mapped_column(Date)
     written: Mapped[bool] = mapped_column(Boolean, default=False)
     document_reference: Mapped[str | None] = mapped_column(String(200))
+    # The foreign authority that guarantees (agency register), when the guarantor is one.
+    guarantor_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    # Mirror of the latest ``Withdrawal`` of this guarantee, kept by ``withdraw_guarantee``
+    # for the lists and alerts; the gate reads the withdrawal records themselves.
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    provenance: Mapped[Provenance] = provenance_column()
 
     case: Mapped[Case] = relationship()
 
@@ -133,10 +173,13 @@ class CentralAuthorityApproval(CaseRecord, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    # The Central Authority, chosen from the agency register (S11 needs kind
+    # central_authority); ``authority_name`` is the legacy free text, kept visible.
     authority_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     authority_name: Mapped[str] = mapped_column(String(200))
     reference: Mapped[str] = mapped_column(String(120))
     approved_on: Mapped[date] = mapped_column(Date)
+    provenance: Mapped[Provenance] = provenance_column()
 
     case: Mapped[Case] = relationship()
 
@@ -159,13 +202,70 @@ class ReintegrationPlan(CaseRecord, db.Model):
     health: Mapped[str | None] = mapped_column(Text)
     psychosocial: Mapped[str | None] = mapped_column(Text)
     family_support: Mapped[str | None] = mapped_column(Text)
+    # Each component's responsible agency (register), or the reason it is not needed.
+    education_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    education_not_needed: Mapped[str | None] = mapped_column(Text)
+    health_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    health_not_needed: Mapped[str | None] = mapped_column(Text)
+    psychosocial_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    psychosocial_not_needed: Mapped[str | None] = mapped_column(Text)
+    family_support_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    family_support_not_needed: Mapped[str | None] = mapped_column(Text)
+    # The plan's lead agency: legacy free text (kept visible) and the register entry.
     responsible_agency: Mapped[str] = mapped_column(String(200))
+    responsible_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     resources_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     resources_confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    resources_confirmed_by_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     resources_confirmed_on: Mapped[date | None] = mapped_column(Date)
     starts_on: Mapped[date | None] = mapped_column(Date)
+    provenance: Mapped[Provenance] = provenance_column()
 
     case: Mapped[Case] = relationship()
+
+    def component(self, kind: ComponentKind) -> PlanComponent:
+        """The plan's entry for ``kind``: what is planned, by which agency, or why not needed."""
+        return PlanComponent(
+            kind,
+            getattr(self, kind.value),
+            getattr(self, f"{kind.value}_agency_id"),
+            getattr(self, f"{kind.value}_not_needed"),
+        )
+
+
+class ComponentKind(LabelledEnum):
+    """The services a reintegration plan covers (DESIGN.md section 2; 002, Rec 2)."""
+
+    EDUCATION = "education", _l("education")
+    HEALTH = "health", _l("health")
+    PSYCHOSOCIAL = "psychosocial", _l("psychosocial support")
+    FAMILY_SUPPORT = "family_support", _l("family support")
+
+
+@dataclass(frozen=True)
+class PlanComponent:
+    """One component of the plan: planned (what, and the agency responsible, from the
+    register) or marked not needed with the reason (002, Rec 2: "prepared and resourced")."""
+
+    kind: ComponentKind
+    description: str | None
+    agency_id: int | None
+    not_needed_reason: str | None
+
+    @property
+    def not_needed(self) -> bool:
+        """Marked not needed, with a reason."""
+        return bool((self.not_needed_reason or "").strip())
+
+    @property
+    def planned(self) -> bool:
+        """Described, with the responsible agency chosen from the register."""
+        return bool((self.description or "").strip()) and self.agency_id is not None
+
+    @property
+    def complete(self) -> bool:
+        """Planned, or not needed with a reason."""
+        return self.planned or self.not_needed
 
 
 class EscortKind(LabelledEnum):
@@ -175,6 +275,19 @@ class EscortKind(LabelledEnum):
     LAW_ENFORCEMENT = "law_enforcement", _l("Law enforcement")
     FAMILY = "family", _l("Family")
     OTHER = "other", _l("Other")
+
+
+class ReceivingKind(LabelledEnum):
+    """Who receives the child at the handover (002, fn 12 (v): never law enforcement)."""
+
+    CHILD_PROTECTION = (
+        "child_protection",
+        _l("A child-protection official (choose the agency)"),
+    )
+    LEGAL_GUARDIAN = "legal_guardian", _l("The child's legal guardian (choose from the family)")
+    FAMILY_MEMBER = "family_member", _l("A parent or relative assessed as suitable (choose)")
+    LAW_ENFORCEMENT = "law_enforcement", _l("Law enforcement")
+    OTHER = "other", _l("Someone else")
 
 
 class TravelPlan(CaseRecord, db.Model):
@@ -190,9 +303,35 @@ class TravelPlan(CaseRecord, db.Model):
     escort_name: Mapped[str] = mapped_column(String(200))
     escort_kind: Mapped[EscortKind] = mapped_column(str_enum(EscortKind, "escort_kind"))
     receiving_official: Mapped[str] = mapped_column(String(200))
+    # Legacy declaration, no longer read by the gate: S14 derives who receives the child
+    # from ``receiving_kind`` and the agency or family member chosen.
     receiving_is_child_protection: Mapped[bool] = mapped_column(Boolean, default=False)
+    escort_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    receiving_kind: Mapped[ReceivingKind | None] = mapped_column(
+        str_enum(ReceivingKind, "receiving_kind")
+    )
+    receiving_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    receiving_family_member_id: Mapped[int | None] = mapped_column(ForeignKey("family_member.id"))
     handover_place: Mapped[str] = mapped_column(String(200))
     handover_at_border: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where the child lives on arrival: recorded, and not custodial (002, fn 12 (i) and (v);
+    # Kyrgyz practice: transit centres on return), by the one definition of deprivation of
+    # liberty (``caseapp.assessment.models.deprives_of_liberty``).
+    arrival_placement_type: Mapped[PlacementType | None] = mapped_column(
+        str_enum(PlacementType, "arrival_placement_type")
+    )
+    arrival_placement_name: Mapped[str | None] = mapped_column(String(200))
+    arrival_can_leave_at_will: Mapped[bool | None] = mapped_column(Boolean)
+    arrival_run_by_law_enforcement: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @property
+    def arrival_deprives_of_liberty(self) -> bool:
+        """The placement on arrival is deprivation of liberty (the one definition)."""
+        return deprives_of_liberty(
+            self.arrival_placement_type,
+            self.arrival_can_leave_at_will,
+            self.arrival_run_by_law_enforcement,
+        )
 
     case: Mapped[Case] = relationship()
 
@@ -203,6 +342,8 @@ class Consent(CaseRecord, db.Model):
 
     __tablename__ = "consent"
     __table_args__ = (
+        # The dashboards' lists (issue 16).
+        Index("ix_consent_last_resort", "non_voluntary", "last_resort_approved_by_id", "id"),
         CheckConstraint(
             "NOT non_voluntary OR last_resort_justification IS NOT NULL",
             name="last_resort_documented",
@@ -248,11 +389,54 @@ class MonitoringPlan(CaseRecord, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    # The monitoring organisation, chosen from the agency register: S17 derives its
+    # independence (not the lead agency, not law enforcement). ``monitor_name`` names the
+    # person or is the legacy free text.
     monitor_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     monitor_name: Mapped[str] = mapped_column(String(200))
-    # Independent of the returning authority.
+    # Legacy declaration, no longer read by the gate (independence is derived).
     independent: Mapped[bool] = mapped_column(Boolean, default=False)
+    provenance: Mapped[Provenance] = provenance_column()
     schedule_months: Mapped[list[int]] = mapped_column(JSON, default=list)
     first_visit_on: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship()
+
+
+class WithdrawalKind(LabelledEnum):
+    """What is withdrawn (DESIGN.md section 4.1, item 2: withdrawals are records of their own,
+    possible until the handover)."""
+
+    GUARANTEE = "guarantee", _l("guarantee withdrawn")
+    CHILD_CONSENT = "child_consent", _l("The child withdraws consent")
+    GUARDIAN_CONSENT = "guardian_consent", _l("The guardian withdraws consent")
+    READINESS = "readiness", _l("The counterpart withdraws its readiness")
+    OBJECTION = "objection", _l("The child or guardian objects to the return")
+
+
+class Withdrawal(CaseRecord, db.Model):
+    """A withdrawal of a guarantee, of consent or of readiness, or an objection to the return
+    by the child or guardian. It stays on record; a later guarantee, consent or confirmation
+    counts again (the latest word counts)."""
+
+    __tablename__ = "withdrawal"
+    __table_args__ = (
+        CheckConstraint(
+            "(kind = 'guarantee') = (guarantee_id IS NOT NULL)", name="guarantee_iff_kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    kind: Mapped[WithdrawalKind] = mapped_column(str_enum(WithdrawalKind, "withdrawal_kind"))
+    on_date: Mapped[date] = mapped_column(Date)
+    guarantee_id: Mapped[int | None] = mapped_column(ForeignKey("care_guarantee.id"))
+    # Who withdrew or objected: a person's name, and the agency when it is one.
+    made_by: Mapped[str | None] = mapped_column(String(200))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    provenance: Mapped[Provenance] = provenance_column()
 
     case: Mapped[Case] = relationship()

@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from caseapp.agencies.models import AgencyKind
+from caseapp.agencies.register import from_register
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
+from caseapp.children.models import FamilyMember
+from caseapp.core.countries import is_country, require_country
 from caseapp.core.db import utcnow
 from caseapp.core.errors import (
     FourEyesViolation,
@@ -27,17 +31,22 @@ from caseapp.core.errors import (
 )
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
+from caseapp.core.validators import schedule_problem
 from caseapp.crossborder.models import (
     CareGuarantee,
     CentralAuthorityApproval,
+    ComponentKind,
     Consent,
     Coordination,
     CoordinationMessage,
     HomeStudy,
     LegalBasis,
     MonitoringPlan,
+    ReceivingKind,
     ReintegrationPlan,
     TravelPlan,
+    Withdrawal,
+    WithdrawalKind,
 )
 from caseapp.gate.data import current_bid
 from caseapp.gate.policy import current_policy
@@ -45,11 +54,29 @@ from caseapp.gate.policy import current_policy
 if TYPE_CHECKING:
     from caseapp.auth.models import User
 
+# Until the handover (issue 9, principle 6; DESIGN.md section 4.1 item 2): what arrives from
+# outside -- a guarantee, its withdrawal, consent or its withdrawal, a message from the
+# counterpart, a newer home study -- can be recorded after the approval too. Anything that
+# leaves a safeguard unmet then withdraws the approval (``caseapp.gate.hold``).
+UNTIL_HANDOVER = frozenset({Stage.RETURN_PREPARATION, Stage.RETURN_APPROVED})
 
-def require_preparation(actor: User, case: Case, expected_version: int | None) -> None:
+# A counterpart or receiving authority is child protection, at home or abroad (002, Rec 2).
+CHILD_PROTECTION_KINDS = (AgencyKind.CHILD_PROTECTION, AgencyKind.COUNTERPART_ABROAD)
+
+
+def require_preparation(
+    actor: User, case: Case, expected_version: int | None, *, until_handover: bool = False
+) -> None:
     """Refuse unless ``actor`` may edit ``case``, at ``expected_version`` (the version the
-    user loaded), and it is in return preparation."""
+    user loaded), and it is in return preparation -- or, with ``until_handover``, in return
+    preparation or approved for return but not yet handed over."""
     versioning.check_editable(actor, case, expected_version)
+    if until_handover:
+        if case.stage not in UNTIL_HANDOVER:
+            raise InvalidTransition(
+                _("This can be recorded from return preparation until the child is handed over.")
+            )
+        return
     if case.stage is not Stage.RETURN_PREPARATION:
         raise InvalidTransition(
             _("Return preparation can be recorded only while the case is in return preparation.")
@@ -77,9 +104,11 @@ def _save_single(
     tag: AuditAction,
     fields: dict[str, Any],
     expected_version: int | None,
+    *,
+    until_handover: bool = False,
 ) -> Any:
     """Create or update the one record of ``model`` the case has; audit ``tag``."""
-    require_preparation(actor, case, expected_version)
+    require_preparation(actor, case, expected_version, until_handover=until_handover)
     obj = db.session.scalar(select(model).where(model.case_id == case.id))
     if obj is None:
         obj = model(case=case)
@@ -90,9 +119,17 @@ def _save_single(
     return obj
 
 
-def _add(actor: User, case: Case, obj: Any, tag: AuditAction, expected_version: int | None) -> Any:
+def _add(
+    actor: User,
+    case: Case,
+    obj: Any,
+    tag: AuditAction,
+    expected_version: int | None,
+    *,
+    until_handover: bool = False,
+) -> Any:
     """Add a new record to the case's log; audit ``tag``."""
-    require_preparation(actor, case, expected_version)
+    require_preparation(actor, case, expected_version, until_handover=until_handover)
     obj.case = case
     db.session.add(obj)
     _change(actor, case, obj, tag)
@@ -109,6 +146,7 @@ def save_coordination(
     consulate_contact: str | None = None,
     legal_basis_reference: str | None = None,
     counterpart_agency_id: int | None = None,
+    transit_countries: list[str] | None = None,
     expected_version: int | None,
 ) -> Coordination:
     """Record or edit the coordination: counterpart authority, consulate, legal basis.
@@ -116,10 +154,16 @@ def save_coordination(
     The 2002 Chisinau Agreement may be recorded; the UI flags it as outdated (002, Meeting
     conclusions: it "should be replaced by bilateral or regional agreements").
     """
-    country = (destination_country or "").strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise ValidationFailed(_("Enter a two-letter country code."))
+    country = require_country(destination_country)
     _required(counterpart_name=counterpart_name)
+    transit: list[str] = []
+    for code in transit_countries or []:
+        code = (code or "").strip().upper()
+        if not is_country(code):
+            raise ValidationFailed(_("Enter two-letter country codes separated by commas."))
+        if code != country and code not in transit:
+            transit.append(code)
+    from_register(counterpart_agency_id, kinds=CHILD_PROTECTION_KINDS)
     return _save_single(
         actor,
         case,
@@ -132,6 +176,7 @@ def save_coordination(
             "consulate_contact": consulate_contact or None,
             "legal_basis_reference": legal_basis_reference or None,
             "counterpart_agency_id": counterpart_agency_id,
+            "transit_countries": transit,
         },
         expected_version,
     )
@@ -146,8 +191,14 @@ def log_message(
         subject=fields.get("subject"),
         on_date=fields.get("on_date"),
     )
+    from_register(fields.get("agency_id"))
     return _add(
-        actor, case, CoordinationMessage(**fields), AuditAction.MESSAGE_LOG, expected_version
+        actor,
+        case,
+        CoordinationMessage(**fields),
+        AuditAction.MESSAGE_LOG,
+        expected_version,
+        until_handover=True,
     )
 
 
@@ -156,7 +207,15 @@ def record_home_study(
 ) -> HomeStudy:
     """Record the counterpart's home study (002, Moldova practice; fn 12 (iii))."""
     _required(conducted_by=fields.get("conducted_by"), received_on=fields.get("received_on"))
-    return _add(actor, case, HomeStudy(**fields), AuditAction.HOME_STUDY_RECORD, expected_version)
+    from_register(fields.get("agency_id"))
+    return _add(
+        actor,
+        case,
+        HomeStudy(**fields),
+        AuditAction.HOME_STUDY_RECORD,
+        expected_version,
+        until_handover=True,
+    )
 
 
 def record_guarantee(
@@ -164,31 +223,58 @@ def record_guarantee(
 ) -> CareGuarantee:
     """Record a guarantee of care by the family or foreign authority (002, Moldova)."""
     _required(guarantor_name=fields.get("guarantor_name"), given_on=fields.get("given_on"))
+    from_register(fields.get("guarantor_agency_id"))
     return _add(
-        actor, case, CareGuarantee(**fields), AuditAction.GUARANTEE_RECORD, expected_version
+        actor,
+        case,
+        CareGuarantee(**fields),
+        AuditAction.GUARANTEE_RECORD,
+        expected_version,
+        until_handover=True,
     )
 
 
 def withdraw_guarantee(
-    actor: User, guarantee: CareGuarantee, *, withdrawn_on: date, expected_version: int | None
-) -> None:
-    """Mark a guarantee withdrawn (it stays on record; S7 becomes unmet)."""
-    require_preparation(actor, guarantee.case, expected_version)
-    if guarantee.withdrawn_on is not None:
-        raise ValidationFailed(_("This guarantee was already withdrawn."))
-    guarantee.withdrawn_on = withdrawn_on
-    _change(actor, guarantee.case, guarantee, AuditAction.GUARANTEE_WITHDRAW)
+    actor: User,
+    guarantee: CareGuarantee,
+    *,
+    withdrawn_on: date,
+    made_by: str | None = None,
+    reason: str | None = None,
+    expected_version: int | None,
+) -> Withdrawal:
+    """Record that a guarantee was withdrawn: a ``Withdrawal`` record of its own (the
+    guarantee stays on record; S7 becomes unmet unless another guarantee is in force).
+    DESIGN.md section 4.1, item 2."""
+    from caseapp.crossborder.withdrawals import record_withdrawal
+
+    return record_withdrawal(
+        actor,
+        guarantee.case,
+        kind=WithdrawalKind.GUARANTEE,
+        on_date=withdrawn_on,
+        guarantee=guarantee,
+        made_by=made_by or guarantee.guarantor_name,
+        reason=reason,
+        expected_version=expected_version,
+    )
 
 
 def record_central_approval(
     actor: User, case: Case, *, expected_version: int | None, **fields: Any
 ) -> CentralAuthorityApproval:
-    """Record the Central Authority approval with its reference (002, Moldova)."""
-    _required(
-        authority_name=fields.get("authority_name"),
-        reference=fields.get("reference"),
-        approved_on=fields.get("approved_on"),
-    )
+    """Record the Central Authority approval with its reference (002, Moldova). The
+    authority is chosen from the register and must be of kind central_authority (S11);
+    ``authority_name`` defaults to its name."""
+    _required(reference=fields.get("reference"), approved_on=fields.get("approved_on"))
+    # S11 comes from the Central Authority (002, Moldova: Mihailas), chosen from the register
+    # (checked after the permission: an outsider learns nothing from the message).
+    versioning.check_editable(actor, case, expected_version)
+    if fields.get("authority_agency_id") is None:
+        raise ValidationFailed(_("Choose the Central Authority from the agency register."))
+    agency = from_register(fields["authority_agency_id"], kinds=[AgencyKind.CENTRAL_AUTHORITY])
+    assert agency is not None  # an id was given: from_register returns the agency
+    fields["authority_name"] = (fields.get("authority_name") or "").strip() or agency.name
     return _add(
         actor,
         case,
@@ -208,6 +294,19 @@ def save_reintegration_plan(
         _required(by=fields.get("resources_confirmed_by"), on=fields.get("resources_confirmed_on"))
     else:
         fields["resources_confirmed_by"] = fields.get("resources_confirmed_by") or None
+    for key in ("responsible_agency_id", "resources_confirmed_by_agency_id"):
+        from_register(fields.get(key))
+    # Each component: planned with the agency responsible, or not needed with a reason
+    # (002, Rec 2; issue 9, principle 3).
+    for kind in ComponentKind:
+        from_register(fields.get(f"{kind.value}_agency_id"))
+        reason = (fields.get(f"{kind.value}_not_needed") or "").strip() or None
+        if f"{kind.value}_not_needed" in fields:
+            fields[f"{kind.value}_not_needed"] = reason
+        if reason and (fields.get(kind.value) or "").strip():
+            raise ValidationFailed(
+                _("A component is either planned or marked not needed, not both.")
+            )
     return _save_single(
         actor, case, ReintegrationPlan, AuditAction.REINTEGRATION_SAVE, fields, expected_version
     )
@@ -225,6 +324,15 @@ def save_travel_plan(
         receiving_official=fields.get("receiving_official"),
         handover_place=fields.get("handover_place"),
     )
+    from_register(fields.get("escort_agency_id"))
+    from_register(fields.get("receiving_agency_id"))
+    if fields.get("receiving_kind") is not None:
+        fields["receiving_kind"] = ReceivingKind(fields["receiving_kind"])
+    member_id = fields.get("receiving_family_member_id")
+    if member_id is not None:
+        member = db.session.get(FamilyMember, member_id)
+        if member is None or member.case_id != case.id:
+            raise ValidationFailed(_("This person is not part of this case."))
     return _save_single(actor, case, TravelPlan, AuditAction.TRAVEL_SAVE, fields, expected_version)
 
 
@@ -271,6 +379,7 @@ def record_consent(
             "last_resort_approved_at": None,
         },
         expected_version,
+        until_handover=True,
     )
 
 
@@ -303,8 +412,8 @@ def save_monitoring_plan(
     case: Case,
     *,
     monitor_name: str,
-    independent: bool,
     first_visit_on: date | None,
+    independent: bool = False,
     schedule_months: list[int] | None = None,
     monitor_agency_id: int | None = None,
     expected_version: int | None,
@@ -314,9 +423,12 @@ def save_monitoring_plan(
     The schedule defaults to the policy's (reference: 1, 3, 6, 12 and 18 months).
     """
     _required(monitor_name=monitor_name)
+    # Independence is derived from the monitoring organisation (S17), not the tick.
+    from_register(monitor_agency_id)
     months = sorted(set(schedule_months or current_policy().monitoring_schedule_months))
-    if any(m <= 0 for m in months):
-        raise ValidationFailed(_("The monitoring schedule needs at least one month after 0."))
+    problem = schedule_problem(months)  # 1 to 120 months (issue 14: no overflowing dates)
+    if problem:
+        raise ValidationFailed(problem, details={"schedule": [problem]})
     return _save_single(
         actor,
         case,

@@ -33,7 +33,9 @@ from caseapp.crossborder.models import (
     MonitoringPlan,
     ReintegrationPlan,
     TravelPlan,
+    Withdrawal,
 )
+from caseapp.crossborder.withdrawals import record_withdrawal
 from caseapp.determination.operations import current_bid
 from caseapp.gate.policy import current_policy
 
@@ -50,6 +52,8 @@ class Page:
     op: Callable[..., Any]
     model: type
     single: bool
+    # Recordable until the handover, after approval too (issue 9, principle 6).
+    until_handover: bool = False
 
 
 PAGES = {
@@ -75,6 +79,7 @@ PAGES = {
         ops.log_message,
         CoordinationMessage,
         False,
+        True,
     ),
     "home_study": Page(
         _l("Home study"),
@@ -83,6 +88,7 @@ PAGES = {
         ops.record_home_study,
         HomeStudy,
         False,
+        True,
     ),
     "guarantee": Page(
         _l("Guarantee of care"),
@@ -94,6 +100,7 @@ PAGES = {
         ops.record_guarantee,
         CareGuarantee,
         False,
+        True,
     ),
     "central_approval": Page(
         _l("Central Authority approval"),
@@ -134,6 +141,20 @@ PAGES = {
         forms.ConsentForm,
         ops.record_consent,
         Consent,
+        True,
+        True,
+    ),
+    "withdrawals": Page(
+        _l("Withdrawals and objections"),
+        _l(
+            "The child or the guardian withdraws consent or objects to the return; the "
+            "counterpart withdraws its readiness. Each is a record of its own, possible until "
+            "the handover; a later consent or confirmation counts again (DESIGN.md 4.1)."
+        ),
+        forms.WithdrawalForm,
+        record_withdrawal,
+        Withdrawal,
+        False,
         True,
     ),
     "monitoring_plan": Page(
@@ -183,7 +204,9 @@ def index(case_id: int):
 def _form(key: str, case: Case, existing: list):
     """The page's form: the posted one, or one filled from the record (single pages)."""
     obj = existing[-1] if PAGES[key].single and existing else None
-    form = PAGES[key].form(obj=obj).loaded_at(case.version)
+    form = PAGES[key].form(obj=obj).loaded_at(case.version).for_case(case)
+    if key == "coordination" and obj is not None and not form.is_submitted():
+        form.transit.data = ", ".join(obj.transit_countries or [])
     if key == "monitoring_plan" and not form.is_submitted():
         months = obj.schedule_months if obj else current_policy().monitoring_schedule_months
         form.schedule.data = ", ".join(str(m) for m in months)
@@ -193,6 +216,7 @@ def _form(key: str, case: Case, existing: list):
 def render_page(key: str, case: Case, form, existing: list, error: str | None) -> str:
     """One return-preparation page: its records, its form and the refusal, if any."""
     bid = current_bid(case)
+    stages = ops.UNTIL_HANDOVER if PAGES[key].until_handover else {Stage.RETURN_PREPARATION}
     return render_template(
         "crossborder/page.html",
         case=case,
@@ -201,7 +225,8 @@ def render_page(key: str, case: Case, form, existing: list, error: str | None) -
         form=form,
         error=error,
         records=existing,
-        can_edit=case.can_edit(current_user) and case.stage is Stage.RETURN_PREPARATION,
+        can_edit=case.can_edit(current_user) and case.stage in stages,
+        held=case.stage is Stage.RETURN_APPROVED,
         bid_author_id=bid.author_id if bid is not None else None,
         confirm=forms.ConfirmForm(formdata=None).at(case.version),
         withdraw=forms.WithdrawForm(formdata=None).at(case.version),

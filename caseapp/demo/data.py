@@ -35,7 +35,27 @@ AGENCIES: list[dict] = [
      "kind": "counterpart_abroad"},
     {"code": "KG-OMB", "name": "Office of the Ombudsperson for Child Rights", "country": "KG",
      "kind": "ombudsperson"},
+    # Guardians, interpreters and monitors come from organisations independent of the lead
+    # agency (the gate derives it: issue 9, principle 1).
+    {"code": "MD-GUARD", "name": "Independent Guardianship Network (NGO)", "country": "MD",
+     "kind": "ngo"},
+    {"code": "MD-INT", "name": "Bureau of Court Interpreters (demo)", "country": "MD",
+     "kind": "ngo"},
+    {"code": "MON-NGO", "name": "Post-Return Monitoring Network (NGO)", "country": "MD",
+     "kind": "ngo"},
 ]
+
+# The counterpart child-protection authority of each demo destination, in the register (S12).
+def _counterparts() -> list[dict]:
+    from caseapp.demo.lifecycle_data import COUNTERPARTS
+
+    return [
+        {"code": f"{country}-CP", "name": name, "country": country, "kind": "counterpart_abroad"}
+        for country, (name, _consulate, _language) in COUNTERPARTS.items()
+    ]
+
+
+AGENCIES += _counterparts()
 
 # ``key`` names the user in the case specs below.
 USERS: list[dict] = [

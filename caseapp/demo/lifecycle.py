@@ -81,6 +81,7 @@ class Story:
         self.counterpart, self.consulate, self.language = COUNTERPARTS.get(
             country or "", ("Child protection authority (demo)", "Consulate (demo)", "Russian")
         )
+        self.counterpart_agency = agencies.get(f"{country}-CP")
         # A: the day the return was (or would be) approved; D: the day of the decision.
         self.approval_day = today - timedelta(days=spec.get("days_ago", 0))
         decided_ago = spec.get("decided_days_ago")
@@ -137,6 +138,9 @@ class Story:
         )
         if scenario == "approved":
             return self.case
+        if scenario == "withdrawn":
+            self.late_appeal()
+            return self.case
         self.travel()
         if scenario == "returned":
             return self.case
@@ -170,6 +174,11 @@ class Story:
             appointed_on=self.d(-38),
             declared_independent=True,
             independence_statement="Not employed by the migration or border authorities.",
+            # S3's demo: a guardian from the lead agency's own staff, ticked "independent"
+            # (the gate derives it and says no: issue 9, principle 1).
+            organisation_id=case.lead_agency_id
+            if self.spec.get("blocks") == "S3"
+            else self.agencies["MD-GUARD"].id,
             expected_version=self.v,
         )
         assessment.assign_legal_representative(
@@ -208,7 +217,7 @@ class Story:
             assessment.save_bia(
                 cw,
                 case,
-                expected_version=self.v,
+                expected_version=assessment.bia_version(case),
                 views="Heard once; wants to speak to the mother before deciding.",
                 family_environment="Mother being traced through the counterpart.",
             )
@@ -231,14 +240,24 @@ class Story:
         assessment.save_bia(
             cw,
             case,
-            expected_version=self.v,
+            expected_version=assessment.bia_version(case),
             views="Heard with an interpreter; see the hearing record.",
+            identity="Nationality confirmed by the consulate; speaks the home language.",
             family_environment="Family traced and assessed; see the family assessment."
             if return_wanted
             else "No family able to care has been found.",
+            care_and_safety="Safe foster placement now; care at home assessed as adequate.",
+            vulnerability="No trafficking indicators; no disability.",
+            health="Healthy; vaccinations up to date.",
+            education="Attends school here; school place confirmed at home.",
             return_country=self.country,
             non_refoulement_risk=RiskLevel.LOW if return_wanted else RiskLevel.HIGH,
             armed_conflict=not return_wanted,
+            violence_risk=RiskLevel.LOW if return_wanted else RiskLevel.HIGH,
+            trafficking_risk=RiskLevel.LOW,
+            family_capacity="Parent able and willing to care."
+            if return_wanted
+            else "No family able to care.",
             human_rights_impact="No serious risk identified for this child."
             if return_wanted
             else "Armed conflict; serious risk of harm on return.",
@@ -263,6 +282,7 @@ class Story:
             language=self.language,
             child_understands_language=True,
             interpreter="Court-certified interpreter (demo)",
+            interpreter_agency_id=self.agencies["MD-INT"].id,
             child_friendly_information_given=True,
             seen_alone=True,
             options_discussed=True,
@@ -351,6 +371,20 @@ class Story:
             received_on=self.a(10),
             received_by=f"Duty officer, {self.counterpart}",
             notes="Handed over at the counterpart's office with the guardian present.",
+            expected_version=self.v,
+        )
+
+    def late_appeal(self) -> None:
+        """After the approval, the guardian appeals: the gate's hold withdraws the approval in
+        the same transaction and the case goes back to return preparation (002, Rec 1;
+        issue 9, principle 6)."""
+        decision.lodge_appeal(
+            self.cw,
+            self.case,
+            lodged_on=self.a(1),
+            lodged_by="The child's guardian",
+            body="District court (demo)",
+            grounds="The child asks to be heard by the court before the return.",
             expected_version=self.v,
         )
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from caseapp.assessment.models import PlacementType
+from caseapp.core.extensions import db
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
     EscortKind,
@@ -20,20 +22,73 @@ from caseapp.crossborder.models import (
     LegalBasis,
     MessageDirection,
     MessageKind,
+    ReceivingKind,
 )
 from caseapp.decision import operations as decision
+
+# A minimal valid PDF: the demo's "signed document" (the gate wants the document attached).
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def attach(story, obj, name: str) -> None:
+    """Attach the demo's signed document to ``obj`` (S7, S11, S12 need the document)."""
+    from caseapp.documents.operations import store_document
+    from caseapp.documents.views import max_bytes, upload_folder
+
+    store_document(
+        story.cw,
+        story.case,
+        filename=name,
+        data=DEMO_PDF,
+        folder=upload_folder(),
+        max_bytes=max_bytes(),
+        record_type=obj.__tablename__,
+        record_id=obj.id,
+    )
+
+
+def _receiving(story, counterpart: str, counterpart_id: int | None) -> dict:
+    """Who receives the child: the counterpart's caseworker, or -- ``handover: parent`` -- the
+    parent traced and assessed in S6, at home (002, fn 12 (v): never law enforcement)."""
+    if story.spec.get("handover") == "parent":
+        from caseapp.children.models import FamilyMember
+
+        parent = db.session.scalars(
+            db.select(FamilyMember)
+            .where(FamilyMember.case_id == story.case.id)
+            .order_by(FamilyMember.id)
+        ).first()
+        return {
+            "receiving_official": parent.name,
+            "receiving_is_child_protection": False,
+            "receiving_kind": ReceivingKind.FAMILY_MEMBER,
+            "receiving_family_member_id": parent.id,
+            "handover_place": "The family home, with the counterpart's caseworker present",
+        }
+    return {
+        "receiving_official": f"Caseworker of {counterpart}",
+        "receiving_is_child_protection": True,
+        "receiving_kind": ReceivingKind.CHILD_PROTECTION,
+        "receiving_agency_id": counterpart_id,
+        "handover_place": f"Office of {counterpart}",
+    }
 
 
 def prepare_return(story, *, blocks: str | None = None) -> None:
     """Record everything S6-S17 need on ``story.case`` (in return preparation)."""
     cw, case, a, d = story.cw, story.case, story.a, story.d
     counterpart = story.counterpart
+    counterpart_id = story.counterpart_agency.id if story.counterpart_agency else None
     prep.save_coordination(
         cw,
         case,
         expected_version=case.version,
         destination_country=story.country,
         counterpart_name=counterpart,
+        counterpart_agency_id=counterpart_id,
         legal_basis=LegalBasis.BILATERAL_AGREEMENT,
         consulate_contact=story.consulate,
         legal_basis_reference="Bilateral agreement on child protection (demo reference)",
@@ -46,6 +101,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         kind=MessageKind.REQUEST,
         counterpart=counterpart,
         counterpart_is_child_protection=True,
+        agency_id=counterpart_id,
         subject="Request for a home study and a guarantee of care",
         on_date=d(4),
     )
@@ -55,11 +111,12 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         expected_version=case.version,
         received_on=d(20),
         conducted_by=counterpart,
+        agency_id=counterpart_id,
         favourable=True,
         summary="Home visited; the family is ready; school and doctor arranged nearby.",
     )
     if blocks != "S7":
-        prep.record_guarantee(
+        guarantee = prep.record_guarantee(
             cw,
             case,
             expected_version=case.version,
@@ -69,17 +126,19 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
             written=True,
             document_reference=f"DEMO-G-{case.id:04d}",
         )
-    ca = story.agencies.get("MD-CA")
-    prep.record_central_approval(
+        attach(story, guarantee, "guarantee-of-care.pdf")
+    ca = story.agencies["MD-CA"]
+    approval = prep.record_central_approval(
         cw,
         case,
         expected_version=case.version,
-        authority_name=ca.name if ca else "Central Authority (demo)",
-        authority_agency_id=ca.id if ca else None,
+        authority_name=ca.name,
+        authority_agency_id=ca.id,
         reference=f"DEMO-CA-{case.id:04d}",
         approved_on=a(-10),
     )
-    prep.log_message(
+    attach(story, approval, "central-authority-approval.pdf")
+    readiness = prep.log_message(
         cw,
         case,
         expected_version=case.version,
@@ -87,9 +146,11 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         kind=MessageKind.CONFIRMATION_OF_READINESS,
         counterpart=counterpart,
         counterpart_is_child_protection=True,
+        agency_id=counterpart_id,
         subject="Ready to receive the child; caseworker assigned",
         on_date=a(-20),
     )
+    attach(story, readiness, "confirmation-of-readiness.pdf")
     prep.save_reintegration_plan(
         cw,
         case,
@@ -98,9 +159,15 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         health="Registered with the family doctor.",
         psychosocial="Weekly sessions with a psychologist for three months.",
         family_support="Monthly family allowance and a social worker's visits.",
+        education_agency_id=counterpart_id,
+        health_agency_id=counterpart_id,
+        psychosocial_agency_id=counterpart_id,
+        family_support_agency_id=counterpart_id,
         responsible_agency=counterpart,
+        responsible_agency_id=counterpart_id,
         resources_confirmed=True,
         resources_confirmed_by=counterpart,
+        resources_confirmed_by_agency_id=counterpart_id,
         resources_confirmed_on=a(-12),
         starts_on=a(10),
     )
@@ -115,10 +182,12 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         if law_enforcement
         else "Child-protection specialist of the lead agency (demo)",
         escort_kind=EscortKind.LAW_ENFORCEMENT if law_enforcement else EscortKind.CHILD_PROTECTION,
-        receiving_official=f"Caseworker of {counterpart}",
-        receiving_is_child_protection=True,
-        handover_place=f"Office of {counterpart}",
+        escort_agency_id=story.agencies["MD-BP"].id if law_enforcement else case.lead_agency_id,
+        **_receiving(story, counterpart, counterpart_id),
         handover_at_border=False,
+        arrival_placement_type=PlacementType.FAMILY_COMMUNITY,
+        arrival_placement_name="At home with the parent assessed",
+        arrival_can_leave_at_will=True,
     )
     child_consents = blocks != "S15"
     prep.record_consent(
@@ -138,6 +207,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         case,
         expected_version=case.version,
         monitor_name=f"Independent child-rights NGO, country {story.country} (demo)",
+        monitor_agency_id=story.agencies["MON-NGO"].id,
         independent=True,
         first_visit_on=a(10) + timedelta(days=30),
     )

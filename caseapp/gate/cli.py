@@ -19,6 +19,8 @@ from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 
 cli = AppGroup("cases", help="Cases and the return gate (002: safeguards S1-S18).")
+gate_cli = AppGroup("gate", help="The return gate's hold on approved returns (issue 9).")
+commands = [cli, gate_cli]
 
 
 def _case_or_exit(number: str) -> Case:
@@ -55,7 +57,7 @@ def gate(number: str, as_json: bool, today) -> None:
     from caseapp.gate.policy import current_policy
 
     case = _case_or_exit(number)
-    day = today.date() if today else date.today()
+    day = date.today()
     result = evaluate_return_gate(case, today=day, policy=current_policy())
     if as_json:
         click.echo(json.dumps({"case": case.number, **result.to_dict()}, ensure_ascii=False))
@@ -63,6 +65,8 @@ def gate(number: str, as_json: bool, today) -> None:
         for s in result.safeguards:
             mark = "met" if s.met else "UNMET"
             click.echo(f"{s.id}\t{mark}\t{s.reason}\t[{s.source}]")
+            for e in s.evidence:
+                click.echo(f"\t\t{e.text}")
         click.echo(f"policy version {result.policy_version}; unmet: {len(result.unmet)}")
     sys.exit(0 if result.all_met else 1)
 
@@ -89,3 +93,26 @@ def approve(number: str, email: str, version: int) -> None:
         click.echo(err.message, err=True)
         sys.exit(1)
     click.echo(f"{case.number} return approved")
+
+
+@gate_cli.command("recheck")
+def recheck() -> None:
+    """Re-evaluate every approved return; withdraw those no longer met (run it daily).
+
+    Time alone changes a verdict: the 18th birthday, validity windows, the appeal clock
+    (issue 9, principles 5 and 6). Each withdrawal is audited (``return:approval:withdraw``,
+    by the system) and the case goes back to return preparation with an alert. Prints one
+    line per case (number, unmet safeguards; no personal data); exits 0.
+    """
+    from caseapp.core.cli import transaction
+    from caseapp.gate.hold import approved_cases, recheck_all
+
+    day = date.today()
+    checked = len(approved_cases())
+    with transaction():  # every withdrawal with its audit entries, or none
+        withdrawn = recheck_all(None, today=day)
+    for case, unmet in withdrawn:
+        click.echo(f"{case.number}\twithdrawn\t{', '.join(unmet)}")
+    click.echo(
+        f"{checked} approved returns checked on {day.isoformat()}; {len(withdrawn)} withdrawn"
+    )

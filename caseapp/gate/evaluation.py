@@ -13,19 +13,33 @@ from datetime import date
 
 from caseapp.gate.data import GateData, load_gate_data
 from caseapp.gate.safeguards import CHECKS, TITLES
+from caseapp.gate.safeguards.common import RECORD_LABELS
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """A record that meets a safeguard: its type, id and a short description."""
+    """A record that meets a safeguard: its kind (``type``, e.g. "guarantee"), id, what it is
+    called in words (``label``) and a description in words — who, what, when, which document
+    (issue 9, principle 9: never an internal name or a stored enum value)."""
 
     type: str
     id: int | None
     description: str
+    label: str = ""
+
+    @property
+    def text(self) -> str:
+        """ "Guarantee of care: by ... on ...; document: ...": the line the reader sees."""
+        return f"{self.label}: {self.description}" if self.label else self.description
 
     def to_dict(self) -> dict:
         """JSON form."""
-        return {"type": self.type, "id": self.id, "description": self.description}
+        return {
+            "type": self.type,
+            "id": self.id,
+            "label": self.label,
+            "description": self.description,
+        }
 
 
 @dataclass
@@ -106,7 +120,9 @@ def evaluate_return_gate(case, *, today: date, policy, data: GateData | None = N
                 met=met,
                 reason=str(reason),
                 source=source,
-                evidence=[Evidence(t, i, str(d)) for t, i, d in evidence],
+                evidence=[
+                    Evidence(t, i, str(d), str(RECORD_LABELS.get(t, ""))) for t, i, d in evidence
+                ],
                 record_at=record_at,
             )
         )

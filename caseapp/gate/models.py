@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,6 +16,29 @@ from caseapp.core.extensions import db
 # Reference default: visits at 1, 3, 6, 12 and 18 months after return (DESIGN.md §2).
 DEFAULT_MONITORING_MONTHS = [1, 3, 6, 12, 18]
 
+# The lowest value each policy setting may take (DESIGN.md section 4.1, item 5: policy
+# values have minimums), so that no setting switches a safeguard off: an appeal period of
+# 0 days would make S16's "appeal period over" true on the day of the decision (002, Rec 1).
+# The floors are this project's choice; the source gives no numbers.
+POLICY_MINIMUMS = {
+    "appeal_period_days": 7,
+    "hearing_max_age_days": 1,
+    "bid_time_limit_days": 1,
+    "central_approval_valid_days": 1,
+    "confirmation_valid_days": 1,
+    "guarantee_valid_days": 1,
+    "first_visit_within_days": 1,
+}
+POLICY_LABELS = {
+    "appeal_period_days": _l("Appeal period (days)"),
+    "hearing_max_age_days": _l("A hearing counts for (days)"),
+    "bid_time_limit_days": _l("Time limit for a determination (days)"),
+    "central_approval_valid_days": _l("A Central Authority approval is valid for (days)"),
+    "confirmation_valid_days": _l("A confirmation of readiness or resources is valid for (days)"),
+    "guarantee_valid_days": _l("A guarantee of care is valid for (days)"),
+    "first_visit_within_days": _l("First monitoring visit within (days after the return)"),
+}
+
 
 class PolicySettings(db.Model):
     """One version of the policy; a change inserts a new version, so every approval can name
@@ -25,6 +49,10 @@ class PolicySettings(db.Model):
         CheckConstraint("appeal_period_days >= 0", name="appeal_period_not_negative"),
         CheckConstraint("hearing_max_age_days > 0", name="hearing_age_positive"),
         CheckConstraint("bid_time_limit_days > 0", name="bid_limit_positive"),
+        CheckConstraint("central_approval_valid_days > 0", name="central_valid_positive"),
+        CheckConstraint("confirmation_valid_days > 0", name="confirmation_valid_positive"),
+        CheckConstraint("guarantee_valid_days > 0", name="guarantee_valid_positive"),
+        CheckConstraint("first_visit_within_days > 0", name="first_visit_positive"),
     )
 
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -34,6 +62,14 @@ class PolicySettings(db.Model):
         JSON, default=lambda: list(DEFAULT_MONITORING_MONTHS)
     )
     bid_time_limit_days: Mapped[int] = mapped_column(Integer, default=90)
+    # Validity windows (DESIGN.md section 4.1, item 5): how long a Central Authority approval
+    # (S11), a counterpart's confirmation of readiness or of the plan's resources (S12, S13)
+    # and a guarantee of care (S7) count after their date; and how soon after the planned
+    # return the first monitoring visit must fall (S17).
+    central_approval_valid_days: Mapped[int] = mapped_column(Integer, default=180)
+    confirmation_valid_days: Mapped[int] = mapped_column(Integer, default=90)
+    guarantee_valid_days: Mapped[int] = mapped_column(Integer, default=365)
+    first_visit_within_days: Mapped[int] = mapped_column(Integer, default=45)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -87,6 +123,9 @@ class ReturnApproval(CaseRecord, db.Model):
     gate_evaluation: Mapped[dict] = mapped_column(JSON)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    # The safeguards found unmet when the gate's hold withdrew it (``caseapp.gate.hold``);
+    # None when it was withdrawn for another reason (case closed, determination reopened).
+    withdrawn_unmet: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
 
     case: Mapped[Case] = relationship()
 
@@ -95,3 +134,9 @@ class ReturnApproval(CaseRecord, db.Model):
 from caseapp.gate import guard as _guard  # noqa: E402
 
 _guard.register()
+
+# The hold: anything audited after approval that leaves a safeguard unmet withdraws the
+# approval in the same transaction (gate/hold.py; issue 9, principle 6).
+from caseapp.gate import hold as _hold  # noqa: E402
+
+_hold.register()

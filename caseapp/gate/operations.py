@@ -5,6 +5,7 @@ Operations only flush; the view or CLI command commits (DESIGN.md section 5).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, pending, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
+from caseapp.core.countries import require_country
 from caseapp.core.db import utcnow
 from caseapp.core.errors import (
     FourEyesViolation,
@@ -28,9 +30,17 @@ from caseapp.core.errors import (
 )
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
+from caseapp.core.validators import schedule_problem
+from caseapp.gate import hold
 from caseapp.gate.data import load_gate_data
-from caseapp.gate.evaluation import evaluate_return_gate
-from caseapp.gate.models import PolicySettings, ReturnApproval, ReturnSuspension
+from caseapp.gate.evaluation import GateResult, evaluate_return_gate
+from caseapp.gate.models import (
+    POLICY_LABELS,
+    POLICY_MINIMUMS,
+    PolicySettings,
+    ReturnApproval,
+    ReturnSuspension,
+)
 from caseapp.gate.policy import current_policy
 
 if TYPE_CHECKING:
@@ -109,6 +119,30 @@ def approve_return(
     return approval
 
 
+@dataclass
+class GateRefusal:
+    """A gate refusal to audit after the request rolled back (the request layer calls
+    ``write`` in its own transaction: ``caseapp.core.web``; a CLI command inside
+    ``core.cli.transaction()``). A refused return execution also re-checks the approval, and
+    withdraws it when a safeguard is unmet that day (``gate.hold``; issue 9, principle 6)."""
+
+    actor: User | None
+    case: Case
+    result: GateResult
+
+    def write(self) -> None:
+        """Record ``gate:refuse`` (and re-check an approved case)."""
+        case = self.case
+        executing = case.stage is Stage.RETURN_APPROVED
+        diff = {
+            "gate": self.result.to_dict(),
+            "attempted": "return:execute" if executing else "return:approve",
+        }
+        record(self.actor, AuditAction.GATE_REFUSE, case, case=case, diff=diff)
+        if executing:
+            hold.recheck_case(self.actor, case)
+
+
 def withdraw_return_approval(actor: User, case: Case, *, reason: str) -> ReturnApproval | None:
     """Withdraw the approval in force (never delete it), e.g. when the case closes."""
     approval = db.session.scalar(
@@ -129,6 +163,18 @@ def _require_policy_manager(actor: User) -> None:
         raise PermissionDenied(_("Only an administrator may change the policy."))
 
 
+POLICY_FIELDS = (
+    "appeal_period_days",
+    "hearing_max_age_days",
+    "monitoring_schedule_months",
+    "bid_time_limit_days",
+    "central_approval_valid_days",
+    "confirmation_valid_days",
+    "guarantee_valid_days",
+    "first_visit_within_days",
+)
+
+
 def change_policy(
     actor: User,
     *,
@@ -136,33 +182,56 @@ def change_policy(
     hearing_max_age_days: int,
     monitoring_schedule_months: list[int],
     bid_time_limit_days: int,
+    central_approval_valid_days: int | None = None,
+    confirmation_valid_days: int | None = None,
+    guarantee_valid_days: int | None = None,
+    first_visit_within_days: int | None = None,
 ) -> PolicySettings:
-    """Insert a new policy version (versions are never edited: each approval names one)."""
+    """Insert a new policy version (versions are never edited: each approval names one).
+
+    Every value has a minimum (``POLICY_MINIMUMS``; DESIGN.md section 4.1, item 5): no
+    setting may switch a safeguard off, e.g. an appeal period of 0 days (002, Rec 1). The
+    validity windows keep their current values when not given.
+    """
     _require_policy_manager(actor)
     months = sorted(set(monitoring_schedule_months))
     if not months or any(m <= 0 for m in months):
         raise ValidationFailed(_("The monitoring schedule needs at least one month after 0."))
-    if appeal_period_days < 0 or hearing_max_age_days <= 0 or bid_time_limit_days <= 0:
-        raise ValidationFailed(_("Periods must be positive numbers of days."))
+    problem = schedule_problem(months)  # 1 to 120 months (issue 14: no overflowing dates)
+    if problem:
+        raise ValidationFailed(problem)
     old = current_policy()
+    values = {
+        "appeal_period_days": appeal_period_days,
+        "hearing_max_age_days": hearing_max_age_days,
+        "bid_time_limit_days": bid_time_limit_days,
+        "central_approval_valid_days": central_approval_valid_days,
+        "confirmation_valid_days": confirmation_valid_days,
+        "guarantee_valid_days": guarantee_valid_days,
+        "first_visit_within_days": first_visit_within_days,
+    }
+    for key, value in values.items():
+        if value is None:
+            values[key] = value = getattr(old, key)
+        if value < POLICY_MINIMUMS[key]:
+            raise ValidationFailed(
+                _(
+                    "%(setting)s cannot be less than %(min)s days.",
+                    setting=str(POLICY_LABELS[key]),
+                    min=POLICY_MINIMUMS[key],
+                )
+            )
     new = PolicySettings(
         version=old.version + 1,
-        appeal_period_days=appeal_period_days,
-        hearing_max_age_days=hearing_max_age_days,
         monitoring_schedule_months=months,
-        bid_time_limit_days=bid_time_limit_days,
         created_by_id=actor.id,
         created_at=utcnow(),
+        **values,
     )
     db.session.add(new)
     diff = {
         key: [getattr(old, key), getattr(new, key)]
-        for key in (
-            "appeal_period_days",
-            "hearing_max_age_days",
-            "monitoring_schedule_months",
-            "bid_time_limit_days",
-        )
+        for key in POLICY_FIELDS
         if getattr(old, key) != getattr(new, key)
     }
     diff["version"] = [old.version, new.version]
@@ -178,9 +247,9 @@ def add_suspension(
 ) -> ReturnSuspension:
     """Suspend returns to ``country`` (crisis provisions: 002, Day 1 plenary)."""
     _require_policy_manager(actor)
-    country = (country or "").strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise ValidationFailed(_("Enter a two-letter country code."))
+    code = require_country(country)
+    assert code is not None  # not optional: require_country refuses a missing code
+    country = code
     if not (reason or "").strip():
         raise ValidationFailed(_("Give the reason for the suspension."))
     suspension = ReturnSuspension(

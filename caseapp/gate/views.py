@@ -33,6 +33,14 @@ def gate_link(safeguard, case_id: int) -> str | None:
     return url_for(endpoint, **kwargs)
 
 
+@bp.app_template_global("gate_word")
+def gate_word(value) -> str:
+    """The reader's word for a stored value (never the enum value itself; issue 9, p. 9)."""
+    from caseapp.gate.safeguards.common import label
+
+    return label(value)
+
+
 def panel_context(case: Case, user, today: date | None = None) -> dict:
     """Everything ``templates/gate/_panel.html`` needs (the integrator includes it on the
     case page with ``{% with %}`` of this dict)."""

@@ -19,9 +19,12 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
-from caseapp.core.errors import InvalidTransition, ValidationFailed
+from caseapp.core.errors import GateNotSatisfied, InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.core.validators import schedule_problem
 from caseapp.crossborder.models import MonitoringPlan
+from caseapp.gate import hold
+from caseapp.gate.models import ReturnApproval
 from caseapp.gate.policy import current_policy
 from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
 
@@ -48,7 +51,14 @@ def record_return_execution(
     notes: str | None = None,
 ) -> ReturnExecution:
     """Record the return (return_approved -> returned) and schedule the monitoring visits
-    from the return date by the monitoring plan's schedule, else the policy's (002, Rec 2)."""
+    from the return date by the monitoring plan's schedule, else the policy's (002, Rec 2).
+
+    The gate holds until the handover (issue 9, principle 6): it is evaluated again on the
+    day of travel, and while any safeguard is unmet that day the return cannot be recorded
+    (``GateNotSatisfied``; the request layer audits the refusal with
+    ``gate.operations.GateRefusal.write``, which also withdraws an approval no longer met).
+    The travel day lies between the approval and today.
+    """
     versioning.check_editable(actor, case, expected_version)
     if case.stage is not Stage.RETURN_APPROVED:
         raise InvalidTransition(_("Only an approved return can be recorded as carried out."))
@@ -56,8 +66,31 @@ def record_return_execution(
         raise ValidationFailed(_("Say who received the child."))
     if received_on < travelled_on:
         raise ValidationFailed(_("The child cannot be received before travelling."))
+    if received_on > date.today():
+        raise ValidationFailed(_("A return can be recorded only once it has happened."))
+    approval = db.session.scalar(
+        select(ReturnApproval).where(
+            ReturnApproval.case_id == case.id, ReturnApproval.withdrawn_at.is_(None)
+        )
+    )
+    if approval is not None and travelled_on < approval.approved_at.date():
+        raise ValidationFailed(_("The child cannot have travelled before the return was approved."))
+    try:
+        hold.check_execution(case, on=travelled_on)
+    except GateNotSatisfied as err:
+        from caseapp.gate.evaluation import GateResult
+        from caseapp.gate.operations import GateRefusal
+
+        # Audited after the rollback, with a re-check of the approval (gate/hold.py).
+        assert isinstance(err.details, GateResult)
+        err.audit = GateRefusal(actor, case, err.details)
+        raise
     plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
     months = (plan.schedule_months if plan else None) or current_policy().monitoring_schedule_months
+    if schedule_problem(months):  # stored before schedules were bounded (issue 14, finding 1)
+        raise ValidationFailed(
+            _("The monitoring schedule is out of bounds: correct it in the monitoring plan.")
+        )
     execution = ReturnExecution(
         case=case,
         travelled_on=travelled_on,

@@ -17,7 +17,9 @@ from caseapp.assessment.models import (
 from caseapp.cases.models import Stage
 from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
+from caseapp.decision.operations import lodge_appeal
 from caseapp.determination.models import BidStatus
+from caseapp.gate.operations import approve_return
 from caseapp.monitoring.models import MonitoringVisit
 from tests.support.gate_builder import ready_case
 
@@ -62,6 +64,18 @@ def _make(kind, case, ready):
         )
     elif kind == "charged_irregular_entry":
         child.charged_irregular_entry = True
+    elif kind == "approval_withdrawn":
+        # An appeal lodged after the approval: the gate's hold withdraws it on commit.
+        approve_return(ready.approver, case, expected_version=case.version)
+        db.session.commit()
+        lodge_appeal(
+            ready.caseworker,
+            case,
+            lodged_on=TODAY,
+            lodged_by="The guardian",
+            body="District court",
+            expected_version=case.version,
+        )
     elif kind == "return_impossible":
         db.session.add(
             BestInterestsAssessment(

@@ -37,7 +37,7 @@ def populate(factory):
         supervisor,
         AuditAction.PLACEMENT_RECORD,
         case,
-        diff={"can_leave_at_will": [None, False], "kind": [None, "transit_centre"]},
+        diff={"child_can_leave_at_will": [None, False], "placement_type": [None, "transit_centre"]},
     )
     record(
         supervisor,

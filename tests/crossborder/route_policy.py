@@ -18,6 +18,7 @@ POLICY = {
     "crossborder.travel": VIEW_EDIT,
     "crossborder.consent": VIEW_EDIT,
     "crossborder.monitoring_plan": VIEW_EDIT,
+    "crossborder.withdrawals": VIEW_EDIT,
     "crossborder.withdraw_guarantee": Rule.CASE_EDIT,
     # A second supervisor approves a non-voluntary return as a last resort (PICUM).
     "crossborder.approve_last_resort": Rule.SUPERVISOR_CASE,

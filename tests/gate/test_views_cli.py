@@ -125,6 +125,7 @@ def test_policy_change_inserts_a_version(factory, client, login):
             "hearing_max_age_days": 60,
             "monitoring_schedule": "1, 6, 12",
             "bid_time_limit_days": 120,
+            **VALIDITY,
         },
     )
     assert r.status_code == 200
@@ -137,11 +138,38 @@ def test_policy_change_inserts_a_version(factory, client, login):
     assert entry.diff["hearing_max_age_days"] == [90, 60]
 
 
+VALIDITY = {
+    "central_approval_valid_days": 180,
+    "confirmation_valid_days": 90,
+    "guarantee_valid_days": 365,
+    "first_visit_within_days": 45,
+}
+
+
+def test_policy_minimums_through_the_page(factory, client, login):
+    """An appeal period of 0 days is refused with a message; nothing changes (4.1, item 5)."""
+    login(factory.user(Role.ADMIN))
+    r = client.post(
+        "/admin/policy",
+        data={
+            "appeal_period_days": 0,
+            "hearing_max_age_days": 60,
+            "monitoring_schedule": "1",
+            "bid_time_limit_days": 120,
+            **VALIDITY,
+        },
+    )
+    assert r.status_code in (200, 400)
+    assert "Number must be between 7 and 3650" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert current_policy().version == 1
+
+
 def test_suspension_add_and_lift(factory, client, login):
     login(factory.user(Role.ADMIN))
     client.post(
         "/admin/suspensions",
-        data={"country": "ua", "reason": "Pandemic", "suspended_from": "2026-01-01"},
+        data={"country": "UA", "reason": "Pandemic", "suspended_from": "2026-01-01"},
     )
     suspension = db.session.scalar(select(ReturnSuspension))
     assert suspension.country == "UA"

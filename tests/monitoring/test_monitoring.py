@@ -25,6 +25,25 @@ def approved(factory):
     return ready
 
 
+def returned_long_ago(factory, days: int = 100):
+    """A case approved and returned ``days`` ago, in one transaction as it happened then: the
+    gate is evaluated on that day (its records dated back), and an approval committed alone
+    would be withdrawn today by the gate's hold (the hearing is older than the policy now)."""
+    from caseapp.demo.lifecycle import at
+
+    day = TODAY - timedelta(days=days)
+    ready = ready_case(factory, today=day)
+    approve_return(
+        ready.approver,
+        ready.case,
+        expected_version=ready.case.version,
+        today=day,
+        approved_at=at(day),
+    )
+    execute(ready, received_on=day)
+    return ready
+
+
 def execute(ready, received_on=TODAY):
     ops.record_return_execution(
         ready.caseworker,
@@ -46,15 +65,13 @@ def test_execution_schedules_visits_from_the_plan(factory):
     ready = approved(factory)
     ready.r["monitoring"].schedule_months = [1, 6]
     db.session.commit()
-    execute(ready, received_on=date(2026, 3, 10))
+    execute(ready, received_on=TODAY)  # the travel day: on or after the approval, not future
     assert ready.case.stage is Stage.RETURNED
     visits = db.session.scalars(select(MonitoringVisit).order_by(MonitoringVisit.due_on)).all()
-    assert [(v.months_after_return, v.due_on) for v in visits] == [
-        (1, date(2026, 4, 10)),
-        (6, date(2026, 9, 10)),
-    ]
+    due = [ops.add_months(TODAY, 1), ops.add_months(TODAY, 6)]
+    assert [(v.months_after_return, v.due_on) for v in visits] == [(1, due[0]), (6, due[1])]
     [entry] = entries("return:execute", ready.case.id)
-    assert entry.diff["visits_due"][1] == ["2026-04-10", "2026-09-10"]
+    assert entry.diff["visits_due"][1] == [d.isoformat() for d in due]
     ops.start_monitoring(ready.caseworker, ready.case, expected_version=ready.case.version)
     db.session.commit()
     assert ready.case.stage is Stage.MONITORING
@@ -101,8 +118,7 @@ def test_start_monitoring_refused_before_return(factory):
 
 
 def test_visit_report_and_overdue_escalation(factory, client, login):
-    ready = approved(factory)
-    execute(ready, received_on=TODAY - timedelta(days=100))
+    ready = returned_long_ago(factory)
     visits = db.session.scalars(select(MonitoringVisit).order_by(MonitoringVisit.due_on)).all()
     first, second = visits[0], visits[1]
     assert first.overdue_on(TODAY) and second.overdue_on(TODAY)

@@ -2,8 +2,6 @@
 an out-of-date page is refused with a clear message and stores nothing (DESIGN.md section 3
 item 8)."""
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
@@ -11,7 +9,7 @@ from caseapp.core.errors import StaleVersion
 from caseapp.core.extensions import db
 from caseapp.monitoring import operations as ops
 from caseapp.monitoring.models import MonitoringVisit
-from tests.monitoring.test_monitoring import TODAY, approved, execute
+from tests.monitoring.test_monitoring import TODAY, returned_long_ago
 from tests.support.audit_entries import entries
 
 STALE = "Someone else changed this case"
@@ -19,8 +17,7 @@ STALE = "Someone else changed this case"
 
 def returned(factory):
     """A returned case with its visits scheduled (100 days ago, so two are overdue)."""
-    ready = approved(factory)
-    execute(ready, received_on=TODAY - timedelta(days=100))
+    ready = returned_long_ago(factory, 100)
     visits = db.session.scalars(select(MonitoringVisit).order_by(MonitoringVisit.due_on)).all()
     return ready, visits
 

@@ -46,12 +46,14 @@ class Rule(StrEnum):
     CASE_LIST = "case_list"  # staff who see cases at all (not admins)
     STAFF = "staff"  # caseworkers and supervisors of any agency (open a case, what is due)
     SUPERVISOR = "supervisor"  # supervisors of any agency (their approval queue)
+    MONITORING = "monitoring"  # supervisors of any agency and ombudspersons (indicators)
     CASE_VIEW = "case_scope_view"  # own agency's staff, and ombudspersons
     CASE_EDIT = "case_scope_edit"  # own agency's caseworkers and supervisors
     SUPERVISOR_CASE = "supervisor_case_scope"  # own agency's supervisors
     OMBUDSPERSON_ONLY = "ombudsperson_only"
     AUDIT_VIEW = "audit_view"  # ombudspersons (DESIGN.md section 6)
     ADMIN_ONLY = "admin_only"
+    API_TOKEN = "api_token"  # a bearer token only: every session, even a logged-in one, gets 401
 
 
 ACTORS = (
@@ -72,12 +74,14 @@ ALLOWED: dict[Rule, set[str]] = {
     Rule.CASE_LIST: _STAFF_OWN | {"caseworker_other", "supervisor_other", "ombudsperson"},
     Rule.STAFF: _STAFF_OWN | {"caseworker_other", "supervisor_other"},
     Rule.SUPERVISOR: {"supervisor_own", "supervisor_other"},
+    Rule.MONITORING: {"supervisor_own", "supervisor_other", "ombudsperson"},
     Rule.CASE_VIEW: _STAFF_OWN | {"ombudsperson"},
     Rule.CASE_EDIT: set(_STAFF_OWN),
     Rule.SUPERVISOR_CASE: {"supervisor_own"},
     Rule.OMBUDSPERSON_ONLY: {"ombudsperson"},
     Rule.AUDIT_VIEW: {"ombudsperson"},
     Rule.ADMIN_ONLY: {"admin"},
+    Rule.API_TOKEN: set(),
 }
 
 CASE_SCOPED = {Rule.CASE_VIEW, Rule.CASE_EDIT, Rule.SUPERVISOR_CASE}
@@ -86,6 +90,8 @@ _OUTSIDE_AGENCY = {"caseworker_other", "supervisor_other"}
 
 def expected_refusal(rule: Rule, actor: str) -> set[int]:
     """The statuses that are a correct refusal of ``actor`` under ``rule``."""
+    if rule is Rule.API_TOKEN:
+        return {401}
     if rule in CASE_SCOPED:
         if actor in _OUTSIDE_AGENCY:
             return {404}

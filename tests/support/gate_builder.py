@@ -6,8 +6,9 @@ created here as model rows. ``break_safeguard(ready, "S7")`` then breaks exactly
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from caseapp.agencies.models import AgencyKind
 from caseapp.assessment.models import (
@@ -17,6 +18,7 @@ from caseapp.assessment.models import (
     GuardianAppointment,
     Hearing,
     LegalRepresentative,
+    PlacementType,
     RiskLevel,
     Weight,
 )
@@ -44,8 +46,11 @@ from caseapp.crossborder.models import (
     MessageDirection,
     MessageKind,
     MonitoringPlan,
+    ReceivingKind,
     ReintegrationPlan,
     TravelPlan,
+    Withdrawal,
+    WithdrawalKind,
 )
 from caseapp.decision.models import Appeal, AppealStatus, DecisionNotice
 from caseapp.determination.models import (
@@ -55,6 +60,7 @@ from caseapp.determination.models import (
     PanelMember,
     PanelRole,
 )
+from caseapp.documents.models import Document
 from caseapp.gate.models import ReturnSuspension
 
 SAFEGUARD_IDS = [f"S{i}" for i in range(1, 19)]
@@ -90,6 +96,16 @@ def ready_case(
     supervisor = factory.user(Role.SUPERVISOR, agency=agency)
     approver = factory.user(Role.SUPERVISOR, agency=agency)
     case = factory.case(agency=agency, caseworker=caseworker, country_of_origin="UA")
+    # The register entries the records point to (DESIGN.md section 4.1, item 1).
+    ngo = factory.agency(country="MD", kind=AgencyKind.NGO, name="Guardianship NGO")
+    central = factory.agency(
+        country="MD", kind=AgencyKind.CENTRAL_AUTHORITY, name="Central Authority"
+    )
+    counterpart = factory.agency(
+        country="UA", kind=AgencyKind.COUNTERPART_ABROAD, name="Child protection service, Odesa"
+    )
+    monitor = factory.agency(country="UA", kind=AgencyKind.NGO, name="Independent NGO")
+    escort = factory.agency(country="MD", name="Regional child protection (escorts)")
     child = case.child
     child.care_status = care_status
     child.identity_verification = IdentityVerification.CONFIRMED_WITH_CONSULATE
@@ -97,7 +113,7 @@ def ready_case(
     child.legal_status = "irregular stay"
     case.stage = stage
     case.outcome = Outcome.RETURN
-    opened = utcnow() - timedelta(days=60)
+    opened = min(utcnow(), datetime.combine(today, time(9), UTC)) - timedelta(days=60)
     r: dict = {}
     add = r.__setitem__
     mother = FamilyMember(
@@ -106,6 +122,7 @@ def ready_case(
         relation=Relation.MOTHER,
         country="UA",
         tracing_status=TracingStatus.TRACED,
+        legal_custodian=True,
     )
     add("mother", mother)
     db.session.add(mother)
@@ -118,6 +135,7 @@ def ready_case(
             appointing_authority="Guardianship authority",
             appointed_on=today - timedelta(days=100),
             declared_independent=True,
+            organisation_id=ngo.id,
         ),
     )
     add(
@@ -134,6 +152,7 @@ def ready_case(
             heard_by_id=caseworker.id,
             language="uk",
             child_understands_language=True,
+            child_friendly_information_given=True,
             options_discussed=True,
             views_summary="Wants to go home to mother.",
             weight=Weight.SIGNIFICANT,
@@ -167,8 +186,18 @@ def ready_case(
             case=case,
             author_id=caseworker.id,
             return_country="UA",
+            views="Wants to go home.",
+            identity="Ukrainian, Russian-speaking.",
+            family_environment="Mother traced.",
+            care_and_safety="Mother able to care.",
+            vulnerability="None beyond age.",
+            health="Healthy.",
+            education="Grade 8.",
             non_refoulement_risk=RiskLevel.LOW,
             armed_conflict=False,
+            violence_risk=RiskLevel.LOW,
+            trafficking_risk=RiskLevel.LOW,
+            family_capacity="Able and willing.",
             human_rights_impact="No adverse impact identified.",
             return_safe=True,
             completed_at=opened,
@@ -211,6 +240,7 @@ def ready_case(
             case=case,
             destination_country="UA",
             counterpart_name="Child protection service, Odesa",
+            counterpart_agency_id=counterpart.id,
             legal_basis=LegalBasis.BILATERAL_AGREEMENT,
         ),
     )
@@ -222,6 +252,7 @@ def ready_case(
             kind=MessageKind.CONFIRMATION_OF_READINESS,
             counterpart="Child protection service, Odesa",
             counterpart_is_child_protection=True,
+            agency_id=counterpart.id,
             subject="Ready to receive",
             on_date=today - timedelta(days=10),
         ),
@@ -240,7 +271,11 @@ def ready_case(
     add(
         "central",
         CentralAuthorityApproval(
-            case=case, authority_name="Central Authority", reference="CA-42", approved_on=today
+            case=case,
+            authority_name="Central Authority",
+            authority_agency_id=central.id,
+            reference="CA-42",
+            approved_on=today,
         ),
     )
     add(
@@ -248,9 +283,17 @@ def ready_case(
         ReintegrationPlan(
             case=case,
             education="School no. 5",
+            education_agency_id=counterpart.id,
+            health="Family doctor",
+            health_agency_id=counterpart.id,
+            psychosocial_not_needed="Assessed: no need.",
+            family_support="Parenting support",
+            family_support_agency_id=counterpart.id,
             responsible_agency="Odesa child protection",
+            responsible_agency_id=counterpart.id,
             resources_confirmed=True,
             resources_confirmed_by="Odesa child protection",
+            resources_confirmed_by_agency_id=counterpart.id,
             resources_confirmed_on=today - timedelta(days=5),
         ),
     )
@@ -262,9 +305,14 @@ def ready_case(
             route="Chisinau - Odesa by road",
             escort_name="Official",
             escort_kind=EscortKind.CHILD_PROTECTION,
+            escort_agency_id=escort.id,
             receiving_official="Receiving officer",
             receiving_is_child_protection=True,
+            receiving_kind=ReceivingKind.CHILD_PROTECTION,
+            receiving_agency_id=counterpart.id,
             handover_place="Odesa child protection office",
+            arrival_placement_type=PlacementType.FAMILY_COMMUNITY,
+            arrival_can_leave_at_will=True,
         ),
     )
     add(
@@ -284,17 +332,39 @@ def ready_case(
         MonitoringPlan(
             case=case,
             monitor_name="Independent NGO",
+            monitor_agency_id=monitor.id,
             independent=True,
             schedule_months=[1, 3, 6, 12, 18],
             first_visit_on=today + timedelta(days=40),
         ),
     )
     db.session.add_all(r.values())
+    db.session.flush()
+    for key in ("guarantee", "central", "readiness"):
+        attach_document(case, r[key], caseworker)
+    r.update(ngo=ngo, central_agency=central, counterpart=counterpart, monitor_agency=monitor)
     db.session.commit()
     ready = Ready(case, agency, caseworker, supervisor, approver, today, r)
     for sid in breaks:
         break_safeguard(ready, sid)
     return ready
+
+
+def attach_document(case, obj, user, name="signed.pdf"):
+    """A document attached to the record ``obj`` (metadata row, as the upload stores it)."""
+    doc = Document(
+        case_id=case.id,
+        storage_name=secrets.token_hex(32),
+        original_filename=name,
+        content_type="application/pdf",
+        size_bytes=10,
+        sha256="0" * 64,
+        uploaded_by_id=user.id,
+        record_type=obj.__tablename__,
+        record_id=obj.id,
+    )
+    db.session.add(doc)
+    return doc
 
 
 def _s6(ready):
@@ -342,21 +412,28 @@ def _set(key, attr, value):
 BREAKS = {
     "S1": _set(None, "identity_verification", IdentityVerification.NOT_VERIFIED),
     "S2": lambda ready: setattr(ready.agency, "kind", AgencyKind.LAW_ENFORCEMENT),
-    "S3": _set("guardian", "declared_independent", False),
+    "S3": lambda ready: setattr(ready.r["guardian"], "organisation_id", ready.agency.id),
     "S4": lambda ready: setattr(ready.r["lawyer"], "ended_on", ready.today),
     "S5": _set("hearing", "child_understands_language", False),
     "S6": _s6,
-    "S7": lambda ready: setattr(ready.r["guarantee"], "withdrawn_on", ready.today),
+    "S7": lambda ready: db.session.add(
+        Withdrawal(
+            case=ready.case,
+            kind=WithdrawalKind.GUARANTEE,
+            on_date=ready.today,
+            guarantee_id=ready.r["guarantee"].id,
+        )
+    ),
     "S8": _set("bia", "armed_conflict", True),
     "S9": lambda ready: ready.r["bid"].options.pop(),
     "S10": _s10,
     "S11": _set("central", "reference", " "),
-    "S12": _set("readiness", "counterpart_is_child_protection", False),
+    "S12": _set("readiness", "agency_id", None),
     "S13": _s13,
     "S14": _set("travel", "escort_kind", EscortKind.LAW_ENFORCEMENT),
     "S15": _set("consent", "child_consents", False),
     "S16": _s16,
-    "S17": _set("monitoring", "independent", False),
+    "S17": lambda ready: setattr(ready.r["monitoring"], "monitor_agency_id", ready.agency.id),
     "S18": _s18,
 }
 

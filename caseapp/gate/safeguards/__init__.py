@@ -7,6 +7,7 @@ live by stage: ``identity`` (S1-S4), ``determination`` (S5-S10), ``preparation``
 
 from __future__ import annotations
 
+from caseapp.exchange.evidence import or_received
 from caseapp.gate.safeguards.common import TITLES
 from caseapp.gate.safeguards.determination import (
     s5_hearing,
@@ -28,24 +29,25 @@ from caseapp.gate.safeguards.preparation import (
     s18_suspension,
 )
 
+# S6, S7, S12, S13, S17 also read documents received from the partner instance (issue 11).
 CHECKS = [
     ("S1", s1_identity),
     ("S2", s2_lead_agency),
     ("S3", s3_guardian),
     ("S4", s4_legal),
     ("S5", s5_hearing),
-    ("S6", s6_family),
-    ("S7", s7_guarantee),
+    ("S6", or_received("S6", s6_family)),
+    ("S7", or_received("S7", s7_guarantee)),
     ("S8", s8_risk),
     ("S9", s9_bid),
     ("S10", s10_bid_approved),
     ("S11", s11_central),
-    ("S12", s12_readiness),
-    ("S13", s13_reintegration),
+    ("S12", or_received("S12", s12_readiness)),
+    ("S13", or_received("S13", s13_reintegration)),
     ("S14", s14_travel),
     ("S15", s15_consent),
     ("S16", s16_notice),
-    ("S17", s17_monitoring),
+    ("S17", or_received("S17", s17_monitoring)),
     ("S18", s18_suspension),
 ]
 

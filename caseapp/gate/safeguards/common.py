@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from caseapp.agencies.models import AgencyKind
+from caseapp.assessment.models import FamilyAssessmentOutcome, PlacementType, RiskLevel, Weight
+from caseapp.children.labels import country_name
+from caseapp.children.labels import label as enum_label
 from caseapp.children.models import CareStatus
+from caseapp.crossborder.models import (
+    ComponentKind,
+    EscortKind,
+    GuarantorKind,
+    Provenance,
+    ReceivingKind,
+    WithdrawalKind,
+)
 
 TITLES = {
     "S1": (
@@ -46,6 +62,169 @@ TITLES = {
 }
 
 SEPARATED = (CareStatus.UNACCOMPANIED, CareStatus.SEPARATED)
+
+# Words for the stored values the gate's evidence mentions (never the enum value itself).
+_WORD_LIST = [
+    (RiskLevel.LOW, _l("low")),
+    (RiskLevel.MEDIUM, _l("medium")),
+    (RiskLevel.HIGH, _l("high")),
+    (Weight.DECISIVE, _l("decisive")),
+    (Weight.SIGNIFICANT, _l("significant")),
+    (Weight.MODERATE, _l("moderate")),
+    (Weight.LIMITED, _l("limited")),
+    (GuarantorKind.FAMILY, _l("the family")),
+    (GuarantorKind.FOREIGN_AUTHORITY, _l("a foreign authority")),
+    (ReceivingKind.CHILD_PROTECTION, _l("a child-protection official")),
+    (ReceivingKind.LEGAL_GUARDIAN, _l("the legal guardian")),
+    (ReceivingKind.FAMILY_MEMBER, _l("a family member")),
+    (ReceivingKind.LAW_ENFORCEMENT, _l("law enforcement")),
+    (ReceivingKind.OTHER, _l("someone else")),
+    (EscortKind.CHILD_PROTECTION, _l("a child-protection official")),
+    (EscortKind.LAW_ENFORCEMENT, _l("law enforcement")),
+    (EscortKind.FAMILY, _l("the family")),
+    (EscortKind.OTHER, _l("someone else")),
+    (ComponentKind.EDUCATION, _l("education")),
+    (ComponentKind.HEALTH, _l("health")),
+    (ComponentKind.PSYCHOSOCIAL, _l("psychosocial support")),
+    (ComponentKind.FAMILY_SUPPORT, _l("family support")),
+    (WithdrawalKind.GUARANTEE, _l("guarantee withdrawn")),
+    (WithdrawalKind.CHILD_CONSENT, _l("the child withdrew consent")),
+    (WithdrawalKind.GUARDIAN_CONSENT, _l("the guardian withdrew consent")),
+    (WithdrawalKind.READINESS, _l("readiness withdrawn")),
+    (WithdrawalKind.OBJECTION, _l("objection to the return")),
+    (Provenance.RECORDED_BY_LEAD_AGENCY, _l("recorded by the lead agency")),
+    (Provenance.CONFIRMED_BY_PARTICIPANT, _l("confirmed by the participant")),
+    (Provenance.SIGNED_BY_PARTNER, _l("signed by the partner authority")),
+    (PlacementType.FAMILY_COMMUNITY, _l("with family in the community")),
+    (PlacementType.KINSHIP_CARE, _l("kinship care")),
+    (PlacementType.FOSTER_FAMILY, _l("foster family")),
+    (PlacementType.SUPERVISED_INDEPENDENT, _l("supervised independent living")),
+    (PlacementType.SMALL_GROUP_HOME, _l("small group home")),
+    (PlacementType.OPEN_SHELTER, _l("open shelter")),
+    (PlacementType.CLOSED_INSTITUTION, _l("closed institution")),
+    (PlacementType.TRANSIT_CENTRE, _l("transit centre")),
+    (PlacementType.DETENTION, _l("detention")),
+]
+# Keyed by (enum class, value): members of different enums share values ("child_protection").
+_WORDS = {(type(member), member.value): text for member, text in _WORD_LIST}
+
+
+def label(value) -> str:
+    """The reader's word for a stored value (enum), never the value itself."""
+    if value is None:
+        return ""
+    found = _WORDS.get((type(value), getattr(value, "value", value)))
+    return str(found) if found is not None else enum_label(value)
+
+
+# What each kind of evidence is called on the page and in ``cases gate`` (never the class).
+RECORD_LABELS = {
+    "child": _l("Child's record"),
+    "agency": _l("Lead agency"),
+    "guardian": _l("Guardian appointment"),
+    "legal_representative": _l("Legal representative"),
+    "hearing": _l("Hearing"),
+    "family_assessment": _l("Family assessment"),
+    "home_study": _l("Home study"),
+    "guarantee": _l("Guarantee of care"),
+    "bia": _l("Best-interests assessment"),
+    "bid": _l("Best-interests determination"),
+    "central_approval": _l("Central Authority approval"),
+    "readiness": _l("Confirmation of readiness"),
+    "reintegration": _l("Reintegration plan"),
+    "travel": _l("Travel and handover plan"),
+    "consent": _l("Consent"),
+    "notice": _l("Decision notice"),
+    "monitoring": _l("Monitoring plan"),
+}
+
+
+def day(value: date | None) -> str:
+    """A date as the reader writes it (their language)."""
+    return format_date(value, "medium") if value is not None else ""
+
+
+def agency_text(data, agency_id) -> str:
+    """ "Name (kind, country)" of a register entry, in the reader's language."""
+    agency = data.agency(agency_id)
+    if agency is None:
+        return ""
+    return f"{agency.name} ({label(agency.kind)}, {country_name(agency.country)})"
+
+
+def user_text(data, user_id) -> str:
+    """A user's name, with their agency."""
+    user = data.user(user_id)
+    if user is None:
+        return ""
+    agency = data.agency(user.agency_id)
+    return f"{user.name} ({agency.name})" if agency is not None else user.name
+
+
+def documents_text(data, obj) -> str:
+    """ "document: a.pdf, b.pdf" for the record ``obj`` (empty when none is attached)."""
+    names = data.documents_of(obj)
+    return _("document: %(names)s", names=", ".join(names)) if names else ""
+
+
+def sentence(*parts) -> str:
+    """Join the non-empty parts of an evidence line with "; "."""
+    return "; ".join(str(p) for p in parts if p)
+
+
+def evidence(kind: str, obj, *parts):
+    """One evidence line: (kind, record id, readable description)."""
+    return (kind, obj.id if obj is not None else None, sentence(*parts))
+
+
+def latest(records, key):
+    """The newest record by ``key`` (ties: the later id), or None."""
+    return max(records, key=lambda r: (key(r), r.id), default=None)
+
+
+def separated(case, data) -> bool:
+    """The child is separated or unaccompanied unless a legal custodian recorded as such is
+    with them (DESIGN.md section 4.1; issue 9, principle 7): anyone else — an uncle without
+    legal custody, an adult met on the way — leaves the child separated, and S3 applies."""
+    return not any(m.accompanies_as_custodian for m in data.family_members)
+
+
+def not_independent(case, data, *, agency_id, user_id) -> list[str]:
+    """Why a guardian, interpreter or monitor is not independent (empty when they are):
+    independence is derived, never declared — not staff of the lead agency, not law
+    enforcement, not a decision-maker on the case (caseworker, the determination's author
+    or approver, a return approver). DESIGN.md section 4.1, item 1; 002, Rec 3."""
+    user = data.user(user_id)
+    org = agency_id if agency_id is not None else (user.agency_id if user else None)
+    reasons = []
+    if org is None:
+        reasons.append(_("the organisation is not chosen from the agency register"))
+    elif org == case.lead_agency_id or (user is not None and user.agency_id == case.lead_agency_id):
+        reasons.append(_("staff of the lead agency"))
+    elif (agency := data.agency(org)) is not None and agency.kind is AgencyKind.LAW_ENFORCEMENT:
+        reasons.append(_("law enforcement"))
+    if user_id is not None and user_id in data.decision_makers(case):
+        reasons.append(_("a decision-maker on this case"))
+    return reasons
+
+
+def latest_family_assessments(data) -> dict:
+    """Each family member's latest assessment (the latest word counts)."""
+    out: dict = {}
+    for a in data.family_assessments:  # oldest first
+        out[a.family_member_id] = a
+    return out
+
+
+def assessed_suitable(data, member_id) -> bool:
+    """The family member's latest assessment found them suitable (S6)."""
+    a = latest_family_assessments(data).get(member_id)
+    return a is not None and a.outcome is FamilyAssessmentOutcome.SUITABLE
+
+
+def within(day_of_record: date | None, today: date, days: int) -> bool:
+    """The record is dated on or before ``today`` and at most ``days`` old."""
+    return day_of_record is not None and 0 <= (today - day_of_record).days <= days
 
 
 def place(endpoint, case):

@@ -1,152 +1,464 @@
-"""S11-S18: Central Authority, counterpart, plans, consent, notice, monitoring, suspension."""
+"""S11-S18: Central Authority, counterpart, plans, consent, notice, monitoring, suspension.
+
+The right party (DESIGN.md section 4.1, item 4): approvals and confirmations come from the
+agency of the right kind chosen from the register, with the document attached, within the
+policy's validity window (item 5).
+"""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from caseapp.agencies.models import AgencyKind
 from caseapp.cases.models import Outcome
-from caseapp.crossborder.models import EscortKind, MessageDirection, MessageKind
+from caseapp.children.models import Relation
+from caseapp.crossborder.models import (
+    ComponentKind,
+    EscortKind,
+    MessageDirection,
+    MessageKind,
+    ReceivingKind,
+    WithdrawalKind,
+)
 from caseapp.decision.models import AppealStatus
-from caseapp.gate.safeguards.common import missing_text, place, return_page
+from caseapp.gate.safeguards.common import (
+    agency_text,
+    assessed_suitable,
+    day,
+    documents_text,
+    evidence,
+    label,
+    latest,
+    missing_text,
+    not_independent,
+    place,
+    return_page,
+    within,
+)
+
+# Who may be the counterpart child-protection authority of the country of return (S12) and
+# receive the child (S14): child protection, at home or abroad (002, Rec 2; Rec 3).
+CHILD_PROTECTION_KINDS = (AgencyKind.CHILD_PROTECTION, AgencyKind.COUNTERPART_ABROAD)
 
 
 def s11_central(case, data, today, policy):
-    """S11 (see ``TITLES`` for its wording and source)."""
-    ok = [a for a in data.central_approvals if (a.reference or "").strip()]
-    if not ok:
+    """S11: approved by the Central Authority (002, Moldova: "must be approved by the
+    Central Authority"): the latest approval, from an agency of kind central_authority, with
+    its reference and document, within the policy's validity window."""
+    where = return_page("central_approval", case)
+    a = latest(data.central_approvals, lambda a: a.approved_on)
+    if a is None:
+        return False, _("No Central Authority approval."), [], where
+    missing = []
+    agency = data.agency(a.authority_agency_id)
+    if agency is None:
+        missing.append(
+            _(
+                "the approving authority (“%(name)s”) is not chosen from the agency register",
+                name=a.authority_name,
+            )
+        )
+    elif agency.kind is not AgencyKind.CENTRAL_AUTHORITY:
+        missing.append(
+            _(
+                "%(name)s is not a Central Authority (%(kind)s)",
+                name=agency.name,
+                kind=label(agency.kind),
+            )
+        )
+    if not (a.reference or "").strip():
+        missing.append(_("no reference"))
+    if not data.documents_of(a):
+        missing.append(_("the approval document is not attached"))
+    if not within(a.approved_on, today, policy.central_approval_valid_days):
+        missing.append(
+            _(
+                "given on %(day)s: valid for %(days)s days",
+                day=day(a.approved_on),
+                days=policy.central_approval_valid_days,
+            )
+        )
+    if missing:
         return (
             False,
-            _("No Central Authority approval with a reference."),
+            _("Central Authority approval: %(what)s.", what=missing_text(missing)),
             [],
-            return_page("central_approval", case),
+            where,
         )
-    a = ok[-1]
     return (
         True,
         _("Approved by the Central Authority."),
-        [("CentralAuthorityApproval", a.id, f"{a.reference}, {a.approved_on.isoformat()}")],
+        [
+            evidence(
+                "central_approval",
+                a,
+                _(
+                    "%(who)s, reference %(ref)s, on %(day)s",
+                    who=agency_text(data, a.authority_agency_id),
+                    ref=a.reference,
+                    day=day(a.approved_on),
+                ),
+                documents_text(data, a),
+                label(a.provenance),
+            )
+        ],
         None,
     )
 
 
 def s12_readiness(case, data, today, policy):
-    """S12 (see ``TITLES`` for its wording and source)."""
-    ok = [
+    """S12: the counterpart named on the coordination record — a child-protection authority
+    from the register — confirmed readiness in a received message with the document, recently,
+    and has not withdrawn it since (002, Rec 2; Rec 6)."""
+    where = return_page("messages", case)
+    coordination = data.coordination
+    counterpart = data.agency(coordination.counterpart_agency_id) if coordination else None
+    if counterpart is None:
+        return (
+            False,
+            _(
+                "The counterpart child-protection authority is not chosen from the agency "
+                "register on the coordination record."
+            ),
+            [],
+            return_page("coordination", case),
+        )
+    if counterpart.kind not in CHILD_PROTECTION_KINDS:
+        return (
+            False,
+            _(
+                "The counterpart %(name)s is not a child-protection authority (%(kind)s).",
+                name=counterpart.name,
+                kind=label(counterpart.kind),
+            ),
+            [],
+            return_page("coordination", case),
+        )
+    confirmations = [
         m
         for m in data.messages
         if m.direction is MessageDirection.RECEIVED
         and m.kind is MessageKind.CONFIRMATION_OF_READINESS
-        and m.counterpart_is_child_protection
+        and m.agency_id == counterpart.id
     ]
-    if not ok:
+    m = latest(confirmations, lambda m: m.on_date)
+    if m is None:
         return (
             False,
-            _(
-                "No confirmation of readiness received from the counterpart "
-                "child-protection authority."
-            ),
+            _("No confirmation of readiness received from %(name)s.", name=counterpart.name),
             [],
-            return_page("messages", case),
+            where,
         )
-    m = ok[-1]
+    # Withdrawn since: a later day, or the same day but recorded after the confirmation.
+    withdrawn = [
+        w
+        for w in data.withdrawals
+        if w.kind is WithdrawalKind.READINESS
+        and (w.on_date, w.created_at) >= (m.on_date, m.created_at)
+    ]
+    missing = []
+    if withdrawn:
+        missing.append(_("readiness withdrawn on %(day)s", day=day(withdrawn[-1].on_date)))
+    if not data.documents_of(m):
+        missing.append(_("the confirmation document is not attached"))
+    if not within(m.on_date, today, policy.confirmation_valid_days):
+        missing.append(
+            _(
+                "confirmed on %(day)s: valid for %(days)s days",
+                day=day(m.on_date),
+                days=policy.confirmation_valid_days,
+            )
+        )
+    if missing:
+        return False, _("Readiness: %(what)s.", what=missing_text(missing)), [], where
     return (
         True,
         _("Readiness confirmed by the counterpart."),
-        [("CoordinationMessage", m.id, m.on_date.isoformat())],
+        [
+            evidence(
+                "readiness",
+                m,
+                _(
+                    "received from %(who)s on %(day)s: %(subject)s",
+                    who=agency_text(data, m.agency_id),
+                    day=day(m.on_date),
+                    subject=m.subject,
+                ),
+                documents_text(data, m),
+                label(m.provenance),
+            )
+        ],
         None,
     )
 
 
 def s13_reintegration(case, data, today, policy):
-    """S13 (see ``TITLES`` for its wording and source)."""
+    """S13: an individual plan "prepared and resourced" (002, Rec 2): education, health,
+    psychosocial support and family support each planned with the agency responsible (from
+    the register) or marked not needed with a reason; resources confirmed by an agency,
+    recently."""
+    where = return_page("reintegration", case)
     plan = data.reintegration_plan
     if plan is None:
-        return False, _("No reintegration plan."), [], return_page("reintegration", case)
-    if not (
-        plan.resources_confirmed and plan.resources_confirmed_by and plan.resources_confirmed_on
-    ):
-        return (
-            False,
-            _("The plan's resources are not confirmed."),
-            [],
-            return_page("reintegration", case),
+        return False, _("No reintegration plan."), [], where
+    missing = []
+    parts = []
+    for kind in ComponentKind:
+        c = plan.component(kind)
+        if c.planned:
+            parts.append(
+                _(
+                    "%(what)s: %(plan)s (%(who)s)",
+                    what=label(kind),
+                    plan=c.description,
+                    who=agency_text(data, c.agency_id),
+                )
+            )
+        elif c.not_needed:
+            parts.append(
+                _("%(what)s: not needed (%(why)s)", what=label(kind), why=c.not_needed_reason)
+            )
+        elif (c.description or "").strip():
+            missing.append(_("%(what)s has no responsible agency", what=label(kind)))
+        else:
+            missing.append(_("%(what)s is neither planned nor marked not needed", what=label(kind)))
+    confirmer = data.agency(plan.resources_confirmed_by_agency_id)
+    if not plan.resources_confirmed or confirmer is None or plan.resources_confirmed_on is None:
+        missing.append(_("the resources are not confirmed by an agency from the register"))
+    elif not within(plan.resources_confirmed_on, today, policy.confirmation_valid_days):
+        missing.append(
+            _(
+                "resources confirmed on %(day)s: valid for %(days)s days",
+                day=day(plan.resources_confirmed_on),
+                days=policy.confirmation_valid_days,
+            )
         )
+    if missing:
+        return False, _("Reintegration plan: %(what)s.", what=missing_text(missing)), [], where
     return (
         True,
-        _("Plan resourced, confirmed by %(who)s.", who=plan.resources_confirmed_by),
-        [("ReintegrationPlan", plan.id, plan.resources_confirmed_on.isoformat())],
+        _("Plan complete and resourced."),
+        [
+            evidence(
+                "reintegration",
+                plan,
+                *parts,
+                _(
+                    "resources confirmed by %(who)s on %(day)s",
+                    who=agency_text(data, plan.resources_confirmed_by_agency_id),
+                    day=day(plan.resources_confirmed_on),
+                ),
+            )
+        ],
         None,
     )
 
 
+def _receiver(case, data, plan) -> tuple[str | None, str]:
+    """(what is wrong, or None; who receives) for the travel plan's receiving party."""
+    kind = plan.receiving_kind
+    if kind is ReceivingKind.CHILD_PROTECTION:
+        agency = data.agency(plan.receiving_agency_id)
+        if agency is None:
+            return _("the receiving child-protection authority is not chosen from the register"), ""
+        if agency.kind not in CHILD_PROTECTION_KINDS:
+            return (
+                _(
+                    "%(name)s is not child protection (%(kind)s)",
+                    name=agency.name,
+                    kind=label(agency.kind),
+                ),
+                "",
+            )
+        return None, _(
+            "%(person)s, %(agency)s",
+            person=plan.receiving_official,
+            agency=agency_text(data, agency.id),
+        )
+    if kind in (ReceivingKind.LEGAL_GUARDIAN, ReceivingKind.FAMILY_MEMBER):
+        member = next(
+            (m for m in data.family_members if m.id == plan.receiving_family_member_id), None
+        )
+        if member is None:
+            return _("the receiving family member is not chosen from the family record"), ""
+        who = _("%(name)s (%(relation)s)", name=member.name, relation=label(member.relation))
+        legal_guardian = member.relation is Relation.LEGAL_GUARDIAN or member.legal_custodian
+        if kind is ReceivingKind.LEGAL_GUARDIAN and not legal_guardian:
+            return _("%(who)s is not recorded as legal guardian or custodian", who=who), ""
+        if not assessed_suitable(data, member.id):
+            return (
+                _("%(who)s has no family assessment finding them suitable (S6)", who=who),
+                "",
+            )
+        return None, who
+    if kind is ReceivingKind.LAW_ENFORCEMENT:
+        return _("the child would be received by law enforcement"), ""
+    return _(
+        "who receives the child is not child protection, a legal guardian or an "
+        "assessed parent or relative"
+    ), ""
+
+
 def s14_travel(case, data, today, policy):
-    """S14 (see ``TITLES`` for its wording and source)."""
+    """S14: escorted by child protection (or by the assessed parent or guardian who collects
+    the child), never law enforcement; no handover at the border; received by child
+    protection, a legal guardian, or a parent or relative assessed in S6; into a placement
+    on arrival that is recorded and not custodial (002, fn 12 (i) and (v); Ukraine, Kolbasa;
+    Kyrgyz practice: transit centres on return)."""
+    where = return_page("travel", case)
     plan = data.travel_plan
     if plan is None:
-        return False, _("No travel and handover plan."), [], return_page("travel", case)
-    if plan.escort_kind is EscortKind.LAW_ENFORCEMENT:
-        return (
-            False,
-            _("Escort by law enforcement: a child-protection official must escort."),
-            [],
-            return_page("travel", case),
-        )
-    if plan.escort_kind is not EscortKind.CHILD_PROTECTION:
-        return (
-            False,
-            _("The escort is not a child-protection official."),
-            [],
-            return_page("travel", case),
-        )
+        return False, _("No travel and handover plan."), [], where
+    missing = []
+    problem, receiver = _receiver(case, data, plan)
+    if problem:
+        missing.append(problem)
+    escort_agency = data.agency(plan.escort_agency_id)
+    family_collects = (
+        plan.escort_kind is EscortKind.FAMILY
+        and plan.receiving_kind in (ReceivingKind.LEGAL_GUARDIAN, ReceivingKind.FAMILY_MEMBER)
+        and problem is None
+    )
+    if plan.escort_kind is EscortKind.LAW_ENFORCEMENT or (
+        escort_agency is not None and escort_agency.kind is AgencyKind.LAW_ENFORCEMENT
+    ):
+        missing.append(_("escort by law enforcement: a child-protection official must escort"))
+    elif plan.escort_kind is EscortKind.CHILD_PROTECTION:
+        if escort_agency is None or escort_agency.kind not in CHILD_PROTECTION_KINDS:
+            missing.append(
+                _("the escort's child-protection agency is not chosen from the register")
+            )
+    elif not family_collects:
+        missing.append(_("the escort is not a child-protection official"))
     if plan.handover_at_border:
-        return False, _("Handover at the border is planned."), [], return_page("travel", case)
+        missing.append(_("a handover at the border is planned"))
+    if plan.arrival_placement_type is None or plan.arrival_can_leave_at_will is None:
+        missing.append(_("where the child will live on arrival is not recorded"))
+    elif plan.arrival_deprives_of_liberty:
+        missing.append(
+            _(
+                "the placement on arrival (%(what)s) is deprivation of liberty",
+                what=label(plan.arrival_placement_type),
+            )
+        )
+    if missing:
+        return False, _("Travel and handover: %(what)s.", what=missing_text(missing)), [], where
+    escort = (
+        _(
+            "escorted by %(name)s (%(agency)s)",
+            name=plan.escort_name,
+            agency=agency_text(data, plan.escort_agency_id),
+        )
+        if plan.escort_kind is EscortKind.CHILD_PROTECTION
+        else _("collected by %(who)s", who=receiver)
+    )
     return (
         True,
-        _("Escorted by child protection; handover at %(place)s.", place=plan.handover_place),
-        [("TravelPlan", plan.id, plan.travel_on.isoformat())],
+        _(
+            "Escorted by child protection or collected by the assessed family; "
+            "no handover at the border."
+        ),
+        [
+            evidence(
+                "travel",
+                plan,
+                _("travel on %(day)s, %(route)s", day=day(plan.travel_on), route=plan.route),
+                escort,
+                _("received by %(who)s at %(place)s", who=receiver, place=plan.handover_place),
+                _(
+                    "living on arrival: %(what)s %(name)s",
+                    what=label(plan.arrival_placement_type),
+                    name=plan.arrival_placement_name or "",
+                ),
+            )
+        ],
         None,
     )
 
 
 def s15_consent(case, data, today, policy):
-    """S15 (see ``TITLES`` for its wording and source)."""
+    """S15: the child's and guardian's voluntary consent, not withdrawn since and without a
+    later objection — or a non-voluntary return as a documented last resort approved by a
+    second supervisor (002, fn 12 (v); PICUM). The latest word counts."""
+    where = return_page("consent", case)
     c = data.consent
     if c is None:
-        return False, _("No consent recorded."), [], return_page("consent", case)
+        return False, _("No consent recorded."), [], where
+
+    def after(kind, since):
+        return [
+            w
+            for w in data.withdrawals
+            if w.kind is kind and since is not None and w.on_date >= since
+        ]
+
     if c.non_voluntary:
         bid_author = data.bid.author_id if data.bid is not None else None
         approver = c.last_resort_approved_by_id
         if not (c.last_resort_justification or "").strip():
-            return False, _("Last resort without justification."), [], return_page("consent", case)
+            return False, _("Last resort without justification."), [], where
         if approver is None or approver in (c.recorded_by_id, bid_author):
+            return False, _("The last resort is not approved by a second supervisor."), [], where
+        approved_on = c.last_resort_approved_at.date() if c.last_resort_approved_at else None
+        objections = after(WithdrawalKind.OBJECTION, approved_on)
+        if objections:
             return (
                 False,
-                _("The last resort is not approved by a second supervisor."),
+                _(
+                    "An objection to the return was recorded on %(day)s.",
+                    day=day(objections[-1].on_date),
+                ),
                 [],
-                return_page("consent", case),
+                where,
             )
         return (
             True,
             _("Non-voluntary return as a documented last resort, approved."),
-            [("Consent", c.id, _("last resort"))],
+            [
+                evidence(
+                    "consent",
+                    c,
+                    _(
+                        "last resort approved on %(day)s by %(who)s",
+                        day=day(approved_on),
+                        who=(data.user(approver).name if data.user(approver) else ""),
+                    ),
+                    c.last_resort_justification,
+                )
+            ],
             None,
         )
     missing = []
     if not (c.child_consents and c.child_consent_on):
         missing.append(_("the child's consent"))
+    elif w := after(WithdrawalKind.CHILD_CONSENT, c.child_consent_on):
+        missing.append(_("the child withdrew consent on %(day)s", day=day(w[-1].on_date)))
     if not (c.guardian_consents and c.guardian_consent_on):
         missing.append(_("the guardian's consent"))
-    if missing:
-        return (
-            False,
-            _("Missing: %(what)s.", what=missing_text(missing)),
-            [],
-            return_page("consent", case),
+    elif w := after(WithdrawalKind.GUARDIAN_CONSENT, c.guardian_consent_on):
+        missing.append(_("the guardian withdrew consent on %(day)s", day=day(w[-1].on_date)))
+    dates = [d for d in (c.child_consent_on, c.guardian_consent_on) if d is not None]
+    if dates and (o := after(WithdrawalKind.OBJECTION, min(dates))):
+        missing.append(
+            _("an objection to the return was recorded on %(day)s", day=day(o[-1].on_date))
         )
+    if missing:
+        return False, _("Missing: %(what)s.", what=missing_text(missing)), [], where
     return (
         True,
         _("The child and the guardian consent."),
-        [("Consent", c.id, c.child_consent_on.isoformat())],
+        [
+            evidence(
+                "consent",
+                c,
+                _(
+                    "the child consented on %(day)s (%(how)s)",
+                    day=day(c.child_consent_on),
+                    how=c.child_consent_how or "",
+                ),
+                _("the guardian consented on %(day)s", day=day(c.guardian_consent_on)),
+            )
+        ],
         None,
     )
 
@@ -162,7 +474,7 @@ def s16_notice(case, data, today, policy):
     if n.guardian_notified_on is None:
         missing.append(_("the guardian is not notified"))
     if not today > n.appeal_deadline:
-        missing.append(_("the appeal period runs until %(day)s", day=n.appeal_deadline.isoformat()))
+        missing.append(_("the appeal period runs until %(day)s", day=day(n.appeal_deadline)))
     if any(a.status is AppealStatus.PENDING for a in data.appeals):
         missing.append(_("an appeal is pending"))
     if missing:
@@ -174,39 +486,77 @@ def s16_notice(case, data, today, policy):
         )
     return (
         True,
-        _("Notified; appeal period ended %(day)s.", day=n.appeal_deadline.isoformat()),
-        [("DecisionNotice", n.id, n.decided_on.isoformat())],
+        _("Notified; appeal period ended %(day)s.", day=day(n.appeal_deadline)),
+        [
+            evidence(
+                "notice",
+                n,
+                _("decided on %(day)s", day=day(n.decided_on)),
+                _("child notified on %(day)s", day=day(n.child_notified_on)),
+                _("guardian notified on %(day)s", day=day(n.guardian_notified_on)),
+                _("no appeal pending"),
+            )
+        ],
         None,
     )
 
 
 def s17_monitoring(case, data, today, policy):
-    """S17 (see ``TITLES`` for its wording and source)."""
+    """S17: independent post-return monitoring (002, Rec 2; Chișcă; Prof. Strik): the
+    monitor is an organisation from the register that is not the lead (returning) agency
+    nor law enforcement; the first visit falls within the policy's window after the planned
+    return."""
+    where = return_page("monitoring_plan", case)
     plan = data.monitoring_plan
     if plan is None:
-        return False, _("No post-return monitoring plan."), [], return_page("monitoring_plan", case)
+        return False, _("No post-return monitoring plan."), [], where
     missing = []
-    if not plan.independent or not (plan.monitor_name or "").strip():
-        missing.append(_("no independent monitor"))
+    problems = not_independent(case, data, agency_id=plan.monitor_agency_id, user_id=None)
+    if problems:
+        missing.append(_("the monitor is not independent: %(why)s", why="; ".join(problems)))
+    travel = data.travel_plan
     if plan.first_visit_on is None:
         missing.append(_("no first visit date"))
+    elif travel is None:
+        missing.append(_("the planned return date is not recorded (travel plan)"))
+    else:
+        lag = (plan.first_visit_on - travel.travel_on).days
+        if lag < 0 or lag > policy.first_visit_within_days:
+            missing.append(
+                _(
+                    "the first visit (%(visit)s) must fall within %(days)s days after the "
+                    "planned return (%(travel)s)",
+                    visit=day(plan.first_visit_on),
+                    days=policy.first_visit_within_days,
+                    travel=day(travel.travel_on),
+                )
+            )
     if missing:
-        return (
-            False,
-            _("Monitoring: %(what)s.", what=missing_text(missing)),
-            [],
-            return_page("monitoring_plan", case),
-        )
+        return False, _("Monitoring: %(what)s.", what=missing_text(missing)), [], where
     return (
         True,
-        _("Independent monitor; first visit %(day)s.", day=plan.first_visit_on.isoformat()),
-        [("MonitoringPlan", plan.id, plan.monitor_name)],
+        _("Independent monitor; first visit %(day)s.", day=day(plan.first_visit_on)),
+        [
+            evidence(
+                "monitoring",
+                plan,
+                _(
+                    "%(who)s (%(person)s)",
+                    who=agency_text(data, plan.monitor_agency_id),
+                    person=plan.monitor_name,
+                ),
+                _("first visit on %(day)s", day=day(plan.first_visit_on)),
+            )
+        ],
         None,
     )
 
 
 def s18_suspension(case, data, today, policy):
-    """S18 (see ``TITLES`` for its wording and source)."""
+    """S18 (see ``TITLES`` for its wording and source): no suspension in force for the
+    destination nor for a transit country on the return route (002, Day 1 plenary)."""
+    from caseapp.children.labels import country_name
+
     country = data.destination_country
     if not country:
         return (
@@ -215,17 +565,39 @@ def s18_suspension(case, data, today, policy):
             [],
             return_page("coordination", case),
         )
-    active = [s for s in data.suspensions if s.country == country and s.in_force_on(today)]
-    if active:
+    transit = [c for c in data.transit_countries if c != country]
+    for c in (country, *transit):
+        active = [s for s in data.suspensions if s.country == c and s.in_force_on(today)]
+        if not active:
+            continue
         s = active[0]
-        return (
-            False,
-            _(
+        if c == country:
+            reason = _(
                 "Returns to %(country)s are suspended since %(day)s.",
-                country=country,
-                day=s.suspended_from.isoformat(),
+                country=country_name(country),
+                day=day(s.suspended_from),
+            )
+        else:
+            reason = _(
+                "The return route crosses %(country)s, where returns are suspended since %(day)s.",
+                country=country_name(c),
+                day=day(s.suspended_from),
+            )
+        return False, reason, [], return_page("coordination", case)
+    if transit:
+        return (
+            True,
+            _(
+                "No suspension of returns to %(country)s nor through %(transit)s.",
+                country=country_name(country),
+                transit=", ".join(country_name(c) for c in transit),
             ),
             [],
             None,
         )
-    return True, _("No suspension of returns to %(country)s.", country=country), [], None
+    return (
+        True,
+        _("No suspension of returns to %(country)s.", country=country_name(country)),
+        [],
+        None,
+    )
