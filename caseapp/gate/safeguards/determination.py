@@ -250,19 +250,14 @@ def s7_guarantee(case, data, today, policy):
                 where,
             )
         return False, _("No written guarantee of care in force."), [], where
-    # Several guarantors may each guarantee (family, foreign authority): the latest complete
-    # guarantee in force counts; a guarantor's word is taken back by a withdrawal record.
-    complete = [g for g in in_force if not _guarantee_gaps(data, g, today, policy)]
-    g = latest(complete, lambda g: g.given_on)
-    if g is None:
-        g = latest(in_force, lambda g: g.given_on)
+    # The latest word counts (DESIGN.md 4.1, item 2): the latest guarantee in force is the
+    # one read, and it must be complete; a guarantor's word is taken back by a withdrawal.
+    g = latest(in_force, lambda g: g.given_on)
+    gaps = _guarantee_gaps(data, g, today, policy)
+    if gaps:
         return (
             False,
-            _(
-                "Guarantee by %(who)s: %(what)s.",
-                who=g.guarantor_name,
-                what=missing_text(_guarantee_gaps(data, g, today, policy)),
-            ),
+            _("Guarantee by %(who)s: %(what)s.", who=g.guarantor_name, what=missing_text(gaps)),
             [],
             where,
         )
