@@ -33,7 +33,9 @@ ENDPOINT_RECORDS = {
     ),
 }
 # Arguments that are not ids of a case's record.
-NOT_RECORDS = {"case_id", "kind", "option", "filename", "user_id", "suspension_id"}
+# ``request_id``: an exchange request received before any case exists (scoped to the
+# partner's receiving agency; tests/exchange checks another agency gets 404).
+NOT_RECORDS = {"case_id", "kind", "option", "filename", "user_id", "suspension_id", "request_id"}
 # Every kind of record ``assessment.end_record`` ends.
 END_KINDS = ("guardians", "legal-representatives", "placements", "services")
 
