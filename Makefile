@@ -10,11 +10,9 @@ WORKERS ?= 2
 PYTEST_ARGS ?= -n auto
 # Plain HTTP on a loopback address: cookies without Secure/__Host- (see SECURITY.md).
 SECURE_COOKIES ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),false,true)
-# Access log without the query string: %(U)s (path) instead of %(r)s (request line).
-ACCESS_LOG_FORMAT := %(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s
 export FLASK_APP := caseapp
 
-.PHONY: run test lint install install-dev translations i18n-extract i18n-update serve clean
+.PHONY: run test lint install install-dev translations i18n-extract i18n-update serve clean fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,15 +27,22 @@ $(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	touch $@
 
-install: $(VENV)/.installed translations
-install-dev: $(VENV)/.installed-dev translations
+install: $(VENV)/.installed translations fonts
+install-dev: $(VENV)/.installed-dev translations fonts
+
+# DejaVu Sans (Latin and Cyrillic) for the PDF case summaries: Debian's fonts-dejavu-core.
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+fonts:
+	@test -f $(DEJAVU) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  apt-get install -y -qq fonts-dejavu-core >/dev/null; } || \
+	  echo "PDF summaries need DejaVu Sans: apt-get install fonts-dejavu-core (or set CASEAPP_PDF_FONT_DIR)"
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d caseapp/translations -D messages --statistics 2>&1 | tail -n 2
 
 ## Extract strings and merge them into the catalogues (then translate the empty ones).
 i18n-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output -o caseapp/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output -o caseapp/translations/messages.pot .
 	$(BIN)/pybabel update -i caseapp/translations/messages.pot -d caseapp/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python scripts/i18n.py fill-en
 	@$(BIN)/python scripts/i18n.py missing && echo "catalogues complete" || echo "translate the strings above: python scripts/i18n.py apply FILE.json"
@@ -47,8 +52,10 @@ run: install
 	$(BIN)/flask demo --if-empty
 	@echo
 	@echo "caseapp is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	CASEAPP_SECURE_COOKIES=$(SECURE_COOKIES) $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
-	  --access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)' 'caseapp:create_app()'
+	@# The background worker (audit exports) runs beside gunicorn and stops with it.
+	$(BIN)/flask jobs worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	CASEAPP_SECURE_COOKIES=$(SECURE_COOKIES) $(BIN)/gunicorn -c gunicorn.conf.py \
+	  --workers $(WORKERS) --bind $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check caseapp tests migrations scripts

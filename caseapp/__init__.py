@@ -47,6 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from caseapp.core.config import load_config
 
     load_config(app, test_config)
+    from caseapp.core import converters
+
+    converters.init_app(app)  # before the blueprints: their <int:...> routes use it
     register_extensions(app)
     register_blueprints(app)
     register_request_layer(app)
@@ -57,7 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons and load every model so metadata is complete."""
-    from caseapp.core import i18n, logging, security_headers, templating
+    from caseapp.core import i18n, logging, mail, security_headers, templating
     from caseapp.core.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -73,7 +76,11 @@ def register_extensions(app: Flask) -> None:
     security_headers.init_app(app)
     templating.init_app(app)
     logging.init_app(app)
+    mail.init_app(app)
     domain_modules("models")  # registers every model with the metadata
+    from caseapp.jobs import queue
+
+    queue.init_app(app)  # background jobs (huey)
 
 
 def register_blueprints(app: Flask) -> None:

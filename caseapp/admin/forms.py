@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     PasswordField,
@@ -19,21 +18,19 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from caseapp.agencies.models import AgencyKind
 from caseapp.children.forms import country_field, fill_country_choices
 from caseapp.children.labels import choices
+from caseapp.core.fields import CheckedForm
+from caseapp.core.i18n import language_choices
 from caseapp.core.permissions import Role
 
 
-class UserForm(FlaskForm):
+class UserForm(CheckedForm):
     """A new user account."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[], coerce=Role)
     agency = SelectField(_l("Agency"), choices=[], validators=[Optional()])
-    locale = SelectField(
-        _l("Language"),
-        choices=[SelectChoice("en", "English"), SelectChoice("ru", "Русский")],
-        validators=[DataRequired()],
-    )
+    locale = SelectField(_l("Language"), choices=language_choices, validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
     password_again = PasswordField(
         _l("Password again"),
@@ -56,7 +53,7 @@ class UserForm(FlaskForm):
         return {**data, "agency": self._agencies.get(self.agency.data or "")}
 
 
-class AgencyForm(FlaskForm):
+class AgencyForm(CheckedForm):
     """A new agency."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
@@ -74,7 +71,7 @@ class AgencyForm(FlaskForm):
         return {name: self[name].data for name in ("code", "name", "country", "kind")}
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(CheckedForm):
     """A button that changes an account, with an optional reason for the audit trail."""
 
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from caseapp.agencies.models import Agency, AgencyKind
 from caseapp.audit.recorder import record
+from caseapp.core.countries import is_country
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
@@ -26,7 +27,7 @@ def create_agency(actor, *, code: str, name: str, country: str, kind: AgencyKind
     code, country = code.strip().upper(), country.strip().upper()
     if not CODE_RE.match(code):
         _refuse("code", _("The code must be 2-32 letters, digits, '-' or '_'."))
-    if not COUNTRY_RE.match(country):
+    if not COUNTRY_RE.match(country) or not is_country(country):
         _refuse("country", _("The country must be a two-letter ISO code, e.g. MD."))
     if not name.strip():
         _refuse("name", _("Enter the agency's name."))

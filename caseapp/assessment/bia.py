@@ -14,12 +14,13 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from caseapp.assessment.guards import check_editable, require_stage, touch_case
+from caseapp.assessment.guards import check_editable, require_edit, require_stage, touch_case
 from caseapp.assessment.models import BestInterestsAssessment, RiskLevel
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Stage
+from caseapp.core.countries import require_country
 from caseapp.core.db import utcnow
-from caseapp.core.errors import ValidationFailed
+from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.core.extensions import db
 
 # General Comment 14 elements (text fields), in the order the form shows them.
@@ -68,25 +69,44 @@ def _clean(field: str, value):
     if field in ("armed_conflict", "return_safe"):
         return value if value is None else bool(value)
     if field == "return_country":
-        value = (value or "").strip().upper()
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise ValidationFailed(_("Give the country as a two-letter code, e.g. UA."))
-        return value or None
+        return require_country(value, optional=True)
     value = (value or "").strip()
     return value or None
+
+
+def bia_version(case: Case) -> int:
+    """The version a BIA form of ``case`` carries: the current BIA's, or 0 before the first."""
+    bia = current_bia(case)
+    return bia.version if bia is not None else 0
+
+
+def stale_bia_message() -> str:
+    """What a save written on an older version of the BIA is told."""
+    return _(
+        "Someone else saved this assessment while you were writing. Nothing was saved; your "
+        "text is kept in the form and what they saved is shown under each field that differs. "
+        "Save again to put your text on top of theirs."
+    )
 
 
 def save_bia(
     actor, case: Case, *, expected_version: int | None, **fields
 ) -> BestInterestsAssessment:
     """Create or update the draft BIA (one ``assessment:bia:save`` entry). When the newest
-    BIA is completed, a new draft is started from a copy of it."""
-    check_editable(actor, case, expected_version)
+    BIA is completed, a new draft is started from a copy of it.
+
+    ``expected_version`` is the version of the BIA the user wrote on (``bia_version``), not
+    the case's: a change to another record of the case in between does not refuse the save
+    (issue 12 item 2); a change to this BIA does (``StaleVersion``, nothing saved).
+    """
+    require_edit(actor, case)
     require_stage(case, {Stage.ASSESSMENT})
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(_("Unknown field."), details=sorted(unknown))
     bia = current_bia(case)
+    if expected_version is None or int(expected_version) != (bia.version if bia else 0):
+        raise StaleVersion(stale_bia_message())
     if bia is None or bia.completed:
         draft = BestInterestsAssessment(case_id=case.id, author_id=actor.id)
         if bia is not None:
@@ -97,6 +117,8 @@ def save_bia(
     for name, value in fields.items():
         setattr(bia, name, _clean(name, value))
     diff = diff_of(bia)
+    # The case's version still moves (its pages show it changed) and guards a race with a
+    # stage change at this very moment; a lost race on the BIA itself is a StaleVersion.
     touch_case(case)
     record(actor, "assessment:bia:save", bia, case=case, diff=diff)
     return bia

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Self
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,6 +27,7 @@ from caseapp.assessment.models import (
 )
 from caseapp.cases.models import Outcome
 from caseapp.children.models import ContactStatus, TracingStatus
+from caseapp.core.countries import CountryField
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
 from caseapp.crossborder.forms import AgencySelect
 
@@ -257,9 +259,9 @@ class BiaForm(VersionedForm):
     vulnerability = TextAreaField(_l("Situation of vulnerability"))
     health = TextAreaField(_l("Health"))
     education = TextAreaField(_l("Education"))
-    return_country = StringField(
-        _l("Country of return (two-letter code)"), validators=[Optional(), Length(max=2)]
-    )
+    return_country = CountryField(
+        _l("Country of return"), [Optional()], blank=_l("not known")
+    )  # from the CLDR list: a typed "Uk" meant as Ukraine can no longer be stored (issue 12)
     non_refoulement_risk = SelectField(
         _l("Non-refoulement risk"),
         choices=[not_assessed(), *choices(RISK_LABELS)],
@@ -299,6 +301,30 @@ class BiaForm(VersionedForm):
             out[name] = tri_state(data) if name in self.TRI_STATE else data
         return out
 
+    @classmethod
+    def differences(cls, posted: BiaForm, bia) -> dict[str, str]:
+        """For each field where the stored BIA differs from what the user posted, the stored
+        value as the page shows it (a refused save shows what was saved in between)."""
+        stored = cls(formdata=None)
+        stored.load(bia)
+        out = {}
+        for name in _bia_fields():
+            mine, theirs = posted[name].data, stored[name].data
+            if (mine or "") != (theirs or ""):
+                field = stored[name]
+                if field.type == "SelectField":
+                    out[name] = choice_label(field) or "—"
+                else:
+                    out[name] = str(theirs or "—")
+        return out
+
+    def restore(self, data: dict[str, str]) -> None:
+        """Put a draft's text back into the fields it has (never the version)."""
+        for name in _bia_fields():
+            if name in data:
+                field = self[name]
+                field.process(MultiDict({field.name: data[name]}))
+
     def load(self, bia) -> None:
         """Fill the form from a BIA."""
         from caseapp.assessment.bia import EDITABLE_FIELDS
@@ -310,3 +336,9 @@ class BiaForm(VersionedForm):
             elif hasattr(value, "value"):
                 value = value.value
             getattr(self, name).data = value or ""
+
+
+def _bia_fields() -> tuple[str, ...]:
+    from caseapp.assessment.bia import EDITABLE_FIELDS
+
+    return EDITABLE_FIELDS

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text, or_
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    or_,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -194,6 +205,8 @@ class Hearing(CaseRecord, db.Model):
     """The child heard in a language they understand (002, Rec 1; Rec 2; Moldova 2008)."""
 
     __tablename__ = "hearing"
+    # A case's latest hearing, for the due list (issue 16).
+    __table_args__ = (Index("ix_hearing_case_held", "case_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
@@ -298,6 +311,12 @@ class BestInterestsAssessment(CaseRecord, db.Model):
     return_safe: Mapped[bool | None] = mapped_column(Boolean)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The BIA's own optimistic lock (issue 12 item 2): a save names the version of the BIA
+    # it was written on, so a colleague's change elsewhere in the case (a hearing, a
+    # placement) does not refuse it; only a change to this BIA in between does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
 

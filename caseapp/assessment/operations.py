@@ -13,7 +13,12 @@ from datetime import date
 from flask_babel import gettext as _
 
 from caseapp.agencies.register import from_register, known_user
-from caseapp.assessment.bia import complete_bia, current_bia, save_bia  # noqa: F401
+from caseapp.assessment.bia import (  # noqa: F401
+    bia_version,
+    complete_bia,
+    current_bia,
+    save_bia,
+)
 from caseapp.assessment.guards import (
     RECORD_STAGES,
     check_editable,
@@ -37,6 +42,7 @@ from caseapp.assessment.models import (
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.children.models import ContactStatus, FamilyMember, TracingStatus
+from caseapp.core.countries import require_country
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
@@ -373,7 +379,7 @@ def update_tracing(
     if whereabouts is not None:
         member.whereabouts = _text(whereabouts)
     if country is not None:
-        member.country = (_text(country) or "").upper() or None
+        member.country = require_country(_text(country), optional=True)
     _change(actor, "assessment:tracing:update", member, case)
     return member
 

@@ -22,6 +22,7 @@ from caseapp.cases.pages import case_context, load_case
 from caseapp.children.models import FamilyMember
 from caseapp.core import web
 from caseapp.core.extensions import db
+from caseapp.drafts.operations import discard_draft, load_draft
 
 bp = Blueprint("assessment", __name__, url_prefix="/cases")
 
@@ -207,10 +208,24 @@ def render_bia(case, forms=None, errors=None):
     """Render the best-interests assessment page (its form and the "complete" button)."""
     current = ops.current_bia(case)
     form = (forms or {}).get("bia")
+    theirs: dict[str, str] = {}
+    draft = None
     if form is None:
-        form = f.BiaForm(formdata=None).at(case.version)
+        form = f.BiaForm(formdata=None).at(ops.bia_version(case))
         if current is not None:
             form.load(current)
+        if case.can_edit(current_user):
+            # Text typed but not saved (a timeout, a closed tab) comes back into the form.
+            draft = load_draft(current_user, bia_path(case))
+            if draft is not None:
+                form.restore(draft.data)
+    elif current is not None and form.version.data != current.version:
+        # Refused as stale: keep the user's text, show what was saved in between under each
+        # field that differs, and carry the current version so saving again puts the user's
+        # text on top (issue 12 item 2).
+        theirs = f.BiaForm.differences(form, current)
+        form.version.data = current.version
+        form.version.raw_data = [str(current.version)]
     complete = (forms or {}).get("complete") or f.VersionForm(prefix="complete", formdata=None).at(
         case.version
     )
@@ -223,6 +238,8 @@ def render_bia(case, forms=None, errors=None):
         missing=missing_to_complete(current) if current else [],
         errors=errors or {},
         choice_label=f.choice_label,
+        theirs=theirs,
+        draft=draft,
     )
 
 
@@ -255,9 +272,23 @@ def complete_bia(case_id: int):
     )
 
 
+def bia_path(case) -> str:
+    """The BIA page's path: the key of the user's draft of it."""
+    return url_for("assessment.bia", case_id=case.id)
+
+
+def _saved_and_draft_dropped(*args, **kwargs):
+    """Save the BIA, then forget the user's draft of it (the text is in the record now)."""
+    bia = ops.save_bia(*args, **kwargs)
+    discard_draft(args[0], bia_path(args[1]))
+    return bia
+
+
 def _submit_bia(case_id: int, name: str, form_cls, operation, success: str):
     case = load_case(case_id, edit=True)
     form = form_cls(prefix=name if name == "complete" else "")
+    if operation is ops.save_bia:
+        operation = _saved_and_draft_dropped
     return web.submit(
         form,
         operation,

@@ -33,10 +33,19 @@ class AuditAction(StrEnum):
     AUDIT_TIMELINE_VIEW = "audit:timeline:view"
     AUDIT_EXPORT = "audit:export"
     AUDIT_EXPORT_IDENTIFIED = "audit:export:identified"
+    AUDIT_EXPORT_QUEUE = "audit:export:queue"  # a background export started (issue 13)
+    AUDIT_EXPORT_DOWNLOAD = "audit:export:download"  # its finished bundle downloaded
+    # Indicators and reports (issue 13).
+    INDICATORS_VIEW = "indicators:figures:view"
+    INDICATORS_DRILL = "indicators:cases:view"
+    INDICATORS_DOWNLOAD = "indicators:figures:download"
+    CASE_SUMMARY_DOWNLOAD = "report:case_summary:download"
+    CASE_LIST_DOWNLOAD = "report:case_list:download"
     # Login and accounts.
     LOGIN_SUCCESS = "auth:login:success"
     LOGIN_FAIL = "auth:login:fail"
-    LOGIN_LOCKOUT = "auth:login:lockout"
+    LOGIN_LOCKOUT = "auth:login:lockout"  # no longer written (throttling, not lockout)
+    LOGIN_BURST = "auth:login:burst"  # anonymous failures, one entry per burst with counts
     LOGOUT = "auth:logout"
     TWO_FACTOR_ENROL = "auth:2fa:enrol"
     TWO_FACTOR_RESET = "auth:2fa:reset"

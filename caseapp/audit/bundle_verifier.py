@@ -58,6 +58,8 @@ rewritten silently, even by someone holding the database and the signing key.
 Bundle (a zip): ``entries.jsonl`` (one entry per line, in sequence order: the sealed fields,
 ``hash`` and the readable fields), ``entries.csv`` (the same, for spreadsheets),
 ``cases.json`` (per-case summary), ``checkpoints.jsonl`` (signed checkpoints),
+``indicators.json`` and ``indicators.csv`` (the indicators for the export's range, one figure
+per CSV row, checked to agree),
 ``manifest.json`` (range, count, chain hashes, Merkle roots, SHA-256 of each file, key id),
 ``manifest.sig`` (base64 Ed25519 signature of the exact bytes of ``manifest.json``) and
 ``public_key.pem``. Each member appears once. The key id is the SHA-256 fingerprint (hex) of
@@ -763,6 +765,73 @@ def remember(state: dict, report: Report) -> None:
         )
 
 
+# -- signed statistics: indicators.json and indicators.csv ---------------------------------
+
+INDICATORS_FORMAT = "caseapp-indicators/1"
+INDICATOR_COLUMNS = ("indicator", "measure", "dimension", "category", "value")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _indicator_cell(value) -> str:
+    """How indicators.csv writes a figure's field (formula-safe text; repr for floats)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _check_indicators(zf, manifest, report) -> None:
+    """The figures: a well-formed indicators.json, and indicators.csv agreeing figure by
+    figure (both files are also covered by the signed manifest's SHA-256)."""
+    listed = manifest.get("files") or {}
+    if "indicators.json" not in listed and "indicators.csv" not in listed:
+        return  # a bundle made before the indicators were added
+    for name in ("indicators.json", "indicators.csv"):
+        if name not in listed:
+            report.fail(f"manifest.json: no entry for {name}")
+            return
+    try:
+        doc = json.loads(zf.read("indicators.json"))
+        text = zf.read("indicators.csv").decode("utf-8")
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError, EOFError) as err:
+        report.fail(f"indicators: cannot be read ({err})")
+        return
+    if not isinstance(doc, dict) or doc.get("format") != INDICATORS_FORMAT:
+        report.fail("indicators.json: unknown format")
+        return
+    keys = {i.get("key") for i in doc.get("indicators") or [] if isinstance(i, dict)}
+    figures = doc.get("figures")
+    if not isinstance(figures, list):
+        report.fail("indicators.json: no list of figures")
+        return
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or tuple(rows[0]) != INDICATOR_COLUMNS:
+        report.fail("indicators.csv: unexpected header")
+        return
+    if len(rows) - 1 != len(figures):
+        report.fail(f"indicators.csv: {len(rows) - 1} figures, indicators.json has {len(figures)}")
+    for n, (figure, row) in enumerate(zip(figures, rows[1:], strict=False), start=1):
+        if not isinstance(figure, dict) or figure.get("indicator") not in keys:
+            report.fail(f"indicators.json figure {n}: not an indicator of the catalogue")
+            continue
+        value = figure.get("value")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            report.fail(f"indicators.json figure {n}: the value is not a number")
+        expected = [_indicator_cell(figure.get(c)) for c in INDICATOR_COLUMNS]
+        if row != expected:
+            report.fail(
+                f"indicators.csv row {n}: {row} does not match indicators.json figure {n} "
+                f"({expected}): a figure was altered"
+            )
+    period = doc.get("period") or {}
+    filters = manifest.get("filters") or {}
+    for bound in ("from", "to"):
+        if filters.get(bound) and filters[bound] != period.get(bound):
+            report.fail(f"indicators.json: period {bound} is not the export's ({filters[bound]})")
+
+
 def verify_bundle(
     path,
     public_key_pem: bytes | None = None,
@@ -805,6 +874,7 @@ def verify_bundle(
             _check_entries(members["entries.jsonl"], manifest, watch, report)
         if "entries.csv" in members:
             _check_csv(members["entries.csv"], manifest, report)
+        _check_indicators(zf, manifest, report)
         for member in members.values():
             member.finish()
         report.notes.append(

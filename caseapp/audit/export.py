@@ -39,6 +39,7 @@ from caseapp.audit.verify import Walk, entry_rows, snapshot
 from caseapp.core.db import utcnow
 from caseapp.core.errors import DomainError, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.indicators.bundle import write_indicator_files
 
 BATCH = 2000
 
@@ -240,6 +241,7 @@ def export_bundle(
         lines.append(checkpoints.line_of(checkpoint))
         created = format_time(utcnow())
         files = _data_members(scratch, writer, created, lines)
+        files.update(write_indicator_files(scratch, options, case_id, utcnow().date()))
         head_hash = marks["last_hash"] if count else marks["first_prev_hash"]
         manifest = {
             "format": FORMAT,

@@ -12,6 +12,7 @@ from caseapp.agencies.models import Agency
 from caseapp.auth import operations
 from caseapp.auth.session import EndReason
 from caseapp.core.cli import transaction
+from caseapp.core.config import SUPPORTED_LOCALES
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
@@ -27,7 +28,7 @@ def cli() -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--agency", "agency_code", help="Agency code (required for agency staff).")
-@click.option("--locale", default="en", type=click.Choice(["en", "ru"]))
+@click.option("--locale", default="en", type=click.Choice(list(SUPPORTED_LOCALES)))
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create(email, name, role, agency_code, locale, password_stdin) -> None:
     """Create a user; the password is prompted for, or read from standard input."""

@@ -7,13 +7,21 @@ extra posted fields (``role``, ``agency_id``, ...) are ignored (ASVS 5.0 V15.3.3
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from caseapp.core.fields import CheckedForm
+from caseapp.core.i18n import language_choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CheckedForm):
     """E-mail and password."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
@@ -21,18 +29,29 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(CheckedForm):
     """The user's interface language."""
 
-    locale = SelectField(
-        _l("Language"),
-        choices=[SelectChoice("en", "English"), SelectChoice("ru", "Русский")],
-        validators=[DataRequired()],
-    )
+    locale = SelectField(_l("Language"), choices=language_choices, validators=[DataRequired()])
     submit = SubmitField(_l("Save"))
 
 
-class CodeForm(FlaskForm):
+class LanguageSwitchForm(CheckedForm):
+    """The language switch in every page's header: a button per language and the page to
+    return to (a path on this site only)."""
+
+    locale = SelectField(choices=language_choices, validators=[DataRequired()])
+    back = HiddenField(validators=[Optional(), Length(max=2000)])
+
+    def back_path(self) -> str:
+        """The page to go back to: a local path, never another site ("//x", "\\x")."""
+        back = self.back.data or "/"
+        if not back.startswith("/") or back.startswith("//") or "\\" in back:
+            return "/"
+        return back
+
+
+class CodeForm(CheckedForm):
     """A six-digit code from the authenticator app, or a recovery code."""
 
     code = StringField(
@@ -43,7 +62,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField(_l("Continue"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(CheckedForm):
     """Current password and the new one, twice (ASVS 5.0 V6.2.3)."""
 
     current_password = PasswordField(
@@ -65,3 +84,34 @@ class PasswordChangeForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(CheckedForm):
+    """The e-mail address to send a reset link to."""
+
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(CheckedForm):
+    """A new password, twice; the link's token travels in the form, not in the URL."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=100)])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Set the new password"))

@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from caseapp.audit.recorder import record
 from caseapp.auth import session as server_session
 from caseapp.auth import throttle, twofactor
-from caseapp.auth.forms import CodeForm, LoginForm
+from caseapp.auth.forms import CodeForm
 from caseapp.auth.models import SessionStage
-from caseapp.auth.session import EndReason
-from caseapp.auth.views import bp, client_ip, finish_login
+from caseapp.auth.views import bp, client_ip, finish_login, wait_response
 from caseapp.core import web
 
 
@@ -25,11 +24,11 @@ def second_factor():
     form = CodeForm()
     if form.validate_on_submit():
         key = throttle.account_key(user.email)
-        if throttle.account_locked(key):
-            server_session.end_row(row, EndReason.LOCKED)
-            record(None, "auth:login:lockout", user, diff={"refused": True})
-            flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
-            return render_template("auth/login.html", form=LoginForm()), 429
+        with throttle.read_only() as conn:
+            wait = throttle.wait_seconds(conn, key, client_ip())
+        if wait:
+            throttle.note_anonymous(refused=1)
+            return wait_response(form, wait, "auth/second_factor.html")
         factor = None
         if twofactor.verify_totp(user, form.code.data):
             factor = "totp"

@@ -126,6 +126,7 @@ class LoginAttempt(db.Model):
     __table_args__ = (
         Index("ix_login_attempt_account_key_occurred_at", "account_key", "occurred_at"),
         Index("ix_login_attempt_ip_occurred_at", "ip", "occurred_at"),
+        Index("ix_login_attempt_occurred_at", "occurred_at"),  # forgetting old attempts
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,3 +134,40 @@ class LoginAttempt(db.Model):
     account_key: Mapped[str] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoginBurst(db.Model):
+    """A run of anonymous sign-in noise: failures on unknown accounts and refused attempts.
+
+    Counted here and audited as one ``auth:login:burst`` entry with the counts when the burst
+    ends (``caseapp.auth.throttle``), so anonymous clients cannot grow the append-only audit
+    table one entry per attempt (issue 14, finding 4).
+    """
+
+    __tablename__ = "login_burst"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    unknown_failures: Mapped[int] = mapped_column(Integer, default=0)
+    refused_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    audited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class PasswordResetToken(db.Model):
+    """A password-reset link sent by e-mail: one use, expiring (ASVS 5.0 V6.4.1, V6.4.2).
+
+    Only the SHA-256 of the token is stored (256 random bits, so no salt is needed); the
+    link in the message is the only copy of the token.
+    """
+
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")

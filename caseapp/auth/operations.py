@@ -128,31 +128,78 @@ def authenticate(email: str, password: str) -> User | None:
 
 @dataclass
 class LoginOutcome:
-    """What a password attempt gave: the user, or a refusal (locked or not)."""
+    """What a password attempt gave: the user, or a refusal (wrong, or wait and retry)."""
 
     user: User | None
-    locked: bool = False
+    wait_seconds: int = 0
+
+    @property
+    def locked(self) -> bool:
+        """The attempt was not checked: the client must wait ``wait_seconds``."""
+        return self.wait_seconds > 0
+
+
+@dataclass
+class _LoginFacts:
+    user_id: int | None
+    password_hash: str | None
+    wait_seconds: int
+
+
+def _login_facts(email: str, key: str, ip: str) -> _LoginFacts:
+    """The account named and the throttle's verdict, read without a write lock."""
+    try:
+        email = normalise_email(email)
+    except ValidationFailed:
+        email = ""
+    with throttle.read_only() as conn:
+        row = (
+            conn.execute(select(User.id, User.password_hash).where(User.email == email)).first()
+            if email
+            else None
+        )
+        wait = throttle.wait_seconds(conn, key, ip)
+    return _LoginFacts(row[0] if row else None, row[1] if row else None, wait)
 
 
 def attempt_login(email: str, password: str, ip: str) -> LoginOutcome:
-    """Check a password attempt under throttling; audit failures and lockouts.
+    """Check a password attempt under throttling (``caseapp.auth.throttle``); audit failures.
 
-    A locked account or throttled address is refused without checking the password (the
-    same argon2 time is spent). Every failure is audited ``auth:login:fail``; reaching the
-    limit, and every attempt while locked, ``auth:login:lockout``.
+    The argon2 verification runs outside any write transaction (issue 14, finding 2): on
+    SQLite every transaction takes the database's write lock (``BEGIN IMMEDIATE``), so a hash
+    inside one stalled every other writer. So: reads on a read-only connection, then the
+    hash with no transaction open, then the writes (attempt, audit) in a short transaction
+    the view commits. Call it before anything in the request is changed: it ends the
+    session's read transaction (which on SQLite holds the lock).
+
+    An attempt that must wait is refused without checking the password, counted in the
+    anonymous burst. A failure on a real account is audited ``auth:login:fail``; on an
+    unknown one it is counted in the burst (audited once per burst, with the count).
     """
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("attempt_login must run before any change in the request")
+    db.session.rollback()  # nothing pending: only releases a read transaction's lock
     key = throttle.account_key(email)
-    if throttle.account_locked(key) or throttle.address_throttled(ip):
-        verify_password(dummy_hash(), password)
-        record(None, "auth:login:lockout", diff={"refused": True})
-        return LoginOutcome(None, locked=True)
-    user, named = _authenticate(email, password)
-    throttle.note_attempt(key, ip, succeeded=user is not None)
+    facts = _login_facts(email, key, ip)
+    if facts.wait_seconds:
+        throttle.note_anonymous(refused=1)
+        throttle.close_bursts()
+        return LoginOutcome(None, wait_seconds=facts.wait_seconds)
+    right = verify_password(facts.password_hash or dummy_hash(), password)  # no lock held
+    new_hash = hash_password(password) if right and needs_rehash(facts.password_hash) else None
+    # Writes from here on, in one short transaction.
+    user = db.session.get(User, facts.user_id) if facts.user_id is not None else None
+    succeeded = right and user is not None and user.active
+    throttle.note_attempt(key, ip, succeeded=succeeded)
     if user is None:
-        record(None, "auth:login:fail", named, diff={"factor": "password"})
-        if throttle.account_locked(key):
-            record(None, "auth:login:lockout", named, diff={"locked": True})
+        throttle.note_anonymous(unknown=1)
+    throttle.close_bursts()
+    if not succeeded:
+        if user is not None:
+            record(None, "auth:login:fail", user, diff={"factor": "password"})
         return LoginOutcome(None)
+    if new_hash and user.password_hash == facts.password_hash:
+        user.password_hash = new_hash  # parameters changed: rehashed above, outside the lock
     return LoginOutcome(user)
 
 

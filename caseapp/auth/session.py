@@ -255,4 +255,7 @@ def init_login_manager(manager: LoginManager) -> None:
             return redirect(url_for("auth.second_factor"))
         if request.method == "GET":
             flash(manager.login_message, manager.login_message_category)
-        return redirect(url_for(manager.login_view))
+        # Back to this page after signing in again (issue 12 item 2): a timed-out save of a
+        # form comes back to the form, its text restored from the draft. A path, no query.
+        wanted = request.path if request.path not in ("/", url_for("auth.index")) else None
+        return redirect(url_for(manager.login_view, next=wanted))

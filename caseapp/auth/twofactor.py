@@ -22,7 +22,8 @@ import pyotp
 import qrcode
 import qrcode.image.svg
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.audit.recorder import record
 from caseapp.auth.models import RecoveryCode, User
@@ -73,14 +74,30 @@ def _matching_step(secret: str, code: str) -> int | None:
 
 
 def verify_totp(user: User, code: str) -> bool:
-    """Accept ``code`` once: the step must be later than the last one accepted."""
+    """Accept ``code`` once: the step must be later than the last one accepted.
+
+    The step is claimed by one conditional ``UPDATE ... WHERE totp_last_step < step`` whose
+    changed-row count decides: of several requests with the same code at the same moment,
+    exactly one changes the row and gets in (issue 14, finding 3; ASVS 5.0 V6.5.1). A
+    read-compare-write would let all of them in on PostgreSQL.
+    """
     if not user.has_totp:
         return False
     step = _matching_step(user.totp_secret, code)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
         return False
-    user.totp_last_step = step
-    db.session.flush()
+    claimed = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step),
+        execution_options={"synchronize_session": False},
+    )
+    if claimed.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 
@@ -103,19 +120,19 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 def use_recovery_code(user: User, code: str) -> bool:
-    """Accept an unused recovery code of this user once."""
-    row = db.session.scalar(
-        select(RecoveryCode).where(
+    """Accept an unused recovery code of this user once (claimed by a conditional update, so
+    two sessions posting the same code at once cannot both get in)."""
+    claimed = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _code_hash(code),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=utcnow()),
+        execution_options={"synchronize_session": False},
     )
-    if row is None:
-        return False
-    row.used_at = utcnow()
-    db.session.flush()
-    return True
+    return claimed.rowcount == 1
 
 
 def enrol(user: User, secret: str, code: str) -> list[str] | None:

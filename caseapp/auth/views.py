@@ -7,26 +7,42 @@ end, with a fresh token (ASVS 5.0 V7.2.4). Second-factor pages: ``caseapp.auth.m
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from caseapp.audit.recorder import record
 from caseapp.auth import operations, twofactor
 from caseapp.auth import session as server_session
-from caseapp.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from caseapp.auth.forms import LanguageForm, LanguageSwitchForm, LoginForm, PasswordChangeForm
 from caseapp.auth.models import SessionStage
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.core.i18n import LANGUAGE_COOKIE
 from caseapp.core.permissions import Role
+from caseapp.core.urls import local_path
 
 bp = Blueprint("auth", __name__)
+
+# Where to go once signed in (a local path), kept across the second-factor step.
+AFTER_LOGIN_KEY = "after_login"
 
 
 def home_for(user) -> str:
     """Where a user lands after login: admins manage people, others see cases."""
     if user.role is Role.ADMIN:
         return url_for("admin.users")
+    if user.role is Role.OMBUDSPERSON:  # monitoring the system as a whole (issue 13)
+        return url_for("indicators.home")
     return url_for("cases.index")
 
 
@@ -35,8 +51,11 @@ def client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
-def finish_login(user, factors: list[str]):
+def finish_login(user, factors: list[str], *, wanted: str | None = None):
     """Make the pending (or a new) session active with a fresh token, audit, go home."""
+    # The page the user wanted (kept across the second factor); read before the session
+    # is replaced, which clears it.
+    wanted = local_path(wanted or session.pop(AFTER_LOGIN_KEY, None))
     row = server_session.current_row()
     if row is None or row.user_id != user.id or row.stage is SessionStage.ACTIVE:
         server_session.new_session(user, SessionStage.ACTIVE)
@@ -46,13 +65,17 @@ def finish_login(user, factors: list[str]):
         server_session.rotate(row)
     login_user(user)
     record(user, "auth:login:success", user, diff={"factors": factors})
-    return redirect(home_for(user))
+    return redirect(wanted or home_for(user))
 
 
-def locked_response(form):
-    """The answer while an account or address is locked (same for known and unknown e-mail)."""
-    flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
-    return render_template("auth/login.html", form=form), 429
+def wait_response(form, seconds: int, template: str = "auth/login.html", **context):
+    """The answer while sign-ins must wait (same for known and unknown e-mail): 429 with
+    ``Retry-After``; the attempt was not checked (``caseapp.auth.throttle``)."""
+    seconds = max(1, seconds)
+    flash(_("Too many failed attempts. Try again in %(n)d seconds.", n=seconds), "error")
+    response = current_app.make_response((render_template(template, form=form, **context), 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("/")
@@ -72,18 +95,21 @@ def login():
     if form.validate_on_submit():
         outcome = operations.attempt_login(form.email.data, form.password.data, client_ip())
         if outcome.locked:
-            return locked_response(form)
+            return wait_response(form, outcome.wait_seconds)
         user = outcome.user
         if user is None:
             flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 200
+        wanted = local_path(request.args.get("next"))
         if user.has_totp:
             server_session.new_session(user, SessionStage.SECOND_FACTOR)
+            session[AFTER_LOGIN_KEY] = wanted
             return redirect(url_for("auth.second_factor"))
         if twofactor.role_requires_2fa(user):
             server_session.new_session(user, SessionStage.ENROL)
+            session[AFTER_LOGIN_KEY] = wanted
             return redirect(url_for("auth.enrol"))
-        return finish_login(user, ["password"])
+        return finish_login(user, ["password"], wanted=wanted)
     return render_template("auth/login.html", form=form)
 
 
@@ -124,6 +150,32 @@ def preferences():
     return render_template("auth/preferences.html", form=form)
 
 
+@bp.post("/language")
+def language():
+    """The language switch on every page (base.html): the signed-in user's language is
+    stored on their account (audited); before login it is kept in a cookie."""
+    form = LanguageSwitchForm()
+    if not form.validate_on_submit():
+        flash(_("That language is not available."), "error")
+        return redirect(form.back_path())
+    response = redirect(form.back_path())
+    if current_user.is_authenticated:
+        if form.locale.data != current_user.locale:
+            operations.set_locale(
+                current_user, form.locale.data, current_app.config["SUPPORTED_LOCALES"]
+            )  # the request layer commits
+    else:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            form.locale.data,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        )
+    return response
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -148,4 +200,8 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
-from caseapp.auth import mfa_views  # noqa: E402, F401  (registers the second-factor routes)
+# Registers the second-factor and password-reset routes on this blueprint.
+from caseapp.auth import (  # noqa: E402
+    mfa_views,  # noqa: F401
+    reset_views,  # noqa: F401
+)

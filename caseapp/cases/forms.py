@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,8 @@ from caseapp.cases.models import Stage
 from caseapp.children.forms import country_field, enum_select, fill_country_choices
 from caseapp.children.labels import choices
 from caseapp.children.models import AgeMethod, CareStatus, IdentifiedBy, Sex
+from caseapp.core.fields import CheckedForm
+from caseapp.core.validators import MAX_PAGE
 
 # Fields of the open-case form handed to ``open_case`` as the child's record.
 OPEN_CHILD_FIELDS = (
@@ -37,7 +38,7 @@ OPEN_CHILD_FIELDS = (
 )
 
 
-class OpenCaseForm(FlaskForm):
+class OpenCaseForm(CheckedForm):
     """What is known when a child is identified; the rest is recorded on the case."""
 
     family_name = StringField(_l("Family name"), validators=[Length(max=120)])
@@ -76,10 +77,11 @@ class OpenCaseForm(FlaskForm):
         return data
 
 
-class CaseFilterForm(FlaskForm):
+class CaseFilterForm(CheckedForm):
     """Filters, name search and page of the case list (sent by POST: names stay out of URLs)."""
 
-    name = StringField(_l("Name or alias (any script)"), validators=[Length(max=200)])
+    name = StringField(_l("Case number, name or alias (any script)"), validators=[Length(max=200)])
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     stage = SelectField(_l("Stage"), choices=[], validators=[Optional()])
     caseworker = SelectField(_l("Caseworker"), choices=[], validators=[Optional()])
     country_of_origin = country_field(_l("Country of origin"), validators=[Optional()])
@@ -87,7 +89,9 @@ class CaseFilterForm(FlaskForm):
     trafficking = BooleanField(_l("Trafficking indicators"))
     presumed_minor = BooleanField(_l("Presumed minor"))
     charged = BooleanField(_l("Charged for irregular entry"))
-    page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
+    page = IntegerField(
+        _l("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)]
+    )
     submit = SubmitField(_l("Search"))
 
     def __init__(self, *args, caseworkers=(), **kwargs) -> None:

@@ -6,7 +6,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.agencies.models import Agency
@@ -83,6 +92,10 @@ class Case(db.Model):
             "stage <> 'implementation' OR outcome <> 'return'",
             name="implementation_not_for_return",
         ),
+        # The lists that must not grow with the number of cases (issue 16): an agency's
+        # cases at one stage (queue, stage filter) and by opening date (due list).
+        Index("ix_case_agency_stage", "lead_agency_id", "stage", "id"),
+        Index("ix_case_agency_opened", "lead_agency_id", "opened_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,3 +162,21 @@ class Case(db.Model):
 
     def __repr__(self) -> str:
         return f"<Case {self.number} {self.stage}>"
+
+
+class SavedSearch(db.Model):
+    """A search of the case list held server-side under an opaque key (issue 12 item 1).
+
+    The list is post/redirect/get: the form is posted, the search stored here, and the
+    browser sent to ``/cases/?q=<key>``, so Back and reload show the list as it was while
+    names and dates of birth never appear in a URL or a log. A key answers only for the user
+    who made it; searches older than a day are deleted when the user saves a new one.
+    """
+
+    __tablename__ = "saved_search"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    params: Mapped[dict] = mapped_column(JSON)

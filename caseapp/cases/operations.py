@@ -147,16 +147,23 @@ def register_case(actor: User, case: Case, *, expected_version: int) -> Case:
 def find_cases_by_name(query_scope, text: str):
     """Narrow a case query to cases whose child has a name or alias matching ``text``.
 
-    Every folded token of the query must occur in one and the same name (primary or alias),
-    whichever script either was written in ("Ivanov" finds "Иванов" and the reverse).
+    Every folded token of the query must begin a word of one and the same name (primary or
+    alias), whichever script either was written in ("Ivanov" finds "Иванов" and "Ivanova").
     """
+    condition = name_match_condition(text)
+    return query_scope if condition is None else query_scope.where(condition)
+
+
+def name_match_condition(text: str):
+    """The condition "the child has a name or alias matching ``text``", or None when the
+    text has no letters to search by: every folded word must begin a word of one and the
+    same name, found by index ranges on ``child_name_token`` (``cases_named``)."""
+    from caseapp.cases.queries import cases_named
+
     tokens = query_tokens(text)
     if not tokens:
-        return query_scope
-    subq = select(Child.case_id).join(ChildName)
-    for token in tokens:
-        subq = subq.where(ChildName.search_key.contains(token, autoescape=True))
-    return query_scope.where(Case.id.in_(subq))
+        return None
+    return Case.id.in_(cases_named(tokens))
 
 
 def likely_matches(

@@ -6,14 +6,16 @@ the number of queries for a page does not grow with the number of cases shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from caseapp.cases.models import Case, Stage
 from caseapp.children.models import ADULT_AGE, AgeMethod, CareStatus, Child
+from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 
 
@@ -73,12 +75,12 @@ class CaseFilters:
     trafficking: bool = False
     presumed_minor: bool = False
     charged: bool = False
-    name: str = ""
+    name: str = ""  # a name or alias in any script, or a case number (whole or any part)
+    date_of_birth: date | None = None
 
 
 def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
     """Apply ``filters`` to a case query."""
-    from caseapp.cases.operations import find_cases_by_name
 
     needs_child = (
         filters.country_of_origin
@@ -86,24 +88,167 @@ def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
         or filters.trafficking
         or filters.presumed_minor
         or filters.charged
+        or filters.date_of_birth
     )
     if filters.stage is not None:
         query = query.where(Case.stage == filters.stage)
     if filters.caseworker_id is not None:
         query = query.where(Case.caseworker_id == filters.caseworker_id)
     if needs_child:
-        child_ids = select(Child.case_id)
+        # A join on the child's unique case_id, not IN (SELECT ...): the database may then
+        # start from the child's country index and stop after a page, instead of first
+        # collecting the ids of every matching child.
+        conditions = []
         if filters.country_of_origin:
-            child_ids = child_ids.where(Child.country_of_origin == filters.country_of_origin)
+            conditions.append(Child.country_of_origin == filters.country_of_origin)
         if filters.unaccompanied:
-            child_ids = child_ids.where(Child.care_status == CareStatus.UNACCOMPANIED)
+            conditions.append(Child.care_status == CareStatus.UNACCOMPANIED)
         if filters.trafficking:
-            child_ids = child_ids.where(Child.trafficking_indicators.is_(True))
+            conditions.append(Child.trafficking_indicators.is_(True))
         if filters.charged:
-            child_ids = child_ids.where(Child.charged_irregular_entry.is_(True))
+            conditions.append(Child.charged_irregular_entry.is_(True))
         if filters.presumed_minor:
-            child_ids = child_ids.where(presumed_minor_condition(today))
-        query = query.where(Case.id.in_(child_ids))
+            conditions.append(presumed_minor_condition(today))
+        if filters.date_of_birth:
+            conditions.append(Child.date_of_birth == filters.date_of_birth)
+        query = query.join(Child, Child.case_id == Case.id).where(*conditions)
     if filters.name:
-        query = find_cases_by_name(query, filters.name)
+        query = query.where(name_or_number_condition(filters.name))
     return query
+
+
+# The case list counts matches up to this many (and then says "more than"): counting every
+# one of 50,000 cases at each request would make the list grow with the register.
+COUNT_CAP = 1000
+
+
+@dataclass
+class CasePage:
+    """One page of the case list (newest first), with what the pager shows."""
+
+    items: list = field(default_factory=list)
+    page: int = 1
+    per_page: int = 25
+    total: int = 0
+    # True when there are more than COUNT_CAP matches (``total`` is then COUNT_CAP + 1).
+    capped: bool = False
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (of the counted matches, when ``capped``)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        """Whether there is a page before this one."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Whether there is a page after this one."""
+        if self.capped:
+            return len(self.items) == self.per_page
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        """The previous page's number."""
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        """The next page's number."""
+        return self.page + 1
+
+    @property
+    def first_id(self) -> int | None:
+        """Id of the first case shown (the keyset cursor of "previous")."""
+        return self.items[0].id if self.items else None
+
+    @property
+    def last_id(self) -> int | None:
+        """Id of the last case shown (the keyset cursor of "next")."""
+        return self.items[-1].id if self.items else None
+
+
+def case_page(
+    query: Select,
+    *,
+    page: int,
+    per_page: int,
+    cursor: tuple[int | None, int | None, int | None] = (None, None, None),
+) -> CasePage:
+    """Page ``page`` of the cases of ``query`` (a ``select(Case)``), newest first.
+
+    Two statements whatever the page: the count (up to ``COUNT_CAP``), and the page's rows
+    chosen by an inner
+    ``SELECT id`` on the index (child, caseworker, agency joined only for those rows; names
+    by one more ``selectinload``). When ``cursor`` (the shown page's number, first and last
+    id) says the user moves one page on or back, the inner select continues from that id
+    (keyset) instead of skipping rows with OFFSET.
+    """
+    counted = query.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    result = CasePage(page=page, per_page=per_page, total=total, capped=total > COUNT_CAP)
+    page = max(page, 1) if result.capped else min(max(page, 1), result.pages)
+    result.page = page
+    shown, first, last = cursor
+    ids = query.with_only_columns(Case.id)
+    if shown is not None and page == shown + 1 and last is not None:
+        ids = ids.where(Case.id < last).order_by(Case.id.desc()).limit(per_page)
+    elif shown is not None and page == shown - 1 and first is not None:
+        ids = ids.where(Case.id > first).order_by(Case.id.asc()).limit(per_page)
+    else:
+        ids = ids.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    rows = db.session.scalars(
+        with_list_rows(select(Case).where(Case.id.in_(ids.scalar_subquery()))).order_by(
+            Case.id.desc()
+        )
+    )
+    result.items = list(rows.unique())
+    return result
+
+
+def _prefix(column, token: str):
+    """``column`` starts with ``token`` as an index range (tokens are ``[a-z]`` only, and
+    compare byte-wise on both databases), not ``LIKE``, which PostgreSQL's default collation
+    cannot serve from an index."""
+    upper = token[:-1] + chr(ord(token[-1]) + 1)
+    return and_(column >= token, column < upper)
+
+
+def cases_named(tokens: list[str]) -> Select:
+    """``SELECT case_id`` of the cases with a name of which every token begins a word
+    (folded tokens, ``caseapp.children.names.query_tokens``): index ranges on
+    ``child_name_token``, one per token, intersected on the name."""
+    from caseapp.children.models import ChildNameToken as T
+
+    first, *rest = tokens
+    query = select(T.case_id).where(_prefix(T.token, first))
+    for token in rest:
+        other = T.__table__.alias()
+        query = query.where(
+            T.name_id.in_(select(other.c.name_id).where(_prefix(other.c.token, token)))
+        )
+    return query
+
+
+def name_or_number_condition(text: str):
+    """Cases whose number holds ``text`` (whole or any part: "000007" finds MD-2026-000007,
+    in any letter case) or whose child has a name or alias matching it in any script.
+
+    A text without a digit cannot be part of a number and searches names only; a text
+    without a letter searches numbers only (names fold to letters).
+    """
+    from caseapp.cases.operations import name_match_condition
+
+    text = text.strip()
+    conditions = []
+    if any(ch.isdigit() for ch in text):
+        conditions.append(Case.number.contains(text.upper(), autoescape=True))
+    name_condition = name_match_condition(text)
+    if name_condition is not None:
+        conditions.append(name_condition)
+    if not conditions:
+        return false()
+    return or_(*conditions)

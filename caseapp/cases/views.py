@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from caseapp.agencies.models import Agency
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import pending
 from caseapp.auth.models import User
-from caseapp.cases import operations
+from caseapp.cases import operations, search
 from caseapp.cases.forms import CaseFilterForm, OpenCaseForm
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.pages import load_case
-from caseapp.cases.queries import CaseFilters, filtered, visible_cases, with_list_rows
+from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_cases
 from caseapp.children.operations import today
 from caseapp.core import web
 from caseapp.core.extensions import db
@@ -50,40 +59,94 @@ def _filters_from(form: CaseFilterForm) -> CaseFilters:
         presumed_minor=bool(form.presumed_minor.data),
         charged=bool(form.charged.data),
         name=(form.name.data or "").strip(),
+        date_of_birth=form.date_of_birth.data,
     )
+
+
+SEARCH_SESSION_KEY = "case_search"  # the key of the user's last search (not its content)
 
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 @permission_required(Permission.CASE_VIEW)
 def index():
-    """The case list. Filters may come by GET; a name search only by POST (no names in URLs)."""
+    """The case list, post/redirect/get (issue 12 item 1).
+
+    The search form is posted; the search is stored server-side and the browser sent to
+    ``?q=<key>``, so Back from an opened case and reload show the list as it was, without
+    "confirm form resubmission", and no name or date of birth ever appears in a URL. Coming
+    back to the list later shows the last search again ("All cases" clears it). Filters
+    without personal data (stage, country, flags) may also come in the query string.
+    """
     caseworkers = _caseworkers_for(current_user)
     if request.method == "POST":
         form = CaseFilterForm(caseworkers=caseworkers)
-        valid = form.validate()
+        if form.validate():
+            key = search.save_search(current_user, request.form.to_dict())  # layer commits
+            session[SEARCH_SESSION_KEY] = key
+            page = form.page.data if form.page.data and form.page.data > 1 else None
+            return redirect(url_for("cases.index", q=key, page=page))
+        return _render_list(form, caseworkers, key=None, valid=False), 400
+    if request.args.get("all"):
+        session.pop(SEARCH_SESSION_KEY, None)
+        return redirect(url_for("cases.index"))
+    key = request.args.get("q") or (None if request.args else session.get(SEARCH_SESSION_KEY))
+    params = search.load_search(current_user, key) if key else None
+    if params is not None:
+        session[SEARCH_SESSION_KEY] = key
+        data = MultiDict(params)
+        if request.args.get("page"):
+            data["page"] = request.args["page"]
+        form = CaseFilterForm(data, caseworkers=caseworkers, meta={"csrf": False})
     else:
+        key = None
         form = CaseFilterForm(request.args, caseworkers=caseworkers, meta={"csrf": False})
-        form.name.data = ""
-        valid = form.validate()
+        form.name.data = ""  # never a name from a URL
+        form.date_of_birth.data = None
+    return _render_list(form, caseworkers, key=key, valid=form.validate())
+
+
+def _render_list(form: CaseFilterForm, caseworkers, *, key: str | None, valid: bool) -> str:
     filters = _filters_from(form) if valid else CaseFilters()
     page = form.page.data if valid and form.page.data else 1
     query = filtered(visible_cases(current_user), filters, today=today())
-    pagination = db.paginate(
-        with_list_rows(query).order_by(Case.id.desc()),
-        page=page,
-        per_page=current_app.config["CASES_PER_PAGE"],
-        error_out=False,
-        count=True,
+    # Keyset: the pager's links carry the id the next (after=) or previous (before=) page
+    # starts from, so no page skips rows with OFFSET however far it is.
+    after, before = request.args.get("after", type=int), request.args.get("before", type=int)
+    if after is not None and after > 0:
+        cursor = (page - 1, None, after)
+    elif before is not None and before > 0:
+        cursor = (page + 1, before, None)
+    else:
+        cursor = (None, None, None)
+    pagination = case_page(
+        query, page=page, per_page=current_app.config["CASES_PER_PAGE"], cursor=cursor
     )
+    if key:
+        page_args: dict = {"q": key}
+    else:  # filters without personal data, as they came
+        page_args = {k: v for k, v in request.args.items() if k in PUBLIC_FILTER_ARGS}
     return render_template(
         "cases/index.html",
         form=form,
         pagination=pagination,
         cases=pagination.items,
         today=today(),
+        search_key=key,
+        page_args=page_args,
         can_create=current_user.can(Permission.CASE_CREATE),
     )
+
+
+PUBLIC_FILTER_ARGS = (
+    "stage",
+    "caseworker",
+    "country_of_origin",
+    "unaccompanied",
+    "trafficking",
+    "presumed_minor",
+    "charged",
+)
 
 
 def _matches(form: OpenCaseForm) -> list[Case]:

@@ -38,6 +38,7 @@ from caseapp.children.models import (
     Sex,
     TracingStatus,
 )
+from caseapp.core.countries import CountryField
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
 
 
@@ -57,13 +58,7 @@ class ListField(StringField):
 
 def country_field(label, **kwargs) -> SelectField:
     """A country select; its choices are filled per request (names in the user's language)."""
-    kwargs.setdefault("default", "")
-    return SelectField(label, choices=[], coerce=_code, **kwargs)
-
-
-def _code(value) -> str:
-    """Country codes as strings; no country is the empty string (not "None")."""
-    return "" if value is None else str(value)
+    return CountryField(label, **kwargs)
 
 
 def fill_country_choices(field: SelectField, *, blank) -> None:

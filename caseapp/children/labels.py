@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from babel import Locale
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
@@ -27,7 +25,10 @@ from caseapp.children.models import (
     Sex,
     TracingStatus,
 )
+from caseapp.core.countries import country_choices, country_name, is_country
 from caseapp.core.permissions import Role
+
+__all__ = ["choices", "country_choices", "country_name", "is_country", "label", "register"]
 
 _LABELS: list[tuple[StrEnum, object]] = [
     (Sex.FEMALE, _l("female")),
@@ -108,8 +109,13 @@ for _member, _text in _LABELS:
     LABELS[(type(_member), _member.value)] = _text
 del _member, _text
 
-# Codes in the CLDR territory list that are not countries.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
+
+def register(*mappings: dict) -> None:
+    """Add other domains' enum labels (``{Enum.MEMBER: _l("Label")}``), so templates show
+    every stored value through ``label()`` and never the value itself (issue 12 item 6)."""
+    for mapping in mappings:
+        for member, text in mapping.items():
+            LABELS[(type(member), member.value)] = text
 
 
 def label(value: object) -> str:
@@ -126,36 +132,3 @@ def choices(enum_cls: type[StrEnum]) -> list[SelectChoice]:
         SelectChoice(member.value, LABELS.get((enum_cls, member.value), member.value))
         for member in enum_cls
     ]
-
-
-def _territories() -> dict[str, str]:
-    try:
-        locale = Locale.parse(str(get_locale()))
-    except (ValueError, TypeError):
-        locale = Locale("en")
-    return locale.territories
-
-
-def is_country(code: str) -> bool:
-    """Whether ``code`` is an ISO 3166-1 alpha-2 country code known to the CLDR."""
-    return (
-        len(code) == 2
-        and code.isalpha()
-        and code.isupper()
-        and code not in _NOT_COUNTRIES
-        and code in Locale("en").territories
-    )
-
-
-def country_name(code: str | None) -> str:
-    """The country's name in the user's language."""
-    if not code:
-        return ""
-    return _territories().get(code, code)
-
-
-def country_choices() -> list[SelectChoice]:
-    """Every country as a select option, sorted by name in the user's language."""
-    names = _territories()
-    pairs = sorted(((c, n) for c, n in names.items() if is_country(c)), key=lambda p: p[1])
-    return [SelectChoice(code, name) for code, name in pairs]

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.cases.models import Case
@@ -190,6 +200,26 @@ class ChildName(db.Model):
         return " ".join(p for p in (self.family_name, self.given_name, self.patronymic) if p)
 
 
+# Tokens compare byte-wise on both databases, so a prefix is an index range (see
+# ``caseapp.cases.queries.cases_named``); on PostgreSQL that needs the "C" collation.
+_TOKEN = String(120).with_variant(String(120, collation="C"), "postgresql")
+
+
+class ChildNameToken(db.Model):
+    """One word of a name's search key, for the name search (an indexed prefix match
+    instead of scanning every key with ``LIKE '%...%'``; issue 16). Derived data: written
+    whenever a ``ChildName`` is inserted or its key changes (``caseapp.children.tokens``)."""
+
+    __tablename__ = "child_name_token"
+    __table_args__ = (Index("ix_child_name_token_token", "token", "name_id", "case_id"),)
+
+    name_id: Mapped[int] = mapped_column(
+        ForeignKey("child_name.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(_TOKEN, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+
+
 class Relation(StrEnum):
     """A broad family, including people significant to the child (002, fn 12, principle iii)."""
 
@@ -252,3 +282,8 @@ class FamilyMember(db.Model):
     def can_view(self, user) -> bool:
         """Visible to whoever sees the case."""
         return self.case.can_view(user)
+
+
+# The name-search tokens follow every name (mapper events; imported here so they are always
+# registered with the models).
+from caseapp.children import tokens as _tokens  # noqa: E402, F401

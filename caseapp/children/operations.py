@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from caseapp.audit.recorder import diff_of, record
 from caseapp.auth.models import User
@@ -33,6 +34,7 @@ from caseapp.children.validation import (
 )
 from caseapp.core.db import utcnow
 from caseapp.core.errors import ValidationFailed
+from caseapp.core.extensions import db
 
 # Fields of the child's record a caseworker edits on the record form.
 CHILD_FIELDS = (
@@ -304,9 +306,25 @@ def update_family_member(
 
 
 def remove_family_member(actor: User, member: FamilyMember, *, expected_version: int) -> None:
-    """Remove a family member recorded by mistake."""
+    """Remove a family member recorded by mistake; not one the assessment relies on.
+
+    A family assessment of the member is evidence for the determination (002, fn 12 iii): the
+    member stays while one exists (found by the property test: the delete broke the foreign
+    key and gave a 500).
+    """
+    from caseapp.assessment.models import FamilyAssessment
+
     case = member.case
     check_editable(actor, case, expected_version)
+    assessed = db.session.scalar(
+        select(func.count())
+        .select_from(FamilyAssessment)
+        .where(FamilyAssessment.family_member_id == member.id)
+    )
+    if assessed:
+        raise ValidationFailed(
+            _("This family member has been assessed; the record stays with the assessment.")
+        )
     diff = {"member_id": [member.id, None], "name": [member.name, None]}
     diff["relation"] = [member.relation.value, None]
     case.family_members.remove(member)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from flask import Flask
 
-SUPPORTED_LOCALES = ("en", "ru")
+# The languages of the region's authorities (issue 12 item 8): each has a complete catalogue
+# in caseapp/translations/ (tests/core/test_i18n.py fails on a missing string).
+SUPPORTED_LOCALES = ("en", "ro", "ru", "uk")
 
 DEFAULTS: dict[str, object] = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
@@ -28,6 +30,9 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # Background jobs (caseapp/jobs): SQLite queue in the instance folder unless a redis:// URL.
+    "TASK_QUEUE_URL": None,
+    "TASK_QUEUE_IMMEDIATE": False,
 }
 
 REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")

@@ -16,8 +16,10 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
+from caseapp.core.fields import CheckedForm  # every field checked for what the DB can store
 
-class VersionedForm(FlaskForm):
+
+class VersionedForm(CheckedForm):
     """A form that names the version (of the case, or of a BID) it was loaded at.
 
     The hidden ``version`` is an integer: missing or malformed (``abc``, ``²``) it is a form

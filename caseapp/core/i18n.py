@@ -5,6 +5,21 @@ from __future__ import annotations
 from flask import current_app, has_request_context, request
 from flask_login import current_user
 
+# Each language named in itself, for the language switch (base.html) and the preferences form.
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "ro": "Română",
+    "ru": "Русский",
+    "uk": "Українська",
+}
+
+LANGUAGE_COOKIE = "lang"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name) for every language this instance offers, in configuration order."""
+    return [(code, LANGUAGE_NAMES[code]) for code in current_app.config["SUPPORTED_LOCALES"]]
+
 
 def select_locale() -> str:
     """Pick the locale for this request (the default one outside a request, e.g. in the CLI)."""
@@ -13,7 +28,7 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
-    chosen = request.cookies.get("lang")
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in supported:
         return chosen
     return request.accept_languages.best_match(supported) or "en"

@@ -23,6 +23,9 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from caseapp.agencies.models import AgencyKind
 from caseapp.agencies.register import register_choices
 from caseapp.assessment.models import PlacementType
+from caseapp.children.labels import register as register_labels
+from caseapp.core.countries import CountryField
+from caseapp.core.fields import MayBeFuture, MonthsField
 from caseapp.core.forms import VersionedForm
 from caseapp.crossborder.models import (
     EscortKind,
@@ -60,6 +63,7 @@ ESCORT_LABELS = {
     EscortKind.FAMILY: _l("Family"),
     EscortKind.OTHER: _l("Other"),
 }
+register_labels(LEGAL_BASIS_LABELS, DIRECTION_LABELS, KIND_LABELS, GUARANTOR_LABELS, ESCORT_LABELS)
 
 
 RECEIVING_LABELS = {
@@ -150,9 +154,7 @@ class CoordinationForm(VersionedForm):
         "counterpart_agency_id",
     )
 
-    destination_country = StringField(
-        _l("Destination country (two letters)"), [DataRequired(), _CODE]
-    )
+    destination_country = CountryField(_l("Destination country"), [DataRequired()], blank="")
     counterpart_agency_id = AgencySelect(
         _l("Counterpart child-protection authority (agency register)"),
         CHILD_PROTECTION,
@@ -305,7 +307,7 @@ class ReintegrationForm(VersionedForm):
     )
     responsible_agency = StringField(_l("Responsible agency"), _TEXT)
     responsible_agency_id = AgencySelect(_l("Lead agency of the plan (agency register)"))
-    starts_on = DateField(_l("Starts on"), [Optional()])
+    starts_on = DateField(_l("Starts on"), [Optional(), MayBeFuture()])
     resources_confirmed = BooleanField(_l("Resources confirmed"))
     resources_confirmed_by = StringField(_l("Confirmed by"), [Optional(), Length(max=200)])
     resources_confirmed_by_agency_id = AgencySelect(_l("Confirmed by (agency register)"))
@@ -334,7 +336,7 @@ class TravelForm(VersionedForm):
         "arrival_run_by_law_enforcement",
     )
 
-    travel_on = DateField(_l("Travel date"), [DataRequired()])
+    travel_on = DateField(_l("Travel date"), [DataRequired(), MayBeFuture()])
     route = TextAreaField(_l("Route"), [DataRequired()])
     escort_name = StringField(_l("Escort"), _TEXT)
     escort_kind = EnumSelect(_l("Escort is"), ESCORT_LABELS)
@@ -403,17 +405,13 @@ class MonitoringPlanForm(VersionedForm):
         ),
     )
     monitor_name = StringField(_l("Monitor (person)"), _TEXT)
-    schedule = StringField(
-        _l("Visits, months after return (e.g. 1, 3, 6, 12, 18)"),
-        [Optional(), Regexp(r"^[\d ,]*$", message=_l("Numbers separated by commas."))],
-    )
-    first_visit_on = DateField(_l("First visit"), [Optional()])
+    schedule = MonthsField(_l("Visits, months after return (e.g. 1, 3, 6, 12, 18)"))
+    first_visit_on = DateField(_l("First visit"), [Optional(), MayBeFuture()])
     submit = SubmitField(_l("Save"))
 
     def values(self) -> dict[str, Any]:
         """``save_monitoring_plan``'s arguments (the schedule as months; none: the policy's)."""
-        months = [int(x) for x in (self.schedule.data or "").replace(" ", "").split(",") if x]
-        return {**super().values(), "schedule_months": months or None}
+        return {**super().values(), "schedule_months": self.schedule.data or None}
 
 
 class ConfirmForm(VersionedForm):

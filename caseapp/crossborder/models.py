@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     String,
     Text,
 )
@@ -337,6 +338,8 @@ class Consent(CaseRecord, db.Model):
 
     __tablename__ = "consent"
     __table_args__ = (
+        # The dashboards' lists (issue 16).
+        Index("ix_consent_last_resort", "non_voluntary", "last_resort_approved_by_id", "id"),
         CheckConstraint(
             "NOT non_voluntary OR last_resort_justification IS NOT NULL",
             name="last_resort_documented",

@@ -19,6 +19,7 @@ from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
 from caseapp.children.models import FamilyMember
+from caseapp.core.countries import is_country, require_country
 from caseapp.core.db import utcnow
 from caseapp.core.errors import (
     FourEyesViolation,
@@ -28,6 +29,7 @@ from caseapp.core.errors import (
 )
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
+from caseapp.core.validators import schedule_problem
 from caseapp.crossborder.models import (
     CareGuarantee,
     CentralAuthorityApproval,
@@ -130,14 +132,12 @@ def save_coordination(
     The 2002 Chisinau Agreement may be recorded; the UI flags it as outdated (002, Meeting
     conclusions: it "should be replaced by bilateral or regional agreements").
     """
-    country = (destination_country or "").strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise ValidationFailed(_("Enter a two-letter country code."))
+    country = require_country(destination_country)
     _required(counterpart_name=counterpart_name)
     transit: list[str] = []
     for code in transit_countries or []:
         code = (code or "").strip().upper()
-        if len(code) != 2 or not code.isalpha():
+        if not is_country(code):
             raise ValidationFailed(_("Enter two-letter country codes separated by commas."))
         if code != country and code not in transit:
             transit.append(code)
@@ -392,8 +392,9 @@ def save_monitoring_plan(
     # Independence is derived from the monitoring organisation (S17), not the tick.
     from_register(monitor_agency_id)
     months = sorted(set(schedule_months or current_policy().monitoring_schedule_months))
-    if any(m <= 0 for m in months):
-        raise ValidationFailed(_("The monitoring schedule needs at least one month after 0."))
+    problem = schedule_problem(months)  # 1 to 120 months (issue 14: no overflowing dates)
+    if problem:
+        raise ValidationFailed(problem, details={"schedule": [problem]})
     return _save_single(
         actor,
         case,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, false, func, not_, select, true, tuple_
+from sqlalchemy.orm import joinedload
 
 from caseapp.assessment.models import Hearing
 from caseapp.cases.models import Case, Stage
@@ -14,6 +14,7 @@ from caseapp.core.permissions import Role
 from caseapp.crossborder.models import Consent
 from caseapp.decision.models import DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.gate.data import load_gate_data_many
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.monitoring.models import MonitoringVisit
 
@@ -22,112 +23,190 @@ APPEAL_WARNING_DAYS = 14
 HEARING_STAGES = (Stage.DETERMINATION, Stage.DECIDED, Stage.RETURN_PREPARATION)
 
 
-def case_scope(user):
-    """The ids of the cases ``user`` may see (the list twin of ``Case.can_view``)."""
-    query = select(Case.id)
+def in_scope(user):
+    """The condition on ``Case`` of the cases ``user`` may see (the list twin of
+    ``Case.can_view``). A condition to join on, not ``IN (SELECT id ...)``, which the
+    database would build for the whole agency on every query."""
     if user.role is Role.OMBUDSPERSON:
-        return query
+        return true()
     if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
-        return query.where(Case.lead_agency_id == user.agency_id)
-    return query.where(False)
+        return Case.lead_agency_id == user.agency_id
+    return false()
 
 
-def bids_awaiting(user) -> list:
-    """Submitted determinations someone other than ``user`` wrote (four eyes)."""
-    return db.session.scalars(
-        select(BestInterestsDetermination)
-        .where(
-            BestInterestsDetermination.case_id.in_(case_scope(user)),
-            BestInterestsDetermination.status == BidStatus.SUBMITTED,
-            BestInterestsDetermination.author_id != user.id,
-        )
-        .options(selectinload(BestInterestsDetermination.case))
-        .order_by(BestInterestsDetermination.submitted_at)
-    ).all()
+def in_scope_joined(user):
+    """``in_scope`` for a list driven by another table's index (visits by due date, notices
+    by deadline, determinations by submission): the agency condition is written so that it
+    cannot use the case's agency index (``+ 0``). Otherwise SQLite, which keeps no
+    statistics, starts from every case of the agency (tens of thousands) and sorts, instead of
+    reading the other table's index in order and stopping after one page."""
+    if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
+        return (Case.lead_agency_id + 0) == user.agency_id
+    return in_scope(user)
 
 
-def returns_ready(user, today: date, policy) -> list:
-    """Cases in return preparation whose gate is all met (ready for approval)."""
-    cases = db.session.scalars(
-        select(Case)
-        .where(Case.id.in_(case_scope(user)), Case.stage == Stage.RETURN_PREPARATION)
-        .order_by(Case.number)
-    ).all()
-    return [c for c in cases if evaluate_return_gate(c, today=today, policy=policy).all_met]
-
-
-def last_resorts_awaiting(user) -> list:
-    """Non-voluntary returns awaiting a second supervisor (not their recorder)."""
-    return db.session.scalars(
-        select(Consent)
-        .where(
-            Consent.case_id.in_(case_scope(user)),
-            Consent.non_voluntary.is_(True),
-            Consent.last_resort_approved_by_id.is_(None),
-            Consent.recorded_by_id != user.id,
-        )
-        .options(selectinload(Consent.case))
-    ).all()
-
-
-def overdue_visits(user, today: date) -> list:
-    """Monitoring visits due and not done."""
-    return db.session.scalars(
-        select(MonitoringVisit)
-        .join(Case, Case.id == MonitoringVisit.case_id)
-        .where(
-            MonitoringVisit.case_id.in_(case_scope(user)),
-            Case.stage != Stage.CLOSED,
-            MonitoringVisit.visited_on.is_(None),
-            MonitoringVisit.due_on < today,
-        )
-        .options(selectinload(MonitoringVisit.case))
-        .order_by(MonitoringVisit.due_on)
-    ).all()
-
-
-def appeal_deadlines(user, today: date) -> list:
-    """Current decision notices whose appeal deadline falls in the next two weeks."""
-    return db.session.scalars(
-        select(DecisionNotice)
-        .where(
-            DecisionNotice.case_id.in_(case_scope(user)),
-            DecisionNotice.superseded_at.is_(None),
-            DecisionNotice.appeal_deadline >= today,
-            DecisionNotice.appeal_deadline <= today + timedelta(days=APPEAL_WARNING_DAYS),
-        )
-        .options(selectinload(DecisionNotice.case))
-        .order_by(DecisionNotice.appeal_deadline)
-    ).all()
-
-
-def stale_hearings(user, today: date, policy) -> list:
-    """Cases awaiting a decision or return whose latest hearing is older than the policy
-    allows (or who were never heard): ``[(case, last_hearing_date_or_None)]``."""
-    last = (
-        select(Hearing.case_id, func.max(Hearing.held_on).label("last"))
-        .group_by(Hearing.case_id)
-        .subquery()
+def bids_awaiting(user, *, after: str | None = None, limit: int = 20):
+    """Submitted determinations someone other than ``user`` wrote (four eyes), the longest
+    waiting first: one page of ``(bid, case number)``."""
+    b = BestInterestsDetermination
+    query = (
+        select(b, Case.number)
+        .join(Case, Case.id == b.case_id)
+        .where(in_scope_joined(user), b.status == BidStatus.SUBMITTED, b.author_id != user.id)
     )
-    cutoff = today - timedelta(days=policy.hearing_max_age_days)
-    rows = db.session.execute(
-        select(Case, last.c.last)
-        .outerjoin(last, last.c.case_id == Case.id)
+    return _page(
+        query,
+        (b.submitted_at, b.id),
+        after,
+        _datetime,
+        limit,
+        lambda r: (r[0].submitted_at, r[0].id),
+    )
+
+
+def returns_in_preparation(user, today: date, policy, *, after: int | None, limit: int):
+    """One page of the cases in return preparation (oldest first, keyset on the id), each
+    with its gate verdict: ``(rows, next_after)``, ``rows`` being ``[(case, GateResult)]``.
+
+    Only the page's cases are evaluated, their records loaded in one query per record type
+    (``load_gate_data_many``), so the cost does not grow with the number of cases; the gate
+    itself (``evaluate_return_gate``) stays the one judge of readiness (002, Rec 2).
+    """
+    query = (
+        select(Case)
+        .where(in_scope(user), Case.stage == Stage.RETURN_PREPARATION)
+        .options(joinedload(Case.child))
+        .order_by(Case.id)
+        .limit(limit + 1)
+    )
+    if after is not None:
+        query = query.where(Case.id > after)
+    cases = list(db.session.scalars(query).unique())
+    more = len(cases) > limit
+    cases = cases[:limit]
+    data = load_gate_data_many(cases)
+    rows = [
+        (c, evaluate_return_gate(c, today=today, policy=policy, data=data[c.id])) for c in cases
+    ]
+    return rows, (cases[-1].id if more else None)
+
+
+def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
+    """Non-voluntary returns awaiting a second supervisor (not their recorder): one page of
+    ``(consent, case number)``."""
+    c = Consent
+    query = (
+        select(c, Case.number)
+        .join(Case, Case.id == c.case_id)
         .where(
-            Case.id.in_(case_scope(user)),
-            Case.stage.in_(HEARING_STAGES),
-            (last.c.last.is_(None)) | (last.c.last < cutoff),
+            in_scope_joined(user),
+            c.non_voluntary.is_(True),
+            c.last_resort_approved_by_id.is_(None),
+            c.recorded_by_id != user.id,
         )
-        .order_by(Case.number)
-    ).all()
-    return [(c, d) for c, d in rows]
+    )
+    return _page(query, (c.id,), after, int, limit, lambda r: (r[0].id, r[0].id))
 
 
-def over_bid_limit(user, today: date, policy) -> list:
-    """Cases open past the time limit without an approved determination (002, Andreyuk)."""
-    from caseapp.alerts.queries import case_ids_with_alert
+# -- the due list: every section is one indexed query for one page (keyset pagination) -----
+# A cursor is "<sort key>~<id>" of the last row shown; a cursor that does not parse is the
+# first page (bad input never breaks the page).
 
-    ids = case_ids_with_alert("bid_overdue", today=today, policy=policy)
-    return db.session.scalars(
-        select(Case).where(Case.id.in_(ids), Case.id.in_(case_scope(user))).order_by(Case.opened_at)
-    ).all()
+
+def _cursor(after: str | None, parse):
+    if not after or "~" not in after:
+        return None
+    key, _, ident = after.rpartition("~")
+    try:
+        return parse(key), int(ident)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _page(query, key_columns, after, parse, limit: int, key_of):
+    """``(rows, next_cursor)``: rows after the cursor in key order, ``limit`` at most."""
+    cursor = _cursor(after, parse)
+    if cursor is not None:
+        query = query.where(tuple_(*key_columns) > tuple_(*cursor))
+    rows = [tuple(r) for r in db.session.execute(query.order_by(*key_columns).limit(limit + 1))]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not more:
+        return rows, None
+    key, ident = key_of(rows[-1])
+    return rows, f"{key.isoformat() if hasattr(key, 'isoformat') else key}~{ident}"
+
+
+def _datetime(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def overdue_visits(user, today: date, *, after: str | None = None, limit: int = 50):
+    """Monitoring visits due and not done, most overdue first."""
+    v = MonitoringVisit
+    query = (
+        select(v, Case.number)
+        .join(Case, Case.id == v.case_id)
+        .where(
+            in_scope_joined(user),
+            Case.stage != Stage.CLOSED,
+            v.visited_on.is_(None),
+            v.due_on < today,
+        )
+    )
+    return _page(
+        query, (v.due_on, v.id), after, date.fromisoformat, limit, lambda r: (r[0].due_on, r[0].id)
+    )
+
+
+def appeal_deadlines(user, today: date, *, after: str | None = None, limit: int = 50):
+    """Current decision notices whose appeal deadline falls in the next two weeks."""
+    n = DecisionNotice
+    query = (
+        select(n, Case.number)
+        .join(Case, Case.id == n.case_id)
+        .where(
+            in_scope_joined(user),
+            n.superseded_at.is_(None),
+            n.appeal_deadline >= today,
+            n.appeal_deadline <= today + timedelta(days=APPEAL_WARNING_DAYS),
+        )
+    )
+    return _page(
+        query,
+        (n.appeal_deadline, n.id),
+        after,
+        date.fromisoformat,
+        limit,
+        lambda r: (r[0].appeal_deadline, r[0].id),
+    )
+
+
+def stale_hearings(user, today: date, policy, *, after: str | None = None, limit: int = 50):
+    """Cases awaiting a decision or return whose latest hearing is older than the policy
+    allows (or who were never heard), oldest case first: rows
+    ``(case_id, number, last_hearing_or_None)``."""
+    cutoff = today - timedelta(days=policy.hearing_max_age_days)
+    last = (
+        select(func.max(Hearing.held_on))
+        .where(Hearing.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    recent = exists().where(Hearing.case_id == Case.id, Hearing.held_on >= cutoff)
+    query = select(Case.id, Case.number, last.label("last")).where(
+        in_scope(user), Case.stage.in_(HEARING_STAGES), not_(recent)
+    )
+    return _page(query, (Case.id,), after, int, limit, lambda r: (r[0], r[0]))
+
+
+def over_bid_limit(user, today: date, policy, *, after: str | None = None, limit: int = 50):
+    """Cases open past the time limit without an approved determination (002, Andreyuk),
+    the longest waiting first: rows ``(case_id, number, opened_at)``."""
+    from caseapp.alerts.queries import alert_condition
+
+    query = select(Case.id, Case.number, Case.opened_at).where(
+        in_scope(user), alert_condition("bid_overdue", today, policy)
+    )
+    return _page(query, (Case.opened_at, Case.id), after, _datetime, limit, lambda r: (r[2], r[0]))

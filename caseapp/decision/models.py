@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.assessment.models import CaseRecord
@@ -20,6 +20,8 @@ class DecisionNotice(CaseRecord, db.Model):
 
     __tablename__ = "decision_notice"
     __table_args__ = (
+        # The dashboards' lists (issue 16).
+        Index("ix_decision_notice_deadline", "appeal_deadline", "id"),
         CheckConstraint("appeal_deadline >= decided_on", name="deadline_after_decision"),
     )
 

@@ -138,6 +138,9 @@ class Story:
         )
         if scenario == "approved":
             return self.case
+        if scenario == "withdrawn":
+            self.late_appeal()
+            return self.case
         self.travel()
         if scenario == "returned":
             return self.case
@@ -171,7 +174,11 @@ class Story:
             appointed_on=self.d(-38),
             declared_independent=True,
             independence_statement="Not employed by the migration or border authorities.",
-            organisation_id=self.agencies["MD-GUARD"].id,
+            # S3's demo: a guardian from the lead agency's own staff, ticked "independent"
+            # (the gate derives it and says no: issue 9, principle 1).
+            organisation_id=case.lead_agency_id
+            if self.spec.get("blocks") == "S3"
+            else self.agencies["MD-GUARD"].id,
             expected_version=self.v,
         )
         assessment.assign_legal_representative(
@@ -210,7 +217,7 @@ class Story:
             assessment.save_bia(
                 cw,
                 case,
-                expected_version=self.v,
+                expected_version=assessment.bia_version(case),
                 views="Heard once; wants to speak to the mother before deciding.",
                 family_environment="Mother being traced through the counterpart.",
             )
@@ -233,7 +240,7 @@ class Story:
         assessment.save_bia(
             cw,
             case,
-            expected_version=self.v,
+            expected_version=assessment.bia_version(case),
             views="Heard with an interpreter; see the hearing record.",
             identity="Nationality confirmed by the consulate; speaks the home language.",
             family_environment="Family traced and assessed; see the family assessment."
@@ -363,6 +370,20 @@ class Story:
             received_on=self.a(10),
             received_by=f"Duty officer, {self.counterpart}",
             notes="Handed over at the counterpart's office with the guardian present.",
+            expected_version=self.v,
+        )
+
+    def late_appeal(self) -> None:
+        """After the approval, the guardian appeals: the gate's hold withdraws the approval in
+        the same transaction and the case goes back to return preparation (002, Rec 1;
+        issue 9, principle 6)."""
+        decision.lodge_appeal(
+            self.cw,
+            self.case,
+            lodged_on=self.a(1),
+            lodged_by="The child's guardian",
+            body="District court (demo)",
+            grounds="The child asks to be heard by the court before the return.",
             expected_version=self.v,
         )
 

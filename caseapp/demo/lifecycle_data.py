@@ -6,7 +6,10 @@ references. Each case spec has the keys of ``caseapp.demo.data.CASES`` plus:
 ``scenario``  how far the case is driven with the real operations: ``assessment``,
               ``bid_draft``, ``bid_submitted``, ``decided``, ``ready`` (return preparation,
               all of S1-S18 met), ``blocked`` (return preparation, exactly ``blocks`` unmet),
-              ``approved``, ``returned``, ``monitoring``, ``implementation``, ``closed``;
+              ``approved``, ``withdrawn`` (approved, then an appeal lodged: the gate's hold
+              withdraws the approval), ``returned``, ``monitoring``, ``implementation``,
+              ``closed``;
+``handover``  ``parent``: the child is handed over to the parent assessed in S6, at home;
 ``sv``        the supervisor who approves the BID and the return (never the BID's author:
               the caseworker ``by`` authors every BID, 002 Rec 2 / four eyes);
 ``destination`` the country of return (a key of ``COUNTERPARTS``);
@@ -236,6 +239,50 @@ CASES: list[dict] = [
                   "identified_days_ago": 125, "identified_place": "Chișinău"},
         "family": [{"name": "Ахметова Гульмира", "relation": "mother", "country": "KZ",
                     "whereabouts": "Shymkent", "contact_status": "in_contact",
+                    "tracing_status": "traced"}],
+    },
+    {
+        "scenario": "withdrawn", "days_ago": 4,
+        "shows": "return preparation: approval withdrawn by a late appeal (S16); the alert "
+                 "says why",
+        "by": "cw_md", "sv": "sv_md",
+        "destination": "AM",
+        "name": ("Hakobyan", "Mane", None), "aliases": [("Акопян", "Мане", None)],
+        "years_old": 14.2,
+        "child": {**_GATE_READY, "sex": "female", "nationalities": ["AM"],
+                  "languages": ["Armenian", "Russian"], "country_of_origin": "AM",
+                  "identified_days_ago": 130, "identified_place": "Chișinău"},
+        "family": [{"name": "Hakobyan Lilit", "relation": "mother", "country": "AM",
+                    "whereabouts": "Vanadzor", "contact_status": "in_contact",
+                    "tracing_status": "traced"}],
+    },
+    {
+        "scenario": "blocked", "blocks": "S3",
+        "shows": "return preparation: blocked by S3, the guardian is staff of the lead agency "
+                 "(ticked independent)",
+        "by": "cw_md", "sv": "sv_md",
+        "destination": "GE",
+        "name": ("Tsiklauri", "Ana", None), "aliases": [("Циклаури", "Анна", None)],
+        "years_old": 13.4,
+        "child": {**_GATE_READY, "sex": "female", "nationalities": ["GE"],
+                  "languages": ["Georgian", "Russian"], "country_of_origin": "GE",
+                  "identified_days_ago": 112, "identified_place": "Chișinău"},
+        "family": [{"name": "Tsiklauri Nana", "relation": "mother", "country": "GE",
+                    "whereabouts": "Gori", "contact_status": "in_contact",
+                    "tracing_status": "traced"}],
+    },
+    {
+        "scenario": "approved", "days_ago": 1, "handover": "parent",
+        "shows": "return approved: handover to the mother assessed in S6, at home (S14)",
+        "by": "cw_md", "sv": "sv_md",
+        "destination": "UZ",
+        "name": ("Karimov", "Timur", None), "aliases": [("Каримов", "Тимур", None)],
+        "years_old": 12.8,
+        "child": {**_GATE_READY, "sex": "male", "nationalities": ["UZ"],
+                  "languages": ["Uzbek", "Russian"], "country_of_origin": "UZ",
+                  "identified_days_ago": 122, "identified_place": "Ungheni"},
+        "family": [{"name": "Karimova Shahnoza", "relation": "mother", "country": "UZ",
+                    "whereabouts": "Samarkand", "contact_status": "in_contact",
                     "tracing_status": "traced"}],
     },
     {

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from caseapp.assessment.models import PlacementType
+from caseapp.core.extensions import db
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
     EscortKind,
@@ -47,6 +48,33 @@ def attach(story, obj, name: str) -> None:
         record_type=obj.__tablename__,
         record_id=obj.id,
     )
+
+
+def _receiving(story, counterpart: str, counterpart_id: int | None) -> dict:
+    """Who receives the child: the counterpart's caseworker, or -- ``handover: parent`` -- the
+    parent traced and assessed in S6, at home (002, fn 12 (v): never law enforcement)."""
+    if story.spec.get("handover") == "parent":
+        from caseapp.children.models import FamilyMember
+
+        parent = db.session.scalars(
+            db.select(FamilyMember)
+            .where(FamilyMember.case_id == story.case.id)
+            .order_by(FamilyMember.id)
+        ).first()
+        return {
+            "receiving_official": parent.name,
+            "receiving_is_child_protection": False,
+            "receiving_kind": ReceivingKind.FAMILY_MEMBER,
+            "receiving_family_member_id": parent.id,
+            "handover_place": "The family home, with the counterpart's caseworker present",
+        }
+    return {
+        "receiving_official": f"Caseworker of {counterpart}",
+        "receiving_is_child_protection": True,
+        "receiving_kind": ReceivingKind.CHILD_PROTECTION,
+        "receiving_agency_id": counterpart_id,
+        "handover_place": f"Office of {counterpart}",
+    }
 
 
 def prepare_return(story, *, blocks: str | None = None) -> None:
@@ -155,11 +183,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         else "Child-protection specialist of the lead agency (demo)",
         escort_kind=EscortKind.LAW_ENFORCEMENT if law_enforcement else EscortKind.CHILD_PROTECTION,
         escort_agency_id=story.agencies["MD-BP"].id if law_enforcement else case.lead_agency_id,
-        receiving_official=f"Caseworker of {counterpart}",
-        receiving_is_child_protection=True,
-        receiving_kind=ReceivingKind.CHILD_PROTECTION,
-        receiving_agency_id=counterpart_id,
-        handover_place=f"Office of {counterpart}",
+        **_receiving(story, counterpart, counterpart_id),
         handover_at_border=False,
         arrival_placement_type=PlacementType.FAMILY_COMMUNITY,
         arrival_placement_name="At home with the parent assessed",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.assessment.models import CaseRecord
@@ -31,6 +31,8 @@ class BestInterestsDetermination(CaseRecord, db.Model):
 
     __tablename__ = "best_interests_determination"
     __table_args__ = (
+        # The dashboards' lists (issue 16).
+        Index("ix_bid_status_submitted", "status", "submitted_at", "id"),
         CheckConstraint(
             "(status = 'approved') = (approved_by_id IS NOT NULL AND approved_at IS NOT NULL)"
             " OR status = 'withdrawn'",

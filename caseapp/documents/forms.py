@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
+from caseapp.core.fields import CheckedForm
 
-class UploadForm(FlaskForm):
+
+class UploadForm(CheckedForm):
     """A document to attach to the case."""
 
     file = FileField(_l("File (PDF, PNG, JPEG, ODT or DOCX)"), validators=[FileRequired()])

@@ -118,9 +118,40 @@ class GateData:
     _origin: str | None = None
 
 
-def _all(model, case_id: int, order):
-    order = order if isinstance(order, tuple) else (order,)
-    return list(db.session.scalars(select(model).where(model.case_id == case_id).order_by(*order)))
+def _one(model, case_id: int):
+    return db.session.scalar(select(model).where(model.case_id == case_id))
+
+
+# One query per record type for a whole list of cases (``load_gate_data_many``). A record
+# type the gate needs is added here once; the single-case loader is the same function.
+# (field of GateData, model, order within a case: a column or a tuple of columns)
+_LISTS = (
+    ("guardians", GuardianAppointment, GuardianAppointment.id),
+    ("legal_representatives", LegalRepresentative, LegalRepresentative.id),
+    ("hearings", Hearing, (Hearing.held_on, Hearing.id)),
+    ("family_assessments", FamilyAssessment, (FamilyAssessment.assessed_on, FamilyAssessment.id)),
+    ("home_studies", HomeStudy, (HomeStudy.received_on, HomeStudy.id)),
+    ("guarantees", CareGuarantee, (CareGuarantee.given_on, CareGuarantee.id)),
+    ("assessments", BestInterestsAssessment, BestInterestsAssessment.id),
+    (
+        "central_approvals",
+        CentralAuthorityApproval,
+        (CentralAuthorityApproval.approved_on, CentralAuthorityApproval.id),
+    ),
+    ("messages", CoordinationMessage, (CoordinationMessage.on_date, CoordinationMessage.id)),
+    ("appeals", Appeal, Appeal.id),
+    ("withdrawals", Withdrawal, (Withdrawal.on_date, Withdrawal.id)),
+    ("family_members", FamilyMember, FamilyMember.id),
+    ("approvals", ReturnApproval, ReturnApproval.id),
+)
+# (field of GateData, model): at most one record per case
+_ONES = (
+    ("reintegration_plan", ReintegrationPlan),
+    ("travel_plan", TravelPlan),
+    ("consent", Consent),
+    ("monitoring_plan", MonitoringPlan),
+    ("coordination", Coordination),
+)
 
 
 # Record attributes that point to the agency register, and to users.
@@ -163,38 +194,43 @@ def _referenced(data: GateData, refs: dict) -> set[int]:
     return ids
 
 
-def _load_references(case: Case, data: GateData) -> None:
-    """The agencies, users and document names the records point to (three queries)."""
-    agency_ids = _referenced(data, _AGENCY_REFS) | {case.lead_agency_id}
-    user_ids = _referenced(data, _USER_REFS) | {case.caseworker_id}
-    if data.bid is not None:
-        user_ids |= {data.bid.author_id, data.bid.approved_by_id}
+def _load_references(cases: list[Case], data: dict[int, GateData]) -> None:
+    """The agencies, users and document names the records of ``cases`` point to (three
+    queries for all the cases)."""
+    agency_ids: set[int] = {c.lead_agency_id for c in cases}
+    user_ids: set[int] = {c.caseworker_id for c in cases if c.caseworker_id is not None}
+    for item in data.values():
+        agency_ids |= _referenced(item, _AGENCY_REFS)
+        user_ids |= _referenced(item, _USER_REFS)
+        if item.bid is not None:
+            user_ids |= {item.bid.author_id, item.bid.approved_by_id}
     user_ids.discard(None)
     users = db.session.scalars(select(User).where(User.id.in_(user_ids))) if user_ids else []
-    data.users = {u.id: u for u in users}
-    agency_ids |= {u.agency_id for u in data.users.values() if u.agency_id is not None}
-    data.agencies = {
+    by_id = {u.id: u for u in users}
+    agency_ids |= {u.agency_id for u in by_id.values() if u.agency_id is not None}
+    agencies = {
         a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))
     }
+    for item in data.values():
+        item.users, item.agencies = by_id, agencies
     rows = db.session.execute(
-        select(Document.record_type, Document.record_id, Document.original_filename)
-        .where(Document.case_id == case.id, Document.record_type.is_not(None))
+        select(
+            Document.case_id, Document.record_type, Document.record_id, Document.original_filename
+        )
+        .where(Document.case_id.in_(list(data)), Document.record_type.is_not(None))
         .order_by(Document.id)
     )
-    for record_type, record_id, name in rows:
-        data.documents.setdefault((record_type, record_id), []).append(name)
+    for case_id, record_type, record_id, name in rows:
+        data[case_id].documents.setdefault((record_type, record_id), []).append(name)
 
 
-def _one(model, case_id: int):
-    return db.session.scalar(select(model).where(model.case_id == case_id))
-
-
-def current_bid(case_id: int) -> BestInterestsDetermination | None:
-    """The newest BID of the case that has not been withdrawn, with panel and options."""
-    return db.session.scalar(
+def _current_bids(case_ids: list[int]) -> dict[int, BestInterestsDetermination]:
+    """The newest BID of each case that has not been withdrawn, with panel and options."""
+    bids: dict[int, BestInterestsDetermination] = {}
+    rows = db.session.scalars(
         select(BestInterestsDetermination)
         .where(
-            BestInterestsDetermination.case_id == case_id,
+            BestInterestsDetermination.case_id.in_(case_ids),
             BestInterestsDetermination.status != BidStatus.WITHDRAWN,
         )
         .options(
@@ -202,64 +238,110 @@ def current_bid(case_id: int) -> BestInterestsDetermination | None:
             selectinload(BestInterestsDetermination.options),
         )
         .order_by(BestInterestsDetermination.opened_at.desc(), BestInterestsDetermination.id.desc())
-        .limit(1)
     )
+    for bid in rows:
+        bids.setdefault(bid.case_id, bid)
+    return bids
+
+
+def current_bid(case_id: int) -> BestInterestsDetermination | None:
+    """The newest BID of the case that has not been withdrawn, with panel and options."""
+    return _current_bids([case_id]).get(case_id)
+
+
+def _current_notices(case_ids: list[int]) -> dict[int, DecisionNotice]:
+    notices: dict[int, DecisionNotice] = {}
+    rows = db.session.scalars(
+        select(DecisionNotice)
+        .where(DecisionNotice.case_id.in_(case_ids), DecisionNotice.superseded_at.is_(None))
+        .order_by(DecisionNotice.decided_on.desc(), DecisionNotice.id.desc())
+    )
+    for notice in rows:
+        notices.setdefault(notice.case_id, notice)
+    return notices
+
+
+def _origins(cases: list[Case]) -> dict[int, str | None]:
+    """Each case's child's country of origin (no query when the children are loaded)."""
+    from caseapp.children.models import Child
+
+    if all("child" in case.__dict__ for case in cases):
+        return {c.id: c.child.country_of_origin if c.child is not None else None for c in cases}
+    rows = db.session.execute(
+        select(Child.case_id, Child.country_of_origin).where(
+            Child.case_id.in_([c.id for c in cases])
+        )
+    )
+    return {case_id: country for case_id, country in rows}
+
+
+def _load_received(case_ids: list[int], data: dict[int, GateData]) -> None:
+    """Exchange documents received on the cases (issue 11), oldest first, in one query (the
+    batched twin of ``caseapp.exchange.queries.received_for_case``)."""
+    from caseapp.exchange.models import Direction, ExchangeDocument
+
+    rows = db.session.scalars(
+        select(ExchangeDocument)
+        .where(
+            ExchangeDocument.case_id.in_(case_ids),
+            ExchangeDocument.direction == Direction.RECEIVED,
+        )
+        .options(selectinload(ExchangeDocument.partner))
+        .order_by(ExchangeDocument.received_at, ExchangeDocument.id)
+    )
+    for row in rows:
+        data[row.case_id].received.append(row)
+
+
+def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
+    """Every record S1-S18 need for each of ``cases``, by case id: one query per record
+    type whatever the number of cases (the queue evaluates a page of cases at once), plus
+    the agencies, users and attached documents they point to."""
+    if not cases:
+        return {}
+    ids = [c.id for c in cases]
+    data = {cid: GateData() for cid in ids}
+    for name, model, order in _LISTS:
+        order = order if isinstance(order, tuple) else (order,)
+        rows = db.session.scalars(
+            select(model).where(model.case_id.in_(ids)).order_by(*order, model.id)
+        )
+        for row in rows:
+            getattr(data[row.case_id], name).append(row)
+    for name, model in _ONES:
+        for row in db.session.scalars(select(model).where(model.case_id.in_(ids))):
+            setattr(data[row.case_id], name, row)
+    for cid, bid in _current_bids(ids).items():
+        data[cid].bid = bid
+    for cid, notice in _current_notices(ids).items():
+        data[cid].notice = notice
+    _load_references(cases, data)
+    _load_received(ids, data)
+    origins = _origins(cases)
+    for cid, item in data.items():
+        item._origin = origins.get(cid)
+    routes = {
+        cid: {c for c in (item.destination_country, *item.transit_countries) if c}
+        for cid, item in data.items()
+    }
+    countries = set().union(*routes.values())
+    if countries:
+        suspensions = list(
+            db.session.scalars(
+                select(ReturnSuspension)
+                .where(ReturnSuspension.country.in_(sorted(countries)))
+                .order_by(ReturnSuspension.id)
+            )
+        )
+        for cid, item in data.items():
+            item.suspensions = [s for s in suspensions if s.country in routes[cid]]
+    return data
 
 
 def load_gate_data(case: Case) -> GateData:
     """Fetch every record S1-S18 need for ``case`` (one query per record type, plus the
     agencies, users and attached documents they point to)."""
-    cid = case.id
-    notice = db.session.scalar(
-        select(DecisionNotice)
-        .where(DecisionNotice.case_id == cid, DecisionNotice.superseded_at.is_(None))
-        .order_by(DecisionNotice.decided_on.desc(), DecisionNotice.id.desc())
-        .limit(1)
-    )
-    data = GateData(
-        guardians=_all(GuardianAppointment, cid, GuardianAppointment.id),
-        legal_representatives=_all(LegalRepresentative, cid, LegalRepresentative.id),
-        hearings=_all(Hearing, cid, (Hearing.held_on, Hearing.id)),
-        family_assessments=_all(
-            FamilyAssessment, cid, (FamilyAssessment.assessed_on, FamilyAssessment.id)
-        ),
-        home_studies=_all(HomeStudy, cid, (HomeStudy.received_on, HomeStudy.id)),
-        guarantees=_all(CareGuarantee, cid, (CareGuarantee.given_on, CareGuarantee.id)),
-        assessments=_all(BestInterestsAssessment, cid, BestInterestsAssessment.id),
-        bid=current_bid(cid),
-        central_approvals=_all(
-            CentralAuthorityApproval,
-            cid,
-            (CentralAuthorityApproval.approved_on, CentralAuthorityApproval.id),
-        ),
-        messages=_all(
-            CoordinationMessage, cid, (CoordinationMessage.on_date, CoordinationMessage.id)
-        ),
-        reintegration_plan=_one(ReintegrationPlan, cid),
-        travel_plan=_one(TravelPlan, cid),
-        consent=_one(Consent, cid),
-        notice=notice,
-        appeals=_all(Appeal, cid, Appeal.id),
-        monitoring_plan=_one(MonitoringPlan, cid),
-        coordination=_one(Coordination, cid),
-        withdrawals=_all(Withdrawal, cid, (Withdrawal.on_date, Withdrawal.id)),
-        family_members=_all(FamilyMember, cid, FamilyMember.id),
-        approvals=_all(ReturnApproval, cid, ReturnApproval.id),
-    )
-    _load_references(case, data)
-    from caseapp.exchange.queries import received_for_case
-
-    data.received = received_for_case(cid)
-    child = case.child
-    data._origin = child.country_of_origin if child is not None else None
-    countries = {c for c in (data.destination_country, *data.transit_countries) if c}
-    if countries:
-        data.suspensions = list(
-            db.session.scalars(
-                select(ReturnSuspension).where(ReturnSuspension.country.in_(sorted(countries)))
-            )
-        )
-    return data
+    return load_gate_data_many([case])[case.id]
 
 
 def load_route(case: Case) -> tuple[str | None, list[str]]:

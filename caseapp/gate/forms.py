@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms import DateField, IntegerField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from caseapp.core.countries import CountryField
+from caseapp.core.fields import CheckedForm, MayBeFuture, MonthsField
 from caseapp.core.forms import VersionedForm
 from caseapp.gate.models import POLICY_LABELS, POLICY_MINIMUMS
 
@@ -26,14 +27,13 @@ class ApproveReturnForm(VersionedForm):
     submit = SubmitField(_l("Approve the return"))
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(CheckedForm):
     """A new policy version."""
 
     appeal_period_days = _days("appeal_period_days")
     hearing_max_age_days = _days("hearing_max_age_days")
-    monitoring_schedule = StringField(
-        _l("Monitoring visits, months after return"),
-        [DataRequired(), Regexp(r"^[\d ,]+$", message=_l("Numbers separated by commas."))],
+    monitoring_schedule = MonthsField(
+        _l("Monitoring visits, months after return"), [DataRequired()]
     )
     bid_time_limit_days = _days("bid_time_limit_days")
     central_approval_valid_days = _days("central_approval_valid_days")
@@ -44,11 +44,10 @@ class PolicyForm(FlaskForm):
 
     def values(self) -> dict[str, Any]:
         """``change_policy``'s arguments (the schedule as a list of months)."""
-        text = self.monitoring_schedule.data.replace(" ", "")
         return {
             "appeal_period_days": self.appeal_period_days.data,
             "hearing_max_age_days": self.hearing_max_age_days.data,
-            "monitoring_schedule_months": [int(x) for x in text.split(",") if x],
+            "monitoring_schedule_months": self.monitoring_schedule.data,
             "bid_time_limit_days": self.bid_time_limit_days.data,
             "central_approval_valid_days": self.central_approval_valid_days.data,
             "confirmation_valid_days": self.confirmation_valid_days.data,
@@ -57,15 +56,12 @@ class PolicyForm(FlaskForm):
         }
 
 
-class SuspensionForm(FlaskForm):
+class SuspensionForm(CheckedForm):
     """Suspend returns to a country."""
 
-    country = StringField(
-        _l("Country (two letters)"),
-        [DataRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l("Enter a two-letter country code."))],
-    )
+    country = CountryField(_l("Country"), [DataRequired()], blank="")
     reason = TextAreaField(_l("Reason"), [DataRequired(), Length(max=2000)])
-    suspended_from = DateField(_l("Suspended from"), [DataRequired()])
+    suspended_from = DateField(_l("Suspended from"), [DataRequired(), MayBeFuture()])
     submit = SubmitField(_l("Suspend returns"))
 
     def values(self) -> dict[str, Any]:
@@ -73,10 +69,10 @@ class SuspensionForm(FlaskForm):
         return {n: self[n].data for n in ("country", "reason", "suspended_from")}
 
 
-class LiftForm(FlaskForm):
+class LiftForm(CheckedForm):
     """Lift a suspension."""
 
-    lifted_on = DateField(_l("Lifted on"), [DataRequired()])
+    lifted_on = DateField(_l("Lifted on"), [DataRequired(), MayBeFuture()])
     submit = SubmitField(_l("Lift"))
 
     def values(self) -> dict[str, Any]:

@@ -231,7 +231,10 @@ def withdraw_unmet(actor: User | None, case: Case, result: GateResult):
         diff = diff_of(approval)
         diff["gate"] = result.to_dict()
         record(actor, "return:approval:withdraw", approval, case=case, diff=diff, reason=reason)
-    workflow.move(actor, case, Stage.RETURN_PREPARATION, expected_version=None, reason=reason)
+    # The hold acts on the case as it is in this transaction (its own version).
+    workflow.move(
+        actor, case, Stage.RETURN_PREPARATION, expected_version=case.version, reason=reason
+    )
     return approval
 
 

@@ -17,6 +17,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, pending, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
+from caseapp.core.countries import require_country
 from caseapp.core.db import utcnow
 from caseapp.core.errors import (
     FourEyesViolation,
@@ -28,6 +29,7 @@ from caseapp.core.errors import (
 )
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
+from caseapp.core.validators import schedule_problem
 from caseapp.gate import hold
 from caseapp.gate.data import load_gate_data
 from caseapp.gate.evaluation import GateResult, evaluate_return_gate
@@ -199,6 +201,9 @@ def change_policy(
     months = sorted(set(monitoring_schedule_months))
     if not months or any(m <= 0 for m in months):
         raise ValidationFailed(_("The monitoring schedule needs at least one month after 0."))
+    problem = schedule_problem(months)  # 1 to 120 months (issue 14: no overflowing dates)
+    if problem:
+        raise ValidationFailed(problem)
     old = current_policy()
     values = {
         "appeal_period_days": appeal_period_days,
@@ -244,9 +249,7 @@ def change_policy(
 def add_suspension(actor, *, country: str, reason: str, suspended_from: date) -> ReturnSuspension:
     """Suspend returns to ``country`` (crisis provisions: 002, Day 1 plenary)."""
     _require_policy_manager(actor)
-    country = (country or "").strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise ValidationFailed(_("Enter a two-letter country code."))
+    country = require_country(country)
     if not (reason or "").strip():
         raise ValidationFailed(_("Give the reason for the suspension."))
     suspension = ReturnSuspension(

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.assessment.models import CaseRecord
@@ -36,6 +46,14 @@ class MonitoringVisit(CaseRecord, db.Model):
     __tablename__ = "monitoring_visit"
     __table_args__ = (
         CheckConstraint("visited_on IS NULL OR (wellbeing IS NOT NULL)", name="visited_has_report"),
+        # Visits not yet made, by due date: the due list's overdue visits (issue 16).
+        Index(
+            "ix_monitoring_visit_pending",
+            "due_on",
+            "id",
+            sqlite_where=text("visited_on IS NULL"),
+            postgresql_where=text("visited_on IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,6 +19,7 @@ from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
 from caseapp.core.errors import GateNotSatisfied, InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.core.validators import schedule_problem
 from caseapp.crossborder.models import MonitoringPlan
 from caseapp.gate import hold
 from caseapp.gate.models import ReturnApproval
@@ -79,6 +80,10 @@ def record_return_execution(
         raise
     plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
     months = (plan.schedule_months if plan else None) or current_policy().monitoring_schedule_months
+    if schedule_problem(months):  # stored before schedules were bounded (issue 14, finding 1)
+        raise ValidationFailed(
+            _("The monitoring schedule is out of bounds: correct it in the monitoring plan.")
+        )
     execution = ReturnExecution(
         case=case,
         travelled_on=travelled_on,

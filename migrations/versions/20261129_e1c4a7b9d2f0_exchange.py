@@ -4,7 +4,7 @@ Reviewed by hand. New tables only, no data to carry over. ``down_revision`` is t
 main when the branch was made; the integrator re-chains it.
 
 Revision ID: e1c4a7b9d2f0
-Revises: 6a1d0c7e93b2
+Revises: d1e2f3a4b5c6
 Create Date: 2026-11-29 22:54:23.643097
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import caseapp.core.db
 
 revision = 'e1c4a7b9d2f0'
-down_revision = '6a1d0c7e93b2'
+down_revision = 'd1e2f3a4b5c6'
 branch_labels = None
 depends_on = None
 

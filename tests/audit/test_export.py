@@ -91,6 +91,8 @@ def test_manifest_describes_the_range_and_chain(bundle, db):
         "entries.csv",
         "cases.json",
         "checkpoints.jsonl",
+        "indicators.json",
+        "indicators.csv",
     }
     assert entries[-1].action == "audit:export"  # the export itself is audited
     assert db.session.scalar(select(AuditExport.head_hash)) == exported[-1].hash

@@ -68,7 +68,7 @@ def test_supervisor_sees_the_unmet_safeguards_cannot_approve_then_approves_the_r
         expect(row.locator("th")).to_contain_text(f"{sid} · {TITLES[sid][0]}")
         expect(row).to_contain_text(TITLES[sid][1])  # the source, e.g. "002, fn 12 (v)"
     expect(page.locator("tr.met")).to_have_count(18 - len(broken))
-    expect(page.locator("#safeguard-S14")).to_contain_text("Escort by law enforcement")
+    expect(page.locator("#safeguard-S14")).to_contain_text("escort by law enforcement")
     expect(page.locator("#safeguard-S16")).to_contain_text("an appeal is pending")
 
     # The approve button is disabled, with the reason next to it.

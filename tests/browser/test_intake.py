@@ -36,7 +36,7 @@ def test_open_a_case_in_cyrillic_and_find_it_in_latin(live_server, page, factory
         page.screenshot(path=os.path.join(shot, "case.png"), full_page=True)
 
     page.get_by_role("link", name="Cases", exact=True).click()
-    page.get_by_label("Name or alias (any script)").fill("Ivanov")
+    page.get_by_label("Case number, name or alias (any script)").fill("Ivanov")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("1 case found.")).to_be_visible()
     page.get_by_role("link", name="Иванов Дмитрий Сергеевич").click()

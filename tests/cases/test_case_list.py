@@ -12,7 +12,9 @@ from caseapp.core.permissions import Role
 
 
 def _page(client, **data):
-    return client.post("/cases/", data=data).get_data(as_text=True)
+    response = client.post("/cases/", data=data)
+    assert response.status_code == 302  # post/redirect/get
+    return client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_caseworker_sees_only_own_agency_cases(client, factory, login):
@@ -156,11 +158,12 @@ def test_pagination(client, factory, login, make_app, db):
         other = small.test_client()
         other.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
         first = other.get("/cases/").get_data(as_text=True)
-        third = other.post("/cases/", data={"page": "3"}).get_data(as_text=True)
+        posted = other.post("/cases/", data={"page": "3"})
+        third = other.get(posted.headers["Location"]).get_data(as_text=True)
     newest_first = sorted(cases, key=lambda c: c.id, reverse=True)
     assert f'href="/cases/{newest_first[0].id}"' in first
     assert f'href="/cases/{newest_first[2].id}"' not in first
-    assert "Page 1 of 3" in first and 'name="page" value="2"' in first
+    assert "Page 1 of 3" in first and 'href="/cases/?page=2&amp;after=' in first
     assert f'href="/cases/{newest_first[4].id}"' in third
     assert "Page 3 of 3" in third
     assert "5 cases found." in first
@@ -203,3 +206,30 @@ def test_list_page_queries_do_not_grow_with_the_number_of_cases(client, factory,
     many = _queries_for_list(client, db)
     assert db.session.query(Case).count() == 12
     assert many == few
+
+
+def test_the_count_stops_at_a_cap_and_keyset_pages_go_on(client, factory, login, make_app, db):
+    from caseapp.cases import queries
+
+    user = factory.user(Role.CASEWORKER)
+    cases = sorted((factory.case(caseworker=user) for _ in range(7)), key=lambda c: -c.id)
+    with make_app(CASES_PER_PAGE=2) as small:
+        other = small.test_client()
+        other.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
+        original, queries.COUNT_CAP = queries.COUNT_CAP, 3
+        try:
+            first = other.get("/cases/").get_data(as_text=True)
+            # The pager's links carry the id the next (after=) or previous (before=) page
+            # starts from (keyset).
+            second = other.get(f"/cases/?page=2&after={cases[1].id}").get_data(as_text=True)
+            again = other.get(f"/cases/?page=1&before={cases[2].id}").get_data(as_text=True)
+        finally:
+            queries.COUNT_CAP = original
+    assert "More than 3 cases found." in first
+    assert "Page 1<" in first and "Page 1 of" not in first
+    assert f'href="/cases/?page=2&amp;after={cases[1].id}"' in first
+    assert f'href="/cases/{cases[2].id}"' in second and f'href="/cases/{cases[3].id}"' in second
+    assert f'href="/cases/{cases[1].id}"' not in second
+    assert f'href="/cases/?page=1&amp;before={cases[2].id}"' in second
+    assert f'href="/cases/{cases[0].id}"' in again and f'href="/cases/{cases[1].id}"' in again
+    assert f'href="/cases/{cases[2].id}"' not in again

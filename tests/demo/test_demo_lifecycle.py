@@ -1,5 +1,6 @@
 """``flask demo`` (issue 3, item 9): cases at every stage, one ready for approval with all of
-S1-S18 met, and five each blocked by exactly one safeguard — all made by the real operations."""
+S1-S18 met, six each blocked by exactly one safeguard, an approval withdrawn by a late appeal
+and a handover to a parent — all made by the real operations."""
 
 import json
 import re
@@ -17,7 +18,7 @@ from caseapp.determination.models import BestInterestsDetermination, BidStatus
 from caseapp.gate.models import ReturnApproval
 from caseapp.monitoring.models import MonitoringVisit
 
-BLOCKED = {"S7", "S14", "S15", "S16", "S18"}
+BLOCKED = {"S3", "S7", "S14", "S15", "S16", "S18"}
 GUIDE_LINE = re.compile(r"^\s+([A-Z]{2}-\d{4}-\d{6})\s+(.+)$", re.M)
 
 
@@ -91,7 +92,8 @@ def test_the_ready_case_meets_every_safeguard_and_each_blocked_one_fails_one(dem
     for number in numbers:
         _code, gate = _gate(runner, number)
         unmet.append(tuple(s["id"] for s in gate["safeguards"] if not s["met"]))
-    assert sorted(unmet) == sorted([(), *((sid,) for sid in BLOCKED)])
+    # ... and the case whose approval a late appeal withdrew (S16).
+    assert sorted(unmet) == sorted([(), ("S16",), *((sid,) for sid in BLOCKED)])
 
 
 def test_the_ready_case_can_be_approved_and_a_blocked_one_cannot(demo, runner, db):
@@ -120,8 +122,9 @@ def test_the_ready_case_can_be_approved_and_a_blocked_one_cannot(demo, runner, d
 
 def test_approvals_went_through_the_gate_with_four_eyes(demo, db):
     approvals = db.session.scalars(select(ReturnApproval)).all()
-    # return_approved, returned, monitoring and the closed case (its approval withdrawn).
-    assert len(approvals) == 4
+    # return_approved (two), returned, monitoring, the closed case and the one withdrawn by
+    # a late appeal (both withdrawn).
+    assert len(approvals) == 6
     for approval in approvals:
         assert approval.gate_evaluation["all_met"] is True
         approver = db.session.get(User, approval.approved_by_id)
@@ -183,3 +186,38 @@ def test_the_demo_cases_open_in_the_browser_pages(demo, db, client, app):
             response = client.get(url)
             allowed = (200, 302, 403) if case.stage is Stage.CLOSED else (200, 302)
             assert response.status_code in allowed, (url, case.stage, response.status_code)
+
+
+def test_the_new_rules_in_the_demo(demo, runner, db, client):
+    """Issue 9: an approval withdrawn by a late appeal (the alert says why), a guardian who is
+    not independent, a handover to a parent."""
+    from caseapp.alerts.rules import alerts_for
+    from caseapp.crossborder.models import ReceivingKind, TravelPlan
+
+    guide = demo["guide"]
+    (withdrawn,) = _numbers(guide, "return preparation: approval withdrawn by a late appeal")
+    case = db.session.scalar(select(Case).where(Case.number == withdrawn))
+    assert case.stage is Stage.RETURN_PREPARATION
+    [approval] = db.session.scalars(select(ReturnApproval).where(ReturnApproval.case_id == case.id))
+    assert approval.withdrawn_unmet == ["S16"]
+    [alert] = [a for a in alerts_for(case) if a.kind == "approval_withdrawn"]
+    assert "S16" in alert.detail
+    withdrawal = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.case_id == case.id, AuditEntry.action == "return:approval:withdraw"
+        )
+    ).one()
+    assert db.session.get(User, withdrawal.actor_id).role is Role.CASEWORKER  # who appealed
+
+    (guardian,) = _numbers(guide, "return preparation: blocked by S3")
+    _code, gate = _gate(runner, guardian)
+    s3 = next(s for s in gate["safeguards"] if s["id"] == "S3")
+    assert s3["met"] is False
+
+    (parent,) = _numbers(guide, "return approved: handover to the mother")
+    case = db.session.scalar(select(Case).where(Case.number == parent))
+    assert case.stage is Stage.RETURN_APPROVED
+    plan = db.session.scalar(select(TravelPlan).where(TravelPlan.case_id == case.id))
+    assert plan.receiving_kind is ReceivingKind.FAMILY_MEMBER
+    code, gate = _gate(runner, parent)
+    assert code == 0, [s for s in gate["safeguards"] if not s["met"]]

@@ -38,7 +38,7 @@ def test_a_determination_recorded_afterwards_keeps_its_dates(factory, people):
     assessment.save_bia(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=assessment.bia_version(case),
         return_country="UA",
         non_refoulement_risk="low",
         armed_conflict=False,
@@ -72,7 +72,7 @@ def test_dates_in_the_future_or_out_of_order_are_refused(factory, people):
     assessment.save_bia(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=assessment.bia_version(case),
         return_country="UA",
         non_refoulement_risk="low",
         armed_conflict=False,

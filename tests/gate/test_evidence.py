@@ -211,7 +211,7 @@ def test_s7_withdrawal_is_a_record_and_a_new_guarantee_counts_again(factory):
         expected_version=v(ready),
     )
     commit()
-    assert "document" in evaluate(ready).get("S7").reason  # 4: the document is needed
+    assert "document is not attached" in evaluate(ready).get("S7").reason  # 4: the document
     attach_document(ready.case, g, ready.caseworker, name="guarantee-2.pdf")
     commit()
     s7 = evaluate(ready).get("S7")

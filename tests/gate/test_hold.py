@@ -24,7 +24,7 @@ from caseapp.gate.models import ReturnApproval
 from caseapp.gate.operations import add_suspension, approve_return, lift_suspension
 from caseapp.monitoring import operations as monitoring
 from tests.support.audit_entries import entries
-from tests.support.gate_builder import ready_case
+from tests.support.gate_builder import attach_document, ready_case
 
 TODAY = date.today()
 
@@ -226,9 +226,12 @@ def test_consent_withdrawn_after_approval_withdraws_it(factory):
     assert_withdrawn(ready, ["S15"], ready.caseworker)
 
 
-def test_a_new_guarantee_after_approval_is_recorded_and_keeps_it(factory):
+@pytest.mark.parametrize("attached", [True, False])
+def test_a_newer_guarantee_after_approval_is_the_one_read(factory, attached):
+    """The latest word counts (principle 2): a newer complete guarantee keeps the approval;
+    a newer one without its signed document attached leaves S7 unmet and withdraws it."""
     ready = approved(factory)
-    prep.record_guarantee(
+    guarantee = prep.record_guarantee(
         ready.caseworker,
         ready.case,
         expected_version=ready.case.version,
@@ -238,8 +241,13 @@ def test_a_new_guarantee_after_approval_is_recorded_and_keeps_it(factory):
         written=True,
         document_reference="G-2",
     )
+    if attached:
+        attach_document(ready.case, guarantee, ready.caseworker)
     db.session.commit()
-    assert_held(ready)
+    if attached:
+        assert_held(ready)
+    else:
+        assert_withdrawn(ready, ["S7"], ready.caseworker)
 
 
 @pytest.mark.parametrize("stage", [Stage.RETURNED, Stage.MONITORING])

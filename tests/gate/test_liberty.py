@@ -27,7 +27,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("ptype, can_leave, police, deprives", CASES)
-def test_one_definition_everywhere(factory, client, login, ptype, can_leave, police, deprives):
+def test_one_definition_everywhere(
+    factory, client, login, tmp_path, ptype, can_leave, police, deprives
+):
     cw = factory.user()
     case = factory.case(agency=cw.agency, caseworker=cw)
     lifecycle.to_assessment(case, cw)
@@ -57,7 +59,7 @@ def test_one_definition_everywhere(factory, client, login, ptype, can_leave, pol
     entry = db.session.scalars(
         select(AuditEntry).where(AuditEntry.object_type == "Placement").order_by(AuditEntry.id)
     ).all()[-1]
-    summaries = CaseSummaries()
+    summaries = CaseSummaries(tmp_path / "summaries.sqlite3")
     summaries.add(
         {
             "case_id": case.id,
@@ -69,7 +71,8 @@ def test_one_definition_everywhere(factory, client, login, ptype, can_leave, pol
             "diff": entry.diff,
         }
     )
-    alerts = summaries.cases[case.id]["alerts"]
+    [summary] = list(summaries.cases(until=entry.occurred_at.isoformat()))
+    alerts = summary["alerts"]
     assert ([a["alert"] for a in alerts] == ["deprivation_of_liberty"]) is deprives
     # The case page marks it.
     login(cw)

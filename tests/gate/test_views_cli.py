@@ -169,7 +169,7 @@ def test_suspension_add_and_lift(factory, client, login):
     login(factory.user(Role.ADMIN))
     client.post(
         "/admin/suspensions",
-        data={"country": "ua", "reason": "Pandemic", "suspended_from": "2026-01-01"},
+        data={"country": "UA", "reason": "Pandemic", "suspended_from": "2026-01-01"},
     )
     suspension = db.session.scalar(select(ReturnSuspension))
     assert suspension.country == "UA"

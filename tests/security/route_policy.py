@@ -46,6 +46,7 @@ class Rule(StrEnum):
     CASE_LIST = "case_list"  # staff who see cases at all (not admins)
     STAFF = "staff"  # caseworkers and supervisors of any agency (open a case, what is due)
     SUPERVISOR = "supervisor"  # supervisors of any agency (their approval queue)
+    MONITORING = "monitoring"  # supervisors of any agency and ombudspersons (indicators)
     CASE_VIEW = "case_scope_view"  # own agency's staff, and ombudspersons
     CASE_EDIT = "case_scope_edit"  # own agency's caseworkers and supervisors
     SUPERVISOR_CASE = "supervisor_case_scope"  # own agency's supervisors
@@ -73,6 +74,7 @@ ALLOWED: dict[Rule, set[str]] = {
     Rule.CASE_LIST: _STAFF_OWN | {"caseworker_other", "supervisor_other", "ombudsperson"},
     Rule.STAFF: _STAFF_OWN | {"caseworker_other", "supervisor_other"},
     Rule.SUPERVISOR: {"supervisor_own", "supervisor_other"},
+    Rule.MONITORING: {"supervisor_own", "supervisor_other", "ombudsperson"},
     Rule.CASE_VIEW: _STAFF_OWN | {"ombudsperson"},
     Rule.CASE_EDIT: set(_STAFF_OWN),
     Rule.SUPERVISOR_CASE: {"supervisor_own"},

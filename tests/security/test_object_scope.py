@@ -33,9 +33,21 @@ ENDPOINT_RECORDS = {
     ),
 }
 # Arguments that are not ids of a case's record.
-# ``request_id``: an exchange request received before any case exists (scoped to the
-# partner's receiving agency; tests/exchange checks another agency gets 404).
-NOT_RECORDS = {"case_id", "kind", "option", "filename", "user_id", "suspension_id", "request_id"}
+# (``job_id``: a background export belongs to the user who started it, not to a case;
+# tests/audit/test_people_pages.py checks another user gets 404.)
+NOT_RECORDS = {
+    "case_id",
+    "kind",
+    "option",
+    "filename",
+    "user_id",
+    "suspension_id",
+    "job_id",
+    "fmt",
+    # An exchange request received before any case exists (scoped to the partner's
+    # receiving agency; tests/exchange checks another agency gets 404).
+    "request_id",
+}
 # Every kind of record ``assessment.end_record`` ends.
 END_KINDS = ("guardians", "legal-representatives", "placements", "services")
 

@@ -106,7 +106,7 @@ def completed_bia(case, user, *, return_safe=True, return_country="UA"):
     assessment.save_bia(
         user,
         case,
-        expected_version=case.version,
+        expected_version=assessment.bia_version(case),
         views="Heard; see hearing.",
         family_environment="Mother traced.",
         return_country=return_country,

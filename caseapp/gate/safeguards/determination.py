@@ -211,23 +211,8 @@ def _withdrawn(data, g) -> object | None:
     )
 
 
-def s7_guarantee(case, data, today, policy):
-    """S7: a written guarantee of care, with the document attached, in force and recent
-    (002, Moldova: "only ... if the family or foreign authority guarantee to care")."""
-    where = return_page("guarantee", case)
-    in_force = [g for g in data.guarantees if _withdrawn(data, g) is None]
-    g = latest(in_force, lambda g: g.given_on)
-    if g is None:
-        withdrawn = [w for w in data.withdrawals if w.kind is WithdrawalKind.GUARANTEE]
-        if withdrawn:
-            w = withdrawn[-1]
-            return (
-                False,
-                _("The guarantee of care was withdrawn on %(day)s.", day=day(w.on_date)),
-                [],
-                where,
-            )
-        return False, _("No written guarantee of care in force."), [], where
+def _guarantee_gaps(data, g, today, policy) -> list[str]:
+    """What a guarantee lacks: in writing, the signed document, recent, the right party."""
     missing = []
     if not g.written:
         missing.append(_("it is not in writing"))
@@ -246,10 +231,38 @@ def s7_guarantee(case, data, today, policy):
         agency is None or agency.kind is AgencyKind.LAW_ENFORCEMENT
     ):
         missing.append(_("the foreign authority is not chosen from the agency register"))
-    if missing:
+    return missing
+
+
+def s7_guarantee(case, data, today, policy):
+    """S7: a written guarantee of care, with the document attached, in force and recent
+    (002, Moldova: "only ... if the family or foreign authority guarantee to care")."""
+    where = return_page("guarantee", case)
+    in_force = [g for g in data.guarantees if _withdrawn(data, g) is None]
+    if not in_force:
+        withdrawn = [w for w in data.withdrawals if w.kind is WithdrawalKind.GUARANTEE]
+        if withdrawn:
+            w = withdrawn[-1]
+            return (
+                False,
+                _("The guarantee of care was withdrawn on %(day)s.", day=day(w.on_date)),
+                [],
+                where,
+            )
+        return False, _("No written guarantee of care in force."), [], where
+    # Several guarantors may each guarantee (family, foreign authority): the latest complete
+    # guarantee in force counts; a guarantor's word is taken back by a withdrawal record.
+    complete = [g for g in in_force if not _guarantee_gaps(data, g, today, policy)]
+    g = latest(complete, lambda g: g.given_on)
+    if g is None:
+        g = latest(in_force, lambda g: g.given_on)
         return (
             False,
-            _("Guarantee by %(who)s: %(what)s.", who=g.guarantor_name, what=missing_text(missing)),
+            _(
+                "Guarantee by %(who)s: %(what)s.",
+                who=g.guarantor_name,
+                what=missing_text(_guarantee_gaps(data, g, today, policy)),
+            ),
             [],
             where,
         )

@@ -1,0 +1,505 @@
+#!/usr/bin/env python3
+"""How fast every main page is at N cases, against a bare Flask route served the same way.
+
+    .venv/bin/python benchmarks/pages.py                      # 100,000 cases on SQLite
+    .venv/bin/python benchmarks/pages.py -n 3000              # a quick run
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \
+        .venv/bin/python benchmarks/pages.py                  # PostgreSQL
+
+1. Builds the database once (``benchmarks/dataset.py``; kept in ``--workdir`` and reused while
+   it has the same N): the demo through the real operations, then **cloned in bulk with SQL
+   ``executemany``, bypassing the operations for speed**, with the shapes they produce (every
+   stage of the lifecycle, names in Latin and Cyrillic, family members, a valid audit chain).
+   The benchmark gives the demo's supervisors, ombudsperson and admin a TOTP secret directly in
+   the database (instead of enrolling through the pages) and forgets the last TOTP step before
+   each login, so it can log in as every role repeatedly.
+2. Serves the app with gunicorn exactly as ``make run`` does (``--workers 2``, the same app
+   factory), and beside it a bare Flask app with the same workers: ``/bare`` (returns a
+   string) and ``/template`` (renders a one-line template).
+3. Logs in as every role and measures every main page: at 1 connection, page, bare route and
+   template route alternate, ``--reps`` times each, and the medians are compared; at 8
+   connections, page and bare route each run for ``--seconds`` in alternating rounds, and
+   their throughputs are compared. Any status other than 200 counts as an error.
+4. Counts the SQL statements of each page in-process (Flask test client, same database).
+
+Prints a Markdown table: ratios to the bare route, p50/p99 latencies, SQL statements. No
+assertion: the budgets are in ``benchmarks/README.md``; the query budget is enforced by the
+test suite (``tests/core/test_query_budget.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SECRET = "benchmark-secret-key-0123456789abcdef0123"  # noqa: S105 -- throwaway database
+PASSWORD = "orchard-lantern-2026"  # noqa: S105 -- the demo's published password
+TOTP_ROLES = ("supervisor", "ombudsperson", "admin")
+
+
+def bare_app():
+    """The baseline: a Flask app with one plain route and one trivial template route."""
+    from flask import Flask, render_template_string
+
+    app = Flask("bare")
+
+    @app.route("/bare")
+    def bare():
+        return "ok"
+
+    @app.route("/template")
+    def template():
+        return render_template_string(
+            "<!doctype html><title>{{ title }}</title><p>{{ text }}</p>", title="t", text="ok"
+        )
+
+    return app
+
+
+# -- HTTP ---------------------------------------------------------------------------------------
+
+
+class Client:
+    """One logged-in browser: cookies and the CSRF token, over plain ``http.client``."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.csrf = ""
+
+    def request(self, method: str, path: str, body: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        data = None
+        if body is not None:
+            data = urlencode({**body, "csrf_token": self.csrf})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=data, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        conn.close()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text) or re.search(
+            r'name="csrf_token" value="([^"]+)"', text
+        )
+        if token:
+            self.csrf = token.group(1)
+        return response.status, response.getheader("Location") or "", text
+
+    def log_in(self, email: str, secret: str | None) -> None:
+        self.request("GET", "/login")
+        status, location, _ = self.request("POST", "/login", {"email": email, "password": PASSWORD})
+        if location.endswith("/login/second-factor"):
+            import pyotp
+
+            self.request("GET", "/login/second-factor")
+            status, location, _ = self.request(
+                "POST", "/login/second-factor", {"code": pyotp.TOTP(secret).now()}
+            )
+        if status != 302:
+            raise SystemExit(f"could not log in as {email}: {status}")
+        self.request("GET", "/cases/")  # a CSRF token for the search form
+
+
+def timed(client: Client, page) -> tuple[float, bool]:
+    start = time.perf_counter()
+    status, _, _ = client.request(page.method, page.path, page.body)
+    return time.perf_counter() - start, status == 200
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    role: str
+    label: str
+    path: str
+    method: str = "GET"
+    body: dict | None = None
+    sql: int | None = None
+    one: list[float] = field(default_factory=list)
+    bare: list[float] = field(default_factory=list)
+    template: list[float] = field(default_factory=list)
+    errors: int = 0
+    many: list[float] = field(default_factory=list)
+    many_rate: float = 0.0
+    bare_rate: float = 0.0
+    many_errors: int = 0
+
+
+def pages_for(facts: dict) -> list[Page]:
+    """Every main page of every role, with the case ids and page numbers of this database."""
+    cw, ready, blocked = "caseworker", facts["ready_case"], facts["case"]
+    far = max(1, facts["md_pages"] - 10)
+    return [
+        Page(cw, "case list, first page", "/cases/"),
+        Page(cw, f"case list, page {far}", f"/cases/?page={far}"),
+        Page(cw, "case list, next page (keyset)", "/cases/", "POST", facts["next_body"]),
+        Page(cw, "case list filtered by stage", "/cases/?stage=assessment"),
+        Page(cw, "case list filtered by country (TJ)", "/cases/?country_of_origin=TJ"),
+        Page(cw, 'name search "Ivanov"', "/cases/", "POST", {"name": "Ivanov"}),
+        Page(cw, 'name search "Каримов Тимур"', "/cases/", "POST", {"name": "Каримов Тимур"}),
+        Page(cw, "case page", f"/cases/{blocked}"),
+        Page(cw, "return safeguards", f"/cases/{ready}/safeguards"),
+        Page(cw, "due list", "/due"),
+        Page("supervisor", "approval queue", "/queue"),
+        Page("supervisor", "due list", "/due"),
+        Page("supervisor", "home (case list)", "/cases/"),
+        Page("ombudsperson", "home (case list, every agency)", "/cases/"),
+        Page("ombudsperson", "audit log", "/audit/"),
+        Page("admin", "home (users)", "/admin/users"),
+    ]
+
+
+# -- setting up ---------------------------------------------------------------------------------
+
+
+def prepare(url: str, workdir: Path, n: int) -> None:
+    """Build the database unless ``workdir`` already holds one of ``n`` cases."""
+    import sqlalchemy as sa
+
+    from benchmarks import dataset
+
+    stamp = workdir / "built.json"
+    if stamp.exists() and json.loads(stamp.read_text()) == {"url": url, "n": n}:
+        print(f"reusing the database at {url} ({n:,} cases)")
+        return
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    else:
+        admin = sa.make_url(url).set(database="postgres")
+        name = sa.make_url(url).database
+        engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        engine.dispose()
+    start = time.perf_counter()
+    total = dataset.build(url, str(workdir), SECRET, n, progress=lambda m: print(m, flush=True))
+    print(f"built {total:,} cases in {time.perf_counter() - start:.0f} s")
+    stamp.write_text(json.dumps({"url": url, "n": n}))
+
+
+def facts_and_secrets(url: str, workdir: Path) -> tuple[dict, dict]:
+    """Give the TOTP roles a secret; find the cases and page numbers to measure."""
+    import pyotp
+    import sqlalchemy as sa
+
+    from benchmarks.dataset import make_app
+
+    app = make_app(url, str(workdir), SECRET)
+    with app.app_context():
+        from caseapp.auth.models import User
+        from caseapp.cases.models import Case, Stage
+        from caseapp.core.extensions import db
+
+        users = {}
+        for user in db.session.scalars(sa.select(User).order_by(User.id)):
+            if (
+                user.email.endswith(".md@example.org")
+                or user.agency_id is None
+                or (user.role.value == "ombudsperson")
+            ):
+                role = user.role.value
+                if role in TOTP_ROLES:
+                    user.totp_secret = pyotp.random_base32()
+                    user.totp_enabled_at = datetime.now(UTC)
+                users.setdefault(role, user)
+        db.session.commit()
+        logins = {role: (u.email, u.totp_secret) for role, u in users.items()}
+        md = users["caseworker"].agency_id
+        visible = db.session.scalar(sa.select(sa.func.count()).where(Case.lead_agency_id == md))
+        ready = db.session.scalar(
+            sa.select(Case.id).where(Case.number.like("MD-%-000006")).order_by(Case.id)
+        )
+        blocked = db.session.scalar(
+            sa.select(Case.id)
+            .where(Case.lead_agency_id == md, Case.stage == Stage.RETURN_PREPARATION)
+            .order_by(Case.id.desc())
+        )
+        per_page = app.config["CASES_PER_PAGE"]
+        db.engine.dispose()
+    facts = {
+        "visible": visible,
+        "md_pages": (visible + per_page - 1) // per_page,
+        "ready_case": ready,
+        "case": blocked,
+        "next_body": {},
+    }
+    return facts, logins
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(app_spec: str, port: int, url: str, workers: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CASEAPP_SECRET_KEY": SECRET,
+        "CASEAPP_SECURE_COOKIES": "false",
+        "PYTHONPATH": str(ROOT),
+    }
+    proc = subprocess.Popen(  # noqa: S603 -- our own gunicorn, fixed arguments
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(300):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"gunicorn did not start: {app_spec}")
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+def measure_one(pages: list[Page], clients: dict, bare: Client, reps: int) -> None:
+    """1 connection: page, bare route, template route in turn; warm-up first."""
+    bare_page = Page("-", "bare", "/bare")
+    template_page = Page("-", "template", "/template")
+    for page in pages:
+        client = clients[page.role]
+        for _ in range(2):
+            timed(client, page)
+            timed(bare, bare_page)
+        for i in range(reps):
+            order = ("page", "bare", "template") if i % 2 else ("bare", "template", "page")
+            for what in order:
+                if what == "page":
+                    seconds, ok = timed(client, page)
+                    page.one.append(seconds)
+                    page.errors += not ok
+                elif what == "bare":
+                    page.bare.append(timed(bare, bare_page)[0])
+                else:
+                    page.template.append(timed(bare, template_page)[0])
+        print(
+            f"  {page.role:<12} {page.label:<34} p50 {ms(statistics.median(page.one)):>8} ms"
+            f"  {statistics.median(page.one) / statistics.median(page.bare):7.1f}x bare",
+            flush=True,
+        )
+
+
+def run_for(client: Client, page: Page, seconds: float, connections: int):
+    """``connections`` threads requesting ``page`` for ``seconds``: latencies, errors."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker():
+        mine, bad = [], 0
+        while time.perf_counter() < deadline:
+            s, ok = timed(client, page)
+            mine.append(s)
+            bad += not ok
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, errors[0], time.perf_counter() - start
+
+
+def measure_many(pages, clients, bare: Client, seconds: float, connections: int) -> None:
+    """``connections`` connections: page and bare route in alternating rounds."""
+    bare_page = Page("-", "bare", "/bare")
+    for page in pages:
+        done = {"page": [0, 0.0], "bare": [0, 0.0]}
+        for _round in range(2):
+            for what in ("bare", "page") if _round else ("page", "bare"):
+                client, target = (clients[page.role], page) if what == "page" else (bare, bare_page)
+                lat, errs, took = run_for(client, target, seconds / 2, connections)
+                done[what][0] += len(lat)
+                done[what][1] += took
+                if what == "page":
+                    page.many.extend(lat)
+                    page.many_errors += errs
+        page.many_rate = done["page"][0] / done["page"][1]
+        page.bare_rate = done["bare"][0] / done["bare"][1]
+        print(
+            f"  {page.role:<12} {page.label:<34} {page.many_rate:8.1f}/s"
+            f" ({page.many_rate / page.bare_rate:.3f} of bare), errors {page.many_errors}",
+            flush=True,
+        )
+
+
+def count_statements(url: str, workdir: Path, pages: list[Page], logins: dict) -> None:
+    """SQL statements per page, in-process (test client on the same database)."""
+    import pyotp
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    from benchmarks.dataset import make_app
+
+    app = make_app(url, str(workdir), SECRET)
+    app.config.update(WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        from caseapp.auth.models import User
+        from caseapp.core.extensions import db
+
+        engine = db.engine
+        db.session.execute(
+            sa.update(User)
+            .where(User.email.in_([e for e, _ in logins.values()]))
+            .values(totp_last_step=None)
+        )
+        db.session.commit()
+        db.session.remove()
+    # Requests run outside any application context (each gets its own, as under gunicorn).
+    for role, (email, secret) in logins.items():
+        client = app.test_client()
+        response = client.post("/login", data={"email": email, "password": PASSWORD})
+        if response.headers.get("Location", "").endswith("/login/second-factor"):
+            client.post("/login/second-factor", data={"code": pyotp.TOTP(secret).now()})
+        for page in (p for p in pages if p.role == role):
+            statements: list[str] = []
+
+            def count(conn, cursor, statement, *args, statements=statements):
+                if not statement.startswith("BEGIN"):  # SQLite's explicit BEGIN, not a query
+                    statements.append(statement)
+
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                response = client.open(page.path, method=page.method, data=page.body)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+            page.sql = len(statements) if response.status_code == 200 else None
+    engine.dispose()
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def report(pages: list[Page], connections: int, args, facts) -> str:
+    bare_all = [s for p in pages for s in p.bare]
+    template_all = [s for p in pages for s in p.template]
+    lines = [
+        f"{args.n:,} cases ({facts['visible']:,} visible to the Moldovan caseworker), "
+        f"{args.database_kind}, gunicorn --workers {args.workers}; "
+        f"bare route p50 {ms(statistics.median(bare_all))} ms, "
+        f"template route p50 {ms(statistics.median(template_all))} ms",
+        "",
+        "| role | page | SQL | p50 ms | p99 ms | × bare | × template "
+        f"| {connections} conn. p50 ms | {connections} conn. p99 ms "
+        f"| {connections} conn. throughput / bare | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in pages:
+        one = statistics.median(p.one)
+        many = (ms(statistics.median(p.many)), ms(p99(p.many))) if p.many else ("-", "-")
+        rate = f"{p.many_rate / p.bare_rate:.3f}" if p.bare_rate else "-"
+        lines.append(
+            f"| {p.role} | {p.label} | {p.sql if p.sql is not None else '-'} | {ms(one)} "
+            f"| {ms(p99(p.one))} | {one / statistics.median(p.bare):.1f} "
+            f"| {one / statistics.median(p.template):.1f} | {many[0]} | {many[1]} | {rate} "
+            f"| {p.errors + p.many_errors} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=100_000, help="number of cases (default 100,000)")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--workdir", default=str(ROOT / "instance" / "benchmark"))
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (make run: 2)")
+    parser.add_argument("--reps", type=int, default=15, help="requests per page at 1 connection")
+    parser.add_argument("--seconds", type=float, default=3.0, help="per page at 8 connections")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--only", default="", help="measure only pages whose label has this")
+    args = parser.parse_args(argv)
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    url = args.database_url or f"sqlite:///{workdir / f'pages-{args.n}.sqlite3'}"
+    args.database_kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+
+    prepare(url, workdir, args.n)
+    facts, logins = facts_and_secrets(url, workdir)
+    pages = [p for p in pages_for(facts) if args.only in p.label]
+    app_port, bare_port = free_port(), free_port()
+    servers = [
+        serve("caseapp:create_app()", app_port, url, args.workers),
+        serve("benchmarks.pages:bare_app()", bare_port, url, args.workers),
+    ]
+    try:
+        clients = {}
+        for role, (email, secret) in logins.items():
+            clients[role] = Client(app_port)
+            clients[role].log_in(email, secret)
+        # The keyset "next page" request: the first page's form, as the browser would post it.
+        _, _, first = clients["caseworker"].request("GET", "/cases/")
+        form = dict(
+            re.findall(r'<input type="hidden" name="(cursor_[a-z]+)" value="([^"]*)"', first)
+        )
+        nxt = re.search(r'<button type="submit" name="page" value="(\d+)"', first)
+        for page in pages:
+            if page.label.startswith("case list, next page"):
+                page.body = {**form, "page": nxt.group(1) if nxt else "2"}
+        bare = Client(bare_port)
+        print(f"1 connection, {args.reps} requests per page:")
+        measure_one(pages, clients, bare, args.reps)
+        print(f"{args.connections} connections, {args.seconds:.0f} s per page:")
+        measure_many(pages, clients, bare, args.seconds, args.connections)
+    finally:
+        for proc in servers:
+            proc.terminate()
+        for proc in servers:
+            proc.wait(timeout=30)
+    count_statements(url, workdir, pages, logins)
+    print()
+    print(report(pages, args.connections, args, facts))
+    print()
+    print("command: .venv/bin/python benchmarks/pages.py " + " ".join(argv or sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

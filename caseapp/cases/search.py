@@ -1,0 +1,57 @@
+"""Saved searches of the case list: post/redirect/get under an opaque key (issue 12 item 1).
+
+The searched text (a name, a case number) and a date of birth stay in the database; the URL
+carries only a random key that answers for the user who made it. Only flushes.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from caseapp.cases.models import SavedSearch
+from caseapp.core.db import utcnow
+from caseapp.core.extensions import db
+
+KEEP_FOR = timedelta(days=1)
+FIELDS = (
+    "name",
+    "date_of_birth",
+    "stage",
+    "caseworker",
+    "country_of_origin",
+    "unaccompanied",
+    "trafficking",
+    "presumed_minor",
+    "charged",
+)
+
+
+def save_search(user, params: dict[str, str]) -> str:
+    """Store the search (only the list's own fields, as strings) and return its key; the
+    user's searches older than ``KEEP_FOR`` are deleted."""
+    cleaned = {k: str(params[k])[:200] for k in FIELDS if params.get(k) not in (None, "")}
+    now = utcnow()
+    db.session.execute(
+        delete(SavedSearch).where(
+            SavedSearch.user_id == user.id, SavedSearch.created_at < now - KEEP_FOR
+        )
+    )
+    key = secrets.token_urlsafe(16)
+    db.session.add(SavedSearch(key=key, user_id=user.id, created_at=now, params=cleaned))
+    db.session.flush()
+    return key
+
+
+def load_search(user, key: str | None) -> dict[str, str] | None:
+    """The search stored under ``key`` by ``user`` (None if unknown, expired or another's)."""
+    if not key or len(key) > 32:
+        return None
+    row = db.session.scalar(
+        select(SavedSearch).where(SavedSearch.key == key, SavedSearch.user_id == user.id)
+    )
+    if row is None or row.created_at < utcnow() - KEEP_FOR:
+        return None
+    return dict(row.params)

@@ -1,0 +1,88 @@
+"""Countries: ISO 3166-1 alpha-2 codes with names from the CLDR (Babel), never a hand-written list.
+
+Forms offer a list of countries named in the user's language (``CountryField``); operations
+check every code they store (``require_country``), so "XX" or a typed "Uk" meant as Ukraine
+is refused with a clear message whatever page, script or API sends it (issue 12 item 5).
+"""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from caseapp.core.errors import ValidationFailed
+
+# CLDR territories with two letters that are not countries (the EU, the UN, "unknown", ...).
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
+
+
+def _territories() -> dict[str, str]:
+    try:
+        locale = Locale.parse(str(get_locale()))
+    except (ValueError, TypeError):
+        locale = Locale("en")
+    return locale.territories
+
+
+def is_country(code: str) -> bool:
+    """Whether ``code`` is an ISO 3166-1 alpha-2 country code known to the CLDR."""
+    return (
+        len(code) == 2
+        and code.isalpha()
+        and code.isupper()
+        and code not in _NOT_COUNTRIES
+        and code in Locale("en").territories
+    )
+
+
+def country_name(code: str | None) -> str:
+    """The country's name in the user's language."""
+    if not code:
+        return ""
+    return _territories().get(code, code)
+
+
+def country_choices() -> list[SelectChoice]:
+    """Every country as a select option, sorted by name in the user's language."""
+    names = _territories()
+    pairs = sorted(((c, n) for c, n in names.items() if is_country(c)), key=lambda p: p[1])
+    return [SelectChoice(code, name) for code, name in pairs]
+
+
+def require_country(code: str | None, *, optional: bool = False) -> str | None:
+    """The code, upper-cased, if it names a country; refuse anything else.
+
+    With ``optional``, an empty value means "not known" and gives None.
+    """
+    cleaned = (code or "").strip().upper()
+    if not cleaned and optional:
+        return None
+    if not is_country(cleaned):
+        raise ValidationFailed(_("Choose a country from the list."))
+    return cleaned
+
+
+def _code(value) -> str:
+    """Country codes as strings; no country is the empty string (not "None")."""
+    return "" if value is None else str(value)
+
+
+class CountryField(SelectField):
+    """A select of every country, named in the user's language; unknown codes are refused.
+
+    The choices are built when the form is created (per request, so in the user's language);
+    ``blank`` is the label of a first empty option ("not known"), or None for no empty option.
+    A value that is not in the list fails validation ("Not a valid choice").
+    """
+
+    def __init__(self, label=None, validators=None, *, blank=None, **kwargs) -> None:
+        kwargs.setdefault("default", "")
+
+        def options() -> list[SelectChoice]:
+            first = [] if blank is None else [SelectChoice("", blank)]
+            return [*first, *country_choices()]
+
+        super().__init__(label, validators, coerce=_code, choices=options, **kwargs)

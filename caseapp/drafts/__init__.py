@@ -1,0 +1,1 @@
+"""Drafts of long texts saved while the user types (issue 12 item 2)."""

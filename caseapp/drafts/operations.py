@@ -1,0 +1,46 @@
+"""Save, read and discard drafts. Only flushes; the request layer commits.
+
+A draft is not a record of the case: it is not audited (nothing is decided by it) and it
+never reaches the record until the user saves the form, which is audited as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import delete, select
+
+from caseapp.core.db import utcnow
+from caseapp.core.extensions import db
+from caseapp.drafts.models import Draft
+
+MAX_FIELD = 20_000  # characters per field, as the longest text areas allow
+MAX_FIELDS = 40
+
+
+def save_draft(user, path: str, fields: Mapping[str, str]) -> Draft:
+    """Create or replace ``user``'s draft of the form at ``path``."""
+    data = {
+        str(name)[:60]: str(value)[:MAX_FIELD]
+        for name, value in list(fields.items())[:MAX_FIELDS]
+        if name not in ("csrf_token", "version")
+    }
+    draft = db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.path == path))
+    if draft is None:
+        draft = Draft(user_id=user.id, path=path, data=data)
+        db.session.add(draft)
+    else:
+        draft.data = data
+    draft.updated_at = utcnow()
+    db.session.flush()
+    return draft
+
+
+def load_draft(user, path: str) -> Draft | None:
+    """``user``'s draft of the form at ``path``, if any."""
+    return db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.path == path))
+
+
+def discard_draft(user, path: str) -> None:
+    """Forget the draft (the form was saved, or the user threw the draft away)."""
+    db.session.execute(delete(Draft).where(Draft.user_id == user.id, Draft.path == path))

@@ -1,0 +1,402 @@
+"""Computing the indicators: aggregate queries per period, scoped to what the user may see.
+
+Each indicator has one *base* query: the rows it counts (a case id and the breakdown columns).
+Its figures are ``COUNT`` queries grouped by one breakdown at a time, and its drill-down is the
+same base filtered to one category — so the cases listed behind a figure are exactly the cases
+counted. Durations fetch the cohort's two dates (one query) and take the median and the 90th
+percentile (nearest rank) in Python, the same on SQLite and PostgreSQL. The number of queries
+is fixed by the catalogue; it does not grow with the data.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, case, distinct, func, literal, or_, select
+
+from caseapp.agencies.models import Agency
+from caseapp.assessment.models import Placement
+from caseapp.cases.models import Case
+from caseapp.cases.queries import visible_cases
+from caseapp.children.models import Child
+from caseapp.core.extensions import db
+from caseapp.crossborder.models import Consent
+from caseapp.decision.models import Appeal, AppealStatus, Complaint, ComplaintStatus, DecisionNotice
+from caseapp.determination.models import BestInterestsDetermination
+from caseapp.gate.models import ReturnApproval
+from caseapp.indicators.catalogue import BY_KEY, CATALOGUE, Dimension, Measure, Unit
+from caseapp.indicators.labels import UNKNOWN
+from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
+
+OVERDUE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` to ``end``, both days included."""
+
+    start: date
+    end: date
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time(), UTC)
+
+    @property
+    def end_before(self) -> datetime:
+        return datetime.combine(self.end + timedelta(days=1), time(), UTC)
+
+    def as_dict(self) -> dict:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number: an indicator's measure, in total (``dimension`` "") or for one category."""
+
+    indicator: str
+    measure: str
+    dimension: str
+    category: str
+    value: int | float | None
+
+    def as_dict(self) -> dict:
+        return {
+            "indicator": self.indicator,
+            "measure": self.measure,
+            "dimension": self.dimension,
+            "category": self.category,
+            "value": self.value,
+        }
+
+
+def scope_ids(user) -> Select:
+    """The ids of the cases ``user`` may see; every case for ``None`` (the export CLI)."""
+    if user is None:
+        return select(Case.id)
+    return visible_cases(user).with_only_columns(Case.id)
+
+
+# -- SQL helpers --------------------------------------------------------------------------
+
+
+def _month(column, *, is_datetime: bool = False):
+    """``YYYY-MM`` of a date or UTC datetime column, on SQLite and PostgreSQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        if is_datetime:
+            column = func.timezone("UTC", column)
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def _age_band(day: date):
+    """The age band on ``day``: from the date of birth, else the lowest age of the range."""
+
+    def born_after(years: int) -> date:
+        try:
+            return day.replace(year=day.year - years)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year - years, day=28)
+
+    dob, low = Child.date_of_birth, Child.age_min
+    return case(
+        (dob > born_after(6), literal("0-5")),
+        (dob > born_after(12), literal("6-11")),
+        (dob > born_after(15), literal("12-14")),
+        (dob > born_after(18), literal("15-17")),
+        (dob.is_not(None), literal("18+")),
+        (low < 6, literal("0-5")),
+        (low < 12, literal("6-11")),
+        (low < 15, literal("12-14")),
+        (low < 18, literal("15-17")),
+        (low.is_not(None), literal("18+")),
+        else_=literal(UNKNOWN),
+    )
+
+
+def _in(column, period: Period):
+    return column.between(period.start, period.end)
+
+
+def _at_in(column, period: Period):
+    return and_(column >= period.start_at, column < period.end_before)
+
+
+def _identified_in(period: Period):
+    return or_(
+        _in(Child.identified_on, period),
+        and_(Child.identified_on.is_(None), _at_in(Case.opened_at, period)),
+    )
+
+
+def _deprives_in(period: Period):
+    return and_(
+        Placement.deprives_of_liberty,
+        Placement.started_on <= period.end,
+        or_(Placement.ended_on.is_(None), Placement.ended_on >= period.start),
+    )
+
+
+# -- base queries: the rows each indicator counts -------------------------------------------
+
+
+def _base(key: str, measure: str, period: Period, scope: Select, today: date) -> Select:
+    """The rows behind ``key``/``measure``: ``case_id`` and the breakdown columns."""
+    d = Dimension
+    case_id = Case.id.label("case_id")
+    country = Child.country_of_origin.label(d.COUNTRY)
+    agency = Agency.code.label(d.AGENCY)
+
+    def on_cases(*columns):
+        return (
+            select(case_id, *columns)
+            .select_from(Case)
+            .join(Child, Child.case_id == Case.id)
+            .join(Agency, Agency.id == Case.lead_agency_id)
+            .where(Case.id.in_(scope))
+        )
+
+    if key == "identified":
+        month = func.coalesce(_month(Child.identified_on), _month(Case.opened_at, is_datetime=True))
+        return on_cases(
+            Child.care_status.label(d.CARE_STATUS),
+            Child.sex.label(d.SEX),
+            _age_band(period.end).label(d.AGE_BAND),
+            country,
+            agency,
+            month.label(d.MONTH),
+        ).where(_identified_in(period))
+    if key == "days_to_opening":
+        return on_cases(Child.identified_on, Case.opened_at, Case.opened_at.label("reached")).where(
+            _at_in(Case.opened_at, period)
+        )
+    if key == "days_to_bid":
+        first = (
+            select(
+                BestInterestsDetermination.case_id,
+                func.min(BestInterestsDetermination.approved_at).label("reached"),
+            )
+            .where(BestInterestsDetermination.approved_at.is_not(None))
+            .group_by(BestInterestsDetermination.case_id)
+            .subquery()
+        )
+        return (
+            on_cases(Child.identified_on, Case.opened_at, first.c.reached)
+            .join(first, first.c.case_id == Case.id)
+            .where(_at_in(first.c.reached, period))
+        )
+    if key == "days_to_decision":
+        first = (
+            select(DecisionNotice.case_id, func.min(DecisionNotice.decided_on).label("reached"))
+            .group_by(DecisionNotice.case_id)
+            .subquery()
+        )
+        return (
+            on_cases(Child.identified_on, Case.opened_at, first.c.reached)
+            .join(first, first.c.case_id == Case.id)
+            .where(_in(first.c.reached, period))
+        )
+    if key == "deprived_of_liberty":
+        query = on_cases(country, agency, Placement.started_on, Placement.ended_on).join(
+            Placement, Placement.case_id == Case.id
+        )
+        if measure == Measure.OPEN_NOW:
+            return query.where(
+                Placement.deprives_of_liberty,
+                Placement.ended_on.is_(None),
+                Placement.started_on <= today,
+            )
+        return query.where(_deprives_in(period))
+    if key == "returns":
+        voluntariness = case(
+            (Consent.non_voluntary.is_(True), literal("last_resort")),
+            (Consent.child_consents.is_(True), literal("voluntary")),
+            else_=literal("not_recorded"),
+        )
+        return (
+            on_cases(
+                voluntariness.label(d.VOLUNTARINESS),
+                country,
+                _month(ReturnExecution.travelled_on).label(d.MONTH),
+            )
+            .join(ReturnExecution, ReturnExecution.case_id == Case.id)
+            .outerjoin(Consent, Consent.case_id == Case.id)
+            .where(_in(ReturnExecution.travelled_on, period))
+        )
+    if key == "approvals_withdrawn":
+        return (
+            select(ReturnApproval.case_id.label("case_id"))
+            .where(ReturnApproval.case_id.in_(scope))
+            .where(_at_in(ReturnApproval.withdrawn_at, period))
+        )
+    if key == "decisions":
+        return (
+            select(DecisionNotice.case_id.label("case_id"), DecisionNotice.outcome.label(d.OUTCOME))
+            .where(DecisionNotice.case_id.in_(scope))
+            .where(_in(DecisionNotice.decided_on, period))
+        )
+    if key == "appeals_lodged":
+        return select(Appeal.case_id.label("case_id")).where(
+            Appeal.case_id.in_(scope), _in(Appeal.lodged_on, period)
+        )
+    if key == "appeals_upheld":
+        return select(Appeal.case_id.label("case_id")).where(
+            Appeal.case_id.in_(scope),
+            Appeal.status == AppealStatus.UPHELD,
+            _in(Appeal.decided_on, period),
+        )
+    if key == "complaints":
+        query = select(
+            Complaint.case_id.label("case_id"), Complaint.lodged_on, Complaint.responded_on
+        ).where(Complaint.case_id.in_(scope))
+        if measure == Measure.OPEN_NOW:
+            return query.where(Complaint.status == ComplaintStatus.OPEN)
+        if measure in (Measure.MEDIAN, Measure.P90):
+            return query.where(_in(Complaint.responded_on, period))
+        return query.where(_in(Complaint.lodged_on, period))
+    visits = select(MonitoringVisit.case_id.label("case_id")).where(
+        MonitoringVisit.case_id.in_(scope)
+    )
+    if key == "visits_due":
+        return visits.where(_in(MonitoringVisit.due_on, period))
+    if key == "visits_done":
+        return visits.where(_in(MonitoringVisit.visited_on, period))
+    if key == "visits_overdue":
+        last_due = period.end - timedelta(days=OVERDUE_DAYS + 1)
+        return visits.where(
+            MonitoringVisit.due_on.between(period.start, last_due),
+            or_(MonitoringVisit.visited_on.is_(None), MonitoringVisit.visited_on > period.end),
+        )
+    raise KeyError(key)
+
+
+# -- figures ------------------------------------------------------------------------------
+
+
+def _count(key: str, base: Select, dimension: str | None) -> dict[str, int]:
+    sub = base.subquery()
+    children = BY_KEY[key].unit is Unit.CHILDREN
+    counted = func.count(distinct(sub.c.case_id)) if children else func.count()
+    if dimension is None:
+        return {"": db.session.scalar(select(counted).select_from(sub)) or 0}
+    column = sub.c[dimension]
+    rows = db.session.execute(select(column, counted).group_by(column).order_by(column))
+    result: dict[str, int] = {}
+    for category, number in rows:
+        name = UNKNOWN if category is None else str(category)
+        result[name] = result.get(name, 0) + number
+    return result
+
+
+def nearest_rank(values: list[int], share: float) -> int | None:
+    """The nearest-rank percentile of ``values`` (``None`` for none)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
+
+
+def median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def _day(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _durations(key: str, base: Select) -> list[int]:
+    """Days for each row of a duration cohort (never negative)."""
+    days = []
+    for row in db.session.execute(base).mappings():
+        if key == "complaints":
+            start, reached = row["lodged_on"], row["responded_on"]
+        else:
+            start = row["identified_on"] or _day(row["opened_at"])
+            reached = row["reached"]
+        days.append(max((_day(reached) - start).days, 0))
+    return days
+
+
+def _days_deprived(base: Select, period: Period, today: date) -> int:
+    """Days spent deprived of liberty within the period (both ends included)."""
+    total = 0
+    for row in db.session.execute(base).mappings():
+        first = max(row["started_on"], period.start)
+        last = min(row["ended_on"] or today, period.end, today)
+        total += max((last - first).days + 1, 0)
+    return total
+
+
+def compute(
+    user, period: Period, *, today: date | None = None, scope: Select | None = None
+) -> list[Figure]:
+    """Every figure of the catalogue for ``period``, over the cases ``user`` may see (or the
+    case ids of ``scope`` when given)."""
+    today = today or date.today()
+    scope = scope if scope is not None else scope_ids(user)
+    figures: list[Figure] = []
+
+    def add(key, measure, values: dict, dimension=""):
+        for category, value in values.items():
+            figures.append(Figure(key, str(measure), str(dimension), category, value))
+
+    for indicator in CATALOGUE:
+        key = indicator.key
+        base = _base(key, Measure.COUNT, period, scope, today)
+        if indicator.unit is Unit.DAYS:
+            days = _durations(key, base)
+            add(key, Measure.COUNT, {"": len(days)})
+            add(key, Measure.MEDIAN, {"": median(days)})
+            add(key, Measure.P90, {"": nearest_rank(days, 0.9)})
+            continue
+        add(key, Measure.COUNT, _count(key, base, None))
+        if Measure.DAYS in indicator.measures:
+            add(key, Measure.DAYS, {"": _days_deprived(base, period, today)})
+        if Measure.MEDIAN in indicator.measures:
+            days = _durations(key, _base(key, Measure.MEDIAN, period, scope, today))
+            add(key, Measure.MEDIAN, {"": median(days)})
+            add(key, Measure.P90, {"": nearest_rank(days, 0.9)})
+        if Measure.OPEN_NOW in indicator.measures:
+            open_now = _base(key, Measure.OPEN_NOW, period, scope, today)
+            add(key, Measure.OPEN_NOW, _count(key, open_now, None))
+        for dimension in indicator.dimensions:
+            add(key, Measure.COUNT, _count(key, base, dimension), dimension)
+    return figures
+
+
+def drill_down(
+    user,
+    period: Period,
+    key: str,
+    *,
+    measure: str = Measure.COUNT,
+    dimension: str = "",
+    category: str = "",
+    today: date | None = None,
+) -> Select:
+    """The ids of exactly the cases behind one figure (raises KeyError for an unknown one)."""
+    indicator = BY_KEY[key]
+    if measure not in indicator.measures:
+        raise KeyError(measure)
+    if dimension and dimension not in indicator.dimensions:
+        raise KeyError(dimension)
+    today = today or date.today()
+    base_measure = Measure.COUNT if measure in (Measure.COUNT, Measure.DAYS) else measure
+    if indicator.unit is Unit.DAYS:
+        base_measure = Measure.COUNT
+    sub = _base(key, base_measure, period, scope_ids(user), today).subquery()
+    query = select(sub.c.case_id).distinct()
+    if dimension:
+        column = sub.c[dimension]
+        matches = column == category
+        query = query.where(or_(matches, column.is_(None)) if category == UNKNOWN else matches)
+    return query
+
+
+def figure_map(figures: Iterable[Figure]) -> dict:
+    """``{(indicator, measure, dimension, category): value}`` for templates and tests."""
+    return {(f.indicator, f.measure, f.dimension, f.category): f.value for f in figures}

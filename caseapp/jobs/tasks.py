@@ -1,0 +1,101 @@
+"""The background tasks. Each runs in its own application context and database session."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import update
+
+from caseapp.core.cli import transaction
+from caseapp.core.db import utcnow
+from caseapp.core.errors import DomainError
+from caseapp.core.extensions import db
+from caseapp.jobs.models import ExportJob, JobStatus
+
+log = logging.getLogger(__name__)
+
+
+def exports_dir() -> Path:
+    """Where finished background exports wait for their download (mode 700)."""
+    folder = Path(current_app.instance_path) / "exports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _set(job_id: int, **values) -> None:
+    """Update the job's progress on its own connection (seen at once by the web pages)."""
+    with db.engine.begin() as conn:
+        conn.execute(update(ExportJob).where(ExportJob.id == job_id).values(**values))
+
+
+def run_export_job(job_id: int) -> None:
+    """Build the audit export of job ``job_id``; record it; leave the file for download."""
+    from caseapp.audit.export import ExportOptions, export_bundle
+
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status is not JobStatus.QUEUED:
+        return
+    from caseapp.auth.models import User
+
+    user = db.session.get(User, job.user_id)
+    options = ExportOptions(
+        recipient=job.recipient,
+        date_from=job.date_from,
+        date_to=job.date_to,
+        case_number=job.case_number,
+    )
+    db.session.rollback()
+    _set(job_id, status=JobStatus.RUNNING)
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        _set(job_id, done=done)
+
+    try:
+        result = export_bundle(
+            user,
+            options,
+            workdir=exports_dir(),
+            progress=progress,
+            on_total=lambda total: _set(job_id, total=total),
+        )
+    except DomainError as err:
+        db.session.rollback()
+        _set(job_id, status=JobStatus.FAILED, message=err.message, finished_at=utcnow())
+        return
+    except Exception:
+        db.session.rollback()
+        log.exception("background export %s failed", job_id)
+        _set(job_id, status=JobStatus.FAILED, finished_at=utcnow())
+        raise
+    name = f"audit-export-{job_id}.zip"
+    try:
+        with transaction():  # the export's audit entry and the finished job, together
+            job = db.session.get(ExportJob, job_id)
+            job.status = JobStatus.DONE
+            job.total = result.manifest["count"]
+            job.done = result.manifest["count"]
+            job.file_name = name
+            job.finished_at = utcnow()
+    except Exception:
+        result.discard()
+        raise
+    shutil.move(str(result.temp_path), exports_dir() / name)
+
+
+def register(app: Flask, huey) -> dict:
+    """Register the tasks on ``huey``; each pushes its own app context."""
+
+    def export_task(job_id: int) -> None:
+        with app.app_context():
+            try:
+                run_export_job(job_id)
+            finally:
+                db.session.remove()
+
+    return {"export": huey.task(name="caseapp.export")(export_task)}

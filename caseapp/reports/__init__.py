@@ -1,0 +1,1 @@
+"""Reports for people: spreadsheets (XLSX and CSV) and the PDF case summary."""

@@ -1,0 +1,179 @@
+"""The audit pages for people (issue 13, item 6): export form first, entries grouped by
+request with diffs in words, bad ranges refused with a message, the verifier downloadable,
+and the export of the whole trail as a background job (huey) with progress and its file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import select
+
+from caseapp import ROOT
+from caseapp.audit.bundle_verifier import verify_bundle
+from caseapp.audit.models import AuditEntry
+from caseapp.core.permissions import Role
+from caseapp.jobs.models import ExportJob, JobStatus
+from tests.audit.bundles import populate
+
+
+@pytest.fixture
+def ombudsperson(factory):
+    return factory.user(Role.OMBUDSPERSON)
+
+
+def test_the_export_form_comes_before_the_entries(client, factory, login, ombudsperson):
+    populate(factory)
+    login(ombudsperson)
+    page = client.get("/audit/").get_data(as_text=True)
+    assert page.index('action="/audit/jobs"') < page.index('class="audit-entries"')
+    assert 'href="/audit/verify_export.py"' in page
+
+
+def test_entries_of_one_request_are_grouped_and_diffs_use_labels(client, factory, login, db):
+    case, _ = populate(factory)
+    user = factory.user(Role.OMBUDSPERSON)
+    login(user)
+    page = client.get(f"/audit/cases/{case.id}").get_data(as_text=True)
+    assert 'class="request-group"' in page
+    assert "entries of one request" in page
+    assert "<dt>Stage</dt>" in page  # the diff key "stage", in words
+    assert "<dt>stage</dt>" not in page
+
+
+def test_a_reversed_range_is_refused_with_a_message(client, factory, login, ombudsperson, db):
+    populate(factory)
+    login(ombudsperson)
+    before = db.session.scalar(select(ExportJob.id))
+    response = client.post("/audit/jobs", data={"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert response.status_code == 400
+    assert "ends before it begins" in response.get_data(as_text=True)
+    assert db.session.scalar(select(ExportJob.id)) == before
+    listing = client.get("/audit/", query_string={"from": "2026-05-02", "to": "2026-05-01"})
+    assert listing.status_code == 400
+    assert "ends before it begins" in listing.get_data(as_text=True)
+
+
+def test_an_empty_range_is_refused_with_a_message(client, factory, login, ombudsperson):
+    populate(factory)
+    login(ombudsperson)
+    response = client.post("/audit/jobs", data={"date_from": "2001-01-01", "date_to": "2001-01-31"})
+    assert response.status_code == 400
+    assert "nothing to export" in response.get_data(as_text=True)
+    response = client.post(
+        "/audit/export", data={"date_from": "2001-01-01", "date_to": "2001-01-31"}
+    )
+    assert response.status_code == 400
+
+
+def test_the_standalone_verifier_downloads_from_the_page(client, factory, login, ombudsperson):
+    login(ombudsperson)
+    response = client.get("/audit/verify_export.py", buffered=True)
+    assert response.status_code == 200
+    assert response.data == (ROOT / "tools" / "verify_export.py").read_bytes()
+
+
+def _wait_for(db, job_id, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        job = db.session.get(ExportJob, job_id)
+        status = job.status
+        db.session.commit()
+        if status in (JobStatus.DONE, JobStatus.FAILED):
+            return job
+        time.sleep(0.3)
+    pytest.fail(f"the background export {job_id} did not finish")
+
+
+def _download_and_verify(client, job_id, tmp_path):
+    page = client.get(f"/audit/jobs/{job_id}").get_data(as_text=True)
+    assert "The bundle is ready" in page and 'value="100"' in page
+    response = client.get(f"/audit/jobs/{job_id}/download", buffered=True)
+    assert response.status_code == 200
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(response.data)
+    report = verify_bundle(path)
+    assert report.ok, report.failures
+    return path
+
+
+@pytest.fixture
+def immediate_app(make_app):
+    with make_app(TASK_QUEUE_IMMEDIATE=True) as other:
+        yield other
+
+
+def test_the_background_export_in_immediate_mode(immediate_app, factory, db, tmp_path):
+    from tests.support.auth import LoginHelper
+
+    populate(factory)
+    user = factory.user(Role.OMBUDSPERSON)
+    client = immediate_app.test_client()
+    LoginHelper(client)(user)
+    response = client.post("/audit/jobs", data={})
+    assert response.status_code == 303
+    job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    job = _wait_for(db, job_id, timeout=5)
+    assert job.status is JobStatus.DONE and job.total and job.done == job.total
+    _download_and_verify(client, job_id, tmp_path)
+    actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
+    assert actions.count("audit:export") == 1
+    assert actions[-1] == "audit:export:download"
+    # another ombudsperson cannot see the job nor its file
+    other = immediate_app.test_client()
+    LoginHelper(other)(factory.user(Role.OMBUDSPERSON))
+    assert other.get(f"/audit/jobs/{job_id}").status_code == 404
+    assert other.get(f"/audit/jobs/{job_id}/download").status_code == 404
+
+
+def test_a_real_worker_process_runs_the_export(
+    app, app_config, client, factory, login, db, tmp_path
+):
+    """``flask jobs worker`` in its own process takes the job from the SQLite queue."""
+    populate(factory)
+    login(factory.user(Role.OMBUDSPERSON))
+    response = client.post("/audit/jobs", data={})
+    assert response.status_code == 303
+    job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    queued = client.get(f"/audit/jobs/{job_id}").get_data(as_text=True)
+    assert "Waiting for the background worker" in queued
+    assert '<meta http-equiv="refresh"' in queued
+    instance = app_config["INSTANCE_PATH"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
+        "CASEAPP_SECRET_KEY": app_config["SECRET_KEY"],
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                f"caseapp:create_app({{'INSTANCE_PATH': {instance!r}}})",
+                "jobs",
+                "worker",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        job = _wait_for(db, job_id)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    assert job.status is JobStatus.DONE, log.read_text()[-3000:]
+    _download_and_verify(client, job_id, tmp_path)

@@ -1,0 +1,83 @@
+"""In Chromium (issue 12 item 2): a BIA saved while a colleague changed a hearing is stored;
+a BIA typed before an idle timeout is there after signing in again."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from caseapp.core.permissions import Role
+from tests.support import lifecycle
+from tests.support.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+TEXT = ("Heard with an interpreter; wants to stay with the aunt in Chisinau. " * 30).strip()
+
+
+def _assessment_case(factory, db):
+    agency = factory.agency()
+    cw = factory.user(Role.CASEWORKER, agency=agency)
+    colleague = factory.user(Role.CASEWORKER, agency=agency)
+    case = lifecycle.to_assessment(factory.case(caseworker=cw), cw)
+    db.session.commit()
+    return cw, colleague, case, case.id
+
+
+def test_a_bia_saved_while_a_colleague_recorded_a_hearing_is_stored(
+    live_server, page, factory, log_in, db
+):
+    from playwright.sync_api import expect
+
+    from caseapp.assessment.models import BestInterestsAssessment
+
+    cw, colleague, case, case_id = _assessment_case(factory, db)
+    log_in(page, cw)
+    page.goto(f"{live_server}/cases/{case_id}/assessment/bia")
+    page.get_by_label("The child's views").fill(TEXT)
+    lifecycle.with_hearing(case, colleague)  # meanwhile, in another office
+    db.session.commit()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Best-interests assessment saved.")).to_be_visible()
+    db.session.expire_all()
+    stored = db.session.scalar(
+        db.select(BestInterestsAssessment.views).where(BestInterestsAssessment.case_id == case_id)
+    )
+    db.session.commit()
+    assert stored == TEXT
+
+
+def test_a_bia_typed_before_the_idle_timeout_is_there_after_signing_in_again(
+    live_server, page, factory, log_in, db
+):
+    from playwright.sync_api import expect
+
+    from caseapp.auth.models import UserSession
+    from caseapp.core.db import utcnow
+
+    cw, _colleague, _case, case_id = _assessment_case(factory, db)
+    email, user_id = cw.email, cw.id
+    log_in(page, cw)
+    bia = f"{live_server}/cases/{case_id}/assessment/bia"
+    page.goto(bia)
+    page.get_by_label("The child's views").fill(TEXT)
+    expect(page.get_by_text("Draft kept.")).to_be_visible(timeout=15000)
+
+    # The caseworker leaves; the session passes the idle timeout.
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id)
+        .values(last_seen_at=utcnow() - timedelta(hours=2))
+    )
+    db.session.commit()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(bia)
+    expect(page.get_by_label("The child's views")).to_have_value(TEXT)
+    expect(page.get_by_text("Your unsaved text")).to_be_visible()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Best-interests assessment saved.")).to_be_visible()

@@ -1,0 +1,89 @@
+"""Find any case: by number (whole or part), name in any script, date of birth; the search is
+post/redirect/get under an opaque key, so Back shows the list as it was (issue 12 item 1)."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from caseapp.cases.models import SavedSearch
+from caseapp.core.permissions import Role
+
+
+def _search(client, **data):
+    response = client.post("/cases/", data=data)
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    return location, client.get(location).get_data(as_text=True)
+
+
+def test_a_case_is_found_by_its_number_whole_or_any_part(client, factory, login):
+    user = factory.user(Role.CASEWORKER)
+    cases = [factory.case(caseworker=user) for _ in range(3)]
+    target = cases[1]
+    login(user)
+    suffix = target.number.rsplit("-", 1)[1]  # e.g. "000007"
+    for text in (target.number, target.number.lower(), suffix, f" {target.number[3:]} "):
+        _, page = _search(client, name=text)
+        assert f'href="/cases/{target.id}"' in page, text
+        for other in (cases[0], cases[2]):
+            if suffix not in other.number:
+                assert f'href="/cases/{other.id}"' not in page, text
+
+
+def test_a_case_is_found_by_date_of_birth(client, factory, login):
+    user = factory.user(Role.CASEWORKER)
+    born = factory.case(caseworker=user, dob=date(2011, 4, 5))
+    other = factory.case(caseworker=user, dob=date(2012, 4, 5))
+    login(user)
+    _, page = _search(client, date_of_birth="2011-04-05")
+    assert f'href="/cases/{born.id}"' in page and f'href="/cases/{other.id}"' not in page
+
+
+def test_the_search_is_kept_under_an_opaque_key_and_names_stay_out_of_the_url(
+    client, factory, login, db
+):
+    user = factory.user(Role.CASEWORKER)
+    found = factory.case(caseworker=user, given="Ян", family="Иванов")
+    missed = factory.case(caseworker=user, given="Пётр", family="Сидоров")
+    login(user)
+    location, page = _search(client, name="Ivanov", date_of_birth="")
+    assert "Ivanov" not in location and "name" not in location
+    assert location.startswith("/cases/?q=")
+    assert f'href="/cases/{found.id}"' in page and f'href="/cases/{missed.id}"' not in page
+    assert 'value="Ivanov"' in page  # the form shows the search it answers
+    stored = db.session.scalar(select(SavedSearch))
+    assert stored.params == {"name": "Ivanov"} and stored.user_id == user.id
+
+    # Back from an opened case: the same GET, the same list (no resubmission)
+    client.get(f"/cases/{found.id}")
+    again = client.get(location).get_data(as_text=True)
+    assert f'href="/cases/{found.id}"' in again and f'href="/cases/{missed.id}"' not in again
+    # coming back through the menu shows the last search too; "All cases" clears it
+    menu = client.get("/cases/").get_data(as_text=True)
+    assert f'href="/cases/{missed.id}"' not in menu and 'value="Ivanov"' in menu
+    assert client.get("/cases/?all=1").status_code == 302
+    everything = client.get("/cases/").get_data(as_text=True)
+    assert f'href="/cases/{missed.id}"' in everything
+
+
+def test_a_key_answers_only_for_its_user(client, factory, login, db):
+    user = factory.user(Role.CASEWORKER)
+    colleague = factory.user(Role.CASEWORKER, agency=user.agency)
+    found = factory.case(caseworker=user, given="Ян", family="Иванов")
+    missed = factory.case(caseworker=user, given="Пётр", family="Сидоров")
+    login(user)
+    location, _ = _search(client, name="Ivanov")
+    login(colleague)
+    page = client.get(location).get_data(as_text=True)
+    assert 'value="Ivanov"' not in page  # the colleague does not get the search
+    assert f'href="/cases/{missed.id}"' in page and f'href="/cases/{found.id}"' in page
+
+
+def test_bad_search_input_is_refused_with_a_message(client, factory, login, db):
+    user = factory.user(Role.CASEWORKER)
+    login(user)
+    response = client.post("/cases/", data={"date_of_birth": "31.31.2011", "name": "x" * 500})
+    assert response.status_code == 400
+    assert db.session.scalar(select(SavedSearch)) is None
+    response = client.get("/cases/?q=" + "z" * 500)
+    assert response.status_code == 200
