@@ -75,6 +75,18 @@ def sending_case(ua):
         return ready.case.id, ready.r["mother"].id, tokens
 
 
+def _other_agency_token(inst) -> str:
+    from caseapp.api.operations import create_token
+    from caseapp.core.permissions import Role
+    from tests.support.factories import Factory
+
+    with inst.app.app_context():
+        user = Factory().user(Role.CASEWORKER, agency=Factory().agency(country=inst.country))
+        text = create_token(None, user, name="other agency")[1]
+        db.session.commit()
+        return text
+
+
 def request_home_study(ua, case_id, mother_id):
     from caseapp.auth.models import User
     from caseapp.cases.models import Case
@@ -138,13 +150,22 @@ def test_return_cycle_across_two_instances(pair):
     md_token = md.people["caseworker_token"]
     waiting = call(md, "GET", "/api/v1/exchange/incoming", md_token).json()["requests"]
     assert [r["exchange_id"] for r in waiting] == [exchange_id]
-    opened = call(md, "POST", f"/api/v1/exchange/incoming/{waiting[0]['id']}/open", md_token)
+    stranger = _other_agency_token(md)
+    path = f"/api/v1/exchange/incoming/{waiting[0]['id']}/open"
+    assert call(md, "POST", path, stranger).status_code == 404  # another agency's request
+    opened = call(md, "POST", path, md_token)
     assert opened.status_code == 201, opened.text
     md_case = opened.json()["id"]
 
     # The gate refuses while the partner's documents are missing (audited on Ukraine's side).
     approver = ua_tokens["approver"]
     version = call(ua, "GET", f"/api/v1/cases/{case_id}", approver).json()["version"]
+    for bad in ({}, {"version": "abc"}, {"version": version - 1}):
+        answer = call(ua, "POST", f"/api/v1/cases/{case_id}/return-approval", approver, bad)
+        assert answer.status_code in (400, 409) and answer.json()["error"]["code"] in (
+            "invalid_version",
+            "stale_version",
+        )
     refused = call(
         ua, "POST", f"/api/v1/cases/{case_id}/return-approval", approver, {"version": version}
     )

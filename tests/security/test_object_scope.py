@@ -44,6 +44,9 @@ NOT_RECORDS = {
     "suspension_id",
     "job_id",
     "fmt",
+    # An exchange request received before any case exists (scoped to the partner's
+    # receiving agency; tests/exchange checks another agency gets 404).
+    "request_id",
 }
 # Every kind of record ``assessment.end_record`` ends.
 END_KINDS = ("guardians", "legal-representatives", "placements", "services")

@@ -24,6 +24,8 @@ def _versioned_rules(app):
             "POST" in rule.methods
             and "case_id" in rule.arguments
             and rule.endpoint not in UNVERSIONED
+            # The JSON API takes a token, not a form: tests/exchange checks its versions.
+            and not rule.endpoint.startswith("api.")
         ):
             yield rule
 
