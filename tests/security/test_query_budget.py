@@ -42,6 +42,9 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
     "decision.page": (15, "notices, appeals, complaints, the BID and its panel and options"),
     "assessment.page": (14, "guardians, representatives, placements, services, hearings, BIA"),
     "crossborder.reintegration": (13, "the plan and one agency-register list per component"),
+    "indicators.home": (35, "one aggregate query per indicator and breakdown, whatever the data"),
+    "indicators.download": (35, "the same aggregate queries as the indicators page"),
+    "reports.case_summary": (50, f"{_GATE}; one list per record type for the PDF's sections"),
 }
 
 # Who requests each kind of page: the first of these the rule admits.
