@@ -93,7 +93,7 @@ def test_supervisor_sees_the_unmet_safeguards_cannot_approve_then_approves_the_r
     expect(page.locator("tr.unmet")).to_have_count(0)
     page.get_by_role("button", name=APPROVE).click()
     expect(page.get_by_text("The return is approved.")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Stage: return_approved"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Stage: return approved", re.IGNORECASE))).to_be_visible()
     expect(page.get_by_role("button", name=APPROVE)).to_have_count(0)
     _shot(page, tmp_path, "gate-approved.png")
     assert _stage(db, ready_id) is Stage.RETURN_APPROVED
