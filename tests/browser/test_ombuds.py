@@ -70,7 +70,11 @@ def test_the_ombudsperson_sees_charts_drills_down_and_downloads(
         page.get_by_role("link", name="Download as XLSX").click()
     xlsx_path = tmp_path / "indicators.xlsx"
     xlsx_info.value.save_as(xlsx_path)
-    rows = list(load_workbook(xlsx_path, read_only=True).active.iter_rows(values_only=True))
+    workbook = load_workbook(xlsx_path, read_only=True)
+    try:
+        rows = list(workbook.active.iter_rows(values_only=True))
+    finally:
+        workbook.close()  # read-only workbooks keep the file open until closed
     assert rows[0][:5] == ("Indicator", "Figure", "Breakdown", "Category", "Value")
     figures = {(r[0], r[1], r[2], r[3]): r[4] for r in rows[1:]}
     assert figures[("Children deprived of liberty", "number", "", "")] == 3
