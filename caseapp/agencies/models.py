@@ -23,6 +23,11 @@ class AgencyKind(LabelledEnum):
     OMBUDSPERSON = "ombudsperson", _l("ombudsperson institution")
 
 
+# Who may be the counterpart child-protection authority of the country of return (S12) and
+# receive the child (S14): child protection, at home or abroad (002, Rec 2; Rec 3).
+CHILD_PROTECTION_KINDS = (AgencyKind.CHILD_PROTECTION, AgencyKind.COUNTERPART_ABROAD)
+
+
 class Agency(db.Model):
     """An authority or organisation, in one country."""
 

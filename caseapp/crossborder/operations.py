@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from caseapp.agencies.models import AgencyKind
+from caseapp.agencies.models import CHILD_PROTECTION_KINDS, AgencyKind
 from caseapp.agencies.register import from_register
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
@@ -59,9 +59,6 @@ if TYPE_CHECKING:
 # counterpart, a newer home study -- can be recorded after the approval too. Anything that
 # leaves a safeguard unmet then withdraws the approval (``caseapp.gate.hold``).
 UNTIL_HANDOVER = frozenset({Stage.RETURN_PREPARATION, Stage.RETURN_APPROVED})
-
-# A counterpart or receiving authority is child protection, at home or abroad (002, Rec 2).
-CHILD_PROTECTION_KINDS = (AgencyKind.CHILD_PROTECTION, AgencyKind.COUNTERPART_ABROAD)
 
 
 def require_preparation(

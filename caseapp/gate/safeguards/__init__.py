@@ -2,13 +2,15 @@
 
 Each check is ``check(case, data, today, policy) -> (met, reason, evidence, record_at)`` and
 does no I/O. ``evidence`` is a list of ``(record type, id, short description)``. The checks
-live by stage: ``identity`` (S1-S4), ``determination`` (S5-S10), ``preparation`` (S11-S18).
+live by stage: ``identity`` (S1-S4), ``determination`` (S5-S10), ``coordination``
+(S11-S13, what the other side agrees to) and ``preparation`` (S14-S18, the return itself).
 """
 
 from __future__ import annotations
 
 from caseapp.exchange.evidence import or_received
 from caseapp.gate.safeguards.common import TITLES
+from caseapp.gate.safeguards.coordination import s11_central, s12_readiness, s13_reintegration
 from caseapp.gate.safeguards.determination import (
     s5_hearing,
     s6_family,
@@ -19,9 +21,6 @@ from caseapp.gate.safeguards.determination import (
 )
 from caseapp.gate.safeguards.identity import s1_identity, s2_lead_agency, s3_guardian, s4_legal
 from caseapp.gate.safeguards.preparation import (
-    s11_central,
-    s12_readiness,
-    s13_reintegration,
     s14_travel,
     s15_consent,
     s16_notice,
