@@ -163,7 +163,9 @@ class ExchangeDocument(db.Model):
         item = self.outbox
         if item is not None and item.delivered_at is not None:
             return DeliveryState.DELIVERED
-        return DeliveryState.RETRYING if item is not None and item.attempts else DeliveryState.QUEUED
+        return (
+            DeliveryState.RETRYING if item is not None and item.attempts else DeliveryState.QUEUED
+        )
 
     @property
     def document(self) -> dict[str, Any]:

@@ -409,8 +409,11 @@ def request_home_study(
         "reply_by": reply_by,
     }
     request = _store_sent(
-        actor, partner, case, build(DocumentType.HOME_STUDY_REQUEST, link.exchange_id, partner,
-                                    _plain_body(body)), transport
+        actor,
+        partner,
+        case,
+        build(DocumentType.HOME_STUDY_REQUEST, link.exchange_id, partner, _plain_body(body)),
+        transport,
     )
     if expected_version is not None:
         touch_case(case)

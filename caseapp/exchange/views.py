@@ -17,7 +17,6 @@ from caseapp.cases.models import Case
 from caseapp.children.models import FamilyMember
 from caseapp.core import web
 from caseapp.core.extensions import db
-from caseapp.core.forms import with_message
 from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
 from caseapp.exchange import keys, operations, queries
@@ -70,7 +69,8 @@ def partners():
 def _partner_page(form: PartnerForm, partner: Partner | None, error: str | None) -> str:
     return render_template(
         "exchange/partner_form.html",
-        form=with_message(form, error),
+        form=form,
+        error=error,
         partner=partner,
         fingerprint=keys.grouped(keys.key_id()),
     )
@@ -235,9 +235,11 @@ def open_incoming(request_id: int):
         current_user,
         request_doc,
         success=lambda c: _("Incoming return %(number)s opened.", number=c.number),
-        next_url=lambda c: url_for("exchange.case", case_id=c.id)
-        if c is not None
-        else url_for("exchange.incoming"),
+        next_url=lambda c: (
+            url_for("exchange.case", case_id=c.id)
+            if c is not None
+            else url_for("exchange.incoming")
+        ),
     )
 
 
@@ -252,10 +254,10 @@ def import_document():
         import_file,
         current_user,
         success=lambda d: _("%(type)s received and checked.", type=d.doc_type.label),
-        next_url=lambda d: url_for("exchange.case", case_id=d.case_id)
-        if d is not None and d.case_id
-        else url_for("exchange.incoming"),
-        render=lambda error: render_template(
-            "exchange/import.html", form=with_message(form, error)
+        next_url=lambda d: (
+            url_for("exchange.case", case_id=d.case_id)
+            if d is not None and d.case_id
+            else url_for("exchange.incoming")
         ),
+        render=lambda error: render_template("exchange/import.html", form=form, error=error),
     )
