@@ -132,7 +132,7 @@ def _document_form(doc_type: DocumentType) -> type[_DocumentBase]:
     )
 
 
-DOCUMENT_FORMS = {
+DOCUMENT_FORMS: dict[DocumentType, type[_DocumentBase]] = {
     doc_type: _document_form(doc_type)
     for doc_type in DocumentType
     if doc_type is not DocumentType.HOME_STUDY_REQUEST

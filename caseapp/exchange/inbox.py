@@ -25,8 +25,8 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import pending, record
 from caseapp.core.db import utcnow
 from caseapp.core.errors import DomainError
-from caseapp.core.permissions import Role
 from caseapp.core.extensions import db
+from caseapp.core.permissions import Role
 from caseapp.exchange import keys
 from caseapp.exchange.documents import (
     SENT_BY_RECEIVING,

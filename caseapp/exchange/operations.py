@@ -174,7 +174,13 @@ def update_partner(
     return partner
 
 
-def _partner_values(name, country, base_url, public_key, confirmed_by) -> dict[str, str]:
+def _partner_values(
+    name: str | None,
+    country: str | None,
+    base_url: str | None,
+    public_key: str | None,
+    confirmed_by: str | None,
+) -> dict[str, str]:
     return {
         "name": (name or "").strip(),
         "country": (country or "").strip().upper(),

@@ -122,11 +122,12 @@ def case(case_id: int):
     case = web.load(Case, case_id)
     link = operations.link_of(case)
     documents = queries.documents_of_case(case.id)
-    held = operations.exchanged_types(link.exchange_id) if link is not None else {}
-    sendable = [
-        (t, operations.sequence_problem(link, t, held))
-        for t in (operations.sendable(link) if link is not None else [])
-    ]
+    sendable = []
+    if link is not None:
+        held = operations.exchanged_types(link.exchange_id)
+        sendable = [
+            (t, operations.sequence_problem(link, t, held)) for t in operations.sendable(link)
+        ]
     return render_template(
         "exchange/case.html",
         case=case,

@@ -44,7 +44,9 @@ def test_api_keeps_its_openapi_contract(app, factory, db):
     ]
     operations = _operations(app)
     spec = app.test_client().get("/api/openapi.json").get_json()
-    declared = {f"{m.upper()} {p}" for p, ops in spec["paths"].items() for m in ops if m != "parameters"}
+    declared = {
+        f"{m.upper()} {p}" for p, ops in spec["paths"].items() for m in ops if m != "parameters"
+    }
     # Every operation of every API route (schemathesis leaves out the document's own route,
     # which test_api.py checks).
     assert {o.label for o in operations} == declared - {"GET /api/openapi.json"}
