@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from caseapp.api.openapi import build, documented
 from caseapp.audit.actions import AuditAction
@@ -260,10 +261,15 @@ def case_detail(case_id: int):
     case = _case(user, case_id)
     audit_read(pending(user, AuditAction.CASE_VIEW, case))
     gate = evaluate_return_gate(case, today=date.today(), policy=current_policy())
-    link = db.session.scalar(select(ExchangeLink).where(ExchangeLink.case_id == case.id))
+    link = db.session.scalar(
+        select(ExchangeLink)
+        .where(ExchangeLink.case_id == case.id)
+        .options(joinedload(ExchangeLink.partner))
+    )
     docs = db.session.scalars(
         select(ExchangeDocument)
         .where(ExchangeDocument.case_id == case.id)
+        .options(joinedload(ExchangeDocument.partner))
         .order_by(ExchangeDocument.id)
     )
     return jsonify(
