@@ -10,6 +10,7 @@ from caseapp.cases.models import Case
 from caseapp.closure import forms
 from caseapp.closure.operations import close_case, reopen_case
 from caseapp.core import web
+from caseapp.core.confirm import confirm_then_submit
 from caseapp.core.permissions import Permission
 
 bp = Blueprint("closure", __name__, url_prefix="/cases/<int:case_id>")
@@ -28,17 +29,38 @@ def close(case_id: int):
     case = _case(case_id)
     form = forms.CloseForm().loaded_at(case.version)
     reopen = forms.ReopenForm(formdata=None).at(case.version)
-    return web.submit(
+    return confirm_then_submit(
         form,
         close_case,
         current_user,
         case,
+        title=_("Close the case?"),
+        facts=lambda: _close_facts(case, form),
+        back_url=url_for("closure.close", case_id=case_id),
         success=_("The case is closed."),
         next_url=url_for("closure.close", case_id=case_id),
         render=lambda error: render_template(
             "closure/close.html", case=case, form=form, error=error, reopen=reopen
         ),
     )
+
+
+def _close_facts(case: Case, form) -> list[tuple[str, str]]:
+    from caseapp.closure.operations import ClosureReason
+
+    name = case.child.primary_name if case.child else None
+    facts = [
+        (_("Case"), case.number),
+        (_("Child"), name.full_name if name else _("name not recorded")),
+        (_("Stage now"), str(case.stage.label)),
+        (_("Reason"), str(ClosureReason(form.reason.data).label)),
+    ]
+    if form.note.data:
+        facts.append((_("Note"), form.note.data))
+    if case.approved_for_return:
+        facts.append((_("Return approval"), _("The approval in force will be withdrawn.")))
+    facts.append((_("What happens"), _("The case is closed; it can be reopened later.")))
+    return facts
 
 
 @bp.post("/reopen")

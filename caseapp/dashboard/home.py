@@ -234,9 +234,9 @@ def unread_notifications(user, *, limit: int = 5) -> tuple[list, int]:
 def notifications_page(user, *, before: int | None, limit: int = 30):
     """One page of ``user``'s notifications, newest first: ``(rows, next_before)``."""
     n = Notification
-    query = _named(
-        select(n, Case.number).outerjoin(Case, Case.id == n.case_id), n.case_id
-    ).where(n.user_id == user.id)
+    query = _named(select(n, Case.number).outerjoin(Case, Case.id == n.case_id), n.case_id).where(
+        n.user_id == user.id
+    )
     if before is not None:
         query = query.where(n.id < before)
     rows = db.session.execute(query.order_by(n.id.desc()).limit(limit + 1)).all()

@@ -37,9 +37,7 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    kind: Mapped[NotificationKind] = mapped_column(
-        str_enum(NotificationKind, "notification_kind")
-    )
+    kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind, "notification_kind"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -21,7 +21,9 @@ from caseapp.dashboard.models import DigestSubscription, Notification, Notificat
 DIGEST_INTERVAL = timedelta(hours=20)
 
 
-def notify(actor: User | None, recipient_id: int | None, kind: NotificationKind, case: Case) -> None:
+def notify(
+    actor: User | None, recipient_id: int | None, kind: NotificationKind, case: Case
+) -> None:
     """Tell ``recipient_id`` that ``kind`` happened on ``case``, unless they did it themselves.
     Part of the transaction of the operation that made it happen (which writes the audit entry);
     the notice itself carries no data beyond the case and what happened."""
@@ -97,9 +99,16 @@ def digest_text(user: User, today: date) -> tuple[str, str] | None:
         body = "\n".join(
             [
                 _("Unread notifications: %(n)d", n=unread),
-                _("Deadlines coming or passed: %(n)d (overdue: %(o)d)", n=len(reminders), o=overdue),
+                _(
+                    "Deadlines coming or passed: %(n)d (overdue: %(o)d)",
+                    n=len(reminders),
+                    o=overdue,
+                ),
                 "",
-                _("Open your home page to see them: %(url)s", url=url_for("dashboard.home", _external=True)),
+                _(
+                    "Open your home page to see them: %(url)s",
+                    url=url_for("dashboard.home", _external=True),
+                ),
             ]
         )
     return subject, body

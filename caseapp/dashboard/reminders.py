@@ -21,7 +21,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Integer, and_, cast, exists, literal, not_, null, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    cast,
+    exists,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from caseapp.alerts.rules import PENDING_STAGES, PRE_DECISION_STAGES
@@ -208,8 +220,7 @@ def _statement(user, today: date, policy):
         Child.case_id == Case.id,
         Case.stage != Stage.CLOSED,
         Child.date_of_birth > _shifted(today, -ADULT_AGE),
-        Child.date_of_birth
-        <= _shifted(today + timedelta(days=BIRTHDAY_WARNING_DAYS), -ADULT_AGE),
+        Child.date_of_birth <= _shifted(today + timedelta(days=BIRTHDAY_WARNING_DAYS), -ADULT_AGE),
     )
     parts = union_all(appeal, visit, no_bid, no_guardian, turns).subquery()
     name = aliased(ChildName)

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.core import web
+from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
 from caseapp.dashboard import home as home_q
 from caseapp.dashboard import operations as ops
 from caseapp.dashboard import queries as q
-from caseapp.core.extensions import db
 from caseapp.dashboard.forms import DigestForm, NotificationOpenForm, NotificationReadForm
 from caseapp.dashboard.models import Notification
 from caseapp.dashboard.reminders import reminders_for

@@ -35,27 +35,45 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum(*KINDS, name="notification_kind", native_enum=False, create_constraint=True, length=40),
+            sa.Enum(
+                *KINDS,
+                name="notification_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=40,
+            ),
             nullable=False,
         ),
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("created_at", caseapp.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("read_at", caseapp.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_notification_user_id_user_account")),
-        sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_notification_case_id_case")),
-        sa.ForeignKeyConstraint(["actor_id"], ["user_account.id"], name=op.f("fk_notification_actor_id_user_account")),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_notification_user_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case.id"], name=op.f("fk_notification_case_id_case")
+        ),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["user_account.id"], name=op.f("fk_notification_actor_id_user_account")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
     )
     with op.batch_alter_table("notification", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_notification_case_id"), ["case_id"], unique=False)
-        batch_op.create_index("ix_notification_user_unread", ["user_id", "read_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_notification_user_unread", ["user_id", "read_at", "id"], unique=False
+        )
     op.create_table(
         "digest_subscription",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("created_at", caseapp.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_sent_at", caseapp.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_digest_subscription_user_id_user_account")),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_digest_subscription_user_id_user_account"),
+        ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_digest_subscription")),
     )
 

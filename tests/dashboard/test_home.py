@@ -44,8 +44,12 @@ def worker(factory):
 
 
 def test_turns_18_within_the_window_and_not_before(factory, worker):
-    soon = factory.case(caseworker=worker, dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=30))
-    later = factory.case(caseworker=worker, dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=200))
+    soon = factory.case(
+        caseworker=worker, dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=30)
+    )
+    later = factory.case(
+        caseworker=worker, dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=200)
+    )
     assert ReminderKind.TURNS_18 in _kinds(worker, soon)
     assert ReminderKind.TURNS_18 not in _kinds(worker, later)
     r = _reminder(worker, soon, ReminderKind.TURNS_18)
@@ -100,7 +104,9 @@ def test_no_bid_past_the_time_limit_and_not_before(factory, worker):
 
 
 def test_reminders_are_scoped_caseworker_own_supervisor_team(factory, worker):
-    other = factory.user(Role.CASEWORKER, agency=db.session.get(type(worker.agency), worker.agency_id))
+    other = factory.user(
+        Role.CASEWORKER, agency=db.session.get(type(worker.agency), worker.agency_id)
+    )
     supervisor = factory.user(Role.SUPERVISOR, agency=worker.agency)
     stranger = factory.user(Role.SUPERVISOR)
     dob = TODAY.replace(year=TODAY.year - 18) + timedelta(days=10)
@@ -195,8 +201,12 @@ def test_notifications_are_the_recipients_own(factory, worker, client, login):
 
 
 def test_digest_is_opt_in_audited_and_carries_no_names(factory, worker, client, login, app):
-    case = factory.case(caseworker=worker, given="Secret", family="Name",
-                        dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=3))
+    case = factory.case(
+        caseworker=worker,
+        given="Secret",
+        family="Name",
+        dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=3),
+    )
     assert ops.send_digests() == 0  # nobody asked
     login(worker)
     client.post("/notifications/digest", data={"digest": "y"})
@@ -210,3 +220,14 @@ def test_digest_is_opt_in_audited_and_carries_no_names(factory, worker, client, 
     assert ops.send_digests() == 0  # not twice the same day
     client.post("/notifications/digest", data={})
     assert db.session.get(DigestSubscription, worker.id) is None
+
+
+def test_digest_command_and_background_task(factory, worker, runner, app):
+    factory.case(caseworker=worker, dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=3))
+    ops.set_digest(worker, wanted=True)
+    db.session.commit()
+    outbox().clear()
+    app.config["TASK_QUEUE_IMMEDIATE"] = True
+    result = runner.invoke(args=["dashboard", "digest"])
+    assert result.output.strip() == "sent 1" and len(outbox()) == 1
+    assert runner.invoke(args=["dashboard", "digest"]).output.strip() == "sent 0"
