@@ -114,3 +114,16 @@ def reopen_case(actor: User, case: Case, *, reason: str, expected_version: int |
         action=AuditAction.CASE_REOPEN,
         extra_diff={"outcome": [old_outcome, None]},
     )
+
+
+def closure_reason_text(stored: str | None) -> str:
+    """The reader's words for a stored closure reason (``"absconded: note"``): the reason's
+    label and the note, never the stored value (issue 12 item 6)."""
+    if not stored:
+        return ""
+    value, _sep, note = stored.partition(": ")
+    try:
+        label = str(ClosureReason(value).label)
+    except ValueError:
+        return stored  # written before the reasons were an enum: shown as it was typed
+    return f"{label}: {note}" if note else label

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.cases.models import Case
 from caseapp.closure import forms
-from caseapp.closure.operations import close_case, reopen_case
+from caseapp.closure.operations import close_case, closure_reason_text, reopen_case
 from caseapp.core import web
 from caseapp.core.confirm import confirm_then_submit
 from caseapp.core.permissions import Permission
+from caseapp.drafts.operations import dropping_draft, load_draft, restore_into
 
 bp = Blueprint("closure", __name__, url_prefix="/cases/<int:case_id>")
 
@@ -28,10 +29,12 @@ def close(case_id: int):
     """Close the case with a reason, or reopen a closed one."""
     case = _case(case_id)
     form = forms.CloseForm().loaded_at(case.version)
+    if case.can_edit(current_user):  # a note typed before a timeout comes back (issue 12)
+        restore_into(form, load_draft(current_user, request.path))
     reopen = forms.ReopenForm(formdata=None).at(case.version)
     return confirm_then_submit(
         form,
-        close_case,
+        dropping_draft(close_case, current_user, request.path),
         current_user,
         case,
         title=_("Close the case?"),
@@ -40,7 +43,12 @@ def close(case_id: int):
         success=_("The case is closed."),
         next_url=url_for("closure.close", case_id=case_id),
         render=lambda error: render_template(
-            "closure/close.html", case=case, form=form, error=error, reopen=reopen
+            "closure/close.html",
+            case=case,
+            form=form,
+            error=error,
+            reopen=reopen,
+            closure_reason_text=closure_reason_text,
         ),
     )
 

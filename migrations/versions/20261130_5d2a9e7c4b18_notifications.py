@@ -1,7 +1,10 @@
-"""Notifications and the e-mail digest choice (issue 12 item 3).
+"""Notifications and the e-mail digest choice (issue 12 item 3); the version at which a
+case's stage last changed, for per-record locking (issue 12 item 2).
 
-Reviewed by hand: two new tables, no existing data touched. A notification names its
-recipient, the case and what happened; the digest table holds who asked for the e-mail.
+Reviewed by hand: two new tables and one new column. A notification names its recipient,
+the case and what happened; the digest table holds who asked for the e-mail.
+``case.stage_version`` starts at each case's current version, the cautious choice: a record
+form loaded before the upgrade is refused once and reloaded, never saved over a stage change.
 
 Revision ID: 5d2a9e7c4b18
 Revises: 3b7e0a9c51d2
@@ -29,6 +32,11 @@ KINDS = (
 
 
 def upgrade():
+    with op.batch_alter_table("case", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("stage_version", sa.Integer(), server_default="1", nullable=False)
+        )
+    op.execute('UPDATE "case" SET stage_version = version')
     op.create_table(
         "notification",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -79,6 +87,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("case", schema=None) as batch_op:
+        batch_op.drop_column("stage_version")
     op.drop_table("digest_subscription")
     with op.batch_alter_table("notification", schema=None) as batch_op:
         batch_op.drop_index("ix_notification_user_unread")
