@@ -40,11 +40,11 @@ class Confirmed:
 
     def comment_value(self) -> str | None:
         """The comment for the audit entry (None when left empty)."""
-        return (self.comment.data or "").strip() or None  # type: ignore[attr-defined]
+        return (self.comment.data or "").strip() or None
 
     @property
     def is_confirmed(self) -> bool:
-        return self.confirmed.data == "1"  # type: ignore[attr-defined]
+        return self.confirmed.data == "1"
 
 
 def _carried(form: Any) -> list[tuple[str, str]]:

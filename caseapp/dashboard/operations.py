@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -114,7 +114,7 @@ def digest_text(user: User, today: date) -> tuple[str, str] | None:
     return subject, body
 
 
-def due_digests(now=None) -> list[User]:
+def due_digests(now: datetime | None = None) -> list[User]:
     """The subscribed, active users whose last digest is older than ``DIGEST_INTERVAL``."""
     now = now or utcnow()
     s = DigestSubscription
@@ -131,7 +131,7 @@ def due_digests(now=None) -> list[User]:
     )
 
 
-def mark_digest_sent(user: User, now=None) -> None:
+def mark_digest_sent(user: User, now: datetime | None = None) -> None:
     row = db.session.get(DigestSubscription, user.id)
     if row is not None:
         row.last_sent_at = now or utcnow()
