@@ -161,6 +161,11 @@ def _slot_key(column) -> tuple:
     return (type(column.type), getattr(column.type, "enum_class", None))
 
 
+def _named(column, order: tuple) -> bool:
+    """Whether ``column`` is one of the ``order`` expressions (the id is added only once)."""
+    return any(getattr(o, "expression", o).compare(column) for o in order)
+
+
 def load_records(session, families: Sequence[Records]) -> list[list]:
     """Load several record types in **one** ``UNION ALL`` statement, as ORM objects.
 
@@ -198,7 +203,7 @@ def load_records(session, families: Sequence[Records]) -> list[list]:
     for index, (family, layout) in enumerate(zip(families, layouts, strict=True)):
         by_position = {pos: getattr(family.model, attr) for attr, pos in layout}
         mapper = sa_inspect(family.model)
-        order = [*family.order, *(c for c in mapper.primary_key if c not in family.order)]
+        order = [*family.order, *(c for c in mapper.primary_key if not _named(c, family.order))]
         columns = [
             by_position[pos] if pos in by_position else cast(null(), type_)
             for pos, (_key, type_) in enumerate(slots)
