@@ -173,7 +173,7 @@ def _load(case: Case) -> dict:
 
 def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     """The summary's bytes, and whether it carries names."""
-    rows = _load(case)
+    records = _load(case)
     identified = shows_names(user, case)
     name = Names(
         None
@@ -224,8 +224,8 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("People"))
-    guardians = rows[GuardianAppointment]
-    lawyers = rows[LegalRepresentative]
+    guardians = records[GuardianAppointment]
+    lawyers = records[LegalRepresentative]
     people = [
         [_("guardian"), name(g.guardian_name), _d(g.appointed_on), _d(g.ended_on)]
         for g in guardians
@@ -245,7 +245,7 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("Placements"))
-    placements = rows[Placement]
+    placements = records[Placement]
     pdf.grid(
         [_("Type"), _("From"), _("Until"), _("Deprivation of liberty")],
         [
@@ -261,7 +261,7 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("Hearings"))
-    hearings = rows[Hearing]
+    hearings = records[Hearing]
     pdf.grid(
         [_("Date"), _("Language"), _("Seen alone"), _("Weight given")],
         [[_d(h.held_on), h.language, _yes(h.seen_alone), label(h.weight)] for h in hearings],
@@ -269,8 +269,8 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("Best-interests assessment and determination"))
-    bias = rows[BestInterestsAssessment]
-    bids = rows[BestInterestsDetermination]
+    bias = records[BestInterestsAssessment]
+    bids = records[BestInterestsDetermination]
     rows = [
         [_("assessment"), _d(b.completed_at), _yes(b.return_safe) if b.completed else "–"]
         for b in bias
@@ -282,9 +282,9 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     pdf.grid([_("Record"), _("Completed / approved"), _("Outcome")], rows, _("None yet."))
 
     pdf.heading(_("Decision and appeals"))
-    notices = rows[DecisionNotice]
-    appeals = rows[Appeal]
-    complaints = rows[Complaint]
+    notices = records[DecisionNotice]
+    appeals = records[Appeal]
+    complaints = records[Complaint]
     rows = [[_("decision"), _d(n.decided_on), label(n.outcome)] for n in notices]
     rows += [[_("appeal"), _d(a.lodged_on), label(a.status)] for a in appeals]
     rows += [[_("complaint"), _d(c.lodged_on), label(c.status)] for c in complaints]
@@ -311,9 +311,9 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     pdf.set_font("DejaVu", "", 10)
 
     pdf.heading(_("Monitoring"))
-    plan = next(iter(rows[MonitoringPlan]), None)
-    execution = next(iter(rows[ReturnExecution]), None)
-    visits = rows[MonitoringVisit]
+    plan = next(iter(records[MonitoringPlan]), None)
+    execution = next(iter(records[ReturnExecution]), None)
+    visits = records[MonitoringVisit]
     pdf.pairs(
         [
             (_("Returned on"), _d(execution.travelled_on) if execution else "–"),
