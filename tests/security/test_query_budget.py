@@ -37,7 +37,6 @@ LARGE = 3000
 OVER_BUDGET: dict[str, tuple[int, str]] = {
     "decision.page": (15, "notices, appeals, complaints, the BID and its panel and options"),
     "assessment.page": (14, "guardians, representatives, placements, services, hearings, BIA"),
-    "crossborder.reintegration": (13, "the plan and one agency-register list per component"),
     "indicators.home": (35, "one aggregate query per indicator and breakdown, whatever the data"),
     "indicators.download": (35, "the same aggregate queries as the indicators page"),
 }
