@@ -284,9 +284,7 @@ def gate_data_from(cases: list[Case], rows: dict[str, list]) -> dict[int, GateDa
             data[notice.case_id].notice = notice
     for document in rows["documents"]:
         key = (document.record_type, document.record_id)
-        data[document.case_id].documents.setdefault(key, []).append(
-            document.original_filename
-        )
+        data[document.case_id].documents.setdefault(key, []).append(document.original_filename)
     for received in rows["received"]:
         data[received.case_id].received.append(received)
     users = {u.id: u for u in rows["users"]}
