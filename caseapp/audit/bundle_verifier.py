@@ -145,6 +145,39 @@ def _fast_encoder():
 
 
 encode_canonical = _fast_encoder()
+_encode_str = json.encoder.encode_basestring  # what the encoder uses for str (ensure_ascii off)
+
+
+def canonical_value(value) -> str:
+    """``encode_canonical(value)`` with a shortcut for exact str, int and None (same text)."""
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    return encode_canonical(value)
+
+
+def sealed_text(seq, occurred_at, action, object_type, object_id, case_id, agency, personal):
+    """``encode_canonical`` of the sealed dictionary, written out in its sorted key order.
+
+    Used on the hot paths (chain walk, bundle check); ``canonical_value`` writes each value
+    exactly as the encoder would, so the text is the canonical form (a test compares them).
+    """
+    v = canonical_value
+    return (
+        f'{{"action":{v(action)},"actor_agency_id":{v(agency)},"case_id":{v(case_id)},'
+        f'"object_id":{v(object_id)},"object_type":{v(object_type)},'
+        f'"occurred_at":{v(occurred_at)},"personal":{v(personal)},"seq":{v(seq)}}}'
+    )
+
+
+def personal_text(actor_id, diff, reason) -> str:
+    """``encode_canonical({"actor_id": ..., "diff": ..., "reason": ...})``, written out."""
+    v = canonical_value
+    return f'{{"actor_id":{v(actor_id)},"diff":{v(diff)},"reason":{v(reason)}}}'
 
 
 # -- the canonical form and the chain (used by the app too) ---------------------------------
@@ -161,10 +194,8 @@ def format_time(moment: datetime) -> str:
         raise ValueError("naive datetime in the audit chain")
     if moment.utcoffset():
         moment = moment.astimezone(UTC)
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
-        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}Z"
-    )
+    # "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" (C code, microseconds always) without its offset.
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def parse_time(text: str) -> datetime:
@@ -177,7 +208,7 @@ def parse_time(text: str) -> datetime:
 
 def personal_digest(salt: str, actor_id, diff, reason) -> str:
     """The salted digest through which actor, diff and reason enter the chain."""
-    body = canonical({"actor_id": actor_id, "diff": diff, "reason": reason})
+    body = personal_text(actor_id, diff, reason).encode()
     return _sha256(bytes.fromhex(salt) + body).hexdigest()
 
 
@@ -566,7 +597,7 @@ def _check_entries(member, manifest, watch, report) -> bool:
     if first and first > 1:
         watch.check(first - 1, prev.hex(), frontier.root, report, "manifest.json (first_prev_hash)")
     expect_seq, prev_time, count = first, "", 0
-    loads, encode, sha, add = json.loads, encode_canonical, _sha256, frontier.add
+    loads, sealed, sha, add = json.loads, sealed_text, _sha256, frontier.add
     time_ok, points, fields = _TIME.fullmatch, watch.points, SEALED_FIELDS
     for n, line in enumerate(member.lines(), start=1):
         where = f"entries.jsonl line {n}"
@@ -598,12 +629,21 @@ def _check_entries(member, manifest, watch, report) -> bool:
                 report.fail(f"{where} (seq {seq}): actor, diff or reason altered (personal digest)")
                 return False
         try:
-            sealed = {f: entry[f] for f in fields}
+            text = sealed(
+                seq,
+                moment,
+                entry["action"],
+                entry["object_type"],
+                entry["object_id"],
+                entry["case_id"],
+                entry["actor_agency_id"],
+                entry["personal"],
+            )
         except KeyError:
             missing = [f for f in fields if f not in entry]
             report.fail(f"{where} (seq {seq}): missing fields {', '.join(missing)}")
             return False
-        digest = sha(prev + encode(sealed).encode()).digest()
+        digest = sha(prev + text.encode()).digest()
         hex_digest = digest.hex()
         if hex_digest != entry.get("hash"):
             report.fail(
@@ -668,19 +708,22 @@ class _ChunkReader(io.RawIOBase):
     """A readable stream over an iterator of byte chunks."""
 
     def __init__(self, chunks) -> None:
-        self.chunks, self.buffer = chunks, b""
+        self.chunks, self.buffer, self.at = chunks, memoryview(b""), 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, target) -> int:
-        while not self.buffer:
-            self.buffer = next(self.chunks, b"")
-            if not self.buffer:
+        # An offset into the current chunk: slicing off what was read would copy the rest
+        # of the chunk on every call (quadratic in the chunk size).
+        while self.at >= len(self.buffer):
+            chunk = next(self.chunks, b"")
+            if not chunk:
                 return 0
-        n = min(len(target), len(self.buffer))
-        target[:n] = self.buffer[:n]
-        self.buffer = self.buffer[n:]
+            self.buffer, self.at = memoryview(chunk), 0
+        n = min(len(target), len(self.buffer) - self.at)
+        target[:n] = self.buffer[self.at : self.at + n]
+        self.at += n
         return n
 
 
