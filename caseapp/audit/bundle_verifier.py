@@ -28,8 +28,13 @@ Each audit entry ``i`` (sequence numbers 1, 2, 3, ... without gaps) is *sealed* 
     personal_i = hex(SHA-256(bytes.fromhex(salt_i) || canonical(
                      {"actor_id": ..., "diff": ..., "reason": ...})))
     sealed_i   = {"seq", "occurred_at", "action", "object_type", "object_id",
-                  "case_id", "actor_agency_id", "personal": personal_i}
+                  "case_id", "actor_agency_id", "personal": personal_i
+                  [, "request_id"]}
     hash_i     = hex(SHA-256(bytes.fromhex(hash_{i-1}) || canonical(sealed_i)))
+
+``request_id`` (the web request that recorded the entry, a random hex string) is part of
+``sealed_i`` only when the entry has one; entries recorded before it existed, or outside a
+web request, have none and keep the sealed form above without it.
 
 with ``hash_0`` = 64 zeros. ``salt_i`` is 16 random bytes stored with the entry. The personal
 part (who acted, the field diff, the reason) enters the chain only through its salted digest,
@@ -160,7 +165,9 @@ def canonical_value(value) -> str:
     return encode_canonical(value)
 
 
-def sealed_text(seq, occurred_at, action, object_type, object_id, case_id, agency, personal):
+def sealed_text(
+    seq, occurred_at, action, object_type, object_id, case_id, agency, personal, request_id=None
+):
     """``encode_canonical`` of the sealed dictionary, written out in its sorted key order.
 
     Used on the hot paths (chain walk, bundle check); ``canonical_value`` writes each value
@@ -170,7 +177,9 @@ def sealed_text(seq, occurred_at, action, object_type, object_id, case_id, agenc
     return (
         f'{{"action":{v(action)},"actor_agency_id":{v(agency)},"case_id":{v(case_id)},'
         f'"object_id":{v(object_id)},"object_type":{v(object_type)},'
-        f'"occurred_at":{v(occurred_at)},"personal":{v(personal)},"seq":{v(seq)}}}'
+        f'"occurred_at":{v(occurred_at)},"personal":{v(personal)},'
+        + ("" if request_id is None else f'"request_id":{v(request_id)},')
+        + f'"seq":{v(seq)}}}'
     )
 
 
@@ -638,6 +647,7 @@ def _check_entries(member, manifest, watch, report) -> bool:
                 entry["case_id"],
                 entry["actor_agency_id"],
                 entry["personal"],
+                entry.get("request_id"),
             )
         except KeyError:
             missing = [f for f in fields if f not in entry]
@@ -984,7 +994,10 @@ def verify_proof(proof: dict, public_key_pem=None, expected_fp=None, state=None)
         entry = item.get("entry") or {}
         seq: Any = entry.get("seq")
         try:
-            digest = chain_hash(item["prev_hash"], {f: entry[f] for f in SEALED_FIELDS})
+            sealed = {f: entry[f] for f in SEALED_FIELDS}
+            if entry.get("request_id") is not None:
+                sealed["request_id"] = entry["request_id"]
+            digest = chain_hash(item["prev_hash"], sealed)
             path = [bytes.fromhex(p) for p in item["path"]]
             implied = root_from_inclusion(
                 int(seq) - 1, size, leaf_hash(bytes.fromhex(digest)), path

@@ -31,6 +31,7 @@ CSV_COLUMNS = (
     "withheld",
     "personal",
     "hash",
+    "request_id",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(FORMULA_START)
@@ -92,7 +93,8 @@ def safe_cell(value) -> str:
 class EntryWriter:
     """Turns stored rows into JSON Lines, CSV rows and the case summary.
 
-    ``row`` is a tuple in ``caseapp.audit.verify.COLUMNS`` order followed by the case number.
+    ``row`` is a tuple in ``caseapp.audit.verify.COLUMNS`` order followed by the case number
+    (index 13).
     """
 
     def __init__(self, workdir: Path, options, case_id, users: dict) -> None:
@@ -126,18 +128,21 @@ class EntryWriter:
             f'"hash":"{row[11]}","object_id":{v(object_id)},"object_type":{v(object_type)},'
             f'"occurred_at":"{occurred_at}","personal":"{personal}",'
         )
+        request_id = row[12]
+        sealed_request = "" if request_id is None else f'"request_id":{v(request_id)},'
         if withheld:
             actor = reason = diff_text = number = None
             text = (
-                f'{head}{middle}"case_id":{v(case_id)},{tail}"seq":{seq},"withheld":true}}\n'
+                f'{head}{middle}"case_id":{v(case_id)},{tail}{sealed_request}"seq":{seq},'
+                '"withheld":true}\n'
             )
         else:
-            number, reason = row[12], row[9]
+            number, reason = row[13], row[9]
             actor = self._actor(row[7])
             if self.options.identified:
                 diff = row[8]
                 middle += f'"actor_id":{v(row[7])},'
-                salt = f',"salt":{v(row[10])}'
+                salt = f'"salt":{v(row[10])},'
             else:
                 diff = self.pseudonyms.diff(row[8])
                 salt = ""
@@ -145,7 +150,7 @@ class EntryWriter:
             text = (
                 f'{head}"actor":{v(actor)},{middle}"case_id":{v(case_id)},'
                 f'"case_number":{v(number)},"diff":{diff_text or "null"},{tail}'
-                f'"reason":{v(reason)}{salt},"seq":{seq}}}\n'
+                f'"reason":{v(reason)},{sealed_request}{salt}"seq":{seq}}}\n'
             )
             self.summaries.add_fields(case_id, seq, occurred_at, action, actor, reason, diff)
         self._jsonl_text.write(text)
@@ -165,6 +170,7 @@ class EntryWriter:
                 "yes" if withheld else "",
                 personal,
                 row[11],
+                request_id,
             )
         )
 

@@ -49,6 +49,7 @@ def case_proof(case_number: str, recipient: str = "ombudsperson") -> dict:
                     "case_id": row[5],
                     "actor_agency_id": row[6],
                     "personal": personal,
+                    **({} if row[12] is None else {"request_id": row[12]}),
                     "hash": row[11],
                     "actor": pseudonyms.staff(row[7]),
                     "diff": pseudonyms.diff(row[8]),

@@ -44,6 +44,7 @@ COLUMNS = (
     "reason",
     "salt",
     "hash",
+    "request_id",
 )
 
 
@@ -124,7 +125,9 @@ class Walk:
             personal = sha(fromhex(row[10]) + personal_of(row[7], row[8], row[9]).encode())
             personal_hex = personal.hexdigest()
             occurred_at = time_of(moment)
-            text = sealed_of(seq, occurred_at, row[2], row[3], row[4], row[5], row[6], personal_hex)
+            text = sealed_of(
+                seq, occurred_at, row[2], row[3], row[4], row[5], row[6], personal_hex, row[12]
+            )
             digest = sha(prev + text.encode()).digest()
             hex_digest = digest.hex()
             if hex_digest != row[11]:

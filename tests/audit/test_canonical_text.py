@@ -60,6 +60,9 @@ def test_sealed_and_personal_texts_are_canonical(value):
         "personal": "ab" * 32,
     }
     assert sealed_text(*sealed.values()) == encode_canonical(sealed)
+    sealed["request_id"] = value
+    if value is not None:  # sealed only when there is one
+        assert sealed_text(*sealed.values()) == encode_canonical(sealed)
     personal = {"actor_id": value, "diff": value, "reason": value}
     assert personal_text(value, value, value) == encode_canonical(personal)
 
@@ -96,9 +99,10 @@ def test_format_time_refuses_a_naive_datetime():
 
 ROWS = [
     # seq, occurred_at, action, object_type, object_id, case_id, agency, actor, diff, reason,
-    # salt, hash, case number
+    # salt [, request id]; the hash and the case number are added below
     (1, None, "case:stage:change", "Case", 7, 7, 2, 3, {"stage": ["a", "b"]}, None, "00" * 16),
-    (2, None, "case:record:view", None, None, None, None, None, None, 'why "so"', "11" * 16),
+    (2, None, "case:record:view", None, None, None, None, None, None, 'why "so"', "11" * 16, "ab"),
+    (5, None, "case:record:view", "Case", 7, 7, 2, 3, None, None, "44" * 16, "cd" * 16),
     (3, None, "=cmd", "Child", 9, 8, 1, 4, {"given_name": [None, "Иван"]}, "-x", "22" * 16),
     (4, None, "gate:refuse", "Case", 7, 7, 1, 5, {"gate": {"policy_version": 1.5}}, "", "33" * 16),
 ]
@@ -112,8 +116,8 @@ def test_entry_lines_are_the_canonical_form_of_the_line(identified, only_case, t
         writer = EntryWriter(Path(tmp_path), options, only_case, {3: "Ana", 4: "Иван"})
         expected = []
         for n, base in enumerate(ROWS):
-            row = (*base[:11], f"{n:x}" * 64, f"MD-{base[5]}" if base[5] else None)
-            row = row[:11] + (row[11][:64],) + row[12:]
+            number = f"MD-{base[5]}" if base[5] else None
+            row = (*base[:11], f"{n:x}" * 64, base[11] if len(base) > 11 else None, number)
             writer.add(row, "2026-11-30T01:02:03.000004Z", "cd" * 32)
             line = {
                 "seq": row[0],
@@ -126,10 +130,12 @@ def test_entry_lines_are_the_canonical_form_of_the_line(identified, only_case, t
                 "personal": "cd" * 32,
                 "hash": row[11],
             }
+            if row[12] is not None:
+                line["request_id"] = row[12]
             if only_case is not None and row[5] != only_case:
                 line["withheld"] = True
             else:
-                line["case_number"] = row[12]
+                line["case_number"] = row[13]
                 line["actor"] = writer._actor(row[7])
                 line["reason"] = row[9]
                 if identified:
@@ -141,6 +147,6 @@ def test_entry_lines_are_the_canonical_form_of_the_line(identified, only_case, t
         writer.release()
     written = (tmp_path / "entries.jsonl").read_text(encoding="utf-8").splitlines()
     assert written == expected
-    assert [json.loads(text)["seq"] for text in written] == [1, 2, 3, 4]
+    assert [json.loads(text)["seq"] for text in written] == [1, 2, 5, 3, 4]
     csv_text = (tmp_path / "entries.csv").read_text(encoding="utf-8")
     assert ",'=cmd," in csv_text  # the formula-like action is defused
