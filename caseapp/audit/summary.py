@@ -64,7 +64,7 @@ class CaseSummaries:
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("PRAGMA cache_size=-8000")  # 8 MB at most
+        self.db.execute("PRAGMA cache_size=-4000")  # 4 MB at most
         # Events, each already the JSON text it becomes (a stage: its value).
         self.db.execute("CREATE TABLE e (case_id INTEGER, seq INTEGER, kind INTEGER, at, body)")
         # Entries counted one by one (``add``) when no aggregate was given (``add_counts``).

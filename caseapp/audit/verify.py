@@ -30,7 +30,11 @@ from caseapp.audit.checkpoints import Reference, references
 from caseapp.audit.models import AuditChainHead, AuditEntry
 from caseapp.core.extensions import db
 
-BATCH = 5000
+# Rows fetched at a time (a server-side cursor on PostgreSQL): small, so the rows in flight
+# (each with its parsed diff) stay a megabyte or two (issue 16 item 6: peak memory).
+BATCH = 1000
+# Progress is reported every this many entries (a background job writes it to its row).
+PROGRESS_EVERY = 5000
 COLUMNS = (
     "seq",
     "occurred_at",
@@ -144,8 +148,8 @@ class Walk:
             if on_entry is not None and on_entry(row, occurred_at, personal_hex) is False:
                 return False
             expected += 1
-            if progress is not None and seq % BATCH == 0:
-                progress(BATCH)
+            if progress is not None and seq % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
         return True
 
     def _compare(self, seq: int, hex_digest: str) -> bool:
