@@ -120,7 +120,14 @@ class EntryWriter:
         personal digest). The JSON line is written out field by field in sorted key order,
         as ``encode_canonical`` of the line's dictionary would be (a test compares them)."""
         v = canonical_value
-        seq, action, object_type, object_id, case_id, agency = row[0], *row[2:7]
+        seq, action, object_type, object_id, case_id, agency = (
+            row[0],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+        )
         withheld = self.case_id is not None and case_id != self.case_id
         head = f'{{"action":{v(action)},'
         middle = f'"actor_agency_id":{v(agency)},'  # then actor_id when identified
