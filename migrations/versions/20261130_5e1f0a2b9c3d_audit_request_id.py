@@ -6,7 +6,7 @@ none; their sealed form is unchanged, so every existing chain and bundle still v
 ``audit_entry`` refuses UPDATE and DELETE by trigger; adding a column is neither.
 
 Revision ID: 5e1f0a2b9c3d
-Revises: 3b7e0a9c51d2
+Revises: 5d2a9e7c4b18
 Create Date: 2026-11-30 02:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5e1f0a2b9c3d"
-down_revision = "3b7e0a9c51d2"
+down_revision = "5d2a9e7c4b18"
 branch_labels = None
 depends_on = None
 
