@@ -11,13 +11,12 @@ their audit exports, and the safeguards' evidence without its descriptions.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -83,54 +82,64 @@ def _yes(value) -> str:
     return _("yes") if value else _("no")
 
 
-class SummaryPDF(FPDF):
-    """A4 pages with the case number in the header and page numbers in the footer."""
+@functools.cache
+def _pdf():
+    """The PDF class and fpdf's position enums, imported on first use: fpdf (and fontTools)
+    add ~40 MB to every process that imports the app, the audit export worker included
+    (issue 16 item 6: its peak memory)."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
 
-    def __init__(self, case_number: str, fonts) -> None:
-        super().__init__(format="A4")
-        self.case_number = case_number
-        self.add_font("DejaVu", "", str(fonts.regular))
-        self.add_font("DejaVu", "B", str(fonts.bold))
-        self.set_font("DejaVu", size=10)
-        self.set_auto_page_break(auto=True, margin=18)
-        self.alias_nb_pages()
+    class SummaryPDF(FPDF):
+        """A4 pages with the case number in the header and page numbers in the footer."""
 
-    def header(self) -> None:
-        self.set_font("DejaVu", "", 8)
-        self.cell(0, 6, f"caseapp · {self.case_number}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(2)
+        def __init__(self, case_number: str, fonts) -> None:
+            super().__init__(format="A4")
+            self.case_number = case_number
+            self.add_font("DejaVu", "", str(fonts.regular))
+            self.add_font("DejaVu", "B", str(fonts.bold))
+            self.set_font("DejaVu", size=10)
+            self.set_auto_page_break(auto=True, margin=18)
+            self.alias_nb_pages()
 
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", "", 8)
-        text = _("Page %(n)s of %(total)s", n=self.page_no(), total="{nb}")
-        self.cell(0, 6, text, align="C")
+        def header(self) -> None:
+            self.set_font("DejaVu", "", 8)
+            self.cell(0, 6, f"caseapp · {self.case_number}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.ln(2)
 
-    def heading(self, text: str) -> None:
-        self.ln(3)
-        self.set_font("DejaVu", "B", 13)
-        self.multi_cell(0, 8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("DejaVu", "", 10)
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("DejaVu", "", 8)
+            text = _("Page %(n)s of %(total)s", n=self.page_no(), total="{nb}")
+            self.cell(0, 6, text, align="C")
 
-    def pairs(self, rows: list[tuple[str, str]]) -> None:
-        with self.table(col_widths=(55, 125), first_row_as_headings=False, line_height=6) as t:
-            for key, value in rows:
-                row = t.row()
-                row.cell(key)
-                row.cell(value or "–")
+        def heading(self, text: str) -> None:
+            self.ln(3)
+            self.set_font("DejaVu", "B", 13)
+            self.multi_cell(0, 8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_font("DejaVu", "", 10)
 
-    def grid(self, header: list[str], rows: list[list[str]], empty: str) -> None:
-        if not rows:
-            self.multi_cell(0, 6, empty, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            return
-        with self.table(line_height=5.5) as t:
-            head = t.row()
-            for title in header:
-                head.cell(title)
-            for values in rows:
-                row = t.row()
-                for value in values:
+        def pairs(self, rows: list[tuple[str, str]]) -> None:
+            with self.table(col_widths=(55, 125), first_row_as_headings=False, line_height=6) as t:
+                for key, value in rows:
+                    row = t.row()
+                    row.cell(key)
                     row.cell(value or "–")
+
+        def grid(self, header: list[str], rows: list[list[str]], empty: str) -> None:
+            if not rows:
+                self.multi_cell(0, 6, empty, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                return
+            with self.table(line_height=5.5) as t:
+                head = t.row()
+                for title in header:
+                    head.cell(title)
+                for values in rows:
+                    row = t.row()
+                    for value in values:
+                        row.cell(value or "–")
+
+    return SummaryPDF, XPos, YPos
 
 
 # The record types the summary prints, each in its order: loaded in one statement (issue 16).
@@ -180,6 +189,7 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
         if identified
         else Pseudonymiser(keys.pseudonym_master_secret(), export_recipient(user))
     )
+    SummaryPDF, XPos, YPos = _pdf()
     pdf = SummaryPDF(case.number, find_fonts())
     pdf.set_title(_("Case summary %(number)s", number=case.number))
     pdf.add_page()
