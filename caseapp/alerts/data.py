@@ -30,6 +30,12 @@ class AlertData:
     guarantees: list = field(default_factory=list)
     family_members: list = field(default_factory=list)
     approvals: list = field(default_factory=list)
+    # Issue 15, loaded only when they can matter (no query otherwise): detention records
+    # when a placement deprives of liberty, victim referrals when the child's record has
+    # indicators, transition plans when the 18th birthday is near or past.
+    detentions: list = field(default_factory=list)
+    victim_referrals: list = field(default_factory=list)
+    transition_plans: list = field(default_factory=list)
 
     @property
     def child(self):
@@ -43,9 +49,9 @@ def _rows(model, case_id):
     )
 
 
-def load_alert_data(case) -> AlertData:
+def load_alert_data(case, today=None, policy=None) -> AlertData:
     """Fetch the records every alert rule needs for ``case``."""
-    return AlertData(
+    data = AlertData(
         case=case,
         placements=_rows(Placement, case.id),
         services=_rows(ServiceRecord, case.id),
@@ -57,3 +63,23 @@ def load_alert_data(case) -> AlertData:
         family_members=_rows(FamilyMember, case.id),
         approvals=_rows(ReturnApproval, case.id),
     )
+    _load_issue_15(data, today, policy)
+    return data
+
+
+def _load_issue_15(data: AlertData, today, policy) -> None:
+    from datetime import date, timedelta
+
+    from caseapp.age.models import TransitionPlan, eighteenth_birthday
+    from caseapp.detention.models import Detention
+    from caseapp.referrals.models import VictimReferral
+
+    case, child = data.case, data.case.child
+    if any(p.deprives_of_liberty for p in data.placements):
+        data.detentions = _rows(Detention, case.id)
+    if child is not None and (child.trafficking_indicators or child.hate_crime_victim):
+        data.victim_referrals = _rows(VictimReferral, case.id)
+    birthday = eighteenth_birthday(child) if child is not None else None
+    notice = policy.transition_notice_days if policy is not None else 366
+    if birthday is not None and birthday <= (today or date.today()) + timedelta(days=notice):
+        data.transition_plans = _rows(TransitionPlan, case.id)
