@@ -331,7 +331,9 @@ def decide_age_challenge(
         raise InvalidTransition(_("This challenge has already been decided."))
     outcome = ChallengeOutcome(outcome)
     if outcome is ChallengeOutcome.PENDING:
-        raise ValidationFailed(_("Choose the outcome."), details={"outcome": [_("Choose the outcome.")]})
+        raise ValidationFailed(
+            _("Choose the outcome."), details={"outcome": [_("Choose the outcome.")]}
+        )
     errors = Errors()
     _not_future(errors, "decided_on", decided_on)
     if decided_on is not None and decided_on < challenge.lodged_on:

@@ -287,7 +287,13 @@ def detention_open(data, today: date, policy) -> Alert | None:
         return None
     detention = min(held, key=lambda d: d.started_on)
     days = detention.days_on(today)
-    parts = [_("Day %(days)s in detention since %(day)s.", days=days, day=detention.started_on.isoformat())]
+    parts = [
+        _(
+            "Day %(days)s in detention since %(day)s.",
+            days=days,
+            day=detention.started_on.isoformat(),
+        )
+    ]
     if not detention.legal_basis:
         parts.append(_("No legal basis recorded."))
     last_review = max((r.reviewed_on for r in detention.reviews), default=None)
@@ -295,14 +301,18 @@ def detention_open(data, today: date, policy) -> Alert | None:
         parts.append(_("No review in the last %(n)s days.", n=REVIEW_EVERY_DAYS))
     if not detention.challenges:
         parts.append(_("No legal challenge lodged: the child's lawyer can challenge it."))
-    ordered = [r.reviewed_on for r in detention.reviews if r.outcome is ReviewOutcome.RELEASE_ORDERED]
+    ordered = [
+        r.reviewed_on for r in detention.reviews if r.outcome is ReviewOutcome.RELEASE_ORDERED
+    ]
     ordered += [
         c.decided_on
         for c in detention.challenges
         if c.outcome is ChallengeOutcome.UNLAWFUL and c.decided_on
     ]
     if ordered:
-        parts.append(_("Release ordered on %(day)s and not carried out.", day=min(ordered).isoformat()))
+        parts.append(
+            _("Release ordered on %(day)s and not carried out.", day=min(ordered).isoformat())
+        )
     if days >= ESCALATE_TO_HEAD_DAY or ordered:
         parts.append(_("Escalate to the head of the agency and inform the ombudsperson."))
     elif days >= ESCALATE_TO_SUPERVISOR_DAY:

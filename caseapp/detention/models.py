@@ -148,9 +148,7 @@ class AlternativeReferral(CaseRecord, db.Model):
     agency register), its conditions and the case manager; followed up until it ends (000)."""
 
     __tablename__ = "alternative_referral"
-    __table_args__ = (
-        CheckConstraint("status_on >= referred_on", name="status_after_referral"),
-    )
+    __table_args__ = (CheckConstraint("status_on >= referred_on", name="status_after_referral"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
