@@ -152,6 +152,11 @@ class AgeAssessment(CaseRecord, db.Model):
         return max(0, self.result_min - self.margin_years), self.result_max + self.margin_years
 
     @property
+    def may_be_challenged(self) -> bool:
+        """Concluded, and no challenge to it pending."""
+        return self.status is AssessmentStatus.CONCLUDED and self.pending_challenge is None
+
+    @property
     def pending_challenge(self) -> AgeChallenge | None:
         """The challenge awaiting a decision, if any."""
         return next((c for c in self.challenges if c.outcome is ChallengeOutcome.PENDING), None)

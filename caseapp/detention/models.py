@@ -166,3 +166,8 @@ class AlternativeReferral(CaseRecord, db.Model):
 
     case: Mapped[Case] = relationship()
     provider: Mapped[Agency] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        """Referred or in the programme: still followed."""
+        return self.status in (AlternativeStatus.REFERRED, AlternativeStatus.ACCEPTED)

@@ -317,7 +317,7 @@ def follow_up_alternative(
     declined referral is final."""
     case = referral.case
     check_editable(actor, case, expected_version)
-    if referral.status in (AlternativeStatus.DECLINED, AlternativeStatus.ENDED):
+    if not referral.is_active:
         raise InvalidTransition(_("This referral has ended."))
     status = AlternativeStatus(status)
     errors = Errors()
