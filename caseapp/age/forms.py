@@ -51,9 +51,7 @@ class MethodsForm(VersionedForm):
 class ConcludeForm(VersionedForm):
     VALUES = ("concluded_on", "result_date_of_birth", "result_min", "result_max", "margin_years")
     concluded_on = DateField(_l("Concluded on"), [DataRequired()])
-    result_date_of_birth = DateField(
-        _l("Date of birth established from documents"), [Optional()]
-    )
+    result_date_of_birth = DateField(_l("Date of birth established from documents"), [Optional()])
     result_min = IntegerField(_l("Lowest age found"), [Optional(), NumberRange(min=0, max=25)])
     result_max = IntegerField(_l("Highest age found"), [Optional(), NumberRange(min=0, max=25)])
     margin_years = IntegerField(

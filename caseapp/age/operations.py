@@ -11,6 +11,7 @@ version and writes one audit entry in the same transaction; nothing here commits
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -245,11 +246,15 @@ def conclude_age_assessment(
     assessment.margin_years = margin if result_date_of_birth is None else 0
     assessment.concluded_on = concluded_on
     assessment.status = AssessmentStatus.CONCLUDED
-    diff = diff_of(assessment)
+    diff: dict[str, Any] = dict(diff_of(assessment))
     child = case.child
     _apply_result(child, assessment)
-    diff["child"] = diff_of(child)
+    child_diff = dict(diff_of(child))  # before the query below flushes the change
+    before = child.age_disputed
     refresh_dispute(case)
+    if child.age_disputed != before:
+        child_diff["age_disputed"] = [before, child.age_disputed]
+    diff["child"] = child_diff
     touch_case(case)
     record(actor, AuditAction.AGE_ASSESSMENT_CONCLUDE, assessment, case=case, diff=diff)
     return assessment

@@ -40,7 +40,9 @@ def page(case_id: int):
     assessments = db.session.scalars(
         select(AgeAssessment)
         .where(AgeAssessment.case_id == case.id)
-        .options(selectinload(AgeAssessment.challenges), selectinload(AgeAssessment.assessor_agency))
+        .options(
+            selectinload(AgeAssessment.challenges), selectinload(AgeAssessment.assessor_agency)
+        )
         .order_by(AgeAssessment.id)
     ).all()
     plans = db.session.scalars(

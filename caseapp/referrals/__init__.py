@@ -1,1 +1,1 @@
-"""Referrals of child victims: trafficking (national referral mechanism) and hate crime (issue 15)."""
+"""Referrals of child victims: trafficking (national referral mechanism), hate crime."""
