@@ -8,7 +8,7 @@ two policy settings on every existing version (7 days to refer a victim, 90 days
 of the 18th birthday), each with its check like the other settings.
 
 Revision ID: 7c0bdbc92585
-Revises: 3b7e0a9c51d2
+Revises: 5d2a9e7c4b18
 Create Date: 2026-11-30 01:31:37.881595
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import caseapp.core.db
 
 revision = "7c0bdbc92585"
-down_revision = "3b7e0a9c51d2"
+down_revision = "5d2a9e7c4b18"
 branch_labels = None
 depends_on = None
 
