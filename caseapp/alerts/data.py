@@ -13,12 +13,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
+from caseapp.age.models import TransitionPlan
 from caseapp.assessment.models import Placement, ServiceRecord
 from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
+from caseapp.detention.models import Detention
 from caseapp.determination.models import BestInterestsDetermination
 from caseapp.gate.data import GateData, gate_data_from, gate_records
 from caseapp.monitoring.models import MonitoringVisit
+from caseapp.referrals.models import VictimReferral
 
 
 @dataclass
@@ -35,6 +38,10 @@ class AlertData:
     guarantees: list = field(default_factory=list)
     family_members: list = field(default_factory=list)
     approvals: list = field(default_factory=list)
+    # Issue 15: detention records, victim referrals, transition plans.
+    detentions: list = field(default_factory=list)
+    victim_referrals: list = field(default_factory=list)
+    transition_plans: list = field(default_factory=list)
 
     @property
     def child(self):
@@ -59,6 +66,11 @@ def _alert_records(case_ids: list[int]) -> dict[str, Records]:
         "alert_services": Records(ServiceRecord, ServiceRecord.case_id.in_(case_ids)),
         "alert_bids": Records(bid, bid.case_id.in_(case_ids)),
         "alert_visits": Records(MonitoringVisit, MonitoringVisit.case_id.in_(case_ids)),
+        # Issue 15: detention records, victim referrals and transition plans, in the same
+        # statement (the rules decide whether they matter).
+        "alert_detentions": Records(Detention, Detention.case_id.in_(case_ids)),
+        "alert_referrals": Records(VictimReferral, VictimReferral.case_id.in_(case_ids)),
+        "alert_transitions": Records(TransitionPlan, TransitionPlan.case_id.in_(case_ids)),
     }
 
 
@@ -81,6 +93,9 @@ def _alert_data(case, gate: GateData, rows: dict[str, list]) -> AlertData:
         guarantees=_by_id(gate.guarantees),
         family_members=_by_id(gate.family_members),
         approvals=_by_id(gate.approvals),
+        detentions=mine("alert_detentions"),
+        victim_referrals=mine("alert_referrals"),
+        transition_plans=mine("alert_transitions"),
     )
 
 
