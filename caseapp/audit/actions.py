@@ -130,6 +130,7 @@ class AuditAction(StrEnum):
     SUSPENSION_LIFT = "suspension:lift"
     # Cross-border exchange between instances (issue 11; 002, Rec 2 and Rec 6).
     EXCHANGE_PARTNER_ADD = "exchange:partner:add"
+    EXCHANGE_PARTNER_EDIT = "exchange:partner:edit"
     EXCHANGE_SEND = "exchange:document:send"
     EXCHANGE_RECEIVE = "exchange:document:receive"
     EXCHANGE_REFUSE = "exchange:document:refuse"
