@@ -241,7 +241,8 @@ def register(case_id: int):
 @bp.route("/<int:case_id>/reassign", methods=["GET", "POST"])
 @login_required
 def reassign(case_id: int):
-    """A supervisor gives the case to another member of the team (audited)."""
+    """A supervisor gives the case to another member of the team (audited). Outside the
+    agency a 404 (the case's existence is not told), inside it a 403 unless a supervisor."""
     case = web.load(Case, case_id)
     web.require(case.can_reassign(current_user))
     staff = [
