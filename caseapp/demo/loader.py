@@ -103,6 +103,10 @@ def load_demo(*, today: date) -> DemoResult:
         lifecycle.Story(case, spec, users, agencies, today=today).run()
         result.cases.append(case)
         result.guide.append((case.number, spec["shows"]))
+    # A partner instance and its home-study request waiting for MD-CPD (issue 11).
+    from caseapp.demo.exchange import add_demo_exchange
+
+    add_demo_exchange(agencies["MD-CPD"], today=today)
     return result
 
 
