@@ -330,12 +330,15 @@ def test_import_checks_a_file_like_the_inbox(client, login, factory, db, world):
 
 def test_demo_has_a_partner_and_a_request_waiting_for_the_moldovan_directorate(client, login, db):
     from caseapp.auth.models import User
+    from caseapp.demo.data import DEMO_PASSWORD
     from caseapp.demo.loader import load_demo
 
     load_demo(today=date.today())
     db.session.commit()
-    login(db.session.scalar(select(User).where(User.email == "caseworker.md@example.org")))
+    md = db.session.scalar(select(User).where(User.email == "caseworker.md@example.org"))
+    login(md, password=DEMO_PASSWORD)
     page = client.get("/exchange/incoming").get_data(as_text=True)
     assert "Andrei Ciobanu" in page and "Open the incoming return" in page
-    login(db.session.scalar(select(User).where(User.email == "caseworker.ua@example.org")))
+    ua = db.session.scalar(select(User).where(User.email == "caseworker.ua@example.org"))
+    login(ua, password=DEMO_PASSWORD)
     assert "Andrei Ciobanu" not in client.get("/exchange/incoming").get_data(as_text=True)
