@@ -109,6 +109,11 @@ def load_demo(*, today: date) -> DemoResult:
     for case, shows in protection.load(users, agencies, today=today):
         result.cases.append(case)
         result.guide.append((case.number, shows))
+
+    # A partner instance and its home-study request waiting for MD-CPD (issue 11).
+    from caseapp.demo.exchange import add_demo_exchange
+
+    add_demo_exchange(agencies["MD-CPD"], today=today)
     return result
 
 
