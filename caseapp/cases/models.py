@@ -103,6 +103,8 @@ class Case(db.Model):
     number: Mapped[str] = mapped_column(String(20))
     lead_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # The family record linking siblings' cases (caseapp/families; 002, Rec 2; fn 12 (iii)).
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id"), index=True)
     stage: Mapped[Stage] = mapped_column(str_enum(Stage, "stage"), default=Stage.IDENTIFIED)
     outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -211,6 +213,11 @@ class Case(db.Model):
     def can_lodge_complaint(self, user: User) -> bool:
         """The user may record a complaint (002, Rec 1: the child's right to complain)."""
         return self.can_edit(user) and self.takes_records
+
+    @property
+    def in_implementation(self) -> bool:
+        """A durable solution other than return is being implemented (caseapp/solutions)."""
+        return self.stage is Stage.IMPLEMENTATION
 
     def can_record_return(self, user: User) -> bool:
         """The user may record the return as carried out (the gate re-checks; 002, Rec 2)."""
