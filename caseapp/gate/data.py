@@ -107,6 +107,9 @@ class GateData:
 
     # Exchange documents received from the partner instance (issue 11), oldest first.
     received: list = field(default_factory=list)
+    # The siblings' cases of the child's family with their current BIDs, ``[(case, bid)]``
+    # by number (S19; caseapp/families). Loaded only for cases that belong to a family.
+    siblings: list = field(default_factory=list)
 
     @property
     def destination_country(self) -> str | None:
@@ -293,6 +296,29 @@ def _load_received(case_ids: list[int], data: dict[int, GateData]) -> None:
         data[row.case_id].received.append(row)
 
 
+def _load_siblings(cases: list[Case], data: dict[int, GateData]) -> None:
+    """The other cases of each case's family and their current BIDs (S19): two queries, and
+    none when no case belongs to a family."""
+    from caseapp.cases.models import Case
+
+    family_ids = {c.family_id for c in cases if c.family_id is not None}
+    if not family_ids:
+        return
+    members = list(
+        db.session.scalars(
+            select(Case).where(Case.family_id.in_(family_ids)).order_by(Case.number, Case.id)
+        )
+    )
+    bids = _current_bids([m.id for m in members])
+    for case in cases:
+        if case.family_id is not None:
+            data[case.id].siblings = [
+                (m, bids.get(m.id))
+                for m in members
+                if m.family_id == case.family_id and m.id != case.id
+            ]
+
+
 def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
     """Every record S1-S18 need for each of ``cases``, by case id: one query per record
     type whatever the number of cases (the queue evaluates a page of cases at once), plus
@@ -317,6 +343,7 @@ def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
         data[cid].notice = notice
     _load_references(cases, data)
     _load_received(ids, data)
+    _load_siblings(cases, data)
     origins = _origins(cases)
     for cid, item in data.items():
         item._origin = origins.get(cid)
