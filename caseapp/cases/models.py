@@ -210,6 +210,15 @@ class Case(db.Model):
         """The user may move a decided case on to return preparation or implementation."""
         return self.can_edit(user) and self.stage is Stage.DECIDED
 
+    def can_reopen_determination(self, user: User) -> bool:
+        """The user may reopen the determination (an objection, a new fact such as return
+        proving impossible; decision.operations.REOPENABLE_STAGES)."""
+        return self.can_edit(user) and self.stage in (
+            Stage.DECIDED,
+            Stage.RETURN_PREPARATION,
+            Stage.RETURN_APPROVED,
+        )
+
     def can_lodge_complaint(self, user: User) -> bool:
         """The user may record a complaint (002, Rec 1: the child's right to complain)."""
         return self.can_edit(user) and self.takes_records
