@@ -39,7 +39,11 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
     "api.case_detail": (38, f"{_GATE} (the JSON API's case, exchange helper)"),
     "dashboard.queue": (33, f"{_GATE}, for one page of return-preparation cases at once"),
     "crossborder.index": (24, f"one list per return-preparation record type (9); {_ALERTS}"),
-    "decision.page": (15, "notices, appeals, complaints, the BID and its panel and options"),
+    "decision.page": (
+        16,
+        "notices, appeals, complaints, the BID and its panel and options; the register's "
+        "ombudsperson institutions a complaint may be addressed to (issue 15)",
+    ),
     "assessment.page": (14, "guardians, representatives, placements, services, hearings, BIA"),
     "crossborder.reintegration": (13, "the plan and one agency-register list per component"),
     "indicators.home": (35, "one aggregate query per indicator and breakdown, whatever the data"),
