@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from caseapp.agencies.models import AgencyKind
+from caseapp.agencies.register import from_register
 from caseapp.assessment.guards import (
     check_editable,
     move,
@@ -25,8 +27,6 @@ from caseapp.assessment.guards import (
     require_transition,
     touch_case,
 )
-from caseapp.agencies.models import AgencyKind
-from caseapp.agencies.register import from_register
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning

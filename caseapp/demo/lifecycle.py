@@ -362,10 +362,10 @@ class Story:
         spec = self.spec.get("plan")
         if not spec:
             return
-        values = {
+        values: dict = {
             k: self.today + timedelta(days=v) if k.endswith("_on") else v for k, v in spec.items()
         }
-        values["residence_kind"] = ResidenceKind(values["residence_kind"])
+        values["residence_kind"] = ResidenceKind(spec["residence_kind"])
         save_plan(self.cw, self.case, expected_version=self.v, **values)
         record_information(
             self.cw,

@@ -335,7 +335,7 @@ CASES: list[dict] = [
         "plan": {"residence_kind": "temporary", "residence_applied_on": -35,
                  "residence_granted_on": -12, "residence_expires_on": 353,
                  "school": "Theoretical Lyceum No. 2, Chișinău, grade 8 (since September)",
-                 "health": "Registered with the family doctor of the district; vaccinations updated",
+                 "health": "Registered with the district family doctor; vaccinations updated",
                  "language_support": "Romanian classes three times a week; Arabic-speaking mentor",
                  "care_arrangement": "Long-term foster family Rusu, reviewed every six months"},
         "implemented_days_ago": 5,

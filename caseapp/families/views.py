@@ -31,13 +31,17 @@ def render_page(case, forms=None, errors=None):
     """Siblings, parties and the parties' acts on this child's case."""
     family = ops.family_of(case)
     parties = list(family.parties) if family is not None else []
-    page_forms = {name: cls(prefix=name, formdata=None).at(case.version) for name, cls in FORMS.items()}
+    page_forms = {
+        name: cls(prefix=name, formdata=None).at(case.version) for name, cls in FORMS.items()
+    }
     page_forms.update(forms or {})
     for name in ("act", "appeal"):
         f.with_parties(page_forms[name], parties)
     acts = (
         db.session.scalars(
-            select(PartyAct).where(PartyAct.case_id == case.id).order_by(PartyAct.on_date, PartyAct.id)
+            select(PartyAct)
+            .where(PartyAct.case_id == case.id)
+            .order_by(PartyAct.on_date, PartyAct.id)
         ).all()
         if family is not None
         else []
@@ -117,9 +121,7 @@ def add_party(case_id: int):
 @login_required
 def record_act(case_id: int):
     """A party's consent, refusal or notification on this child's case."""
-    return _submit(
-        case_id, "act", _with_party(ops.record_party_act, "act"), _("Recorded.")
-    )
+    return _submit(case_id, "act", _with_party(ops.record_party_act, "act"), _("Recorded."))
 
 
 @bp.post("/<int:case_id>/family/appeals")

@@ -182,9 +182,7 @@ def hold_after(notes: Notes, *, today: date | None = None) -> list[ReturnApprova
     }
     if family_ids:
         for sibling in db.session.scalars(
-            select(Case).where(
-                Case.family_id.in_(family_ids), Case.stage == Stage.RETURN_APPROVED
-            )
+            select(Case).where(Case.family_id.in_(family_ids), Case.stage == Stage.RETURN_APPROVED)
         ):
             todo.setdefault(sibling.id, (sibling, notes.last_actor_id))
     if notes.everything:

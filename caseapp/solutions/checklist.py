@@ -24,7 +24,10 @@ from caseapp.solutions.models import SolutionPlan
 
 TITLES = {
     "residence": (_l("Residence status applied for and granted, in force"), "002, Rec 2"),
-    "renewal": (_l("Renewal of the tolerated stay planned before it expires"), "002, Rec 2; Moldova practice"),
+    "renewal": (
+        _l("Renewal of the tolerated stay planned before it expires"),
+        "002, Rec 2; Moldova practice",
+    ),
     "school": (_l("School enrolment"), "002, fn 12 (vi)"),
     "health": (_l("Access to healthcare"), "002, fn 12 (vi)"),
     "language": (_l("Language support"), "001; 002, Rec 2"),
@@ -62,7 +65,9 @@ def _residence(plan: SolutionPlan, today: date) -> tuple[bool, str]:
     if plan.residence_kind is None or plan.residence_applied_on is None:
         return False, _("No application for a residence status recorded.")
     if plan.residence_granted_on is None:
-        return False, _("Applied for on %(day)s; not granted yet.", day=day(plan.residence_applied_on))
+        return False, _(
+            "Applied for on %(day)s; not granted yet.", day=day(plan.residence_applied_on)
+        )
     expires = plan.residence_expires_on
     if plan.needs_renewal and expires is None:
         return False, _("A tolerated stay needs its expiry date.")
@@ -116,9 +121,15 @@ def evaluate(
         "agreement": lambda: (
             (
                 True,
-                _("Agreed on %(day)s by %(who)s.", day=day(plan.receiving_agreement_on), who=plan.receiving_agreement_by),
+                _(
+                    "Agreed on %(day)s by %(who)s.",
+                    day=day(plan.receiving_agreement_on),
+                    who=plan.receiving_agreement_by,
+                ),
             )
-            if plan.receiving_state and plan.receiving_agreement_on and _filled(plan.receiving_agreement_by)
+            if plan.receiving_state
+            and plan.receiving_agreement_on
+            and _filled(plan.receiving_agreement_by)
             else (False, _("No agreement of the receiving state recorded."))
         ),
         "family": lambda: _text_item(plan.family_evidence, _("No evidence recorded.")),

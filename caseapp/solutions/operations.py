@@ -109,7 +109,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def save_plan(actor: User, case: Case, *, expected_version: int | None, **values: Any) -> SolutionPlan:
+def save_plan(
+    actor: User, case: Case, *, expected_version: int | None, **values: Any
+) -> SolutionPlan:
     """Create or update the plan of the decided solution (the case's outcome)."""
     versioning.check_editable(actor, case, expected_version)
     outcome = _require_implementation(case)

@@ -35,7 +35,8 @@ def render_page(case, plan_form=None, implemented_form=None, errors=None):
         plan_form=plan_form,
         implemented_form=implemented_form,
         plan_fields=f.STAY_FIELDS if stays else f.THIRD_COUNTRY_FIELDS,
-        may_plan=case.can_edit(current_user) and case.in_implementation
+        may_plan=case.can_edit(current_user)
+        and case.in_implementation
         and not (plan is not None and plan.is_implemented),
         errors=errors or {},
     )

@@ -42,7 +42,7 @@ def _family(factory):
 
 
 def test_siblings_keep_their_own_cases_in_one_family(factory):
-    cw, a, b = _family(factory)
+    _cw, a, b = _family(factory)
     assert a.family_id == b.family_id is not None
     assert ops.siblings_of(a) == [b] and ops.siblings_of(b) == [a]
     tags = db.session.scalars(
@@ -52,7 +52,7 @@ def test_siblings_keep_their_own_cases_in_one_family(factory):
 
 
 def test_link_refuses_another_agencys_case_itself_and_another_family(factory):
-    cw, a, b = _family(factory)
+    cw, a, _b = _family(factory)
     other = factory.case()  # another agency
     with pytest.raises(ValidationFailed):
         ops.link_sibling(cw, a, case_number=other.number, expected_version=a.version)
@@ -70,8 +70,13 @@ def test_link_refuses_another_agencys_case_itself_and_another_family(factory):
 def test_parties_are_parents_or_caregivers_not_siblings(factory):
     cw, a, _b = _family(factory)
     party = ops.add_party(
-        cw, a, name="Elena", relation=Relation.MOTHER, legal_custodian=True,
-        with_the_children=True, expected_version=a.version,
+        cw,
+        a,
+        name="Elena",
+        relation=Relation.MOTHER,
+        legal_custodian=True,
+        with_the_children=True,
+        expected_version=a.version,
     )
     assert party.family_id == a.family_id
     with pytest.raises(ValidationFailed):
@@ -83,14 +88,18 @@ def test_parties_are_parents_or_caregivers_not_siblings(factory):
 
 
 def test_parent_consents_is_notified_and_appeals_on_a_decided_case(factory):
-    cw, a, b = _family(factory)
+    cw, a, _b = _family(factory)
     sup = factory.user(Role.SUPERVISOR, agency=cw.agency)
     party = ops.add_party(cw, a, name="Elena", relation=Relation.MOTHER, expected_version=a.version)
     db.session.commit()
     # No decision yet: nothing to consent to or be notified of.
     with pytest.raises(ValidationFailed):
         ops.record_party_act(
-            cw, party, a, kind=PartyActKind.CONSENT, on_date=date.today(),
+            cw,
+            party,
+            a,
+            kind=PartyActKind.CONSENT,
+            on_date=date.today(),
             expected_version=a.version,
         )
     lifecycle.to_decided(a, cw, sup, outcome=Outcome.LOCAL_INTEGRATION)
@@ -100,11 +109,20 @@ def test_parent_consents_is_notified_and_appeals_on_a_decided_case(factory):
     assert act.case_id == a.id and act.kind is PartyActKind.CONSENT
     with pytest.raises(ValidationFailed):  # notified: in which language?
         ops.record_party_act(
-            cw, party, a, kind=PartyActKind.NOTIFIED, on_date=date.today(),
+            cw,
+            party,
+            a,
+            kind=PartyActKind.NOTIFIED,
+            on_date=date.today(),
             expected_version=a.version,
         )
     ops.record_party_act(
-        cw, party, a, kind=PartyActKind.NOTIFIED, on_date=date.today(), language="Romanian",
+        cw,
+        party,
+        a,
+        kind=PartyActKind.NOTIFIED,
+        on_date=date.today(),
+        language="Romanian",
         expected_version=a.version,
     )
     appeal = ops.lodge_party_appeal(
@@ -121,12 +139,18 @@ def test_a_party_of_another_family_cannot_act_on_the_case(factory):
     c = factory.case(agency=cw.agency, caseworker=cw)
     lifecycle.to_registered(c, cw)
     ops.create_family(cw, c, expected_version=c.version)
-    stranger = ops.add_party(cw, c, name="Other", relation=Relation.FATHER, expected_version=c.version)
+    stranger = ops.add_party(
+        cw, c, name="Other", relation=Relation.FATHER, expected_version=c.version
+    )
     db.session.commit()
     lifecycle.to_decided(a, cw, sup, outcome=Outcome.LOCAL_INTEGRATION)
     with pytest.raises(ValidationFailed):
         ops.record_party_act(
-            cw, stranger, a, kind=PartyActKind.CONSENT, on_date=date.today(),
+            cw,
+            stranger,
+            a,
+            kind=PartyActKind.CONSENT,
+            on_date=date.today(),
             expected_version=a.version,
         )
     with pytest.raises(ValidationFailed):
@@ -139,9 +163,9 @@ def test_a_party_of_another_family_cannot_act_on_the_case(factory):
 
 
 def _s19(case, today=None):
-    return evaluate_return_gate(
-        case, today=today or date.today(), policy=current_policy()
-    ).get("S19")
+    return evaluate_return_gate(case, today=today or date.today(), policy=current_policy()).get(
+        "S19"
+    )
 
 
 def _ready_with_sibling(factory):
@@ -150,7 +174,9 @@ def _ready_with_sibling(factory):
     lifecycle.to_registered(sibling, ready.caseworker)
     ops.create_family(ready.caseworker, ready.case, expected_version=ready.case.version)
     ops.link_sibling(
-        ready.caseworker, ready.case, case_number=sibling.number,
+        ready.caseworker,
+        ready.case,
+        case_number=sibling.number,
         expected_version=ready.case.version,
     )
     db.session.commit()
@@ -176,13 +202,20 @@ def test_s19_met_when_each_determination_gives_the_reason(factory):
     assert not s19.met and "this child" not in s19.reason  # only the sibling's is missing
     bid = lifecycle.complete_bid(sibling, cw, recommended=Outcome.LOCAL_INTEGRATION)
     determination.update_bid(
-        cw, bid, recommended=Outcome.LOCAL_INTEGRATION, reasons="Settled at school.",
-        family_unity="", expected_version=bid.version,
+        cw,
+        bid,
+        recommended=Outcome.LOCAL_INTEGRATION,
+        reasons="Settled at school.",
+        family_unity="",
+        expected_version=bid.version,
     )
     db.session.commit()
     assert not _s19(ready.case).met  # an empty reason is no reason
     determination.update_bid(
-        cw, bid, recommended=Outcome.LOCAL_INTEGRATION, reasons="Settled at school.",
+        cw,
+        bid,
+        recommended=Outcome.LOCAL_INTEGRATION,
+        reasons="Settled at school.",
         family_unity="Ion stays with his school; Ana returns to her mother.",
         expected_version=bid.version,
     )
@@ -204,11 +237,15 @@ def test_s19_met_when_siblings_return_together_and_the_hold_follows_the_sibling(
     # The sibling's determination is reopened: the return would now separate them, and no
     # determination says why. The hold withdraws the approval in that same transaction.
     decision.record_new_fact(
-        ready.caseworker, sibling, "The father was found in Chisinau.",
+        ready.caseworker,
+        sibling,
+        "The father was found in Chisinau.",
         expected_version=sibling.version,
     )
     db.session.commit()
     db.session.refresh(ready.case)
     assert ready.case.stage is Stage.RETURN_PREPARATION
-    approval = db.session.scalar(select(ReturnApproval).where(ReturnApproval.case_id == ready.case.id))
+    approval = db.session.scalar(
+        select(ReturnApproval).where(ReturnApproval.case_id == ready.case.id)
+    )
     assert approval.withdrawn_unmet == ["S19"]

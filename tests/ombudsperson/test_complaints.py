@@ -31,8 +31,12 @@ def setting(factory):
 
 def _lodge(cw, case, institution):
     complaint = ops.lodge_complaint(
-        cw, case, lodged_by=ComplainantKind.CHILD, lodged_on=TODAY,
-        subject="Placed far from my brother.", addressed_to_id=institution.id,
+        cw,
+        case,
+        lodged_by=ComplainantKind.CHILD,
+        lodged_on=TODAY,
+        subject="Placed far from my brother.",
+        addressed_to_id=institution.id,
         expected_version=case.version,
     )
     db.session.commit()
@@ -49,12 +53,18 @@ def test_only_the_named_body_answers_a_complaint_addressed_to_it(factory, settin
     for refused in (cw, other_office):
         with pytest.raises(PermissionDenied):
             ops.answer_complaint(
-                refused, complaint, response="Seen.", responded_on=TODAY,
+                refused,
+                complaint,
+                response="Seen.",
+                responded_on=TODAY,
                 expected_version=case.version,
             )
     ops.answer_complaint(
-        ombudsperson, complaint, response="We asked the agency to reunite the siblings.",
-        responded_on=TODAY, expected_version=case.version,
+        ombudsperson,
+        complaint,
+        response="We asked the agency to reunite the siblings.",
+        responded_on=TODAY,
+        expected_version=case.version,
     )
     db.session.commit()
     assert complaint.status is ComplaintStatus.ANSWERED
@@ -64,13 +74,20 @@ def test_only_the_named_body_answers_a_complaint_addressed_to_it(factory, settin
 def test_a_complaint_to_the_agency_is_answered_by_the_agency_not_the_ombudsperson(setting):
     cw, case, _institution, ombudsperson = setting
     complaint = ops.lodge_complaint(
-        cw, case, lodged_by=ComplainantKind.GUARDIAN, lodged_on=TODAY, subject="Late.",
+        cw,
+        case,
+        lodged_by=ComplainantKind.GUARDIAN,
+        lodged_on=TODAY,
+        subject="Late.",
         expected_version=case.version,
     )
     db.session.commit()
     with pytest.raises(PermissionDenied):
         ops.answer_complaint(
-            ombudsperson, complaint, response="x", responded_on=TODAY,
+            ombudsperson,
+            complaint,
+            response="x",
+            responded_on=TODAY,
             expected_version=case.version,
         )
     ops.answer_complaint(

@@ -70,7 +70,11 @@ def test_local_integration_is_implemented_only_when_its_checklist_is_met(factory
     assert visits and all(v.due_on > TODAY for v in visits)
     # Follow-up visits apply to this solution as after a return.
     monitoring.record_visit_report(
-        cw, visits[0], visited_on=TODAY, visited_by="Monitor", wellbeing="Settled",
+        cw,
+        visits[0],
+        visited_on=TODAY,
+        visited_by="Monitor",
+        wellbeing="Settled",
         expected_version=case.version,
     )
     db.session.commit()
@@ -109,12 +113,16 @@ def test_tolerated_stay_needs_a_renewal_before_expiry(factory):
     assert _unmet(case) == ["renewal"]
     with pytest.raises(ValidationFailed):  # due after the stay expires
         ops.save_plan(
-            cw, case, expected_version=case.version,
+            cw,
+            case,
+            expected_version=case.version,
             **dict(stay, renewal_due_on=TODAY + timedelta(days=800)),
         )
     db.session.rollback()
     ops.save_plan(
-        cw, case, expected_version=case.version,
+        cw,
+        case,
+        expected_version=case.version,
         **dict(stay, renewal_due_on=TODAY + timedelta(days=600)),
     )
     db.session.commit()
@@ -127,11 +135,15 @@ def test_third_country_needs_agreement_family_evidence_and_travel(factory):
     db.session.commit()
     assert _unmet(case) == ["agreement", "family", "travel"]
     ops.save_plan(
-        cw, case, expected_version=case.version, receiving_state="DE",
+        cw,
+        case,
+        expected_version=case.version,
+        receiving_state="DE",
         receiving_agreement_on=TODAY - timedelta(days=3),
         receiving_agreement_by="Jugendamt Berlin",
         family_evidence="Aunt's residence permit and DNA test",
-        travel_on=TODAY + timedelta(days=20), travel_arrangements="Escorted by the guardian",
+        travel_on=TODAY + timedelta(days=20),
+        travel_arrangements="Escorted by the guardian",
     )
     db.session.commit()
     assert _unmet(case) == []
@@ -141,13 +153,17 @@ def test_bad_dates_and_wrong_stage_are_refused(factory):
     cw, case = _in_implementation(factory)
     with pytest.raises(ValidationFailed):  # granted before applied
         ops.save_plan(
-            cw, case, expected_version=case.version,
+            cw,
+            case,
+            expected_version=case.version,
             **dict(INTEGRATION, residence_granted_on=TODAY - timedelta(days=50)),
         )
     db.session.rollback()
     with pytest.raises(ValidationFailed):  # an application in the future
         ops.save_plan(
-            cw, case, expected_version=case.version,
+            cw,
+            case,
+            expected_version=case.version,
             **dict(INTEGRATION, residence_applied_on=TODAY + timedelta(days=5)),
         )
     db.session.rollback()

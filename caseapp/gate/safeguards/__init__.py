@@ -12,7 +12,6 @@ from __future__ import annotations
 from caseapp.exchange.evidence import or_received
 from caseapp.gate.safeguards.common import TITLES
 from caseapp.gate.safeguards.coordination import s11_central, s12_readiness, s13_reintegration
-from caseapp.gate.safeguards.family import s19_family_unity
 from caseapp.gate.safeguards.determination import (
     s5_hearing,
     s6_family,
@@ -21,6 +20,7 @@ from caseapp.gate.safeguards.determination import (
     s9_bid,
     s10_bid_approved,
 )
+from caseapp.gate.safeguards.family import s19_family_unity
 from caseapp.gate.safeguards.identity import s1_identity, s2_lead_agency, s3_guardian, s4_legal
 from caseapp.gate.safeguards.preparation import (
     s14_travel,

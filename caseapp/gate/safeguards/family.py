@@ -63,7 +63,10 @@ def s19_family_unity(case, data, today, policy):
     ]
     return (
         True,
-        _("Separation from siblings (%(numbers)s) is reasoned in each determination.", numbers=numbers),
+        _(
+            "Separation from siblings (%(numbers)s) is reasoned in each determination.",
+            numbers=numbers,
+        ),
         lines,
         None,
     )
