@@ -58,6 +58,11 @@ class AuditAction(StrEnum):
     PASSWORD_RESET_REQUEST = "user:password_reset:request"  # noqa: S105 (a tag)
     PASSWORD_RESET_COMPLETE = "user:password_reset:complete"  # noqa: S105 (a tag)
     AGENCY_CREATE = "agency:agency:create"
+    # People admin in the browser (issue 12 item 7).
+    USER_UPDATE = "user:account:update"
+    AGENCY_UPDATE = "agency:agency:update"
+    CASE_REASSIGN = "case:caseworker:reassign"
+    DIGEST_SET = "user:digest:set"  # the e-mail digest asked for or stopped
     # The case and the child's record.
     CASE_OPEN = "case:case:open"
     CASE_STAGE_CHANGE = "case:stage:change"
@@ -133,6 +138,7 @@ class AuditAction(StrEnum):
     SUSPENSION_LIFT = "suspension:lift"
     # Cross-border exchange between instances (issue 11; 002, Rec 2 and Rec 6).
     EXCHANGE_PARTNER_ADD = "exchange:partner:add"
+    EXCHANGE_PARTNER_EDIT = "exchange:partner:edit"
     EXCHANGE_SEND = "exchange:document:send"
     EXCHANGE_RECEIVE = "exchange:document:receive"
     EXCHANGE_REFUSE = "exchange:document:refuse"

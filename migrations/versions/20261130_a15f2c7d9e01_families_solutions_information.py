@@ -9,7 +9,7 @@ reason a sibling's solution differs, read by S19), complaint.addressed_to_id (an
 ombudsperson institution) and complaint.answered_by_id.
 
 Revision ID: a15f2c7d9e01
-Revises: 3b7e0a9c51d2
+Revises: 5d2a9e7c4b18
 Create Date: 2026-11-30 01:28:17.318647
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import caseapp.core.db
 
 revision = "a15f2c7d9e01"
-down_revision = "3b7e0a9c51d2"
+down_revision = "5d2a9e7c4b18"
 branch_labels = None
 depends_on = None
 
