@@ -6,9 +6,9 @@ The evaluation itself (``caseapp.gate.evaluation``) does no I/O: it receives a `
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from caseapp.agencies.models import Agency
@@ -296,26 +296,39 @@ def _load_received(case_ids: list[int], data: dict[int, GateData]) -> None:
         data[row.case_id].received.append(row)
 
 
+class SiblingBid(NamedTuple):
+    """What S19 reads of a sibling's current determination."""
+
+    id: int
+    family_unity: str | None
+
+
 def _load_siblings(cases: list[Case], data: dict[int, GateData]) -> None:
-    """The other cases of each case's family and their current BIDs (S19): two queries, and
-    none when no case belongs to a family."""
+    """The other cases of each case's family, each with its current (newest, not withdrawn)
+    BID's id and family-unity reason (S19): one query, and none when no case belongs to a
+    family."""
     from caseapp.cases.models import Case
 
     family_ids = {c.family_id for c in cases if c.family_id is not None}
     if not family_ids:
         return
-    members = list(
-        db.session.scalars(
-            select(Case).where(Case.family_id.in_(family_ids)).order_by(Case.number, Case.id)
-        )
+    bid = BestInterestsDetermination
+    rows = db.session.execute(
+        select(Case, bid.id, bid.family_unity)
+        .outerjoin(bid, and_(bid.case_id == Case.id, bid.status != BidStatus.WITHDRAWN))
+        .where(Case.family_id.in_(family_ids))
+        .order_by(Case.number, Case.id, bid.opened_at.desc(), bid.id.desc())
     )
-    bids = _current_bids([m.id for m in members])
+    members: dict[int, tuple[Case, SiblingBid | None]] = {}
+    for member, bid_id, reason in rows:
+        if member.id not in members:  # the first row of a case is its newest BID
+            members[member.id] = (member, SiblingBid(bid_id, reason) if bid_id else None)
     for case in cases:
         if case.family_id is not None:
             data[case.id].siblings = [
-                (m, bids.get(m.id))
-                for m in members
-                if m.family_id == case.family_id and m.id != case.id
+                pair
+                for pair in members.values()
+                if pair[0].family_id == case.family_id and pair[0].id != case.id
             ]
 
 

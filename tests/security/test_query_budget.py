@@ -37,7 +37,11 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
     "cases.show": (48, f"{_GATE}; {_ALERTS}; the view's audit entry"),
     "gate.safeguards": (43, _GATE),
     "api.case_detail": (38, f"{_GATE} (the JSON API's case, exchange helper)"),
-    "dashboard.queue": (33, f"{_GATE}, for one page of return-preparation cases at once"),
+    "dashboard.queue": (
+        34,
+        f"{_GATE}, for one page of return-preparation cases at once; the siblings of the "
+        "cases that belong to a family and their BIDs (S19, one statement)",
+    ),
     "crossborder.index": (24, f"one list per return-preparation record type (9); {_ALERTS}"),
     "decision.page": (
         16,
