@@ -141,6 +141,14 @@ class AuditAction(StrEnum):
     RETURN_EXECUTE = "return:execute"
     VISIT_REPORT = "visit:report"
     VISIT_ESCALATE = "visit:escalate"
+    # Families, durable solutions, child-friendly information (issue 15 part 2; 002, Rec 1-2).
+    FAMILY_CREATE = "family:create"
+    FAMILY_LINK = "family:case:link"
+    FAMILY_PARTY_ADD = "family:party:add"
+    FAMILY_PARTY_ACT = "family:party:act"
+    SOLUTION_PLAN_SAVE = "solution:plan:save"
+    SOLUTION_IMPLEMENT = "solution:implement"
+    INFORMATION_RECORD = "information:record"
     # Policy and suspensions.
     POLICY_CHANGE = "policy:settings:change"
     SUSPENSION_ADD = "suspension:add"

@@ -104,6 +104,8 @@ class Case(db.Model):
     number: Mapped[str] = mapped_column(String(20))
     lead_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # The family record linking siblings' cases (caseapp/families; 002, Rec 2; fn 12 (iii)).
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id"), index=True)
     stage: Mapped[Stage] = mapped_column(str_enum(Stage, "stage"), default=Stage.IDENTIFIED)
     outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -213,9 +215,23 @@ class Case(db.Model):
         """The user may move a decided case on to return preparation or implementation."""
         return self.can_edit(user) and self.stage is Stage.DECIDED
 
+    def can_reopen_determination(self, user: User) -> bool:
+        """The user may reopen the determination (an objection, a new fact such as return
+        proving impossible; decision.operations.REOPENABLE_STAGES)."""
+        return self.can_edit(user) and self.stage in (
+            Stage.DECIDED,
+            Stage.RETURN_PREPARATION,
+            Stage.RETURN_APPROVED,
+        )
+
     def can_lodge_complaint(self, user: User) -> bool:
         """The user may record a complaint (002, Rec 1: the child's right to complain)."""
         return self.can_edit(user) and self.takes_records
+
+    @property
+    def in_implementation(self) -> bool:
+        """A durable solution other than return is being implemented (caseapp/solutions)."""
+        return self.stage is Stage.IMPLEMENTATION
 
     def can_record_return(self, user: User) -> bool:
         """The user may record the return as carried out (the gate re-checks; 002, Rec 2)."""

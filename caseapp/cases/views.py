@@ -210,9 +210,11 @@ def show(case_id: int):
     case = web.load(Case, case_id)
     web.audit_read(pending(current_user, AuditAction.CASE_VIEW, case, diff={}))
     records = load_case_records(case)  # the gate's and the alerts' records: one statement
+    alerts = alerts_for(case, records=records)
     return render_template(
         "cases/show.html",
-        alerts=alerts_for(case, records=records),
+        alerts=alerts,
+        regularise=_regularise_form(case, alerts),
         **panel_context(case, current_user, records=records),
         child=case.child,
         can_edit=case.can_edit(current_user),
@@ -220,6 +222,21 @@ def show(case_id: int):
         gaps=operations.registration_gaps(case) if case.awaits_registration else [],
         version_form=VersionForm(formdata=None).at(case.version),
     )
+
+
+def _regularise_form(case: Case, alerts: list):
+    """When return proves impossible, the path to regularisation or tolerated stay: the
+    reasons as a new fact that reopens the determination (002, Moldova practice: "If the
+    parents are not identified or return is not possible, the child will be granted a
+    tolerated stay"; Rec 2: options to regularise status). None when it does not apply."""
+    from caseapp.decision.forms import NewFactForm
+
+    impossible = [a for a in alerts if a.kind == "return_impossible"]
+    if not impossible or not case.can_reopen_determination(current_user):
+        return None
+    form = NewFactForm(prefix="new_fact", formdata=None).at(case.version)
+    form.reason.data = impossible[0].detail
+    return form
 
 
 @bp.route("/<int:case_id>/register", methods=["POST"])

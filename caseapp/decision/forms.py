@@ -8,9 +8,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from caseapp.agencies.models import AgencyKind
 from caseapp.cases.models import Outcome
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm
+from caseapp.crossborder.forms import AgencySelect
 from caseapp.decision.models import AppealStatus, ComplainantKind
 
 APPEAL_RESULTS = [s for s in AppealStatus if s is not AppealStatus.PENDING]
@@ -56,11 +58,16 @@ class DecideAppealForm(VersionedForm):
 
 
 class ComplaintForm(VersionedForm):
-    VALUES = ("lodged_by", "lodged_on", "subject", "objects_to_decision")
+    VALUES = ("lodged_by", "lodged_on", "subject", "objects_to_decision", "addressed_to_id")
     lodged_by = SelectField(_l("Lodged by"), choices=choices(ComplainantKind))
     lodged_on = DateField(_l("Lodged on"), validators=[InputRequired()])
     subject = TextAreaField(_l("Subject"), validators=[InputRequired()])
     objects_to_decision = BooleanField(_l("Objects to the decision"))
+    # An ombudsperson institution from the register, or none: the lead agency (002, Rec 4).
+    addressed_to_id = AgencySelect(
+        _l("Addressed to (an ombudsperson institution; none: this agency)"),
+        kinds=(AgencyKind.OMBUDSPERSON,),
+    )
 
 
 class AnswerComplaintForm(VersionedForm):

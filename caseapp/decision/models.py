@@ -9,11 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caseapp.agencies.models import Agency
 from caseapp.assessment.models import CaseRecord
 from caseapp.cases.models import Case, Outcome
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
+from caseapp.core.permissions import Role
 
 
 class DecisionNotice(CaseRecord, db.Model):
@@ -110,15 +112,29 @@ class Complaint(CaseRecord, db.Model):
     lodged_by: Mapped[ComplainantKind] = mapped_column(str_enum(ComplainantKind, "complainant"))
     lodged_on: Mapped[date] = mapped_column(Date)
     subject: Mapped[str] = mapped_column(Text)
-    # An objection to the decision by the child or guardian reopens the determination.
+    # An objection to the decision by the child, the guardian or the lawyer reopens the
+    # determination alike (002, Rec 1: the right to be heard; fn 12 (iv)).
     objects_to_decision: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[ComplaintStatus] = mapped_column(
         str_enum(ComplaintStatus, "complaint_status"), default=ComplaintStatus.OPEN
     )
     response: Mapped[str | None] = mapped_column(Text)
     responded_on: Mapped[date | None] = mapped_column(Date)
+    # The independent body the complaint is addressed to: an ombudsperson institution from the
+    # agency register (002, Rec 4: "an independent and impartial authority"); None: the lead
+    # agency itself. The named body answers it (``can_answer``).
+    addressed_to_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     case: Mapped[Case] = relationship()
+    addressed_to: Mapped[Agency | None] = relationship()
+
+    def can_answer(self, user) -> bool:
+        """A complaint to a named body is answered by that body's ombudspersons; one to the
+        lead agency by whoever may edit the case."""
+        if self.addressed_to_id is not None:
+            return user.role is Role.OMBUDSPERSON and user.agency_id == self.addressed_to_id
+        return self.case.can_edit(user)
 
     @property
     def is_open(self) -> bool:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from caseapp.agencies.models import AgencyKind
+from caseapp.agencies.register import from_register
 from caseapp.assessment.guards import (
     check_editable,
     move,
@@ -27,10 +29,11 @@ from caseapp.assessment.guards import (
 )
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
+from caseapp.cases import versioning
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.cases.workflow import AFTER_DECISION
 from caseapp.core.db import utcnow
-from caseapp.core.errors import InvalidTransition, ValidationFailed
+from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.decision.models import (
     Appeal,
@@ -254,11 +257,16 @@ def lodge_complaint(
     lodged_on: date,
     subject: str | None,
     objects_to_decision: bool = False,
+    addressed_to_id: int | None = None,
     expected_version: int | None,
 ) -> Complaint:
-    """Record a complaint (002, Rec 1: access to complaints mechanisms; Rec 4). An objection
-    to the decision by the child or the guardian reopens the determination (DESIGN.md §3)."""
+    """Record a complaint (002, Rec 1: access to complaints mechanisms; Rec 4: "lodge
+    complaints with an independent and impartial authority"), addressed to the lead agency
+    or to an ombudsperson institution from the agency register, which then answers it. An
+    objection to the decision by the child, the guardian or the lawyer reopens the
+    determination alike (DESIGN.md §3; 002, Rec 1; fn 12 (iv))."""
     check_editable(actor, case, expected_version)
+    from_register(addressed_to_id, kinds=(AgencyKind.OMBUDSPERSON,))
     require_stage(case, frozenset(Stage) - {Stage.IDENTIFIED, Stage.CLOSED})
     lodged_by = ComplainantKind(lodged_by)
     subject = _text(subject)
@@ -273,13 +281,14 @@ def lodge_complaint(
         subject=subject,
         objects_to_decision=bool(objects_to_decision),
         status=ComplaintStatus.OPEN,
+        addressed_to_id=addressed_to_id,
     )
     db.session.add(complaint)
     diff = diff_of(complaint)
     touch_case(case)
     record(actor, AuditAction.COMPLAINT_LODGE, complaint, case=case, diff=diff)
-    by_child_or_guardian = lodged_by in (ComplainantKind.CHILD, ComplainantKind.GUARDIAN)
-    if objects_to_decision and by_child_or_guardian and case.stage in REOPENABLE_STAGES:
+    # Every complainant kind (the child, the guardian, the lawyer) may object: alike.
+    if objects_to_decision and case.stage in REOPENABLE_STAGES:
         _reopen(actor, case, reason=_("Objection to the decision: %(subject)s", subject=subject))
     return complaint
 
@@ -293,9 +302,13 @@ def answer_complaint(
     close: bool = False,
     expected_version: int | None,
 ) -> Complaint:
-    """Record the answer given to a complaint (and optionally close it)."""
+    """Record the answer given to a complaint (and optionally close it). A complaint to an
+    ombudsperson institution is answered by that institution's ombudspersons, one to the
+    lead agency by its staff (``Complaint.can_answer``)."""
     case = complaint.case
-    check_editable(actor, case, expected_version)
+    if not complaint.can_answer(actor):
+        raise PermissionDenied(_("This complaint is answered by the body it is addressed to."))
+    versioning.check_version(case, expected_version)
     response = _text(response)
     if response is None:
         raise ValidationFailed(_("Write the answer."))
@@ -306,6 +319,7 @@ def answer_complaint(
     complaint.response = response
     complaint.responded_on = responded_on
     complaint.status = ComplaintStatus.CLOSED if close else ComplaintStatus.ANSWERED
+    complaint.answered_by_id = actor.id
     diff = diff_of(complaint)
     touch_case(case)
     record(actor, AuditAction.COMPLAINT_ANSWER, complaint, case=case, diff=diff)

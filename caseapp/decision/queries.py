@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload
 
 from caseapp.cases.models import Case, Outcome
 from caseapp.core.extensions import db
@@ -56,7 +57,10 @@ def complaints(case: Case) -> list[Complaint]:
     """The case's complaints, newest first."""
     return list(
         db.session.scalars(
-            select(Complaint).where(Complaint.case_id == case.id).order_by(Complaint.id.desc())
+            select(Complaint)
+            .where(Complaint.case_id == case.id)
+            .options(joinedload(Complaint.addressed_to))
+            .order_by(Complaint.id.desc())
         )
     )
 

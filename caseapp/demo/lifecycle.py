@@ -125,6 +125,7 @@ class Story:
             return self.case
         decision.proceed_after_decision(self.cw, self.case, expected_version=self.v)
         if scenario == "implementation":
+            self.plan_solution()
             return self.case
         self.prepare(blocks=self.spec.get("blocks"))
         if scenario in ("ready", "blocked"):
@@ -349,6 +350,45 @@ class Story:
             expected_version=self.v,
         )
         decision.notify_guardian(cw, notice, notified_on=self.d(2), expected_version=self.v)
+
+    def plan_solution(self) -> None:
+        """The plan of the solution (dates in days from today) and, when the spec says so,
+        the solution recorded as implemented (only possible with the checklist met)."""
+        from caseapp.information.models import Means, Step
+        from caseapp.information.operations import record_information
+        from caseapp.solutions.models import ResidenceKind
+        from caseapp.solutions.operations import record_implemented, save_plan
+
+        spec = self.spec.get("plan")
+        if not spec:
+            return
+        values: dict = {
+            k: self.today + timedelta(days=v) if k.endswith("_on") else v for k, v in spec.items()
+        }
+        values["residence_kind"] = ResidenceKind(spec["residence_kind"])
+        save_plan(self.cw, self.case, expected_version=self.v, **values)
+        record_information(
+            self.cw,
+            self.case,
+            step=Step.SOLUTION,
+            given_on=self.today - timedelta(days=8),
+            what="What the residence permit means, the school and the foster family, and whom "
+            "to call if something goes wrong.",
+            language=self.case.child.languages[0] if self.case.child.languages else "Russian",
+            means=Means.ORALLY,
+            given_by="Caseworker, with the interpreter (demo)",
+            interpreter=True,
+            understood=True,
+            expected_version=self.v,
+        )
+        days = self.spec.get("implemented_days_ago")
+        if days is not None:
+            record_implemented(
+                self.cw,
+                self.case,
+                implemented_on=self.today - timedelta(days=days),
+                expected_version=self.v,
+            )
 
     def prepare(self, *, blocks: str | None) -> None:
         """Return preparation: every record S6-S17 look at (less the one ``blocks`` names)."""

@@ -139,7 +139,7 @@ CASES: list[dict] = [
     },
     {
         "scenario": "ready",
-        "shows": "return preparation: READY, all of S1-S18 met (supervisor.md may approve)",
+        "shows": "return preparation: READY, all of S1-S19 met (supervisor.md may approve)",
         "by": "cw_md", "sv": "sv_md", "destination": "UZ",
         "name": ("Юсупова", "Малика", "Рустамовна"),
         "aliases": [("Yusupova", "Malika", None), ("Yusupova", "Malikakhon", None)],
@@ -317,7 +317,8 @@ CASES: list[dict] = [
     },
     {
         "scenario": "implementation", "outcome": "local_integration",
-        "shows": "implementation: local integration",
+        "shows": "implementation: local integration, plan and checklist met, implemented; "
+                 "follow-up visits scheduled",
         "by": "cw_md",
         "sv": "sv_md", "decided_days_ago": 40,
         "name": ("Haddad", "Omar", None), "aliases": [("Хаддад", "Омар", None)],
@@ -329,6 +330,15 @@ CASES: list[dict] = [
                   "current_location": "Foster family, Chișinău"},
         "family": [{"name": "Haddad Karim", "relation": "sibling", "country": "DE",
                     "whereabouts": "unknown", "tracing_status": "not_found"}],
+        # The plan of the solution, dates in days from today; every checklist item met, so
+        # the solution is recorded as implemented and follow-up visits are scheduled.
+        "plan": {"residence_kind": "temporary", "residence_applied_on": -35,
+                 "residence_granted_on": -12, "residence_expires_on": 353,
+                 "school": "Theoretical Lyceum No. 2, Chișinău, grade 8 (since September)",
+                 "health": "Registered with the district family doctor; vaccinations updated",
+                 "language_support": "Romanian classes three times a week; Arabic-speaking mentor",
+                 "care_arrangement": "Long-term foster family Rusu, reviewed every six months"},
+        "implemented_days_ago": 5,
     },
     {
         "scenario": "implementation", "outcome": "tolerated_stay",
@@ -345,6 +355,42 @@ CASES: list[dict] = [
                   "care_status": "separated", "identity_verification": "documents_seen"},
         "family": [{"name": "Rahimi Farid", "relation": "aunt_uncle", "country": "DE",
                     "whereabouts": "Hamburg", "tracing_status": "in_progress"}],
+        # Applied for, not granted yet, no renewal date: the checklist shows what is missing.
+        "plan": {"residence_kind": "tolerated", "residence_applied_on": -10,
+                 "school": "School No. 7, Odesa, with a Dari-speaking assistant",
+                 "health": "Polyclinic No. 3", "language_support": "Ukrainian classes",
+                 "care_arrangement": "Small group home, Odesa"},
+    },
+    # Two siblings, one family record (issue 15 part 2; 002, Rec 2; Rec 4; fn 12 (iii)): each
+    # child has their own case; the sister's return would separate her from her brother,
+    # whose decision is local integration, and no determination says why (S19).
+    {
+        "scenario": "blocked", "blocks": "S19", "family_group": "petrosyan",
+        "shows": "return preparation: blocked by S19, her brother stays (local integration) "
+                 "and no determination gives the reason for separating them",
+        "by": "cw_md", "sv": "sv_md", "destination": "AM",
+        "name": ("Petrosyan", "Anahit", None), "aliases": [("Պետրոսյան", "Անահիտ", None)],
+        "years_old": 13.6,
+        "child": {**_GATE_READY, "sex": "female", "nationalities": ["AM"],
+                  "languages": ["Armenian", "Russian"], "country_of_origin": "AM",
+                  "identified_days_ago": 140, "identified_place": "Chișinău railway station"},
+        "family": [{"name": "Petrosyan Lusine", "relation": "mother", "country": "AM",
+                    "whereabouts": "Gyumri", "contact_status": "in_contact",
+                    "tracing_status": "traced"}],
+    },
+    {
+        "scenario": "decided", "outcome": "local_integration", "family_group": "petrosyan",
+        "shows": "decided (local integration): the brother of the S19 case, same family record; "
+                 "the mother is a party, notified of the decision",
+        "by": "cw_md", "sv": "sv_md", "decided_days_ago": 6,
+        "name": ("Petrosyan", "Davit", None), "aliases": [("Պետրոսյան", "Դավիթ", None)],
+        "years_old": 16.8,
+        "child": {**_GATE_READY, "sex": "male", "nationalities": ["AM"],
+                  "languages": ["Armenian", "Russian", "Romanian"], "country_of_origin": "AM",
+                  "identified_days_ago": 140, "identified_place": "Chișinău railway station"},
+        "family": [{"name": "Petrosyan Lusine", "relation": "mother", "country": "AM",
+                    "whereabouts": "Gyumri", "contact_status": "in_contact",
+                    "tracing_status": "traced"}],
     },
     {
         "scenario": "closed",

@@ -30,6 +30,7 @@ from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.demo import data, lifecycle, lifecycle_data
+from caseapp.demo.families import link_family
 
 _ENUMS = {
     "sex": Sex,
@@ -98,11 +99,23 @@ def load_demo(*, today: date) -> DemoResult:
         result.cases.append(load_case(spec, users, agencies, today=today))
     # Cases at every later stage, driven there by the real operations (issue 3, item 9).
     lifecycle.add_demo_suspension(users["admin"], today=today)
+    groups: dict[str, list[tuple[dict, Case]]] = {}
     for spec in lifecycle_data.CASES:
         case = load_case(spec, users, agencies, today=today)
         lifecycle.Story(case, spec, users, agencies, today=today).run()
         result.cases.append(case)
         result.guide.append((case.number, spec["shows"]))
+        if spec.get("family_group"):
+            groups.setdefault(spec["family_group"], []).append((spec, case))
+    # Siblings' cases linked in one family record (issue 15 part 2).
+    for members in groups.values():
+        first_spec = members[0][0]
+        link_family(
+            users[first_spec["by"]],
+            [case for _spec, case in members],
+            mother=first_spec["family"][0]["name"],
+            language=first_spec["child"]["languages"][0],
+        )
     # Detention, victims' referrals, a disputed age and the 18th birthday (issue 15).
     from caseapp.demo import protection
 

@@ -35,12 +35,16 @@ class RecommendationForm(VersionedForm):
         choices=[SelectChoice("", _l("Not decided yet")), *choices(Outcome)],
     )
     reasons = TextAreaField(_l("Reasons"))
+    family_unity = TextAreaField(
+        _l("Siblings: why this child's solution differs from a sibling's (if it does)")
+    )
 
     def values(self) -> dict[str, Any]:
         """``update_bid``'s arguments ("not decided yet" is ``None``)."""
         return {
             "recommended": self.recommended.data or None,
             "reasons": self.reasons.data,
+            "family_unity": self.family_unity.data,
             "expected_version": self.version.data,
         }
 

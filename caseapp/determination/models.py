@@ -58,6 +58,9 @@ class BestInterestsDetermination(CaseRecord, db.Model):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recommended: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "recommended"))
     reasons: Mapped[str | None] = mapped_column(Text)
+    # Why this child's solution differs from a sibling's, when it does (family unity, S19;
+    # 002, Rec 4: "States should not separate children from their families"; fn 12 (iii)).
+    family_unity: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

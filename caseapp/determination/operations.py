@@ -101,6 +101,7 @@ def _copy_content(source: BestInterestsDetermination, target: BestInterestsDeter
     """Copy panel, options, recommendation and reasons into a new draft."""
     target.recommended = source.recommended
     target.reasons = source.reasons
+    target.family_unity = source.family_unity
     for m in source.panel:
         target.panel.append(
             PanelMember(
@@ -188,12 +189,15 @@ def update_bid(
     *,
     recommended: Outcome | None,
     reasons: str | None,
+    family_unity: str | None = None,
     expected_version: int | None,
 ) -> BestInterestsDetermination:
-    """Set the recommended solution and the reasons (002, Rec 2)."""
+    """Set the recommended solution, the reasons and, when the child's solution differs from
+    a sibling's, why (family unity, S19; 002, Rec 2; Rec 4)."""
     _check_draft(actor, bid, expected_version)
     bid.recommended = Outcome(recommended) if recommended else None
     bid.reasons = (reasons or "").strip() or None
+    bid.family_unity = (family_unity or "").strip() or None
     diff = diff_of(bid)
     flush()
     record(actor, AuditAction.BID_DRAFT_UPDATE, bid, diff=diff)

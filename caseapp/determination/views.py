@@ -42,6 +42,7 @@ def _page_forms(case, bid) -> dict[str, VersionedForm]:
         rec = page_forms["recommendation"]
         rec.recommended.data = bid.recommended.value if bid.recommended else ""
         rec.reasons.data = bid.reasons or ""
+        rec.family_unity.data = bid.family_unity or ""
     options = {o.option: o for o in bid.options} if bid else {}
     for option in Outcome:
         form = _fresh(f.OptionForm, f"option-{option.value}", bv)

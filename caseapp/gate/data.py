@@ -6,9 +6,9 @@ The evaluation itself (``caseapp.gate.evaluation``) does no I/O: it receives a `
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select, union
+from sqlalchemy import and_, select, union
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -107,6 +107,9 @@ class GateData:
 
     # Exchange documents received from the partner instance (issue 11), oldest first.
     received: list = field(default_factory=list)
+    # The siblings' cases of the child's family with their current BIDs, ``[(case, bid)]``
+    # by number (S19; caseapp/families). Loaded only for cases that belong to a family.
+    siblings: list = field(default_factory=list)
 
     @property
     def destination_country(self) -> str | None:
@@ -303,6 +306,7 @@ def gate_data_from(cases: list[Case], rows: dict[str, list]) -> dict[int, GateDa
         item.users, item.agencies, item._origin = users, agencies, origins.get(cid)
         route = {c for c in (item.destination_country, *item.transit_countries) if c}
         item.suspensions = [s for s in rows["suspensions"] if s.country in route]
+    _load_siblings(cases, data)
     return data
 
 
@@ -337,6 +341,42 @@ def current_bid(case_id: int) -> BestInterestsDetermination | None:
         .order_by(BestInterestsDetermination.opened_at.desc(), BestInterestsDetermination.id.desc())
         .limit(1)
     )
+
+
+class SiblingBid(NamedTuple):
+    """What S19 reads of a sibling's current determination."""
+
+    id: int
+    family_unity: str | None
+
+
+def _load_siblings(cases: list[Case], data: dict[int, GateData]) -> None:
+    """The other cases of each case's family, each with its current (newest, not withdrawn)
+    BID's id and family-unity reason (S19): one query, and none when no case belongs to a
+    family."""
+    from caseapp.cases.models import Case
+
+    family_ids = {c.family_id for c in cases if c.family_id is not None}
+    if not family_ids:
+        return
+    bid = BestInterestsDetermination
+    rows = db.session.execute(
+        select(Case, bid.id, bid.family_unity)
+        .outerjoin(bid, and_(bid.case_id == Case.id, bid.status != BidStatus.WITHDRAWN))
+        .where(Case.family_id.in_(family_ids))
+        .order_by(Case.number, Case.id, bid.opened_at.desc(), bid.id.desc())
+    )
+    members: dict[int, tuple[Case, SiblingBid | None]] = {}
+    for member, bid_id, reason in rows:
+        if member.id not in members:  # the first row of a case is its newest BID
+            members[member.id] = (member, SiblingBid(bid_id, reason) if bid_id else None)
+    for case in cases:
+        if case.family_id is not None:
+            data[case.id].siblings = [
+                pair
+                for pair in members.values()
+                if pair[0].family_id == case.family_id and pair[0].id != case.id
+            ]
 
 
 def load_route(case: Case) -> tuple[str | None, list[str]]:

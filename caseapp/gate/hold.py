@@ -1,7 +1,7 @@
 """The gate holds until the handover (issue 9, principle 6; DESIGN.md section 3 and 4.1 item 6).
 
 An approval is not a permanent pass: whatever is recorded after it, the return may only go
-ahead while every safeguard S1-S18 is still met (002, Rec 1: non-refoulement and the right
+ahead while every safeguard S1-S19 is still met (002, Rec 1: non-refoulement and the right
 to appeal; Day 1 plenary: crisis provisions; fn 12 (v): voluntary return). Three ways in:
 
 1. **Every write transaction.** The audit trail already names the case of every change
@@ -173,6 +173,18 @@ def hold_after(notes: Notes, *, today: date | None = None) -> list[ReturnApprova
         case = db.session.get(Case, case_id)
         if case is not None and case.stage is Stage.RETURN_APPROVED:
             todo[case_id] = (case, actor_id)
+    # S19 reads the siblings' determinations: a record on one child's case re-checks the
+    # approved cases of the same family (caseapp/gate/safeguards/family.py).
+    family_ids = {
+        c.family_id
+        for c in (db.session.get(Case, cid) for cid in notes.cases)
+        if c is not None and c.family_id is not None
+    }
+    if family_ids:
+        for sibling in db.session.scalars(
+            select(Case).where(Case.family_id.in_(family_ids), Case.stage == Stage.RETURN_APPROVED)
+        ):
+            todo.setdefault(sibling.id, (sibling, notes.last_actor_id))
     if notes.everything:
         for case in approved_cases():
             todo.setdefault(case.id, (case, notes.last_actor_id))

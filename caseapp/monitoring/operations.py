@@ -136,7 +136,9 @@ def record_visit_report(
     """Record a monitoring visit's report (wellbeing, family, school, health, concerns)."""
     case = visit.case
     versioning.check_editable(actor, case, expected_version)
-    if case.stage not in (Stage.RETURNED, Stage.MONITORING):
+    # Follow-up visits apply to every durable solution, not only returns (002, Rec 2): a
+    # solution recorded as implemented schedules them too (caseapp/solutions).
+    if case.stage not in (Stage.RETURNED, Stage.MONITORING, Stage.IMPLEMENTATION):
         raise InvalidTransition(_("Visits are recorded after the return."))
     if not (wellbeing or "").strip() or not (visited_by or "").strip():
         raise ValidationFailed(_("Say who visited and how the child is."))

@@ -195,8 +195,8 @@ def test_upheld_appeal_reopens_and_withdraws_approvals(case, people, db):
     assert new.status is BidStatus.DRAFT and len(new.options) == 4 and new.id != bid.id
 
 
-@pytest.mark.parametrize("by", [ComplainantKind.CHILD, ComplainantKind.GUARDIAN])
-def test_objection_by_child_or_guardian_reopens(case, people, db, by):
+@pytest.mark.parametrize("by", list(ComplainantKind))
+def test_objection_by_child_guardian_or_lawyer_reopens_alike(case, people, db, by):
     lifecycle.to_decided(case, people["cw"], people["sup"])
     complaint = ops.lodge_complaint(
         people["cw"],

@@ -18,7 +18,7 @@ from caseapp.determination.models import BestInterestsDetermination, BidStatus
 from caseapp.gate.models import ReturnApproval
 from caseapp.monitoring.models import MonitoringVisit
 
-BLOCKED = {"S3", "S7", "S14", "S15", "S16", "S18"}
+BLOCKED = {"S3", "S7", "S14", "S15", "S16", "S18", "S19"}
 GUIDE_LINE = re.compile(r"^\s+([A-Z]{2}-\d{4}-\d{6})\s+(.+)$", re.M)
 
 
@@ -67,7 +67,7 @@ def test_the_ready_case_meets_every_safeguard_and_each_blocked_one_fails_one(dem
     assert code == 0
     assert gate["all_met"] is True
     assert [s["id"] for s in gate["safeguards"] if not s["met"]] == []
-    assert len(gate["safeguards"]) == 18
+    assert len(gate["safeguards"]) == 19
 
     # Each blocked case fails on exactly its safeguard, shown with its source.
     seen = set()

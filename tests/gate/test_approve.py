@@ -36,7 +36,7 @@ def test_approve_moves_the_case_and_records_everything(factory):
     assert approval.policy_version == 1
     assert approval.case_version == version
     assert approval.gate_evaluation["all_met"] is True
-    assert len(approval.gate_evaluation["safeguards"]) == 18
+    assert len(approval.gate_evaluation["safeguards"]) == 19
     [entry] = entries("return:approve", case.id)
     assert entry.diff["gate"]["policy_version"] == 1
     assert entries("case:stage:change", case.id)[-1].diff["stage"] == [

@@ -27,7 +27,7 @@ def test_safeguards_page_lists_all_with_sources(factory, client, login):
     ready = ready_case(factory, breaks=("S14",))
     login(ready.caseworker)
     html = client.get(f"/cases/{ready.case.id}/safeguards").get_data(as_text=True)
-    for i in range(1, 19):
+    for i in range(1, 20):
         assert f'id="safeguard-S{i}"' in html
     assert "fn 12 (v)" in html
     assert f"/cases/{ready.case.id}/return/travel" in html  # where to record S14

@@ -63,7 +63,7 @@ from caseapp.determination.models import (
 from caseapp.documents.models import Document
 from caseapp.gate.models import ReturnSuspension
 
-SAFEGUARD_IDS = [f"S{i}" for i in range(1, 19)]
+SAFEGUARD_IDS = [f"S{i}" for i in range(1, 20)]
 
 
 @dataclass
@@ -409,6 +409,27 @@ def _set(key, attr, value):
     return apply
 
 
+def _s19(ready):
+    """A sibling's case linked in a family, not decided for return, and no reason recorded
+    in either determination (S19, family unity)."""
+    from caseapp.cases.models import Case
+    from caseapp.families.models import Family
+
+    family = Family(lead_agency_id=ready.agency.id, created_by_id=ready.caseworker.id)
+    db.session.add(family)
+    db.session.flush()
+    sibling = Case(
+        number=f"{ready.case.number}-S",
+        lead_agency_id=ready.agency.id,
+        caseworker_id=ready.caseworker.id,
+        stage=Stage.REGISTERED,
+        family_id=family.id,
+    )
+    db.session.add(sibling)
+    ready.case.family_id = family.id
+    ready.r["sibling"] = sibling
+
+
 BREAKS = {
     "S1": _set(None, "identity_verification", IdentityVerification.NOT_VERIFIED),
     "S2": lambda ready: setattr(ready.agency, "kind", AgencyKind.LAW_ENFORCEMENT),
@@ -435,6 +456,7 @@ BREAKS = {
     "S16": _s16,
     "S17": lambda ready: setattr(ready.r["monitoring"], "monitor_agency_id", ready.agency.id),
     "S18": _s18,
+    "S19": _s19,
 }
 
 

@@ -1,9 +1,10 @@
-"""The eighteen safeguard checks of the return gate (DESIGN.md section 4, sources in 002).
+"""The nineteen safeguard checks of the return gate (DESIGN.md section 4, sources in 002).
 
 Each check is ``check(case, data, today, policy) -> (met, reason, evidence, record_at)`` and
 does no I/O. ``evidence`` is a list of ``(record type, id, short description)``. The checks
 live by stage: ``identity`` (S1-S4), ``determination`` (S5-S10), ``coordination``
-(S11-S13, what the other side agrees to) and ``preparation`` (S14-S18, the return itself).
+(S11-S13, what the other side agrees to), ``preparation`` (S14-S18, the return itself) and
+``family`` (S19, the family's unity; issue 15).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from caseapp.gate.safeguards.determination import (
     s9_bid,
     s10_bid_approved,
 )
+from caseapp.gate.safeguards.family import s19_family_unity
 from caseapp.gate.safeguards.identity import s1_identity, s2_lead_agency, s3_guardian, s4_legal
 from caseapp.gate.safeguards.preparation import (
     s14_travel,
@@ -48,6 +50,7 @@ CHECKS = [
     ("S16", s16_notice),
     ("S17", or_received("S17", s17_monitoring)),
     ("S18", s18_suspension),
+    ("S19", s19_family_unity),
 ]
 
 __all__ = ["CHECKS", "TITLES"]

@@ -59,6 +59,10 @@ TITLES = {
     "S16": (_l("Decision notified; appeal period over, no appeal pending"), "002, Rec 1"),
     "S17": (_l("Independent post-return monitoring planned"), "002, Rec 2; Chișcă; Prof. Strik"),
     "S18": (_l("Returns to the country not suspended"), "002, Day 1 plenary (crisis provisions)"),
+    "S19": (
+        _l("Not separated from siblings, or the separation reasoned in each determination"),
+        "002, Rec 4; fn 12 (iii)",
+    ),
 }
 
 SEPARATED = (CareStatus.UNACCOMPANIED, CareStatus.SEPARATED)
@@ -136,6 +140,7 @@ RECORD_LABELS = {
     "consent": _l("Consent"),
     "notice": _l("Decision notice"),
     "monitoring": _l("Monitoring plan"),
+    "family": _l("Family record"),
 }
 
 
