@@ -87,6 +87,87 @@ def _approval_withdrawn():
     )
 
 
+def _years_before(day: date, years: int) -> date:
+    """``day`` minus ``years`` years; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return date(day.year - years, 2, 28)
+
+
+def adult_on(day: date):
+    """SQL twin of ``not Child.is_minor_on(day)`` (18 or over by the records; issue 15): the
+    date of birth, else the lowest age of the range advanced from its assessment day; never
+    while the age is disputed. One term per lowest age below 18, so it runs on both
+    databases without date arithmetic."""
+    from caseapp.children.models import ADULT_AGE
+
+    c = Child
+    by_range = or_(
+        c.age_min >= ADULT_AGE,
+        and_(
+            c.age_assessed_on.is_not(None),
+            or_(
+                *(
+                    and_(c.age_min == k, c.age_assessed_on <= _years_before(day, ADULT_AGE - k))
+                    for k in range(ADULT_AGE)
+                )
+            ),
+        ),
+    )
+    return and_(
+        c.age_disputed.is_(False),
+        or_(
+            c.date_of_birth <= _years_before(day, ADULT_AGE),
+            and_(c.date_of_birth.is_(None), c.age_min.is_not(None), by_range),
+        ),
+    )
+
+
+def _issue_15(kind: str, today: date, policy):
+    from caseapp.age.models import TransitionPlan
+    from caseapp.detention.models import Detention
+    from caseapp.referrals.models import ReferralKind, VictimReferral
+
+    open_case = Case.stage != Stage.CLOSED
+    child = Child.case_id == Case.id
+    if kind == "turning_18":
+        soon = today + timedelta(days=policy.transition_notice_days)
+        return and_(
+            open_case,
+            exists().where(child, not_(adult_on(today)), adult_on(soon)),
+            not_(exists().where(TransitionPlan.case_id == Case.id)),
+        )
+    if kind == "adult_by_records":
+        return and_(open_case, exists().where(child, adult_on(today)))
+    if kind == "detention_open":
+        return and_(
+            open_case,
+            exists().where(Detention.case_id == Case.id, Detention.released_on.is_(None)),
+        )
+    if kind == "victim_not_referred":
+        cutoff = today - timedelta(days=policy.victim_referral_days)
+
+        def referred(k):
+            return exists().where(VictimReferral.case_id == Case.id, VictimReferral.kind == k)
+
+        trafficking = and_(
+            Child.trafficking_indicators.is_(True),
+            Child.trafficking_indicators_on < cutoff,
+            not_(referred(ReferralKind.TRAFFICKING)),
+        )
+        hate = and_(
+            Child.hate_crime_victim.is_(True),
+            Child.hate_crime_victim_on < cutoff,
+            or_(
+                not_(referred(ReferralKind.HATE_CRIME_REPORT)),
+                not_(referred(ReferralKind.HATE_CRIME_SUPPORT)),
+            ),
+        )
+        return and_(open_case, exists().where(child, or_(trafficking, hate)))
+    return None
+
+
 def alert_condition(kind: str, today: date, policy):
     """The SQL condition on ``Case`` equivalent to the rule ``kind``."""
     pending = Case.stage.in_(PENDING_STAGES)
@@ -129,6 +210,9 @@ def alert_condition(kind: str, today: date, policy):
         return _return_impossible()
     if kind == "approval_withdrawn":
         return _approval_withdrawn()
+    condition = _issue_15(kind, today, policy)
+    if condition is not None:
+        return condition
     raise ValueError(f"unknown alert kind {kind!r}; known: {sorted(KINDS)}")
 
 

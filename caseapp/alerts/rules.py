@@ -8,7 +8,7 @@ tests check the two agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -57,7 +57,28 @@ KINDS = {
         _l("Return approval withdrawn: a safeguard is no longer met"),
         "002, Rec 1; Day 1 plenary; fn 12 (v) (the gate holds until the handover)",
     ),
+    # Issue 15.
+    "turning_18": (
+        _l("Turns 18 soon: plan the transition"),
+        "002, Judge Winter (a child is anyone under 18); issue 15",
+    ),
+    "adult_by_records": (
+        _l("18 or over by the records: out of the child procedure"),
+        "002, Judge Winter; Rec 1; issue 15",
+    ),
+    "detention_open": (
+        _l("Child in detention"),
+        "002, Rec 4; Nowak (prompt legal assistance, immediate release); fn 12 (i)",
+    ),
+    "victim_not_referred": (
+        _l("Victim indicators without a referral"),
+        "002, Rec 3 and Rec 4 (identification and referral); 004 (hate crime)",
+    ),
 }
+
+# The detention alert escalates with the days the child has been held (issue 15).
+ESCALATE_TO_SUPERVISOR_DAY = 2
+ESCALATE_TO_HEAD_DAY = 7
 
 
 @dataclass(frozen=True)
@@ -218,6 +239,126 @@ def approval_withdrawn(data, today: date, policy) -> Alert | None:
     )
 
 
+def turning_18(data, today: date, policy) -> Alert | None:
+    """The 18th birthday by the records falls within the policy's notice and no transition
+    plan is recorded (issue 15: transition planning)."""
+    from caseapp.age.models import eighteenth_birthday
+
+    if data.case.stage is Stage.CLOSED or data.child is None or data.transition_plans:
+        return None
+    birthday = eighteenth_birthday(data.child)
+    if birthday is None or not today < birthday <= today + timedelta(policy.transition_notice_days):
+        return None
+    return _alert(
+        "turning_18",
+        _(
+            "Turns 18 on %(day)s, in %(days)s days: plan the transition out of the child "
+            "procedure with the young person and record the plan.",
+            day=birthday.isoformat(),
+            days=(birthday - today).days,
+        ),
+    )
+
+
+def adult_by_records(data, today: date, policy) -> Alert | None:
+    """18 or over by the records (``Child.is_minor_on``, the rule S1 reads): no return
+    through the child procedure; the case leaves it with a transition plan (issue 15)."""
+    if data.case.stage is Stage.CLOSED or data.child is None or data.child.is_minor_on(today):
+        return None
+    return _alert(
+        "adult_by_records",
+        _(
+            "No return through the child procedure (S1). Record the transition plan and "
+            "close the case as \u201cthe child turned 18\u201d."
+        ),
+    )
+
+
+def detention_open(data, today: date, policy) -> Alert | None:
+    """A detention record is open: escalates every day it stays open — what is missing
+    (legal basis, a review within the week, a legal challenge), a release ordered but not
+    carried out, and whom to escalate to (002, Rec 4; Nowak)."""
+    from caseapp.detention.models import REVIEW_EVERY_DAYS, ChallengeOutcome, ReviewOutcome
+
+    if data.case.stage is Stage.CLOSED:
+        return None
+    held = [d for d in data.detentions if d.is_open]
+    if not held:
+        return None
+    detention = min(held, key=lambda d: d.started_on)
+    days = detention.days_on(today)
+    parts = [
+        _(
+            "Day %(days)s in detention since %(day)s.",
+            days=days,
+            day=detention.started_on.isoformat(),
+        )
+    ]
+    if not detention.legal_basis:
+        parts.append(_("No legal basis recorded."))
+    last_review = max((r.reviewed_on for r in detention.reviews), default=None)
+    if (last_review or detention.started_on) < today - timedelta(REVIEW_EVERY_DAYS):
+        parts.append(_("No review in the last %(n)s days.", n=REVIEW_EVERY_DAYS))
+    if not detention.challenges:
+        parts.append(_("No legal challenge lodged: the child's lawyer can challenge it."))
+    ordered = [
+        r.reviewed_on for r in detention.reviews if r.outcome is ReviewOutcome.RELEASE_ORDERED
+    ]
+    ordered += [
+        c.decided_on
+        for c in detention.challenges
+        if c.outcome is ChallengeOutcome.UNLAWFUL and c.decided_on
+    ]
+    if ordered:
+        parts.append(
+            _("Release ordered on %(day)s and not carried out.", day=min(ordered).isoformat())
+        )
+    if days >= ESCALATE_TO_HEAD_DAY or ordered:
+        parts.append(_("Escalate to the head of the agency and inform the ombudsperson."))
+    elif days >= ESCALATE_TO_SUPERVISOR_DAY:
+        parts.append(_("Escalate to the supervisor."))
+    return _alert("detention_open", " ".join(str(p) for p in parts))
+
+
+def missing_victim_referrals(data, today: date, policy) -> list[str]:
+    """The indicators recorded longer than the policy's days ago without the referral they
+    need (trafficking: the national referral mechanism; hate crime: a report and support)."""
+    from caseapp.referrals.models import NEEDED_FOR
+
+    child = data.child
+    if child is None:
+        return []
+    made = {r.kind for r in data.victim_referrals}
+    missing = []
+    for flag, since in (
+        ("trafficking_indicators", child.trafficking_indicators_on),
+        ("hate_crime_victim", child.hate_crime_victim_on),
+    ):
+        if not getattr(child, flag) or since is None:
+            continue
+        if (today - since).days <= policy.victim_referral_days:
+            continue
+        missing += [str(kind.label) for kind in NEEDED_FOR[flag] if kind not in made]
+    return missing
+
+
+def victim_not_referred(data, today: date, policy) -> Alert | None:
+    """Indicators on the child's record and no referral within the policy's days."""
+    if data.case.stage is Stage.CLOSED:
+        return None
+    missing = missing_victim_referrals(data, today, policy)
+    if not missing:
+        return None
+    return _alert(
+        "victim_not_referred",
+        _(
+            "Not referred within %(days)s days: %(what)s.",
+            days=policy.victim_referral_days,
+            what="; ".join(missing),
+        ),
+    )
+
+
 RULES = [
     deprived_of_liberty,
     separated_by_placement,
@@ -227,6 +368,10 @@ RULES = [
     charged_irregular_entry,
     return_impossible,
     approval_withdrawn,
+    turning_18,
+    adult_by_records,
+    detention_open,
+    victim_not_referred,
 ]
 
 
@@ -235,9 +380,10 @@ def evaluate_alerts(data, today: date, policy) -> list[Alert]:
     return [a for rule in RULES if (a := rule(data, today, policy)) is not None]
 
 
-def alerts_for(case, today: date | None = None) -> list[Alert]:
-    """Load the case's records and return its alerts on ``today``."""
-    from caseapp.alerts.data import load_alert_data
-    from caseapp.gate.policy import current_policy
+def alerts_for(case, today: date | None = None, records=None) -> list[Alert]:
+    """The case's alerts on ``today``, from ``records`` (``load_case_records``) when the page
+    has loaded them already, else loaded here."""
+    from caseapp.alerts.data import load_case_records
 
-    return evaluate_alerts(load_alert_data(case), today or date.today(), current_policy())
+    records = records or load_case_records(case)
+    return evaluate_alerts(records.alerts, today or date.today(), records.policy)

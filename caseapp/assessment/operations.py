@@ -253,6 +253,10 @@ def record_placement(
         separated_from_family=bool(separated_from_family),
     )
     _add(actor, AuditAction.PLACEMENT_RECORD, placement, case)
+    # One that deprives the child of liberty opens a detention record (issue 15).
+    from caseapp.detention.operations import open_for_placement
+
+    open_for_placement(actor, placement)
     return placement
 
 
@@ -266,6 +270,9 @@ def end_placement(
     _end_date(placement.started_on, ended_on)
     placement.ended_on = ended_on
     _change(actor, AuditAction.PLACEMENT_END, placement, placement.case)
+    from caseapp.detention.operations import release_with_placement
+
+    release_with_placement(actor, placement)  # its detention record ends with it (issue 15)
     return placement
 
 

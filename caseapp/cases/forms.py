@@ -60,6 +60,12 @@ class OpenCaseForm(CheckedForm):
     identified_by = enum_select(_l("Identified by"), IdentifiedBy, blank=_l("choose"))
     identified_on = DateField(_l("Date of identification"), validators=[Optional()])
     identified_place = StringField(_l("Place of identification"), validators=[Length(max=200)])
+    # The "age disputed" path (issue 15; 002, Rec 1): the records say 18 or over, the person
+    # says they are a child. An age assessment opens; presumed a minor meanwhile.
+    age_disputed = BooleanField(_l("Age disputed: the person says they are under 18"))
+    age_dispute_reason = TextAreaField(
+        _l("Why the age is disputed"), validators=[Optional(), Length(max=2000)]
+    )
     # Set once the user has seen the likely matches and chosen to open a new case anyway.
     confirmed = HiddenField(default="")
     submit = SubmitField(_l("Check for existing cases and open"))
@@ -75,6 +81,8 @@ class OpenCaseForm(CheckedForm):
             for name in ("given_name", "family_name", "patronymic", "date_of_birth")
         }
         data.update({name: self[name].data for name in OPEN_CHILD_FIELDS})
+        data["age_disputed"] = bool(self.age_disputed.data)
+        data["age_dispute_reason"] = self.age_dispute_reason.data
         data["country_of_origin"] = data["country_of_origin"] or None
         return data
 

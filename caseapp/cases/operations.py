@@ -50,12 +50,17 @@ def open_case(
     family_name: str | None = None,
     patronymic: str | None = None,
     date_of_birth: date | None = None,
+    age_disputed: bool = False,
+    age_dispute_reason: str | None = None,
     **child_fields: Any,
 ) -> Case:
     """Open a case for a newly identified child, led by ``agency`` (002, Rec 3).
 
     The child's record is checked by the same rules as later edits
     (``caseapp.children.validation``); one audit entry covers the case, child and name.
+    Someone who is 18 or over by the records is not opened as a child case, except on the
+    "age disputed" path (the person says they are a child): an age assessment opens at once
+    and the child is presumed a minor until it concludes (issue 15; 002, Rec 1).
     """
     from caseapp.children.operations import CHILD_FIELDS, today
     from caseapp.children.validation import Errors, check_names, clean_text, validate_child
@@ -77,6 +82,23 @@ def open_case(
             for message in messages:
                 errors.add(field, message)
         fields = {}
+    reason = clean_text(age_dispute_reason, limit=2000)
+    if age_disputed and not reason:
+        errors.add("age_dispute_reason", _("Say why the age is disputed."))
+    if fields and not age_disputed:
+        probe = Child(**fields)
+        if probe.date_of_birth is None and probe.age_min is not None:
+            probe.age_assessed_on = probe.identified_on or today()
+        if not probe.is_minor_on(today()):
+            errors.add(
+                "date_of_birth" if probe.date_of_birth is not None else "age_min",
+                _(
+                    "By the records this person is %(age)s: not a child. If they say they are "
+                    "under 18, open the case as \u201cage disputed\u201d: they are presumed a "
+                    "minor until an age assessment decides (002, Rec 1).",
+                    age=probe.age_on(today()),
+                ),
+            )
     errors.raise_if_any()
     case = Case(
         number=next_case_number(agency.country, utcnow().year),
@@ -97,8 +119,19 @@ def open_case(
     )
     child.names.append(name)
     db.session.add(case)
+    if child.trafficking_indicators:
+        child.trafficking_indicators_on = today()
+    if child.hate_crime_victim:
+        child.hate_crime_victim_on = today()
+    assessment = None
+    if age_disputed:
+        from caseapp.age.operations import open_disputed
+
+        assessment = open_disputed(actor, case, reason=reason, today=today())
     # One change, one entry: the case, its child and the child's name together.
     diff = {**diff_of(case), "child": diff_of(child), "name": diff_of(name)}
+    if assessment is not None:
+        diff["age_assessment"] = diff_of(assessment)
     record(actor, AuditAction.CASE_OPEN, case, diff=diff)
     return case
 

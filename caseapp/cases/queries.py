@@ -61,7 +61,8 @@ def presumed_minor_condition(day: date):
             or_(Child.age_min.is_(None), Child.age_min < ADULT_AGE),
         ),
     )
-    return and_(uncertain, minor)
+    # While the age is disputed the child is presumed a minor (issue 15; 002, Rec 1).
+    return or_(Child.age_disputed.is_(True), and_(uncertain, minor))
 
 
 @dataclass

@@ -203,15 +203,17 @@ def show(case_id: int):
 
     Every view of a child's record is audited (DESIGN.md section 6), at the end of the request.
     """
+    from caseapp.alerts.data import load_case_records
     from caseapp.alerts.rules import alerts_for
     from caseapp.gate.views import panel_context
 
     case = web.load(Case, case_id)
     web.audit_read(pending(current_user, AuditAction.CASE_VIEW, case, diff={}))
+    records = load_case_records(case)  # the gate's and the alerts' records: one statement
     return render_template(
         "cases/show.html",
-        alerts=alerts_for(case),
-        **panel_context(case, current_user),
+        alerts=alerts_for(case, records=records),
+        **panel_context(case, current_user, records=records),
         child=case.child,
         can_edit=case.can_edit(current_user),
         today=today(),
@@ -239,7 +241,8 @@ def register(case_id: int):
 @bp.route("/<int:case_id>/reassign", methods=["GET", "POST"])
 @login_required
 def reassign(case_id: int):
-    """A supervisor gives the case to another member of the team (audited)."""
+    """A supervisor gives the case to another member of the team (audited). Outside the
+    agency a 404 (the case's existence is not told), inside it a 403 unless a supervisor."""
     case = web.load(Case, case_id)
     web.require(case.can_reassign(current_user))
     staff = [

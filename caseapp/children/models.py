@@ -104,6 +104,10 @@ class Child(db.Model):
     # The day the age range was assessed: the range is true on that day and advances with
     # time (DESIGN.md section 2, "Age assessment"; 002, Judge Winter: a child is under 18).
     age_assessed_on: Mapped[date | None] = mapped_column(Date)
+    # The age is disputed: an age assessment is open or a challenge to it pending, or the
+    # case was opened on the "age disputed" path. Kept by ``caseapp.age.operations`` only;
+    # while true the child is presumed a minor and no return passes S1 (issue 15; 002, Rec 1).
+    age_disputed: Mapped[bool] = mapped_column(Boolean, default=False)
     nationality_status: Mapped[NationalityStatus] = mapped_column(
         str_enum(NationalityStatus, "nationality_status"), default=NationalityStatus.UNDETERMINED
     )
@@ -134,6 +138,10 @@ class Child(db.Model):
     health_needs: Mapped[bool] = mapped_column(Boolean, default=False)
     violence_victim: Mapped[bool] = mapped_column(Boolean, default=False)
     hate_crime_victim: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the indicators were first recorded: a referral must follow within the policy's
+    # days (issue 15; ``caseapp.referrals``). Set and cleared with the flags.
+    trafficking_indicators_on: Mapped[date | None] = mapped_column(Date)
+    hate_crime_victim_on: Mapped[date | None] = mapped_column(Date)
     # Criminalisation of irregular entry or stay (002, Day 1 plenary; Rec 4): an alert.
     charged_irregular_entry: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -153,7 +161,8 @@ class Child(db.Model):
     def age_on(self, day: date) -> int | None:
         """Age in whole years on ``day``; with only a range, its lowest age (benefit of the
         doubt) advanced by the whole years since the range was assessed: a child assessed at
-        17 is 18 a year later (002, Judge Winter; DESIGN.md section 2)."""
+        17 is 18 a year later (002, Judge Winter; DESIGN.md section 2). The 18th birthday by
+        the same rule is ``caseapp.age.models.eighteenth_birthday``."""
         if self.date_of_birth is not None:
             return whole_years(self.date_of_birth, day)
         if self.age_min is None:
@@ -168,7 +177,10 @@ class Child(db.Model):
         return self.date_of_birth is None or self.age_method is not AgeMethod.DOCUMENT
 
     def is_minor_on(self, day: date) -> bool:
-        """Under 18, or presumed minor while age is uncertain and the range admits a child."""
+        """Under 18, or presumed minor while age is uncertain and the range admits a child,
+        or while the age is disputed (benefit of the doubt; issue 15, 002 Rec 1)."""
+        if self.age_disputed:
+            return True
         age = self.age_on(day)
         if age is None:
             return self.age_uncertain  # nothing known: presumed minor
@@ -176,7 +188,7 @@ class Child(db.Model):
 
     def presumed_minor_on(self, day: date) -> bool:
         """Treated as a child on the benefit of the doubt, not on documents."""
-        return self.age_uncertain and self.is_minor_on(day)
+        return (self.age_uncertain or self.age_disputed) and self.is_minor_on(day)
 
 
 class ChildName(db.Model):

@@ -95,6 +95,16 @@ def update_child(actor: User, case: Case, *, expected_version: int, **changes: A
     )
     for name in changes:
         setattr(child, name, cleaned[name])
+    # When victim indicators were first recorded: a referral must follow within the
+    # policy's days (issue 15; caseapp.referrals).
+    for flag, since in (
+        ("trafficking_indicators", "trafficking_indicators_on"),
+        ("hate_crime_victim", "hate_crime_victim_on"),
+    ):
+        if not getattr(child, flag):
+            setattr(child, since, None)
+        elif getattr(child, since) is None:
+            setattr(child, since, today())
     # An age range is true on the day it was assessed and advances from there (DESIGN.md
     # section 2; issue 9, principle 5): a new range is anchored today unless a day is given.
     if assessed_on is not None or (range_changed and child.age_min is not None):

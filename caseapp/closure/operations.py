@@ -67,6 +67,14 @@ def close_case(
     note = (note or "").strip() or None
     if reason is ClosureReason.TURNED_18 and (case.child is None or case.child.is_minor_on(today)):
         raise ValidationFailed(_("The child is not 18 yet."))
+    if reason is ClosureReason.TURNED_18:
+        from caseapp.age.operations import has_transition_plan
+
+        # Out of the child procedure only with a plan (issue 15: transition planning).
+        if not has_transition_plan(case):
+            raise ValidationFailed(
+                _("Record the transition plan first: where the young person goes at 18.")
+            )
     if reason is ClosureReason.MONITORING_COMPLETED and case.stage is not Stage.MONITORING:
         raise ValidationFailed(_("Only a case under monitoring can close as monitoring completed."))
     if reason is ClosureReason.SOLUTION_IMPLEMENTED and case.stage is not Stage.IMPLEMENTATION:

@@ -51,7 +51,7 @@ class Page:
     help: object
     form: type
     op: Callable[..., Any]
-    model: type
+    model: Any  # a mapped class with a case_id column
     single: bool
     # Recordable until the handover, after approval too (issue 9, principle 6).
     until_handover: bool = False
@@ -191,12 +191,17 @@ def _case(case_id: int) -> Case:
 @login_required
 def index(case_id: int):
     """Overview of return preparation, with a proposal when return proves impossible."""
-    from caseapp.alerts.data import load_alert_data
+    from caseapp.alerts.data import load_case_records
     from caseapp.alerts.rules import return_impossible_reasons
+    from caseapp.core.db import Records, load_records
 
     case = web.load(Case, case_id)
-    records = {key: _records(page.model, case.id) for key, page in PAGES.items()}
-    impossible = return_impossible_reasons(load_alert_data(case))
+    # One statement for the page's lists (issue 16: a fixed number of queries per page).
+    lists = load_records(
+        db.session, [Records(p.model, p.model.case_id == case.id) for p in PAGES.values()]
+    )
+    records = dict(zip(PAGES, lists, strict=True))
+    impossible = return_impossible_reasons(load_case_records(case).alerts)
     return render_template(
         "crossborder/index.html", case=case, pages=PAGES, records=records, impossible=impossible
     )

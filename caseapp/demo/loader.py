@@ -103,6 +103,17 @@ def load_demo(*, today: date) -> DemoResult:
         lifecycle.Story(case, spec, users, agencies, today=today).run()
         result.cases.append(case)
         result.guide.append((case.number, spec["shows"]))
+    # Detention, victims' referrals, a disputed age and the 18th birthday (issue 15).
+    from caseapp.demo import protection
+
+    for case, shows in protection.load(users, agencies, today=today):
+        result.cases.append(case)
+        result.guide.append((case.number, shows))
+
+    # A partner instance and its home-study request waiting for MD-CPD (issue 11).
+    from caseapp.demo.exchange import add_demo_exchange
+
+    add_demo_exchange(agencies["MD-CPD"], today=today)
     return result
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from caseapp.core.confirm import Confirmed
 from caseapp.core.countries import CountryField
@@ -19,6 +19,13 @@ def _days(key: str) -> IntegerField:
     """A number of days, at least the policy's minimum (DESIGN.md section 4.1, item 5)."""
     return IntegerField(
         POLICY_LABELS[key], [InputRequired(), NumberRange(min=POLICY_MINIMUMS[key], max=3650)]
+    )
+
+
+def _days_or_keep(key: str) -> IntegerField:
+    """A number of days at least the minimum; left empty, the current value is kept."""
+    return IntegerField(
+        POLICY_LABELS[key], [Optional(), NumberRange(min=POLICY_MINIMUMS[key], max=3650)]
     )
 
 
@@ -41,6 +48,8 @@ class PolicyForm(CheckedForm):
     confirmation_valid_days = _days("confirmation_valid_days")
     guarantee_valid_days = _days("guarantee_valid_days")
     first_visit_within_days = _days("first_visit_within_days")
+    victim_referral_days = _days_or_keep("victim_referral_days")
+    transition_notice_days = _days_or_keep("transition_notice_days")
     submit = SubmitField(_l("Save as a new version"))
 
     def values(self) -> dict[str, Any]:
@@ -54,6 +63,8 @@ class PolicyForm(CheckedForm):
             "confirmation_valid_days": self.confirmation_valid_days.data,
             "guarantee_valid_days": self.guarantee_valid_days.data,
             "first_visit_within_days": self.first_visit_within_days.data,
+            "victim_referral_days": self.victim_referral_days.data,
+            "transition_notice_days": self.transition_notice_days.data,
         }
 
 

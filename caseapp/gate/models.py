@@ -28,6 +28,10 @@ POLICY_MINIMUMS = {
     "confirmation_valid_days": 1,
     "guarantee_valid_days": 1,
     "first_visit_within_days": 1,
+    # Issue 15: a referral of a child victim cannot wait less than a day to be due, and the
+    # reminder before the 18th birthday comes at least a month ahead (transition planning).
+    "victim_referral_days": 1,
+    "transition_notice_days": 30,
 }
 POLICY_LABELS = {
     "appeal_period_days": _l("Appeal period (days)"),
@@ -37,6 +41,8 @@ POLICY_LABELS = {
     "confirmation_valid_days": _l("A confirmation of readiness or resources is valid for (days)"),
     "guarantee_valid_days": _l("A guarantee of care is valid for (days)"),
     "first_visit_within_days": _l("First monitoring visit within (days after the return)"),
+    "victim_referral_days": _l("Referral of a child victim within (days after the indicators)"),
+    "transition_notice_days": _l("Transition planning starts (days before the 18th birthday)"),
 }
 
 
@@ -53,6 +59,8 @@ class PolicySettings(db.Model):
         CheckConstraint("confirmation_valid_days > 0", name="confirmation_valid_positive"),
         CheckConstraint("guarantee_valid_days > 0", name="guarantee_valid_positive"),
         CheckConstraint("first_visit_within_days > 0", name="first_visit_positive"),
+        CheckConstraint("victim_referral_days > 0", name="victim_referral_positive"),
+        CheckConstraint("transition_notice_days > 0", name="transition_notice_positive"),
     )
 
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -70,6 +78,10 @@ class PolicySettings(db.Model):
     confirmation_valid_days: Mapped[int] = mapped_column(Integer, default=90)
     guarantee_valid_days: Mapped[int] = mapped_column(Integer, default=365)
     first_visit_within_days: Mapped[int] = mapped_column(Integer, default=45)
+    # Issue 15: how soon a child victim must be referred once indicators are recorded
+    # (002, Rec 3 and Rec 4; 004), and how early the 18th birthday is announced.
+    victim_referral_days: Mapped[int] = mapped_column(Integer, default=7)
+    transition_notice_days: Mapped[int] = mapped_column(Integer, default=90)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

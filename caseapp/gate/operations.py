@@ -183,6 +183,8 @@ POLICY_FIELDS = (
     "confirmation_valid_days",
     "guarantee_valid_days",
     "first_visit_within_days",
+    "victim_referral_days",
+    "transition_notice_days",
 )
 
 
@@ -197,6 +199,8 @@ def change_policy(
     confirmation_valid_days: int | None = None,
     guarantee_valid_days: int | None = None,
     first_visit_within_days: int | None = None,
+    victim_referral_days: int | None = None,
+    transition_notice_days: int | None = None,
 ) -> PolicySettings:
     """Insert a new policy version (versions are never edited: each approval names one).
 
@@ -220,6 +224,8 @@ def change_policy(
         "confirmation_valid_days": confirmation_valid_days,
         "guarantee_valid_days": guarantee_valid_days,
         "first_visit_within_days": first_visit_within_days,
+        "victim_referral_days": victim_referral_days,
+        "transition_notice_days": transition_notice_days,
     }
     for key, value in values.items():
         if value is None:

@@ -17,7 +17,6 @@ from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
 from caseapp.gate import forms
 from caseapp.gate import operations as ops
-from caseapp.gate.data import load_gate_data
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.models import PolicySettings, ReturnSuspension
 from caseapp.gate.policy import current_policy
@@ -42,12 +41,16 @@ def gate_word(value) -> str:
     return label(value)
 
 
-def panel_context(case: Case, user, today: date | None = None) -> dict:
+def panel_context(case: Case, user, today: date | None = None, records=None) -> dict:
     """Everything ``templates/gate/_panel.html`` needs (the integrator includes it on the
-    case page with ``{% with %}`` of this dict)."""
+    case page with ``{% with %}`` of this dict). ``records``: the page's
+    ``load_case_records(case)``, when it has loaded them already."""
+    from caseapp.alerts.data import load_case_records
+
     today = today or date.today()
-    data = load_gate_data(case)
-    gate = evaluate_return_gate(case, today=today, policy=current_policy(), data=data)
+    records = records or load_case_records(case)
+    data = records.gate
+    gate = evaluate_return_gate(case, today=today, policy=records.policy, data=data)
     author_id = data.bid.author_id if data.bid is not None else None
     show = case.may_approve_returns(user) and case.stage is Stage.RETURN_PREPARATION
     blocker = None
@@ -68,11 +71,15 @@ def panel_context(case: Case, user, today: date | None = None) -> dict:
 @login_required
 def safeguards(case_id: int):
     """The return safeguards S1-S18 with evidence and sources (DESIGN.md section 4)."""
+    from caseapp.alerts.data import load_case_records
     from caseapp.alerts.rules import alerts_for
 
     case = web.load(Case, case_id)
+    records = load_case_records(case)
     return render_template(
-        "gate/safeguards.html", alerts=alerts_for(case), **panel_context(case, current_user)
+        "gate/safeguards.html",
+        alerts=alerts_for(case, records=records),
+        **panel_context(case, current_user, records=records),
     )
 
 
@@ -98,10 +105,12 @@ def approve(case_id: int):
 def _return_facts(case: Case) -> list[tuple[str, str]]:
     """What a supervisor confirms when approving a return: the case, the child, where to,
     and the gate as it stands now (the operation evaluates it again and decides)."""
+    from caseapp.alerts.data import load_case_records
     from caseapp.core.countries import country_name
 
-    data = load_gate_data(case)
-    gate = evaluate_return_gate(case, today=date.today(), policy=current_policy(), data=data)
+    records = load_case_records(case)
+    data = records.gate
+    gate = evaluate_return_gate(case, today=date.today(), policy=records.policy, data=data)
     name = case.child.primary_name if case.child else None
     country = data.destination_country
     if gate.all_met:

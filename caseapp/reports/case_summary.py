@@ -18,6 +18,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.assessment.models import (
     BestInterestsAssessment,
@@ -31,6 +32,7 @@ from caseapp.audit.export import may_receive_identities
 from caseapp.audit.pseudonyms import Pseudonymiser
 from caseapp.cases.models import Case
 from caseapp.children.labels import country_name, label
+from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.crossborder.models import MonitoringPlan
@@ -140,12 +142,47 @@ def _pdf():
     return SummaryPDF, XPos, YPos
 
 
-def _all(model, case_id: int, order):
-    return db.session.scalars(select(model).where(model.case_id == case_id).order_by(order)).all()
+# The record types the summary prints, each in its order: loaded in one statement (issue 16).
+_SECTIONS = (
+    (GuardianAppointment, GuardianAppointment.appointed_on),
+    (LegalRepresentative, LegalRepresentative.assigned_on),
+    (Placement, Placement.started_on),
+    (Hearing, Hearing.held_on),
+    (BestInterestsAssessment, BestInterestsAssessment.id),
+    (BestInterestsDetermination, BestInterestsDetermination.id),
+    (DecisionNotice, DecisionNotice.decided_on),
+    (Appeal, Appeal.lodged_on),
+    (Complaint, Complaint.lodged_on),
+    (MonitoringVisit, MonitoringVisit.due_on),
+    (MonitoringPlan, MonitoringPlan.id),
+    (ReturnExecution, ReturnExecution.id),
+)
+
+
+def _load(case: Case) -> dict:
+    """Every record the summary prints, by model, and the child's names: one statement."""
+    from caseapp.children.models import Child, ChildName
+
+    families = [Records(m, m.case_id == case.id, (order,)) for m, order in _SECTIONS]
+    children = select(Child.id).where(Child.case_id == case.id)
+    families += [
+        Records(Child, Child.case_id == case.id),
+        Records(
+            ChildName, ChildName.child_id.in_(children), (ChildName.is_primary.desc(), ChildName.id)
+        ),
+    ]
+    *lists, child, names = load_records(db.session, families)
+    if "child" not in case.__dict__:
+        set_committed_value(case, "child", child[0] if child else None)
+    for one in child:
+        if "names" not in one.__dict__:
+            set_committed_value(one, "names", names)
+    return {m: rows for (m, _order), rows in zip(_SECTIONS, lists, strict=True)}
 
 
 def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     """The summary's bytes, and whether it carries names."""
+    records = _load(case)
     identified = shows_names(user, case)
     name = Names(
         None
@@ -197,8 +234,8 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("People"))
-    guardians = _all(GuardianAppointment, case.id, GuardianAppointment.appointed_on)
-    lawyers = _all(LegalRepresentative, case.id, LegalRepresentative.assigned_on)
+    guardians = records[GuardianAppointment]
+    lawyers = records[LegalRepresentative]
     people = [
         [_("guardian"), name(g.guardian_name), _d(g.appointed_on), _d(g.ended_on)]
         for g in guardians
@@ -218,7 +255,7 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("Placements"))
-    placements = _all(Placement, case.id, Placement.started_on)
+    placements = records[Placement]
     pdf.grid(
         [_("Type"), _("From"), _("Until"), _("Deprivation of liberty")],
         [
@@ -234,7 +271,7 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("Hearings"))
-    hearings = _all(Hearing, case.id, Hearing.held_on)
+    hearings = records[Hearing]
     pdf.grid(
         [_("Date"), _("Language"), _("Seen alone"), _("Weight given")],
         [[_d(h.held_on), h.language, _yes(h.seen_alone), label(h.weight)] for h in hearings],
@@ -242,8 +279,8 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("Best-interests assessment and determination"))
-    bias = _all(BestInterestsAssessment, case.id, BestInterestsAssessment.id)
-    bids = _all(BestInterestsDetermination, case.id, BestInterestsDetermination.id)
+    bias = records[BestInterestsAssessment]
+    bids = records[BestInterestsDetermination]
     rows = [
         [_("assessment"), _d(b.completed_at), _yes(b.return_safe) if b.completed else "–"]
         for b in bias
@@ -255,9 +292,9 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     pdf.grid([_("Record"), _("Completed / approved"), _("Outcome")], rows, _("None yet."))
 
     pdf.heading(_("Decision and appeals"))
-    notices = _all(DecisionNotice, case.id, DecisionNotice.decided_on)
-    appeals = _all(Appeal, case.id, Appeal.lodged_on)
-    complaints = _all(Complaint, case.id, Complaint.lodged_on)
+    notices = records[DecisionNotice]
+    appeals = records[Appeal]
+    complaints = records[Complaint]
     rows = [[_("decision"), _d(n.decided_on), label(n.outcome)] for n in notices]
     rows += [[_("appeal"), _d(a.lodged_on), label(a.status)] for a in appeals]
     rows += [[_("complaint"), _d(c.lodged_on), label(c.status)] for c in complaints]
@@ -284,9 +321,9 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     pdf.set_font("DejaVu", "", 10)
 
     pdf.heading(_("Monitoring"))
-    plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
-    execution = db.session.scalar(select(ReturnExecution).where(ReturnExecution.case_id == case.id))
-    visits = _all(MonitoringVisit, case.id, MonitoringVisit.due_on)
+    plan = next(iter(records[MonitoringPlan]), None)
+    execution = next(iter(records[ReturnExecution]), None)
+    visits = records[MonitoringVisit]
     pdf.pairs(
         [
             (_("Returned on"), _d(execution.travelled_on) if execution else "–"),

@@ -14,6 +14,7 @@ def test_open_a_case_in_cyrillic_and_find_it_in_latin(live_server, page, factory
 
     worker = factory.user(Role.CASEWORKER)
     log_in(page, worker)
+    page.goto(f"{live_server}/cases/")  # staff land on their home page; the list is a link
 
     page.get_by_role("link", name="Open a case").click()
     page.get_by_label("Family name").fill("Иванов")

@@ -20,6 +20,7 @@ def test_find_a_case_by_part_of_its_number_open_it_and_go_back(live_server, page
     target = cases[6]
     number, suffix = target.number, target.number.rsplit("-", 1)[1]
     log_in(page, worker)
+    page.goto(f"{live_server}/cases/")  # staff land on their home page; the list is a link
 
     page.get_by_label("Case number, name or alias (any script)").fill(suffix)
     page.get_by_role("button", name="Search").click()
@@ -107,10 +108,19 @@ MAIN_PAGES = {
         "/cases/{case}/close",
         "/cases/{case}/documents",
         "/due",
+        "/home",
+        "/notifications",
         "/preferences",
         "/password",
     ],
-    "supervisor": ["/cases/", "/queue", "/due", "/cases/{case}/safeguards"],
+    "supervisor": [
+        "/cases/",
+        "/home",
+        "/queue",
+        "/due",
+        "/cases/{case}/safeguards",
+        "/cases/{case}/reassign",
+    ],
     "ombudsperson": ["/cases/", "/audit/", "/audit/cases/{case}", "/cases/{case}"],
     "admin": [
         "/admin/users",

@@ -100,9 +100,11 @@ def test_filters(client, factory, login, db):
         age_method=AgeMethod.PSYCHOSOCIAL,
         care_status=CareStatus.ACCOMPANIED,
     )
+    # An adult range cannot be opened as a child case (issue 15): recorded afterwards.
     adult_range = factory.case(
-        caseworker=user, dob=None, age_min=19, age_max=21, age_method=AgeMethod.MEDICAL
+        caseworker=user, dob=None, age_min=16, age_max=17, age_method=AgeMethod.MEDICAL
     )
+    adult_range.child.age_min, adult_range.child.age_max = 19, 21
     plain.stage = Stage.REGISTERED
     db.session.commit()
     login(user)
@@ -141,14 +143,23 @@ def test_presumed_minor_filter_matches_the_model(app, factory, db):
         {"dob": None, "age_min": 16, "age_max": 19, "age_method": AgeMethod.MEDICAL},
         {"dob": None, "age_min": 18, "age_max": 19, "age_method": AgeMethod.MEDICAL},
         {"dob": None, "age_method": AgeMethod.UNKNOWN},
+        # Disputed (issue 15): presumed a minor whatever the records say.
+        {"dob": date(1990, 1, 1), "age_method": AgeMethod.DOCUMENT, "age_disputed": True},
     ]
     caseworker = factory.user(Role.CASEWORKER)
     for spec in specs:
-        factory.case(caseworker=caseworker, **spec)
+        # Opened as a child, then the records as the spec says (an adult by the records
+        # cannot be opened as a child case, issue 15).
+        child = factory.case(caseworker=caseworker).child
+        child.date_of_birth = spec.pop("dob")
+        for name, value in spec.items():
+            setattr(child, name, value)
+        child.age_assessed_on = today if child.age_min is not None else None
+    db.session.commit()
     in_sql = set(db.session.scalars(select(Child.id).where(presumed_minor_condition(today))))
     in_python = {c.id for c in db.session.scalars(select(Child)) if c.presumed_minor_on(today)}
     assert in_sql == in_python
-    assert len(in_sql) == 4
+    assert len(in_sql) == 5
 
 
 def test_pagination(client, factory, login, make_app, db):

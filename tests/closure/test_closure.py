@@ -5,6 +5,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from caseapp.age.models import TransitionPathway
+from caseapp.age.operations import record_transition_plan
 from caseapp.cases.models import Outcome, Stage
 from caseapp.cases.workflow import OPEN_STAGES
 from caseapp.closure.operations import ClosureReason, close_case, reopen_case
@@ -112,6 +114,23 @@ def test_reasons_that_fit(factory):
     )
     adult = at_stage(factory, Stage.ASSESSMENT)
     adult.case.child.date_of_birth = date(2000, 1, 1)
+    # Out of the child procedure only with a transition plan (issue 15).
+    with pytest.raises(ValidationFailed, match="transition plan"):
+        close_case(
+            adult.caseworker,
+            adult.case,
+            reason=ClosureReason.TURNED_18,
+            expected_version=adult.case.version,
+        )
+    record_transition_plan(
+        adult.caseworker,
+        adult.case,
+        pathway=TransitionPathway.RESIDENCE,
+        accommodation="Supported flat",
+        support="Aftercare worker until 21",
+        informed_on=date.today(),
+        expected_version=adult.case.version,
+    )
     close_case(
         adult.caseworker,
         adult.case,

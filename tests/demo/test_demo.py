@@ -7,10 +7,10 @@ from caseapp.audit.models import AuditEntry
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.core.permissions import Role
-from caseapp.demo import data, lifecycle_data
+from caseapp.demo import data, lifecycle_data, protection
 from caseapp.demo.data import DEMO_PASSWORD
 
-N_CASES = len(data.CASES) + len(lifecycle_data.CASES)
+N_CASES = len(data.CASES) + len(lifecycle_data.CASES) + protection.CASES_ADDED
 
 
 def _count(db, model):

@@ -326,3 +326,19 @@ def test_import_checks_a_file_like_the_inbox(client, login, factory, db, world):
     replay = _upload(client, raw)
     assert replay.status_code == 409 and "already received" in replay.get_data(as_text=True)
     assert _actions(db).count("exchange:document:refuse") == 4
+
+
+def test_demo_has_a_partner_and_a_request_waiting_for_the_moldovan_directorate(client, login, db):
+    from caseapp.auth.models import User
+    from caseapp.demo.data import DEMO_PASSWORD
+    from caseapp.demo.loader import load_demo
+
+    load_demo(today=date.today())
+    db.session.commit()
+    md = db.session.scalar(select(User).where(User.email == "caseworker.md@example.org"))
+    login(md, password=DEMO_PASSWORD)
+    page = client.get("/exchange/incoming").get_data(as_text=True)
+    assert "Andrei Ciobanu" in page and "Open the incoming return" in page
+    ua = db.session.scalar(select(User).where(User.email == "caseworker.ua@example.org"))
+    login(ua, password=DEMO_PASSWORD)
+    assert "Andrei Ciobanu" not in client.get("/exchange/incoming").get_data(as_text=True)

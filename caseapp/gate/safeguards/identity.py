@@ -35,7 +35,14 @@ def s1_identity(case, data, today, policy):
     if not (child.legal_status or "").strip():
         missing.append(_("the legal status is not recorded"))
     age = child.age_on(today)
-    if not child.is_minor_on(today):
+    # One rule for the 18th birthday (issue 15): no return of someone who is 18 by the
+    # records through the child procedure (``Child.is_minor_on``), and none while the age is
+    # disputed: the assessment concludes and any challenge is decided first (002, Rec 1).
+    if child.age_disputed:
+        missing.append(
+            _("the child's age is disputed: an age assessment or a challenge to it is pending")
+        )
+    elif not child.is_minor_on(today):
         missing.append(_("the child is %(age)s by the records: no longer a child", age=age))
     if missing:
         return False, missing_text(missing), [], place("children.edit_child", case)

@@ -1,0 +1,1 @@
+"""Referrals of child victims: trafficking (national referral mechanism), hate crime."""
