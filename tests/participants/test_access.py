@@ -31,7 +31,7 @@ def _hearing(case, caseworker, words):
         heard_by_id=caseworker.id,
         language="ru",
         views_summary=words,
-        weight=list(Weight)[0],
+        weight=Weight.SIGNIFICANT,
         weight_reasons="Age and maturity",
     )
 
@@ -50,7 +50,7 @@ def parties(factory, db):
 
 
 def test_predicates_follow_the_matrix_while_assigned(parties, db):
-    case, other, caseworker, supervisor, people = parties
+    case, other, _caseworker, _supervisor, people = parties
     for role, assignment in people.items():
         user = assignment.user
         assert case.can_view(user) and not other.can_view(user)
@@ -94,7 +94,7 @@ def test_records_answer_their_type(parties, db):
 
 
 def test_ending_the_assignment_or_its_appointment_ends_access(parties, db, client, login):
-    case, _other, caseworker, supervisor, people = parties
+    case, _other, _caseworker, supervisor, people = parties
     guardian = people[Role.GUARDIAN]
     login(guardian.user)
     assert client.get(f"/my/cases/{case.id}").status_code == 200
@@ -119,7 +119,7 @@ def test_ending_the_assignment_or_its_appointment_ends_access(parties, db, clien
 def test_ending_needs_a_reason_and_a_caseworker_of_the_case(parties, factory, db):
     from caseapp.core.errors import PermissionDenied, ValidationFailed
 
-    case, _other, caseworker, _supervisor, people = parties
+    _case, _other, caseworker, _supervisor, people = parties
     assignment = people[Role.COUNTERPART_OFFICER]
     with pytest.raises(PermissionDenied):
         end_assignment(factory.user(Role.CASEWORKER), assignment, reason="x")
