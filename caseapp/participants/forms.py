@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from caseapp.assessment.models import GuardianAppointment, LegalRepresentative
 from caseapp.core.extensions import db
-from caseapp.core.fields import CheckedForm
+from caseapp.core.fields import CheckedForm, MayBeFuture
 from caseapp.core.forms import VersionedForm
 from caseapp.core.i18n import language_choices
 from caseapp.core.permissions import Role
@@ -36,10 +36,7 @@ _PARTICIPANT_KINDS = sorted({k for kinds in PARTICIPANT_AGENCY_KINDS.values() fo
 def _int_or_none(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not a choice: the operation refuses it with a message
+    return int(value)  # a ValueError is the field's error ("not a valid choice")
 
 
 class _AccountFields(CheckedForm):
@@ -77,8 +74,6 @@ class InviteToCaseForm(VersionedForm, _AccountFields):
     VALUES = ("email", "name", "role", "agency_id", "locale", "basis_id")
     basis_id = SelectField(
         _l("The appointment it rests on (guardian, legal representative)"),
-        coerce=_int_or_none,
-        validate_choice=False,
         choices=[],
         description=_l(
             "A guardian's access rests on the guardian appointment, a lawyer's on the legal "
@@ -109,8 +104,7 @@ class InviteToCaseForm(VersionedForm, _AccountFields):
     def values(self) -> dict[str, Any]:
         """The operation's keyword arguments; the basis split into its kind and id."""
         data = super().values()
-        raw = (self.basis_id.raw_data or [""])[0] or ""
-        data.pop("basis_id")
+        raw = data.pop("basis_id") or ""
         data["guardian_appointment_id"] = _prefixed(raw, "g")
         data["legal_representative_id"] = _prefixed(raw, "l")
         return data
@@ -139,7 +133,7 @@ class SendRequestForm(VersionedForm):
     assignment_id = SelectField(_l("To"), coerce=_int_or_none, validate_choice=False, choices=[])
     kind = EnumSelect(_l("Asked to"), list(RequestKind))
     details = TextAreaField(_l("What is asked"), validators=[InputRequired(), Length(max=4000)])
-    due_on = DateField(_l("Due on"), validators=[InputRequired()])
+    due_on = DateField(_l("Due on"), validators=[InputRequired(), MayBeFuture()])
 
     def for_case(self, case: Any) -> Self:
         """The participants assigned to the case now."""
