@@ -182,14 +182,7 @@ def load(model: type[T], object_id: int, *, case: Any = None, bid: Any = None) -
         abort(404)  # a record of another case is not reachable through this one
     if bid is not None and obj.bid_id != bid.id:  # type: ignore[attr-defined]
         abort(404)
-    if (
-        case is None
-        and bid is None
-        and (
-            not obj.can_view(current_user)  # type: ignore[attr-defined]
-            or not _participant_may_open(obj)
-        )
-    ):
+    if case is None and bid is None and not _may_open(obj):
         from caseapp.audit.actions import AuditAction
         from caseapp.audit.recorder import pending
 
@@ -198,12 +191,15 @@ def load(model: type[T], object_id: int, *, case: Any = None, bid: Any = None) -
     return obj
 
 
-def _participant_may_open(obj: Any) -> bool:
-    """Staff: always (their scope is ``can_view``). A participant: only through a view marked
-    with ``shows(record)``, on a case (or a record) whose ``record`` the matrix lets their
-    role read on a GET, act on otherwise (issue 10; least privilege)."""
+def _may_open(obj: Any) -> bool:
+    """Staff: the object's ``can_view``. A participant: only through a view marked with
+    ``shows(record)``, on a case (or a record they may view) whose ``record`` the matrix lets
+    their role read on a GET, act on otherwise (issue 10; least privilege). For a case,
+    ``can_read``/``can_act`` include ``can_view`` (the assignment in force)."""
     if not getattr(current_user, "is_participant", False):
-        return True
+        return bool(obj.can_view(current_user))
+    if not hasattr(obj, "can_read") and not obj.can_view(current_user):
+        return False
     from flask import current_app
 
     view = current_app.view_functions.get(request.endpoint or "")

@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Any, ClassVar, Self
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from caseapp.assessment.models import GuardianAppointment, LegalRepresentative
-from caseapp.core.extensions import db
 from caseapp.core.fields import CheckedForm, MayBeFuture
 from caseapp.core.forms import VersionedForm
 from caseapp.core.i18n import language_choices
@@ -83,21 +80,20 @@ class InviteToCaseForm(VersionedForm, _AccountFields):
 
     def for_case(self, case: Any) -> Self:
         """The guardian appointments and legal representatives in force on the case."""
+        from caseapp.participants.queries import parties_on
+
         self.bind_languages()
-        guardians = db.session.scalars(
-            select(GuardianAppointment).where(
-                GuardianAppointment.case_id == case.id, GuardianAppointment.ended_on.is_(None)
-            )
-        ).all()
-        lawyers = db.session.scalars(
-            select(LegalRepresentative).where(
-                LegalRepresentative.case_id == case.id, LegalRepresentative.ended_on.is_(None)
-            )
-        ).all()
+        parties = parties_on(case, guardians=True, lawyers=True, in_force_only=True)
         self.basis_id.choices = [
             ("", _l("— none (Central Authority, monitor, counterpart) —")),
-            *[(f"g{g.id}", f"{_l('Guardian')}: {g.guardian_name}") for g in guardians],
-            *[(f"l{r.id}", f"{_l('Legal representative')}: {r.name}") for r in lawyers],
+            *[
+                (
+                    f"{'g' if p.kind == 'guardian' else 'l'}{p.id}",
+                    f"{_l('Guardian') if p.kind == 'guardian' else _l('Legal representative')}: "
+                    f"{p.name}",
+                )
+                for p in parties
+            ],
         ]
         return self
 
@@ -137,12 +133,15 @@ class SendRequestForm(VersionedForm):
 
     def for_case(self, case: Any) -> Self:
         """The participants assigned to the case now."""
-        rows = db.session.scalars(
-            select(Assignment)
-            .where(Assignment.case_id == case.id, Assignment.in_force_sql())
-            .order_by(Assignment.id)
-        ).all()
-        self.assignment_id.choices = [(a.id, f"{a.user.name} ({a.role.label})") for a in rows]
+        from caseapp.participants.queries import assignments_on
+
+        return self.among(assignments_on(case))
+
+    def among(self, assignments: list[Assignment]) -> Self:
+        """Choices from a case's assignments already loaded (those in force)."""
+        self.assignment_id.choices = [
+            (a.id, f"{a.user.name} ({a.role.label})") for a in assignments if a.in_force
+        ]
         return self
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.orm import contains_eager, joinedload
 
+from caseapp.assessment.models import GuardianAppointment, LegalRepresentative
 from caseapp.cases.models import Case, Stage
 from caseapp.core.extensions import db
 from caseapp.participants.models import Assignment, ParticipantRequest
@@ -70,6 +71,11 @@ def assignments_on(case: Case) -> list[Assignment]:
     return list(
         db.session.scalars(
             select(Assignment)
+            .options(
+                joinedload(Assignment.guardian_appointment),
+                joinedload(Assignment.legal_representative),
+                joinedload(Assignment.monitoring_plan),
+            )
             .where(Assignment.case_id == case.id)
             .order_by(Assignment.id.desc())
             .limit(HOME_LIMIT)
@@ -104,3 +110,43 @@ def overdue_requests(user: Any, today: date, *, after: str | None = None, limit:
         limit,
         lambda row: (row[0].due_on, row[0].id),
     )
+
+
+class Party(NamedTuple):
+    """A guardian appointment or a legal representative, as one list shows them."""
+
+    kind: str  # "guardian" or "lawyer"
+    id: int
+    name: str
+    since: date
+    ended_on: date | None
+
+
+def parties_on(case: Case, *, guardians: bool, lawyers: bool, in_force_only: bool = False):
+    """The guardian appointments and legal representatives of a case, in one query (the
+    participants' pages show them together; either may be left out)."""
+    ga, lr = GuardianAppointment, LegalRepresentative
+    parts = []
+    if guardians:
+        query = select(
+            literal("guardian").label("kind"),
+            ga.id,
+            ga.guardian_name.label("name"),
+            ga.appointed_on.label("since"),
+            ga.ended_on,
+        ).where(ga.case_id == case.id)
+        parts.append(query.where(ga.ended_on.is_(None)) if in_force_only else query)
+    if lawyers:
+        query = select(
+            literal("lawyer").label("kind"),
+            lr.id,
+            lr.name.label("name"),
+            lr.assigned_on.label("since"),
+            lr.ended_on,
+        ).where(lr.case_id == case.id)
+        parts.append(query.where(lr.ended_on.is_(None)) if in_force_only else query)
+    if not parts:
+        return []
+    statement = union_all(*parts) if len(parts) > 1 else parts[0]
+    rows = db.session.execute(statement.limit(HOME_LIMIT)).all()
+    return sorted((Party(*row) for row in rows), key=lambda p: (p.kind, p.since, p.id))

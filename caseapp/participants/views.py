@@ -15,14 +15,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from caseapp.assessment.models import GuardianAppointment, LegalRepresentative
 from caseapp.auth import invitations
 from caseapp.cases.models import Case
 from caseapp.cases.pages import case_context, load_case
+from caseapp.children.models import Child
 from caseapp.core import mail, web
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, RecordType, Role, participant_may
+from caseapp.core.permissions import Access, Permission, RecordType, Role, participant_may
 from caseapp.crossborder.models import CentralAuthorityApproval, MonitoringPlan, ReintegrationPlan
 from caseapp.monitoring.models import MonitoringVisit
 from caseapp.participants import forms as f
@@ -59,12 +60,17 @@ def _records(model, case: Case, order):
 def case(case_id: int):
     """The case as the participant's part lets them see it (least privilege; issue 10)."""
     web.require(current_user.is_participant)
+    # The case with what its header shows, in two queries (before the scope check, which
+    # finds it loaded; nothing of it is shown unless the check passes).
+    _held = db.session.scalar(  # held, so the identity map keeps it for web.load
+        select(Case)
+        .options(joinedload(Case.lead_agency), joinedload(Case.child).selectinload(Child.names))
+        .where(Case.id == case_id)
+    )
     the_case = web.load(Case, case_id)
     role = current_user.role
     reads = {rt for rt in RecordType if participant_may(role, rt)}
     sections = {
-        "guardians": (RecordType.GUARDIAN, GuardianAppointment, GuardianAppointment.id),
-        "lawyers": (RecordType.LEGAL_REPRESENTATIVE, LegalRepresentative, LegalRepresentative.id),
         "approvals": (
             RecordType.CENTRAL_AUTHORITY,
             CentralAuthorityApproval,
@@ -78,14 +84,31 @@ def case(case_id: int):
         name: _records(model, the_case, order) if record in reads else None
         for name, (record, model, order) in sections.items()
     }
+    show_guardians = RecordType.GUARDIAN in reads
+    show_lawyers = RecordType.LEGAL_REPRESENTATIVE in reads
+    parties = q.parties_on(the_case, guardians=show_guardians, lawyers=show_lawyers)
     requests = q.requests_on(the_case, user=current_user)
+    # Asked once for the page, not per request: ``ParticipantRequest.can_answer`` is
+    # ``Case.can_act(user, REQUEST)``, i.e. the matrix, an open case and the assignment in
+    # force, which ``web.load`` has just checked.
+    may_answer = participant_may(role, RecordType.REQUEST, Access.ACT) and the_case.is_open
+    answerable = {
+        r.id
+        for r in requests
+        if may_answer and r.is_open and r.assignment.user_id == current_user.id
+    }
     return render_template(
         "participants/case.html",
         pcase=the_case,
         reads=reads,
         RecordType=RecordType,
         records=records,
+        guardians=[p for p in parties if p.kind == "guardian"],
+        lawyers=[p for p in parties if p.kind == "lawyer"],
+        show_guardians=show_guardians,
+        show_lawyers=show_lawyers,
         requests=requests,
+        answerable=answerable,
         answer_form=lambda r: f.AnswerRequestForm(prefix=f"r{r.id}", formdata=None).at(
             the_case.version
         ),
@@ -115,10 +138,11 @@ def answer(participant_request_id: int):
 
 
 def _staff_page(the_case: Case, invite_form=None, request_form=None, error=None):
+    assignments = q.assignments_on(the_case)
     return render_template(
         "participants/staff.html",
         **case_context(the_case),
-        assignments=q.assignments_on(the_case),
+        assignments=assignments,
         requests=q.requests_on(the_case),
         may_assign=the_case.can_assign_participants(current_user),
         invite_form=invite_form
@@ -127,7 +151,7 @@ def _staff_page(the_case: Case, invite_form=None, request_form=None, error=None)
         .at(the_case.version),
         request_form=request_form
         or f.SendRequestForm(prefix="request", formdata=None)
-        .for_case(the_case)
+        .among(assignments)
         .at(the_case.version),
         end_form=lambda a: f.EndAssignmentForm(prefix=f"end{a.id}", formdata=None),
         error=error,

@@ -232,3 +232,11 @@ def test_the_bia_is_not_a_monitors_record(parties, db):
     assert not bia.can_view(people[Role.MONITOR].user)
     assert bia.can_view(people[Role.GUARDIAN].user)
     assert bia.can_view(caseworker)
+
+
+def test_participants_land_on_their_home_page(client, login, world):
+    response = login(world.users["monitor"])
+    assert response.headers["Location"].endswith("/my")
+    page = client.get("/my").get_data(as_text=True)
+    assert world.case.number in page
+    assert client.get("/cases/").status_code == 403  # no case list: only their assignments
