@@ -112,14 +112,11 @@ def _prefixed(raw: str, prefix: str) -> int | None:
     return int(raw[1:])
 
 
-class EndAssignmentForm(CheckedForm):
+class EndAssignmentForm(VersionedForm):
     """End an assignment, with the reason."""
 
+    VALUES = ("reason",)
     reason = TextAreaField(_l("Why it ends"), validators=[InputRequired(), Length(max=1000)])
-
-    def values(self) -> dict[str, Any]:
-        """The operation's keyword arguments."""
-        return {"reason": self.reason.data}
 
 
 class SendRequestForm(VersionedForm):

@@ -121,11 +121,14 @@ def assign_participant(
     return assignment
 
 
-def end_assignment(actor: User, assignment: Assignment, *, reason: str | None) -> Assignment:
+def end_assignment(
+    actor: User, assignment: Assignment, *, reason: str | None, expected_version: int | None
+) -> Assignment:
     """End an assignment: the participant's access to the case ends with it, at once (every
     request reads it; issue 10 item 5)."""
     if not assignment.can_end(actor):
         raise PermissionDenied(_("You may not end this assignment."))
+    check_version(assignment.case, expected_version)
     text = _text(reason, limit=1000)
     if text is None:
         _refuse("reason", _("Say why the assignment ends."))
@@ -133,7 +136,7 @@ def end_assignment(actor: User, assignment: Assignment, *, reason: str | None) -
     assignment.end_reason = text
     assignment.ended_by_id = actor.id
     record(actor, AuditAction.ASSIGNMENT_END, assignment, case=assignment.case)
-    db.session.flush()
+    touch_case(assignment.case)
     return assignment
 
 

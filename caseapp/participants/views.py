@@ -153,7 +153,9 @@ def _staff_page(the_case: Case, invite_form=None, request_form=None, error=None)
         or f.SendRequestForm(prefix="request", formdata=None)
         .among(assignments)
         .at(the_case.version),
-        end_form=lambda a: f.EndAssignmentForm(prefix=f"end{a.id}", formdata=None),
+        end_form=lambda a: f.EndAssignmentForm(prefix=f"end{a.id}", formdata=None).at(
+            the_case.version
+        ),
         error=error,
         today=date.today(),
     )

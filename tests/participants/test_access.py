@@ -109,7 +109,9 @@ def test_ending_the_assignment_or_its_appointment_ends_access(parties, db, clien
     monitor = people[Role.MONITOR]
     login(monitor.user)
     assert client.get(f"/my/cases/{case.id}").status_code == 200
-    end_assignment(supervisor, monitor, reason="Monitoring handed over")
+    end_assignment(
+        supervisor, monitor, reason="Monitoring handed over", expected_version=monitor.case.version
+    )
     db.session.commit()
     # The same session: the next request is refused, and the case is gone from home.
     assert client.get(f"/my/cases/{case.id}").status_code == 404
@@ -122,11 +124,29 @@ def test_ending_needs_a_reason_and_a_caseworker_of_the_case(parties, factory, db
     _case, _other, caseworker, _supervisor, people = parties
     assignment = people[Role.COUNTERPART_OFFICER]
     with pytest.raises(PermissionDenied):
-        end_assignment(factory.user(Role.CASEWORKER), assignment, reason="x")
+        end_assignment(
+            factory.user(Role.CASEWORKER),
+            assignment,
+            reason="x",
+            expected_version=assignment.case.version,
+        )
     with pytest.raises(PermissionDenied):
-        end_assignment(people[Role.GUARDIAN].user, assignment, reason="x")
+        end_assignment(
+            people[Role.GUARDIAN].user,
+            assignment,
+            reason="x",
+            expected_version=assignment.case.version,
+        )
     with pytest.raises(ValidationFailed):
-        end_assignment(caseworker, assignment, reason="  ")
+        end_assignment(
+            caseworker, assignment, reason="  ", expected_version=assignment.case.version
+        )
+    from caseapp.core.errors import StaleVersion
+
+    with pytest.raises(StaleVersion):
+        end_assignment(
+            caseworker, assignment, reason="Ends", expected_version=assignment.case.version - 1
+        )
     db.session.rollback()
     assert assignment.in_force
 

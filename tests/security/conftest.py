@@ -56,7 +56,12 @@ def add_participants(factory, users, case, other_case):
         Role.GUARDIAN, other_case, supervisor=users["supervisor_other"]
     ).user
     ended = factory.participant(Role.MONITOR, case, supervisor=users["supervisor_own"])
-    end_assignment(users["supervisor_own"], ended, reason="Monitoring handed over")
+    end_assignment(
+        users["supervisor_own"],
+        ended,
+        reason="Monitoring handed over",
+        expected_version=ended.case.version,
+    )
     db.session.commit()
     users["participant_ended"] = ended.user
 
