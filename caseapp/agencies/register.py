@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -33,11 +34,26 @@ def from_register(
 
 
 def register_choices(kinds: Iterable[AgencyKind] | None = None) -> list[tuple[int, str]]:
-    """(id, "Name (country)") of the active agencies, for a select field."""
+    """(id, "Name (country)") of the active agencies, for a select field.
+
+    The register is read once per request, however many fields offer it (a page with six
+    agency fields runs one query; issue 16)."""
+    allowed = frozenset(kinds) if kinds is not None else None
+    return [
+        (a.id, f"{a.name} ({a.country})")
+        for a in _active_agencies()
+        if allowed is None or a.kind in allowed
+    ]
+
+
+def _active_agencies() -> list[Agency]:
     query = select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)
-    if kinds is not None:
-        query = query.where(Agency.kind.in_(list(kinds)))
-    return [(a.id, f"{a.name} ({a.country})") for a in db.session.scalars(query)]
+    if not has_request_context():
+        return list(db.session.scalars(query))
+    key = "caseapp.active_agencies"
+    if key not in request.environ:
+        request.environ[key] = list(db.session.scalars(query))
+    return request.environ[key]
 
 
 def known_user(user_id: int | None):

@@ -1,18 +1,23 @@
-"""Loading the records the alert rules look at (the rules themselves do no I/O)."""
+"""Loading the records the alert rules look at (the rules themselves do no I/O).
+
+A page that shows both the alerts and the return gate (the case page, the safeguards page)
+loads the records of both, the policy and the child's names in **one** statement
+(``load_case_records``; ``caseapp.core.db.load_records``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
-from caseapp.assessment.models import BestInterestsAssessment, Placement, ServiceRecord
-from caseapp.children.models import FamilyMember
+from caseapp.assessment.models import Placement, ServiceRecord
+from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
-from caseapp.crossborder.models import CareGuarantee, HomeStudy
 from caseapp.determination.models import BestInterestsDetermination
-from caseapp.gate.models import ReturnApproval
+from caseapp.gate.data import GateData, gate_data_from, gate_records
 from caseapp.monitoring.models import MonitoringVisit
 
 
@@ -37,23 +42,76 @@ class AlertData:
         return self.case.child
 
 
-def _rows(model, case_id):
-    return list(
-        db.session.scalars(select(model).where(model.case_id == case_id).order_by(model.id))
+@dataclass
+class CaseRecords:
+    """What a case's page shows about its safeguards and alerts, loaded together."""
+
+    gate: GateData
+    alerts: AlertData
+    policy: Any
+
+
+def _alert_records(case_ids: list[int]) -> dict[str, Records]:
+    """The record types the alerts read that the gate does not (``gate_records``)."""
+    bid = BestInterestsDetermination
+    return {
+        "alert_placements": Records(Placement, Placement.case_id.in_(case_ids)),
+        "alert_services": Records(ServiceRecord, ServiceRecord.case_id.in_(case_ids)),
+        "alert_bids": Records(bid, bid.case_id.in_(case_ids)),
+        "alert_visits": Records(MonitoringVisit, MonitoringVisit.case_id.in_(case_ids)),
+    }
+
+
+def _by_id(rows) -> list:
+    return sorted(rows, key=lambda r: r.id)
+
+
+def _alert_data(case, gate: GateData, rows: dict[str, list]) -> AlertData:
+    def mine(name):
+        return [r for r in rows[name] if r.case_id == case.id]
+
+    return AlertData(
+        case=case,
+        placements=mine("alert_placements"),
+        services=mine("alert_services"),
+        bids=mine("alert_bids"),
+        visits=mine("alert_visits"),
+        assessments=_by_id(gate.assessments),
+        home_studies=_by_id(gate.home_studies),
+        guarantees=_by_id(gate.guarantees),
+        family_members=_by_id(gate.family_members),
+        approvals=_by_id(gate.approvals),
     )
+
+
+def _policy_records() -> Records:
+    from caseapp.gate.models import PolicySettings
+
+    newest = select(func.max(PolicySettings.version)).scalar_subquery()
+    return Records(PolicySettings, PolicySettings.version == newest)
+
+
+def load_case_records(case) -> CaseRecords:
+    """The gate's and the alerts' records of ``case``, the policy in force and the child's
+    names, in one statement whatever the case holds."""
+    from caseapp.children.models import Child, ChildName
+
+    families = gate_records([case.id]) | _alert_records([case.id])
+    families["policy"] = _policy_records()
+    children = select(Child.id).where(Child.case_id == case.id)
+    families["names"] = Records(
+        ChildName, ChildName.child_id.in_(children), (ChildName.is_primary.desc(), ChildName.id)
+    )
+    rows = dict(zip(families, load_records(db.session, list(families.values())), strict=True))
+    for child in rows["children"]:
+        if "names" not in child.__dict__:
+            set_committed_value(child, "names", rows["names"])
+    gate = gate_data_from([case], rows)[case.id]
+    if not rows["policy"]:  # pragma: no cover - only if the seed row was removed by hand
+        raise RuntimeError("no policy settings: run the migrations")
+    return CaseRecords(gate=gate, alerts=_alert_data(case, gate, rows), policy=rows["policy"][0])
 
 
 def load_alert_data(case) -> AlertData:
-    """Fetch the records every alert rule needs for ``case``."""
-    return AlertData(
-        case=case,
-        placements=_rows(Placement, case.id),
-        services=_rows(ServiceRecord, case.id),
-        bids=_rows(BestInterestsDetermination, case.id),
-        visits=_rows(MonitoringVisit, case.id),
-        assessments=_rows(BestInterestsAssessment, case.id),
-        home_studies=_rows(HomeStudy, case.id),
-        guarantees=_rows(CareGuarantee, case.id),
-        family_members=_rows(FamilyMember, case.id),
-        approvals=_rows(ReturnApproval, case.id),
-    )
+    """Fetch the records every alert rule needs for ``case`` (one statement)."""
+    return load_case_records(case).alerts

@@ -235,9 +235,10 @@ def evaluate_alerts(data, today: date, policy) -> list[Alert]:
     return [a for rule in RULES if (a := rule(data, today, policy)) is not None]
 
 
-def alerts_for(case, today: date | None = None) -> list[Alert]:
-    """Load the case's records and return its alerts on ``today``."""
-    from caseapp.alerts.data import load_alert_data
-    from caseapp.gate.policy import current_policy
+def alerts_for(case, today: date | None = None, records=None) -> list[Alert]:
+    """The case's alerts on ``today``, from ``records`` (``load_case_records``) when the page
+    has loaded them already, else loaded here."""
+    from caseapp.alerts.data import load_case_records
 
-    return evaluate_alerts(load_alert_data(case), today or date.today(), current_policy())
+    records = records or load_case_records(case)
+    return evaluate_alerts(records.alerts, today or date.today(), records.policy)

@@ -17,6 +17,7 @@ from caseapp.cases.models import Case, Stage
 from caseapp.cases.versioning import (  # noqa: F401  (re-exported for the lifecycle packages)
     bump_version,
     check_editable,
+    check_record_editable,
     check_version,
     flush,
     require_edit,
@@ -34,7 +35,7 @@ def require_stage(case: Case, stages: Iterable[Stage]) -> None:
         raise InvalidTransition(
             _(
                 "This cannot be recorded while the case is at stage “%(stage)s”.",
-                stage=case.stage.value,
+                stage=case.stage.label,
             )
         )
 
@@ -47,8 +48,8 @@ def require_transition(case: Case, target: Stage, *, sources: Iterable[Stage]) -
         raise InvalidTransition(
             _(
                 "A case at stage “%(current)s” cannot move to “%(target)s”.",
-                current=case.stage.value,
-                target=target.value,
+                current=case.stage.label,
+                target=target.label,
             )
         )
 

@@ -28,8 +28,13 @@ Each audit entry ``i`` (sequence numbers 1, 2, 3, ... without gaps) is *sealed* 
     personal_i = hex(SHA-256(bytes.fromhex(salt_i) || canonical(
                      {"actor_id": ..., "diff": ..., "reason": ...})))
     sealed_i   = {"seq", "occurred_at", "action", "object_type", "object_id",
-                  "case_id", "actor_agency_id", "personal": personal_i}
+                  "case_id", "actor_agency_id", "personal": personal_i
+                  [, "request_id"]}
     hash_i     = hex(SHA-256(bytes.fromhex(hash_{i-1}) || canonical(sealed_i)))
+
+``request_id`` (the web request that recorded the entry, a random hex string) is part of
+``sealed_i`` only when the entry has one; entries recorded before it existed, or outside a
+web request, have none and keep the sealed form above without it.
 
 with ``hash_0`` = 64 zeros. ``salt_i`` is 16 random bytes stored with the entry. The personal
 part (who acted, the field diff, the reason) enters the chain only through its salted digest,
@@ -145,6 +150,43 @@ def _fast_encoder():
 
 
 encode_canonical = _fast_encoder()
+_encode_str = json.encoder.encode_basestring  # what the encoder uses for str (ensure_ascii off)
+
+
+def canonical_value(value) -> str:
+    """``encode_canonical(value)`` with a shortcut for exact str, int and None (same text)."""
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    return encode_canonical(value)
+
+
+def sealed_text(
+    seq, occurred_at, action, object_type, object_id, case_id, agency, personal, request_id=None
+):
+    """``encode_canonical`` of the sealed dictionary, written out in its sorted key order.
+
+    Used on the hot paths (chain walk, bundle check); ``canonical_value`` writes each value
+    exactly as the encoder would, so the text is the canonical form (a test compares them).
+    """
+    v = canonical_value
+    return (
+        f'{{"action":{v(action)},"actor_agency_id":{v(agency)},"case_id":{v(case_id)},'
+        f'"object_id":{v(object_id)},"object_type":{v(object_type)},'
+        f'"occurred_at":{v(occurred_at)},"personal":{v(personal)},'
+        + ("" if request_id is None else f'"request_id":{v(request_id)},')
+        + f'"seq":{v(seq)}}}'
+    )
+
+
+def personal_text(actor_id, diff, reason) -> str:
+    """``encode_canonical({"actor_id": ..., "diff": ..., "reason": ...})``, written out."""
+    v = canonical_value
+    return f'{{"actor_id":{v(actor_id)},"diff":{v(diff)},"reason":{v(reason)}}}'
 
 
 # -- the canonical form and the chain (used by the app too) ---------------------------------
@@ -161,10 +203,8 @@ def format_time(moment: datetime) -> str:
         raise ValueError("naive datetime in the audit chain")
     if moment.utcoffset():
         moment = moment.astimezone(UTC)
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
-        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}Z"
-    )
+    # "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" (C code, microseconds always) without its offset.
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def parse_time(text: str) -> datetime:
@@ -177,7 +217,7 @@ def parse_time(text: str) -> datetime:
 
 def personal_digest(salt: str, actor_id, diff, reason) -> str:
     """The salted digest through which actor, diff and reason enter the chain."""
-    body = canonical({"actor_id": actor_id, "diff": diff, "reason": reason})
+    body = personal_text(actor_id, diff, reason).encode()
     return _sha256(bytes.fromhex(salt) + body).hexdigest()
 
 
@@ -566,7 +606,7 @@ def _check_entries(member, manifest, watch, report) -> bool:
     if first and first > 1:
         watch.check(first - 1, prev.hex(), frontier.root, report, "manifest.json (first_prev_hash)")
     expect_seq, prev_time, count = first, "", 0
-    loads, encode, sha, add = json.loads, encode_canonical, _sha256, frontier.add
+    loads, sealed, sha, add = json.loads, sealed_text, _sha256, frontier.add
     time_ok, points, fields = _TIME.fullmatch, watch.points, SEALED_FIELDS
     for n, line in enumerate(member.lines(), start=1):
         where = f"entries.jsonl line {n}"
@@ -598,12 +638,22 @@ def _check_entries(member, manifest, watch, report) -> bool:
                 report.fail(f"{where} (seq {seq}): actor, diff or reason altered (personal digest)")
                 return False
         try:
-            sealed = {f: entry[f] for f in fields}
+            text = sealed(
+                seq,
+                moment,
+                entry["action"],
+                entry["object_type"],
+                entry["object_id"],
+                entry["case_id"],
+                entry["actor_agency_id"],
+                entry["personal"],
+                entry.get("request_id"),
+            )
         except KeyError:
             missing = [f for f in fields if f not in entry]
             report.fail(f"{where} (seq {seq}): missing fields {', '.join(missing)}")
             return False
-        digest = sha(prev + encode(sealed).encode()).digest()
+        digest = sha(prev + text.encode()).digest()
         hex_digest = digest.hex()
         if hex_digest != entry.get("hash"):
             report.fail(
@@ -668,19 +718,22 @@ class _ChunkReader(io.RawIOBase):
     """A readable stream over an iterator of byte chunks."""
 
     def __init__(self, chunks) -> None:
-        self.chunks, self.buffer = chunks, b""
+        self.chunks, self.buffer, self.at = chunks, memoryview(b""), 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, target) -> int:
-        while not self.buffer:
-            self.buffer = next(self.chunks, b"")
-            if not self.buffer:
+        # An offset into the current chunk: slicing off what was read would copy the rest
+        # of the chunk on every call (quadratic in the chunk size).
+        while self.at >= len(self.buffer):
+            chunk = next(self.chunks, b"")
+            if not chunk:
                 return 0
-        n = min(len(target), len(self.buffer))
-        target[:n] = self.buffer[:n]
-        self.buffer = self.buffer[n:]
+            self.buffer, self.at = memoryview(chunk), 0
+        n = min(len(target), len(self.buffer) - self.at)
+        target[:n] = self.buffer[self.at : self.at + n]
+        self.at += n
         return n
 
 
@@ -941,7 +994,10 @@ def verify_proof(proof: dict, public_key_pem=None, expected_fp=None, state=None)
         entry = item.get("entry") or {}
         seq: Any = entry.get("seq")
         try:
-            digest = chain_hash(item["prev_hash"], {f: entry[f] for f in SEALED_FIELDS})
+            sealed = {f: entry[f] for f in SEALED_FIELDS}
+            if entry.get("request_id") is not None:
+                sealed["request_id"] = entry["request_id"]
+            digest = chain_hash(item["prev_hash"], sealed)
             path = [bytes.fromhex(p) for p in item["path"]]
             implied = root_from_inclusion(
                 int(seq) - 1, size, leaf_hash(bytes.fromhex(digest)), path

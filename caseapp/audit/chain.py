@@ -51,8 +51,12 @@ def sealed_of(
     diff,
     reason: str | None,
     salt: str,
+    request_id: str | None = None,
 ) -> dict:
-    """The sealed form of one entry (the dictionary that is hashed into the chain)."""
+    """The sealed form of one entry (the dictionary that is hashed into the chain).
+
+    ``request_id`` is sealed only when there is one, so entries without it (all of them
+    before it existed) keep the sealed form they were hashed with."""
     sealed = {
         "seq": seq,
         "occurred_at": format_time(occurred_at),
@@ -64,6 +68,8 @@ def sealed_of(
         "personal": personal_digest(salt, actor_id, diff, reason),
     }
     assert tuple(sealed) == SEALED_FIELDS
+    if request_id is not None:
+        sealed["request_id"] = request_id
     return sealed
 
 
@@ -81,6 +87,7 @@ def sealed_of_entry(entry: AuditEntry) -> dict:
         diff=entry.diff,
         reason=entry.reason,
         salt=entry.salt,
+        request_id=entry.request_id,
     )
 
 

@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 from caseapp.audit import keys
-from caseapp.audit.bundle_verifier import encode_canonical
+from caseapp.audit.bundle_verifier import canonical_value, encode_canonical
 from caseapp.audit.pseudonyms import Pseudonymiser
 from caseapp.audit.summary import CaseSummaries
 
@@ -31,8 +31,10 @@ CSV_COLUMNS = (
     "withheld",
     "personal",
     "hash",
+    "request_id",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_START)
 
 
 class HashingFile:
@@ -80,8 +82,10 @@ class _TextBuffer:
 
 def safe_cell(value) -> str:
     """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else value if isinstance(value, str) else str(value)
-    if text.startswith(FORMULA_START):
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if text and text[0] in _FORMULA_FIRST:
         return "'" + text
     return text
 
@@ -89,7 +93,8 @@ def safe_cell(value) -> str:
 class EntryWriter:
     """Turns stored rows into JSON Lines, CSV rows and the case summary.
 
-    ``row`` is a tuple in ``caseapp.audit.verify.COLUMNS`` order followed by the case number.
+    ``row`` is a tuple in ``caseapp.audit.verify.COLUMNS`` order followed by the case number
+    (index 13).
     """
 
     def __init__(self, workdir: Path, options, case_id, users: dict) -> None:
@@ -110,42 +115,70 @@ class EntryWriter:
             return f"{name} (#{actor_id})" if name else actor_id
         return self.pseudonyms.staff(actor_id)
 
-    def add(self, row, sealed: dict) -> None:
-        """Write one entry to both files and the summary."""
-        line = {**sealed, "hash": row[11]}
-        withheld = self.case_id is not None and row[5] != self.case_id
-        diff_text = None
+    def add(self, row, occurred_at: str, personal: str) -> None:
+        """Write one entry to both files and the summary (the walk gave its sealed time and
+        personal digest). The JSON line is written out field by field in sorted key order,
+        as ``encode_canonical`` of the line's dictionary would be (a test compares them)."""
+        v = canonical_value
+        seq, action, object_type, object_id, case_id, agency = (
+            row[0],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+        )
+        withheld = self.case_id is not None and case_id != self.case_id
+        head = f'{{"action":{v(action)},'
+        middle = f'"actor_agency_id":{v(agency)},'  # then actor_id when identified
+        tail = (
+            f'"hash":"{row[11]}","object_id":{v(object_id)},"object_type":{v(object_type)},'
+            f'"occurred_at":"{occurred_at}","personal":"{personal}",'
+        )
+        request_id = row[12]
+        sealed_request = "" if request_id is None else f'"request_id":{v(request_id)},'
         if withheld:
-            line["withheld"] = True
+            actor = reason = diff_text = number = None
+            text = (
+                f'{head}{middle}"case_id":{v(case_id)},{tail}{sealed_request}"seq":{seq},'
+                '"withheld":true}\n'
+            )
         else:
-            line["case_number"] = row[12]
-            line["actor"] = self._actor(row[7])
-            line["reason"] = row[9]
+            number, reason = row[13], row[9]
+            actor = self._actor(row[7])
             if self.options.identified:
-                line.update(actor_id=row[7], salt=row[10], diff=row[8])
+                diff = row[8]
+                middle += f'"actor_id":{v(row[7])},'
+                salt = f'"salt":{v(row[10])},'
             else:
-                line["diff"] = self.pseudonyms.diff(row[8])
-            if line["diff"] is not None:
-                diff_text = encode_canonical(line["diff"])
-            self.summaries.add(line)
-        self._jsonl_text.write(encode_canonical(line) + "\n")
+                diff = self.pseudonyms.diff(row[8])
+                salt = ""
+            diff_text = encode_canonical(diff) if diff is not None else None
+            text = (
+                f'{head}"actor":{v(actor)},{middle}"case_id":{v(case_id)},'
+                f'"case_number":{v(number)},"diff":{diff_text or "null"},{tail}'
+                f'"reason":{v(reason)},{sealed_request}{salt}"seq":{seq}}}\n'
+            )
+            self.summaries.add_fields(case_id, seq, occurred_at, action, actor, reason, diff)
+        self._jsonl_text.write(text)
         self.csv_writer.writerow(
-            [
-                sealed["seq"],
-                sealed["occurred_at"],
-                safe_cell(line.get("case_number")),
-                sealed["case_id"],
-                safe_cell(sealed["action"]),
-                safe_cell(sealed["object_type"]),
-                sealed["object_id"],
-                sealed["actor_agency_id"],
-                safe_cell(line.get("actor")),
+            (
+                seq,
+                occurred_at,
+                safe_cell(number),
+                case_id,
+                safe_cell(action),
+                safe_cell(object_type),
+                object_id,
+                agency,
+                safe_cell(actor),
                 safe_cell(diff_text),
-                safe_cell(line.get("reason")),
+                safe_cell(reason),
                 "yes" if withheld else "",
-                sealed["personal"],
+                personal,
                 row[11],
-            ]
+                request_id,
+            )
         )
 
     def close(self) -> dict:

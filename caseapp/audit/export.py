@@ -28,7 +28,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, type_coerce
 
 from caseapp.audit import checkpoints, keys
 from caseapp.audit.actions import AuditAction
@@ -37,7 +37,7 @@ from caseapp.audit.entry_files import EntryWriter, HashingFile
 from caseapp.audit.models import AuditChainHead, AuditEntry, AuditExport
 from caseapp.audit.recorder import record
 from caseapp.audit.verify import Walk, entry_rows, snapshot
-from caseapp.core.db import utcnow
+from caseapp.core.db import UTCDateTime, utcnow
 from caseapp.core.errors import DomainError, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.indicators.bundle import write_indicator_files
@@ -150,10 +150,12 @@ def _walk_and_write(conn, first, last, writer, progress) -> tuple[Walk, dict]:
     walk = Walk(checkpoints.references(conn))
     marks: dict = {"first_frontier": walk.frontier.to_json(), "first_prev_hash": GENESIS_HASH}
 
-    def on_entry(row, sealed) -> None:
+    add = writer.add
+
+    def on_entry(row, occurred_at, personal) -> None:
         seq = row[0]
         if first is not None and first <= seq <= last:
-            writer.add(row, sealed)
+            add(row, occurred_at, personal)
         if seq == (first or 0) - 1:
             marks["first_frontier"] = walk.frontier.to_json()
             marks["first_prev_hash"] = row[11]
@@ -176,6 +178,31 @@ def _walk_and_write(conn, first, last, writer, progress) -> tuple[Walk, dict]:
             )
         )
     return walk, marks
+
+
+def _case_counts(conn, first: int, last: int, case_id: int | None):
+    """Entries, first and last time per case of the exported range, in case order (one
+    aggregate query in the export's snapshot; the summary's counts, issue 16 item 6)."""
+    from caseapp.cases.models import Case
+
+    t, c = AuditEntry.__table__, Case.__table__
+    query = (
+        select(
+            t.c.case_id,
+            c.c.number,
+            func.count(),
+            type_coerce(func.min(t.c.occurred_at), UTCDateTime),
+            type_coerce(func.max(t.c.occurred_at), UTCDateTime),
+        )
+        .select_from(t.outerjoin(c, t.c.case_id == c.c.id))
+        .where(t.c.seq.between(first, last), t.c.case_id.is_not(None))
+        .group_by(t.c.case_id, c.c.number)
+        .order_by(t.c.case_id)
+    )
+    if case_id is not None:
+        query = query.where(t.c.case_id == case_id)
+    for row in conn.execution_options(yield_per=BATCH).execute(query):
+        yield row[0], row[1], row[2], format_time(row[3]), format_time(row[4])
 
 
 def _data_members(scratch: Path, writer: EntryWriter, created: str, lines: list[dict]):
@@ -235,6 +262,8 @@ def export_bundle(
             walk, marks = _walk_and_write(conn, first, last, writer, progress)
             if head is not None and (head[0], head[1]) != (walk.count, walk.prev.hex()):
                 raise ChainBroken(_("The audit chain head does not match its last entry."))
+            if count:
+                writer.summaries.add_counts(_case_counts(conn, first, last, case_id))
             lines = checkpoints.stored_lines(conn)
             conn.rollback()
         head_root = walk.frontier.root()

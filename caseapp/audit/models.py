@@ -40,6 +40,10 @@ class AuditEntry(db.Model):
     # Random salt of the personal digest, and hash_i of the chain (hex).
     salt: Mapped[str] = mapped_column(String(32))
     hash: Mapped[str] = mapped_column(String(64))
+    # The web request that recorded the entry (``caseapp.core.web.request_id``): the audit log
+    # groups by it. None for the command line, background jobs and entries made before it
+    # existed. Sealed into the hash when present (``bundle_verifier``, canonical form).
+    request_id: Mapped[str | None] = mapped_column(String(32), index=True)
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.seq} {self.action} {self.object_type}:{self.object_id}>"

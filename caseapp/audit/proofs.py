@@ -37,11 +37,19 @@ def case_proof(case_number: str, recipient: str = "ombudsperson") -> dict:
     with snapshot() as conn:
         walk = Walk(checkpoints.references(conn))
 
-        def on_entry(row, sealed) -> None:
+        def on_entry(row, occurred_at, personal) -> None:
             hashes.append(row[11])
             if row[5] == case_id:
                 entry = {
-                    **sealed,
+                    "seq": row[0],
+                    "occurred_at": occurred_at,
+                    "action": row[2],
+                    "object_type": row[3],
+                    "object_id": row[4],
+                    "case_id": row[5],
+                    "actor_agency_id": row[6],
+                    "personal": personal,
+                    **({} if row[12] is None else {"request_id": row[12]}),
                     "hash": row[11],
                     "actor": pseudonyms.staff(row[7]),
                     "diff": pseudonyms.diff(row[8]),

@@ -82,7 +82,10 @@ class Pseudonymiser:
         return value
 
     def diff(self, value):
-        """A copy of a diff with personal values and user ids replaced, at any depth."""
+        """A copy of a diff with personal values and user ids replaced, at any depth.
+
+        Called for every exported entry: scalars are copied without a call of their own.
+        """
         if isinstance(value, dict):
             out = {}
             for key, item in value.items():
@@ -90,11 +93,13 @@ class Pseudonymiser:
                     # Also a nested sub-diff of a personal record (e.g. a child's name):
                     # every leaf is personal, except flags and empty values.
                     out[key] = self.personal(item)
-                elif _is_user_key(key):
+                elif key in USER_ID_KEYS or key.endswith("_by_id"):
                     out[key] = self._users(item)
-                else:
+                elif isinstance(item, dict | list):
                     out[key] = self.diff(item)
+                else:
+                    out[key] = item
             return out
         if isinstance(value, list):
-            return [self.diff(v) for v in value]
+            return [self.diff(v) if isinstance(v, dict | list) else v for v in value]
         return value

@@ -14,6 +14,9 @@ able to see who looked at a child's record):
 - a refused access (``caseapp.core.web.load``) and a gate refusal are written the same
   way, after the request's own changes were rolled back.
 
+Each entry made during a web request carries that request's id (``request_id``, made once per
+request by ``caseapp.core.web``), so the audit log shows what one request did together.
+
 Nothing here commits: the request layer (``caseapp.core.web``) and the CLI own transactions.
 """
 
@@ -25,6 +28,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from flask import has_request_context
 from sqlalchemy import inspect
 
 from caseapp.audit.actions import AuditAction
@@ -117,8 +121,19 @@ def record(
         case_id=case.id if case is not None else _case_id_of(obj),
         diff=_plain(diff) if diff else None,
         reason=reason,
+        request_id=current_request_id(),
     )
     return append(entry)
+
+
+def current_request_id() -> str | None:
+    """The id of the web request being handled (``caseapp.core.web.request_id``), or None
+    outside a request (command line, background jobs)."""
+    if not has_request_context():
+        return None
+    from caseapp.core.web import request_id
+
+    return request_id()
 
 
 def _tag(action: AuditAction) -> str:
@@ -146,6 +161,7 @@ class PendingEntry:
     case_id: int | None
     diff: dict | None
     reason: str | None = None
+    request_id: str | None = None
 
     def write(self) -> AuditEntry:
         """Add the entry to the current transaction (the request layer commits)."""
@@ -159,6 +175,7 @@ class PendingEntry:
                 case_id=self.case_id,
                 diff=_plain(self.diff) if self.diff else None,
                 reason=self.reason,
+                request_id=self.request_id,
             )
         )
 
@@ -180,4 +197,5 @@ def pending(
         object_id=getattr(obj, "id", None) if obj is not None else None,
         case_id=case.id if case is not None else _case_id_of(obj),
         diff=diff,
+        request_id=current_request_id(),
     )

@@ -8,9 +8,11 @@ key (``return:approve``, ``gate:refuse``: policy version and every safeguard, DE
 section 4); alerts are ``alert:*`` actions and placements that deprive a child of liberty
 (002, Rec 4).
 
-Memory stays flat in both entries and cases (issue 16, item 6): what each entry contributes
-is spilled to a scratch SQLite file next to the bundle, then read back case by case, in case
-order, while ``cases.json`` is written.
+Memory stays flat in both entries and cases (issue 16, item 6): the export counts each case's
+entries with one aggregate query in case order (``add_counts``), and spills only the entries
+that say something (a stage change, a decision, a gate evaluation, an alert) to a scratch
+SQLite file next to the bundle, already written as the JSON they become; ``cases.json`` is
+then written case by case, merging the two in case order.
 """
 
 from __future__ import annotations
@@ -40,11 +42,16 @@ def _new_value(change):
 def _liberty_alert(diff) -> bool:
     if not isinstance(diff, dict):
         return False
-    if any(key in diff for key in PLACEMENT_KEYS) and deprives_of_liberty(
+    if not _PLACEMENT_KEYS.isdisjoint(diff) and deprives_of_liberty(
         *(_new_value(diff.get(key)) for key in PLACEMENT_KEYS)
     ):
         return True
     return any(isinstance(value, dict) and _liberty_alert(value) for value in diff.values())
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # cases.json's style
+STAGE, GATE, DECISION, ALERT = 0, 1, 2, 3
+_PLACEMENT_KEYS = frozenset(PLACEMENT_KEYS)
 
 
 class CaseSummaries:
@@ -57,101 +64,132 @@ class CaseSummaries:
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("PRAGMA cache_size=-8000")  # 8 MB at most
+        self.db.execute("PRAGMA cache_size=-4000")  # 4 MB at most
+        # Events, each already the JSON text it becomes (a stage: its value).
+        self.db.execute("CREATE TABLE e (case_id INTEGER, seq INTEGER, kind INTEGER, at, body)")
+        # Entries counted one by one (``add``) when no aggregate was given (``add_counts``).
+        self.db.execute("CREATE TABLE n (case_id INTEGER, at TEXT, number TEXT)")
         self.db.execute(
-            "CREATE TABLE e (case_id INTEGER, seq INTEGER, at TEXT, number TEXT, events TEXT)"
+            "CREATE TABLE c (case_id INTEGER PRIMARY KEY, number TEXT, entries INTEGER, "
+            "first_at TEXT, last_at TEXT)"
         )
         self.pending: list[tuple] = []
+        self.counted: list[tuple] = []
+        self._verbs: dict[str, tuple[bool, bool]] = {}
 
     def add(self, entry: dict) -> None:
-        """Take one exported (not withheld) entry into account."""
-        case_id = entry.get("case_id")
+        """Take one exported (not withheld) entry into account, counting it too."""
+        self.add_fields(
+            entry.get("case_id"),
+            entry["seq"],
+            entry["occurred_at"],
+            entry["action"],
+            entry.get("actor"),
+            entry.get("reason"),
+            entry.get("diff"),
+            number=entry.get("case_number"),
+            count=True,
+        )
+
+    def add_fields(
+        self, case_id, seq, at, action, actor, reason, diff, *, number=None, count=False
+    ) -> None:
+        """``add`` without the dictionary; ``count`` when no ``add_counts`` will be given."""
         if case_id is None:
             return
-        events = []
-        at, action, diff = entry["occurred_at"], entry["action"], entry.get("diff")
+        if count:
+            self.counted.append((case_id, at, number))
+        kinds = self._verbs.get(action)
+        if kinds is None:
+            kinds = self._verbs[action] = (
+                action.rsplit(":", 1)[-1] in DECISION_VERBS,
+                action.startswith("alert:"),
+            )
+        decision, alert = kinds
+        rows = self.pending
         if isinstance(diff, dict):
             stage = diff.get("stage")
             if isinstance(stage, list) and len(stage) == 2 and stage[0] != stage[1]:
-                events.append(("stage", stage[1]))
+                rows.append((case_id, seq, STAGE, at, _ENCODE(stage[1])))
             gate = diff.get("gate")
             if isinstance(gate, dict):
                 safeguards = gate.get("safeguards", [])
-                events.append(
-                    (
-                        "gate",
-                        {
-                            "policy_version": gate.get("policy_version"),
-                            "safeguards": safeguards,
-                            "unmet": [
-                                s.get("id")
-                                for s in safeguards
-                                if isinstance(s, dict) and not s.get("met")
-                            ],
-                        },
-                    )
-                )
-        if action.rsplit(":", 1)[-1] in DECISION_VERBS:
-            events.append(("decision", {"reason": entry.get("reason")}))
-        if action.startswith("alert:"):
-            events.append(("alert", {"alert": action.split(":", 1)[1]}))
-        elif _liberty_alert(diff):
-            events.append(("alert", {"alert": "deprivation_of_liberty"}))
-        if events:
-            ref = {"seq": entry["seq"], "at": at, "action": action, "actor": entry.get("actor")}
-            text = json.dumps([ref, events], ensure_ascii=False)
-        else:
-            text = None
-        self.pending.append((case_id, entry["seq"], at, entry.get("case_number"), text))
-        if len(self.pending) >= self.FLUSH:
+                item = {
+                    "seq": seq,
+                    "at": at,
+                    "action": action,
+                    "actor": actor,
+                    "policy_version": gate.get("policy_version"),
+                    "safeguards": safeguards,
+                    "unmet": [
+                        s.get("id") for s in safeguards if isinstance(s, dict) and not s.get("met")
+                    ],
+                }
+                rows.append((case_id, seq, GATE, at, _ENCODE(item)))
+        if decision:
+            item = {"seq": seq, "at": at, "action": action, "actor": actor, "reason": reason}
+            rows.append((case_id, seq, DECISION, at, _ENCODE(item)))
+        if alert or _liberty_alert(diff):
+            name = action.split(":", 1)[1] if alert else "deprivation_of_liberty"
+            item = {"seq": seq, "at": at, "action": action, "actor": actor, "alert": name}
+            rows.append((case_id, seq, ALERT, at, _ENCODE(item)))
+        if len(rows) >= self.FLUSH or len(self.counted) >= self.FLUSH:
             self._flush()
+
+    def add_counts(self, rows) -> None:
+        """``(case_id, case_number, entries, first_at, last_at)`` per case, from the database."""
+        insert = "INSERT INTO c VALUES (?, ?, ?, ?, ?)"
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(tuple(row))
+            if len(batch) >= self.FLUSH:
+                self.db.executemany(insert, batch)
+                batch = []
+        self.db.executemany(insert, batch)
 
     def _flush(self) -> None:
         self.db.executemany("INSERT INTO e VALUES (?, ?, ?, ?, ?)", self.pending)
-        self.pending = []
+        self.db.executemany("INSERT INTO n VALUES (?, ?, ?)", self.counted)
+        self.pending, self.counted = [], []
+
+    def texts(self, until: str):
+        """``cases.json``'s items as JSON text, one case at a time in case order; a current
+        stage runs to ``until``."""
+        self._flush()
+        self.db.execute(
+            "INSERT INTO c SELECT case_id, min(number), count(*), min(at), max(at) FROM n "
+            "GROUP BY case_id"
+        )
+        self.db.execute("CREATE INDEX e_case ON e (case_id, seq, kind)")
+        events = self.db.execute("SELECT case_id, kind, at, body FROM e ORDER BY case_id, seq")
+        pending = next(events, None)
+        for case_id, number, entries, first_at, last_at in self.db.execute(
+            "SELECT * FROM c ORDER BY case_id"
+        ):
+            lists: tuple[list, list, list, list] = ([], [], [], [])
+            while pending is not None and pending[0] <= case_id:
+                if pending[0] == case_id:
+                    kind = pending[1]
+                    lists[kind].append((pending[2], pending[3]) if kind == STAGE else pending[3])
+                pending = next(events, None)
+            stages, gates, decisions, alerts = lists
+            yield (
+                f'{{"alerts": [{", ".join(alerts)}], "case_id": {_ENCODE(case_id)}, '
+                f'"case_number": {_ENCODE(number)}, "decisions": [{", ".join(decisions)}], '
+                f'"entries": {_ENCODE(entries)}, "first_entry_at": {_ENCODE(first_at)}, '
+                f'"gate_evaluations": [{", ".join(gates)}], '
+                f'"last_entry_at": {_ENCODE(last_at)}, "stages": {_stages(stages, until)}}}'
+            )
 
     def cases(self, until: str):
-        """The summaries, one case at a time in case order; a current stage runs to ``until``."""
-        self._flush()
-        self.db.execute("CREATE INDEX e_case ON e (case_id, seq)")
-        case = None
-        rows = self.db.execute("SELECT * FROM e ORDER BY case_id, seq")
-        for case_id, _seq, at, number, text in rows:
-            if case is None or case["case_id"] != case_id:
-                if case is not None:
-                    yield _finish(case, until)
-                case = {
-                    "case_id": case_id,
-                    "case_number": number,
-                    "first_entry_at": at,
-                    "last_entry_at": at,
-                    "entries": 0,
-                    "stage_changes": [],
-                    "decisions": [],
-                    "gate_evaluations": [],
-                    "alerts": [],
-                }
-            case["entries"] += 1
-            case["last_entry_at"] = at
-            if text is not None:
-                ref, events = json.loads(text)
-                for kind, value in events:
-                    if kind == "stage":
-                        case["stage_changes"].append((at, value))
-                    elif kind == "gate":
-                        case["gate_evaluations"].append({**ref, **value})
-                    elif kind == "decision":
-                        case["decisions"].append({**ref, **value})
-                    else:
-                        case["alerts"].append({**ref, **value})
-        if case is not None:
-            yield _finish(case, until)
+        """The summaries as dictionaries, one case at a time in case order."""
+        for text in self.texts(until):
+            yield json.loads(text)
 
     def write(self, out, until: str) -> None:
         """Write ``{"cases": [...]}`` to ``out`` (``write(bytes)``), one case at a time."""
         out.write(b'{"cases": [')
-        for n, case in enumerate(self.cases(until)):
-            text = json.dumps(case, ensure_ascii=False, sort_keys=True)
+        for n, text in enumerate(self.texts(until)):
             out.write((",\n" if n else "\n").encode() + text.encode("utf-8"))
         out.write(b"\n]}\n")
 
@@ -165,8 +203,8 @@ def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _finish(case: dict, until: str) -> dict:
-    changes = case.pop("stage_changes")
+def _stages(changes: list[tuple[str, str]], until: str) -> str:
+    """The stages a case went through (``[(at, stage as JSON)]``), as JSON text."""
     stages = []
     for i, (at, stage) in enumerate(changes):
         left = changes[i + 1][0] if i + 1 < len(changes) else None
@@ -174,11 +212,11 @@ def _finish(case: dict, until: str) -> dict:
         days = (end - _time(at)).total_seconds() / 86400
         stages.append(
             {
-                "stage": stage,
+                "stage": json.loads(stage),
                 "entered_at": at,
                 "left_at": left,
                 "days": round(max(days, 0.0), 2),
                 "current": left is None,
             }
         )
-    return {**case, "stages": stages}
+    return _ENCODE(stages)

@@ -22,14 +22,19 @@ from sqlalchemy import select
 from caseapp.audit.bundle_verifier import (
     GENESIS_HASH,
     Frontier,
-    encode_canonical,
     format_time,
+    personal_text,
+    sealed_text,
 )
 from caseapp.audit.checkpoints import Reference, references
 from caseapp.audit.models import AuditChainHead, AuditEntry
 from caseapp.core.extensions import db
 
-BATCH = 5000
+# Rows fetched at a time (a server-side cursor on PostgreSQL): small, so the rows in flight
+# (each with its parsed diff) stay a megabyte or two (issue 16 item 6: peak memory).
+BATCH = 1000
+# Progress is reported every this many entries (a background job writes it to its row).
+PROGRESS_EVERY = 5000
 COLUMNS = (
     "seq",
     "occurred_at",
@@ -43,6 +48,7 @@ COLUMNS = (
     "reason",
     "salt",
     "hash",
+    "request_id",
 )
 
 
@@ -103,12 +109,13 @@ class Walk:
         return False
 
     def run(self, rows: Iterator, on_entry=None, progress: Callable[[int], None] | None = None):
-        """Walk ``rows``; call ``on_entry(row, sealed)`` for each entry that fits.
+        """Walk ``rows``; call ``on_entry(row, occurred_at, personal)`` for each entry that fits
+        (its canonical time and personal digest, the two sealed fields not stored as such).
 
         ``on_entry`` may return False to stop (having set ``problem``).
         """
-        encode, sha, add = encode_canonical, hashlib.sha256, self.frontier.add
-        points, fromhex = self.points, bytes.fromhex
+        sha, add, points, fromhex = hashlib.sha256, self.frontier.add, self.points, bytes.fromhex
+        personal_of, sealed_of, time_of = personal_text, sealed_text, format_time
         prev, prev_time, expected = self.prev, self.prev_time, self.count + 1
         for row in rows:
             seq, moment = row[0], row[1]
@@ -119,21 +126,13 @@ class Walk:
                 )
             if prev_time is not None and moment < prev_time:
                 return self._broken(seq, f"entry {seq}: time goes backwards")
-            personal = sha(
-                fromhex(row[10])
-                + encode({"actor_id": row[7], "diff": row[8], "reason": row[9]}).encode()
-            ).hexdigest()
-            sealed = {
-                "seq": seq,
-                "occurred_at": format_time(moment),
-                "action": row[2],
-                "object_type": row[3],
-                "object_id": row[4],
-                "case_id": row[5],
-                "actor_agency_id": row[6],
-                "personal": personal,
-            }
-            digest = sha(prev + encode(sealed).encode()).digest()
+            personal = sha(fromhex(row[10]) + personal_of(row[7], row[8], row[9]).encode())
+            personal_hex = personal.hexdigest()
+            occurred_at = time_of(moment)
+            text = sealed_of(
+                seq, occurred_at, row[2], row[3], row[4], row[5], row[6], personal_hex, row[12]
+            )
+            digest = sha(prev + text.encode()).digest()
             hex_digest = digest.hex()
             if hex_digest != row[11]:
                 return self._broken(
@@ -146,11 +145,11 @@ class Walk:
             prev, prev_time = digest, moment
             if seq in points and not self._compare(seq, hex_digest):
                 return False
-            if on_entry is not None and on_entry(row, sealed) is False:
+            if on_entry is not None and on_entry(row, occurred_at, personal_hex) is False:
                 return False
             expected += 1
-            if progress is not None and seq % BATCH == 0:
-                progress(BATCH)
+            if progress is not None and seq % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
         return True
 
     def _compare(self, seq: int, hex_digest: str) -> bool:
@@ -227,7 +226,7 @@ def _comparer(walk: Walk, against: Iterator):
     pending = iter(against)
     current = next(pending, None)
 
-    def compare(row, sealed) -> bool:
+    def compare(row, _occurred_at, _personal) -> bool:
         nonlocal current
         while current is not None and current[0] < row[0]:
             current = next(pending, None)

@@ -41,8 +41,6 @@ from caseapp.core.views import permission_required
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 bp.add_app_template_filter(field_label, "field_label")
 PER_PAGE = 50
-# Entries of one request: same actor and case, recorded within this many seconds.
-REQUEST_GAP_S = 2
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -110,15 +108,18 @@ def _labels(entries) -> dict:
 
 
 def group_by_request(entries) -> list[list]:
-    """Consecutive entries of one request (same actor and case, moments apart) together."""
+    """Consecutive entries recorded by one web request (the same ``request_id``) together.
+
+    Entries without a request id (the command line, background jobs, entries made before
+    request ids existed) stand alone: nothing is guessed from times or actors.
+    """
     groups: list[list] = []
     for entry in entries:
         last = groups[-1][-1] if groups else None
         if (
             last is not None
-            and last.actor_id == entry.actor_id
-            and last.case_id == entry.case_id
-            and abs((last.occurred_at - entry.occurred_at).total_seconds()) <= REQUEST_GAP_S
+            and entry.request_id is not None
+            and last.request_id == entry.request_id
         ):
             groups[-1].append(entry)
         else:

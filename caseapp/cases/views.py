@@ -23,7 +23,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import pending
 from caseapp.auth.models import User
 from caseapp.cases import operations, search
-from caseapp.cases.forms import CaseFilterForm, OpenCaseForm
+from caseapp.cases.forms import CaseFilterForm, OpenCaseForm, ReassignForm
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.pages import load_case
 from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_cases
@@ -203,15 +203,17 @@ def show(case_id: int):
 
     Every view of a child's record is audited (DESIGN.md section 6), at the end of the request.
     """
+    from caseapp.alerts.data import load_case_records
     from caseapp.alerts.rules import alerts_for
     from caseapp.gate.views import panel_context
 
     case = web.load(Case, case_id)
     web.audit_read(pending(current_user, AuditAction.CASE_VIEW, case, diff={}))
+    records = load_case_records(case)  # the gate's and the alerts' records: one statement
     return render_template(
         "cases/show.html",
-        alerts=alerts_for(case),
-        **panel_context(case, current_user),
+        alerts=alerts_for(case, records=records),
+        **panel_context(case, current_user, records=records),
         child=case.child,
         can_edit=case.can_edit(current_user),
         today=today(),
@@ -233,4 +235,27 @@ def register(case_id: int):
         case,
         success=_("The case is registered."),
         next_url=url_for("cases.show", case_id=case_id),
+    )
+
+
+@bp.route("/<int:case_id>/reassign", methods=["GET", "POST"])
+@login_required
+def reassign(case_id: int):
+    """A supervisor gives the case to another member of the team (audited)."""
+    case = web.load(Case, case_id)
+    web.require(case.can_reassign(current_user))
+    staff = [
+        u for u in _caseworkers_for(current_user) if u.active and u.agency_id == case.lead_agency_id
+    ]
+    form = ReassignForm(staff=staff).loaded_at(case.version)
+    return web.submit(
+        form,
+        operations.reassign_case,
+        current_user,
+        case,
+        success=_("The case is reassigned."),
+        next_url=url_for("cases.show", case_id=case_id),
+        render=lambda error: render_template(
+            "cases/reassign.html", case=case, form=with_message(form, error)
+        ),
     )

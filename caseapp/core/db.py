@@ -11,11 +11,27 @@ transaction: it reads a consistent snapshot without taking the write lock (issue
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    MetaData,
+    cast,
+    event,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -124,3 +140,104 @@ def str_enum(enum_cls, name: str, length: int = 40):
         length=length,
         values_callable=lambda members: [m.value for m in members],
     )
+
+
+# -- several record types in one statement (issue 16: a page's records in a fixed number of
+# queries) ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Records:
+    """One record type to load: the rows of ``model`` matching ``where``, in ``order``."""
+
+    model: type
+    where: Any
+    order: tuple = ()
+
+
+def _slot_key(column) -> tuple:
+    """Columns whose values read back alike may share a position of the combined statement:
+    the same SQL type class (and, for enums, the same enum)."""
+    return (type(column.type), getattr(column.type, "enum_class", None))
+
+
+def _named(column, order: tuple) -> bool:
+    """Whether ``column`` is one of the ``order`` expressions (the id is added only once)."""
+    return any(getattr(o, "expression", o).compare(column) for o in order)
+
+
+def load_records(session, families: Sequence[Records]) -> list[list]:
+    """Load several record types in **one** ``UNION ALL`` statement, as ORM objects.
+
+    Each family becomes one branch of the union: its columns are packed into positions shared
+    by columns of the same type (so the statement is as wide as the widest record type, not
+    as all of them together), the other positions are typed NULLs, and a ``ROW_NUMBER()``
+    over the family's order keeps each family's order. The rows are turned into persistent
+    objects of the session exactly as a query would give them: an object already in the
+    session is reused (its expired attributes filled in), any other is added as loaded and
+    clean. Relationships are not loaded (they lazy-load as usual, or are set by the caller).
+
+    Returns one list per family, in the order given. Works on SQLite and PostgreSQL.
+    """
+    if not families:
+        return []
+    slots: list[tuple[tuple, Any]] = []  # (slot key, SQL type) of each position
+    layouts: list[list[tuple[str, int]]] = []  # per family: (attribute key, position)
+    for family in families:
+        taken: dict[tuple, int] = {}
+        layout = []
+        for prop in sa_inspect(family.model).column_attrs:
+            column = prop.columns[0]
+            key = _slot_key(column)
+            nth = taken.get(key, 0)
+            taken[key] = nth + 1
+            positions = [i for i, (k, _t) in enumerate(slots) if k == key]
+            if nth < len(positions):
+                position = positions[nth]
+            else:
+                position = len(slots)
+                slots.append((key, column.type))
+            layout.append((prop.key, position))
+        layouts.append(layout)
+    branches = []
+    for index, (family, layout) in enumerate(zip(families, layouts, strict=True)):
+        by_position = {pos: getattr(family.model, attr) for attr, pos in layout}
+        mapper = sa_inspect(family.model)
+        order = [*family.order, *(c for c in mapper.primary_key if not _named(c, family.order))]
+        columns = [
+            by_position[pos] if pos in by_position else cast(null(), type_)
+            for pos, (_key, type_) in enumerate(slots)
+        ]
+        branches.append(
+            select(
+                literal_column(str(index)).label("family"),
+                func.row_number().over(order_by=order).label("nth"),
+                *[c.label(f"c{pos}") for pos, c in enumerate(columns)],
+            ).where(family.where)
+        )
+    statement = union_all(*branches)
+    statement = statement.order_by(
+        statement.selected_columns.family, statement.selected_columns.nth
+    )
+    results: list[list] = [[] for _ in families]
+    identity_map = session.identity_map
+    for row in session.execute(statement):
+        index = row[0]
+        family, layout = families[index], layouts[index]
+        mapper = sa_inspect(family.model)
+        values = {attr: row[pos + 2] for attr, pos in layout}
+        identity = mapper.identity_key_from_primary_key(
+            [values[mapper.get_property_by_column(c).key] for c in mapper.primary_key]
+        )
+        obj = identity_map.get(identity)
+        if obj is None:
+            obj = mapper.class_manager.new_instance()
+            instance_dict(obj).update(values)
+            make_transient_to_detached(obj)
+            session.add(obj)
+        else:
+            state = sa_inspect(obj)
+            for attr in state.expired_attributes & values.keys():
+                set_committed_value(obj, attr, values[attr])
+        results[index].append(obj)
+    return results

@@ -13,6 +13,8 @@ bug), it is rolled back. A view is a few lines on top of four helpers:
   (400/403/409), or flash it and redirect for the small per-row forms;
 - ``audit_read(entry)`` -- a read that must be audited (a child's record viewed, a download).
 
+Each request gets one random id (``request_id``) that every audit entry it records carries.
+
 What must be audited although the request's own changes are rolled back or only read (a
 refused access, a gate refusal, a view, a download) and the session's last-seen time are
 written here, after the view, in one short write at the end of the same request
@@ -25,6 +27,7 @@ only the short write at the end, or a view marked ``@writes_on_get``, takes the 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
     from caseapp.auth.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+REQUEST_ID_KEY = "caseapp.request_id"
 
 
 class Scoped(Protocol):
@@ -111,12 +115,26 @@ def shows(record: RecordType) -> Callable[[V], V]:
     return mark
 
 
+def request_id() -> str:
+    """This request's id: random, made once per request, carried by every audit entry the
+    request records so the audit log can group them (issue 13 item 6). Not a secret and not
+    personal data; never derived from the user or the URL. Kept in the request's WSGI
+    environ rather than ``g``: ``g`` belongs to the application context, which a request
+    shares with any context already pushed (a CLI command, a test)."""
+    environ = request.environ
+    rid = environ.get(REQUEST_ID_KEY)
+    if rid is None:
+        rid = environ[REQUEST_ID_KEY] = secrets.token_hex(16)
+    return rid
+
+
 def _begin() -> None:
     from flask import current_app
 
     view = current_app.view_functions.get(request.endpoint or "")
     writes = request.method not in SAFE_METHODS or getattr(view, "writes_on_get", False)
     g.caseapp_write_intent = write_intent(bool(writes))
+    request_id()
 
 
 def _end(exc: BaseException | None) -> None:

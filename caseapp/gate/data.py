@@ -6,10 +6,11 @@ The evaluation itself (``caseapp.gate.evaluation``) does no I/O: it receives a `
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.agencies.models import Agency
 from caseapp.assessment.models import (
@@ -20,7 +21,9 @@ from caseapp.assessment.models import (
     LegalRepresentative,
 )
 from caseapp.auth.models import User
+from caseapp.cases.models import Case
 from caseapp.children.models import FamilyMember
+from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import (
     CareGuarantee,
@@ -38,9 +41,6 @@ from caseapp.decision.models import Appeal, DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
 from caseapp.documents.models import Document
 from caseapp.gate.models import ReturnApproval, ReturnSuspension
-
-if TYPE_CHECKING:
-    from caseapp.cases.models import Case
 
 
 @dataclass
@@ -183,54 +183,151 @@ _USER_REFS = {
 }
 
 
-def _referenced(data: GateData, refs: dict) -> set[int]:
-    ids: set[int] = set()
+_MODELS = {name: model for name, model, *_ in (*_LISTS, *_ONES)}
+
+
+def _referenced_ids(case_ids: list[int], refs: dict, *extra) -> Any:
+    """A subquery of the ids that the records of ``case_ids`` name in ``refs``' columns."""
+    selects = [*extra]
     for name, attrs in refs.items():
-        value = getattr(data, name)
-        for obj in value if isinstance(value, list) else [value]:
-            if obj is not None:
-                ids |= {getattr(obj, a) for a in attrs}
-    ids.discard(None)
-    return ids
+        model = _MODELS[name]
+        for attr in attrs:
+            column = getattr(model, attr)
+            selects.append(select(column).where(model.case_id.in_(case_ids), column.is_not(None)))
+    return union(*selects)
 
 
-def _load_references(cases: list[Case], data: dict[int, GateData]) -> None:
-    """The agencies, users and document names the records of ``cases`` point to (three
-    queries for all the cases)."""
-    agency_ids: set[int] = {c.lead_agency_id for c in cases}
-    user_ids: set[int] = {c.caseworker_id for c in cases if c.caseworker_id is not None}
-    for item in data.values():
-        agency_ids |= _referenced(item, _AGENCY_REFS)
-        user_ids |= _referenced(item, _USER_REFS)
-        if item.bid is not None:
-            user_ids |= {item.bid.author_id, item.bid.approved_by_id}
-    user_ids.discard(None)
-    users = db.session.scalars(select(User).where(User.id.in_(user_ids))) if user_ids else []
-    by_id = {u.id: u for u in users}
-    agency_ids |= {u.agency_id for u in by_id.values() if u.agency_id is not None}
-    agencies = {
-        a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))
-    }
-    for item in data.values():
-        item.users, item.agencies = by_id, agencies
-    rows = db.session.execute(
-        select(
-            Document.case_id, Document.record_type, Document.record_id, Document.original_filename
-        )
-        .where(Document.case_id.in_(list(data)), Document.record_type.is_not(None))
-        .order_by(Document.id)
+def gate_records(case_ids: list[int]) -> dict[str, Records]:
+    """Every record type S1-S18 read for the cases ``case_ids`` (``load_records`` loads them
+    all in one statement), by name: the record lists and single records, the BIDs with their
+    panels and options, the decision notices, the attached documents, received exchange
+    documents and their partners, the suspensions register, and the users and agencies the
+    records point to."""
+    from caseapp.children.models import Child
+    from caseapp.determination.models import BidOption, PanelMember
+    from caseapp.exchange.models import Direction, ExchangeDocument, Partner
+
+    ids = list(case_ids)
+    bid = BestInterestsDetermination
+    bids = select(bid.id).where(bid.case_id.in_(ids), bid.status != BidStatus.WITHDRAWN)
+    received = (ExchangeDocument.case_id.in_(ids)) & (
+        ExchangeDocument.direction == Direction.RECEIVED
     )
-    for case_id, record_type, record_id, name in rows:
-        data[case_id].documents.setdefault((record_type, record_id), []).append(name)
+    users = _referenced_ids(
+        ids,
+        _USER_REFS,
+        select(Case.caseworker_id).where(Case.id.in_(ids)),
+        select(bid.author_id).where(bid.case_id.in_(ids)),
+        select(bid.approved_by_id).where(bid.case_id.in_(ids)),
+    )
+    agencies = _referenced_ids(
+        ids,
+        _AGENCY_REFS,
+        select(Case.lead_agency_id).where(Case.id.in_(ids)),
+        select(User.agency_id).where(User.id.in_(users)),
+    )
+    families: dict[str, Records] = {}
+    for name, model, order in _LISTS:
+        order = order if isinstance(order, tuple) else (order,)
+        families[name] = Records(model, model.case_id.in_(ids), order)
+    for name, model in _ONES:
+        families[name] = Records(model, model.case_id.in_(ids))
+    families |= {
+        "bids": Records(bid, bid.id.in_(bids), (bid.opened_at.desc(), bid.id.desc())),
+        "panel": Records(PanelMember, PanelMember.bid_id.in_(bids), (PanelMember.id,)),
+        "options": Records(BidOption, BidOption.bid_id.in_(bids), (BidOption.id,)),
+        "notices": Records(
+            DecisionNotice,
+            DecisionNotice.case_id.in_(ids) & DecisionNotice.superseded_at.is_(None),
+            (DecisionNotice.decided_on.desc(), DecisionNotice.id.desc()),
+        ),
+        "documents": Records(
+            Document, Document.case_id.in_(ids) & Document.record_type.is_not(None)
+        ),
+        "received": Records(
+            ExchangeDocument, received, (ExchangeDocument.received_at, ExchangeDocument.id)
+        ),
+        "partners": Records(
+            Partner, Partner.id.in_(select(ExchangeDocument.partner_id).where(received))
+        ),
+        "children": Records(Child, Child.case_id.in_(ids)),
+        # The register is small and does not grow with the cases; filtered by route below.
+        "suspensions": Records(ReturnSuspension, ReturnSuspension.id.is_not(None)),
+        "users": Records(User, User.id.in_(users)),
+        "agencies": Records(Agency, Agency.id.in_(agencies)),
+    }
+    return families
 
 
-def _current_bids(case_ids: list[int]) -> dict[int, BestInterestsDetermination]:
-    """The newest BID of each case that has not been withdrawn, with panel and options."""
-    bids: dict[int, BestInterestsDetermination] = {}
-    rows = db.session.scalars(
+def gate_data_from(cases: list[Case], rows: dict[str, list]) -> dict[int, GateData]:
+    """The ``GateData`` of each of ``cases`` from the records ``gate_records`` named."""
+    data = {c.id: GateData() for c in cases}
+    for name, _model, _order in _LISTS:
+        for row in rows[name]:
+            getattr(data[row.case_id], name).append(row)
+    for name, _model in _ONES:
+        for row in rows[name]:
+            setattr(data[row.case_id], name, row)
+    panels: dict[int, list] = {}
+    options: dict[int, list] = {}
+    for member in rows["panel"]:
+        panels.setdefault(member.bid_id, []).append(member)
+    for option in rows["options"]:
+        options.setdefault(option.bid_id, []).append(option)
+    for bid in rows["bids"]:  # newest first: the first of each case is its current BID
+        set_committed_value(bid, "panel", panels.get(bid.id, []))
+        set_committed_value(bid, "options", options.get(bid.id, []))
+        if data[bid.case_id].bid is None:
+            data[bid.case_id].bid = bid
+    for notice in rows["notices"]:
+        if data[notice.case_id].notice is None:
+            data[notice.case_id].notice = notice
+    for document in rows["documents"]:
+        key = (document.record_type, document.record_id)
+        data[document.case_id].documents.setdefault(key, []).append(document.original_filename)
+    for received in rows["received"]:
+        data[received.case_id].received.append(received)
+    users = {u.id: u for u in rows["users"]}
+    agencies = {a.id: a for a in rows["agencies"]}
+    children = {child.case_id: child for child in rows["children"]}
+    origins = {cid: child.country_of_origin for cid, child in children.items()}
+    members: dict[int, list] = {}
+    for member in rows["family_members"]:
+        members.setdefault(member.case_id, []).append(member)
+    for case in cases:  # the case page shows them: no second query
+        if "child" not in case.__dict__:
+            set_committed_value(case, "child", children.get(case.id))
+        if "family_members" not in case.__dict__:
+            set_committed_value(case, "family_members", members.get(case.id, []))
+    for cid, item in data.items():
+        item.users, item.agencies, item._origin = users, agencies, origins.get(cid)
+        route = {c for c in (item.destination_country, *item.transit_countries) if c}
+        item.suspensions = [s for s in rows["suspensions"] if s.country in route]
+    return data
+
+
+def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
+    """Every record S1-S18 need for each of ``cases``, by case id, in **one** statement
+    whatever the number of cases and records (``gate_records``, ``load_records``): the queue
+    evaluates a page of cases at once."""
+    if not cases:
+        return {}
+    families = gate_records([c.id for c in cases])
+    rows = dict(zip(families, load_records(db.session, list(families.values())), strict=True))
+    return gate_data_from(cases, rows)
+
+
+def load_gate_data(case: Case) -> GateData:
+    """Fetch every record S1-S18 need for ``case`` (one statement)."""
+    return load_gate_data_many([case])[case.id]
+
+
+def current_bid(case_id: int) -> BestInterestsDetermination | None:
+    """The newest BID of the case that has not been withdrawn, with panel and options."""
+    return db.session.scalar(
         select(BestInterestsDetermination)
         .where(
-            BestInterestsDetermination.case_id.in_(case_ids),
+            BestInterestsDetermination.case_id == case_id,
             BestInterestsDetermination.status != BidStatus.WITHDRAWN,
         )
         .options(
@@ -238,110 +335,8 @@ def _current_bids(case_ids: list[int]) -> dict[int, BestInterestsDetermination]:
             selectinload(BestInterestsDetermination.options),
         )
         .order_by(BestInterestsDetermination.opened_at.desc(), BestInterestsDetermination.id.desc())
+        .limit(1)
     )
-    for bid in rows:
-        bids.setdefault(bid.case_id, bid)
-    return bids
-
-
-def current_bid(case_id: int) -> BestInterestsDetermination | None:
-    """The newest BID of the case that has not been withdrawn, with panel and options."""
-    return _current_bids([case_id]).get(case_id)
-
-
-def _current_notices(case_ids: list[int]) -> dict[int, DecisionNotice]:
-    notices: dict[int, DecisionNotice] = {}
-    rows = db.session.scalars(
-        select(DecisionNotice)
-        .where(DecisionNotice.case_id.in_(case_ids), DecisionNotice.superseded_at.is_(None))
-        .order_by(DecisionNotice.decided_on.desc(), DecisionNotice.id.desc())
-    )
-    for notice in rows:
-        notices.setdefault(notice.case_id, notice)
-    return notices
-
-
-def _origins(cases: list[Case]) -> dict[int, str | None]:
-    """Each case's child's country of origin (no query when the children are loaded)."""
-    from caseapp.children.models import Child
-
-    if all("child" in case.__dict__ for case in cases):
-        return {c.id: c.child.country_of_origin if c.child is not None else None for c in cases}
-    rows = db.session.execute(
-        select(Child.case_id, Child.country_of_origin).where(
-            Child.case_id.in_([c.id for c in cases])
-        )
-    )
-    return {case_id: country for case_id, country in rows}
-
-
-def _load_received(case_ids: list[int], data: dict[int, GateData]) -> None:
-    """Exchange documents received on the cases (issue 11), oldest first, in one query (the
-    batched twin of ``caseapp.exchange.queries.received_for_case``)."""
-    from caseapp.exchange.models import Direction, ExchangeDocument
-
-    rows = db.session.scalars(
-        select(ExchangeDocument)
-        .where(
-            ExchangeDocument.case_id.in_(case_ids),
-            ExchangeDocument.direction == Direction.RECEIVED,
-        )
-        .options(selectinload(ExchangeDocument.partner))
-        .order_by(ExchangeDocument.received_at, ExchangeDocument.id)
-    )
-    for row in rows:
-        data[row.case_id].received.append(row)
-
-
-def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
-    """Every record S1-S18 need for each of ``cases``, by case id: one query per record
-    type whatever the number of cases (the queue evaluates a page of cases at once), plus
-    the agencies, users and attached documents they point to."""
-    if not cases:
-        return {}
-    ids = [c.id for c in cases]
-    data = {cid: GateData() for cid in ids}
-    for name, model, order in _LISTS:
-        order = order if isinstance(order, tuple) else (order,)
-        rows = db.session.scalars(
-            select(model).where(model.case_id.in_(ids)).order_by(*order, model.id)
-        )
-        for row in rows:
-            getattr(data[row.case_id], name).append(row)
-    for name, model in _ONES:
-        for row in db.session.scalars(select(model).where(model.case_id.in_(ids))):
-            setattr(data[row.case_id], name, row)
-    for cid, bid in _current_bids(ids).items():
-        data[cid].bid = bid
-    for cid, notice in _current_notices(ids).items():
-        data[cid].notice = notice
-    _load_references(cases, data)
-    _load_received(ids, data)
-    origins = _origins(cases)
-    for cid, item in data.items():
-        item._origin = origins.get(cid)
-    routes = {
-        cid: {c for c in (item.destination_country, *item.transit_countries) if c}
-        for cid, item in data.items()
-    }
-    countries = set().union(*routes.values())
-    if countries:
-        suspensions = list(
-            db.session.scalars(
-                select(ReturnSuspension)
-                .where(ReturnSuspension.country.in_(sorted(countries)))
-                .order_by(ReturnSuspension.id)
-            )
-        )
-        for cid, item in data.items():
-            item.suspensions = [s for s in suspensions if s.country in routes[cid]]
-    return data
-
-
-def load_gate_data(case: Case) -> GateData:
-    """Fetch every record S1-S18 need for ``case`` (one query per record type, plus the
-    agencies, users and attached documents they point to)."""
-    return load_gate_data_many([case])[case.id]
 
 
 def load_route(case: Case) -> tuple[str | None, list[str]]:

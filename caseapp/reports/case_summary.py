@@ -11,14 +11,14 @@ their audit exports, and the safeguards' evidence without its descriptions.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.assessment.models import (
     BestInterestsAssessment,
@@ -32,6 +32,7 @@ from caseapp.audit.export import may_receive_identities
 from caseapp.audit.pseudonyms import Pseudonymiser
 from caseapp.cases.models import Case
 from caseapp.children.labels import country_name, label
+from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.crossborder.models import MonitoringPlan
@@ -81,68 +82,114 @@ def _yes(value) -> str:
     return _("yes") if value else _("no")
 
 
-class SummaryPDF(FPDF):
-    """A4 pages with the case number in the header and page numbers in the footer."""
+@functools.cache
+def _pdf():
+    """The PDF class and fpdf's position enums, imported on first use: fpdf (and fontTools)
+    add ~40 MB to every process that imports the app, the audit export worker included
+    (issue 16 item 6: its peak memory)."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
 
-    def __init__(self, case_number: str, fonts) -> None:
-        super().__init__(format="A4")
-        self.case_number = case_number
-        self.add_font("DejaVu", "", str(fonts.regular))
-        self.add_font("DejaVu", "B", str(fonts.bold))
-        self.set_font("DejaVu", size=10)
-        self.set_auto_page_break(auto=True, margin=18)
-        self.alias_nb_pages()
+    class SummaryPDF(FPDF):
+        """A4 pages with the case number in the header and page numbers in the footer."""
 
-    def header(self) -> None:
-        self.set_font("DejaVu", "", 8)
-        self.cell(0, 6, f"caseapp · {self.case_number}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(2)
+        def __init__(self, case_number: str, fonts) -> None:
+            super().__init__(format="A4")
+            self.case_number = case_number
+            self.add_font("DejaVu", "", str(fonts.regular))
+            self.add_font("DejaVu", "B", str(fonts.bold))
+            self.set_font("DejaVu", size=10)
+            self.set_auto_page_break(auto=True, margin=18)
+            self.alias_nb_pages()
 
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", "", 8)
-        text = _("Page %(n)s of %(total)s", n=self.page_no(), total="{nb}")
-        self.cell(0, 6, text, align="C")
+        def header(self) -> None:
+            self.set_font("DejaVu", "", 8)
+            self.cell(0, 6, f"caseapp · {self.case_number}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.ln(2)
 
-    def heading(self, text: str) -> None:
-        self.ln(3)
-        self.set_font("DejaVu", "B", 13)
-        self.multi_cell(0, 8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("DejaVu", "", 10)
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("DejaVu", "", 8)
+            text = _("Page %(n)s of %(total)s", n=self.page_no(), total="{nb}")
+            self.cell(0, 6, text, align="C")
 
-    def pairs(self, rows: list[tuple[str, str]]) -> None:
-        with self.table(col_widths=(55, 125), first_row_as_headings=False, line_height=6) as t:
-            for key, value in rows:
-                row = t.row()
-                row.cell(key)
-                row.cell(value or "–")
+        def heading(self, text: str) -> None:
+            self.ln(3)
+            self.set_font("DejaVu", "B", 13)
+            self.multi_cell(0, 8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_font("DejaVu", "", 10)
 
-    def grid(self, header: list[str], rows: list[list[str]], empty: str) -> None:
-        if not rows:
-            self.multi_cell(0, 6, empty, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            return
-        with self.table(line_height=5.5) as t:
-            head = t.row()
-            for title in header:
-                head.cell(title)
-            for values in rows:
-                row = t.row()
-                for value in values:
+        def pairs(self, rows: list[tuple[str, str]]) -> None:
+            with self.table(col_widths=(55, 125), first_row_as_headings=False, line_height=6) as t:
+                for key, value in rows:
+                    row = t.row()
+                    row.cell(key)
                     row.cell(value or "–")
 
+        def grid(self, header: list[str], rows: list[list[str]], empty: str) -> None:
+            if not rows:
+                self.multi_cell(0, 6, empty, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                return
+            with self.table(line_height=5.5) as t:
+                head = t.row()
+                for title in header:
+                    head.cell(title)
+                for values in rows:
+                    row = t.row()
+                    for value in values:
+                        row.cell(value or "–")
 
-def _all(model, case_id: int, order):
-    return db.session.scalars(select(model).where(model.case_id == case_id).order_by(order)).all()
+    return SummaryPDF, XPos, YPos
+
+
+# The record types the summary prints, each in its order: loaded in one statement (issue 16).
+_SECTIONS = (
+    (GuardianAppointment, GuardianAppointment.appointed_on),
+    (LegalRepresentative, LegalRepresentative.assigned_on),
+    (Placement, Placement.started_on),
+    (Hearing, Hearing.held_on),
+    (BestInterestsAssessment, BestInterestsAssessment.id),
+    (BestInterestsDetermination, BestInterestsDetermination.id),
+    (DecisionNotice, DecisionNotice.decided_on),
+    (Appeal, Appeal.lodged_on),
+    (Complaint, Complaint.lodged_on),
+    (MonitoringVisit, MonitoringVisit.due_on),
+    (MonitoringPlan, MonitoringPlan.id),
+    (ReturnExecution, ReturnExecution.id),
+)
+
+
+def _load(case: Case) -> dict:
+    """Every record the summary prints, by model, and the child's names: one statement."""
+    from caseapp.children.models import Child, ChildName
+
+    families = [Records(m, m.case_id == case.id, (order,)) for m, order in _SECTIONS]
+    children = select(Child.id).where(Child.case_id == case.id)
+    families += [
+        Records(Child, Child.case_id == case.id),
+        Records(
+            ChildName, ChildName.child_id.in_(children), (ChildName.is_primary.desc(), ChildName.id)
+        ),
+    ]
+    *lists, child, names = load_records(db.session, families)
+    if "child" not in case.__dict__:
+        set_committed_value(case, "child", child[0] if child else None)
+    for one in child:
+        if "names" not in one.__dict__:
+            set_committed_value(one, "names", names)
+    return {m: rows for (m, _order), rows in zip(_SECTIONS, lists, strict=True)}
 
 
 def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     """The summary's bytes, and whether it carries names."""
+    records = _load(case)
     identified = shows_names(user, case)
     name = Names(
         None
         if identified
         else Pseudonymiser(keys.pseudonym_master_secret(), export_recipient(user))
     )
+    SummaryPDF, XPos, YPos = _pdf()
     pdf = SummaryPDF(case.number, find_fonts())
     pdf.set_title(_("Case summary %(number)s", number=case.number))
     pdf.add_page()
@@ -187,8 +234,8 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("People"))
-    guardians = _all(GuardianAppointment, case.id, GuardianAppointment.appointed_on)
-    lawyers = _all(LegalRepresentative, case.id, LegalRepresentative.assigned_on)
+    guardians = records[GuardianAppointment]
+    lawyers = records[LegalRepresentative]
     people = [
         [_("guardian"), name(g.guardian_name), _d(g.appointed_on), _d(g.ended_on)]
         for g in guardians
@@ -208,7 +255,7 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("Placements"))
-    placements = _all(Placement, case.id, Placement.started_on)
+    placements = records[Placement]
     pdf.grid(
         [_("Type"), _("From"), _("Until"), _("Deprivation of liberty")],
         [
@@ -224,7 +271,7 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("Hearings"))
-    hearings = _all(Hearing, case.id, Hearing.held_on)
+    hearings = records[Hearing]
     pdf.grid(
         [_("Date"), _("Language"), _("Seen alone"), _("Weight given")],
         [[_d(h.held_on), h.language, _yes(h.seen_alone), label(h.weight)] for h in hearings],
@@ -232,8 +279,8 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     )
 
     pdf.heading(_("Best-interests assessment and determination"))
-    bias = _all(BestInterestsAssessment, case.id, BestInterestsAssessment.id)
-    bids = _all(BestInterestsDetermination, case.id, BestInterestsDetermination.id)
+    bias = records[BestInterestsAssessment]
+    bids = records[BestInterestsDetermination]
     rows = [
         [_("assessment"), _d(b.completed_at), _yes(b.return_safe) if b.completed else "–"]
         for b in bias
@@ -245,9 +292,9 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     pdf.grid([_("Record"), _("Completed / approved"), _("Outcome")], rows, _("None yet."))
 
     pdf.heading(_("Decision and appeals"))
-    notices = _all(DecisionNotice, case.id, DecisionNotice.decided_on)
-    appeals = _all(Appeal, case.id, Appeal.lodged_on)
-    complaints = _all(Complaint, case.id, Complaint.lodged_on)
+    notices = records[DecisionNotice]
+    appeals = records[Appeal]
+    complaints = records[Complaint]
     rows = [[_("decision"), _d(n.decided_on), label(n.outcome)] for n in notices]
     rows += [[_("appeal"), _d(a.lodged_on), label(a.status)] for a in appeals]
     rows += [[_("complaint"), _d(c.lodged_on), label(c.status)] for c in complaints]
@@ -274,9 +321,9 @@ def build_pdf(user, case: Case, *, today: date, gate) -> tuple[bytes, bool]:
     pdf.set_font("DejaVu", "", 10)
 
     pdf.heading(_("Monitoring"))
-    plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
-    execution = db.session.scalar(select(ReturnExecution).where(ReturnExecution.case_id == case.id))
-    visits = _all(MonitoringVisit, case.id, MonitoringVisit.due_on)
+    plan = next(iter(records[MonitoringPlan]), None)
+    execution = next(iter(records[ReturnExecution]), None)
+    visits = records[MonitoringVisit]
     pdf.pairs(
         [
             (_("Returned on"), _d(execution.travelled_on) if execution else "–"),

@@ -8,6 +8,8 @@ import json
 import zipfile
 from pathlib import Path
 
+from flask import current_app
+
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
 from caseapp.core.extensions import db
@@ -23,29 +25,38 @@ GATE = {
 
 
 def populate(factory):
-    """A case with a named child, stage changes, a gate refusal and an approval."""
+    """A case with a named child, stage changes, a gate refusal and an approval.
+
+    The four entries are recorded by two web requests (two each), so they carry request ids
+    (sealed into their hashes) like the entries of the running app; the factory's own entries
+    have none, like those of the command line."""
     supervisor = factory.user(Role.SUPERVISOR)
     case = factory.case(agency=None, given="Ivan", family="Ivanov")
-    record(
-        supervisor,
-        AuditAction.CASE_STAGE_CHANGE,
-        case,
-        diff={"stage": ["identified", "registered"]},
-    )
-    record(supervisor, AuditAction.GATE_REFUSE, case, diff={"gate": GATE}, reason="S7 unmet")
-    record(
-        supervisor,
-        AuditAction.PLACEMENT_RECORD,
-        case,
-        diff={"child_can_leave_at_will": [None, False], "placement_type": [None, "transit_centre"]},
-    )
-    record(
-        supervisor,
-        AuditAction.RETURN_APPROVE,
-        case,
-        diff={"gate": {**GATE, "safeguards": [{**GATE["safeguards"][0]}]}},
-        reason='=HYPERLINK("http://evil")',
-    )
+    with current_app.test_request_context("/"):
+        record(
+            supervisor,
+            AuditAction.CASE_STAGE_CHANGE,
+            case,
+            diff={"stage": ["identified", "registered"]},
+        )
+        record(supervisor, AuditAction.GATE_REFUSE, case, diff={"gate": GATE}, reason="S7 unmet")
+    with current_app.test_request_context("/"):
+        record(
+            supervisor,
+            AuditAction.PLACEMENT_RECORD,
+            case,
+            diff={
+                "child_can_leave_at_will": [None, False],
+                "placement_type": [None, "transit_centre"],
+            },
+        )
+        record(
+            supervisor,
+            AuditAction.RETURN_APPROVE,
+            case,
+            diff={"gate": {**GATE, "safeguards": [{**GATE["safeguards"][0]}]}},
+            reason='=HYPERLINK("http://evil")',
+        )
     db.session.commit()
     return case, supervisor
 

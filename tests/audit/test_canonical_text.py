@@ -1,0 +1,152 @@
+"""The hot paths write canonical JSON field by field; it must be the canonical form exactly.
+
+The chain walk, the bundle check and the entry files do not build a dictionary per entry and
+encode it: they write its text out in sorted key order (issue 16 item 6). These tests compare
+that text with ``encode_canonical`` of the dictionary, for the values entries really hold and
+for the awkward ones (quotes, non-ASCII, control characters, floats, booleans, None).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from caseapp.audit.bundle_verifier import (
+    canonical_value,
+    encode_canonical,
+    format_time,
+    personal_text,
+    sealed_text,
+)
+from caseapp.audit.entry_files import EntryWriter
+
+AWKWARD = [
+    None,
+    0,
+    -7,
+    2**70,
+    "",
+    'a "quoted" \\ text',
+    "Каримов Тимур",
+    "tab\tnew\nline\x01",
+    "=1+1",
+    1.5,
+    True,
+    False,
+    [1, "x", None],
+    {"b": [None, "Ivan"], "a": {"given_name": ["", "Иван"]}},
+]
+
+
+@pytest.mark.parametrize("value", AWKWARD)
+def test_canonical_value_is_the_encoder_s_text(value):
+    assert canonical_value(value) == encode_canonical(value)
+
+
+@pytest.mark.parametrize("value", AWKWARD)
+def test_sealed_and_personal_texts_are_canonical(value):
+    sealed = {
+        "seq": 12,
+        "occurred_at": "2026-11-30T01:02:03.000004Z",
+        "action": value,
+        "object_type": value,
+        "object_id": value,
+        "case_id": value,
+        "actor_agency_id": value,
+        "personal": "ab" * 32,
+    }
+    assert sealed_text(*sealed.values()) == encode_canonical(sealed)
+    sealed["request_id"] = value
+    if value is not None:  # sealed only when there is one
+        assert sealed_text(*sealed.values()) == encode_canonical(sealed)
+    personal = {"actor_id": value, "diff": value, "reason": value}
+    assert personal_text(value, value, value) == encode_canonical(personal)
+
+
+def test_an_int_subclass_or_a_float_seq_is_not_written_as_an_int():
+    assert sealed_text(5.0, "t", "a", None, None, None, None, "p") != sealed_text(
+        5, "t", "a", None, None, None, None, "p"
+    )
+    assert canonical_value(True) == "true"
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 30, 1, 2, 3, 4, tzinfo=UTC),
+        datetime(2026, 11, 30, 1, 2, 3, tzinfo=UTC),  # no microseconds: still written
+        datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+        datetime(2026, 11, 30, 3, 2, 3, 4, tzinfo=timezone(timedelta(hours=2))),
+    ],
+)
+def test_format_time_is_utc_with_microseconds(moment):
+    utc = moment.astimezone(UTC)
+    expected = (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
+        f"{utc.second:02d}.{utc.microsecond:06d}Z"
+    )
+    assert format_time(moment) == expected
+
+
+def test_format_time_refuses_a_naive_datetime():
+    with pytest.raises(ValueError):
+        format_time(datetime(2026, 1, 1))
+
+
+ROWS = [
+    # seq, occurred_at, action, object_type, object_id, case_id, agency, actor, diff, reason,
+    # salt [, request id]; the hash and the case number are added below
+    (1, None, "case:stage:change", "Case", 7, 7, 2, 3, {"stage": ["a", "b"]}, None, "00" * 16),
+    (2, None, "case:record:view", None, None, None, None, None, None, 'why "so"', "11" * 16, "ab"),
+    (5, None, "case:record:view", "Case", 7, 7, 2, 3, None, None, "44" * 16, "cd" * 16),
+    (3, None, "=cmd", "Child", 9, 8, 1, 4, {"given_name": [None, "Иван"]}, "-x", "22" * 16),
+    (4, None, "gate:refuse", "Case", 7, 7, 1, 5, {"gate": {"policy_version": 1.5}}, "", "33" * 16),
+]
+
+
+@pytest.mark.parametrize("identified", [False, True])
+@pytest.mark.parametrize("only_case", [None, 7])
+def test_entry_lines_are_the_canonical_form_of_the_line(identified, only_case, tmp_path, app):
+    options = SimpleNamespace(identified=identified, recipient="ombud-md")
+    with app.app_context():
+        writer = EntryWriter(Path(tmp_path), options, only_case, {3: "Ana", 4: "Иван"})
+        expected = []
+        for n, base in enumerate(ROWS):
+            number = f"MD-{base[5]}" if base[5] else None
+            row = (*base[:11], f"{n:x}" * 64, base[11] if len(base) > 11 else None, number)
+            writer.add(row, "2026-11-30T01:02:03.000004Z", "cd" * 32)
+            line = {
+                "seq": row[0],
+                "occurred_at": "2026-11-30T01:02:03.000004Z",
+                "action": row[2],
+                "object_type": row[3],
+                "object_id": row[4],
+                "case_id": row[5],
+                "actor_agency_id": row[6],
+                "personal": "cd" * 32,
+                "hash": row[11],
+            }
+            if row[12] is not None:
+                line["request_id"] = row[12]
+            if only_case is not None and row[5] != only_case:
+                line["withheld"] = True
+            else:
+                line["case_number"] = row[13]
+                line["actor"] = writer._actor(row[7])
+                line["reason"] = row[9]
+                if identified:
+                    line.update(actor_id=row[7], salt=row[10], diff=row[8])
+                else:
+                    line["diff"] = writer.pseudonyms.diff(row[8])
+            expected.append(encode_canonical(line))
+        writer.close()
+        writer.release()
+    written = (tmp_path / "entries.jsonl").read_text(encoding="utf-8").splitlines()
+    assert written == expected
+    assert [json.loads(text)["seq"] for text in written] == [1, 2, 5, 3, 4]
+    csv_text = (tmp_path / "entries.csv").read_text(encoding="utf-8")
+    assert ",'=cmd," in csv_text  # the formula-like action is defused

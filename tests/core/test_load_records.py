@@ -1,0 +1,141 @@
+"""``caseapp.core.db.load_records``: several record types in one statement, as the ORM gives
+them one query each (issue 16: a page's records in a fixed number of queries)."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+
+from caseapp.alerts.data import load_case_records
+from caseapp.cases.models import Case
+from caseapp.children.models import Child, ChildName, FamilyMember, Relation
+from caseapp.core.db import Records, load_records
+from caseapp.gate.data import gate_data_from, gate_records
+
+
+def _count_statements(db, fn):
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return result, len(seen)
+
+
+def _demo(db):
+    from benchmarks import dataset
+    from caseapp.demo.loader import load_demo
+
+    load_demo(today=dataset.today())
+    db.session.commit()
+
+
+def _plain(model, where, order):
+    from caseapp.core.extensions import db
+
+    return db.session.scalars(select(model).where(where).order_by(*order, model.id)).all()
+
+
+def test_one_statement_gives_what_one_query_per_type_gives(app, db):
+    _demo(db)
+    cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+    ids = [c.id for c in cases]
+    families = gate_records(ids)
+    expected = {
+        name: [(type(r), r.id) for r in _plain(f.model, f.where, f.order)]
+        for name, f in families.items()
+    }
+    expected_values = {
+        name: [
+            {p.key: getattr(r, p.key) for p in r.__mapper__.column_attrs}
+            for r in _plain(f.model, f.where, f.order)
+        ]
+        for name, f in families.items()
+    }
+    db.session.expunge_all()  # nothing in the identity map: every object built from the row
+
+    lists, statements = _count_statements(
+        db, lambda: load_records(db.session, list(families.values()))
+    )
+
+    assert statements == 1
+    got = dict(zip(families, lists, strict=True))
+    assert {n: [(type(r), r.id) for r in rows] for n, rows in got.items()} == expected
+    # Values read back with their types (dates, enums, booleans, JSON, aware datetimes).
+    values = {
+        name: [{p.key: getattr(r, p.key) for p in r.__mapper__.column_attrs} for r in rows]
+        for name, rows in got.items()
+    }
+    assert values == expected_values
+    assert sum(len(rows) for rows in got.values()) > 100  # the demo has records of each kind
+    # Persistent and clean: nothing to flush, nothing loaded again on access.
+    assert not db.session.dirty and not db.session.new
+    _, again = _count_statements(db, lambda: [r.id for rows in got.values() for r in rows])
+    assert again == 0
+
+
+def test_objects_already_loaded_are_reused_and_expired_ones_filled(app, db):
+    _demo(db)
+    case = db.session.scalars(select(Case).order_by(Case.id)).first()
+    member = FamilyMember(case_id=case.id, name="Ana Rusu", relation=Relation.MOTHER)
+    db.session.add(member)
+    db.session.flush()
+    member_id = member.id
+    db.session.commit()  # expires ``member``
+    [[found]], statements = _count_statements(
+        db,
+        lambda: load_records(db.session, [Records(FamilyMember, FamilyMember.id == member_id)]),
+    )
+    assert found is member and statements == 1
+    _, after = _count_statements(db, lambda: member.name)
+    assert after == 0 and member.name == "Ana Rusu"
+
+
+def test_case_page_records_in_one_statement_whatever_the_case_holds(app, db):
+    _demo(db)
+    for case in db.session.scalars(select(Case).order_by(Case.id)).all()[:10]:
+        db.session.expunge_all()
+        case = db.session.get(Case, case.id)
+        records, statements = _count_statements(db, lambda c=case: load_case_records(c))
+        assert statements == 1
+        # Children and names come with it: the page reads them without another query.
+        _, reads = _count_statements(
+            db,
+            lambda c=case: (
+                [n.given_name for n in c.child.names] + [m.name for m in c.family_members]
+            ),
+        )
+        assert reads == 0
+        # The same gate data as loading each case alone by type.
+        expected = gate_data_from([case], _loaded_each(gate_records([case.id])))[case.id]
+        assert _summary(records.gate) == _summary(expected)
+
+
+def _loaded_each(families):
+    return {name: _plain(f.model, f.where, f.order) for name, f in families.items()}
+
+
+def _summary(data) -> dict:
+    out = {}
+    for name, value in vars(data).items():
+        if isinstance(value, list):
+            out[name] = [getattr(v, "id", v) for v in value]
+        elif isinstance(value, dict):
+            out[name] = sorted(map(str, value))
+        else:
+            out[name] = getattr(value, "id", value)
+    return out
+
+
+def test_an_empty_family_is_an_empty_list(app, db):
+    _demo(db)
+    lists = load_records(
+        db.session,
+        [Records(Child, Child.id < 0), Records(ChildName, ChildName.id > 0, (ChildName.id,))],
+    )
+    assert lists[0] == [] and len(lists[1]) > 0
