@@ -2,7 +2,7 @@
 sent to them with due dates, and the one-time invitation links.
 
 Revision ID: a7c3e5f10b24
-Revises: 3b7e0a9c51d2
+Revises: 5e1f0a2b9c3d
 Create Date: 2026-11-30
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import caseapp.core.db
 
 revision = "a7c3e5f10b24"
-down_revision = "3b7e0a9c51d2"
+down_revision = "5e1f0a2b9c3d"
 branch_labels = None
 depends_on = None
 
