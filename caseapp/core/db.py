@@ -150,7 +150,7 @@ def str_enum(enum_cls, name: str, length: int = 40):
 class Records:
     """One record type to load: the rows of ``model`` matching ``where``, in ``order``."""
 
-    model: type
+    model: Any  # a mapped class (typed Any: mypy cannot see the mapper of a plain `type`)
     where: Any
     order: tuple = ()
 

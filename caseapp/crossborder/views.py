@@ -51,7 +51,7 @@ class Page:
     help: object
     form: type
     op: Callable[..., Any]
-    model: type
+    model: Any  # a mapped class with a case_id column
     single: bool
     # Recordable until the handover, after approval too (issue 9, principle 6).
     until_handover: bool = False

@@ -105,10 +105,12 @@ def approve(case_id: int):
 def _return_facts(case: Case) -> list[tuple[str, str]]:
     """What a supervisor confirms when approving a return: the case, the child, where to,
     and the gate as it stands now (the operation evaluates it again and decides)."""
+    from caseapp.alerts.data import load_case_records
     from caseapp.core.countries import country_name
 
-    data = load_gate_data(case)
-    gate = evaluate_return_gate(case, today=date.today(), policy=current_policy(), data=data)
+    records = load_case_records(case)
+    data = records.gate
+    gate = evaluate_return_gate(case, today=date.today(), policy=records.policy, data=data)
     name = case.child.primary_name if case.child else None
     country = data.destination_country
     if gate.all_met:
