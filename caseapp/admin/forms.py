@@ -21,7 +21,7 @@ from caseapp.children.forms import country_field, fill_country_choices
 from caseapp.core.enums import choices
 from caseapp.core.fields import CheckedForm
 from caseapp.core.i18n import language_choices
-from caseapp.core.permissions import Role
+from caseapp.core.permissions import PARTICIPANT_ROLES, Role
 
 
 class UserForm(CheckedForm):
@@ -41,7 +41,8 @@ class UserForm(CheckedForm):
 
     def __init__(self, *args, agencies=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = choices(Role)
+        # Participants come by invitation (a one-time link; /participants/invite; issue 10).
+        self.role.choices = choices([r for r in Role if r not in PARTICIPANT_ROLES])
         self._agencies = {str(a.id): a for a in agencies}
         self.agency.choices = [
             SelectChoice("", _l("none")),

@@ -46,6 +46,8 @@ def home_for(user) -> str:
         return url_for("indicators.home")
     if user.role in (Role.CASEWORKER, Role.SUPERVISOR):  # what to do today (issue 12 item 3)
         return url_for("dashboard.home")
+    if user.is_participant:  # their cases and open requests (issue 10 item 6)
+        return url_for("participants.home")
     return url_for("cases.index")
 
 
@@ -203,8 +205,9 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
-# Registers the second-factor and password-reset routes on this blueprint.
+# Registers the second-factor, password-reset and invitation routes on this blueprint.
 from caseapp.auth import (  # noqa: E402
+    invitation_views,  # noqa: F401
     mfa_views,  # noqa: F401
     reset_views,  # noqa: F401
 )

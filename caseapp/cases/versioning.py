@@ -15,6 +15,7 @@ from caseapp.cases.models import Case
 from caseapp.core.db import utcnow
 from caseapp.core.errors import PermissionDenied, StaleVersion
 from caseapp.core.extensions import db
+from caseapp.core.permissions import RecordType
 
 
 def stale_message() -> str:
@@ -60,6 +61,20 @@ def require_edit(actor, case: Case) -> None:
 def check_editable(actor, case: Case, expected_version: int | None) -> None:
     """Permission first, then the version."""
     require_edit(actor, case)
+    check_version(case, expected_version)
+
+
+def require_act(actor, case: Case, record: RecordType) -> None:
+    """Refuse unless ``actor`` may act on records of kind ``record`` on ``case``: staff who
+    record on it, or a participant assigned to it whose role the matrix lets act on
+    ``record`` (issue 10; ``Case.can_act``)."""
+    if not case.can_act(actor, record):
+        raise PermissionDenied(_("You may not change this case."))
+
+
+def check_act(actor, case: Case, record: RecordType, expected_version: int | None) -> None:
+    """``check_editable`` for an act a participant may do for itself: permission, version."""
+    require_act(actor, case, record)
     check_version(case, expected_version)
 
 

@@ -46,7 +46,7 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
 }
 
 # Who requests each kind of page: the first of these the rule admits.
-ACTOR_ORDER = ("caseworker_own", "supervisor_own", "ombudsperson", "admin")
+ACTOR_ORDER = ("caseworker_own", "supervisor_own", "ombudsperson", "admin", "guardian")
 
 
 def _actor_for(rule: Rule) -> str:
@@ -93,6 +93,10 @@ def demo_world(app, factory, db):
         "ombudsperson": factory.user(Role.OMBUDSPERSON),
         "admin": factory.user(Role.ADMIN),
     }
+    # A participant assigned to the case, for the participants' own pages (issue 10).
+    users["guardian"] = factory.participant(
+        Role.GUARDIAN, case, supervisor=users["supervisor_own"]
+    ).user
     return World(
         agency=agency,
         other_agency=other_case.lead_agency,

@@ -1,0 +1,152 @@
+"""Lists of the participants' pages and the caseworker's due list (fixed query counts)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, NamedTuple
+
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.orm import contains_eager, joinedload
+
+from caseapp.assessment.models import GuardianAppointment, LegalRepresentative
+from caseapp.cases.models import Case, Stage
+from caseapp.core.extensions import db
+from caseapp.participants.models import Assignment, ParticipantRequest
+
+HOME_LIMIT = 200
+
+
+def assignments_of(user: Any) -> list[Assignment]:
+    """The participant's assignments in force, with their cases (one query)."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .join(Case, Case.id == Assignment.case_id)
+            .options(contains_eager(Assignment.case))
+            .where(
+                Assignment.user_id == user.id,
+                Assignment.role == user.role,
+                Assignment.in_force_sql(),
+            )
+            .order_by(Case.number)
+            .limit(HOME_LIMIT)
+        )
+    )
+
+
+def open_requests_of(user: Any) -> list[ParticipantRequest]:
+    """The open requests addressed to the participant on cases they are still assigned to,
+    the earliest due first (one query)."""
+    return list(
+        db.session.scalars(
+            select(ParticipantRequest)
+            .join(Assignment, Assignment.id == ParticipantRequest.assignment_id)
+            .where(
+                Assignment.user_id == user.id,
+                Assignment.role == user.role,
+                Assignment.in_force_sql(),
+                ParticipantRequest.answered_at.is_(None),
+            )
+            .order_by(ParticipantRequest.due_on, ParticipantRequest.id)
+            .limit(HOME_LIMIT)
+        ).unique()
+    )
+
+
+def requests_on(case: Case, *, user: Any = None) -> list[ParticipantRequest]:
+    """The requests on a case, newest first; only the participant's own when ``user`` is a
+    participant (one query)."""
+    query = select(ParticipantRequest).where(ParticipantRequest.case_id == case.id)
+    if user is not None and user.is_participant:
+        query = query.join(Assignment, Assignment.id == ParticipantRequest.assignment_id).where(
+            Assignment.user_id == user.id
+        )
+    return list(
+        db.session.scalars(query.order_by(ParticipantRequest.id.desc()).limit(HOME_LIMIT)).unique()
+    )
+
+
+def assignments_on(case: Case) -> list[Assignment]:
+    """Every assignment on a case (history kept), the newest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .options(
+                joinedload(Assignment.guardian_appointment),
+                joinedload(Assignment.legal_representative),
+                joinedload(Assignment.monitoring_plan),
+            )
+            .where(Assignment.case_id == case.id)
+            .order_by(Assignment.id.desc())
+            .limit(HOME_LIMIT)
+        ).unique()
+    )
+
+
+def overdue_requests(user: Any, today: date, *, after: str | None = None, limit: int = 50):
+    """Open requests past their due date to participants still assigned, on open cases the
+    user sees, the most overdue first: one page of ``(request, case number)`` (the due list's
+    section; issue 10 item 3)."""
+    from caseapp.dashboard.queries import _page, in_scope_joined
+
+    r = ParticipantRequest
+    query = (
+        select(r, Case.number)
+        .join(Case, Case.id == r.case_id)
+        .join(Assignment, Assignment.id == r.assignment_id)
+        .where(
+            in_scope_joined(user),
+            Case.stage != Stage.CLOSED,
+            r.answered_at.is_(None),
+            r.due_on < today,
+            Assignment.in_force_sql(),
+        )
+    )
+    return _page(
+        query,
+        (r.due_on, r.id),
+        after,
+        date.fromisoformat,
+        limit,
+        lambda row: (row[0].due_on, row[0].id),
+    )
+
+
+class Party(NamedTuple):
+    """A guardian appointment or a legal representative, as one list shows them."""
+
+    kind: str  # "guardian" or "lawyer"
+    id: int
+    name: str
+    since: date
+    ended_on: date | None
+
+
+def parties_on(case: Case, *, guardians: bool, lawyers: bool, in_force_only: bool = False):
+    """The guardian appointments and legal representatives of a case, in one query (the
+    participants' pages show them together; either may be left out)."""
+    ga, lr = GuardianAppointment, LegalRepresentative
+    parts = []
+    if guardians:
+        query = select(
+            literal("guardian").label("kind"),
+            ga.id,
+            ga.guardian_name.label("name"),
+            ga.appointed_on.label("since"),
+            ga.ended_on,
+        ).where(ga.case_id == case.id)
+        parts.append(query.where(ga.ended_on.is_(None)) if in_force_only else query)
+    if lawyers:
+        query = select(
+            literal("lawyer").label("kind"),
+            lr.id,
+            lr.name.label("name"),
+            lr.assigned_on.label("since"),
+            lr.ended_on,
+        ).where(lr.case_id == case.id)
+        parts.append(query.where(lr.ended_on.is_(None)) if in_force_only else query)
+    if not parts:
+        return []
+    statement = union_all(*parts) if len(parts) > 1 else parts[0]
+    rows = db.session.execute(statement.limit(HOME_LIMIT)).all()
+    return sorted((Party(*row) for row in rows), key=lambda p: (p.kind, p.since, p.id))
