@@ -107,11 +107,15 @@ class AuditAction(StrEnum):
     GUARANTEE_WITHDRAW = "guarantee:withdraw"
     WITHDRAWAL_RECORD = "withdrawal:record"  # consent, readiness withdrawn; an objection
     CENTRAL_APPROVAL_RECORD = "central_approval:record"
+    # The Central Authority refused the return request (issue 10; S11 unmet).
+    CENTRAL_APPROVAL_REFUSE = "central_approval:refuse"
     REINTEGRATION_SAVE = "reintegration:save"
     TRAVEL_SAVE = "travel:save"
     CONSENT_RECORD = "consent:record"
     LAST_RESORT_APPROVE = "consent:last_resort:approve"
     MONITORING_PLAN_SAVE = "monitoring_plan:save"
+    # The monitor accepts the plan for themselves (issue 10; S17 provenance).
+    MONITORING_PLAN_ACCEPT = "monitoring_plan:accept"
     # The gate, the return and monitoring.
     GATE_REFUSE = "gate:refuse"
     RETURN_APPROVE = "return:approve"

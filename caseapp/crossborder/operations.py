@@ -42,6 +42,7 @@ from caseapp.crossborder.models import (
     HomeStudy,
     LegalBasis,
     MonitoringPlan,
+    Provenance,
     ReceivingKind,
     ReintegrationPlan,
     TravelPlan,
@@ -258,27 +259,60 @@ def withdraw_guarantee(
 
 
 def record_central_approval(
-    actor: User, case: Case, *, expected_version: int | None, **fields: Any
+    actor: User,
+    case: Case,
+    *,
+    expected_version: int | None,
+    refused: bool = False,
+    **fields: Any,
 ) -> CentralAuthorityApproval:
-    """Record the Central Authority approval with its reference (002, Moldova). The
-    authority is chosen from the register and must be of kind central_authority (S11);
-    ``authority_name`` defaults to its name."""
+    """Record the Central Authority's decision on the return request with its reference
+    (002, Moldova: the return "must be approved by the Central Authority"): an approval, or
+    a refusal (``refused``; S11's latest word). The authority is chosen from the register and
+    must be of kind central_authority (S11); ``authority_name`` defaults to its name.
+
+    Who records it is its provenance (issue 10, item 4): the caseworker recording the
+    authority's paper document, or the Central Authority's own officer deciding for their
+    authority (``Provenance.of``; ``case.may_decide_central_approval``). Possible until the
+    handover: a refusal after the return was approved withdraws the approval
+    (``caseapp.gate.hold``)."""
     _required(reference=fields.get("reference"), approved_on=fields.get("approved_on"))
     # S11 comes from the Central Authority (002, Moldova: Mihailas), chosen from the register
     # (checked after the permission: an outsider learns nothing from the message).
-    versioning.check_editable(actor, case, expected_version)
+    provenance = Provenance.of(actor, case)
+    if provenance is Provenance.CONFIRMED_BY_PARTICIPANT:
+        # The officer decides for their own authority only (the right party).
+        if not case.may_decide_central_approval(actor):
+            raise PermissionDenied(_("You may not decide on this case's return request."))
+        versioning.check_version(case, expected_version)
+        fields["authority_agency_id"] = actor.agency_id
+    else:
+        versioning.check_editable(actor, case, expected_version)
     if fields.get("authority_agency_id") is None:
         raise ValidationFailed(_("Choose the Central Authority from the agency register."))
     agency = from_register(fields["authority_agency_id"], kinds=[AgencyKind.CENTRAL_AUTHORITY])
     assert agency is not None  # an id was given: from_register returns the agency
     fields["authority_name"] = (fields.get("authority_name") or "").strip() or agency.name
-    return _add(
+    fields["reference"] = fields["reference"].strip()
+    approval = CentralAuthorityApproval(
+        **fields,
+        refused=bool(refused),
+        provenance=provenance,
+        confirmed_by_id=actor.id if provenance is Provenance.CONFIRMED_BY_PARTICIPANT else None,
+    )
+    if case.stage not in UNTIL_HANDOVER:
+        raise InvalidTransition(
+            _("This can be recorded from return preparation until the child is handed over.")
+        )
+    approval.case = case
+    db.session.add(approval)
+    _change(
         actor,
         case,
-        CentralAuthorityApproval(**fields),
-        AuditAction.CENTRAL_APPROVAL_RECORD,
-        expected_version,
+        approval,
+        AuditAction.CENTRAL_APPROVAL_REFUSE if refused else AuditAction.CENTRAL_APPROVAL_RECORD,
     )
+    return approval
 
 
 def save_reintegration_plan(
@@ -437,6 +471,36 @@ def save_monitoring_plan(
             "first_visit_on": first_visit_on,
             "schedule_months": months,
             "monitor_agency_id": monitor_agency_id,
+            # A changed plan needs the monitor's acceptance again (issue 10, item 4).
+            "provenance": Provenance.RECORDED_BY_LEAD_AGENCY,
+            "accepted_by_id": None,
+            "accepted_on": None,
         },
         expected_version,
     )
+
+
+def accept_monitoring_plan(
+    actor: User, plan: MonitoringPlan, *, accepted_on: date, expected_version: int | None
+) -> MonitoringPlan:
+    """The monitor accepts the post-return monitoring plan for their organisation (issue 10:
+    "the monitor accepts the monitoring plan"; 002, Rec 2: independent monitoring). Only
+    staff of the monitoring organisation chosen on the plan, assigned to the case, may; the
+    plan's provenance becomes "confirmed by the participant" (S17)."""
+    case = plan.case
+    if not case.may_accept_monitoring(actor, plan):
+        raise PermissionDenied(_("Only the monitor named on the plan may accept it."))
+    versioning.check_version(case, expected_version)
+    if case.stage is not Stage.RETURN_PREPARATION:
+        raise InvalidTransition(
+            _("Return preparation can be recorded only while the case is in return preparation.")
+        )
+    if plan.accepted_by_id is not None:
+        raise ValidationFailed(_("The plan is already accepted."))
+    if accepted_on is None:
+        raise ValidationFailed(_("Fill in every required field."))
+    plan.accepted_by_id = actor.id
+    plan.accepted_on = accepted_on
+    plan.provenance = Provenance.CONFIRMED_BY_PARTICIPANT
+    _change(actor, case, plan, AuditAction.MONITORING_PLAN_ACCEPT)
+    return plan

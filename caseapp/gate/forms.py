@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from caseapp.core.countries import CountryField
 from caseapp.core.fields import CheckedForm, MayBeFuture, MonthsField
 from caseapp.core.forms import VersionedForm
-from caseapp.gate.models import POLICY_LABELS, POLICY_MINIMUMS
+from caseapp.gate.models import PARTY_LABELS, POLICY_LABELS, POLICY_MINIMUMS
 
 
 def _days(key: str) -> IntegerField:
@@ -40,6 +40,8 @@ class PolicyForm(CheckedForm):
     confirmation_valid_days = _days("confirmation_valid_days")
     guarantee_valid_days = _days("guarantee_valid_days")
     first_visit_within_days = _days("first_visit_within_days")
+    central_approval_by_party = BooleanField(PARTY_LABELS["central_approval_by_party"])
+    monitoring_by_party = BooleanField(PARTY_LABELS["monitoring_by_party"])
     submit = SubmitField(_l("Save as a new version"))
 
     def values(self) -> dict[str, Any]:
@@ -53,6 +55,8 @@ class PolicyForm(CheckedForm):
             "confirmation_valid_days": self.confirmation_valid_days.data,
             "guarantee_valid_days": self.guarantee_valid_days.data,
             "first_visit_within_days": self.first_visit_within_days.data,
+            "central_approval_by_party": bool(self.central_approval_by_party.data),
+            "monitoring_by_party": bool(self.monitoring_by_party.data),
         }
 
 
