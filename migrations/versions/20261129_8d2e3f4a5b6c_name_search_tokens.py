@@ -41,9 +41,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("name_id", "token", name=op.f("pk_child_name_token")),
     )
-    op.create_index(
-        "ix_child_name_token_token", "child_name_token", ["token", "name_id", "case_id"]
-    )
+    op.create_index("ix_child_name_token_token", "child_name_token", ["token", "name_id", "case_id"])
     op.create_index(op.f("ix_child_name_token_case_id"), "child_name_token", ["case_id"])
     conn = op.get_bind()
     names = conn.execute(

@@ -19,7 +19,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("best_interests_assessment", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+        batch_op.add_column(
+            sa.Column("version", sa.Integer(), server_default="1", nullable=False)
+        )
 
 
 def downgrade():
