@@ -73,6 +73,8 @@ class AuditAction(StrEnum):
     # Assessment.
     GUARDIAN_APPOINT = "assessment:guardian:appoint"
     GUARDIAN_END = "assessment:guardian:end"
+    # The guardian declares their independence for themselves (issue 10; 002, Rec 3).
+    GUARDIAN_DECLARE = "assessment:guardian:declare"
     LEGAL_ASSIGN = "assessment:legal_representative:assign"
     LEGAL_END = "assessment:legal_representative:end"
     PLACEMENT_RECORD = "assessment:placement:record"
@@ -112,6 +114,8 @@ class AuditAction(StrEnum):
     REINTEGRATION_SAVE = "reintegration:save"
     TRAVEL_SAVE = "travel:save"
     CONSENT_RECORD = "consent:record"
+    # The guardian gives their own consent to the return (issue 10; S15).
+    CONSENT_GUARDIAN_GIVE = "consent:guardian:give"
     LAST_RESORT_APPROVE = "consent:last_resort:approve"
     MONITORING_PLAN_SAVE = "monitoring_plan:save"
     # The monitor accepts the plan for themselves (issue 10; S17 provenance).

@@ -143,6 +143,13 @@ class Case(db.Model):
             and self.stage is not Stage.CLOSED
         )
 
+    def party_may(self, user: User, act) -> bool:
+        """Whether ``user`` is the participant who may do ``act`` (a
+        ``caseapp.cases.parties.PartyAct``) for themselves on this case (issue 10, item 2)."""
+        from caseapp.cases.parties import party_may
+
+        return self.stage is not Stage.CLOSED and party_may(self, user, act)
+
     def may_approve_returns(self, user: User) -> bool:
         """Supervisors of the lead agency approve this case's return (DESIGN.md section 1)."""
         return user.can(Permission.RETURN_APPROVE) and user.agency_id == self.lead_agency_id

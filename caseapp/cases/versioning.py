@@ -44,6 +44,17 @@ def check_editable(actor, case: Case, expected_version: int | None) -> None:
     check_version(case, expected_version)
 
 
+def check_may_act(actor, case: Case, party_may: bool, expected_version: int | None) -> None:
+    """Permission first, then the version, for an act a participant may also do for
+    themselves (issue 10, item 2: through the same operation as the caseworker's page):
+    staff who may record on ``case``, or the participant whose part this act is
+    (``party_may``: the model's assignment-scoped predicate, e.g.
+    ``case.may_report_visits(actor)``)."""
+    if not (party_may or case.can_edit(actor)):
+        raise PermissionDenied(_("You may not change this case."))
+    check_version(case, expected_version)
+
+
 def flush() -> None:
     """Flush, turning a lost optimistic-lock race into ``StaleVersion``."""
     try:

@@ -20,6 +20,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
+from caseapp.cases.parties import PartyAct
 from caseapp.children.models import FamilyMember
 from caseapp.core.countries import is_country, require_country
 from caseapp.core.db import utcnow
@@ -63,12 +64,18 @@ UNTIL_HANDOVER = frozenset({Stage.RETURN_PREPARATION, Stage.RETURN_APPROVED})
 
 
 def require_preparation(
-    actor: User, case: Case, expected_version: int | None, *, until_handover: bool = False
+    actor: User,
+    case: Case,
+    expected_version: int | None,
+    *,
+    until_handover: bool = False,
+    party_may: bool = False,
 ) -> None:
-    """Refuse unless ``actor`` may edit ``case``, at ``expected_version`` (the version the
-    user loaded), and it is in return preparation -- or, with ``until_handover``, in return
-    preparation or approved for return but not yet handed over."""
-    versioning.check_editable(actor, case, expected_version)
+    """Refuse unless ``actor`` may edit ``case`` (or, with ``party_may``, is the participant
+    whose part this is: issue 10), at ``expected_version`` (the version the user loaded), and
+    it is in return preparation -- or, with ``until_handover``, in return preparation or
+    approved for return but not yet handed over."""
+    versioning.check_may_act(actor, case, party_may, expected_version)
     if until_handover:
         if case.stage not in UNTIL_HANDOVER:
             raise InvalidTransition(
@@ -104,9 +111,13 @@ def _save_single(
     expected_version: int | None,
     *,
     until_handover: bool = False,
+    party_may: bool = False,
 ) -> Any:
-    """Create or update the one record of ``model`` the case has; audit ``tag``."""
-    require_preparation(actor, case, expected_version, until_handover=until_handover)
+    """Create or update the one record of ``model`` the case has; audit ``tag``.
+    ``party_may``: the participant whose part this is may act too (issue 10)."""
+    require_preparation(
+        actor, case, expected_version, until_handover=until_handover, party_may=party_may
+    )
     obj = db.session.scalar(select(model).where(model.case_id == case.id))
     if obj is None:
         obj = model(case=case)
@@ -273,7 +284,7 @@ def record_central_approval(
 
     Who records it is its provenance (issue 10, item 4): the caseworker recording the
     authority's paper document, or the Central Authority's own officer deciding for their
-    authority (``Provenance.of``; ``case.may_decide_central_approval``). Possible until the
+    authority (``Provenance.of``; ``case.party_may``). Possible until the
     handover: a refusal after the return was approved withdraws the approval
     (``caseapp.gate.hold``)."""
     _required(reference=fields.get("reference"), approved_on=fields.get("approved_on"))
@@ -282,7 +293,7 @@ def record_central_approval(
     provenance = Provenance.of(actor, case)
     if provenance is Provenance.CONFIRMED_BY_PARTICIPANT:
         # The officer decides for their own authority only (the right party).
-        if not case.may_decide_central_approval(actor):
+        if not case.party_may(actor, PartyAct.CENTRAL_DECISION):
             raise PermissionDenied(_("You may not decide on this case's return request."))
         versioning.check_version(case, expected_version)
         fields["authority_agency_id"] = actor.agency_id
@@ -414,6 +425,36 @@ def record_consent(
     )
 
 
+def give_guardian_consent(
+    actor: User, case: Case, *, consent_on: date, expected_version: int | None
+) -> Consent:
+    """The guardian gives, for themselves, their consent to the return (issue 10; S15;
+    002, fn 12 (v)): only the guardian's part of the consent record changes (the child's
+    consent and a last resort stay as recorded). A later consent counts again after a
+    withdrawal (the latest word counts)."""
+    versioning.check_may_act(
+        actor, case, case.party_may(actor, PartyAct.GUARDIAN_CONSENT), expected_version
+    )
+    if consent_on is None:
+        raise ValidationFailed(_("Give the date of the guardian's consent."))
+    if consent_on > date.today():
+        raise ValidationFailed(_("The date cannot be in the future."))
+    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
+    if consent is None:
+        consent = Consent(case=case, recorded_by_id=actor.id)
+        db.session.add(consent)
+    return _save_single(
+        actor,
+        case,
+        Consent,
+        AuditAction.CONSENT_GUARDIAN_GIVE,
+        {"guardian_consents": True, "guardian_consent_on": consent_on},
+        expected_version,
+        until_handover=True,
+        party_may=case.party_may(actor, PartyAct.GUARDIAN_CONSENT),
+    )
+
+
 def approve_last_resort(actor: User, consent: Consent, *, expected_version: int | None) -> None:
     """A second supervisor approves a non-voluntary return as a last resort (PICUM: "measure
     of last resort"). Not the person who recorded it, nor the author of the determination."""
@@ -488,7 +529,8 @@ def accept_monitoring_plan(
     staff of the monitoring organisation chosen on the plan, assigned to the case, may; the
     plan's provenance becomes "confirmed by the participant" (S17)."""
     case = plan.case
-    if not case.may_accept_monitoring(actor, plan):
+    own_plan = plan.monitor_agency_id is not None and plan.monitor_agency_id == actor.agency_id
+    if not (own_plan and case.party_may(actor, PartyAct.MONITORING_ACCEPT)):
         raise PermissionDenied(_("Only the monitor named on the plan may accept it."))
     versioning.check_version(case, expected_version)
     if case.stage is not Stage.RETURN_PREPARATION:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from caseapp.assessment.guards import (
     check_editable,
+    check_may_act,
     move,
     require_stage,
     require_transition,
@@ -28,6 +29,7 @@ from caseapp.assessment.guards import (
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Outcome, Stage
+from caseapp.cases.parties import COMPLAINANT_ACTS, PartyAct
 from caseapp.cases.workflow import AFTER_DECISION
 from caseapp.core.db import utcnow
 from caseapp.core.errors import InvalidTransition, ValidationFailed
@@ -188,8 +190,9 @@ def lodge_appeal(
     expected_version: int | None,
 ) -> Appeal:
     """Record an appeal against the decision; while pending it suspends execution
-    (002, Rec 1; fn 12 (iv))."""
-    check_editable(actor, case, expected_version)
+    (002, Rec 1; fn 12 (iv)). The caseworker records it, or the guardian or the lawyer lodges
+    it for the child (issue 10)."""
+    check_may_act(actor, case, case.party_may(actor, PartyAct.APPEAL), expected_version)
     require_stage(case, DECIDED_STAGES)
     notice = current_notice(case)
     if notice is None:
@@ -257,10 +260,13 @@ def lodge_complaint(
     expected_version: int | None,
 ) -> Complaint:
     """Record a complaint (002, Rec 1: access to complaints mechanisms; Rec 4). An objection
-    to the decision by the child or the guardian reopens the determination (DESIGN.md §3)."""
-    check_editable(actor, case, expected_version)
-    require_stage(case, frozenset(Stage) - {Stage.IDENTIFIED, Stage.CLOSED})
+    to the decision by the child or the guardian reopens the determination (DESIGN.md §3).
+    The guardian or the lawyer may lodge their own complaint (issue 10): only as themselves."""
     lodged_by = ComplainantKind(lodged_by)
+    check_may_act(
+        actor, case, case.party_may(actor, COMPLAINANT_ACTS.get(lodged_by)), expected_version
+    )
+    require_stage(case, frozenset(Stage) - {Stage.IDENTIFIED, Stage.CLOSED})
     subject = _text(subject)
     if subject is None:
         raise ValidationFailed(_("Describe the complaint."))

@@ -19,6 +19,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
+from caseapp.cases.parties import PartyAct
 from caseapp.core.errors import GateNotSatisfied, InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.validators import schedule_problem
@@ -133,9 +134,13 @@ def record_visit_report(
     escalate: bool = False,
     expected_version: int | None,
 ) -> None:
-    """Record a monitoring visit's report (wellbeing, family, school, health, concerns)."""
+    """Record a monitoring visit's report (wellbeing, family, school, health, concerns): the
+    caseworker, or the independent monitor for themselves (issue 10; 002, Rec 2). Who put it
+    on record is kept (``reported_by_id``)."""
     case = visit.case
-    versioning.check_editable(actor, case, expected_version)
+    versioning.check_may_act(
+        actor, case, case.party_may(actor, PartyAct.VISIT_REPORT), expected_version
+    )
     if case.stage not in (Stage.RETURNED, Stage.MONITORING):
         raise InvalidTransition(_("Visits are recorded after the return."))
     if not (wellbeing or "").strip() or not (visited_by or "").strip():
@@ -148,6 +153,7 @@ def record_visit_report(
     visit.health = health or None
     visit.concerns = concerns or None
     visit.escalated = visit.escalated or escalate
+    visit.reported_by_id = actor.id
     diff = diff_of(visit)
     versioning.touch_case(case)
     record(actor, AuditAction.VISIT_REPORT, visit, case=case, diff=diff)
@@ -156,8 +162,11 @@ def record_visit_report(
 def escalate_visit(
     actor: User, visit: MonitoringVisit, *, reason: str, expected_version: int | None
 ) -> None:
-    """Flag a visit (e.g. overdue, or a concern) for escalation to the supervisor."""
-    versioning.check_editable(actor, visit.case, expected_version)
+    """Flag a visit (e.g. overdue, or a concern) for escalation to the supervisor: the
+    caseworker, or the monitor escalating a concern (issue 10; 002, Rec 2)."""
+    versioning.check_may_act(
+        actor, visit.case, visit.case.party_may(actor, PartyAct.VISIT_ESCALATE), expected_version
+    )
     if visit.escalated:
         raise ValidationFailed(_("This visit is already escalated."))
     if not (reason or "").strip():
