@@ -1,0 +1,295 @@
+"""The participants' pages (issue 10, item 2): small, one per part, reached from the
+participant's home page. Every form posts to the same operation the caseworker's page uses;
+the participant is the actor. Each route loads the case in the user's scope (404 outside it)
+and asks the act's predicate (403)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from caseapp.acts import forms
+from caseapp.assessment import operations as assessment
+from caseapp.assessment.models import GuardianAppointment
+from caseapp.cases.models import Case
+from caseapp.cases.parties import PartyAct
+from caseapp.core import web
+from caseapp.core.extensions import db
+from caseapp.crossborder import operations as prep
+from caseapp.crossborder.models import (
+    CentralAuthorityApproval,
+    Consent,
+    Coordination,
+    MonitoringPlan,
+    Withdrawal,
+)
+from caseapp.crossborder.withdrawals import record_withdrawal
+from caseapp.decision import operations as decision
+from caseapp.decision.models import Appeal, ComplainantKind, Complaint, DecisionNotice
+from caseapp.monitoring import forms as monitoring_forms
+from caseapp.monitoring import operations as monitoring
+from caseapp.monitoring.models import MonitoringVisit
+
+bp = Blueprint("acts", __name__, url_prefix="/participate/cases/<int:case_id>")
+
+
+def _case(case_id: int, act: PartyAct) -> Case:
+    """The case in the user's scope (404), where the user holds the part of ``act`` (403)."""
+    case = web.load(Case, case_id)
+    web.require(case.party_may(current_user, act))
+    return case
+
+
+def _rows(model, case: Case, order) -> list:
+    return list(db.session.scalars(select(model).where(model.case_id == case.id).order_by(order)))
+
+
+# -- Central Authority officer (S11; 002, Moldova: Mihailas) ------------------------------
+
+
+@bp.route("/central-authority", methods=["GET", "POST"])
+@login_required
+def central(case_id: int):
+    """Approve or refuse the return request with a reference."""
+    case = _case(case_id, PartyAct.CENTRAL_DECISION)
+    form = forms.CentralDecisionForm().loaded_at(case.version)
+    coordination = db.session.scalar(select(Coordination).where(Coordination.case_id == case.id))
+    decisions = _rows(CentralAuthorityApproval, case, CentralAuthorityApproval.id.desc())
+    return web.submit(
+        form,
+        prep.record_central_approval,
+        current_user,
+        case,
+        success=_("Your decision is recorded."),
+        next_url=url_for("acts.central", case_id=case_id),
+        render=lambda error: render_template(
+            "acts/central.html",
+            case=case,
+            coordination=coordination,
+            decisions=decisions,
+            form=form,
+            error=error,
+        ),
+    )
+
+
+# -- Independent monitor (S17; 002, Rec 2) ------------------------------------------------
+
+
+@bp.route("/monitoring")
+@login_required
+def monitor(case_id: int):
+    """The monitoring plan (accept it) and the visits (report them)."""
+    case = _case(case_id, PartyAct.VISIT_REPORT)
+    plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
+    visits = _rows(MonitoringVisit, case, MonitoringVisit.due_on)
+    return render_template(
+        "acts/monitor.html",
+        case=case,
+        plan=plan,
+        visits=visits,
+        accept_form=forms.AcceptPlanForm(formdata=None).at(case.version),
+        may_accept=plan is not None and case.party_may(current_user, PartyAct.MONITORING_ACCEPT),
+        today=date.today(),
+    )
+
+
+@bp.post("/monitoring/accept")
+@login_required
+def accept(case_id: int):
+    """Accept the monitoring plan."""
+    case = _case(case_id, PartyAct.MONITORING_ACCEPT)
+    plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
+    web.require(plan is not None)
+    return web.submit(
+        forms.AcceptPlanForm(),
+        prep.accept_monitoring_plan,
+        current_user,
+        plan,
+        success=_("You accepted the monitoring plan."),
+        next_url=url_for("acts.monitor", case_id=case_id),
+    )
+
+
+@bp.route("/visits/<int:visit_id>", methods=["GET", "POST"])
+@login_required
+def visit(case_id: int, visit_id: int):
+    """A visit: report it (the caseworker's form and operation)."""
+    case = _case(case_id, PartyAct.VISIT_REPORT)
+    visit = web.load(MonitoringVisit, visit_id, case=case)
+    form = monitoring_forms.VisitForm(obj=visit).loaded_at(case.version)
+    if not form.is_submitted() and not visit.visited_by:
+        form.visited_by.data = current_user.name
+    return web.submit(
+        form,
+        monitoring.record_visit_report,
+        current_user,
+        visit,
+        success=_("The visit report is saved."),
+        next_url=url_for("acts.monitor", case_id=case_id),
+        render=lambda error: render_template(
+            "acts/visit.html",
+            case=case,
+            visit=visit,
+            form=form,
+            error=error,
+            escalate_form=monitoring_forms.EscalateForm(formdata=None).at(case.version),
+            today=date.today(),
+        ),
+    )
+
+
+@bp.post("/visits/<int:visit_id>/escalate")
+@login_required
+def escalate(case_id: int, visit_id: int):
+    """Escalate a concern about a visit."""
+    case = _case(case_id, PartyAct.VISIT_ESCALATE)
+    visit = web.load(MonitoringVisit, visit_id, case=case)
+    return web.submit(
+        monitoring_forms.EscalateForm(),
+        monitoring.escalate_visit,
+        current_user,
+        visit,
+        success=_("The concern is escalated."),
+        next_url=url_for("acts.visit", case_id=case_id, visit_id=visit_id),
+    )
+
+
+# -- Guardian and lawyer (002, Rec 1; Rec 3) -----------------------------------------------
+
+
+def _render_party(case: Case, error: str | None = None, **bound) -> str:
+    """The guardian's or the lawyer's page: the decision, their appeals and complaints."""
+    guardian = case.party_may(current_user, PartyAct.GUARDIAN_DECLARE)
+    v = case.version
+    appointment = (
+        db.session.scalar(
+            select(GuardianAppointment).where(
+                GuardianAppointment.case_id == case.id,
+                GuardianAppointment.guardian_user_id == current_user.id,
+                GuardianAppointment.ended_on.is_(None),
+            )
+        )
+        if guardian
+        else None
+    )
+    return render_template(
+        "acts/party.html",
+        case=case,
+        guardian=guardian,
+        appointment=appointment,
+        notices=_rows(DecisionNotice, case, DecisionNotice.id.desc()),
+        appeals=_rows(Appeal, case, Appeal.id.desc()),
+        complaints=_rows(Complaint, case, Complaint.id.desc()),
+        consent=(
+            db.session.scalar(select(Consent).where(Consent.case_id == case.id))
+            if guardian
+            else None
+        ),
+        withdrawals=_rows(Withdrawal, case, Withdrawal.id.desc()) if guardian else [],
+        declare_form=bound.get("declare") or forms.DeclareForm(formdata=None).at(v),
+        consent_form=bound.get("consent") or forms.GuardianConsentForm(formdata=None).at(v),
+        object_form=bound.get("object") or forms.ObjectForm(formdata=None).at(v),
+        appeal_form=bound.get("appeal") or forms.PartyAppealForm(formdata=None).at(v),
+        complaint_form=bound.get("complaint") or forms.PartyComplaintForm(formdata=None).at(v),
+        error=error,
+    )
+
+
+@bp.route("/party")
+@login_required
+def party(case_id: int):
+    """The guardian's or the lawyer's page."""
+    case = _case(case_id, PartyAct.APPEAL)
+    return _render_party(case)
+
+
+def _post(case_id: int, act: PartyAct, key: str, form, operation, success: str, *args):
+    case = _case(case_id, act)
+    return web.submit(
+        form,
+        operation,
+        current_user,
+        *(args or (case,)),
+        success=success,
+        next_url=url_for("acts.party", case_id=case_id),
+        render=lambda error: _render_party(case, error, **{key: form}),
+    )
+
+
+@bp.post("/party/declare")
+@login_required
+def declare(case_id: int):
+    """The guardian declares their independence."""
+    return _post(
+        case_id,
+        PartyAct.GUARDIAN_DECLARE,
+        "declare",
+        forms.DeclareForm(),
+        assessment.declare_guardian_independence,
+        _("Your declaration is recorded."),
+    )
+
+
+@bp.post("/party/consent")
+@login_required
+def consent(case_id: int):
+    """The guardian consents to the return."""
+    return _post(
+        case_id,
+        PartyAct.GUARDIAN_CONSENT,
+        "consent",
+        forms.GuardianConsentForm(),
+        prep.give_guardian_consent,
+        _("Your consent is recorded."),
+    )
+
+
+@bp.post("/party/object")
+@login_required
+def object_(case_id: int):
+    """The guardian withdraws their consent or objects to the return."""
+    return _post(
+        case_id,
+        PartyAct.OBJECTION,
+        "object",
+        forms.ObjectForm().by(current_user.name),
+        record_withdrawal,
+        _("Recorded."),
+    )
+
+
+@bp.post("/party/appeal")
+@login_required
+def appeal(case_id: int):
+    """The guardian or the lawyer lodges an appeal."""
+    return _post(
+        case_id,
+        PartyAct.APPEAL,
+        "appeal",
+        forms.PartyAppealForm().by(current_user.name),
+        decision.lodge_appeal,
+        _("Your appeal is recorded."),
+    )
+
+
+@bp.post("/party/complaint")
+@login_required
+def complaint(case_id: int):
+    """The guardian or the lawyer lodges a complaint in their own name."""
+    case = web.load(Case, case_id)
+    as_guardian = case.party_may(current_user, PartyAct.COMPLAINT_AS_GUARDIAN)
+    kind = ComplainantKind.GUARDIAN if as_guardian else ComplainantKind.REPRESENTATIVE
+    act = PartyAct.COMPLAINT_AS_GUARDIAN if as_guardian else PartyAct.COMPLAINT_AS_REPRESENTATIVE
+    return _post(
+        case_id,
+        act,
+        "complaint",
+        forms.PartyComplaintForm().as_(kind),
+        decision.lodge_complaint,
+        _("Your complaint is recorded."),
+    )
