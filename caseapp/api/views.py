@@ -77,7 +77,15 @@ def _snake(name: str) -> str:
 
 
 def api_user(*, token_only: bool = False):
-    """The user of the bearer token (or, for a GET, of the session); 401 otherwise."""
+    """The user of the bearer token (or, for a GET, of the session); 401 otherwise. The API
+    is not for participants: it shows whole cases, beyond their matrix (issue 10), so 403."""
+    user = _api_user(token_only=token_only)
+    if user.is_participant:
+        raise ApiAbort("forbidden", _("The API is for agency staff and ombudspersons."), 403)
+    return user
+
+
+def _api_user(*, token_only: bool):
     from caseapp.api.operations import user_for_token
 
     header = request.headers.get("Authorization", "")

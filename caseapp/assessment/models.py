@@ -26,6 +26,7 @@ from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
+from caseapp.core.permissions import record_type_of
 
 
 class CaseRecord:
@@ -35,8 +36,9 @@ class CaseRecord:
         case: Case  # each model maps its own ``case`` relationship
 
     def can_view(self, user) -> bool:
-        """Visible to whoever may see the case."""
-        return self.case.can_view(user)
+        """Visible to whoever may see the case; to a participant, only a kind of record the
+        matrix gives their role (``caseapp.core.permissions.RECORD_TYPE_OF_TABLE``)."""
+        return self.case.can_read(user, record_type_of(self))
 
     def can_edit(self, user) -> bool:
         """Editable by whoever may edit the case."""

@@ -58,6 +58,13 @@ class AuditAction(StrEnum):
     PASSWORD_RESET_REQUEST = "user:password_reset:request"  # noqa: S105 (a tag)
     PASSWORD_RESET_COMPLETE = "user:password_reset:complete"  # noqa: S105 (a tag)
     AGENCY_CREATE = "agency:agency:create"
+    # Participants (issue 10): invitations, assignments, requests and their answers.
+    INVITATION_SEND = "user:invitation:send"
+    INVITATION_ACCEPT = "user:invitation:accept"
+    ASSIGNMENT_START = "participant:assignment:start"
+    ASSIGNMENT_END = "participant:assignment:end"
+    REQUEST_SEND = "participant:request:send"
+    REQUEST_ANSWER = "participant:request:answer"
     # The case and the child's record.
     CASE_OPEN = "case:case:open"
     CASE_STAGE_CHANGE = "case:stage:change"

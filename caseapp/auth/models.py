@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.agencies.models import Agency
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, Role, role_has
+from caseapp.core.permissions import PARTICIPANT_ROLES, STAFF_ROLES, Permission, Role, role_has
 
 
 class User(UserMixin, db.Model):
@@ -23,6 +23,12 @@ class User(UserMixin, db.Model):
         CheckConstraint(
             "role NOT IN ('caseworker', 'supervisor') OR agency_id IS NOT NULL",
             name="agency_staff_have_agency",
+        ),
+        # A participant is a user of their own agency (issue 10 item 1).
+        CheckConstraint(
+            "role NOT IN ('guardian', 'legal_representative', 'central_authority_officer',"
+            " 'monitor', 'counterpart_officer') OR agency_id IS NOT NULL",
+            name="participants_have_agency",
         ),
     )
 
@@ -51,6 +57,17 @@ class User(UserMixin, db.Model):
     def can(self, permission: Permission) -> bool:
         """Whether this user's role grants ``permission``."""
         return role_has(self.role, permission)
+
+    @property
+    def is_staff(self) -> bool:
+        """A caseworker or supervisor of a lead agency."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_participant(self) -> bool:
+        """A guardian, lawyer, Central Authority officer, monitor or counterpart officer:
+        sees only the cases they are assigned to (issue 10)."""
+        return self.role in PARTICIPANT_ROLES
 
     @property
     def sees_all_cases(self) -> bool:
@@ -171,3 +188,23 @@ class PasswordResetToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class Invitation(db.Model):
+    """An invitation to a participant's new account: a one-time link that expires (issue 10
+    item 5; ASVS 5.0 V6.4.1). As with ``PasswordResetToken`` only the SHA-256 of the token is
+    stored; the link in the message is the only copy. Spending it sets the first password;
+    the second factor is then enrolled at the first login (participants must use one).
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

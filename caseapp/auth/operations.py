@@ -31,7 +31,7 @@ from caseapp.auth.passwords import (
 from caseapp.auth.session import end_all_sessions
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Role
+from caseapp.core.permissions import PARTICIPANT_ROLES, Role
 
 
 def normalise_email(email: str) -> str:
@@ -89,6 +89,8 @@ def create_user(
         _refuse("name", _("Enter the person's name."))
     if role in (Role.CASEWORKER, Role.SUPERVISOR) and agency is None:
         _refuse("agency", _("Caseworkers and supervisors must belong to an agency."))
+    if role in PARTICIPANT_ROLES and agency is None:
+        _refuse("agency", _("A participant belongs to their own agency: choose it."))
     if db.session.scalar(select(func.count()).where(User.email == email)):
         _refuse("email", _("A user with this e-mail address already exists."))
     _on_field("password", lambda pw: check_password_rules(pw, email=email, name=name), password)

@@ -39,7 +39,10 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O/1/I: 5 bits
 
 
 def role_requires_2fa(user: User) -> bool:
-    """Whether the user's role must use a second factor."""
+    """Whether the user's role must use a second factor. Participants always must (issue 10
+    item 5: people outside the lead agency, invited by e-mail), whatever the setting says."""
+    if user.is_participant:
+        return True
     return str(user.role) in tuple(current_app.config["MFA_REQUIRED_ROLES"])
 
 

@@ -44,6 +44,8 @@ def home_for(user) -> str:
         return url_for("admin.users")
     if user.role is Role.OMBUDSPERSON:  # monitoring the system as a whole (issue 13)
         return url_for("indicators.home")
+    if user.is_participant:  # their cases and open requests (issue 10 item 6)
+        return url_for("participants.home")
     return url_for("cases.index")
 
 

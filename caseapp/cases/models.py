@@ -22,7 +22,16 @@ from caseapp.agencies.models import Agency
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Permission, Role, second_pair_of_eyes
+from caseapp.core.permissions import (
+    PARTICIPANT_ROLES,
+    STAFF_ROLES,
+    Access,
+    Permission,
+    RecordType,
+    Role,
+    participant_may,
+    second_pair_of_eyes,
+)
 
 if TYPE_CHECKING:
     from caseapp.auth.models import User
@@ -128,12 +137,41 @@ class Case(db.Model):
     # -- permission predicates (DESIGN.md section 5) ----------------------------------------
 
     def can_view(self, user: User) -> bool:
-        """Own agency's staff and ombudspersons see a case; admins never do."""
+        """Own agency's staff and ombudspersons see a case; admins never do; a participant
+        sees it while assigned to it (issue 10), and on it only what ``can_read`` gives."""
         if user.role is Role.OMBUDSPERSON:
             return True
-        if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
+        if user.role in STAFF_ROLES:
             return user.agency_id == self.lead_agency_id
+        if user.role in PARTICIPANT_ROLES:
+            return self.assignment_of(user) is not None
         return False
+
+    def assignment_of(self, user: User):
+        """The participant's assignment in force on this case, or None (staff: None)."""
+        from caseapp.participants.models import assignment_in_force
+
+        return assignment_in_force(self.id, user)
+
+    def can_read(self, user: User, record: RecordType | None) -> bool:
+        """Whether ``user`` may read records of kind ``record`` on this case: staff and
+        ombudspersons whatever they see (``can_view``); a participant what the matrix gives
+        their role (``caseapp.core.permissions.PARTICIPANT_MATRIX``) while assigned."""
+        if user.role in PARTICIPANT_ROLES:
+            return participant_may(user.role, record) and self.can_view(user)
+        return self.can_view(user)
+
+    def can_act(self, user: User, record: RecordType | None) -> bool:
+        """Whether ``user`` may act on records of kind ``record`` on this open case: staff
+        who record on it (``can_edit``); a participant where the matrix says "act", while
+        assigned. Each act's own predicate (a stage, four eyes) comes on top."""
+        if user.role in PARTICIPANT_ROLES:
+            return (
+                participant_may(user.role, record, Access.ACT)
+                and self.is_open
+                and self.can_view(user)
+            )
+        return self.can_edit(user)
 
     def can_edit(self, user: User) -> bool:
         """Own agency's caseworkers and supervisors record on open cases."""
@@ -148,7 +186,7 @@ class Case(db.Model):
         ``caseapp.cases.parties.PartyAct``) for themselves on this case (issue 10, item 2)."""
         from caseapp.cases.parties import party_may
 
-        return self.stage is not Stage.CLOSED and party_may(self, user, act)
+        return party_may(self, user, act)
 
     def may_approve_returns(self, user: User) -> bool:
         """Supervisors of the lead agency approve this case's return (DESIGN.md section 1)."""
@@ -158,6 +196,11 @@ class Case(db.Model):
         """A supervisor of the lead agency who did not write the determination the return
         rests on (four eyes; 002, Rec 2). The gate decides whether the return may go."""
         return self.may_approve_returns(user) and second_pair_of_eyes(user, bid_author_id)
+
+    def can_assign_participants(self, user: User) -> bool:
+        """The supervisor of the case assigns participants to it (and invites them) while it
+        is open (issue 10 item 5); caseworkers send them requests (``can_edit``)."""
+        return self.can_reassign(user) and self.is_open
 
     def can_reassign(self, user: User) -> bool:
         """Supervisors of the lead agency reassign cases."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from caseapp.core.permissions import RecordType, Role
 from caseapp.crossborder.models import WithdrawalKind
 from caseapp.decision.models import ComplainantKind
 
@@ -54,6 +55,30 @@ WITHDRAWAL_ACTS: dict[WithdrawalKind, PartyAct] = {
 }
 
 
+_R = RecordType
+# Each act: the kind of record it acts on (the matrix must give the role "act" on it:
+# ``caseapp.core.permissions.PARTICIPANT_MATRIX``) and the roles whose part it is.
+ACTS: dict[PartyAct, tuple[RecordType, frozenset[Role]]] = {
+    PartyAct.CENTRAL_DECISION: (_R.CENTRAL_AUTHORITY, frozenset({Role.CENTRAL_AUTHORITY_OFFICER})),
+    PartyAct.MONITORING_ACCEPT: (_R.MONITORING, frozenset({Role.MONITOR})),
+    PartyAct.VISIT_REPORT: (_R.MONITORING, frozenset({Role.MONITOR})),
+    PartyAct.VISIT_ESCALATE: (_R.MONITORING, frozenset({Role.MONITOR})),
+    PartyAct.GUARDIAN_DECLARE: (_R.GUARDIAN, frozenset({Role.GUARDIAN})),
+    PartyAct.GUARDIAN_CONSENT: (_R.CONSENT, frozenset({Role.GUARDIAN})),
+    PartyAct.GUARDIAN_WITHDRAW_CONSENT: (_R.CONSENT, frozenset({Role.GUARDIAN})),
+    PartyAct.OBJECTION: (_R.CONSENT, frozenset({Role.GUARDIAN})),
+    PartyAct.COMPLAINT_AS_GUARDIAN: (_R.DECISION, frozenset({Role.GUARDIAN})),
+    PartyAct.APPEAL: (_R.DECISION, frozenset({Role.GUARDIAN, Role.LEGAL_REPRESENTATIVE})),
+    PartyAct.COMPLAINT_AS_REPRESENTATIVE: (_R.DECISION, frozenset({Role.LEGAL_REPRESENTATIVE})),
+}
+
+
 def party_may(case: Case, user: User, act: PartyAct | None) -> bool:
-    """Whether ``user`` is the participant whose part ``act`` is, on ``case``, now."""
-    return False
+    """Whether ``user`` is the participant whose part ``act`` is, on ``case``, now: a
+    participant of one of the act's roles, assigned to the case (the assignment in force),
+    whose role the matrix lets act on the act's kind of record (``Case.can_act``). Staff:
+    False (their rule is ``Case.can_edit``)."""
+    if act is None or not user.is_participant:
+        return False
+    record, roles = ACTS[act]
+    return user.role in roles and case.can_act(user, record)

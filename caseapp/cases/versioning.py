@@ -15,6 +15,7 @@ from caseapp.cases.models import Case
 from caseapp.core.db import utcnow
 from caseapp.core.errors import PermissionDenied, StaleVersion
 from caseapp.core.extensions import db
+from caseapp.core.permissions import RecordType
 
 
 def stale_message() -> str:
@@ -48,10 +49,24 @@ def check_may_act(actor, case: Case, party_may: bool, expected_version: int | No
     """Permission first, then the version, for an act a participant may also do for
     themselves (issue 10, item 2: through the same operation as the caseworker's page):
     staff who may record on ``case``, or the participant whose part this act is
-    (``party_may``: the model's assignment-scoped predicate, e.g.
-    ``case.may_report_visits(actor)``)."""
+    (``party_may``: ``case.party_may(actor, PartyAct.X)``, the act's role on top of the
+    matrix's ``Case.can_act``; ``caseapp.cases.parties``)."""
     if not (party_may or case.can_edit(actor)):
         raise PermissionDenied(_("You may not change this case."))
+    check_version(case, expected_version)
+
+
+def require_act(actor, case: Case, record: RecordType) -> None:
+    """Refuse unless ``actor`` may act on records of kind ``record`` on ``case``: staff who
+    record on it, or a participant assigned to it whose role the matrix lets act on
+    ``record`` (issue 10; ``Case.can_act``)."""
+    if not case.can_act(actor, record):
+        raise PermissionDenied(_("You may not change this case."))
+
+
+def check_act(actor, case: Case, record: RecordType, expected_version: int | None) -> None:
+    """``check_editable`` for an act a participant may do for itself: permission, version."""
+    require_act(actor, case, record)
     check_version(case, expected_version)
 
 

@@ -22,6 +22,7 @@ from caseapp.cases.models import Case
 from caseapp.core.db import str_enum
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
+from caseapp.core.permissions import record_type_of
 
 ADULT_AGE = 18  # a child is anyone under 18 (002, Judge Winter; UNCRC Art 1)
 
@@ -282,7 +283,8 @@ class FamilyMember(db.Model):
 
     def can_view(self, user) -> bool:
         """Visible to whoever sees the case."""
-        return self.case.can_view(user)
+        # A participant: only a kind of record the matrix gives their role (issue 10).
+        return self.case.can_read(user, record_type_of(self))
 
 
 # The name-search tokens follow every name (mapper events; imported here so they are always

@@ -18,12 +18,199 @@ from caseapp.core.enums import LabelledEnum
 
 
 class Role(LabelledEnum):
-    """The four roles of DESIGN.md section 1."""
+    """The roles of DESIGN.md section 1: four staff roles, then the participants (issue 10).
+
+    Participants are people outside the lead agency, each a user of their own agency, who
+    act on the cases they are assigned to and only there (002, Rec 3: child protection leads
+    "multi-agency approaches"; Rec 2: independent monitoring).
+    """
 
     CASEWORKER = "caseworker", _l("caseworker")
     SUPERVISOR = "supervisor", _l("supervisor")
     OMBUDSPERSON = "ombudsperson", _l("ombudsperson")
     ADMIN = "admin", _l("admin")
+    GUARDIAN = "guardian", _l("guardian")
+    LEGAL_REPRESENTATIVE = "legal_representative", _l("legal representative")
+    CENTRAL_AUTHORITY_OFFICER = "central_authority_officer", _l("Central Authority officer")
+    MONITOR = "monitor", _l("independent monitor")
+    COUNTERPART_OFFICER = "counterpart_officer", _l("counterpart officer")
+
+
+# Staff of the lead agency (they see their agency's cases) and the participants (they see
+# only the cases they are assigned to, and on them only what the matrix below gives).
+STAFF_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+PARTICIPANT_ROLES = frozenset(
+    {
+        Role.GUARDIAN,
+        Role.LEGAL_REPRESENTATIVE,
+        Role.CENTRAL_AUTHORITY_OFFICER,
+        Role.MONITOR,
+        Role.COUNTERPART_OFFICER,
+    }
+)
+
+
+class RecordType(LabelledEnum):
+    """The kinds of record on a case, as the participants' matrix names them (issue 10).
+
+    Each case-record model names its kind (``record_type``); a page a participant may open
+    names the kind it shows (``caseapp.core.web.shows``). Staff are not concerned: they see
+    whole cases of their agency.
+    """
+
+    CASE = "case", _l("case number, stage and lead agency")
+    CHILD = "child", _l("child's identity (names, age, nationality, languages)")
+    FAMILY = "family", _l("family members, tracing and home studies")
+    GUARDIAN = "guardian", _l("guardian appointments")
+    LEGAL_REPRESENTATIVE = "legal_representative", _l("legal representatives")
+    PLACEMENT = "placement", _l("placements and services")
+    HEARING = "hearing", _l("hearings (the child's views)")
+    ASSESSMENT = "assessment", _l("best-interests assessment and its risk narrative")
+    DETERMINATION = "determination", _l("best-interests determination and its panel")
+    DECISION = "decision", _l("decision, notices, appeals and complaints")
+    CONSENT = "consent", _l("consent and objections")
+    CENTRAL_AUTHORITY = "central_authority", _l("Central Authority approval")
+    COORDINATION = "coordination", _l("coordination with the counterpart, guarantees")
+    REINTEGRATION = "reintegration", _l("reintegration plan")
+    TRAVEL = "travel", _l("travel plan and the return itself")
+    MONITORING = "monitoring", _l("monitoring plan and visits")
+    REQUEST = "request", _l("requests to participants")
+    DOCUMENT = "document", _l("documents")
+
+
+class Access(LabelledEnum):
+    """What a participant may do with a kind of record: read it, or read it and act on it."""
+
+    READ = "read", _l("read")
+    ACT = "act", _l("read and act")
+
+
+_R, _A = Access.READ, Access.ACT
+_RT = RecordType
+
+# The participants' matrix: role x record type -> read / act; a record type not listed is
+# neither shown nor reachable (least privilege; issue 10 item 1). "Act" names what the
+# party may do for itself (DESIGN.md section 1): the guardian declares independence, takes
+# part in hearings and the BID panel, consents or objects, appeals or complains; the lawyer
+# appeals, complains and challenges a placement (detention) or an age assessment; the
+# Central Authority approves or refuses (S11); the monitor accepts the plan and records
+# visits (S17, 002 Rec 2); the counterpart answers home studies, guarantees and readiness
+# (S6, S7, S12). Every participant reads the case line and answers its own requests.
+# The same table is in README.md ("Participants") and SECURITY.md; tests check all three.
+PARTICIPANT_MATRIX: dict[Role, dict[RecordType, Access]] = {
+    Role.GUARDIAN: {
+        _RT.CASE: _R,
+        _RT.CHILD: _R,
+        _RT.FAMILY: _R,
+        _RT.GUARDIAN: _A,
+        _RT.LEGAL_REPRESENTATIVE: _R,
+        _RT.PLACEMENT: _R,
+        _RT.HEARING: _A,
+        _RT.ASSESSMENT: _R,
+        _RT.DETERMINATION: _A,
+        _RT.DECISION: _A,
+        _RT.CONSENT: _A,
+        _RT.REINTEGRATION: _R,
+        _RT.TRAVEL: _R,
+        _RT.MONITORING: _R,
+        _RT.REQUEST: _A,
+    },
+    Role.LEGAL_REPRESENTATIVE: {
+        _RT.CASE: _R,
+        _RT.CHILD: _A,  # challenge an age assessment
+        _RT.GUARDIAN: _R,
+        _RT.LEGAL_REPRESENTATIVE: _R,
+        _RT.PLACEMENT: _A,  # challenge detention (002, Rec 4)
+        _RT.HEARING: _R,
+        _RT.ASSESSMENT: _R,
+        _RT.DETERMINATION: _R,
+        _RT.DECISION: _A,
+        _RT.CONSENT: _R,
+        _RT.REQUEST: _A,
+    },
+    Role.CENTRAL_AUTHORITY_OFFICER: {
+        _RT.CASE: _R,
+        _RT.CHILD: _R,
+        _RT.DETERMINATION: _R,
+        _RT.DECISION: _R,
+        _RT.CENTRAL_AUTHORITY: _A,
+        _RT.COORDINATION: _R,
+        _RT.REINTEGRATION: _R,
+        _RT.TRAVEL: _R,
+        _RT.REQUEST: _A,
+    },
+    Role.MONITOR: {
+        _RT.CASE: _R,
+        _RT.CHILD: _R,
+        _RT.REINTEGRATION: _R,
+        _RT.TRAVEL: _R,
+        _RT.MONITORING: _A,
+        _RT.REQUEST: _A,
+    },
+    Role.COUNTERPART_OFFICER: {
+        _RT.CASE: _R,
+        _RT.CHILD: _R,
+        _RT.FAMILY: _A,  # home studies
+        _RT.COORDINATION: _A,  # guarantees, readiness
+        _RT.REINTEGRATION: _R,
+        _RT.TRAVEL: _R,
+        _RT.REQUEST: _A,
+    },
+}
+
+
+# The record type of each case-record table, for ``CaseRecord.can_view`` and the pages. A
+# table not listed (a new record kind) is shown to no participant until it is listed here.
+RECORD_TYPE_OF_TABLE: dict[str, RecordType] = {
+    "case": RecordType.CASE,
+    "child": RecordType.CHILD,
+    "family_member": RecordType.FAMILY,
+    "family_assessment": RecordType.FAMILY,
+    "home_study": RecordType.FAMILY,
+    "guardian_appointment": RecordType.GUARDIAN,
+    "legal_representative": RecordType.LEGAL_REPRESENTATIVE,
+    "placement": RecordType.PLACEMENT,
+    "service_record": RecordType.PLACEMENT,
+    "hearing": RecordType.HEARING,
+    "best_interests_assessment": RecordType.ASSESSMENT,
+    "best_interests_determination": RecordType.DETERMINATION,
+    "bid_option": RecordType.DETERMINATION,
+    "bid_panel_member": RecordType.DETERMINATION,
+    "decision_notice": RecordType.DECISION,
+    "appeal": RecordType.DECISION,
+    "complaint": RecordType.DECISION,
+    "consent": RecordType.CONSENT,
+    "withdrawal": RecordType.CONSENT,
+    "central_authority_approval": RecordType.CENTRAL_AUTHORITY,
+    "coordination": RecordType.COORDINATION,
+    "coordination_message": RecordType.COORDINATION,
+    "care_guarantee": RecordType.COORDINATION,
+    "reintegration_plan": RecordType.REINTEGRATION,
+    "travel_plan": RecordType.TRAVEL,
+    "return_execution": RecordType.TRAVEL,
+    "monitoring_plan": RecordType.MONITORING,
+    "monitoring_visit": RecordType.MONITORING,
+    "participant_request": RecordType.REQUEST,
+    "document": RecordType.DOCUMENT,
+}
+
+
+def record_type_of(obj: Any) -> RecordType | None:
+    """The matrix's record type of a model object (None: not open to any participant)."""
+    return RECORD_TYPE_OF_TABLE.get(getattr(obj, "__tablename__", ""))
+
+
+def participant_may(role: Role, record: RecordType | None, access: Access = Access.READ) -> bool:
+    """The matrix, asked once: may a participant of ``role`` read (or act on) ``record``?
+
+    Staff roles are not in the matrix (False): their rules are the case predicates.
+    """
+    if record is None:
+        return False
+    granted = PARTICIPANT_MATRIX.get(role, {}).get(record)
+    if granted is None:
+        return False
+    return access is Access.READ or granted is Access.ACT
 
 
 class Permission(StrEnum):
@@ -58,6 +245,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
         {Permission.USER_MANAGE, Permission.AGENCY_MANAGE, Permission.POLICY_MANAGE}
     ),
+    # Participants hold no coarse permission: what they may is their assignment and the
+    # matrix above (``Case.can_read`` / ``Case.can_act``).
+    **{role: frozenset() for role in PARTICIPANT_ROLES},
 }
 
 

@@ -39,6 +39,7 @@ from caseapp.core.db import reset_write_intent, write_intent
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 from caseapp.core.forms import place_refusal
+from caseapp.core.permissions import RecordType
 
 if TYPE_CHECKING:
     from caseapp.audit.recorder import PendingEntry
@@ -95,6 +96,19 @@ def writes_on_get(view: V) -> V:
     """Mark a view whose GET writes (so on SQLite it takes the write lock at once)."""
     view.writes_on_get = True  # type: ignore[attr-defined]
     return view
+
+
+def shows(record: RecordType) -> Callable[[V], V]:
+    """Mark a view as showing (GET) or acting on (POST) records of kind ``record``; only
+    such views open to participants, and only where the matrix lets their role
+    (``Case.can_read`` / ``Case.can_act``). An unmarked view answers a participant 404
+    (``load``): a new page is closed to participants until it says what it shows."""
+
+    def mark(view: V) -> V:
+        view.participant_record = record  # type: ignore[attr-defined]
+        return view
+
+    return mark
 
 
 def _begin() -> None:
@@ -168,13 +182,40 @@ def load(model: type[T], object_id: int, *, case: Any = None, bid: Any = None) -
         abort(404)  # a record of another case is not reachable through this one
     if bid is not None and obj.bid_id != bid.id:  # type: ignore[attr-defined]
         abort(404)
-    if case is None and bid is None and not obj.can_view(current_user):  # type: ignore[attr-defined]
+    if (
+        case is None
+        and bid is None
+        and (
+            not obj.can_view(current_user)  # type: ignore[attr-defined]
+            or not _participant_may_open(obj)
+        )
+    ):
         from caseapp.audit.actions import AuditAction
         from caseapp.audit.recorder import pending
 
         later(pending(current_user, AuditAction.ACCESS_REFUSE, obj, diff={}).write)
         abort(404)
     return obj
+
+
+def _participant_may_open(obj: Any) -> bool:
+    """Staff: always (their scope is ``can_view``). A participant: only through a view marked
+    with ``shows(record)``, on a case (or a record) whose ``record`` the matrix lets their
+    role read on a GET, act on otherwise (issue 10; least privilege)."""
+    if not getattr(current_user, "is_participant", False):
+        return True
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    record = getattr(view, "participant_record", None)
+    if record is None:
+        return False
+    case = obj if hasattr(obj, "can_read") else getattr(obj, "case", None)
+    if case is None or not hasattr(case, "can_read"):
+        return False
+    if request.method in SAFE_METHODS:
+        return bool(case.can_read(current_user, record))
+    return bool(case.can_act(current_user, record))
 
 
 def require(allowed: bool) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.db import UTCDateTime, utcnow
 from caseapp.core.extensions import db
+from caseapp.core.permissions import record_type_of
 
 if TYPE_CHECKING:
     from caseapp.auth.models import User
@@ -49,7 +50,8 @@ class Document(db.Model):
 
     def can_view(self, user: User) -> bool:
         """Whoever may see the case may see and download its documents."""
-        return self.case.can_view(user)
+        # A participant: only a kind of record the matrix gives their role (issue 10).
+        return self.case.can_read(user, record_type_of(self))
 
     def can_edit(self, user: User) -> bool:
         """Whoever may record on the case may attach documents to it."""

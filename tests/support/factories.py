@@ -11,11 +11,11 @@ from caseapp.agencies.models import Agency, AgencyKind
 from caseapp.auth.models import User
 from caseapp.auth.passwords import hash_password
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Role
+from caseapp.core.permissions import PARTICIPANT_ROLES, Role
 
 PASSWORD = "correct horse battery staple"
 # Roles that must use a second factor get one by default (see ``Factory.user(totp=...)``).
-MFA_ROLES = (Role.SUPERVISOR, Role.OMBUDSPERSON, Role.ADMIN)
+MFA_ROLES = (Role.SUPERVISOR, Role.OMBUDSPERSON, Role.ADMIN, *sorted(PARTICIPANT_ROLES))
 _seq = itertools.count(1)
 _HASH = hash_password(PASSWORD)
 
@@ -59,6 +59,10 @@ class Factory:
         n = next(_seq)
         if agency is None and role in (Role.CASEWORKER, Role.SUPERVISOR):
             agency = self.agency()
+        if agency is None and role in PARTICIPANT_ROLES:
+            from caseapp.participants.models import PARTICIPANT_AGENCY_KINDS
+
+            agency = self.agency(kind=PARTICIPANT_AGENCY_KINDS[role][0])
         user = User(
             email=email or f"user{n}@example.org",
             name=name or f"User {n}",
@@ -102,3 +106,11 @@ class Factory:
         )
         db.session.commit()
         return case
+
+    def participant(self, role, case, *, user=None, supervisor=None):
+        """A participant of ``role`` assigned to ``case`` through the real operation, with
+        the record the assignment rests on (``tests.support.participants``)."""
+        from tests.support.participants import assign
+
+        user = user or self.user(role)
+        return assign(self, user, case, supervisor=supervisor)

@@ -1,0 +1,1 @@
+"""Participants: assignments, requests and invitations (issue 10)."""
