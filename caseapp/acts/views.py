@@ -19,6 +19,7 @@ from caseapp.cases.models import Case
 from caseapp.cases.parties import PartyAct
 from caseapp.core import web
 from caseapp.core.extensions import db
+from caseapp.core.permissions import RecordType
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
     CentralAuthorityApproval,
@@ -53,6 +54,7 @@ def _rows(model, case: Case, order) -> list:
 
 @bp.route("/central-authority", methods=["GET", "POST"])
 @login_required
+@web.shows(RecordType.CENTRAL_AUTHORITY)
 def central(case_id: int):
     """Approve or refuse the return request with a reference."""
     case = _case(case_id, PartyAct.CENTRAL_DECISION)
@@ -82,6 +84,7 @@ def central(case_id: int):
 
 @bp.route("/monitoring")
 @login_required
+@web.shows(RecordType.MONITORING)
 def monitor(case_id: int):
     """The monitoring plan (accept it) and the visits (report them)."""
     case = _case(case_id, PartyAct.VISIT_REPORT)
@@ -100,6 +103,7 @@ def monitor(case_id: int):
 
 @bp.post("/monitoring/accept")
 @login_required
+@web.shows(RecordType.MONITORING)
 def accept(case_id: int):
     """Accept the monitoring plan."""
     case = _case(case_id, PartyAct.MONITORING_ACCEPT)
@@ -117,6 +121,7 @@ def accept(case_id: int):
 
 @bp.route("/visits/<int:visit_id>", methods=["GET", "POST"])
 @login_required
+@web.shows(RecordType.MONITORING)
 def visit(case_id: int, visit_id: int):
     """A visit: report it (the caseworker's form and operation)."""
     case = _case(case_id, PartyAct.VISIT_REPORT)
@@ -145,6 +150,7 @@ def visit(case_id: int, visit_id: int):
 
 @bp.post("/visits/<int:visit_id>/escalate")
 @login_required
+@web.shows(RecordType.MONITORING)
 def escalate(case_id: int, visit_id: int):
     """Escalate a concern about a visit."""
     case = _case(case_id, PartyAct.VISIT_ESCALATE)
@@ -202,6 +208,7 @@ def _render_party(case: Case, error: str | None = None, **bound) -> str:
 
 @bp.route("/party")
 @login_required
+@web.shows(RecordType.DECISION)
 def party(case_id: int):
     """The guardian's or the lawyer's page."""
     case = _case(case_id, PartyAct.APPEAL)
@@ -223,6 +230,7 @@ def _post(case_id: int, act: PartyAct, key: str, form, operation, success: str, 
 
 @bp.post("/party/declare")
 @login_required
+@web.shows(RecordType.GUARDIAN)
 def declare(case_id: int):
     """The guardian declares their independence."""
     return _post(
@@ -237,6 +245,7 @@ def declare(case_id: int):
 
 @bp.post("/party/consent")
 @login_required
+@web.shows(RecordType.CONSENT)
 def consent(case_id: int):
     """The guardian consents to the return."""
     return _post(
@@ -251,6 +260,7 @@ def consent(case_id: int):
 
 @bp.post("/party/object")
 @login_required
+@web.shows(RecordType.CONSENT)
 def object_(case_id: int):
     """The guardian withdraws their consent or objects to the return."""
     return _post(
@@ -265,6 +275,7 @@ def object_(case_id: int):
 
 @bp.post("/party/appeal")
 @login_required
+@web.shows(RecordType.DECISION)
 def appeal(case_id: int):
     """The guardian or the lawyer lodges an appeal."""
     return _post(
@@ -279,6 +290,7 @@ def appeal(case_id: int):
 
 @bp.post("/party/complaint")
 @login_required
+@web.shows(RecordType.DECISION)
 def complaint(case_id: int):
     """The guardian or the lawyer lodges a complaint in their own name."""
     case = web.load(Case, case_id)

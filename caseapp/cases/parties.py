@@ -82,3 +82,42 @@ def party_may(case: Case, user: User, act: PartyAct | None) -> bool:
         return False
     record, roles = ACTS[act]
     return user.role in roles and case.can_act(user, record)
+
+
+def answer_open_requests(actor: User, case: Case, kind, *, agreed: bool, reference=None) -> None:
+    """The participant's act answers the open requests of ``kind`` sent to them on ``case``
+    (issue 10 item 3: "the answer is recorded on the case"), through the requests' own
+    operation: the Central Authority's decision answers the request to approve, the
+    monitor's acceptance the request to confirm, a visit report the request to report."""
+    from sqlalchemy import select
+
+    from caseapp.core.extensions import db
+    from caseapp.participants.models import Assignment, ParticipantRequest, RequestAnswer
+    from caseapp.participants.operations import answer_request
+
+    if not user_is_participant(actor):
+        return
+    rows = db.session.scalars(
+        select(ParticipantRequest)
+        .join(Assignment, Assignment.id == ParticipantRequest.assignment_id)
+        .where(
+            ParticipantRequest.case_id == case.id,
+            ParticipantRequest.kind == kind,
+            ParticipantRequest.answered_at.is_(None),
+            Assignment.user_id == actor.id,
+        )
+        .order_by(ParticipantRequest.id)
+    ).all()
+    for row in rows:
+        answer_request(
+            actor,
+            row,
+            answer=RequestAnswer.AGREED if agreed else RequestAnswer.DECLINED,
+            note=None,
+            reference=reference,
+            expected_version=case.version,
+        )
+
+
+def user_is_participant(user: User) -> bool:
+    return bool(getattr(user, "is_participant", False))

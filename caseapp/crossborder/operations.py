@@ -20,7 +20,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
-from caseapp.cases.parties import PartyAct
+from caseapp.cases.parties import PartyAct, answer_open_requests
 from caseapp.children.models import FamilyMember
 from caseapp.core.countries import is_country, require_country
 from caseapp.core.db import utcnow
@@ -52,6 +52,7 @@ from caseapp.crossborder.models import (
 )
 from caseapp.gate.data import current_bid
 from caseapp.gate.policy import current_policy
+from caseapp.participants.models import RequestKind
 
 if TYPE_CHECKING:
     from caseapp.auth.models import User
@@ -323,6 +324,9 @@ def record_central_approval(
         approval,
         AuditAction.CENTRAL_APPROVAL_REFUSE if refused else AuditAction.CENTRAL_APPROVAL_RECORD,
     )
+    answer_open_requests(
+        actor, case, RequestKind.APPROVE, agreed=not refused, reference=approval.reference
+    )
     return approval
 
 
@@ -545,4 +549,5 @@ def accept_monitoring_plan(
     plan.accepted_on = accepted_on
     plan.provenance = Provenance.CONFIRMED_BY_PARTICIPANT
     _change(actor, case, plan, AuditAction.MONITORING_PLAN_ACCEPT)
+    answer_open_requests(actor, case, RequestKind.CONFIRM, agreed=True)
     return plan

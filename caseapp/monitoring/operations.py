@@ -19,9 +19,10 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
-from caseapp.cases.parties import PartyAct
+from caseapp.cases.parties import PartyAct, answer_open_requests
 from caseapp.core.errors import GateNotSatisfied, InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.participants.models import RequestKind
 from caseapp.core.validators import schedule_problem
 from caseapp.crossborder.models import MonitoringPlan
 from caseapp.gate import hold
@@ -157,6 +158,7 @@ def record_visit_report(
     diff = diff_of(visit)
     versioning.touch_case(case)
     record(actor, AuditAction.VISIT_REPORT, visit, case=case, diff=diff)
+    answer_open_requests(actor, case, RequestKind.REPORT, agreed=True)
 
 
 def escalate_visit(
