@@ -116,8 +116,9 @@ class AuditAction(StrEnum):
     GUARANTEE_WITHDRAW = "guarantee:withdraw"
     WITHDRAWAL_RECORD = "withdrawal:record"  # consent, readiness withdrawn; an objection
     CENTRAL_APPROVAL_RECORD = "central_approval:record"
-    # The Central Authority refused the return request (issue 10; S11 unmet).
-    CENTRAL_APPROVAL_REFUSE = "central_approval:refuse"
+    # The Central Authority refused the return request (issue 10; S11 unmet). Not
+    # "...:refuse": that suffix marks entries that change nothing (gate/hold.py).
+    CENTRAL_APPROVAL_REFUSAL = "central_approval:refusal:record"
     REINTEGRATION_SAVE = "reintegration:save"
     TRAVEL_SAVE = "travel:save"
     CONSENT_RECORD = "consent:record"

@@ -322,7 +322,7 @@ def record_central_approval(
         actor,
         case,
         approval,
-        AuditAction.CENTRAL_APPROVAL_REFUSE if refused else AuditAction.CENTRAL_APPROVAL_RECORD,
+        AuditAction.CENTRAL_APPROVAL_REFUSAL if refused else AuditAction.CENTRAL_APPROVAL_RECORD,
     )
     answer_open_requests(
         actor, case, RequestKind.APPROVE, agreed=not refused, reference=approval.reference

@@ -22,13 +22,13 @@ from caseapp.cases.models import Case, Stage
 from caseapp.cases.parties import PartyAct, answer_open_requests
 from caseapp.core.errors import GateNotSatisfied, InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
-from caseapp.participants.models import RequestKind
 from caseapp.core.validators import schedule_problem
 from caseapp.crossborder.models import MonitoringPlan
 from caseapp.gate import hold
 from caseapp.gate.models import ReturnApproval
 from caseapp.gate.policy import current_policy
 from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
+from caseapp.participants.models import RequestKind
 
 if TYPE_CHECKING:
     from caseapp.auth.models import User
