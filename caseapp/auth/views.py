@@ -203,8 +203,9 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
-# Registers the second-factor and password-reset routes on this blueprint.
+# Registers the second-factor, password-reset and invitation routes on this blueprint.
 from caseapp.auth import (  # noqa: E402
+    invitation_views,  # noqa: F401
     mfa_views,  # noqa: F401
     reset_views,  # noqa: F401
 )

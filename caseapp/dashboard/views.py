@@ -11,12 +11,13 @@ from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
 from caseapp.dashboard import queries as q
 from caseapp.gate.policy import current_policy
+from caseapp.participants.queries import overdue_requests
 
 bp = Blueprint("dashboard", __name__)
 # Return-preparation cases evaluated per queue page (each page costs the same).
 QUEUE_PER_PAGE = 20
 # The due list's sections, each paginated on its own (?visits=<cursor> etc.).
-DUE_SECTIONS = ("visits", "deadlines", "hearings", "overdue")
+DUE_SECTIONS = ("visits", "deadlines", "hearings", "overdue", "requests")
 
 
 @bp.route("/queue")
@@ -60,6 +61,8 @@ def due():
         "deadlines": q.appeal_deadlines(current_user, today, after=cursors["deadlines"]),
         "hearings": q.stale_hearings(current_user, today, policy, after=cursors["hearings"]),
         "overdue": q.over_bid_limit(current_user, today, policy, after=cursors["overdue"]),
+        # Requests to participants past their due date (issue 10 item 3).
+        "requests": overdue_requests(current_user, today, after=cursors["requests"]),
     }
     return render_template(
         "dashboard/due.html",

@@ -8,12 +8,12 @@ its audit entry in the same transaction. Nothing here commits.
 from __future__ import annotations
 
 from datetime import date
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from caseapp.agencies.models import AgencyKind
+from caseapp.agencies.models import Agency, AgencyKind
 from caseapp.assessment.models import GuardianAppointment, LegalRepresentative
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
@@ -198,3 +198,61 @@ def answer_request(
     touch_case(case)
     record(actor, AuditAction.REQUEST_ANSWER, request_row, case=case, diff=diff)
     return request_row
+
+
+def invite_to_case(
+    actor: User,
+    case: Case,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    agency_id: int | None,
+    locale: str,
+    guardian_appointment_id: int | None,
+    legal_representative_id: int | None,
+    expected_version: int | None,
+) -> tuple[Assignment, str | None]:
+    """The supervisor of the case invites a participant and assigns them to the case: a new
+    account gets a one-time link (``caseapp.auth.invitations``); a participant who already
+    signs in (same e-mail, role and agency) is assigned without one. Returns the assignment
+    and the link's token (None when no link is needed)."""
+    from caseapp.auth.invitations import has_accepted, invite
+    from caseapp.auth.operations import normalise_email
+
+    if not case.can_assign_participants(actor):
+        raise PermissionDenied(_("Only the supervisor of the case assigns participants."))
+    check_version(case, expected_version)
+    agency = db.session.get(Agency, agency_id) if agency_id is not None else None
+    try:
+        address = normalise_email(email)
+    except ValidationFailed as err:
+        raise ValidationFailed(err.message, details={"email": [err.message]}) from err
+    existing = db.session.scalar(select(User).where(func.lower(User.email) == address))
+    token: str | None = None
+    if (
+        existing is not None
+        and existing.is_participant
+        and existing.role is Role(role)
+        and existing.agency_id == agency_id
+        and has_accepted(existing)
+    ):
+        participant = existing
+    else:
+        participant, token = invite(
+            actor, email=address, name=name, role=role, agency=agency, locale=locale, case=case
+        )
+    guardian = _of_case(GuardianAppointment, guardian_appointment_id, case)
+    lawyer = _of_case(LegalRepresentative, legal_representative_id, case)
+    assignment = assign_participant(
+        actor, case, participant, guardian_appointment=guardian, legal_representative=lawyer
+    )
+    touch_case(case)
+    return assignment, token
+
+
+def _of_case(model: Any, object_id: int | None, case: Case) -> Any:
+    if object_id is None:
+        return None
+    row = db.session.get(model, object_id)
+    return row if row is not None and row.case_id == case.id else None

@@ -43,6 +43,24 @@ def make_document(app, case, actor, *, data=PDF, filename="passport.pdf"):
     return document
 
 
+def add_participants(factory, users, case, other_case):
+    """One participant of each role assigned to ``case`` (keyed by the role's value), one
+    assigned only to ``other_case`` and one whose assignment to ``case`` has ended."""
+    from caseapp.core.extensions import db
+    from caseapp.core.permissions import PARTICIPANT_ROLES
+    from caseapp.participants.operations import end_assignment
+
+    for role in sorted(PARTICIPANT_ROLES):
+        users[role.value] = factory.participant(role, case, supervisor=users["supervisor_own"]).user
+    users["participant_other_case"] = factory.participant(
+        Role.GUARDIAN, other_case, supervisor=users["supervisor_other"]
+    ).user
+    ended = factory.participant(Role.MONITOR, case, supervisor=users["supervisor_own"])
+    end_assignment(users["supervisor_own"], ended, reason="Monitoring handed over")
+    db.session.commit()
+    users["participant_ended"] = ended.user
+
+
 @pytest.fixture
 def world(app, factory):
     """Two agencies, a case with a document in each, and one user per actor kind."""
@@ -57,6 +75,7 @@ def world(app, factory):
     }
     case = factory.case(agency=agency, caseworker=users["caseworker_own"])
     other_case = factory.case(agency=other, caseworker=users["caseworker_other"])
+    add_participants(factory, users, case, other_case)
     return World(
         agency=agency,
         other_agency=other,

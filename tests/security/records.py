@@ -90,6 +90,33 @@ BUILD = {
 }
 
 
+def _assignment(case):
+    """A guardian's assignment in force on ``case`` (a participant of an NGO)."""
+    from caseapp.agencies.models import Agency, AgencyKind
+    from caseapp.auth.models import User
+    from caseapp.core.permissions import Role
+    from caseapp.participants.models import Assignment
+
+    ngo = Agency(code=f"NGO{case.id}x", name="NGO", country="MD", kind=AgencyKind.NGO)
+    db.session.add(ngo)
+    db.session.flush()
+    user = User(
+        email=f"guardian-{case.id}-{ngo.id}@example.org",
+        name="Guardian",
+        role=Role.GUARDIAN,
+        agency_id=ngo.id,
+        password_hash="x",
+    )
+    db.session.add(user)
+    db.session.flush()
+    return Assignment(
+        case_id=case.id, user_id=user.id, role=Role.GUARDIAN, created_by_id=case.caseworker_id
+    )
+
+
+BUILD["assignment"] = _assignment
+
+
 def record(world, kind: str, *, other: bool = False, case=None):
     """The ``kind`` record of ``world.case`` (of ``world.other_case`` when ``other``, or of
     ``case``), made once per test."""

@@ -54,7 +54,23 @@ class Rule(StrEnum):
     AUDIT_VIEW = "audit_view"  # ombudspersons (DESIGN.md section 6)
     ADMIN_ONLY = "admin_only"
     API_TOKEN = "api_token"  # a bearer token only: every session, even a logged-in one, gets 401
+    # Participants (issue 10): they reach only pages marked ``web.shows`` for their part.
+    PARTICIPANT = "participant"  # any participant (their home page)
+    PARTICIPANT_CASE = "participant_case"  # participants assigned to the case, in force
+    REQUEST_ADDRESSEE = "request_addressee"  # the participant the request is addressed to
 
+
+# Participants assigned to ``world.case`` (one per role, named by the role's value), one
+# assigned only to ``world.other_case`` and one whose assignment to ``world.case`` ended.
+ASSIGNED_PARTICIPANTS = (
+    "guardian",
+    "legal_representative",
+    "central_authority_officer",
+    "monitor",
+    "counterpart_officer",
+)
+UNASSIGNED_PARTICIPANTS = ("participant_other_case", "participant_ended")
+PARTICIPANT_ACTORS = ASSIGNED_PARTICIPANTS + UNASSIGNED_PARTICIPANTS
 
 ACTORS = (
     "anonymous",
@@ -64,6 +80,7 @@ ACTORS = (
     "supervisor_other",
     "ombudsperson",
     "admin",
+    *PARTICIPANT_ACTORS,
 )
 
 _STAFF_OWN = {"caseworker_own", "supervisor_own"}
@@ -82,20 +99,34 @@ ALLOWED: dict[Rule, set[str]] = {
     Rule.AUDIT_VIEW: {"ombudsperson"},
     Rule.ADMIN_ONLY: {"admin"},
     Rule.API_TOKEN: set(),
+    Rule.PARTICIPANT: set(PARTICIPANT_ACTORS),
+    Rule.PARTICIPANT_CASE: set(ASSIGNED_PARTICIPANTS),
+    Rule.REQUEST_ADDRESSEE: {"guardian"},  # the builder's request is to the guardian
 }
 
-CASE_SCOPED = {Rule.CASE_VIEW, Rule.CASE_EDIT, Rule.SUPERVISOR_CASE}
+CASE_SCOPED = {
+    Rule.CASE_VIEW,
+    Rule.CASE_EDIT,
+    Rule.SUPERVISOR_CASE,
+    Rule.PARTICIPANT_CASE,
+    Rule.REQUEST_ADDRESSEE,
+}
 _OUTSIDE_AGENCY = {"caseworker_other", "supervisor_other"}
 
 
 def expected_refusal(rule: Rule, actor: str) -> set[int]:
-    """The statuses that are a correct refusal of ``actor`` under ``rule``."""
+    """The statuses that are a correct refusal of ``actor`` under ``rule``.
+
+    Participants, like admins, get 404 (``web.load``: not assigned, or a page outside their
+    part), or 403 where their role is refused before the case is even loaded (a coarse
+    permission they lack, whatever the case id; it tells them nothing about the case).
+    ``tests/participants/test_access.py`` checks those 403s do not depend on the case."""
     if rule is Rule.API_TOKEN:
         return {401}
     if rule in CASE_SCOPED:
         if actor in _OUTSIDE_AGENCY:
             return {404}
-        if actor == "admin":
+        if actor == "admin" or actor in PARTICIPANT_ACTORS:
             return {403, 404}
         return {403}
     return {403}

@@ -25,6 +25,7 @@ RECORDS = {
     "guarantee_id": lambda world, case: record(world, "guarantee", case=case).id,
     "visit_id": lambda world, case: record(world, "visit", case=case).id,
     "document_id": lambda world, case: _document(world, case).id,
+    "assignment_id": lambda world, case: record(world, "assignment", case=case).id,
 }
 # Where one argument name means another record type in one endpoint.
 ENDPOINT_RECORDS = {
@@ -47,6 +48,9 @@ NOT_RECORDS = {
     # An exchange request received before any case exists (scoped to the partner's
     # receiving agency; tests/exchange checks another agency gets 404).
     "request_id",
+    # A request to a participant, answered from their own page (no case in the URL); only
+    # its addressee may answer it (tests/participants checks everyone else is refused).
+    "participant_request_id",
 }
 # Every kind of record ``assessment.end_record`` ends.
 END_KINDS = ("guardians", "legal-representatives", "placements", "services")

@@ -1,0 +1,106 @@
+"""Lists of the participants' pages and the caseworker's due list (fixed query counts)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from caseapp.cases.models import Case, Stage
+from caseapp.core.extensions import db
+from caseapp.participants.models import Assignment, ParticipantRequest
+
+HOME_LIMIT = 200
+
+
+def assignments_of(user: Any) -> list[Assignment]:
+    """The participant's assignments in force, with their cases (one query)."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .join(Case, Case.id == Assignment.case_id)
+            .options(contains_eager(Assignment.case))
+            .where(
+                Assignment.user_id == user.id,
+                Assignment.role == user.role,
+                Assignment.in_force_sql(),
+            )
+            .order_by(Case.number)
+            .limit(HOME_LIMIT)
+        )
+    )
+
+
+def open_requests_of(user: Any) -> list[ParticipantRequest]:
+    """The open requests addressed to the participant on cases they are still assigned to,
+    the earliest due first (one query)."""
+    return list(
+        db.session.scalars(
+            select(ParticipantRequest)
+            .join(Assignment, Assignment.id == ParticipantRequest.assignment_id)
+            .where(
+                Assignment.user_id == user.id,
+                Assignment.role == user.role,
+                Assignment.in_force_sql(),
+                ParticipantRequest.answered_at.is_(None),
+            )
+            .order_by(ParticipantRequest.due_on, ParticipantRequest.id)
+            .limit(HOME_LIMIT)
+        ).unique()
+    )
+
+
+def requests_on(case: Case, *, user: Any = None) -> list[ParticipantRequest]:
+    """The requests on a case, newest first; only the participant's own when ``user`` is a
+    participant (one query)."""
+    query = select(ParticipantRequest).where(ParticipantRequest.case_id == case.id)
+    if user is not None and user.is_participant:
+        query = query.join(Assignment, Assignment.id == ParticipantRequest.assignment_id).where(
+            Assignment.user_id == user.id
+        )
+    return list(
+        db.session.scalars(query.order_by(ParticipantRequest.id.desc()).limit(HOME_LIMIT)).unique()
+    )
+
+
+def assignments_on(case: Case) -> list[Assignment]:
+    """Every assignment on a case (history kept), the newest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.case_id == case.id)
+            .order_by(Assignment.id.desc())
+            .limit(HOME_LIMIT)
+        ).unique()
+    )
+
+
+def overdue_requests(user: Any, today: date, *, after: str | None = None, limit: int = 50):
+    """Open requests past their due date to participants still assigned, on open cases the
+    user sees, the most overdue first: one page of ``(request, case number)`` (the due list's
+    section; issue 10 item 3)."""
+    from caseapp.dashboard.queries import _page, in_scope_joined
+
+    r = ParticipantRequest
+    query = (
+        select(r, Case.number)
+        .join(Case, Case.id == r.case_id)
+        .join(Assignment, Assignment.id == r.assignment_id)
+        .where(
+            in_scope_joined(user),
+            Case.stage != Stage.CLOSED,
+            r.answered_at.is_(None),
+            r.due_on < today,
+            Assignment.in_force_sql(),
+        )
+    )
+    return _page(
+        query,
+        (r.due_on, r.id),
+        after,
+        date.fromisoformat,
+        limit,
+        lambda row: (row[0].due_on, row[0].id),
+    )
