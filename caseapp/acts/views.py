@@ -16,7 +16,7 @@ from caseapp.acts import forms
 from caseapp.assessment import operations as assessment
 from caseapp.assessment.models import GuardianAppointment
 from caseapp.cases.models import Case
-from caseapp.cases.parties import PartyAct
+from caseapp.cases.parties import PartyAct, acts_of
 from caseapp.core import web
 from caseapp.core.extensions import db
 from caseapp.core.permissions import RecordType
@@ -36,6 +36,16 @@ from caseapp.monitoring import operations as monitoring
 from caseapp.monitoring.models import MonitoringVisit
 
 bp = Blueprint("acts", __name__, url_prefix="/participate/cases/<int:case_id>")
+
+
+@bp.app_template_global("party_acts")
+def party_acts(case: Case) -> frozenset[PartyAct]:
+    """What the signed-in participant may do for themselves on ``case`` (for the links on
+    their case page, ``templates/acts/_links.html``)."""
+    return acts_of(case, current_user)
+
+
+bp.add_app_template_global(PartyAct, "PartyAct")
 
 
 def _case(case_id: int, act: PartyAct) -> Case:

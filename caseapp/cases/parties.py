@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from caseapp.core.permissions import RecordType, Role
+from caseapp.core.permissions import Access, RecordType, Role, participant_may
 from caseapp.crossborder.models import WithdrawalKind
 from caseapp.decision.models import ComplainantKind
 
@@ -78,10 +78,22 @@ def party_may(case: Case, user: User, act: PartyAct | None) -> bool:
     participant of one of the act's roles, assigned to the case (the assignment in force),
     whose role the matrix lets act on the act's kind of record (``Case.can_act``). Staff:
     False (their rule is ``Case.can_edit``)."""
-    if act is None or not user.is_participant:
+    if act is None or not user_is_participant(user):
         return False
     record, roles = ACTS[act]
     return user.role in roles and case.can_act(user, record)
+
+
+def acts_of(case: Case, user: User) -> frozenset[PartyAct]:
+    """Every act ``user`` may do for themselves on ``case`` now (``party_may`` of each, with
+    the assignment read once: the links on the participant's case page)."""
+    if not user_is_participant(user) or not case.can_view(user):
+        return frozenset()
+    return frozenset(
+        act
+        for act, (record, roles) in ACTS.items()
+        if user.role in roles and participant_may(user.role, record, Access.ACT) and case.is_open
+    )
 
 
 def answer_open_requests(actor: User, case: Case, kind, *, agreed: bool, reference=None) -> None:
