@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from caseapp.assessment.models import GuardianAppointment, LegalRepresentative
 from caseapp.core.extensions import db
-from caseapp.core.fields import CheckedForm
+from caseapp.core.fields import CheckedForm, MayBeFuture
 from caseapp.core.forms import VersionedForm
 from caseapp.core.i18n import language_choices
 from caseapp.core.permissions import Role
@@ -139,7 +139,7 @@ class SendRequestForm(VersionedForm):
     assignment_id = SelectField(_l("To"), coerce=_int_or_none, validate_choice=False, choices=[])
     kind = EnumSelect(_l("Asked to"), list(RequestKind))
     details = TextAreaField(_l("What is asked"), validators=[InputRequired(), Length(max=4000)])
-    due_on = DateField(_l("Due on"), validators=[InputRequired()])
+    due_on = DateField(_l("Due on"), validators=[InputRequired(), MayBeFuture()])
 
     def for_case(self, case: Any) -> Self:
         """The participants assigned to the case now."""
