@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from caseapp.core.forms import VersionedForm
@@ -21,7 +22,10 @@ class CentralDecisionForm(VersionedForm):
 
     decision = RadioField(
         _l("Decision"),
-        choices=[("approve", _l("Approve the return")), ("refuse", _l("Refuse the return"))],
+        choices=[
+            SelectChoice("approve", _l("Approve the return")),
+            SelectChoice("refuse", _l("Refuse the return")),
+        ],
         validators=[InputRequired()],
     )
     reference = StringField(_l("Reference"), [DataRequired(), Length(max=120)])
@@ -70,8 +74,8 @@ class ObjectForm(VersionedForm):
     kind = RadioField(
         _l("What"),
         choices=[
-            (WithdrawalKind.GUARDIAN_CONSENT.value, _l("I withdraw my consent")),
-            (WithdrawalKind.OBJECTION.value, _l("I object to the return")),
+            SelectChoice(WithdrawalKind.GUARDIAN_CONSENT.value, _l("I withdraw my consent")),
+            SelectChoice(WithdrawalKind.OBJECTION.value, _l("I object to the return")),
         ],
         validators=[InputRequired()],
     )
