@@ -103,6 +103,7 @@ def load_demo(*, today: date) -> DemoResult:
         lifecycle.Story(case, spec, users, agencies, today=today).run()
         result.cases.append(case)
         result.guide.append((case.number, spec["shows"]))
+    lifecycle.require_parties(users["admin"])
     return result
 
 

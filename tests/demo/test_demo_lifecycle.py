@@ -18,7 +18,7 @@ from caseapp.determination.models import BestInterestsDetermination, BidStatus
 from caseapp.gate.models import ReturnApproval
 from caseapp.monitoring.models import MonitoringVisit
 
-BLOCKED = {"S3", "S7", "S14", "S15", "S16", "S18"}
+BLOCKED = {"S3", "S7", "S11", "S14", "S15", "S16", "S17", "S18"}
 GUIDE_LINE = re.compile(r"^\s+([A-Z]{2}-\d{4}-\d{6})\s+(.+)$", re.M)
 
 
