@@ -36,10 +36,7 @@ _PARTICIPANT_KINDS = sorted({k for kinds in PARTICIPANT_AGENCY_KINDS.values() fo
 def _int_or_none(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not a choice: the operation refuses it with a message
+    return int(value)  # a ValueError is the field's error ("not a valid choice")
 
 
 class _AccountFields(CheckedForm):
@@ -77,8 +74,6 @@ class InviteToCaseForm(VersionedForm, _AccountFields):
     VALUES = ("email", "name", "role", "agency_id", "locale", "basis_id")
     basis_id = SelectField(
         _l("The appointment it rests on (guardian, legal representative)"),
-        coerce=_int_or_none,
-        validate_choice=False,
         choices=[],
         description=_l(
             "A guardian's access rests on the guardian appointment, a lawyer's on the legal "
@@ -109,8 +104,7 @@ class InviteToCaseForm(VersionedForm, _AccountFields):
     def values(self) -> dict[str, Any]:
         """The operation's keyword arguments; the basis split into its kind and id."""
         data = super().values()
-        raw = (self.basis_id.raw_data or [""])[0] or ""
-        data.pop("basis_id")
+        raw = data.pop("basis_id") or ""
         data["guardian_appointment_id"] = _prefixed(raw, "g")
         data["legal_representative_id"] = _prefixed(raw, "l")
         return data
