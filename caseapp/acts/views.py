@@ -50,9 +50,15 @@ bp.add_app_template_global(PartyAct, "PartyAct")
 
 def _case(case_id: int, act: PartyAct) -> Case:
     """The case in the user's scope (404), where the user holds the part of ``act`` (403)."""
+    return _case_acts(case_id, act)[0]
+
+
+def _case_acts(case_id: int, act: PartyAct) -> tuple[Case, frozenset[PartyAct]]:
+    """``_case``, with every act the user may do on it (the assignment read once)."""
     case = web.load(Case, case_id)
-    web.require(case.party_may(current_user, act))
-    return case
+    acts = acts_of(case, current_user)
+    web.require(act in acts)
+    return case, acts
 
 
 def _rows(model, case: Case, order) -> list:
@@ -97,7 +103,7 @@ def central(case_id: int):
 @web.shows(RecordType.MONITORING)
 def monitor(case_id: int):
     """The monitoring plan (accept it) and the visits (report them)."""
-    case = _case(case_id, PartyAct.VISIT_REPORT)
+    case, acts = _case_acts(case_id, PartyAct.VISIT_REPORT)
     plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
     visits = _rows(MonitoringVisit, case, MonitoringVisit.due_on)
     return render_template(
@@ -106,7 +112,7 @@ def monitor(case_id: int):
         plan=plan,
         visits=visits,
         accept_form=forms.AcceptPlanForm(formdata=None).at(case.version),
-        may_accept=plan is not None and case.party_may(current_user, PartyAct.MONITORING_ACCEPT),
+        may_accept=plan is not None and PartyAct.MONITORING_ACCEPT in acts,
         today=date.today(),
     )
 
@@ -179,39 +185,39 @@ def escalate(case_id: int, visit_id: int):
 
 
 def _render_party(case: Case, error: str | None = None, **bound) -> str:
-    """The guardian's or the lawyer's page: the decision, their appeals and complaints."""
-    guardian = case.party_may(current_user, PartyAct.GUARDIAN_DECLARE)
+    """The guardian's or the lawyer's page: the decisions, the appeals and complaints."""
     v = case.version
-    appointment = (
-        db.session.scalar(
-            select(GuardianAppointment).where(
-                GuardianAppointment.case_id == case.id,
-                GuardianAppointment.guardian_user_id == current_user.id,
-                GuardianAppointment.ended_on.is_(None),
-            )
-        )
-        if guardian
-        else None
-    )
     return render_template(
         "acts/party.html",
         case=case,
-        guardian=guardian,
-        appointment=appointment,
         notices=_rows(DecisionNotice, case, DecisionNotice.id.desc()),
         appeals=_rows(Appeal, case, Appeal.id.desc()),
         complaints=_rows(Complaint, case, Complaint.id.desc()),
-        consent=(
-            db.session.scalar(select(Consent).where(Consent.case_id == case.id))
-            if guardian
-            else None
-        ),
-        withdrawals=_rows(Withdrawal, case, Withdrawal.id.desc()) if guardian else [],
+        appeal_form=bound.get("appeal") or forms.PartyAppealForm(formdata=None).at(v),
+        complaint_form=bound.get("complaint") or forms.PartyComplaintForm(formdata=None).at(v),
+        error=error,
+    )
+
+
+def _render_guardian(case: Case, error: str | None = None, **bound) -> str:
+    """The guardian's page: their independence, their consent, withdrawals and objections."""
+    v = case.version
+    appointment = db.session.scalar(
+        select(GuardianAppointment).where(
+            GuardianAppointment.case_id == case.id,
+            GuardianAppointment.guardian_user_id == current_user.id,
+            GuardianAppointment.ended_on.is_(None),
+        )
+    )
+    return render_template(
+        "acts/guardian.html",
+        case=case,
+        appointment=appointment,
+        consent=db.session.scalar(select(Consent).where(Consent.case_id == case.id)),
+        withdrawals=_rows(Withdrawal, case, Withdrawal.id.desc()),
         declare_form=bound.get("declare") or forms.DeclareForm(formdata=None).at(v),
         consent_form=bound.get("consent") or forms.GuardianConsentForm(formdata=None).at(v),
         object_form=bound.get("object") or forms.ObjectForm(formdata=None).at(v),
-        appeal_form=bound.get("appeal") or forms.PartyAppealForm(formdata=None).at(v),
-        complaint_form=bound.get("complaint") or forms.PartyComplaintForm(formdata=None).at(v),
         error=error,
     )
 
@@ -220,25 +226,34 @@ def _render_party(case: Case, error: str | None = None, **bound) -> str:
 @login_required
 @web.shows(RecordType.DECISION)
 def party(case_id: int):
-    """The guardian's or the lawyer's page."""
-    case = _case(case_id, PartyAct.APPEAL)
-    return _render_party(case)
+    """The guardian's or the lawyer's page: decisions, appeals, complaints."""
+    return _render_party(_case(case_id, PartyAct.APPEAL))
 
 
-def _post(case_id: int, act: PartyAct, key: str, form, operation, success: str, *args):
+@bp.route("/guardian")
+@login_required
+@web.shows(RecordType.CONSENT)
+def guardian(case_id: int):
+    """The guardian's page: independence and consent."""
+    return _render_guardian(_case(case_id, PartyAct.GUARDIAN_CONSENT))
+
+
+def _post(case_id: int, act: PartyAct, key: str, form, operation, success: str):
     case = _case(case_id, act)
+    guardian_page = key in ("declare", "consent", "object")
+    render = _render_guardian if guardian_page else _render_party
     return web.submit(
         form,
         operation,
         current_user,
-        *(args or (case,)),
+        case,
         success=success,
-        next_url=url_for("acts.party", case_id=case_id),
-        render=lambda error: _render_party(case, error, **{key: form}),
+        next_url=url_for("acts.guardian" if guardian_page else "acts.party", case_id=case_id),
+        render=lambda error: render(case, error, **{key: form}),
     )
 
 
-@bp.post("/party/declare")
+@bp.post("/guardian/declare")
 @login_required
 @web.shows(RecordType.GUARDIAN)
 def declare(case_id: int):
@@ -253,7 +268,7 @@ def declare(case_id: int):
     )
 
 
-@bp.post("/party/consent")
+@bp.post("/guardian/consent")
 @login_required
 @web.shows(RecordType.CONSENT)
 def consent(case_id: int):
@@ -268,7 +283,7 @@ def consent(case_id: int):
     )
 
 
-@bp.post("/party/object")
+@bp.post("/guardian/object")
 @login_required
 @web.shows(RecordType.CONSENT)
 def object_(case_id: int):
@@ -303,8 +318,8 @@ def appeal(case_id: int):
 @web.shows(RecordType.DECISION)
 def complaint(case_id: int):
     """The guardian or the lawyer lodges a complaint in their own name."""
-    case = web.load(Case, case_id)
-    as_guardian = case.party_may(current_user, PartyAct.COMPLAINT_AS_GUARDIAN)
+    case, acts = _case_acts(case_id, PartyAct.APPEAL)
+    as_guardian = PartyAct.COMPLAINT_AS_GUARDIAN in acts
     kind = ComplainantKind.GUARDIAN if as_guardian else ComplainantKind.REPRESENTATIVE
     act = PartyAct.COMPLAINT_AS_GUARDIAN if as_guardian else PartyAct.COMPLAINT_AS_REPRESENTATIVE
     return _post(

@@ -12,6 +12,7 @@ POLICY = {
     "acts.visit": Rule.ACT_MONITOR,
     "acts.escalate": Rule.ACT_MONITOR,
     "acts.party": Rule.ACT_PARTY,
+    "acts.guardian": Rule.ACT_GUARDIAN,
     "acts.declare": Rule.ACT_GUARDIAN,
     "acts.consent": Rule.ACT_GUARDIAN,
     "acts.object_": Rule.ACT_GUARDIAN,
