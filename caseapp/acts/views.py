@@ -318,7 +318,7 @@ def appeal(case_id: int):
 @web.shows(RecordType.DECISION)
 def complaint(case_id: int):
     """The guardian or the lawyer lodges a complaint in their own name."""
-    _case_, acts = _case_acts(case_id, PartyAct.APPEAL)
+    acts = _case_acts(case_id, PartyAct.APPEAL)[1]
     as_guardian = PartyAct.COMPLAINT_AS_GUARDIAN in acts
     kind = ComplainantKind.GUARDIAN if as_guardian else ComplainantKind.REPRESENTATIVE
     act = PartyAct.COMPLAINT_AS_GUARDIAN if as_guardian else PartyAct.COMPLAINT_AS_REPRESENTATIVE
