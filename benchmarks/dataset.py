@@ -26,6 +26,7 @@ from __future__ import annotations
 import random
 import re
 import secrets
+import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
@@ -255,6 +256,15 @@ class Cloner:
 
     def _fix_document(self, row: dict, k: int) -> None:
         row["storage_name"] = f"{row['storage_name'][:48]}-{k}"
+
+    # Exchange ids and document ids are unique (issue 11): each copy gets its own, the same
+    # for a link and its documents.
+    def _fix_exchange_link(self, row: dict, k: int) -> None:
+        row["exchange_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{row['exchange_id']}/{k}"))
+
+    def _fix_exchange_document(self, row: dict, k: int) -> None:
+        row["exchange_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{row['exchange_id']}/{k}"))
+        row["document_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{row['document_id']}/{k}"))
 
     def clone(self, copies: int, progress=print) -> None:
         """Insert ``copies`` copies of the template cases, in batches."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     EmailField,
     PasswordField,
     SelectChoice,
@@ -79,3 +80,65 @@ class ReasonForm(CheckedForm):
     def values(self) -> dict[str, Any]:
         """The reason for the audit trail (none when left empty)."""
         return {"reason": self.reason.data or None}
+
+
+class UserEditForm(CheckedForm):
+    """Change a user's name, role, agency and language."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[], coerce=Role)
+    agency = SelectField(_l("Agency"), choices=[], validators=[Optional()])
+    locale = SelectField(_l("Language"), choices=language_choices, validators=[DataRequired()])
+    reason = StringField(_l("Reason (kept in the audit trail)"), [Optional(), Length(max=500)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, agencies=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = choices(Role)
+        self._agencies = {str(a.id): a for a in agencies}
+        self.agency.choices = [
+            SelectChoice("", _l("none")),
+            *(SelectChoice(str(a.id), a.name) for a in agencies),
+        ]
+
+    def load(self, user) -> UserEditForm:
+        """Fill a fresh (GET) form from ``user``."""
+        if not self.is_submitted():
+            self.name.data, self.role.data, self.locale.data = user.name, user.role, user.locale
+            self.agency.data = str(user.agency_id) if user.agency_id else ""
+        return self
+
+    def values(self) -> dict[str, Any]:
+        """``update_user``'s arguments (the agency itself, one of those offered)."""
+        return {
+            "name": self.name.data,
+            "role": self.role.data,
+            "agency": self._agencies.get(self.agency.data or ""),
+            "locale": self.locale.data,
+            "reason": self.reason.data or None,
+        }
+
+
+class AgencyEditForm(CheckedForm):
+    """Change an agency (its code stays)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    country = country_field(_l("Country"), validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=choices(AgencyKind), coerce=AgencyKind)
+    active = BooleanField(_l("Active"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fill_country_choices(self.country, blank="")
+
+    def load(self, agency) -> AgencyEditForm:
+        if not self.is_submitted():
+            self.name.data, self.country.data = agency.name, agency.country
+            self.kind.data, self.active.data = agency.kind, agency.active
+        return self
+
+    def values(self) -> dict[str, Any]:
+        """``update_agency``'s arguments."""
+        data = {name: self[name].data for name in ("name", "country", "kind")}
+        return {**data, "active": bool(self.active.data)}

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from caseapp.admin.forms import AgencyForm, ReasonForm, UserForm
+from caseapp.admin import operations as admin_ops
+from caseapp.admin.forms import AgencyEditForm, AgencyForm, ReasonForm, UserEditForm, UserForm
 from caseapp.agencies import operations as agency_ops
 from caseapp.agencies.models import Agency
 from caseapp.auth import operations as user_ops
 from caseapp.auth.models import User
-from caseapp.core import web
+from caseapp.auth.reset import RESET_LINK_LIFETIME
+from caseapp.core import mail, web
 from caseapp.core.extensions import db
 from caseapp.core.forms import with_message
 from caseapp.core.permissions import Permission
@@ -105,5 +108,98 @@ def new_agency():
         next_url=url_for("admin.agencies"),
         render=lambda error: render_template(
             "admin/agency_form.html", form=with_message(form, error)
+        ),
+    )
+
+
+# -- editing people and agencies in the browser (issue 12 item 7) ---------------------------
+
+
+def _user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+@permission_required(Permission.USER_MANAGE)
+def edit_user(user_id: int):
+    """Change a user's role, agency, name or language; reset their second factor or send
+    them a password-reset link."""
+    user = _user(user_id)
+    form = UserEditForm(agencies=_agencies()).load(user)
+    return web.submit(
+        form,
+        admin_ops.update_user,
+        current_user,
+        user,
+        success=_("The account is saved."),
+        next_url=url_for("admin.edit_user", user_id=user_id),
+        render=lambda error: render_template(
+            "admin/user_edit.html",
+            user=user,
+            form=with_message(form, error),
+            reason_form=ReasonForm(),
+        ),
+    )
+
+
+@bp.route("/users/<int:user_id>/reset-2fa", methods=["POST"])
+@login_required
+@permission_required(Permission.USER_MANAGE)
+def reset_second_factor(user_id: int):
+    """Remove the user's second factor: they enrol again at their next sign-in."""
+    return web.submit(
+        ReasonForm(),
+        admin_ops.reset_second_factor,
+        current_user,
+        _user(user_id),
+        success=_("The second factor is reset: the person enrols again at the next sign-in."),
+        next_url=url_for("admin.edit_user", user_id=user_id),
+    )
+
+
+@bp.route("/users/<int:user_id>/send-reset", methods=["POST"])
+@login_required
+@permission_required(Permission.USER_MANAGE)
+def send_password_reset(user_id: int):
+    """E-mail the user a one-time link to set a new password (sent after the commit)."""
+    user = _user(user_id)
+
+    def send(actor, target, **values):
+        token = admin_ops.send_password_reset(actor, target, **values)
+        link = url_for("auth.reset_password", token=token, _external=True)
+        minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
+        with force_locale(target.locale):
+            body = render_template("auth/mail/reset.txt", user=target, link=link, minutes=minutes)
+            subject = _("Set a new caseapp password")
+        address = target.email
+        web.later(lambda: mail.send(address, subject, body))
+
+    return web.submit(
+        ReasonForm(),
+        send,
+        current_user,
+        user,
+        success=_("A link to set a new password is on its way to %(email)s.", email=user.email),
+        next_url=url_for("admin.edit_user", user_id=user_id),
+    )
+
+
+@bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
+@login_required
+@permission_required(Permission.AGENCY_MANAGE)
+def edit_agency(agency_id: int):
+    """Change an agency's name, country, kind or whether it is active."""
+    agency = db.session.get(Agency, agency_id) or abort(404)
+    form = AgencyEditForm().load(agency)
+    return web.submit(
+        form,
+        admin_ops.update_agency,
+        current_user,
+        agency,
+        success=_("The agency is saved."),
+        next_url=url_for("admin.agencies"),
+        render=lambda error: render_template(
+            "admin/agency_edit.html", agency=agency, form=with_message(form, error)
         ),
     )

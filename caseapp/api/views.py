@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from caseapp.api.openapi import build, documented
 from caseapp.audit.actions import AuditAction
@@ -36,6 +37,24 @@ csrf.exempt(bp)
 
 E = {"$ref": "#/components/schemas/Error"}
 TOKEN = [{"token": []}]
+_MEANING = {
+    400: "invalid request",
+    401: "no credentials, or a token that is not valid",
+    403: "not allowed to this user",
+    404: "not found, or not the user's to see",
+    409: "conflict: stale version, gate not satisfied, no exchange",
+}
+
+
+def answers(ok: int, description: str, *errors: int) -> dict[str, Any]:
+    """The responses of an operation: its success and its JSON errors (``Error``)."""
+    responses: dict[str, Any] = {str(ok): {"description": description}}
+    for status in errors:
+        responses[str(status)] = {
+            "description": _MEANING[status],
+            "content": {"application/json": {"schema": E}},
+        }
+    return responses
 
 
 def error(code: str, message: str, status: int, **extra: Any):
@@ -216,17 +235,7 @@ def _case_summary(case: Case) -> dict[str, Any]:
         "get": {
             "summary": "The cases the client may see (at most 100, newest first)",
             "security": TOKEN,
-            "responses": {
-                "200": {"description": "cases"},
-                "401": {
-                    "description": "no credentials",
-                    "content": {"application/json": {"schema": E}},
-                },
-                "403": {
-                    "description": "no case access",
-                    "content": {"application/json": {"schema": E}},
-                },
-            },
+            "responses": answers(200, "cases", 401, 403),
         }
     }
 )
@@ -247,17 +256,7 @@ def cases():
         "get": {
             "summary": "One case: stage, the return gate, the exchange documents",
             "security": TOKEN,
-            "responses": {
-                "200": {"description": "case"},
-                "401": {
-                    "description": "no credentials",
-                    "content": {"application/json": {"schema": E}},
-                },
-                "404": {
-                    "description": "not found or not yours",
-                    "content": {"application/json": {"schema": E}},
-                },
-            },
+            "responses": answers(200, "case", 401, 404),
         }
     }
 )
@@ -270,10 +269,15 @@ def case_detail(case_id: int):
     case = _case(user, case_id)
     audit_read(pending(user, AuditAction.CASE_VIEW, case))
     gate = evaluate_return_gate(case, today=date.today(), policy=current_policy())
-    link = db.session.scalar(select(ExchangeLink).where(ExchangeLink.case_id == case.id))
+    link = db.session.scalar(
+        select(ExchangeLink)
+        .where(ExchangeLink.case_id == case.id)
+        .options(joinedload(ExchangeLink.partner))
+    )
     docs = db.session.scalars(
         select(ExchangeDocument)
         .where(ExchangeDocument.case_id == case.id)
+        .options(joinedload(ExchangeDocument.partner))
         .order_by(ExchangeDocument.id)
     )
     return jsonify(
@@ -306,10 +310,7 @@ def case_detail(case_id: int):
         "get": {
             "summary": "Home-study requests received for the user's agency, not yet opened",
             "security": TOKEN,
-            "responses": {
-                "200": {"description": "requests"},
-                "401": {"description": "no credentials"},
-            },
+            "responses": answers(200, "requests", 401, 403),
         }
     }
 )
@@ -344,10 +345,7 @@ def incoming():
         "post": {
             "summary": "Open the incoming return for a received home-study request",
             "security": TOKEN,
-            "responses": {
-                "201": {"description": "case opened"},
-                "401": {"description": "no token"},
-            },
+            "responses": answers(201, "case opened", 400, 401, 403, 404, 409),
         }
     }
 )
@@ -385,11 +383,7 @@ def open_incoming(request_id: int):
                     }
                 },
             },
-            "responses": {
-                "201": {"description": "queued"},
-                "400": {"description": "invalid"},
-                "401": {"description": "no token"},
-            },
+            "responses": answers(201, "queued", 400, 401, 403, 404, 409),
         }
     }
 )
@@ -433,14 +427,7 @@ def send_document(case_id: int):
                     }
                 },
             },
-            "responses": {
-                "200": {"description": "approved"},
-                "401": {"description": "no token"},
-                "409": {
-                    "description": "gate not satisfied or stale version",
-                    "content": {"application/json": {"schema": E}},
-                },
-            },
+            "responses": answers(200, "approved", 400, 401, 403, 404, 409),
         }
     }
 )

@@ -18,6 +18,7 @@ from caseapp.cases.versioning import (  # noqa: F401  (re-exported for the lifec
     bump_version,
     check_editable,
     check_may_act,
+    check_record_editable,
     check_version,
     flush,
     require_edit,
@@ -35,7 +36,7 @@ def require_stage(case: Case, stages: Iterable[Stage]) -> None:
         raise InvalidTransition(
             _(
                 "This cannot be recorded while the case is at stage “%(stage)s”.",
-                stage=case.stage.value,
+                stage=case.stage.label,
             )
         )
 
@@ -48,8 +49,8 @@ def require_transition(case: Case, target: Stage, *, sources: Iterable[Stage]) -
         raise InvalidTransition(
             _(
                 "A case at stage “%(current)s” cannot move to “%(target)s”.",
-                current=case.stage.value,
-                target=target.value,
+                current=case.stage.label,
+                target=target.label,
             )
         )
 

@@ -24,6 +24,7 @@ from caseapp.assessment.guards import (
     RECORD_STAGES,
     check_editable,
     check_version,
+    check_record_editable,
     move,
     require_stage,
     require_transition,
@@ -122,7 +123,7 @@ def appoint_guardian(
     """Appoint a guardian (002, Rec 3: "Unaccompanied children should be appointed a
     guardian"). The guardian in office is ended the day the new one is appointed: history is
     kept, nothing is deleted."""
-    check_editable(actor, case, expected_version)
+    check_record_editable(actor, case, expected_version)
     require_stage(case, RECORD_STAGES)
     name = _required(guardian_name, _("Enter the guardian's name."))
     authority = _required(appointing_authority, _("Enter the appointing authority."))
@@ -163,7 +164,7 @@ def end_guardian(
 ) -> GuardianAppointment:
     """End a guardian's appointment (kept in the history)."""
     case = appointment.case
-    check_editable(actor, case, expected_version)
+    check_record_editable(actor, case, expected_version)
     if not appointment.active:
         raise ValidationFailed(_("This appointment has already ended."))
     _end_date(appointment.appointed_on, ended_on)
@@ -219,7 +220,7 @@ def assign_legal_representative(
 ) -> LegalRepresentative:
     """Assign free legal assistance (002, Rec 3; Day 2 Q&A: "both a guardian and free legal
     assistance")."""
-    check_editable(actor, case, expected_version)
+    check_record_editable(actor, case, expected_version)
     require_stage(case, RECORD_STAGES)
     rep = LegalRepresentative(
         case_id=case.id,
@@ -236,7 +237,7 @@ def end_legal_representative(
     actor: User, rep: LegalRepresentative, *, ended_on: date, expected_version: int | None
 ) -> LegalRepresentative:
     """End a legal representative's assignment (kept in the history)."""
-    check_editable(actor, rep.case, expected_version)
+    check_record_editable(actor, rep.case, expected_version)
     if not rep.active:
         raise ValidationFailed(_("This assignment has already ended."))
     _end_date(rep.assigned_on, ended_on)
@@ -264,7 +265,7 @@ def record_placement(
     """Record a placement. Whatever it is called, one the child cannot leave at will, run by
     law enforcement or of a custodial type is shown as deprivation of liberty (002, Rec 4;
     Global Study definition)."""
-    check_editable(actor, case, expected_version)
+    check_record_editable(actor, case, expected_version)
     require_stage(case, RECORD_STAGES)
     placement = Placement(
         case_id=case.id,
@@ -286,7 +287,7 @@ def end_placement(
     actor: User, placement: Placement, *, ended_on: date, expected_version: int | None
 ) -> Placement:
     """End a placement (kept in the history)."""
-    check_editable(actor, placement.case, expected_version)
+    check_record_editable(actor, placement.case, expected_version)
     if not placement.active:
         raise ValidationFailed(_("This placement has already ended."))
     _end_date(placement.started_on, ended_on)
@@ -312,7 +313,7 @@ def record_service(
     """Record school, healthcare or psychosocial support while return is pending (002, fn 12
     (vi): "Every child must be provided with an education and medical care while return is
     pending", preferably in mainstream schools)."""
-    check_editable(actor, case, expected_version)
+    check_record_editable(actor, case, expected_version)
     require_stage(case, RECORD_STAGES)
     service = ServiceRecord(
         case_id=case.id,
@@ -330,7 +331,7 @@ def end_service(
     actor: User, service: ServiceRecord, *, ended_on: date, expected_version: int | None
 ) -> ServiceRecord:
     """End a service (kept in the history)."""
-    check_editable(actor, service.case, expected_version)
+    check_record_editable(actor, service.case, expected_version)
     if not service.active:
         raise ValidationFailed(_("This service has already ended."))
     _end_date(service.started_on, ended_on)
@@ -365,7 +366,7 @@ def record_hearing(
     weight given in line with age and maturity, with reasons (002, Rec 1: "decision-makers
     listen and give weight to the child's views in line with their age and maturity"; Rec 2:
     "options and plans should be discussed with the child")."""
-    check_editable(actor, case, expected_version)
+    check_record_editable(actor, case, expected_version)
     require_stage(case, RECORD_STAGES)
     views = {}
     for key, text in (views_by_option or {}).items():
@@ -440,7 +441,7 @@ def record_family_assessment(
 ) -> FamilyAssessment:
     """Record the assessment of a family member's capacity and willingness to care (002,
     Moldova practice; fn 12 (iii): family understood broadly)."""
-    check_editable(actor, case, expected_version)
+    check_record_editable(actor, case, expected_version)
     require_stage(case, RECORD_STAGES)
     if family_member.case_id != case.id:
         raise ValidationFailed(_("This person is not part of this case."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from caseapp.children.models import FamilyMember
 from caseapp.core import web
 from caseapp.core.extensions import db
 from caseapp.core.forms import VersionedForm
-from caseapp.drafts.operations import discard_draft, load_draft
+from caseapp.drafts.operations import discard_draft, dropping_draft, load_draft, restore_into
 
 bp = Blueprint("assessment", __name__, url_prefix="/cases")
 
@@ -194,15 +194,17 @@ def new_hearing(case_id: int):
     """Record a hearing of the child (002, Rec 1; Rec 2)."""
     case = load_case(case_id, edit=True)
     form = f.HearingForm().loaded_at(case.version)
+    draft = load_draft(current_user, request.path)
+    restore_into(form, draft)  # text typed before a timeout comes back (issue 12 item 2)
     return web.submit(
         form,
-        ops.record_hearing,
+        dropping_draft(ops.record_hearing, current_user, request.path),
         current_user,
         case,
         success=_("Hearing recorded."),
         next_url=url_for("assessment.page", case_id=case.id),
         render=lambda error: render_template(
-            "assessment/hearing.html", **case_context(case), form=form, error=error
+            "assessment/hearing.html", **case_context(case), form=form, error=error, draft=draft
         ),
     )
 

@@ -65,6 +65,11 @@ class AuditAction(StrEnum):
     ASSIGNMENT_END = "participant:assignment:end"
     REQUEST_SEND = "participant:request:send"
     REQUEST_ANSWER = "participant:request:answer"
+    # People admin in the browser (issue 12 item 7).
+    USER_UPDATE = "user:account:update"
+    AGENCY_UPDATE = "agency:agency:update"
+    CASE_REASSIGN = "case:caseworker:reassign"
+    DIGEST_SET = "user:digest:set"  # the e-mail digest asked for or stopped
     # The case and the child's record.
     CASE_OPEN = "case:case:open"
     CASE_STAGE_CHANGE = "case:stage:change"
@@ -141,6 +146,7 @@ class AuditAction(StrEnum):
     SUSPENSION_LIFT = "suspension:lift"
     # Cross-border exchange between instances (issue 11; 002, Rec 2 and Rec 6).
     EXCHANGE_PARTNER_ADD = "exchange:partner:add"
+    EXCHANGE_PARTNER_EDIT = "exchange:partner:edit"
     EXCHANGE_SEND = "exchange:document:send"
     EXCHANGE_RECEIVE = "exchange:document:receive"
     EXCHANGE_REFUSE = "exchange:document:refuse"

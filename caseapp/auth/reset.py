@@ -30,7 +30,9 @@ RESET_LINK_LIFETIME = timedelta(minutes=30)
 RESET_REQUESTS_PER_HOUR = 3
 
 
-def request_reset(email: str, *, now: datetime | None = None) -> tuple[User, str] | None:
+def request_reset(
+    email: str, *, now: datetime | None = None, actor: User | None = None
+) -> tuple[User, str] | None:
     """A new reset token for the active account with this address, or None.
 
     None for an unknown address, a deactivated account or too many recent requests: the
@@ -61,7 +63,8 @@ def request_reset(email: str, *, now: datetime | None = None) -> tuple[User, str
         expires_at=now + RESET_LINK_LIFETIME,
     )
     db.session.add(row)
-    record(user, AuditAction.PASSWORD_RESET_REQUEST, user, diff={})
+    # The person asked, or an admin sent it from the users page (``actor``; issue 12 item 7).
+    record(actor or user, AuditAction.PASSWORD_RESET_REQUEST, user, diff={})
     db.session.flush()
     return user, token
 

@@ -14,6 +14,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -22,6 +23,7 @@ from caseapp.children.forms import country_field, enum_select, fill_country_choi
 from caseapp.children.models import AgeMethod, CareStatus, IdentifiedBy, Sex
 from caseapp.core.enums import choices
 from caseapp.core.fields import CheckedForm
+from caseapp.core.forms import VersionedForm
 from caseapp.core.validators import MAX_PAGE
 
 # Fields of the open-case form handed to ``open_case`` as the child's record.
@@ -103,3 +105,27 @@ class CaseFilterForm(CheckedForm):
             *(SelectChoice(str(u.id), u.name) for u in caseworkers),
         ]
         fill_country_choices(self.country_of_origin, blank=any_)
+
+
+class ReassignForm(VersionedForm):
+    """Give the case to another caseworker or supervisor of the lead agency."""
+
+    caseworker = SelectField(_l("New caseworker"), choices=[], validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason (kept in the audit trail)"), [Optional(), Length(max=500)])
+    submit = SubmitField(_l("Reassign"))
+
+    def __init__(self, *args, staff=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._staff = {str(u.id): u for u in staff}
+        self.caseworker.choices = [
+            SelectChoice("", _l("choose")),
+            *(SelectChoice(str(u.id), f"{u.name} ({u.role.label})") for u in staff),
+        ]
+
+    def values(self) -> dict[str, Any]:
+        """``reassign_case``'s arguments (the person, one of those offered)."""
+        return {
+            "caseworker": self._staff.get(self.caseworker.data or ""),
+            "reason": self.reason.data,
+            "expected_version": self.version.data,
+        }

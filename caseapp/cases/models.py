@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -119,6 +120,10 @@ class Case(db.Model):
     closure_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The version the case had when its stage last changed (set by ``_stage_changed`` below).
+    # A record form loaded at or after it may be saved although other records changed since:
+    # the lock is per record, the case version guards the stage (issue 12 item 2).
+    stage_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -303,3 +308,10 @@ class SavedSearch(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     params: Mapped[dict] = mapped_column(JSON)
+
+
+@event.listens_for(Case.stage, "set", active_history=True)
+def _stage_changed(target: Case, value, oldvalue, initiator) -> None:
+    """Remember the version a stage change creates (the next flush bumps ``version`` by 1)."""
+    if value is not oldvalue:
+        target.stage_version = (target.version or 0) + 1

@@ -210,3 +210,43 @@ def likely_matches(
         .limit(limit)
     )
     return list(db.session.scalars(query).unique())
+
+
+def reassign_case(
+    actor: User,
+    case: Case,
+    *,
+    caseworker: User | None,
+    reason: str | None,
+    expected_version: int | None,
+) -> Case:
+    """Give ``case`` to another caseworker or supervisor of the lead agency (a supervisor's
+    act, ``case.can_reassign``; issue 12 item 7). Audited with the reason; the new caseworker
+    is told in their notifications."""
+    from caseapp.cases.versioning import check_version, touch_case
+    from caseapp.dashboard.models import NotificationKind
+    from caseapp.dashboard.operations import notify
+
+    if not case.can_reassign(actor):
+        raise PermissionDenied(_("Only a supervisor of the lead agency may reassign a case."))
+    check_version(case, expected_version)
+    if case.stage is Stage.CLOSED:
+        raise InvalidTransition(_("A closed case is not reassigned; reopen it first."))
+    if (
+        caseworker is None
+        or not caseworker.active
+        or caseworker.agency_id != case.lead_agency_id
+        or not caseworker.can(Permission.CASE_EDIT)
+    ):
+        message = _("Choose an active caseworker or supervisor of the lead agency.")
+        raise ValidationFailed(message, details={"caseworker": [message]})
+    if caseworker.id == case.caseworker_id:
+        message = _("The case is already assigned to this person.")
+        raise ValidationFailed(message, details={"caseworker": [message]})
+    reason = (reason or "").strip() or None
+    case.caseworker_id = caseworker.id
+    diff = diff_of(case)
+    touch_case(case)
+    record(actor, AuditAction.CASE_REASSIGN, case, diff=diff, reason=reason)
+    notify(actor, caseworker.id, NotificationKind.CASE_ASSIGNED, case)
+    return case

@@ -32,6 +32,25 @@ def check_version(case: Case, expected_version: int | None) -> None:
         raise StaleVersion(stale_message())
 
 
+def check_record_version(case: Case, expected_version: int | None) -> None:
+    """The per-record lock for a record added to (or ended on) ``case``: refuse only when the
+    case's STAGE changed since the user loaded the page (or the version is missing or
+    impossible). A colleague's change to another record in between (a hearing, a guardian)
+    does not refuse this save (issue 12 item 2); a concurrent write still loses on the case
+    row's version when both flush (``touch_case``)."""
+    if expected_version is None:
+        raise StaleVersion(stale_message())
+    expected = int(expected_version)
+    if expected > case.version or expected < case.stage_version:
+        raise StaleVersion(stale_message())
+
+
+def check_record_editable(actor, case: Case, expected_version: int | None) -> None:
+    """Permission first, then the per-record lock (``check_record_version``)."""
+    require_edit(actor, case)
+    check_record_version(case, expected_version)
+
+
 def require_edit(actor, case: Case) -> None:
     """Refuse unless ``actor`` may record on ``case`` (lead agency's caseworkers and
     supervisors; ombudspersons read only; admins never see child records)."""

@@ -23,7 +23,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import pending
 from caseapp.auth.models import User
 from caseapp.cases import operations, search
-from caseapp.cases.forms import CaseFilterForm, OpenCaseForm
+from caseapp.cases.forms import CaseFilterForm, OpenCaseForm, ReassignForm
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.pages import load_case
 from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_cases
@@ -233,4 +233,28 @@ def register(case_id: int):
         case,
         success=_("The case is registered."),
         next_url=url_for("cases.show", case_id=case_id),
+    )
+
+
+@bp.route("/<int:case_id>/reassign", methods=["GET", "POST"])
+@login_required
+@permission_required(Permission.CASE_REASSIGN)
+def reassign(case_id: int):
+    """A supervisor gives the case to another member of the team (audited)."""
+    case = web.load(Case, case_id)
+    web.require(case.can_reassign(current_user))
+    staff = [
+        u for u in _caseworkers_for(current_user) if u.active and u.agency_id == case.lead_agency_id
+    ]
+    form = ReassignForm(staff=staff).loaded_at(case.version)
+    return web.submit(
+        form,
+        operations.reassign_case,
+        current_user,
+        case,
+        success=_("The case is reassigned."),
+        next_url=url_for("cases.show", case_id=case_id),
+        render=lambda error: render_template(
+            "cases/reassign.html", case=case, form=with_message(form, error)
+        ),
     )

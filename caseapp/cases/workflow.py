@@ -77,8 +77,8 @@ def move(
         raise InvalidTransition(
             _(
                 "A case at stage “%(current)s” cannot move to “%(target)s”.",
-                current=case.stage.value,
-                target=target.value,
+                current=case.stage.label,
+                target=target.label,
             )
         )
     old = case.stage

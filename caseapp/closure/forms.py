@@ -9,11 +9,12 @@ from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.closure.operations import ClosureReason
+from caseapp.core.confirm import Confirmed
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm
 
 
-class CloseForm(VersionedForm):
+class CloseForm(Confirmed, VersionedForm):
     """Close with a reason."""
 
     reason = SelectField(
@@ -30,6 +31,7 @@ class CloseForm(VersionedForm):
             "reason": ClosureReason(self.reason.data),
             "note": self.note.data,
             "expected_version": self.version.data,
+            "comment": self.comment_value(),
         }
 
 

@@ -24,6 +24,8 @@ from caseapp.core.errors import (
     ValidationFailed,
 )
 from caseapp.core.permissions import Permission
+from caseapp.dashboard.models import NotificationKind
+from caseapp.dashboard.operations import notify
 
 if TYPE_CHECKING:
     from caseapp.auth.models import User
@@ -48,6 +50,7 @@ def close_case(
     expected_version: int | None,
     note: str | None = None,
     today: date | None = None,
+    comment: str | None = None,
 ) -> None:
     """Close ``case`` from any open stage with ``reason`` (audited ``case:close``).
 
@@ -84,7 +87,10 @@ def close_case(
         expected_version=expected_version,
         reason=text,
         action=AuditAction.CASE_CLOSE,
+        # The comment given on the confirmation step (issue 12 item 4).
+        extra_diff={"comment": comment} if comment else None,
     )
+    notify(actor, case.caseworker_id, NotificationKind.CASE_CLOSED, case)
 
 
 def reopen_case(actor: User, case: Case, *, reason: str, expected_version: int | None) -> None:
@@ -108,3 +114,16 @@ def reopen_case(actor: User, case: Case, *, reason: str, expected_version: int |
         action=AuditAction.CASE_REOPEN,
         extra_diff={"outcome": [old_outcome, None]},
     )
+
+
+def closure_reason_text(stored: str | None) -> str:
+    """The reader's words for a stored closure reason (``"absconded: note"``): the reason's
+    label and the note, never the stored value (issue 12 item 6)."""
+    if not stored:
+        return ""
+    value, _sep, note = stored.partition(": ")
+    try:
+        label = str(ClosureReason(value).label)
+    except ValueError:
+        return stored  # written before the reasons were an enum: shown as it was typed
+    return f"{label}: {note}" if note else label

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.cases.models import Case
 from caseapp.closure import forms
-from caseapp.closure.operations import close_case, reopen_case
+from caseapp.closure.operations import close_case, closure_reason_text, reopen_case
 from caseapp.core import web
+from caseapp.core.confirm import confirm_then_submit
 from caseapp.core.permissions import Permission
+from caseapp.drafts.operations import dropping_draft, load_draft, restore_into
 
 bp = Blueprint("closure", __name__, url_prefix="/cases/<int:case_id>")
 
@@ -27,18 +29,46 @@ def close(case_id: int):
     """Close the case with a reason, or reopen a closed one."""
     case = _case(case_id)
     form = forms.CloseForm().loaded_at(case.version)
+    if case.can_edit(current_user):  # a note typed before a timeout comes back (issue 12)
+        restore_into(form, load_draft(current_user, request.path))
     reopen = forms.ReopenForm(formdata=None).at(case.version)
-    return web.submit(
+    return confirm_then_submit(
         form,
-        close_case,
+        dropping_draft(close_case, current_user, request.path),
         current_user,
         case,
+        title=_("Close the case?"),
+        facts=lambda: _close_facts(case, form),
+        back_url=url_for("closure.close", case_id=case_id),
         success=_("The case is closed."),
         next_url=url_for("closure.close", case_id=case_id),
         render=lambda error: render_template(
-            "closure/close.html", case=case, form=form, error=error, reopen=reopen
+            "closure/close.html",
+            case=case,
+            form=form,
+            error=error,
+            reopen=reopen,
+            closure_reason_text=closure_reason_text,
         ),
     )
+
+
+def _close_facts(case: Case, form) -> list[tuple[str, str]]:
+    from caseapp.closure.operations import ClosureReason
+
+    name = case.child.primary_name if case.child else None
+    facts = [
+        (_("Case"), case.number),
+        (_("Child"), name.full_name if name else _("name not recorded")),
+        (_("Stage now"), str(case.stage.label)),
+        (_("Reason"), str(ClosureReason(form.reason.data).label)),
+    ]
+    if form.note.data:
+        facts.append((_("Note"), form.note.data))
+    if case.approved_for_return:
+        facts.append((_("Return approval"), _("The approval in force will be withdrawn.")))
+    facts.append((_("What happens"), _("The case is closed; it can be reopened later.")))
+    return facts
 
 
 @bp.post("/reopen")

@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from caseapp.agencies.models import AgencyKind
 from caseapp.agencies.register import register_choices
 from caseapp.assessment.models import PlacementType
+from caseapp.core.confirm import Confirmed
 from caseapp.core.countries import CountryField
 from caseapp.core.enums import LabelledEnum, choices
 from caseapp.core.fields import MayBeFuture, MonthsField
@@ -391,6 +392,12 @@ class ConfirmForm(VersionedForm):
     """A bare button (CSRF and the case version)."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class LastResortForm(Confirmed, VersionedForm):
+    """A second supervisor approves a last resort, after a confirmation step with a comment."""
+
+    submit = SubmitField(_l("Approve the last resort"))
 
 
 class WithdrawForm(VersionedForm):

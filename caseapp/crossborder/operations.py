@@ -50,6 +50,8 @@ from caseapp.crossborder.models import (
     Withdrawal,
     WithdrawalKind,
 )
+from caseapp.dashboard.models import NotificationKind
+from caseapp.dashboard.operations import notify
 from caseapp.gate.data import current_bid
 from caseapp.gate.policy import current_policy
 from caseapp.participants.models import RequestKind
@@ -95,12 +97,14 @@ def _required(**values: Any) -> None:
             raise ValidationFailed(_("Fill in every required field."))
 
 
-def _change(actor: User, case: Case, obj: Any, tag: AuditAction) -> None:
+def _change(
+    actor: User, case: Case, obj: Any, tag: AuditAction, *, reason: str | None = None
+) -> None:
     """Audit a new or modified ``obj`` (one entry) and bump the case version, so a
     concurrent edit of the same case loses with ``StaleVersion`` (DESIGN.md section 3)."""
     diff = diff_of(obj)
     versioning.touch_case(case)
-    record(actor, tag, obj, case=case, diff=diff)
+    record(actor, tag, obj, case=case, diff=diff, reason=reason)
 
 
 def _save_single(
@@ -459,7 +463,9 @@ def give_guardian_consent(
     )
 
 
-def approve_last_resort(actor: User, consent: Consent, *, expected_version: int | None) -> None:
+def approve_last_resort(
+    actor: User, consent: Consent, *, expected_version: int | None, comment: str | None = None
+) -> None:
     """A second supervisor approves a non-voluntary return as a last resort (PICUM: "measure
     of last resort"). Not the person who recorded it, nor the author of the determination."""
     case = consent.case
@@ -480,7 +486,8 @@ def approve_last_resort(actor: User, consent: Consent, *, expected_version: int 
         )
     consent.last_resort_approved_by_id = actor.id
     consent.last_resort_approved_at = utcnow()
-    _change(actor, case, consent, AuditAction.LAST_RESORT_APPROVE)
+    _change(actor, case, consent, AuditAction.LAST_RESORT_APPROVE, reason=comment)
+    notify(actor, case.caseworker_id, NotificationKind.LAST_RESORT_APPROVED, case)
 
 
 def save_monitoring_plan(

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from caseapp.cases.models import Case, Stage
 from caseapp.core import web
+from caseapp.core.confirm import confirm_then_submit
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
@@ -297,10 +298,30 @@ def approve_last_resort(case_id: int):
     """A second supervisor approves a non-voluntary return as a last resort (PICUM)."""
     case = web.load(Case, case_id)
     web.require(current_user.can(Permission.RETURN_APPROVE))
-    return web.submit(
-        forms.ConfirmForm(),
+    return confirm_then_submit(
+        forms.LastResortForm(),
         lambda actor, **values: ops.approve_last_resort(actor, _consent_of(case), **values),
         current_user,
+        title=_("Approve the return as a last resort?"),
+        facts=lambda: _last_resort_facts(case),
+        back_url=url_for("crossborder.consent", case_id=case.id),
         success=_("Last resort approved."),
         next_url=url_for("crossborder.consent", case_id=case.id),
     )
+
+
+def _last_resort_facts(case: Case) -> list[tuple[str, str]]:
+    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
+    name = case.child.primary_name if case.child else None
+    return [
+        (_("Case"), case.number),
+        (_("Child"), name.full_name if name else _("name not recorded")),
+        (_("Justification"), (consent.last_resort_justification if consent else None) or _("none")),
+        (
+            _("What happens"),
+            _(
+                "The return goes ahead without the child's consent, as a "
+                "measure of last resort (002, fn 12 (v); PICUM)."
+            ),
+        ),
+    ]

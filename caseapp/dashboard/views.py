@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from caseapp.core import web
+from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
+from caseapp.dashboard import home as home_q
+from caseapp.dashboard import operations as ops
 from caseapp.dashboard import queries as q
+from caseapp.dashboard.forms import DigestForm, NotificationOpenForm, NotificationReadForm
+from caseapp.dashboard.models import Notification
+from caseapp.dashboard.reminders import reminders_for
 from caseapp.gate.policy import current_policy
 from caseapp.participants.queries import overdue_requests
 
@@ -71,4 +79,94 @@ def due():
         sections=sections,
         cursors=cursors,
         **{name: rows for name, (rows, _next) in sections.items()},
+    )
+
+
+# -- home pages by role and notifications (issue 12 item 3) --------------------------------
+
+
+@bp.route("/home")
+@login_required
+@permission_required(Permission.CASE_EDIT)
+def home():
+    """The caseworker's or supervisor's start page: what to do today."""
+    today, policy = date.today(), current_policy()
+    reminders = reminders_for(current_user, today, policy)
+    notices, unread = home_q.unread_notifications(current_user)
+    context = {
+        "today": today,
+        "reminders": reminders,
+        "overdue": [r for r in reminders if r.overdue],
+        "notices": notices,
+        "unread": unread,
+    }
+    if current_user.can(Permission.CASE_REASSIGN):
+        return render_template(
+            "dashboard/home_supervisor.html",
+            waiting=home_q.approvals_waiting(current_user, today),
+            team=home_q.team_workload(current_user, today, policy),
+            **context,
+        )
+    cases, total = home_q.my_cases(current_user, today, policy)
+    return render_template("dashboard/home.html", cases=cases, total=total, **context)
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    """The user's notifications, newest first, with the e-mail digest choice."""
+    before = request.args.get("before", type=int)
+    rows, next_before = home_q.notifications_page(current_user, before=before)
+    return render_template(
+        "dashboard/notifications.html",
+        rows=rows,
+        next_before=next_before,
+        before=before,
+        read_form=NotificationReadForm(),
+        digest_form=DigestForm(digest=ops.wants_digest(current_user)),
+    )
+
+
+@bp.post("/notifications/open")
+@login_required
+def read_notification():
+    """Mark one of the user's notifications read and open its case (or the list). The id is
+    posted, so the route is the same for everyone; another user's notification is a 404."""
+    form = NotificationOpenForm()
+    if not form.validate():
+        abort(400)
+    notice = db.session.get(Notification, form.notification.data)
+    if notice is None or not notice.can_view(current_user):
+        abort(404)
+    ops.mark_read(current_user, notice)
+    if notice.case_id is not None:
+        return redirect(url_for("cases.show", case_id=notice.case_id))
+    return redirect(url_for("dashboard.notifications"))
+
+
+@bp.post("/notifications/read")
+@login_required
+def read_all_notifications():
+    """Mark every notification read."""
+    return web.submit(
+        NotificationReadForm(),
+        ops.mark_all_read,
+        current_user,
+        success=_("Every notification is marked read."),
+        next_url=url_for("dashboard.notifications"),
+    )
+
+
+@bp.post("/notifications/digest")
+@login_required
+def digest():
+    """Ask for the daily e-mail digest, or stop it."""
+    return web.submit(
+        DigestForm(),
+        ops.set_digest,
+        current_user,
+        success=lambda wanted: (
+            _("You will get a daily e-mail digest.") if wanted else _("No more e-mail digest.")
+        ),
+        next_url=url_for("dashboard.notifications"),
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from caseapp.cases.models import Outcome
+from caseapp.core.confirm import Confirmed
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm
 from caseapp.determination.models import PanelRole
@@ -47,3 +48,9 @@ class RecommendationForm(VersionedForm):
 class SendBackForm(VersionedForm):
     VALUES = ("comment",)
     comment = TextAreaField(_l("What needs to change"), validators=[InputRequired()])
+
+
+class ApproveBidForm(Confirmed, VersionedForm):
+    """A supervisor approves a submitted BID, after a confirmation step with a comment."""
+
+    submit = SubmitField(_l("Approve"))

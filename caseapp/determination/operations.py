@@ -40,6 +40,8 @@ from caseapp.core.errors import (
 )
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
+from caseapp.dashboard.models import NotificationKind
+from caseapp.dashboard.operations import notify
 from caseapp.determination.models import (
     BestInterestsDetermination,
     BidOption,
@@ -347,6 +349,7 @@ def approve_bid(
     *,
     expected_version: int | None,
     approved_at: datetime | None = None,
+    comment: str | None = None,
 ) -> BestInterestsDetermination:
     """Approve a submitted BID; the approver is a supervisor who is not its author (four-eyes
     practice, UNHCR BIP; enforced in the database too).
@@ -358,7 +361,8 @@ def approve_bid(
     bid.approved_at = approved_at
     diff = diff_of(bid)
     flush()
-    record(actor, AuditAction.BID_APPROVE, bid, diff=diff)
+    record(actor, AuditAction.BID_APPROVE, bid, diff=diff, reason=comment)
+    notify(actor, bid.author_id, NotificationKind.BID_APPROVED, bid.case)
     return bid
 
 
@@ -375,4 +379,5 @@ def send_back_bid(
     diff = diff_of(bid)
     flush()
     record(actor, AuditAction.BID_SEND_BACK, bid, diff=diff, reason=comment)
+    notify(actor, bid.author_id, NotificationKind.BID_SENT_BACK, bid.case)
     return bid

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from caseapp.cases.models import Outcome
 from caseapp.cases.pages import case_context, load_case
 from caseapp.core import web
+from caseapp.core.confirm import confirm_then_submit
 from caseapp.core.extensions import db
 from caseapp.core.forms import VersionedForm, VersionForm
 from caseapp.core.permissions import Permission
@@ -186,9 +187,45 @@ def submit_bid(case_id: int, bid_id: int):
 @bp.post("/<int:case_id>/determination/bids/<int:bid_id>/approve")
 @login_required
 def approve_bid(case_id: int, bid_id: int):
-    """Approve (a supervisor who is not the author)."""
-    success = _("The BID was approved.")
-    return _review(case_id, bid_id, "approve", VersionForm, ops.approve_bid, success)
+    """Approve (a supervisor who is not the author), after a confirmation step showing what
+    is approved, with a comment kept in the audit entry (issue 12 item 4)."""
+    case = load_case(case_id, edit=True)
+    web.require(current_user.can(Permission.BID_APPROVE))
+    bid = web.load(BestInterestsDetermination, bid_id, case=case)
+    form = f.ApproveBidForm(prefix="approve")
+    return confirm_then_submit(
+        form,
+        ops.approve_bid,
+        current_user,
+        bid,
+        title=_("Approve the best-interests determination?"),
+        facts=lambda: _bid_facts(case, bid),
+        back_url=url_for("determination.page", case_id=case.id),
+        success=_("The BID was approved."),
+        next_url=url_for("determination.page", case_id=case.id),
+        render=lambda error: render_page(case, {"approve": form}, {"approve": error}),
+    )
+
+
+def _bid_facts(case, bid) -> list[tuple[str, str]]:
+    from flask_babel import format_datetime
+
+    from caseapp.auth.models import User
+
+    name = case.child.primary_name if case.child else None
+    author = db.session.get(User, bid.author_id)
+    return [
+        (_("Case"), case.number),
+        (_("Child"), name.full_name if name else _("name not recorded")),
+        (_("Recommended solution"), bid.recommended.label if bid.recommended else _("none")),
+        (_("Reasons"), bid.reasons or _("none")),
+        (_("Written by"), author.name if author else _("unknown")),
+        (_("Submitted"), format_datetime(bid.submitted_at) if bid.submitted_at else _("unknown")),
+        (
+            _("What happens"),
+            _("The determination is approved; the decision may then be taken on it (002, Rec 2)."),
+        ),
+    ]
 
 
 @bp.post("/<int:case_id>/determination/bids/<int:bid_id>/send-back")

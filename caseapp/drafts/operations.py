@@ -6,8 +6,8 @@ never reaches the record until the user saves the form, which is audited as usua
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 
@@ -48,3 +48,30 @@ def load_draft(user: User, path: str) -> Draft | None:
 def discard_draft(user: User, path: str) -> None:
     """Forget the draft (the form was saved, or the user threw the draft away)."""
     db.session.execute(delete(Draft).where(Draft.user_id == user.id, Draft.path == path))
+
+
+def restore_into(form: Any, draft: Draft | None) -> bool:
+    """Put a draft's texts back into the text fields of a fresh (GET) ``form``; whether any
+    was restored. Only text fields: choices and dates are set again by the user."""
+    from wtforms import StringField, TextAreaField
+
+    if draft is None or form.is_submitted():
+        return False
+    restored = False
+    for name, value in draft.data.items():
+        field = form._fields.get(name)
+        if isinstance(field, StringField | TextAreaField) and value:
+            field.data = value
+            restored = True
+    return restored
+
+
+def dropping_draft(operation: Callable[..., Any], user: User, path: str) -> Callable[..., Any]:
+    """``operation`` that forgets ``user``'s draft at ``path`` once it has saved the form."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        result = operation(*args, **kwargs)
+        discard_draft(user, path)
+        return result
+
+    return run

@@ -22,7 +22,10 @@ from caseapp.drafts import operations as drafts
 bp = Blueprint("drafts", __name__)
 
 # Forms whose text is kept as a draft: the endpoint their page posts to.
-DRAFTABLE = frozenset({"assessment.save_bia"})
+# The long texts: the BIA, a hearing's views and reasons, a visit report, a closing note.
+DRAFTABLE = frozenset(
+    {"assessment.save_bia", "assessment.new_hearing", "monitoring.visit", "closure.close"}
+)
 
 
 def draft_target(path: str | None) -> tuple[str, dict] | None:

@@ -14,35 +14,37 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
+
+from caseapp.core.enums import LabelledEnum
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 FORMAT = "caseapp-exchange"
 ALG = "Ed25519"
 
 
-class DocumentType(StrEnum):
+class DocumentType(LabelledEnum):
     """The exchange document types (issue 11; DESIGN.md section 2, "Exchange document")."""
 
-    HOME_STUDY_REQUEST = "home_study_request"
-    HOME_STUDY_REPORT = "home_study_report"
-    GUARANTEE = "guarantee"
-    GUARANTEE_WITHDRAWAL = "guarantee_withdrawal"
-    READINESS = "readiness"
-    READINESS_WITHDRAWAL = "readiness_withdrawal"
-    REINTEGRATION_PLAN = "reintegration_plan"
-    TRAVEL_PLAN = "travel_plan"
-    HANDOVER_RECEIPT = "handover_receipt"
-    MONITORING_VISIT_REPORT = "monitoring_visit_report"
-    CLOSURE_NOTICE = "closure_notice"
+    HOME_STUDY_REQUEST = "home_study_request", _l("Request for a home study")
+    HOME_STUDY_REPORT = "home_study_report", _l("Home study report")
+    GUARANTEE = "guarantee", _l("Guarantee of care")
+    GUARANTEE_WITHDRAWAL = "guarantee_withdrawal", _l("Withdrawal of the guarantee of care")
+    READINESS = "readiness", _l("Confirmation of readiness")
+    READINESS_WITHDRAWAL = "readiness_withdrawal", _l("Withdrawal of the confirmation of readiness")
+    REINTEGRATION_PLAN = "reintegration_plan", _l("Reintegration plan")
+    TRAVEL_PLAN = "travel_plan", _l("Travel and handover plan")
+    HANDOVER_RECEIPT = "handover_receipt", _l("Handover receipt")
+    MONITORING_VISIT_REPORT = "monitoring_visit_report", _l("Monitoring visit report")
+    CLOSURE_NOTICE = "closure_notice", _l("Closure notice")
 
 
 # Who writes each type: the sending country's case ("sending") or the receiving country's

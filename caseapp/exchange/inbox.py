@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from caseapp.audit.recorder import pending, record
 from caseapp.core.db import utcnow
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
+from caseapp.core.permissions import Role
 from caseapp.exchange import keys
 from caseapp.exchange.documents import (
     SENT_BY_RECEIVING,
@@ -40,6 +41,9 @@ from caseapp.exchange.documents import (
 )
 from caseapp.exchange.models import Direction, ExchangeDocument, ExchangeLink, Partner, Transport
 from caseapp.exchange.operations import partner_by_key
+
+if TYPE_CHECKING:
+    from caseapp.auth.models import User
 
 MAX_DOCUMENT_BYTES = 256 * 1024
 RECEIPT_FORMAT = "caseapp-exchange-receipt"
@@ -79,6 +83,11 @@ def _messages() -> dict[str, str]:
         "replayed": _("This document was already received."),
         "unknown_exchange": _("No exchange with this id exists with this partner."),
         "wrong_side": _("The partner's side of the exchange does not send this document."),
+        "exchange_closed": _("The exchange is closed: a closure notice was sent or received."),
+        "not_yours": _(
+            "The document is genuine but belongs to a case or agency you do not work for: "
+            "nothing was imported."
+        ),
     }
 
 
@@ -239,6 +248,26 @@ def receive(raw: bytes | str, *, transport: Transport) -> tuple[ExchangeDocument
     return stored, receipt_for(stored)
 
 
+def import_file(actor: User, data: bytes) -> ExchangeDocument:
+    """Receive a signed document carried as a file, uploaded by ``actor`` on the import page:
+    the same checks as the network inbox, then the object-level check that the document joins
+    a case (or a request to an agency) ``actor`` works for; otherwise nothing is kept."""
+    stored, _receipt = receive(data, transport=Transport.FILE)
+    if not stored.can_view(actor) or actor.role not in (Role.CASEWORKER, Role.SUPERVISOR):
+        raise ExchangeRefused(
+            "not_yours",
+            _messages()["not_yours"],
+            status=403,
+            audit=pending(
+                actor,
+                AuditAction.EXCHANGE_REFUSE,
+                stored.partner,
+                diff={"code": "not_yours", "transport": str(Transport.FILE)},
+            ),
+        )
+    return stored
+
+
 def _parse_time(text: str):
     from datetime import UTC, datetime
 
@@ -257,6 +286,14 @@ def _case_for(document: dict, doc_type: DocumentType, partner: Partner, transpor
         )
     )
     doc_id = document["document_id"]
+    closures = select(ExchangeDocument.id).where(
+        ExchangeDocument.exchange_id == exchange_id,
+        ExchangeDocument.doc_type == DocumentType.CLOSURE_NOTICE,
+    )
+    if doc_type is not DocumentType.CLOSURE_NOTICE and db.session.scalar(closures.limit(1)):
+        raise _refuse(
+            "exchange_closed", partner=partner, transport=transport, document_id=doc_id, status=409
+        )
     if doc_type is DocumentType.HOME_STUDY_REQUEST:
         if link is not None or request is not None:
             raise _refuse("replayed", partner=partner, transport=transport, document_id=doc_id)

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.agencies.models import Agency
 from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, Role
 from caseapp.exchange.documents import DocumentType
@@ -66,6 +67,10 @@ class Partner(db.Model):
         """Admins keep the partner register (they see no child record)."""
         return user.can(Permission.AGENCY_MANAGE)
 
+    def can_view(self, user: User) -> bool:
+        """The register is the admins' (``web.load`` asks this)."""
+        return self.can_manage(user)
+
     def __repr__(self) -> str:
         return f"<Partner {self.country} {self.key_id[:8]}>"
 
@@ -96,14 +101,24 @@ class ExchangeLink(db.Model):
         return self.case.can_edit(user)
 
 
-class Direction(StrEnum):
-    SENT = "sent"
-    RECEIVED = "received"
+class Direction(LabelledEnum):
+    SENT = "sent", _l("sent")
+    RECEIVED = "received", _l("received")
 
 
-class Transport(StrEnum):
-    NETWORK = "network"
-    FILE = "file"
+class Transport(LabelledEnum):
+    NETWORK = "network", _l("by network")
+    FILE = "file", _l("as a file")
+
+
+class DeliveryState(LabelledEnum):
+    """Where a document stands (shown on the case's exchange page)."""
+
+    QUEUED = "queued", _l("waiting for delivery")
+    RETRYING = "retrying", _l("partner not reached yet, trying again")
+    DELIVERED = "delivered", _l("delivered, signed receipt kept")
+    FILE = "file", _l("to be carried as a file")
+    RECEIVED = "received", _l("received, signature checked")
 
 
 class ExchangeDocument(db.Model):
@@ -129,6 +144,28 @@ class ExchangeDocument(db.Model):
 
     partner: Mapped[Partner] = relationship()
     case: Mapped[Case | None] = relationship()
+    outbox: Mapped[OutboxItem | None] = relationship(
+        "OutboxItem", viewonly=True, uselist=False, lazy="raise"
+    )
+
+    @property
+    def received(self) -> bool:
+        """Whether the partner sent it to us."""
+        return self.direction is Direction.RECEIVED
+
+    @property
+    def state(self) -> DeliveryState:
+        """Received, to be carried as a file, or where its delivery stands (load ``outbox``)."""
+        if self.direction is Direction.RECEIVED:
+            return DeliveryState.RECEIVED
+        if self.transport is Transport.FILE:
+            return DeliveryState.FILE
+        item = self.outbox
+        if item is not None and item.delivered_at is not None:
+            return DeliveryState.DELIVERED
+        return (
+            DeliveryState.RETRYING if item is not None and item.attempts else DeliveryState.QUEUED
+        )
 
     @property
     def document(self) -> dict[str, Any]:
@@ -156,9 +193,22 @@ class ExchangeDocument(db.Model):
         caseworkers and supervisors of the partner's local agency."""
         if self.case is not None:
             return self.case.can_view(user)
+        return user.role is Role.OMBUDSPERSON or self.can_open(user)
+
+    def can_open(self, user: User) -> bool:
+        """An unopened request is opened by the staff of the partner's local agency."""
         return (
-            user.role in (Role.CASEWORKER, Role.SUPERVISOR)
+            self.case_id is None
+            and self.doc_type is DocumentType.HOME_STUDY_REQUEST
+            and self.direction is Direction.RECEIVED
+            and user.role in (Role.CASEWORKER, Role.SUPERVISOR)
             and user.agency_id == self.partner.local_agency_id
+        )
+
+    def can_export(self, user: User) -> bool:
+        """A document we sent is exported as a file by whoever may send on its case."""
+        return (
+            self.direction is Direction.SENT and self.case is not None and self.case.can_edit(user)
         )
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from caseapp.core.confirm import Confirmed
 from caseapp.core.countries import CountryField
 from caseapp.core.fields import CheckedForm, MayBeFuture, MonthsField
 from caseapp.core.forms import VersionedForm
@@ -21,7 +22,7 @@ def _days(key: str) -> IntegerField:
     )
 
 
-class ApproveReturnForm(VersionedForm):
+class ApproveReturnForm(Confirmed, VersionedForm):
     """Approve a return; carries the case version the supervisor saw (optimistic lock)."""
 
     submit = SubmitField(_l("Approve the return"))
@@ -73,7 +74,7 @@ class SuspensionForm(CheckedForm):
         return {n: self[n].data for n in ("country", "reason", "suspended_from")}
 
 
-class LiftForm(CheckedForm):
+class LiftForm(Confirmed, CheckedForm):
     """Lift a suspension."""
 
     lifted_on = DateField(_l("Lifted on"), [DataRequired(), MayBeFuture()])
@@ -81,4 +82,4 @@ class LiftForm(CheckedForm):
 
     def values(self) -> dict[str, Any]:
         """``lift_suspension``'s arguments."""
-        return {"lifted_on": self.lifted_on.data}
+        return {"lifted_on": self.lifted_on.data, "comment": self.comment_value()}

@@ -31,6 +31,8 @@ from caseapp.core.errors import (
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 from caseapp.core.validators import schedule_problem
+from caseapp.dashboard.models import NotificationKind
+from caseapp.dashboard.operations import notify
 from caseapp.gate import hold
 from caseapp.gate.data import load_gate_data
 from caseapp.gate.evaluation import GateResult, evaluate_return_gate
@@ -58,6 +60,7 @@ def approve_return(
     expected_version: int | None,
     today: date | None = None,
     approved_at: datetime | None = None,
+    comment: str | None = None,
 ) -> ReturnApproval:
     """Approve the return of ``case`` through the gate: return_preparation -> return_approved.
 
@@ -115,7 +118,15 @@ def approve_return(
         workflow.move(actor, case, Stage.RETURN_APPROVED, expected_version=expected_version)
     except (StaleDataError, IntegrityError) as err:
         raise _stale() from err
-    record(actor, AuditAction.RETURN_APPROVE, approval, case=case, diff={"gate": result.to_dict()})
+    record(
+        actor,
+        AuditAction.RETURN_APPROVE,
+        approval,
+        case=case,
+        diff={"gate": result.to_dict()},
+        reason=comment,  # the supervisor's comment on the confirmation step (issue 12 item 4)
+    )
+    notify(actor, case.caseworker_id, NotificationKind.RETURN_APPROVED, case)
     return approval
 
 
@@ -276,7 +287,9 @@ def add_suspension(
     return suspension
 
 
-def lift_suspension(actor: User, suspension: ReturnSuspension, *, lifted_on: date) -> None:
+def lift_suspension(
+    actor: User, suspension: ReturnSuspension, *, lifted_on: date, comment: str | None = None
+) -> None:
     """Lift a suspension from ``lifted_on`` (it stays in the register)."""
     _require_policy_manager(actor)
     if suspension.lifted_on is not None:
@@ -284,4 +297,4 @@ def lift_suspension(actor: User, suspension: ReturnSuspension, *, lifted_on: dat
     if lifted_on < suspension.suspended_from:
         raise ValidationFailed(_("A suspension cannot be lifted before it began."))
     suspension.lifted_on = lifted_on
-    record(actor, AuditAction.SUSPENSION_LIFT, suspension, diff=diff_of(suspension))
+    record(actor, AuditAction.SUSPENSION_LIFT, suspension, diff=diff_of(suspension), reason=comment)

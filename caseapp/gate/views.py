@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from caseapp.cases.models import Case, Stage
 from caseapp.core import web
+from caseapp.core.confirm import confirm_then_submit
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
@@ -81,14 +82,47 @@ def approve(case_id: int):
     """Approve the return through the gate; a refusal by the gate is audited (gate:refuse)."""
     case = web.load(Case, case_id)
     web.require(current_user.can(Permission.RETURN_APPROVE))
-    return web.submit(
+    return confirm_then_submit(
         forms.ApproveReturnForm(),
         ops.approve_return,
         current_user,
         case,
+        title=_("Approve the return?"),
+        facts=lambda: _return_facts(case),
+        back_url=url_for("gate.safeguards", case_id=case_id),
         success=_("The return is approved."),
         next_url=url_for("gate.safeguards", case_id=case_id),
     )
+
+
+def _return_facts(case: Case) -> list[tuple[str, str]]:
+    """What a supervisor confirms when approving a return: the case, the child, where to,
+    and the gate as it stands now (the operation evaluates it again and decides)."""
+    from caseapp.core.countries import country_name
+
+    data = load_gate_data(case)
+    gate = evaluate_return_gate(case, today=date.today(), policy=current_policy(), data=data)
+    name = case.child.primary_name if case.child else None
+    country = data.destination_country
+    if gate.all_met:
+        verdict = _("All %(n)d safeguards are met today.", n=len(gate.safeguards))
+    else:
+        verdict = _(
+            "Not met: %(ids)s. The approval will be refused.", ids=", ".join(gate.unmet_ids)
+        )
+    return [
+        (_("Case"), case.number),
+        (_("Child"), name.full_name if name else _("name not recorded")),
+        (_("Return to"), country_name(country) if country else _("not recorded")),
+        (_("Safeguards"), verdict),
+        (
+            _("What happens"),
+            _(
+                "The case moves to “Return approved”; the gate keeps checking "
+                "until the handover (002, Rec 1)."
+            ),
+        ),
+    ]
 
 
 # -- admin: policy and suspensions (POLICY_MANAGE) ------------------------------------------
@@ -148,11 +182,35 @@ def suspensions():
 def lift(suspension_id: int):
     """Lift a suspension."""
     suspension = db.session.get(ReturnSuspension, suspension_id) or abort(404)
-    return web.submit(
-        forms.LiftForm(),
+    form = forms.LiftForm()
+    return confirm_then_submit(
+        form,
         ops.lift_suspension,
         current_user,
         suspension,
+        title=_("Lift the suspension?"),
+        facts=lambda: _lift_facts(suspension, form.lifted_on.data),
+        back_url=url_for("gate.suspensions"),
         success=_("The suspension is lifted."),
         next_url=url_for("gate.suspensions"),
     )
+
+
+def _lift_facts(suspension: ReturnSuspension, lifted_on: date) -> list[tuple[str, str]]:
+    from flask_babel import format_date
+
+    from caseapp.core.countries import country_name
+
+    return [
+        (_("Returns to"), country_name(suspension.country)),
+        (_("Suspended since"), format_date(suspension.suspended_from)),
+        (_("Reason"), suspension.reason),
+        (_("Lifted from"), format_date(lifted_on)),
+        (
+            _("What happens"),
+            _(
+                "Returns to this country may be approved again from that day; "
+                "every approved case is checked again."
+            ),
+        ),
+    ]

@@ -99,4 +99,16 @@ def register(app: Flask, huey) -> dict:
             finally:
                 db.session.remove()
 
-    return {"export": huey.task(name="caseapp.export")(export_task)}
+    def digest_task() -> None:  # the e-mail digest (caseapp.dashboard, issue 12 item 3)
+        from caseapp.dashboard.operations import send_digests
+
+        with app.app_context():
+            try:
+                send_digests()
+            finally:
+                db.session.remove()
+
+    return {
+        "export": huey.task(name="caseapp.export")(export_task),
+        "digest": huey.task(name="caseapp.digest")(digest_task),
+    }

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from caseapp.cases.models import Case
 from caseapp.core import web
 from caseapp.core.extensions import db
+from caseapp.drafts.operations import dropping_draft, load_draft, restore_into
 from caseapp.monitoring import forms
 from caseapp.monitoring import operations as ops
 from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
@@ -108,9 +109,11 @@ def visit(case_id: int, visit_id: int):
     """A visit: its report, or the form to record it."""
     visit = _visit(case_id, visit_id)
     form = forms.VisitForm(obj=visit).loaded_at(visit.case.version)
+    if visit.can_edit(current_user):  # text typed before a timeout comes back (issue 12)
+        restore_into(form, load_draft(current_user, request.path))
     return web.submit(
         form,
-        ops.record_visit_report,
+        dropping_draft(ops.record_visit_report, current_user, request.path),
         current_user,
         visit,
         success=_("The visit report is saved."),

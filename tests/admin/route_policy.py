@@ -10,6 +10,13 @@ POLICY = {
     "admin.reactivate_user": Rule.ADMIN_ONLY,
     "admin.agencies": Rule.ADMIN_ONLY,
     "admin.new_agency": Rule.ADMIN_ONLY,
+    "admin.edit_user": Rule.ADMIN_ONLY,
+    "admin.reset_second_factor": Rule.ADMIN_ONLY,
+    "admin.send_password_reset": Rule.ADMIN_ONLY,
+    "admin.edit_agency": Rule.ADMIN_ONLY,
 }
 
-BUILDERS = {"user_id": lambda world: world.managed_user.id}
+BUILDERS = {
+    "user_id": lambda world: world.managed_user.id,
+    "agency_id": lambda world: world.agency.id,
+}

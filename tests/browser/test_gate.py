@@ -80,6 +80,9 @@ def test_supervisor_sees_the_unmet_safeguards_cannot_approve_then_approves_the_r
     # Forcing the form through anyway (CSRF token and version included) changes nothing.
     with page.expect_navigation():
         page.evaluate(FORCE_SUBMIT)
+    # The confirmation step says what is being confirmed (issue 12 item 4), and decides nothing.
+    expect(page.get_by_text("Not met: S7, S14, S16. The approval will be refused.")).to_be_visible()
+    page.get_by_role("button", name="Confirm").click()
     expect(
         page.get_by_text("The return cannot be approved: safeguards not met: S7, S14, S16.")
     ).to_be_visible()
@@ -92,6 +95,10 @@ def test_supervisor_sees_the_unmet_safeguards_cannot_approve_then_approves_the_r
     expect(page.get_by_text("Every safeguard is met.")).to_be_visible()
     expect(page.locator("tr.unmet")).to_have_count(0)
     page.get_by_role("button", name=APPROVE).click()
+    expect(page.get_by_role("heading", name="Approve the return?")).to_be_visible()
+    expect(page.get_by_text("All 18 safeguards are met today.")).to_be_visible()
+    page.get_by_label("Comment (kept in the audit trail)").fill("Checked with the counterpart.")
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("The return is approved.")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Stage: return approved", re.IGNORECASE))).to_be_visible()
     expect(page.get_by_role("button", name=APPROVE)).to_have_count(0)
@@ -101,6 +108,8 @@ def test_supervisor_sees_the_unmet_safeguards_cannot_approve_then_approves_the_r
     approval = db.session.scalar(select(ReturnApproval).where(ReturnApproval.case_id == ready_id))
     assert approval.approved_by_id == supervisor_id
     assert approval.gate_evaluation["all_met"] is True
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "return:approve"))
+    assert entry.reason == "Checked with the counterpart."
     db.session.commit()
     assert _stage(db, blocked_id) is Stage.RETURN_PREPARATION
 
@@ -127,6 +136,7 @@ def test_the_author_of_the_determination_cannot_approve_their_own(
 
     with page.expect_navigation():
         page.evaluate(FORCE_SUBMIT)
+    page.get_by_role("button", name="Confirm").click()
     expect(
         page.get_by_text(
             "You wrote the best-interests determination: another supervisor must approve."

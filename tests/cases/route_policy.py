@@ -9,4 +9,6 @@ POLICY = {
     "cases.new": Rule.STAFF,
     "cases.show": Rule.CASE_VIEW,
     "cases.register": Rule.CASE_EDIT,
+    # Supervisors of the lead agency give a case to another member of the team (issue 12).
+    "cases.reassign": Rule.SUPERVISOR_CASE,
 }

@@ -178,7 +178,7 @@ def test_close_page(factory, client, login):
     assert client.get(f"/cases/{ready.case.id}/close").status_code == 200
     r = client.post(
         f"/cases/{ready.case.id}/close",
-        data={"version": ready.case.version, "reason": "absconded", "note": ""},
+        data={"version": ready.case.version, "reason": "absconded", "note": "", "confirmed": "1"},
     )
     assert r.status_code == 302
     login(factory.user(Role.ADMIN))
@@ -231,7 +231,7 @@ def test_stale_close_post_shows_the_message_and_closes_nothing(factory, client, 
     _colleague_saves_the_travel_plan(ready)
     r = client.post(
         f"/cases/{ready.case.id}/close",
-        data={"version": loaded, "reason": "absconded", "note": ""},
+        data={"version": loaded, "reason": "absconded", "note": "", "confirmed": "1"},
     )
     assert r.status_code == 409
     assert "Someone else changed this case" in r.get_data(as_text=True)

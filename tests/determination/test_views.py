@@ -102,12 +102,19 @@ def test_draft_through_forms_then_approve_by_other_supervisor(client, login, cas
     # The author sees no approve button; a caseworker posting is refused (403 from the rule).
     page = client.get(f"/cases/{case.id}/determination").get_data(as_text=True)
     assert "Approve the BID" not in page
-    refused = client.post(f"{base}/approve", data={"approve-version": version()})
+    refused = client.post(
+        f"{base}/approve", data={"approve-version": version(), "approve-confirmed": "1"}
+    )
     assert refused.status_code == 403
     login(people["sup"])
     page = client.get(f"/cases/{case.id}/determination").get_data(as_text=True)
     assert "Approve the BID" in page
-    assert client.post(f"{base}/approve", data={"approve-version": version()}).status_code == 302
+    assert (
+        client.post(
+            f"{base}/approve", data={"approve-version": version(), "approve-confirmed": "1"}
+        ).status_code
+        == 302
+    )
     db.session.refresh(bid)
     assert bid.status is BidStatus.APPROVED and bid.approved_by_id == people["sup"].id
 
@@ -117,7 +124,7 @@ def test_author_supervisor_gets_four_eyes_refusal(client, login, case, people, d
     login(people["sup"])
     response = client.post(
         f"/cases/{case.id}/determination/bids/{bid.id}/approve",
-        data={"approve-version": str(bid.version)},
+        data={"approve-version": str(bid.version), "approve-confirmed": "1"},
     )
     assert response.status_code == 403
     assert "four eyes" in response.get_data(as_text=True)

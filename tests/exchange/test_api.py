@@ -64,3 +64,19 @@ def test_schemas_are_valid_and_list_personal_data():
             schema["x-personal-data"]
             and schema["properties"]["body"]["additionalProperties"] is False
         )
+
+
+def test_every_api_route_without_credentials_answers_401_in_json(app, client):
+    """Every API route but the public ones (the document, the key, the signed inbox)."""
+    public = {"api.openapi", "api.exchange_key", "api.inbox"}
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api.") or rule.endpoint in public:
+            continue
+        url = rule.build(dict.fromkeys(rule.arguments, 1), append_unknown=False)[1]
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            answer = client.open(url, method=method, json={} if method == "POST" else None)
+            assert answer.status_code == 401, (method, url)
+            assert answer.is_json and answer.get_json()["error"]["code"] == "unauthenticated"
+            tried += 1
+    assert tried >= 6

@@ -68,7 +68,9 @@ def test_approve_through_the_page(factory, client, login):
     ready = ready_case(factory)
     login(ready.approver)
     r = post_then_get(
-        client, f"/cases/{ready.case.id}/return/approve", {"version": ready.case.version}
+        client,
+        f"/cases/{ready.case.id}/return/approve",
+        {"version": ready.case.version, "confirmed": "1"},
     )
     assert "The return is approved." in r.get_data(as_text=True)
     db.session.expire_all()
@@ -79,7 +81,9 @@ def test_refusal_through_the_page_is_audited(factory, client, login):
     ready = ready_case(factory, breaks=("S11",))
     login(ready.approver)
     r = post_then_get(
-        client, f"/cases/{ready.case.id}/return/approve", {"version": ready.case.version}
+        client,
+        f"/cases/{ready.case.id}/return/approve",
+        {"version": ready.case.version, "confirmed": "1"},
     )
     assert "S11" in r.get_data(as_text=True)
     db.session.expire_all()
@@ -93,14 +97,19 @@ def test_second_supervisor_gets_a_clear_message(factory, client, login):
     approve_return(ready.supervisor, ready.case, expected_version=version)
     db.session.commit()
     login(ready.approver)
-    r = post_then_get(client, f"/cases/{ready.case.id}/return/approve", {"version": version})
+    r = post_then_get(
+        client, f"/cases/{ready.case.id}/return/approve", {"version": version, "confirmed": "1"}
+    )
     assert "Someone else changed this case" in r.get_data(as_text=True)
 
 
 def test_caseworker_cannot_post_approval(factory, client, login):
     ready = ready_case(factory)
     login(ready.caseworker)
-    r = client.post(f"/cases/{ready.case.id}/return/approve", data={"version": ready.case.version})
+    r = client.post(
+        f"/cases/{ready.case.id}/return/approve",
+        data={"version": ready.case.version, "confirmed": "1"},
+    )
     assert r.status_code == 403
 
 
@@ -173,7 +182,10 @@ def test_suspension_add_and_lift(factory, client, login):
     )
     suspension = db.session.scalar(select(ReturnSuspension))
     assert suspension.country == "UA"
-    client.post(f"/admin/suspensions/{suspension.id}/lift", data={"lifted_on": "2026-02-01"})
+    client.post(
+        f"/admin/suspensions/{suspension.id}/lift",
+        data={"lifted_on": "2026-02-01", "confirmed": "1"},
+    )
     db.session.expire_all()
     assert db.session.get(ReturnSuspension, suspension.id).lifted_on == date(2026, 2, 1)
     assert len(entries("suspension:add")) == 1

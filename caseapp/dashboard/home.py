@@ -1,0 +1,245 @@
+"""What each role's home page shows (issue 12 item 3), each list ONE statement whatever the
+data (``tests/security/test_query_budget.py``).
+
+- a caseworker: their open cases with each case's alerts and next step, and their reminders;
+- a supervisor: the approvals waiting (with how long), the team's workload, the cases past
+  a time limit, and the team's reminders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.orm import aliased
+
+from caseapp.alerts.queries import alert_condition
+from caseapp.alerts.rules import KINDS
+from caseapp.audit.actions import AuditAction
+from caseapp.audit.models import AuditEntry
+from caseapp.auth.models import User
+from caseapp.cases.models import Case, Stage
+from caseapp.children.models import Child, ChildName
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Role, second_pair_of_eyes_sql
+from caseapp.crossborder.models import Consent
+from caseapp.dashboard.models import Notification
+from caseapp.determination.models import BestInterestsDetermination, BidStatus
+
+# The next step of a case in each stage (DESIGN.md section 3, the lifecycle).
+NEXT_STEPS = {
+    Stage.IDENTIFIED: _l("Register the case: identity, care status, placement."),
+    Stage.REGISTERED: _l("Start the assessment: guardian, representative, hearing."),
+    Stage.ASSESSMENT: _l("Complete the best-interests assessment."),
+    Stage.DETERMINATION: _l("Write the determination and submit it for approval."),
+    Stage.DECIDED: _l("Record the decision notice; watch the appeal period."),
+    Stage.RETURN_PREPARATION: _l("Meet every safeguard; then ask a supervisor to approve."),
+    Stage.RETURN_APPROVED: _l("Record the handover on the travel day."),
+    Stage.RETURNED: _l("Plan the monitoring visits."),
+    Stage.MONITORING: _l("Record each monitoring visit."),
+    Stage.IMPLEMENTATION: _l("Carry out the durable solution decided."),
+    Stage.CLOSED: _l("Nothing: the case is closed."),
+}
+CASES_ON_HOME = 25
+APPROVALS_ON_HOME = 15
+
+
+def _name(row) -> str:
+    return " ".join(p for p in (row.family_name, row.given_name, row.patronymic) if p)
+
+
+def _named(query, case_id_column):
+    """``query`` with the child's primary name parts (left joins: a case has one child).
+    Aliased, so that an alert's subquery on the child correlates to the case only."""
+    child, name = aliased(Child), aliased(ChildName)
+    return (
+        query.add_columns(name.family_name, name.given_name, name.patronymic)
+        .outerjoin(child, child.case_id == case_id_column)
+        .outerjoin(name, and_(name.child_id == child.id, name.is_primary.is_(True)))
+    )
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """A case on the caseworker's home page."""
+
+    case_id: int
+    number: str
+    child_name: str
+    stage: Stage
+    alerts: tuple[str, ...]  # alert titles
+
+    @property
+    def next_step(self):
+        return NEXT_STEPS[self.stage]
+
+
+def my_cases(user, today: date, policy) -> tuple[list[CaseLine], int]:
+    """``user``'s open cases (most recently changed first) with their alerts, and how many
+    open cases they have in all: one statement (each alert is its rule's SQL twin,
+    ``alerts.queries``; the count is a window over the same rows)."""
+    kinds = sorted(KINDS)
+    flags = [
+        case((alert_condition(kind, today, policy), 1), else_=0).label(f"a_{kind}")
+        for kind in kinds
+    ]
+    query = _named(
+        select(Case.id, Case.number, Case.stage, func.count().over().label("total"), *flags),
+        Case.id,
+    )
+    query = (
+        query.where(Case.caseworker_id == user.id, Case.stage != Stage.CLOSED)
+        .order_by(Case.updated_at.desc(), Case.id.desc())
+        .limit(CASES_ON_HOME)
+    )
+    rows = db.session.execute(query).all()
+    lines = [
+        CaseLine(
+            case_id=r.id,
+            number=r.number,
+            child_name=_name(r),
+            stage=r.stage,
+            alerts=tuple(str(KINDS[k][0]) for k in kinds if getattr(r, f"a_{k}")),
+        )
+        for r in rows
+    ]
+    return lines, (rows[0].total if rows else 0)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An approval waiting for a supervisor."""
+
+    what: str
+    case_id: int
+    number: str
+    child_name: str
+    since: datetime | None
+    today: date
+
+    @property
+    def days(self) -> int | None:
+        """Whole days it has waited (None when the record gives no time)."""
+        return None if self.since is None else max(0, (self.today - self.since.date()).days)
+
+
+def approvals_waiting(user, today: date) -> list[Waiting]:
+    """Determinations submitted and last resorts recorded that ``user`` may approve (four eyes:
+    not their own), the longest waiting first: one statement. A last resort's waiting time is
+    when its consent record was last written (the audit entry)."""
+    b, c = BestInterestsDetermination, Consent
+    scope = (Case.lead_agency_id + 0) == user.agency_id
+    bids = select(
+        literal("bid").label("what"), b.case_id.label("case_id"), b.submitted_at.label("since")
+    ).where(
+        b.status == BidStatus.SUBMITTED,
+        second_pair_of_eyes_sql(user, b.author_id),
+    )
+    recorded = (
+        select(func.max(AuditEntry.occurred_at))
+        .where(
+            AuditEntry.action == AuditAction.CONSENT_RECORD.value,
+            AuditEntry.object_id == c.id,
+            AuditEntry.object_type == "Consent",
+        )
+        .correlate(c)
+        .scalar_subquery()
+    )
+    last_resorts = select(
+        literal("last_resort").label("what"), c.case_id.label("case_id"), recorded.label("since")
+    ).where(
+        c.non_voluntary.is_(True),
+        c.last_resort_approved_by_id.is_(None),
+        second_pair_of_eyes_sql(user, c.recorded_by_id),
+    )
+    parts = bids.union_all(last_resorts).subquery()
+    query = _named(select(parts, Case.number).join(Case, Case.id == parts.c.case_id), Case.id)
+    query = query.where(scope).order_by(parts.c.since, parts.c.case_id).limit(APPROVALS_ON_HOME)
+    labels = {
+        "bid": _l("Best-interests determination to approve"),
+        "last_resort": _l("Last-resort return to approve"),
+    }
+    found = []
+    for r in db.session.execute(query).all():
+        since = r.since
+        if isinstance(since, str):  # a UNION's column may lose its type on SQLite
+            since = datetime.fromisoformat(since)
+        if since is not None and since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        found.append(Waiting(str(labels[r.what]), r.case_id, r.number, _name(r), since, today))
+    return found
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One member of the team and their open cases."""
+
+    user_id: int
+    name: str
+    role: Role
+    open_cases: int
+    over_limit: int
+    in_preparation: int
+
+
+def team_workload(user, today: date, policy) -> list[Workload]:
+    """Every active caseworker and supervisor of ``user``'s agency with their open cases, how
+    many of them are past the time limit for a determination, and how many are in return
+    preparation: one statement (grouped)."""
+    open_case = and_(Case.caseworker_id == User.id, Case.stage != Stage.CLOSED)
+    over = case((alert_condition("bid_overdue", today, policy), 1), else_=0)
+    preparing = case((Case.stage == Stage.RETURN_PREPARATION, 1), else_=0)
+    query = (
+        select(
+            User.id,
+            User.name,
+            User.role,
+            func.count(Case.id).label("open_cases"),
+            func.coalesce(func.sum(over), 0).label("over_limit"),
+            func.coalesce(func.sum(preparing), 0).label("in_preparation"),
+        )
+        .outerjoin(Case, open_case)
+        .where(
+            User.agency_id == user.agency_id,
+            User.active.is_(True),
+            User.role.in_((Role.CASEWORKER, Role.SUPERVISOR)),
+        )
+        .group_by(User.id, User.name, User.role)
+        .order_by(func.count(Case.id).desc(), User.name)
+        .limit(100)
+    )
+    return [
+        Workload(r.id, r.name, r.role, r.open_cases, int(r.over_limit), int(r.in_preparation))
+        for r in db.session.execute(query).all()
+    ]
+
+
+def unread_notifications(user, *, limit: int = 5) -> tuple[list, int]:
+    """``user``'s newest unread notifications with the case number and the child's name, and
+    how many are unread in all: one statement."""
+    n = Notification
+    query = _named(
+        select(n, Case.number, func.count().over().label("total")).outerjoin(
+            Case, Case.id == n.case_id
+        ),
+        n.case_id,
+    )
+    query = query.where(n.user_id == user.id, n.read_at.is_(None))
+    rows = db.session.execute(query.order_by(n.id.desc()).limit(limit)).all()
+    return [(r[0], r.number, _name(r)) for r in rows], (rows[0].total if rows else 0)
+
+
+def notifications_page(user, *, before: int | None, limit: int = 30):
+    """One page of ``user``'s notifications, newest first: ``(rows, next_before)``."""
+    n = Notification
+    query = _named(select(n, Case.number).outerjoin(Case, Case.id == n.case_id), n.case_id).where(
+        n.user_id == user.id
+    )
+    if before is not None:
+        query = query.where(n.id < before)
+    rows = db.session.execute(query.order_by(n.id.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return [(r[0], r.number, _name(r)) for r in rows], (rows[-1][0].id if more else None)

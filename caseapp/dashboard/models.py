@@ -1,0 +1,63 @@
+"""In-app notifications and the optional e-mail digest (issue 12 item 3).
+
+A notification tells one user that something happened to a case they work on (a case given
+to them, their determination approved, a return approved). Reminders of deadlines are not
+stored: they are computed from the records (``caseapp.dashboard.reminders``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from caseapp.core.db import UTCDateTime, str_enum, utcnow
+from caseapp.core.enums import LabelledEnum
+from caseapp.core.extensions import db
+
+
+class NotificationKind(LabelledEnum):
+    """What happened; the label is the notification's text."""
+
+    CASE_ASSIGNED = "case_assigned", _l("A case was given to you")
+    BID_APPROVED = "bid_approved", _l("Your best-interests determination was approved")
+    BID_SENT_BACK = "bid_sent_back", _l("Your best-interests determination was sent back")
+    RETURN_APPROVED = "return_approved", _l("The return was approved")
+    LAST_RESORT_APPROVED = "last_resort_approved", _l("The last-resort return was approved")
+    CASE_CLOSED = "case_closed", _l("The case was closed")
+
+
+class Notification(db.Model):
+    """One notice to one user; read when they open it or mark it read."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind, "notification_kind"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def can_view(self, user) -> bool:
+        """Only its recipient sees a notification."""
+        return user.is_authenticated and user.id == self.user_id
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+
+class DigestSubscription(db.Model):
+    """A user who asked for the daily e-mail digest (off unless they ask), and when the last
+    one went out. The digest carries counts and a link, never a child's data."""
+
+    __tablename__ = "digest_subscription"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
