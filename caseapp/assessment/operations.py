@@ -23,8 +23,8 @@ from caseapp.assessment.bia import (  # noqa: F401
 from caseapp.assessment.guards import (
     RECORD_STAGES,
     check_editable,
-    check_version,
     check_record_editable,
+    check_version,
     move,
     require_stage,
     require_transition,
