@@ -165,7 +165,7 @@ def log_in(live_server, app):
                 page.wait_for_load_state()
                 if "/login/second-factor" not in page.url:
                     break
-        page.wait_for_url(re.compile(r"/(cases|admin|indicators)/|/my$"))
+        page.wait_for_url(re.compile(r"/(cases|admin|indicators)/|/(my|home)$"))
 
     return do
 
