@@ -17,6 +17,7 @@ from caseapp.cases.models import Case, Stage
 from caseapp.cases.versioning import (  # noqa: F401  (re-exported for the lifecycle packages)
     bump_version,
     check_editable,
+    check_may_act,
     check_record_editable,
     check_version,
     flush,

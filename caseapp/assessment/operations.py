@@ -24,6 +24,7 @@ from caseapp.assessment.guards import (
     RECORD_STAGES,
     check_editable,
     check_record_editable,
+    check_version,
     move,
     require_stage,
     require_transition,
@@ -44,9 +45,10 @@ from caseapp.assessment.models import (
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Outcome, Stage
+from caseapp.cases.parties import PartyAct
 from caseapp.children.models import ContactStatus, FamilyMember, TracingStatus
 from caseapp.core.countries import require_country
-from caseapp.core.errors import ValidationFailed
+from caseapp.core.errors import PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
 
 if TYPE_CHECKING:
@@ -169,6 +171,31 @@ def end_guardian(
     appointment.ended_on = ended_on
     appointment.end_reason = _required(reason, _("Give the reason the appointment ends."))
     _change(actor, AuditAction.GUARDIAN_END, appointment, case)
+    return appointment
+
+
+def declare_guardian_independence(
+    actor: User, case: Case, *, statement: str, expected_version: int | None
+) -> GuardianAppointment:
+    """The guardian in office declares, for themselves, their independence from the
+    authorities deciding on the child (issue 10; 002, Rec 3). Kept as their statement: the
+    gate still derives independence from the records (S3), never from the declaration."""
+    appointment = active_guardian(case)
+    allowed = (
+        appointment is not None
+        and appointment.guardian_user_id == actor.id
+        and case.party_may(actor, PartyAct.GUARDIAN_DECLARE)
+    )
+    if not allowed:
+        raise PermissionDenied(_("Only the guardian in office may declare their independence."))
+    assert appointment is not None  # allowed implies an appointment
+    check_version(case, expected_version)
+    require_stage(case, RECORD_STAGES)
+    appointment.declared_independent = True
+    appointment.independence_statement = _required(
+        statement, _("Write your statement of independence.")
+    )
+    _change(actor, AuditAction.GUARDIAN_DECLARE, appointment, case)
     return appointment
 
 

@@ -102,6 +102,8 @@ class AuditAction(StrEnum):
     # Assessment.
     GUARDIAN_APPOINT = "assessment:guardian:appoint"
     GUARDIAN_END = "assessment:guardian:end"
+    # The guardian declares their independence for themselves (issue 10; 002, Rec 3).
+    GUARDIAN_DECLARE = "assessment:guardian:declare"
     LEGAL_ASSIGN = "assessment:legal_representative:assign"
     LEGAL_END = "assessment:legal_representative:end"
     PLACEMENT_RECORD = "assessment:placement:record"
@@ -136,11 +138,18 @@ class AuditAction(StrEnum):
     GUARANTEE_WITHDRAW = "guarantee:withdraw"
     WITHDRAWAL_RECORD = "withdrawal:record"  # consent, readiness withdrawn; an objection
     CENTRAL_APPROVAL_RECORD = "central_approval:record"
+    # The Central Authority refused the return request (issue 10; S11 unmet). Not
+    # "...:refuse": that suffix marks entries that change nothing (gate/hold.py).
+    CENTRAL_APPROVAL_REFUSAL = "central_approval:refusal:record"
     REINTEGRATION_SAVE = "reintegration:save"
     TRAVEL_SAVE = "travel:save"
     CONSENT_RECORD = "consent:record"
+    # The guardian gives their own consent to the return (issue 10; S15).
+    CONSENT_GUARDIAN_GIVE = "consent:guardian:give"
     LAST_RESORT_APPROVE = "consent:last_resort:approve"
     MONITORING_PLAN_SAVE = "monitoring_plan:save"
+    # The monitor accepts the plan for themselves (issue 10; S17 provenance).
+    MONITORING_PLAN_ACCEPT = "monitoring_plan:accept"
     # The gate, the return and monitoring.
     GATE_REFUSE = "gate:refuse"
     RETURN_APPROVE = "return:approve"

@@ -44,10 +44,10 @@ def home_for(user) -> str:
         return url_for("admin.users")
     if user.role is Role.OMBUDSPERSON:  # monitoring the system as a whole (issue 13)
         return url_for("indicators.home")
-    if user.role in (Role.CASEWORKER, Role.SUPERVISOR):  # what to do today (issue 12 item 3)
-        return url_for("dashboard.home")
     if user.is_participant:  # their cases and open requests (issue 10 item 6)
         return url_for("participants.home")
+    if user.role in (Role.CASEWORKER, Role.SUPERVISOR):  # what to do today (issue 12 item 3)
+        return url_for("dashboard.home")
     return url_for("cases.index")
 
 

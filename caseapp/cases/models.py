@@ -155,10 +155,23 @@ class Case(db.Model):
         return False
 
     def assignment_of(self, user: User):
-        """The participant's assignment in force on this case, or None (staff: None)."""
+        """The participant's assignment in force on this case, or None (staff: None).
+
+        Read once per request for the signed-in participant (``flask.g``): their pages ask
+        it several times (load, the matrix, the act) and only staff change assignments, so
+        it cannot change under the participant's own request."""
+        from flask import g, has_request_context
+        from flask_login import current_user
+
         from caseapp.participants.models import assignment_in_force
 
-        return assignment_in_force(self.id, user)
+        own = has_request_context() and getattr(current_user, "id", None) == user.id
+        if not own:
+            return assignment_in_force(self.id, user)
+        cache = g.setdefault("participant_assignments", {})
+        if self.id not in cache:
+            cache[self.id] = assignment_in_force(self.id, user)
+        return cache[self.id]
 
     def can_read(self, user: User, record: RecordType | None) -> bool:
         """Whether ``user`` may read records of kind ``record`` on this case: staff and
@@ -187,6 +200,13 @@ class Case(db.Model):
             and user.can(Permission.CASE_EDIT)
             and self.stage is not Stage.CLOSED
         )
+
+    def party_may(self, user: User, act) -> bool:
+        """Whether ``user`` is the participant who may do ``act`` (a
+        ``caseapp.cases.parties.PartyAct``) for themselves on this case (issue 10, item 2)."""
+        from caseapp.cases.parties import party_may
+
+        return party_may(self, user, act)
 
     def may_approve_returns(self, user: User) -> bool:
         """Supervisors of the lead agency approve this case's return (DESIGN.md section 1)."""

@@ -64,6 +64,17 @@ def check_editable(actor, case: Case, expected_version: int | None) -> None:
     check_version(case, expected_version)
 
 
+def check_may_act(actor, case: Case, party_may: bool, expected_version: int | None) -> None:
+    """Permission first, then the version, for an act a participant may also do for
+    themselves (issue 10, item 2: through the same operation as the caseworker's page):
+    staff who may record on ``case``, or the participant whose part this act is
+    (``party_may``: ``case.party_may(actor, PartyAct.X)``, the act's role on top of the
+    matrix's ``Case.can_act``; ``caseapp.cases.parties``)."""
+    if not (party_may or case.can_edit(actor)):
+        raise PermissionDenied(_("You may not change this case."))
+    check_version(case, expected_version)
+
+
 def require_act(actor, case: Case, record: RecordType) -> None:
     """Refuse unless ``actor`` may act on records of kind ``record`` on ``case``: staff who
     record on it, or a participant assigned to it whose role the matrix lets act on

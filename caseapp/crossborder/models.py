@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,13 +29,23 @@ from caseapp.core.permissions import second_pair_of_eyes
 
 class Provenance(LabelledEnum):
     """Who puts a fact on the record (DESIGN.md section 1: "What they confirm carries their name
-    as provenance on the gate"). Today the lead agency records what it received; participants
-    confirming for themselves and documents signed by a partner instance come later and
-    will be told apart by this field."""
+    as provenance on the gate"; issue 10, item 4): the caseworker of the lead agency recording
+    a paper document, the party itself acting on its own account (a participant: the Central
+    Authority officer, the monitor), or a document signed by a partner instance
+    (``caseapp.exchange``). Set by the operations from who acts, never from a form."""
 
     RECORDED_BY_LEAD_AGENCY = "recorded_by_lead_agency", _l("recorded by the lead agency")
     CONFIRMED_BY_PARTICIPANT = "confirmed_by_participant", _l("confirmed by the participant")
     SIGNED_BY_PARTNER = "signed_by_partner", _l("signed by the partner authority")
+
+    @classmethod
+    def of(cls, actor, case: Case) -> Provenance:
+        """The provenance of what ``actor`` records on ``case``: the lead agency's own staff
+        record (from a paper document); anyone else who may act on the case is the party
+        confirming for itself (issue 10, item 4)."""
+        if actor.agency_id is not None and actor.agency_id == case.lead_agency_id:
+            return cls.RECORDED_BY_LEAD_AGENCY
+        return cls.CONFIRMED_BY_PARTICIPANT
 
 
 def provenance_column():
@@ -178,8 +189,14 @@ class CentralAuthorityApproval(CaseRecord, db.Model):
     authority_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     authority_name: Mapped[str] = mapped_column(String(200))
     reference: Mapped[str] = mapped_column(String(120))
+    # The day of the decision (approval or refusal).
     approved_on: Mapped[date] = mapped_column(Date)
     provenance: Mapped[Provenance] = provenance_column()
+    # The Central Authority refused the return request (its latest word counts: S11 unmet).
+    refused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The Central Authority officer who decided in caseapp (provenance: confirmed by the
+    # participant); None when the caseworker recorded the authority's paper document.
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     case: Mapped[Case] = relationship()
 
@@ -399,6 +416,10 @@ class MonitoringPlan(CaseRecord, db.Model):
     provenance: Mapped[Provenance] = provenance_column()
     schedule_months: Mapped[list[int]] = mapped_column(JSON, default=list)
     first_visit_on: Mapped[date | None] = mapped_column(Date)
+    # The monitor's own acceptance of the plan (issue 10: "the monitor accepts the monitoring
+    # plan"); cleared whenever the lead agency changes the plan.
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    accepted_on: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship()
 

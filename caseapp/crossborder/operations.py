@@ -20,6 +20,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
+from caseapp.cases.parties import PartyAct, answer_open_requests
 from caseapp.children.models import FamilyMember
 from caseapp.core.countries import is_country, require_country
 from caseapp.core.db import utcnow
@@ -42,6 +43,7 @@ from caseapp.crossborder.models import (
     HomeStudy,
     LegalBasis,
     MonitoringPlan,
+    Provenance,
     ReceivingKind,
     ReintegrationPlan,
     TravelPlan,
@@ -52,6 +54,7 @@ from caseapp.dashboard.models import NotificationKind
 from caseapp.dashboard.operations import notify
 from caseapp.gate.data import current_bid
 from caseapp.gate.policy import current_policy
+from caseapp.participants.models import RequestKind
 
 if TYPE_CHECKING:
     from caseapp.auth.models import User
@@ -64,12 +67,18 @@ UNTIL_HANDOVER = frozenset({Stage.RETURN_PREPARATION, Stage.RETURN_APPROVED})
 
 
 def require_preparation(
-    actor: User, case: Case, expected_version: int | None, *, until_handover: bool = False
+    actor: User,
+    case: Case,
+    expected_version: int | None,
+    *,
+    until_handover: bool = False,
+    party_may: bool = False,
 ) -> None:
-    """Refuse unless ``actor`` may edit ``case``, at ``expected_version`` (the version the
-    user loaded), and it is in return preparation -- or, with ``until_handover``, in return
-    preparation or approved for return but not yet handed over."""
-    versioning.check_editable(actor, case, expected_version)
+    """Refuse unless ``actor`` may edit ``case`` (or, with ``party_may``, is the participant
+    whose part this is: issue 10), at ``expected_version`` (the version the user loaded), and
+    it is in return preparation -- or, with ``until_handover``, in return preparation or
+    approved for return but not yet handed over."""
+    versioning.check_may_act(actor, case, party_may, expected_version)
     if until_handover:
         if case.stage not in UNTIL_HANDOVER:
             raise InvalidTransition(
@@ -107,9 +116,13 @@ def _save_single(
     expected_version: int | None,
     *,
     until_handover: bool = False,
+    party_may: bool = False,
 ) -> Any:
-    """Create or update the one record of ``model`` the case has; audit ``tag``."""
-    require_preparation(actor, case, expected_version, until_handover=until_handover)
+    """Create or update the one record of ``model`` the case has; audit ``tag``.
+    ``party_may``: the participant whose part this is may act too (issue 10)."""
+    require_preparation(
+        actor, case, expected_version, until_handover=until_handover, party_may=party_may
+    )
     obj = db.session.scalar(select(model).where(model.case_id == case.id))
     if obj is None:
         obj = model(case=case)
@@ -262,27 +275,63 @@ def withdraw_guarantee(
 
 
 def record_central_approval(
-    actor: User, case: Case, *, expected_version: int | None, **fields: Any
+    actor: User,
+    case: Case,
+    *,
+    expected_version: int | None,
+    refused: bool = False,
+    **fields: Any,
 ) -> CentralAuthorityApproval:
-    """Record the Central Authority approval with its reference (002, Moldova). The
-    authority is chosen from the register and must be of kind central_authority (S11);
-    ``authority_name`` defaults to its name."""
+    """Record the Central Authority's decision on the return request with its reference
+    (002, Moldova: the return "must be approved by the Central Authority"): an approval, or
+    a refusal (``refused``; S11's latest word). The authority is chosen from the register and
+    must be of kind central_authority (S11); ``authority_name`` defaults to its name.
+
+    Who records it is its provenance (issue 10, item 4): the caseworker recording the
+    authority's paper document, or the Central Authority's own officer deciding for their
+    authority (``Provenance.of``; ``case.party_may``). Possible until the
+    handover: a refusal after the return was approved withdraws the approval
+    (``caseapp.gate.hold``)."""
     _required(reference=fields.get("reference"), approved_on=fields.get("approved_on"))
     # S11 comes from the Central Authority (002, Moldova: Mihailas), chosen from the register
     # (checked after the permission: an outsider learns nothing from the message).
-    versioning.check_editable(actor, case, expected_version)
+    provenance = Provenance.of(actor, case)
+    if provenance is Provenance.CONFIRMED_BY_PARTICIPANT:
+        # The officer decides for their own authority only (the right party).
+        if not case.party_may(actor, PartyAct.CENTRAL_DECISION):
+            raise PermissionDenied(_("You may not decide on this case's return request."))
+        versioning.check_version(case, expected_version)
+        fields["authority_agency_id"] = actor.agency_id
+    else:
+        versioning.check_editable(actor, case, expected_version)
     if fields.get("authority_agency_id") is None:
         raise ValidationFailed(_("Choose the Central Authority from the agency register."))
     agency = from_register(fields["authority_agency_id"], kinds=[AgencyKind.CENTRAL_AUTHORITY])
     assert agency is not None  # an id was given: from_register returns the agency
     fields["authority_name"] = (fields.get("authority_name") or "").strip() or agency.name
-    return _add(
+    fields["reference"] = fields["reference"].strip()
+    approval = CentralAuthorityApproval(
+        **fields,
+        refused=bool(refused),
+        provenance=provenance,
+        confirmed_by_id=actor.id if provenance is Provenance.CONFIRMED_BY_PARTICIPANT else None,
+    )
+    if case.stage not in UNTIL_HANDOVER:
+        raise InvalidTransition(
+            _("This can be recorded from return preparation until the child is handed over.")
+        )
+    approval.case = case
+    db.session.add(approval)
+    _change(
         actor,
         case,
-        CentralAuthorityApproval(**fields),
-        AuditAction.CENTRAL_APPROVAL_RECORD,
-        expected_version,
+        approval,
+        AuditAction.CENTRAL_APPROVAL_REFUSAL if refused else AuditAction.CENTRAL_APPROVAL_RECORD,
     )
+    answer_open_requests(
+        actor, case, RequestKind.APPROVE, agreed=not refused, reference=approval.reference
+    )
+    return approval
 
 
 def save_reintegration_plan(
@@ -384,6 +433,36 @@ def record_consent(
     )
 
 
+def give_guardian_consent(
+    actor: User, case: Case, *, consent_on: date, expected_version: int | None
+) -> Consent:
+    """The guardian gives, for themselves, their consent to the return (issue 10; S15;
+    002, fn 12 (v)): only the guardian's part of the consent record changes (the child's
+    consent and a last resort stay as recorded). A later consent counts again after a
+    withdrawal (the latest word counts)."""
+    versioning.check_may_act(
+        actor, case, case.party_may(actor, PartyAct.GUARDIAN_CONSENT), expected_version
+    )
+    if consent_on is None:
+        raise ValidationFailed(_("Give the date of the guardian's consent."))
+    if consent_on > date.today():
+        raise ValidationFailed(_("The date cannot be in the future."))
+    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
+    if consent is None:
+        consent = Consent(case=case, recorded_by_id=actor.id)
+        db.session.add(consent)
+    return _save_single(
+        actor,
+        case,
+        Consent,
+        AuditAction.CONSENT_GUARDIAN_GIVE,
+        {"guardian_consents": True, "guardian_consent_on": consent_on},
+        expected_version,
+        until_handover=True,
+        party_may=case.party_may(actor, PartyAct.GUARDIAN_CONSENT),
+    )
+
+
 def approve_last_resort(
     actor: User, consent: Consent, *, expected_version: int | None, comment: str | None = None
 ) -> None:
@@ -444,6 +523,38 @@ def save_monitoring_plan(
             "first_visit_on": first_visit_on,
             "schedule_months": months,
             "monitor_agency_id": monitor_agency_id,
+            # A changed plan needs the monitor's acceptance again (issue 10, item 4).
+            "provenance": Provenance.RECORDED_BY_LEAD_AGENCY,
+            "accepted_by_id": None,
+            "accepted_on": None,
         },
         expected_version,
     )
+
+
+def accept_monitoring_plan(
+    actor: User, plan: MonitoringPlan, *, accepted_on: date, expected_version: int | None
+) -> MonitoringPlan:
+    """The monitor accepts the post-return monitoring plan for their organisation (issue 10:
+    "the monitor accepts the monitoring plan"; 002, Rec 2: independent monitoring). Only
+    staff of the monitoring organisation chosen on the plan, assigned to the case, may; the
+    plan's provenance becomes "confirmed by the participant" (S17)."""
+    case = plan.case
+    own_plan = plan.monitor_agency_id is not None and plan.monitor_agency_id == actor.agency_id
+    if not (own_plan and case.party_may(actor, PartyAct.MONITORING_ACCEPT)):
+        raise PermissionDenied(_("Only the monitor named on the plan may accept it."))
+    versioning.check_version(case, expected_version)
+    if case.stage is not Stage.RETURN_PREPARATION:
+        raise InvalidTransition(
+            _("Return preparation can be recorded only while the case is in return preparation.")
+        )
+    if plan.accepted_by_id is not None:
+        raise ValidationFailed(_("The plan is already accepted."))
+    if accepted_on is None:
+        raise ValidationFailed(_("Fill in every required field."))
+    plan.accepted_by_id = actor.id
+    plan.accepted_on = accepted_on
+    plan.provenance = Provenance.CONFIRMED_BY_PARTICIPANT
+    _change(actor, case, plan, AuditAction.MONITORING_PLAN_ACCEPT)
+    answer_open_requests(actor, case, RequestKind.CONFIRM, agreed=True)
+    return plan

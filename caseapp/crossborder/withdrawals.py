@@ -17,6 +17,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
+from caseapp.cases.parties import WITHDRAWAL_ACTS
 from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import CareGuarantee, Withdrawal, WithdrawalKind
@@ -52,12 +53,19 @@ def record_withdrawal(
     Refused after the handover, in the future, or for a guarantee of another case or one
     already withdrawn. A guarantee's ``withdrawn_on`` mirrors its withdrawal for the lists.
     """
-    versioning.check_editable(actor, case, expected_version)
+    kind = WithdrawalKind(kind)
+    # The guardian withdraws their own consent or objects for the child (issue 10).
+    party_act = WITHDRAWAL_ACTS.get(kind)
+    versioning.check_may_act(
+        actor,
+        case,
+        party_act is not None and case.party_may(actor, party_act),
+        expected_version,
+    )
     if case.stage not in WITHDRAWAL_STAGES:
         raise InvalidTransition(
             _("A withdrawal or objection can be recorded only until the child is handed over.")
         )
-    kind = WithdrawalKind(kind)
     if on_date is None:
         raise ValidationFailed(_("Fill in every required field."))
     if on_date > date.today():

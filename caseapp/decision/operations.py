@@ -22,6 +22,7 @@ from caseapp.agencies.models import AgencyKind
 from caseapp.agencies.register import from_register
 from caseapp.assessment.guards import (
     check_editable,
+    check_may_act,
     move,
     require_stage,
     require_transition,
@@ -31,6 +32,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Outcome, Stage
+from caseapp.cases.parties import COMPLAINANT_ACTS, PartyAct
 from caseapp.cases.workflow import AFTER_DECISION
 from caseapp.core.db import utcnow
 from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -191,8 +193,9 @@ def lodge_appeal(
     expected_version: int | None,
 ) -> Appeal:
     """Record an appeal against the decision; while pending it suspends execution
-    (002, Rec 1; fn 12 (iv))."""
-    check_editable(actor, case, expected_version)
+    (002, Rec 1; fn 12 (iv)). The caseworker records it, or the guardian or the lawyer lodges
+    it for the child (issue 10)."""
+    check_may_act(actor, case, case.party_may(actor, PartyAct.APPEAL), expected_version)
     require_stage(case, DECIDED_STAGES)
     notice = current_notice(case)
     if notice is None:
@@ -264,11 +267,14 @@ def lodge_complaint(
     complaints with an independent and impartial authority"), addressed to the lead agency
     or to an ombudsperson institution from the agency register, which then answers it. An
     objection to the decision by the child, the guardian or the lawyer reopens the
-    determination alike (DESIGN.md §3; 002, Rec 1; fn 12 (iv))."""
-    check_editable(actor, case, expected_version)
-    from_register(addressed_to_id, kinds=(AgencyKind.OMBUDSPERSON,))
-    require_stage(case, frozenset(Stage) - {Stage.IDENTIFIED, Stage.CLOSED})
+    determination alike (DESIGN.md §3; 002, Rec 1; fn 12 (iv)). The guardian or the lawyer
+    may lodge their own complaint (issue 10): only as themselves."""
     lodged_by = ComplainantKind(lodged_by)
+    check_may_act(
+        actor, case, case.party_may(actor, COMPLAINANT_ACTS.get(lodged_by)), expected_version
+    )
+    require_stage(case, frozenset(Stage) - {Stage.IDENTIFIED, Stage.CLOSED})
+    from_register(addressed_to_id, kinds=(AgencyKind.OMBUDSPERSON,))
     subject = _text(subject)
     if subject is None:
         raise ValidationFailed(_("Describe the complaint."))

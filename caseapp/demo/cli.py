@@ -51,7 +51,14 @@ def _print_logins(users) -> None:
         agency = user.agency.code if user.agency else "-"
         click.echo(f"  {user.role.value:<13} {agency:<10} {user.email}")
     click.echo(
-        "Supervisors, the ombudsperson and the admin must use a second factor: at their first "
+        "Participants (central_authority_officer, guardian, legal_representative, monitor) see "
+        "only the MD cases they are assigned to, from their home page /my; the policy in force "
+        "(version 2, /admin/policy) requires the Central Authority's and the monitor's own "
+        "confirmation for S11 and S17 (version 1 accepted the caseworker's record)."
+    )
+    click.echo(
+        "Supervisors, the ombudsperson, the admin and the participants must use a second "
+        "factor: at their first "
         "login they enrol it by scanning the QR code (or typing the key) with any TOTP "
         "authenticator app, then keep the recovery codes shown."
     )

@@ -43,6 +43,9 @@ AGENCIES: list[dict] = [
      "kind": "ngo"},
     {"code": "MON-NGO", "name": "Post-Return Monitoring Network (NGO)", "country": "MD",
      "kind": "ngo"},
+    # Free legal assistance (002, Rec 3): the demo lawyer's organisation (issue 10).
+    {"code": "MD-LEGAL", "name": "Legal Aid Centre for Children (NGO)", "country": "MD",
+     "kind": "ngo"},
 ]
 
 # The counterpart child-protection authority of each demo destination, in the register (S12).
@@ -79,6 +82,15 @@ USERS: list[dict] = [
      "role": "ombudsperson", "agency": "KG-OMB", "locale": "en"},
     {"key": "admin", "email": "admin@example.org", "name": "System Administrator", "role": "admin",
      "agency": None, "locale": "en"},
+    # Participants (issue 10): they act for themselves on the MD cases they are assigned to.
+    {"key": "ca_md", "email": "central.authority@example.org", "name": "Maria Lungu",
+     "role": "central_authority_officer", "agency": "MD-CA", "locale": "en"},
+    {"key": "guardian_md", "email": "guardian@example.org", "name": "Elena Munteanu",
+     "role": "guardian", "agency": "MD-GUARD", "locale": "ro"},
+    {"key": "lawyer_md", "email": "lawyer@example.org", "name": "Victor Lungu",
+     "role": "legal_representative", "agency": "MD-LEGAL", "locale": "ro"},
+    {"key": "monitor_md", "email": "monitor@example.org", "name": "Pavel Moraru",
+     "role": "monitor", "agency": "MON-NGO", "locale": "en"},
 ]
 
 # One dict per case. ``name`` is the primary name; ``aliases`` other spellings or names;

@@ -64,6 +64,26 @@ def add_demo_suspension(admin, *, today: date):
     )
 
 
+def require_parties(admin):
+    """Policy version 2: S11 and S17 need the party's own confirmation (issue 10, item 4).
+    Version 1 (the default, accepting the caseworker's record too) stays in the history, so
+    the demo shows both; the two cases prepared with the caseworker's record alone are then
+    blocked, every other one was confirmed by the Central Authority and the monitor."""
+    from caseapp.gate.operations import change_policy
+    from caseapp.gate.policy import current_policy
+
+    old = current_policy()
+    return change_policy(
+        admin,
+        appeal_period_days=old.appeal_period_days,
+        hearing_max_age_days=old.hearing_max_age_days,
+        monitoring_schedule_months=old.monitoring_schedule_months,
+        bid_time_limit_days=old.bid_time_limit_days,
+        central_approval_by_party=True,
+        monitoring_by_party=True,
+    )
+
+
 def at(day: date) -> datetime:
     """Mid-morning UTC on ``day`` (never later than now)."""
     return min(datetime.combine(day, time(9, 30), tzinfo=UTC), utcnow())
@@ -75,6 +95,7 @@ class Story:
     def __init__(self, case: Case, spec: dict, users: dict, agencies: dict, *, today: date):
         self.case, self.spec, self.agencies, self.today = case, spec, agencies, today
         self.cw, self.sv = users[spec["by"]], users[spec["sv"]]
+        self.users = users
         self.outcome = Outcome(spec.get("outcome", "return"))
         country = spec.get("destination") or case.child.country_of_origin
         self.country = country
@@ -91,6 +112,19 @@ class Story:
                 self.decision_day = today
         else:
             self.decision_day = today - timedelta(days=decided_ago)
+
+    def participant(self, key: str):
+        """The demo participant ``key`` when assigned to this case (issue 10), else None."""
+        user = self.users.get(key)
+        if user is None or self.case.assignment_of(user) is None:
+            return None
+        return user
+
+    def assign(self, key: str, **basis) -> None:
+        """The supervisor assigns the demo participant ``key`` to this case."""
+        from caseapp.participants.operations import assign_participant
+
+        assign_participant(self.sv, self.case, self.users[key], **basis)
 
     def d(self, days: int) -> date:
         """The decision day plus ``days`` (negative: before it)."""
@@ -435,9 +469,11 @@ class Story:
             .where(MonitoringVisit.case_id == self.case.id)
             .order_by(MonitoringVisit.due_on)
         ).all()
+        # The independent monitor reports for themselves when assigned (issue 10).
+        monitor = self.participant("monitor_md")
         for visit in visits if all_done else visits[:1]:
             monitoring.record_visit_report(
-                self.cw,
+                monitor or self.cw,
                 visit,
                 expected_version=self.case.version,
                 visited_on=visit.due_on + timedelta(days=2),

@@ -118,8 +118,8 @@ CASES: list[dict] = [
                   "languages": ["Azerbaijani", "Russian"], "country_of_origin": "AZ",
                   "transit_countries": ["GE", "UA"], "identified_days_ago": 80,
                   "identified_place": "Leușeni border crossing"},
-        "family": [{"name": "Mammadova Sevinj", "relation": "mother", "country": "AZ",
-                    "whereabouts": "Ganja", "contact_status": "in_contact",
+        "family": [{"name": "Mammadova Sevinj", "relation": "mother", "country": "AM",
+                    "whereabouts": "Gyumri", "contact_status": "in_contact",
                     "tracing_status": "traced"}],
     },
     {
@@ -404,6 +404,38 @@ CASES: list[dict] = [
                   "identified_days_ago": 720, "identified_place": "Chișinău"},
         "family": [{"name": "Осмонова Жамиля", "relation": "grandparent", "country": "KG",
                     "whereabouts": "Naryn", "contact_status": "in_contact",
+                    "tracing_status": "traced"}],
+    },
+    # The party's own confirmation (issue 10, item 4): policy version 2 of the demo requires
+    # it for S11 and S17. Everywhere else the Central Authority's officer approved in caseapp
+    # and the monitor accepted the plan; on these two the caseworker's record is all there is.
+    {
+        "scenario": "blocked", "blocks": "S11",
+        "shows": "return preparation: blocked by S11 under policy version 2: the Central "
+                 "Authority's approval is a paper document recorded by the caseworker; its "
+                 "own approval is requested (open on central.authority's home page)",
+        "by": "cw_md", "sv": "sv_md", "destination": "KZ",
+        "name": ("Ахметов", "Даурен", None), "aliases": [("Akhmetov", "Dauren", None)],
+        "years_old": 13.4,
+        "child": {**_GATE_READY, "sex": "male", "nationalities": ["KZ"],
+                  "languages": ["Russian", "Kazakh"], "country_of_origin": "KZ",
+                  "identified_days_ago": 100, "identified_place": "Chișinău railway station"},
+        "family": [{"name": "Ахметова Гульнара", "relation": "mother", "country": "KZ",
+                    "whereabouts": "Almaty", "contact_status": "in_contact",
+                    "tracing_status": "traced"}],
+    },
+    {
+        "scenario": "blocked", "blocks": "S17",
+        "shows": "return preparation: blocked by S17 under policy version 2: the monitor "
+                 "has not accepted the monitoring plan in caseapp",
+        "by": "cw_md", "sv": "sv_md", "destination": "AM",
+        "name": ("Petrosyan", "Lilit", None), "aliases": [("Петросян", "Лилит", None)],
+        "years_old": 12.9,
+        "child": {**_GATE_READY, "sex": "female", "nationalities": ["AM"],
+                  "languages": ["Armenian", "Russian"], "country_of_origin": "AM",
+                  "identified_days_ago": 95, "identified_place": "Chișinău airport"},
+        "family": [{"name": "Petrosyan Anahit", "relation": "mother", "country": "AM",
+                    "whereabouts": "Gyumri", "contact_status": "in_contact",
                     "tracing_status": "traced"}],
     },
 ]

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from caseapp.assessment.models import PlacementType
+from sqlalchemy import select
+
+from caseapp.assessment import operations as assessment
+from caseapp.assessment.models import GuardianAppointment, LegalRepresentative, PlacementType
 from caseapp.core.extensions import db
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
@@ -22,9 +25,12 @@ from caseapp.crossborder.models import (
     LegalBasis,
     MessageDirection,
     MessageKind,
+    MonitoringPlan,
     ReceivingKind,
 )
 from caseapp.decision import operations as decision
+from caseapp.participants.models import RequestKind
+from caseapp.participants.operations import send_request
 
 # A minimal valid PDF: the demo's "signed document" (the gate wants the document attached).
 DEMO_PDF = (
@@ -127,17 +133,33 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
             document_reference=f"DEMO-G-{case.id:04d}",
         )
         attach(story, guarantee, "guarantee-of-care.pdf")
+    _participants(story, blocks)
     ca = story.agencies["MD-CA"]
-    approval = prep.record_central_approval(
-        cw,
-        case,
-        expected_version=case.version,
-        authority_name=ca.name,
-        authority_agency_id=ca.id,
-        reference=f"DEMO-CA-{case.id:04d}",
-        approved_on=a(-10),
-    )
-    attach(story, approval, "central-authority-approval.pdf")
+    officer = story.participant("ca_md")
+    _request(story, officer, RequestKind.APPROVE, "Please approve the return.", a(-14), a(-7))
+    if blocks == "S11" or officer is None:
+        # The caseworker records the Authority's paper approval; policy version 2 wants the
+        # Authority's own (issue 10, item 4): its approval is requested, still open.
+        approval = prep.record_central_approval(
+            cw,
+            case,
+            expected_version=case.version,
+            authority_name=ca.name,
+            authority_agency_id=ca.id,
+            reference=f"DEMO-CA-{case.id:04d}",
+            approved_on=a(-10),
+        )
+        attach(story, approval, "central-authority-approval.pdf")
+    else:
+        # The Central Authority's officer approves in caseapp (S11 "confirmed by the Central
+        # Authority"), answering the request.
+        prep.record_central_approval(
+            officer,
+            case,
+            expected_version=case.version,
+            reference=f"DEMO-CA-{case.id:04d}",
+            approved_on=a(-10),
+        )
     readiness = prep.log_message(
         cw,
         case,
@@ -211,13 +233,78 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         independent=True,
         first_visit_on=a(10) + timedelta(days=30),
     )
+    assign_monitor(story)
+    monitor = story.participant("monitor_md")
+    if (
+        blocks != "S17" and monitor is not None
+    ):  # the monitor accepts the plan (S17 "accepted by the monitor")
+        plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
+        prep.accept_monitoring_plan(monitor, plan, accepted_on=a(-9), expected_version=case.version)
+    guardian = story.participant("guardian_md")
+    if guardian is not None and story.spec["scenario"] == "ready":
+        prep.give_guardian_consent(guardian, case, consent_on=a(-7), expected_version=story.v)
     if blocks == "S16":
+        # The child's lawyer appeals for themselves (issue 10).
+        lawyer = story.participant("lawyer_md")
         decision.lodge_appeal(
-            cw,
+            lawyer or cw,
             case,
             lodged_on=d(20),
-            lodged_by="The child's guardian",
+            lodged_by=lawyer.name if lawyer else "The child's guardian",
             body="District court (demo)",
             grounds="The child asks to be heard again by the court before the return.",
             expected_version=story.v,
         )
+
+
+def _participants(story, blocks: str | None) -> None:
+    """The demo's participants on an MD case in return preparation (issue 10): the Central
+    Authority officer (the request to the Authority), the monitor (the monitoring plan is
+    saved later: assigned then), the guardian and the lawyer on their appointments. The
+    guardian declares their independence for themselves."""
+    if story.case.lead_agency_id != story.agencies["MD-CPD"].id:
+        return
+    story.assign("ca_md")
+    if blocks != "S3":  # S3's guardian is the lead agency's own staff: no account here
+        guardian = db.session.scalar(
+            select(GuardianAppointment).where(
+                GuardianAppointment.case_id == story.case.id,
+                GuardianAppointment.ended_on.is_(None),
+            )
+        )
+        story.assign("guardian_md", guardian_appointment=guardian)
+        assessment.declare_guardian_independence(
+            story.users["guardian_md"],
+            story.case,
+            statement="I am employed by the Independent Guardianship Network, not by any "
+            "authority deciding on the child.",
+            expected_version=story.v,
+        )
+    lawyer = db.session.scalar(
+        select(LegalRepresentative).where(
+            LegalRepresentative.case_id == story.case.id, LegalRepresentative.ended_on.is_(None)
+        )
+    )
+    story.assign("lawyer_md", legal_representative=lawyer)
+
+
+def _request(story, user, kind, details: str, sent_on, due_on) -> None:
+    """The caseworker's request to an assigned participant (answered by their act)."""
+    if user is None:
+        return
+    send_request(
+        story.cw,
+        story.case,
+        assignment=story.case.assignment_of(user),
+        kind=kind,
+        details=details,
+        due_on=due_on,
+        today=sent_on,
+        expected_version=story.v,
+    )
+
+
+def assign_monitor(story) -> None:
+    """The monitor is assigned to the monitoring plan once it is saved."""
+    if story.case.lead_agency_id == story.agencies["MD-CPD"].id:
+        story.assign("monitor_md")

@@ -127,6 +127,8 @@ def load_demo(*, today: date) -> DemoResult:
     from caseapp.demo.exchange import add_demo_exchange
 
     add_demo_exchange(agencies["MD-CPD"], today=today)
+    # Policy version 2: S11 and S17 need the party's own confirmation (issue 10, item 4).
+    lifecycle.require_parties(users["admin"])
     return result
 
 

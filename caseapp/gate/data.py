@@ -180,6 +180,9 @@ _AGENCY_REFS = {
 }
 _USER_REFS = {
     "guardians": ("guardian_user_id",),
+    # Who confirmed the evidence for themselves (issue 10, item 4: provenance).
+    "central_approvals": ("confirmed_by_id",),
+    "monitoring_plan": ("accepted_by_id",),
     "hearings": ("interpreter_user_id", "heard_by_id"),
     "assessments": ("author_id",),
     "approvals": ("approved_by_id",),

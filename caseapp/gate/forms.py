@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from caseapp.core.confirm import Confirmed
 from caseapp.core.countries import CountryField
 from caseapp.core.fields import CheckedForm, MayBeFuture, MonthsField
 from caseapp.core.forms import VersionedForm
-from caseapp.gate.models import POLICY_LABELS, POLICY_MINIMUMS
+from caseapp.gate.models import PARTY_LABELS, POLICY_LABELS, POLICY_MINIMUMS
 
 
 def _days(key: str) -> IntegerField:
@@ -50,6 +50,8 @@ class PolicyForm(CheckedForm):
     first_visit_within_days = _days("first_visit_within_days")
     victim_referral_days = _days_or_keep("victim_referral_days")
     transition_notice_days = _days_or_keep("transition_notice_days")
+    central_approval_by_party = BooleanField(PARTY_LABELS["central_approval_by_party"])
+    monitoring_by_party = BooleanField(PARTY_LABELS["monitoring_by_party"])
     submit = SubmitField(_l("Save as a new version"))
 
     def values(self) -> dict[str, Any]:
@@ -65,6 +67,8 @@ class PolicyForm(CheckedForm):
             "first_visit_within_days": self.first_visit_within_days.data,
             "victim_referral_days": self.victim_referral_days.data,
             "transition_notice_days": self.transition_notice_days.data,
+            "central_approval_by_party": bool(self.central_approval_by_party.data),
+            "monitoring_by_party": bool(self.monitoring_by_party.data),
         }
 
 

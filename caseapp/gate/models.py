@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.assessment.models import CaseRecord
@@ -43,6 +55,16 @@ POLICY_LABELS = {
     "first_visit_within_days": _l("First monitoring visit within (days after the return)"),
     "victim_referral_days": _l("Referral of a child victim within (days after the indicators)"),
     "transition_notice_days": _l("Transition planning starts (days before the 18th birthday)"),
+}
+PARTY_LABELS = {
+    "central_approval_by_party": _l(
+        "S11 needs the Central Authority's own approval in caseapp (a paper document recorded "
+        "by the caseworker does not count)"
+    ),
+    "monitoring_by_party": _l(
+        "S17 needs the monitor's own acceptance of the plan in caseapp (a plan recorded by the "
+        "caseworker alone does not count)"
+    ),
 }
 
 
@@ -82,6 +104,16 @@ class PolicySettings(db.Model):
     # (002, Rec 3 and Rec 4; 004), and how early the 18th birthday is announced.
     victim_referral_days: Mapped[int] = mapped_column(Integer, default=7)
     transition_notice_days: Mapped[int] = mapped_column(Integer, default=90)
+    # The party's own confirmation required (issue 10, item 4): when on, S11 is met only by
+    # the Central Authority's officer approving in caseapp, and S17 only by a plan the monitor
+    # accepted in caseapp (or a partner's signed document); a caseworker's record of a paper
+    # document no longer counts. Off by default: the gate accepts either.
+    central_approval_by_party: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    monitoring_by_party: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -185,6 +185,8 @@ POLICY_FIELDS = (
     "first_visit_within_days",
     "victim_referral_days",
     "transition_notice_days",
+    "central_approval_by_party",
+    "monitoring_by_party",
 )
 
 
@@ -201,12 +203,15 @@ def change_policy(
     first_visit_within_days: int | None = None,
     victim_referral_days: int | None = None,
     transition_notice_days: int | None = None,
+    central_approval_by_party: bool | None = None,
+    monitoring_by_party: bool | None = None,
 ) -> PolicySettings:
     """Insert a new policy version (versions are never edited: each approval names one).
 
     Every value has a minimum (``POLICY_MINIMUMS``; DESIGN.md section 4.1, item 5): no
     setting may switch a safeguard off, e.g. an appeal period of 0 days (002, Rec 1). The
-    validity windows keep their current values when not given.
+    validity windows and the party's-own-confirmation settings (S11, S17; issue 10, item 4)
+    keep their current values when not given.
     """
     _require_policy_manager(actor)
     months = sorted(set(monitoring_schedule_months))
@@ -238,9 +243,16 @@ def change_policy(
                     min=POLICY_MINIMUMS[key],
                 )
             )
+    parties = {
+        "central_approval_by_party": central_approval_by_party,
+        "monitoring_by_party": monitoring_by_party,
+    }
+    for key, flag in parties.items():
+        parties[key] = getattr(old, key) if flag is None else bool(flag)
     new = PolicySettings(
         version=old.version + 1,
         monitoring_schedule_months=months,
+        **parties,
         created_by_id=actor.id,
         created_at=utcnow(),
         **values,

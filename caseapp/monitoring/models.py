@@ -68,6 +68,9 @@ class MonitoringVisit(CaseRecord, db.Model):
     health: Mapped[str | None] = mapped_column(Text)
     concerns: Mapped[str | None] = mapped_column(Text)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who put the report on the record: the monitor acting in caseapp, or the caseworker
+    # recording the monitor's report (issue 10, item 4: provenance).
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     case: Mapped[Case] = relationship()
 

@@ -19,6 +19,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
+from caseapp.cases.parties import PartyAct, answer_open_requests
 from caseapp.core.errors import GateNotSatisfied, InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.validators import schedule_problem
@@ -27,6 +28,7 @@ from caseapp.gate import hold
 from caseapp.gate.models import ReturnApproval
 from caseapp.gate.policy import current_policy
 from caseapp.monitoring.models import MonitoringVisit, ReturnExecution
+from caseapp.participants.models import RequestKind
 
 if TYPE_CHECKING:
     from caseapp.auth.models import User
@@ -133,9 +135,13 @@ def record_visit_report(
     escalate: bool = False,
     expected_version: int | None,
 ) -> None:
-    """Record a monitoring visit's report (wellbeing, family, school, health, concerns)."""
+    """Record a monitoring visit's report (wellbeing, family, school, health, concerns): the
+    caseworker, or the independent monitor for themselves (issue 10; 002, Rec 2). Who put it
+    on record is kept (``reported_by_id``)."""
     case = visit.case
-    versioning.check_editable(actor, case, expected_version)
+    versioning.check_may_act(
+        actor, case, case.party_may(actor, PartyAct.VISIT_REPORT), expected_version
+    )
     # Follow-up visits apply to every durable solution, not only returns (002, Rec 2): a
     # solution recorded as implemented schedules them too (caseapp/solutions).
     if case.stage not in (Stage.RETURNED, Stage.MONITORING, Stage.IMPLEMENTATION):
@@ -150,16 +156,21 @@ def record_visit_report(
     visit.health = health or None
     visit.concerns = concerns or None
     visit.escalated = visit.escalated or escalate
+    visit.reported_by_id = actor.id
     diff = diff_of(visit)
     versioning.touch_case(case)
     record(actor, AuditAction.VISIT_REPORT, visit, case=case, diff=diff)
+    answer_open_requests(actor, case, RequestKind.REPORT, agreed=True)
 
 
 def escalate_visit(
     actor: User, visit: MonitoringVisit, *, reason: str, expected_version: int | None
 ) -> None:
-    """Flag a visit (e.g. overdue, or a concern) for escalation to the supervisor."""
-    versioning.check_editable(actor, visit.case, expected_version)
+    """Flag a visit (e.g. overdue, or a concern) for escalation to the supervisor: the
+    caseworker, or the monitor escalating a concern (issue 10; 002, Rec 2)."""
+    versioning.check_may_act(
+        actor, visit.case, visit.case.party_may(actor, PartyAct.VISIT_ESCALATE), expected_version
+    )
     if visit.escalated:
         raise ValidationFailed(_("This visit is already escalated."))
     if not (reason or "").strip():

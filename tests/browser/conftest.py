@@ -165,8 +165,7 @@ def log_in(live_server, app):
                 page.wait_for_load_state()
                 if "/login/second-factor" not in page.url:
                     break
-        # Each role's start page: staff land on their home page (issue 12 item 3).
-        page.wait_for_url(re.compile(r"/((cases|admin|indicators)/|home$)"))
+        page.wait_for_url(re.compile(r"/(cases|admin|indicators)/|/(my|home)$"))
 
     return do
 

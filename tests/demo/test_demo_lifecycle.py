@@ -18,7 +18,7 @@ from caseapp.determination.models import BestInterestsDetermination, BidStatus
 from caseapp.gate.models import ReturnApproval
 from caseapp.monitoring.models import MonitoringVisit
 
-BLOCKED = {"S3", "S7", "S14", "S15", "S16", "S18", "S19"}
+BLOCKED = {"S3", "S7", "S11", "S14", "S15", "S16", "S17", "S18", "S19"}
 GUIDE_LINE = re.compile(r"^\s+([A-Z]{2}-\d{4}-\d{6})\s+(.+)$", re.M)
 
 
@@ -173,11 +173,11 @@ def test_the_demo_cases_open_in_the_browser_pages(demo, db, client, app):
     rules = [
         rule.rule
         for rule in app.url_map.iter_rules()
-        # The audit timeline is the ombudsperson's (tests/audit); every other case page is
-        # the caseworker's.
+        # The audit timeline is the ombudsperson's (tests/audit), the participants' own pages
+        # theirs (tests/acts, tests/participants); every other case page is the caseworker's.
         if "GET" in rule.methods
         and rule.arguments == {"case_id"}
-        and not rule.endpoint.startswith("audit.")
+        and not rule.endpoint.startswith(("audit.", "acts.", "participants.case"))
     ]
     assert "/cases/<int:case_id>/safeguards" in rules
     for case in cases:

@@ -58,6 +58,11 @@ class Rule(StrEnum):
     PARTICIPANT = "participant"  # any participant (their home page)
     PARTICIPANT_CASE = "participant_case"  # participants assigned to the case, in force
     REQUEST_ADDRESSEE = "request_addressee"  # the participant the request is addressed to
+    # A participant acting for themselves (caseapp/acts): only the assigned one of that part.
+    ACT_CENTRAL = "act_central"  # the Central Authority officer
+    ACT_MONITOR = "act_monitor"  # the monitor
+    ACT_GUARDIAN = "act_guardian"  # the guardian
+    ACT_PARTY = "act_party"  # the guardian or the legal representative
 
 
 # Participants assigned to ``world.case`` (one per role, named by the role's value), one
@@ -102,6 +107,10 @@ ALLOWED: dict[Rule, set[str]] = {
     Rule.PARTICIPANT: set(PARTICIPANT_ACTORS),
     Rule.PARTICIPANT_CASE: set(ASSIGNED_PARTICIPANTS),
     Rule.REQUEST_ADDRESSEE: {"guardian"},  # the builder's request is to the guardian
+    Rule.ACT_CENTRAL: {"central_authority_officer"},
+    Rule.ACT_MONITOR: {"monitor"},
+    Rule.ACT_GUARDIAN: {"guardian"},
+    Rule.ACT_PARTY: {"guardian", "legal_representative"},
 }
 
 CASE_SCOPED = {
@@ -110,6 +119,10 @@ CASE_SCOPED = {
     Rule.SUPERVISOR_CASE,
     Rule.PARTICIPANT_CASE,
     Rule.REQUEST_ADDRESSEE,
+    Rule.ACT_CENTRAL,
+    Rule.ACT_MONITOR,
+    Rule.ACT_GUARDIAN,
+    Rule.ACT_PARTY,
 }
 _OUTSIDE_AGENCY = {"caseworker_other", "supervisor_other"}
 

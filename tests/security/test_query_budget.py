@@ -46,7 +46,17 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
 }
 
 # Who requests each kind of page: the first of these the rule admits.
-ACTOR_ORDER = ("caseworker_own", "supervisor_own", "ombudsperson", "admin", "guardian")
+ACTOR_ORDER = (
+    "caseworker_own",
+    "supervisor_own",
+    "ombudsperson",
+    "admin",
+    # Participants assigned to the demo case (issue 10): their own pages.
+    "guardian",
+    "legal_representative",
+    "central_authority_officer",
+    "monitor",
+)
 
 
 def _actor_for(rule: Rule) -> str:
@@ -93,10 +103,26 @@ def demo_world(app, factory, db):
         "ombudsperson": factory.user(Role.OMBUDSPERSON),
         "admin": factory.user(Role.ADMIN),
     }
-    # A participant assigned to the case, for the participants' own pages (issue 10).
-    users["guardian"] = factory.participant(
-        Role.GUARDIAN, case, supervisor=users["supervisor_own"]
-    ).user
+    # One participant of each part that has pages of its own, assigned to the case (issue 10);
+    # the monitor of the plan's organisation, the officer of the demo's Central Authority.
+    from caseapp.agencies.models import Agency, AgencyKind
+    from caseapp.crossborder.models import MonitoringPlan
+
+    plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
+    central = db.session.scalar(select(Agency).where(Agency.kind == AgencyKind.CENTRAL_AUTHORITY))
+    home = {
+        Role.MONITOR: db.session.get(Agency, plan.monitor_agency_id),
+        Role.CENTRAL_AUTHORITY_OFFICER: central,
+    }
+    for role in (
+        Role.GUARDIAN,
+        Role.LEGAL_REPRESENTATIVE,
+        Role.CENTRAL_AUTHORITY_OFFICER,
+        Role.MONITOR,
+    ):
+        user = factory.user(role, agency=home.get(role))
+        factory.participant(role, case, user=user, supervisor=users["supervisor_own"])
+        users[role.value] = user
     return World(
         agency=agency,
         other_agency=other_case.lead_agency,

@@ -172,6 +172,29 @@ def documents_text(data, obj) -> str:
     return _("document: %(names)s", names=", ".join(names)) if names else ""
 
 
+def recorded_by_caseworker(data, obj) -> str:
+    """ "recorded by the caseworker from a paper document: a.pdf" (issue 10, item 4), or
+    "recorded by the caseworker" when no document is attached."""
+    names = data.documents_of(obj)
+    if names:
+        return _(
+            "recorded by the caseworker from a paper document: %(names)s", names=", ".join(names)
+        )
+    return _("recorded by the caseworker")
+
+
+def party_user(data, obj, user_id, agency_id):
+    """The participant who confirmed ``obj`` for their organisation, or None: the record's
+    provenance says so and the user is staff of ``agency_id`` (the right party; DESIGN.md
+    section 4.1, item 4)."""
+    if obj.provenance is not Provenance.CONFIRMED_BY_PARTICIPANT:
+        return None
+    user = data.user(user_id)
+    if user is None or agency_id is None or user.agency_id != agency_id:
+        return None
+    return user
+
+
 def sentence(*parts) -> str:
     """Join the non-empty parts of an evidence line with "; "."""
     return "; ".join(str(p) for p in parts if p)

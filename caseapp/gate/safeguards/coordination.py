@@ -15,6 +15,7 @@ from caseapp.crossborder.models import (
     ComponentKind,
     MessageDirection,
     MessageKind,
+    Provenance,
     WithdrawalKind,
 )
 from caseapp.gate.safeguards.common import (
@@ -25,19 +26,38 @@ from caseapp.gate.safeguards.common import (
     label,
     latest,
     missing_text,
+    party_user,
+    recorded_by_caseworker,
     return_page,
+    user_text,
     within,
 )
 
 
 def s11_central(case, data, today, policy):
     """S11: approved by the Central Authority (002, Moldova: "must be approved by the
-    Central Authority"): the latest approval, from an agency of kind central_authority, with
-    its reference and document, within the policy's validity window."""
+    Central Authority"): the latest decision, from an agency of kind central_authority, with
+    its reference, within the policy's validity window; a refusal is its latest word.
+
+    Who confirmed it (issue 10, item 4): the Central Authority's own officer deciding in
+    caseapp, or the caseworker recording the authority's paper document (attached). When the
+    policy requires the party's own confirmation (``central_approval_by_party``), only the
+    former counts."""
     where = return_page("central_approval", case)
     a = latest(data.central_approvals, lambda a: a.approved_on)
     if a is None:
         return False, _("No Central Authority approval."), [], where
+    if a.refused:
+        return (
+            False,
+            _(
+                "The Central Authority refused the return on %(day)s (reference %(ref)s).",
+                day=day(a.approved_on),
+                ref=a.reference,
+            ),
+            [],
+            where,
+        )
     missing = []
     agency = data.agency(a.authority_agency_id)
     if agency is None:
@@ -57,8 +77,19 @@ def s11_central(case, data, today, policy):
         )
     if not (a.reference or "").strip():
         missing.append(_("no reference"))
-    if not data.documents_of(a):
-        missing.append(_("the approval document is not attached"))
+    officer = party_user(data, a, a.confirmed_by_id, a.authority_agency_id)
+    if officer is None:
+        if a.provenance is Provenance.CONFIRMED_BY_PARTICIPANT:
+            missing.append(_("confirmed by someone who is not staff of that Central Authority"))
+        elif policy.central_approval_by_party:
+            missing.append(
+                _(
+                    "the policy requires the Central Authority's own approval in caseapp: "
+                    "a paper document recorded by the caseworker does not count"
+                )
+            )
+        elif not data.documents_of(a):
+            missing.append(_("the approval document is not attached"))
     if not within(a.approved_on, today, policy.central_approval_valid_days):
         missing.append(
             _(
@@ -74,6 +105,11 @@ def s11_central(case, data, today, policy):
             [],
             where,
         )
+    who = (
+        _("confirmed by the Central Authority: %(who)s", who=user_text(data, officer.id))
+        if officer is not None
+        else recorded_by_caseworker(data, a)
+    )
     return (
         True,
         _("Approved by the Central Authority."),
@@ -87,8 +123,7 @@ def s11_central(case, data, today, policy):
                     ref=a.reference,
                     day=day(a.approved_on),
                 ),
-                documents_text(data, a),
-                label(a.provenance),
+                who,
             )
         ],
         None,

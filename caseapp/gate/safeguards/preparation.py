@@ -26,8 +26,11 @@ from caseapp.gate.safeguards.common import (
     label,
     missing_text,
     not_independent,
+    party_user,
     place,
+    recorded_by_caseworker,
     return_page,
+    user_text,
 )
 
 
@@ -282,7 +285,12 @@ def s17_monitoring(case, data, today, policy):
     """S17: independent post-return monitoring (002, Rec 2; Chișcă; Prof. Strik): the
     monitor is an organisation from the register that is not the lead (returning) agency
     nor law enforcement; the first visit falls within the policy's window after the planned
-    return."""
+    return.
+
+    Who confirmed it (issue 10, item 4): the monitor accepting the plan in caseapp, or the
+    caseworker recording it. When the policy requires the party's own confirmation
+    (``monitoring_by_party``), only the monitor's acceptance counts (a partner's signed
+    document still counts: ``caseapp.exchange.evidence``)."""
     where = return_page("monitoring_plan", case)
     plan = data.monitoring_plan
     if plan is None:
@@ -308,8 +316,25 @@ def s17_monitoring(case, data, today, policy):
                     travel=day(travel.travel_on),
                 )
             )
+    monitor = party_user(data, plan, plan.accepted_by_id, plan.monitor_agency_id)
+    if monitor is None and policy.monitoring_by_party:
+        missing.append(
+            _(
+                "the policy requires the monitor's own acceptance of the plan in caseapp: "
+                "a plan recorded by the caseworker alone does not count"
+            )
+        )
     if missing:
         return False, _("Monitoring: %(what)s.", what=missing_text(missing)), [], where
+    who = (
+        _(
+            "accepted by the monitor: %(who)s on %(day)s",
+            who=user_text(data, monitor.id),
+            day=day(plan.accepted_on),
+        )
+        if monitor is not None
+        else recorded_by_caseworker(data, plan)
+    )
     return (
         True,
         _("Independent monitor; first visit %(day)s.", day=day(plan.first_visit_on)),
@@ -323,6 +348,7 @@ def s17_monitoring(case, data, today, policy):
                     person=plan.monitor_name,
                 ),
                 _("first visit on %(day)s", day=day(plan.first_visit_on)),
+                who,
             )
         ],
         None,
