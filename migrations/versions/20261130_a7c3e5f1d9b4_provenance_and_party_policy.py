@@ -14,7 +14,7 @@ change). No data is touched or lost.
   party's own confirmation.
 
 Revision ID: a7c3e5f1d9b4
-Revises: a7c3e5f10b24, 5d2a9e7c4b18 (also joins the two heads)
+Revises: a7c3e5f10b24
 Create Date: 2026-11-30 01:40:00
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a7c3e5f1d9b4"
-down_revision = ("a7c3e5f10b24", "5d2a9e7c4b18")
+down_revision = "a7c3e5f10b24"
 branch_labels = None
 depends_on = None
 

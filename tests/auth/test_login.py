@@ -11,7 +11,8 @@ from tests.support.factories import PASSWORD
 def test_login_and_logout(client, factory, login):
     user = factory.user(Role.CASEWORKER)
     response = login(user)
-    assert response.headers["Location"].endswith("/cases/")
+    # Caseworkers land on their home page (issue 12, item 3: what to do today).
+    assert response.headers["Location"].endswith("/home")
     assert client.get("/cases/").status_code == 200
     client.post("/logout")
     assert client.get("/cases/").status_code == 302
