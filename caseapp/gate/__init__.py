@@ -1,1 +1,1 @@
-"""The return gate: no return approved until every safeguard S1-S18 is met (DESIGN.md §4)."""
+"""The return gate: no return approved until every safeguard S1-S19 is met (DESIGN.md §4)."""

@@ -18,7 +18,7 @@ from caseapp.cases.models import Case, Stage
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 
-cli = AppGroup("cases", help="Cases and the return gate (002: safeguards S1-S18).")
+cli = AppGroup("cases", help="Cases and the return gate (002: safeguards S1-S19).")
 gate_cli = AppGroup("gate", help="The return gate's hold on approved returns (issue 9).")
 commands = [cli, gate_cli]
 
@@ -52,7 +52,7 @@ def list_cases(stage: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Evaluate on this day.")
 def gate(number: str, as_json: bool, today) -> None:
-    """Evaluate the return gate S1-S18 for a case; exit 0 when all are met, else 1."""
+    """Evaluate the return gate S1-S19 for a case; exit 0 when all are met, else 1."""
     from caseapp.gate.evaluation import evaluate_return_gate
     from caseapp.gate.policy import current_policy
 

@@ -204,7 +204,7 @@ def _referenced_ids(case_ids: list[int], refs: dict, *extra) -> Any:
 
 
 def gate_records(case_ids: list[int]) -> dict[str, Records]:
-    """Every record type S1-S18 read for the cases ``case_ids`` (``load_records`` loads them
+    """Every record type S1-S19 read for the cases ``case_ids`` (``load_records`` loads them
     all in one statement), by name: the record lists and single records, the BIDs with their
     panels and options, the decision notices, the attached documents, received exchange
     documents and their partners, the suspensions register, and the users and agencies the
@@ -314,7 +314,7 @@ def gate_data_from(cases: list[Case], rows: dict[str, list]) -> dict[int, GateDa
 
 
 def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
-    """Every record S1-S18 need for each of ``cases``, by case id, in **one** statement
+    """Every record S1-S19 need for each of ``cases``, by case id, in **one** statement
     whatever the number of cases and records (``gate_records``, ``load_records``): the queue
     evaluates a page of cases at once."""
     if not cases:
@@ -325,7 +325,7 @@ def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
 
 
 def load_gate_data(case: Case) -> GateData:
-    """Fetch every record S1-S18 need for ``case`` (one statement)."""
+    """Fetch every record S1-S19 need for ``case`` (one statement)."""
     return load_gate_data_many([case])[case.id]
 
 

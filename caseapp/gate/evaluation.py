@@ -1,4 +1,5 @@
-"""The return gate: S1-S18 exactly as DESIGN.md section 4 lists them (sources in 002).
+"""The return gate: S1-S18 exactly as DESIGN.md section 4 lists them (sources in 002), and
+S19, family unity (issue 15; 002, Rec 4).
 
 ``evaluate_return_gate`` is pure: it reads the case, the policy and a ``GateData`` (loaded by
 ``load_gate_data`` when not given) and returns a ``GateResult``; it changes nothing. The
@@ -103,7 +104,7 @@ class GateResult:
 
 
 def evaluate_return_gate(case, *, today: date, policy, data: GateData | None = None) -> GateResult:
-    """Evaluate S1-S18 for ``case`` on ``today`` under ``policy`` (DESIGN.md section 4).
+    """Evaluate S1-S19 for ``case`` on ``today`` under ``policy`` (DESIGN.md section 4).
 
     With ``data`` given, no query is made; without it, ``load_gate_data(case)`` is called.
     """

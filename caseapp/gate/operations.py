@@ -66,7 +66,7 @@ def approve_return(
 
     Refuses unless the actor is a supervisor of the lead agency (RETURN_APPROVE), did not
     author the determination (four eyes), works on the current case version, and every
-    safeguard S1-S18 is met (DESIGN.md section 4). On refusal by the gate a
+    safeguard S1-S19 is met (DESIGN.md section 4). On refusal by the gate a
     ``GateNotSatisfied`` carries the ``GateResult`` in ``details`` and the ``gate:refuse``
     entry in ``audit``: the request layer (or the CLI) rolls back and then writes that entry
     in its own transaction, so the refusal is audited and nothing else is stored.

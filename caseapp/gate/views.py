@@ -70,7 +70,7 @@ def panel_context(case: Case, user, today: date | None = None, records=None) -> 
 @bp.route("/cases/<int:case_id>/safeguards")
 @login_required
 def safeguards(case_id: int):
-    """The return safeguards S1-S18 with evidence and sources (DESIGN.md section 4)."""
+    """The return safeguards S1-S19 with evidence and sources (DESIGN.md section 4)."""
     from caseapp.alerts.data import load_case_records
     from caseapp.alerts.rules import alerts_for
 
