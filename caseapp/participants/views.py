@@ -59,7 +59,6 @@ def _records(model, case: Case, order):
 @web.shows(RecordType.CASE)
 def case(case_id: int):
     """The case as the participant's part lets them see it (least privilege; issue 10)."""
-    web.require(current_user.is_participant)
     # The case with what its header shows, in two queries (before the scope check, which
     # finds it loaded; nothing of it is shown unless the check passes).
     _held = db.session.scalar(  # held, so the identity map keeps it for web.load
@@ -67,7 +66,8 @@ def case(case_id: int):
         .options(joinedload(Case.lead_agency), joinedload(Case.child).selectinload(Child.names))
         .where(Case.id == case_id)
     )
-    the_case = web.load(Case, case_id)
+    the_case = web.load(Case, case_id)  # 404 outside the user's scope, first
+    web.require(current_user.is_participant)  # the case's staff have its own pages
     role = current_user.role
     reads = {rt for rt in RecordType if participant_may(role, rt)}
     sections = {
