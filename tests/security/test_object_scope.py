@@ -43,6 +43,8 @@ NOT_RECORDS = {
     "filename",
     "user_id",
     "suspension_id",
+    "agency_id",  # an agency of the register (admin pages), not a case's record
+    "partner_id",  # a partner instance (exchange admin pages), not a case's record
     "job_id",
     "fmt",
     # An exchange request received before any case exists (scoped to the partner's
