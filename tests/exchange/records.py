@@ -56,14 +56,16 @@ def partner(world):
     return _cached(world, "partner", lambda: pair(world.agency, partner_key(world)))
 
 
-def link(world):
-    """``world.case``'s exchange with the partner (our side sends)."""
+def link(world, case=None):
+    """``world.case``'s (or ``case``'s) exchange with the partner (our side sends)."""
     from caseapp.exchange.models import ExchangeLink
+
+    case = case if case is not None else world.case
 
     def make():
         row = ExchangeLink(
             exchange_id=str(uuid.uuid4()),
-            case_id=world.case.id,
+            case_id=case.id,
             partner_id=partner(world).id,
             incoming=False,
         )
@@ -71,7 +73,7 @@ def link(world):
         db.session.flush()
         return row
 
-    return _cached(world, "link", make)
+    return _cached(world, "link" if case is world.case else f"link-{case.id}", make)
 
 
 TRAVEL = {
@@ -85,15 +87,19 @@ TRAVEL = {
 }
 
 
-def exported_document(world):
-    """A travel plan our side signed on ``world.case``'s exchange, to be carried as a file."""
+def exported_document(world, case=None):
+    """A travel plan our side signed on ``world.case``'s (or ``case``'s) exchange, to be
+    carried as a file."""
     from caseapp.exchange.models import Transport
     from caseapp.exchange.operations import send
 
+    case = case if case is not None else world.case
     return _cached(
         world,
-        "sent",
-        lambda: send(None, link(world), DocumentType.TRAVEL_PLAN, TRAVEL, transport=Transport.FILE),
+        "sent" if case is world.case else f"sent-{case.id}",
+        lambda: send(
+            None, link(world, case), DocumentType.TRAVEL_PLAN, TRAVEL, transport=Transport.FILE
+        ),
     )
 
 

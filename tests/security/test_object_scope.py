@@ -12,6 +12,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.age.records import issue_15
+from tests.exchange.records import exported_document
 from tests.security.records import panel_member, record
 
 # URL argument -> (world, case) -> id of such a record of ``case``.
@@ -26,11 +28,22 @@ RECORDS = {
     "visit_id": lambda world, case: record(world, "visit", case=case).id,
     "document_id": lambda world, case: _document(world, case).id,
     "assignment_id": lambda world, case: record(world, "assignment", case=case).id,
+    "exchange_document_id": lambda world, case: exported_document(world, case).id,
+    "assessment_id": lambda world, case: issue_15(world, "age_assessment", case).id,
+    "detention_id": lambda world, case: issue_15(world, "detention", case).id,
 }
 # Where one argument name means another record type in one endpoint.
 ENDPOINT_RECORDS = {
     "determination.remove_panel_member:member_id": (
         lambda world, case: panel_member(world, case=case).id
+    ),
+    "age.decide:challenge_id": lambda world, case: issue_15(world, "age_challenge", case).id,
+    "detention.decide:challenge_id": (
+        lambda world, case: issue_15(world, "detention_challenge", case).id
+    ),
+    "detention.follow_up:referral_id": lambda world, case: issue_15(world, "alternative", case).id,
+    "referrals.outcome:referral_id": (
+        lambda world, case: issue_15(world, "victim_referral", case).id
     ),
 }
 # Arguments that are not ids of a case's record.
@@ -53,7 +66,11 @@ NOT_RECORDS = {
     # A request to a participant, answered from their own page (no case in the URL); only
     # its addressee may answer it (tests/participants checks everyone else is refused).
     "participant_request_id",
+    # A document type of the exchange (a value of ``DocumentType``, not a record).
+    "doc_type",
 }
+# Pages only a participant acts on: requested as the participant assigned to ``world.case``.
+ACTOR_FOR = {"acts.visit": "monitor", "acts.escalate": "monitor"}
 # Every kind of record ``assessment.end_record`` ends.
 END_KINDS = ("guardians", "legal-representatives", "placements", "services")
 
@@ -125,12 +142,19 @@ def _urls(app, world, foreign_case):
 def test_record_of_another_case_is_404_through_own_case(
     app, client, login, world, second_own_case, foreign
 ):
-    """As a supervisor of agency A (allowed everything on ``world.case``), every record id of
-    another case, under ``world.case``'s URL, answers 404 to GET and to POST."""
+    """As a supervisor of agency A (allowed everything on ``world.case``; on a participant's
+    own page, the participant assigned to it), every record id of another case, under
+    ``world.case``'s URL, answers 404 to GET and to POST."""
     foreign_case = world.other_case if foreign == "other_agency" else second_own_case
-    login(world.users["supervisor_own"])
-    problems, tried = [], 0
+    problems, tried, current = [], 0, None
     for rule, url in _urls(app, world, foreign_case):
+        if "case_id" not in rule.arguments:
+            continue  # no case in the URL: the record's own scope is tested in its area
+        actor = ACTOR_FOR.get(rule.endpoint, "supervisor_own")
+        if actor != current:
+            client.post("/logout")
+            login(world.users[actor])
+            current = actor
         for method in ("GET", "POST"):
             if method not in rule.methods:
                 continue
