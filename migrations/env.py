@@ -33,11 +33,24 @@ def _configure_args(connection) -> dict:
 def run_migrations_online() -> None:
     """Run migrations against the app's engine."""
     with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite re-creates a table to change its constraints (batch mode); dropping the
+            # old one must not cascade to or trip the rows that reference it. Foreign keys
+            # can only be switched off outside a transaction, so before it starts; they are
+            # checked in full before the migration commits (below).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         context.configure(
             connection=connection, target_metadata=db.metadata, **_configure_args(connection)
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

@@ -24,7 +24,15 @@ branch_labels = None
 depends_on = None
 
 
+def _defer_foreign_keys():
+    """SQLite's batch mode re-creates ``case``, which every record references: check foreign
+    keys at commit, when the new table is in place (as 2ce7d1b5b364 does)."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("PRAGMA defer_foreign_keys = ON")
+
+
 def upgrade():
+    _defer_foreign_keys()
     op.create_table(
         "family",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -250,12 +258,16 @@ def upgrade():
     with op.batch_alter_table("best_interests_determination", schema=None) as batch_op:
         batch_op.add_column(sa.Column("family_unity", sa.Text(), nullable=True))
 
-    with op.batch_alter_table("case", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("family_id", sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f("ix_case_family_id"), ["family_id"], unique=False)
-        batch_op.create_foreign_key(
-            batch_op.f("fk_case_family_id_family"), "family", ["family_id"], ["id"]
+    # Not batch mode on SQLite: re-creating ``case`` would drop the table every record
+    # references (a plain ADD COLUMN with REFERENCES, as 2ce7d1b5b364 does for ``child``).
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute('ALTER TABLE "case" ADD COLUMN family_id INTEGER REFERENCES "family" (id)')
+    else:
+        op.add_column("case", sa.Column("family_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            op.f("fk_case_family_id_family"), "case", "family", ["family_id"], ["id"]
         )
+    op.create_index(op.f("ix_case_family_id"), "case", ["family_id"], unique=False)
 
     with op.batch_alter_table("complaint", schema=None) as batch_op:
         batch_op.add_column(sa.Column("addressed_to_id", sa.Integer(), nullable=True))
@@ -275,6 +287,7 @@ def upgrade():
 
 
 def downgrade():
+    _defer_foreign_keys()
     with op.batch_alter_table("complaint", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_complaint_addressed_to_id_agency"), type_="foreignkey"

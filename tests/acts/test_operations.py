@@ -161,7 +161,12 @@ def test_only_the_assigned_officer_decides(factory, who):
     elif who == "ended":
         user = officer(factory, ready)
         assignment = ready.case.assignment_of(user)
-        end_assignment(ready.supervisor, assignment, reason="Request withdrawn")
+        end_assignment(
+            ready.supervisor,
+            assignment,
+            reason="Request withdrawn",
+            expected_version=ready.case.version,
+        )
         db.session.commit()
     else:  # staff of another agency than the lead agency
         user = factory.user(Role.CASEWORKER, agency=ready.r["central_agency"])
@@ -275,7 +280,12 @@ def test_the_monitor_reports_the_first_visit_and_escalates_a_concern(factory):
 
 def test_a_guardian_or_an_ended_monitor_cannot_report(factory):
     ready, mon, visit = returned(factory)
-    end_assignment(ready.supervisor, ready.case.assignment_of(mon), reason="Plan ended")
+    end_assignment(
+        ready.supervisor,
+        ready.case.assignment_of(mon),
+        reason="Plan ended",
+        expected_version=ready.case.version,
+    )
     db.session.commit()
     for user in (mon, guardian(factory, ready)):
         with pytest.raises(PermissionDenied):

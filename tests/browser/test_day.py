@@ -106,11 +106,13 @@ def test_admin_edits_a_user_and_an_agency(live_server, page, factory, log_in, db
 
     admin = factory.user(Role.ADMIN)
     person = factory.user(Role.SUPERVISOR, name="Vera Person")
-    person_id, agency_id = person.id, person.agency_id
+    person_id, agency_id, email = person.id, person.agency_id, person.email
+    # Read before the commit: reading after it would open a read transaction in the test's
+    # session that the live server's save then waits on.
     db.session.commit()
     log_in(page, admin)
     page.goto(f"{live_server}/admin/users")
-    page.get_by_role("link", name=person.email).click()
+    page.get_by_role("link", name=email).click()
     _no_violations(page, "user edit page")
     page.get_by_label("Role").select_option(label="caseworker")
     page.get_by_role("button", name="Save").click()

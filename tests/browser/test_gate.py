@@ -56,7 +56,7 @@ def test_supervisor_sees_the_unmet_safeguards_cannot_approve_then_approves_the_r
 
     # The blocked case: exactly the broken safeguards are shown unmet, with their sources.
     page.goto(f"{live_server}/cases/{blocked_id}/safeguards")
-    expect(page.get_by_text("3 of 18 safeguards not met.")).to_be_visible()
+    expect(page.get_by_text("3 of 19 safeguards not met.")).to_be_visible()
     unmet = page.locator("tr.unmet")
     expect(unmet).to_have_count(len(broken))
     assert [unmet.nth(i).get_attribute("id") for i in range(len(broken))] == [
@@ -67,7 +67,7 @@ def test_supervisor_sees_the_unmet_safeguards_cannot_approve_then_approves_the_r
         expect(row).to_contain_text("not met")
         expect(row.locator("th")).to_contain_text(f"{sid} · {TITLES[sid][0]}")
         expect(row).to_contain_text(TITLES[sid][1])  # the source, e.g. "002, fn 12 (v)"
-    expect(page.locator("tr.met")).to_have_count(18 - len(broken))
+    expect(page.locator("tr.met")).to_have_count(19 - len(broken))
     expect(page.locator("#safeguard-S14")).to_contain_text("escort by law enforcement")
     expect(page.locator("#safeguard-S16")).to_contain_text("an appeal is pending")
 
@@ -96,7 +96,7 @@ def test_supervisor_sees_the_unmet_safeguards_cannot_approve_then_approves_the_r
     expect(page.locator("tr.unmet")).to_have_count(0)
     page.get_by_role("button", name=APPROVE).click()
     expect(page.get_by_role("heading", name="Approve the return?")).to_be_visible()
-    expect(page.get_by_text("All 18 safeguards are met today.")).to_be_visible()
+    expect(page.get_by_text("All 19 safeguards are met today.")).to_be_visible()
     page.get_by_label("Comment (kept in the audit trail)").fill("Checked with the counterpart.")
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("The return is approved.")).to_be_visible()

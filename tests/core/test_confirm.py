@@ -28,7 +28,7 @@ def test_return_approval_is_confirmed_with_a_comment(factory, client, login):
     first = client.post(url, data={"version": ready.case.version})
     html = first.get_data(as_text=True)
     assert first.status_code == 200 and "Approve the return?" in html
-    assert ready.case.number in html and "All 18 safeguards are met today." in html
+    assert ready.case.number in html and "All 19 safeguards are met today." in html
     db.session.expire_all()
     assert db.session.get(Case, ready.case.id).stage is Stage.RETURN_PREPARATION
     assert entries("return:approve", ready.case.id) == []

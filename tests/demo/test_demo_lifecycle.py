@@ -45,7 +45,7 @@ def test_the_demo_has_a_case_at_every_stage(demo, runner, db):
     result = runner.invoke(args=["cases", "list", "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert len(rows) == len(data.CASES) + len(lifecycle_data.CASES)
+    assert len(rows) == len(data.CASES) + len(lifecycle_data.CASES) + protection.CASES_ADDED
     assert {row["stage"] for row in rows} == {s.value for s in Stage}
     stages = {row["number"]: row["stage"] for row in rows}
     guide = demo["guide"]
@@ -174,10 +174,12 @@ def test_the_demo_cases_open_in_the_browser_pages(demo, db, client, app):
         rule.rule
         for rule in app.url_map.iter_rules()
         # The audit timeline is the ombudsperson's (tests/audit), the participants' own pages
-        # theirs (tests/acts, tests/participants); every other case page is the caseworker's.
+        # theirs (tests/acts, tests/participants), reassignment the supervisor's
+        # (tests/admin/test_people.py); every other case page is the caseworker's.
         if "GET" in rule.methods
         and rule.arguments == {"case_id"}
         and not rule.endpoint.startswith(("audit.", "acts.", "participants.case"))
+        and rule.endpoint != "cases.reassign"
     ]
     assert "/cases/<int:case_id>/safeguards" in rules
     for case in cases:
