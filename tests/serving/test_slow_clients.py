@@ -88,7 +88,7 @@ def _signed_in_opener(base: str, email: str):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     form = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": PASSWORD})
     response = opener.open(f"{base}/login", data=form.encode(), timeout=ANSWER_TIMEOUT_S)
-    assert response.geturl().endswith("/cases/")
+    assert response.geturl().endswith("/home")  # signed in: a caseworker lands on their home page
     return opener
 
 
