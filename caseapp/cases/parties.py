@@ -105,7 +105,7 @@ def answer_open_requests(actor: User, case: Case, kind, *, agreed: bool, referen
 
     from caseapp.core.extensions import db
     from caseapp.participants.models import Assignment, ParticipantRequest, RequestAnswer
-    from caseapp.participants.operations import answer_request
+    from caseapp.participants.operations import record_answer
 
     if not user_is_participant(actor):
         return
@@ -121,7 +121,7 @@ def answer_open_requests(actor: User, case: Case, kind, *, agreed: bool, referen
         .order_by(ParticipantRequest.id)
     ).all()
     for row in rows:
-        answer_request(
+        record_answer(
             actor,
             row,
             answer=RequestAnswer.AGREED if agreed else RequestAnswer.DECLINED,

@@ -209,6 +209,17 @@ class ParticipantRequest(db.Model):
         """Not yet answered."""
         return self.answered_at is None
 
+    @property
+    def carries_central_decision(self) -> bool:
+        """A request to approve addressed to the Central Authority officer: its answer is the
+        authority's decision on the return request, recorded as S11's evidence (002,
+        Moldova: "must be approved by the Central Authority";
+        ``caseapp.participants.operations.answer_request``)."""
+        return (
+            self.kind is RequestKind.APPROVE
+            and self.assignment.role is Role.CENTRAL_AUTHORITY_OFFICER
+        )
+
     def overdue(self, today: date) -> bool:
         """Open past its due date, while the participant is still assigned."""
         return self.is_open and self.due_on < today and self.assignment.in_force

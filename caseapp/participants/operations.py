@@ -187,7 +187,85 @@ def answer_request(
     expected_version: int | None,
 ) -> ParticipantRequest:
     """The participant answers a request addressed to them; the answer is recorded on the
-    case with the participant as actor (issue 10 item 3)."""
+    case with the participant as actor (issue 10 item 3).
+
+    The Central Authority officer's answer to a request to approve IS the authority's
+    decision on the return request: it is recorded through ``record_central_approval``, the
+    operation of the caseworker's and the officer's own pages, so S11's rule (a central
+    authority, a reference, the stage) lives in one place (002, Moldova: the return "must be
+    approved by the Central Authority"; issue 10 items 2 and 4)."""
+    if not request_row.can_answer(actor):
+        raise PermissionDenied(_("You may not answer this request."))
+    if request_row.carries_central_decision:
+        return _answer_as_central_authority(
+            actor,
+            request_row,
+            answer=RequestAnswer(answer),
+            note=note,
+            reference=reference,
+            expected_version=expected_version,
+        )
+    return record_answer(
+        actor,
+        request_row,
+        answer=answer,
+        note=note,
+        reference=reference,
+        expected_version=expected_version,
+    )
+
+
+def _answer_as_central_authority(
+    actor: User,
+    request_row: ParticipantRequest,
+    *,
+    answer: RequestAnswer,
+    note: str | None,
+    reference: str | None,
+    expected_version: int | None,
+) -> ParticipantRequest:
+    """Record the answer, then the decision it carries through ``record_central_approval``
+    (which answers any other open request to approve sent to the officer on the case). A
+    refusal of the decision (the stage, a missing reference) rolls back both."""
+    from caseapp.crossborder.operations import record_central_approval
+
+    if _text(reference, limit=100) is None:
+        _refuse(
+            "reference",
+            _("Give the reference of the Central Authority's decision (S11)."),
+        )
+    row = record_answer(
+        actor,
+        request_row,
+        answer=answer,
+        note=note,
+        reference=reference,
+        expected_version=expected_version,
+    )
+    case = request_row.case
+    record_central_approval(
+        actor,
+        case,
+        expected_version=case.version,
+        refused=answer is RequestAnswer.DECLINED,
+        reference=row.reference,
+        approved_on=date.today(),
+    )
+    return row
+
+
+def record_answer(
+    actor: User,
+    request_row: ParticipantRequest,
+    *,
+    answer: RequestAnswer,
+    note: str | None,
+    reference: str | None,
+    expected_version: int | None,
+) -> ParticipantRequest:
+    """Record the participant's answer on the request (no act beyond it): the generic
+    answer, and the answer an act of the participant gives to their open requests
+    (``caseapp.cases.parties.answer_open_requests``)."""
     case = request_row.case
     if not request_row.can_answer(actor):
         raise PermissionDenied(_("You may not answer this request."))

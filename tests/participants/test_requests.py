@@ -20,13 +20,13 @@ def _assignment(world, actor):
     )
 
 
-def _send(client, world, actor, *, due_on, details="Please confirm the approval"):
+def _send(client, world, actor, *, due_on, details="Please confirm the approval", kind="approve"):
     return client.post(
         f"/cases/{world.case.id}/requests",
         data={
             "request-version": str(world.case.version),
             "request-assignment_id": str(_assignment(world, actor).id),
-            "request-kind": "approve",
+            "request-kind": kind,
             "request-details": details,
             "request-due_on": due_on.isoformat(),
         },
@@ -36,7 +36,9 @@ def _send(client, world, actor, *, due_on, details="Please confirm the approval"
 def test_request_is_sent_seen_answered_and_audited(client, login, world):
     login(world.users["caseworker_own"])
     due = date.today() + timedelta(days=5)
-    response = _send(client, world, "central_authority_officer", due_on=due)
+    # A request to confirm: the answer to a request to approve is the Central Authority's
+    # decision itself (tests/participants/test_central_answer.py).
+    response = _send(client, world, "central_authority_officer", due_on=due, kind="confirm")
     assert response.status_code == 302
     row = db.session.scalar(select(ParticipantRequest))
     assert row.due_on == due and row.sent_by_id == world.users["caseworker_own"].id
