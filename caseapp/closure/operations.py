@@ -25,7 +25,7 @@ from caseapp.core.errors import (
 )
 from caseapp.core.permissions import Permission
 from caseapp.dashboard.models import NotificationKind
-from caseapp.dashboard.operations import notify
+from caseapp.dashboard.operations import notify, notify_parties
 
 if TYPE_CHECKING:
     from caseapp.auth.models import User
@@ -99,6 +99,7 @@ def close_case(
         extra_diff={"comment": comment} if comment else None,
     )
     notify(actor, case.caseworker_id, NotificationKind.CASE_CLOSED, case)
+    notify_parties(actor, case, NotificationKind.CASE_CLOSED)  # issue 10 item 2
 
 
 def reopen_case(actor: User, case: Case, *, reason: str, expected_version: int | None) -> None:

@@ -51,7 +51,7 @@ from caseapp.crossborder.models import (
     WithdrawalKind,
 )
 from caseapp.dashboard.models import NotificationKind
-from caseapp.dashboard.operations import notify
+from caseapp.dashboard.operations import notify, notify_parties
 from caseapp.gate.data import current_bid
 from caseapp.gate.policy import current_policy
 from caseapp.participants.models import RequestKind
@@ -488,6 +488,7 @@ def approve_last_resort(
     consent.last_resort_approved_at = utcnow()
     _change(actor, case, consent, AuditAction.LAST_RESORT_APPROVE, reason=comment)
     notify(actor, case.caseworker_id, NotificationKind.LAST_RESORT_APPROVED, case)
+    notify_parties(actor, case, NotificationKind.LAST_RESORT_APPROVED)  # issue 10 item 2
 
 
 def save_monitoring_plan(

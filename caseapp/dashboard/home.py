@@ -228,7 +228,9 @@ def unread_notifications(user, *, limit: int = 5) -> tuple[list, int]:
     )
     query = query.where(n.user_id == user.id, n.read_at.is_(None))
     rows = db.session.execute(query.order_by(n.id.desc()).limit(limit)).all()
-    return [(r[0], r.number, _name(r)) for r in rows], (rows[0].total if rows else 0)
+    return _in_scope(user, [(r[0], r.number, _name(r)) for r in rows]), (
+        rows[0].total if rows else 0
+    )
 
 
 def notifications_page(user, *, before: int | None, limit: int = 30):
@@ -242,4 +244,29 @@ def notifications_page(user, *, before: int | None, limit: int = 30):
     rows = db.session.execute(query.order_by(n.id.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return [(r[0], r.number, _name(r)) for r in rows], (rows[-1][0].id if more else None)
+    return _in_scope(user, [(r[0], r.number, _name(r)) for r in rows]), (
+        rows[-1][0].id if more else None
+    )
+
+
+def _in_scope(user, rows: list) -> list:
+    """A participant's notices name the case and the child only while their assignment to
+    the case is in force (issue 10: the assignment's end removes the access at once); the
+    notice itself (what happened) stays theirs. Staff: unchanged."""
+    if not getattr(user, "is_participant", False) or not rows:
+        return rows
+    from caseapp.participants.models import Assignment
+
+    in_force = set(
+        db.session.scalars(
+            select(Assignment.case_id).where(
+                Assignment.user_id == user.id,
+                Assignment.role == user.role,
+                Assignment.in_force_sql(),
+            )
+        )
+    )
+    return [
+        (notice, number, name) if notice.case_id in in_force else (notice, None, None)
+        for notice, number, name in rows
+    ]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
+from caseapp.core.permissions import RecordType
 
 
 class NotificationKind(LabelledEnum):
@@ -27,6 +28,33 @@ class NotificationKind(LabelledEnum):
     RETURN_APPROVED = "return_approved", _l("The return was approved")
     LAST_RESORT_APPROVED = "last_resort_approved", _l("The last-resort return was approved")
     CASE_CLOSED = "case_closed", _l("The case was closed")
+    # Decisions the case's participants are told of (issue 10 item 2: "the lawyer is
+    # notified of decisions"; 002, Rec 1: the right to appeal needs knowing the decision).
+    DECISION_TAKEN = "decision_taken", _l("A decision was taken on the case")
+    DETERMINATION_APPROVED = (
+        "determination_approved",
+        _l("The best-interests determination was approved"),
+    )
+    APPEAL_DECIDED = "appeal_decided", _l("An appeal was decided")
+    COMPLAINT_ANSWERED = "complaint_answered", _l("A complaint was answered")
+    RETURN_APPROVAL_WITHDRAWN = "return_approval_withdrawn", _l("The return approval was withdrawn")
+
+
+# What a notice to the case's participants is about: a participant assigned to the case is
+# told only of what the matrix lets their role read, every kind listed (least privilege;
+# ``caseapp.core.permissions.PARTICIPANT_MATRIX``). The notice's text is its kind's label and
+# the case, nothing more: a last-resort return tells of the consent too, so only those who
+# read consents hear of it. A kind not listed goes to staff only.
+PARTY_NOTICES: dict[NotificationKind, tuple[RecordType, ...]] = {
+    NotificationKind.DECISION_TAKEN: (RecordType.DECISION,),
+    NotificationKind.DETERMINATION_APPROVED: (RecordType.DETERMINATION,),
+    NotificationKind.APPEAL_DECIDED: (RecordType.DECISION,),
+    NotificationKind.COMPLAINT_ANSWERED: (RecordType.DECISION,),
+    NotificationKind.RETURN_APPROVED: (RecordType.DECISION,),
+    NotificationKind.LAST_RESORT_APPROVED: (RecordType.DECISION, RecordType.CONSENT),
+    NotificationKind.RETURN_APPROVAL_WITHDRAWN: (RecordType.DECISION,),
+    NotificationKind.CASE_CLOSED: (RecordType.CASE,),
+}
 
 
 class Notification(db.Model):

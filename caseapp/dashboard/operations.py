@@ -15,7 +15,12 @@ from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
-from caseapp.dashboard.models import DigestSubscription, Notification, NotificationKind
+from caseapp.dashboard.models import (
+    PARTY_NOTICES,
+    DigestSubscription,
+    Notification,
+    NotificationKind,
+)
 
 # A digest goes out at most once in this time (``flask dashboard digest`` may run hourly).
 DIGEST_INTERVAL = timedelta(hours=20)
@@ -38,6 +43,40 @@ def notify(
             created_at=utcnow(),
         )
     )
+
+
+def notify_parties(actor: User | None, case: Case, kind: NotificationKind) -> list[int]:
+    """Tell the participants assigned to ``case`` -- the assignment in force, the account
+    active -- that ``kind`` happened, each only if the matrix lets their role read every
+    record type the notice is about (``PARTY_NOTICES``; issue 10 item 2: "the lawyer is
+    notified of decisions", the guardian too; 002, Rec 1 and Rec 3). One query; the ids
+    told, in order. An assignment ended, or one on another case, is told nothing."""
+    from caseapp.core.permissions import participant_may
+    from caseapp.participants.models import Assignment
+
+    records = PARTY_NOTICES.get(kind)
+    if not records:
+        return []
+    rows = db.session.execute(
+        select(Assignment.user_id, Assignment.role)
+        .join(User, User.id == Assignment.user_id)
+        .where(
+            Assignment.case_id == case.id,
+            Assignment.in_force_sql(),
+            User.active.is_(True),
+            User.role == Assignment.role,
+        )
+        .order_by(Assignment.user_id)
+    ).all()
+    told: list[int] = []
+    for user_id, role in rows:
+        if user_id in told or not all(participant_may(role, r) for r in records):
+            continue
+        if actor is not None and actor.id == user_id:
+            continue
+        notify(actor, user_id, kind, case)
+        told.append(user_id)
+    return told
 
 
 def mark_read(actor: User, notification: Notification) -> None:
@@ -107,11 +146,16 @@ def digest_text(user: User, today: date) -> tuple[str, str] | None:
                 "",
                 _(
                     "Open your home page to see them: %(url)s",
-                    url=url_for("dashboard.home", _external=True),
+                    url=url_for(_home_of(user), _external=True),
                 ),
             ]
         )
     return subject, body
+
+
+def _home_of(user: User) -> str:
+    """The endpoint of ``user``'s home page: a participant's own (issue 10 item 6)."""
+    return "participants.home" if user.is_participant else "dashboard.home"
 
 
 def due_digests(now: datetime | None = None) -> list[User]:

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from caseapp.cases.models import Case
 from caseapp.core import web
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
@@ -139,6 +140,12 @@ def read_notification():
     if notice is None or not notice.can_view(current_user):
         abort(404)
     ops.mark_read(current_user, notice)
+    if notice.case_id is not None and current_user.is_participant:
+        # A participant's page of the case, while assigned to it (issue 10).
+        case = db.session.get(Case, notice.case_id)
+        if case is not None and case.can_view(current_user):
+            return redirect(url_for("participants.case", case_id=notice.case_id))
+        return redirect(url_for("dashboard.notifications"))
     if notice.case_id is not None:
         return redirect(url_for("cases.show", case_id=notice.case_id))
     return redirect(url_for("dashboard.notifications"))

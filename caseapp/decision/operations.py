@@ -37,6 +37,8 @@ from caseapp.cases.workflow import AFTER_DECISION
 from caseapp.core.db import utcnow
 from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.dashboard.models import NotificationKind
+from caseapp.dashboard.operations import notify_parties
 from caseapp.decision.models import (
     Appeal,
     AppealStatus,
@@ -129,6 +131,7 @@ def record_decision(
         extra_diff={"outcome": [None, outcome.value]},
     )
     record(actor, AuditAction.NOTICE_CREATE, notice, case=case, diff=diff, reason=reasons)
+    notify_parties(actor, case, NotificationKind.DECISION_TAKEN)  # issue 10 item 2
     return notice
 
 
@@ -247,6 +250,7 @@ def decide_appeal(
     diff = diff_of(appeal)
     touch_case(case)
     record(actor, AuditAction.APPEAL_DECIDE, appeal, case=case, diff=diff)
+    notify_parties(actor, case, NotificationKind.APPEAL_DECIDED)  # issue 10 item 2
     if reopen:
         _reopen(actor, case, reason=_("Appeal upheld on %(day)s.", day=decided_on.isoformat()))
     return appeal
@@ -329,6 +333,7 @@ def answer_complaint(
     diff = diff_of(complaint)
     touch_case(case)
     record(actor, AuditAction.COMPLAINT_ANSWER, complaint, case=case, diff=diff)
+    notify_parties(actor, case, NotificationKind.COMPLAINT_ANSWERED)  # issue 10 item 2
     return complaint
 
 

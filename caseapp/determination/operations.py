@@ -41,7 +41,7 @@ from caseapp.core.errors import (
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 from caseapp.dashboard.models import NotificationKind
-from caseapp.dashboard.operations import notify
+from caseapp.dashboard.operations import notify, notify_parties
 from caseapp.determination.models import (
     BestInterestsDetermination,
     BidOption,
@@ -367,6 +367,7 @@ def approve_bid(
     flush()
     record(actor, AuditAction.BID_APPROVE, bid, diff=diff, reason=comment)
     notify(actor, bid.author_id, NotificationKind.BID_APPROVED, bid.case)
+    notify_parties(actor, bid.case, NotificationKind.DETERMINATION_APPROVED)  # issue 10
     return bid
 
 

@@ -251,6 +251,11 @@ def withdraw_unmet(actor: User | None, case: Case, result: GateResult):
             diff=diff,
             reason=reason,
         )
+        from caseapp.dashboard.models import NotificationKind
+        from caseapp.dashboard.operations import notify_parties
+
+        # The parties are told (issue 10 item 2); the caseworker sees it on the case.
+        notify_parties(actor, case, NotificationKind.RETURN_APPROVAL_WITHDRAWN)
     # The hold acts on the case as it is in this transaction (its own version).
     workflow.move(
         actor, case, Stage.RETURN_PREPARATION, expected_version=case.version, reason=reason

@@ -32,7 +32,7 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 from caseapp.core.validators import schedule_problem
 from caseapp.dashboard.models import NotificationKind
-from caseapp.dashboard.operations import notify
+from caseapp.dashboard.operations import notify, notify_parties
 from caseapp.gate import hold
 from caseapp.gate.data import load_gate_data
 from caseapp.gate.evaluation import GateResult, evaluate_return_gate
@@ -127,6 +127,7 @@ def approve_return(
         reason=comment,  # the supervisor's comment on the confirmation step (issue 12 item 4)
     )
     notify(actor, case.caseworker_id, NotificationKind.RETURN_APPROVED, case)
+    notify_parties(actor, case, NotificationKind.RETURN_APPROVED)  # issue 10 item 2
     return approval
 
 

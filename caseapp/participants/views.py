@@ -42,8 +42,13 @@ bp = Blueprint("participants", __name__)
 def home():
     """A participant's home page: their cases and their open requests, in their language."""
     web.require(current_user.is_participant)
+    from caseapp.dashboard.home import unread_notifications
+
+    notices, unread = unread_notifications(current_user)
     return render_template(
         "participants/home.html",
+        notices=notices,
+        unread=unread,
         assignments=q.assignments_of(current_user),
         requests=q.open_requests_of(current_user),
         today=date.today(),
