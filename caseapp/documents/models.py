@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.db import UTCDateTime, utcnow
 from caseapp.core.extensions import db
-from caseapp.core.permissions import record_type_of
+from caseapp.core.permissions import RECORD_TYPE_OF_TABLE
 
 if TYPE_CHECKING:
     from caseapp.auth.models import User
@@ -48,10 +48,30 @@ class Document(db.Model):
     case: Mapped[Case] = relationship(lazy="joined")
     uploaded_by: Mapped[User] = relationship(lazy="select")
 
+    def attached_record(self) -> Any | None:
+        """The record of this document's case it is attached to (None: attached to the case
+        as a whole, to a kind of record the matrix does not know, or to a record of another
+        case)."""
+        if self.record_type not in RECORD_TYPE_OF_TABLE or self.record_id is None:
+            return None
+        if self.record_type == self.__tablename__:  # a document is not a record of the case
+            return None
+        model = _model_of_table(self.record_type)
+        row = db.session.get(model, self.record_id) if model is not None else None
+        if row is None or getattr(row, "case_id", None) != self.case_id:
+            return None
+        return row
+
     def can_view(self, user: User) -> bool:
-        """Whoever may see the case may see and download its documents."""
-        # A participant: only a kind of record the matrix gives their role (issue 10).
-        return self.case.can_read(user, record_type_of(self))
+        """Whoever may see the case may see and download its documents. A participant
+        (issue 10; least privilege): only a document attached to a record they may read, by
+        that record's own predicate -- the Central Authority officer the paper document of
+        the Central Authority's decision (S11), the monitor a visit report's -- never the
+        case's file as a whole (the matrix gives no participant "documents")."""
+        if user.is_participant:
+            record = self.attached_record()
+            return record is not None and hasattr(record, "can_view") and record.can_view(user)
+        return self.case.can_view(user)
 
     def can_edit(self, user: User) -> bool:
         """Whoever may record on the case may attach documents to it."""
@@ -59,3 +79,11 @@ class Document(db.Model):
 
     def __repr__(self) -> str:
         return f"<Document {self.id} case={self.case_id} {self.content_type}>"
+
+
+def _model_of_table(table: str) -> Any | None:
+    """The mapped class of ``table`` (a case-record table of the matrix)."""
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == table:
+            return mapper.class_
+    return None

@@ -78,6 +78,12 @@ def download(case_id: int, document_id: int):
     """Send a document as an attachment, after the permission check; audited."""
     case = web.load(Case, case_id)
     document = web.load(Document, document_id, case=case)
+    return send_document(document)
+
+
+def send_document(document: Document):
+    """The file of ``document`` as an attachment, the download audited (``download_entry``
+    asks ``Document.can_view`` again: a refusal is 403). The caller has loaded it in scope."""
     path = operations.stored_path(upload_folder(), document)
     if not path.is_file():
         abort(404)

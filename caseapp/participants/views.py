@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from caseapp.audit.actions import AuditAction
+from caseapp.audit.recorder import pending
 from caseapp.auth import invitations
 from caseapp.cases.models import Case
 from caseapp.cases.pages import case_context, load_case
@@ -25,6 +27,8 @@ from caseapp.core import mail, web
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Access, Permission, RecordType, Role, participant_may
 from caseapp.crossborder.models import CentralAuthorityApproval, MonitoringPlan, ReintegrationPlan
+from caseapp.documents.models import Document
+from caseapp.documents.views import send_document
 from caseapp.monitoring.models import MonitoringVisit
 from caseapp.participants import forms as f
 from caseapp.participants import operations as ops
@@ -113,6 +117,7 @@ def case(case_id: int):
         show_guardians=show_guardians,
         show_lawyers=show_lawyers,
         requests=requests,
+        documents=_documents_for(the_case, current_user),
         answerable=answerable,
         answer_form=lambda r: f.AnswerRequestForm(prefix=f"r{r.id}", formdata=None).at(
             the_case.version
@@ -137,6 +142,34 @@ def answer(participant_request_id: int):
         success=_("Your answer is recorded on the case."),
         next_url=url_for("participants.case", case_id=row.case_id),
     )
+
+
+@bp.get("/my/cases/<int:case_id>/documents/<int:document_id>")
+@login_required
+@web.shows(RecordType.CASE)
+def document(case_id: int, document_id: int):
+    """A document attached to a record the participant may read (the Central Authority's
+    decision, a visit report), downloaded by the participant; audited. The case in their
+    scope (404), the document of that case (404), attached to a record they read (404:
+    they do not learn what else the case's file holds; ``Document.can_view``)."""
+    the_case = web.load(Case, case_id)
+    attached = web.load(Document, document_id, case=the_case)
+    web.require(current_user.is_participant)  # the case's staff have its documents page
+    if not attached.can_view(current_user):
+        # Refused like an object outside the scope: 404, audited after the request.
+        web.later(pending(current_user, AuditAction.ACCESS_REFUSE, attached, diff={}).write)
+        abort(404)
+    return send_document(attached)
+
+
+def _documents_for(the_case: Case, user) -> list[Document]:
+    """The documents of ``the_case`` attached to a record ``user`` may read."""
+    rows = db.session.scalars(
+        select(Document)
+        .where(Document.case_id == the_case.id, Document.record_type.is_not(None))
+        .order_by(Document.uploaded_at, Document.id)
+    ).all()
+    return [d for d in rows if d.can_view(user)]
 
 
 # -- the case's staff: who takes part, what was asked -----------------------------------------

@@ -13,6 +13,8 @@ POLICY = {
     "participants.home": Rule.PARTICIPANT,
     "participants.case": Rule.PARTICIPANT_CASE,
     "participants.answer": Rule.REQUEST_ADDRESSEE,
+    # A document attached to the Central Authority's decision (S11): its reader only.
+    "participants.document": Rule.READ_CENTRAL,
     "participants.staff": Rule.CASE_VIEW,
     "participants.invite": Rule.SUPERVISOR_CASE,
     "participants.end": Rule.CASE_EDIT,
@@ -49,7 +51,15 @@ def guardian_request(world):
     return cache["guardian_request"].id
 
 
+def central_document(world):
+    """A document of ``world.case`` attached to the Central Authority's decision."""
+    from tests.participants.records import attached_document
+
+    return attached_document(world, "central_approval").id
+
+
 BUILDERS = {
+    "participants.document:document_id": central_document,
     "participant_request_id": guardian_request,
     "assignment_id": lambda world: record(world, "assignment").id,
 }

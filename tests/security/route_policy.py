@@ -63,6 +63,8 @@ class Rule(StrEnum):
     ACT_MONITOR = "act_monitor"  # the monitor
     ACT_GUARDIAN = "act_guardian"  # the guardian
     ACT_PARTY = "act_party"  # the guardian or the legal representative
+    # A document attached to the Central Authority's decision: who reads that record.
+    READ_CENTRAL = "read_central"  # the Central Authority officer
 
 
 # Participants assigned to ``world.case`` (one per role, named by the role's value), one
@@ -111,6 +113,7 @@ ALLOWED: dict[Rule, set[str]] = {
     Rule.ACT_MONITOR: {"monitor"},
     Rule.ACT_GUARDIAN: {"guardian"},
     Rule.ACT_PARTY: {"guardian", "legal_representative"},
+    Rule.READ_CENTRAL: {"central_authority_officer"},
 }
 
 CASE_SCOPED = {
@@ -123,6 +126,7 @@ CASE_SCOPED = {
     Rule.ACT_MONITOR,
     Rule.ACT_GUARDIAN,
     Rule.ACT_PARTY,
+    Rule.READ_CENTRAL,
 }
 _OUTSIDE_AGENCY = {"caseworker_other", "supervisor_other"}
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from tests.age.records import issue_15
 from tests.exchange.records import exported_document
+from tests.participants.records import attached_document
 from tests.security.records import panel_member, record
 
 # URL argument -> (world, case) -> id of such a record of ``case``.
@@ -45,6 +46,10 @@ ENDPOINT_RECORDS = {
     "referrals.outcome:referral_id": (
         lambda world, case: issue_15(world, "victim_referral", case).id
     ),
+    # A participant's document is one attached to a record they read (issue 10).
+    "participants.document:document_id": (
+        lambda world, case: attached_document(world, "central_approval", case).id
+    ),
 }
 # Arguments that are not ids of a case's record.
 # (``job_id``: a background export belongs to the user who started it, not to a case;
@@ -70,7 +75,11 @@ NOT_RECORDS = {
     "doc_type",
 }
 # Pages only a participant acts on: requested as the participant assigned to ``world.case``.
-ACTOR_FOR = {"acts.visit": "monitor", "acts.escalate": "monitor"}
+ACTOR_FOR = {
+    "acts.visit": "monitor",
+    "acts.escalate": "monitor",
+    "participants.document": "central_authority_officer",
+}
 # Every kind of record ``assessment.end_record`` ends.
 END_KINDS = ("guardians", "legal-representatives", "placements", "services")
 
