@@ -75,7 +75,12 @@ class RecordType(LabelledEnum):
     TRAVEL = "travel", _l("travel plan and the return itself")
     MONITORING = "monitoring", _l("monitoring plan and visits")
     REQUEST = "request", _l("requests to participants")
-    DOCUMENT = "document", _l("documents")
+    # Closed to every participant; a document attached to a record is read as that record
+    # (``Document.can_view`` asks the record's own predicate; issue 10, least privilege).
+    DOCUMENT = (
+        "document",
+        _l("the case's file (a document attached to a record is read as that record)"),
+    )
 
 
 class Access(LabelledEnum):
