@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
@@ -81,9 +82,11 @@ class Document(db.Model):
         return f"<Document {self.id} case={self.case_id} {self.content_type}>"
 
 
+@cache
 def _model_of_table(table: str) -> Any | None:
     """The mapped class of ``table`` (a case-record table of the matrix)."""
-    for mapper in db.Model.registry.mappers:
+    registry = db.Model.registry  # type: ignore[attr-defined]  # the declarative registry
+    for mapper in registry.mappers:
         if getattr(mapper.local_table, "name", None) == table:
             return mapper.class_
     return None
