@@ -9,6 +9,7 @@ them only what ``Case.can_read`` / ``can_act`` give their role (the matrix in
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import force_locale
@@ -24,6 +25,7 @@ from caseapp.cases.models import Case
 from caseapp.cases.pages import case_context, load_case
 from caseapp.children.models import Child
 from caseapp.core import mail, web
+from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Access, Permission, RecordType, Role, participant_may
 from caseapp.crossborder.models import CentralAuthorityApproval, MonitoringPlan, ReintegrationPlan
@@ -79,7 +81,7 @@ def case(case_id: int):
     web.require(current_user.is_participant)  # the case's staff have its own pages
     role = current_user.role
     reads = {rt for rt in RecordType if participant_may(role, rt)}
-    sections = {
+    sections: dict[str, tuple[RecordType, Any, Any]] = {
         "approvals": (
             RecordType.CENTRAL_AUTHORITY,
             CentralAuthorityApproval,
@@ -89,10 +91,26 @@ def case(case_id: int):
         "monitoring": (RecordType.MONITORING, MonitoringPlan, MonitoringPlan.id),
         "visits": (RecordType.MONITORING, MonitoringVisit, MonitoringVisit.due_on),
     }
-    records = {
-        name: _records(model, the_case, order) if record in reads else None
-        for name, (record, model, order) in sections.items()
-    }
+    # The sections the role reads and the documents of the case attached to records, in one
+    # statement (``load_records``); the documents shown are those attached to what the page
+    # shows, that the participant may read (``_documents_for``).
+    shown = {name: spec for name, spec in sections.items() if spec[0] in reads}
+    loaded = load_records(
+        db.session,
+        [
+            *(
+                Records(model, model.case_id == the_case.id, (order,))
+                for _record, model, order in shown.values()
+            ),
+            Records(
+                Document,
+                (Document.case_id == the_case.id) & Document.record_type.is_not(None),
+                (Document.uploaded_at, Document.id),
+            ),
+        ],
+    )
+    records: dict[str, list | None] = dict.fromkeys(sections)
+    records.update(zip(shown, loaded[:-1], strict=True))
     show_guardians = RecordType.GUARDIAN in reads
     show_lawyers = RecordType.LEGAL_REPRESENTATIVE in reads
     parties = q.parties_on(the_case, guardians=show_guardians, lawyers=show_lawyers)
@@ -117,7 +135,11 @@ def case(case_id: int):
         show_guardians=show_guardians,
         show_lawyers=show_lawyers,
         requests=requests,
-        documents=_documents_for(the_case, current_user),
+        documents=_documents_for(
+            current_user,
+            loaded[-1],
+            [*requests, *(r for rows in records.values() if rows is not None for r in rows)],
+        ),
         answerable=answerable,
         answer_form=lambda r: f.AnswerRequestForm(prefix=f"r{r.id}", formdata=None).at(
             the_case.version
@@ -162,14 +184,12 @@ def document(case_id: int, document_id: int):
     return send_document(attached)
 
 
-def _documents_for(the_case: Case, user) -> list[Document]:
-    """The documents of ``the_case`` attached to a record ``user`` may read."""
-    rows = db.session.scalars(
-        select(Document)
-        .where(Document.case_id == the_case.id, Document.record_type.is_not(None))
-        .order_by(Document.uploaded_at, Document.id)
-    ).all()
-    return [d for d in rows if d.can_view(user)]
+def _documents_for(user, documents: list[Document], shown: list) -> list[Document]:
+    """Of the case's ``documents`` attached to records, those attached to a record ``shown``
+    on the participant's page that ``user`` may read (``Document.can_view``: the records are
+    loaded already, so asking each one's predicate reads nothing more)."""
+    keys = {(row.__tablename__, row.id) for row in shown}
+    return [d for d in documents if (d.record_type, d.record_id) in keys and d.can_view(user)]
 
 
 # -- the case's staff: who takes part, what was asked -----------------------------------------
