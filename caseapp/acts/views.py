@@ -6,6 +6,7 @@ and asks the act's predicate (403)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
@@ -31,6 +32,10 @@ from caseapp.crossborder.models import (
 from caseapp.crossborder.withdrawals import record_withdrawal
 from caseapp.decision import operations as decision
 from caseapp.decision.models import Appeal, ComplainantKind, Complaint, DecisionNotice
+from caseapp.documents import operations as documents
+from caseapp.documents.forms import UploadForm
+from caseapp.documents.models import Document
+from caseapp.documents.views import max_bytes, upload_folder
 from caseapp.monitoring import forms as monitoring_forms
 from caseapp.monitoring import operations as monitoring
 from caseapp.monitoring.models import MonitoringVisit
@@ -159,8 +164,49 @@ def visit(case_id: int, visit_id: int):
             form=form,
             error=error,
             escalate_form=monitoring_forms.EscalateForm(formdata=None).at(case.version),
+            upload_form=UploadForm(formdata=None, max_bytes=max_bytes()),
+            documents=_visit_documents(visit),
             today=date.today(),
         ),
+    )
+
+
+def _visit_documents(visit: MonitoringVisit) -> list[Document]:
+    """The documents attached to ``visit`` (the report's own papers)."""
+    return list(
+        db.session.scalars(
+            select(Document)
+            .where(
+                Document.case_id == visit.case_id,
+                Document.record_type == visit.__tablename__,
+                Document.record_id == visit.id,
+            )
+            .order_by(Document.uploaded_at, Document.id)
+        )
+    )
+
+
+@bp.post("/visits/<int:visit_id>/documents")
+@login_required
+@web.shows(RecordType.MONITORING)
+def visit_document(case_id: int, visit_id: int):
+    """Attach a document to a visit's report (the signed report, a photo of the school
+    certificate): stored like any upload, attached to the visit, read by whoever reads the
+    visit (``Document.can_view``; S17, 002 Rec 2)."""
+    case = _case(case_id, PartyAct.VISIT_REPORT)
+    visit = web.load(MonitoringVisit, visit_id, case=case)
+    return web.submit(
+        UploadForm(max_bytes=max_bytes()),
+        partial(
+            documents.store_document,
+            folder=upload_folder(),
+            record_type=visit.__tablename__,
+            record_id=visit.id,
+        ),
+        current_user,
+        case,
+        success=_("The document is attached to the visit."),
+        next_url=url_for("acts.visit", case_id=case_id, visit_id=visit_id),
     )
 
 

@@ -57,7 +57,7 @@ class Document(db.Model):
             return None
         if self.record_type == self.__tablename__:  # a document is not a record of the case
             return None
-        model = _model_of_table(self.record_type)
+        model = model_of_table(self.record_type)
         row = db.session.get(model, self.record_id) if model is not None else None
         if row is None or getattr(row, "case_id", None) != self.case_id:
             return None
@@ -83,7 +83,7 @@ class Document(db.Model):
 
 
 @cache
-def _model_of_table(table: str) -> Any | None:
+def model_of_table(table: str) -> Any | None:
     """The mapped class of ``table`` (a case-record table of the matrix)."""
     registry = db.Model.registry  # type: ignore[attr-defined]  # the declarative registry
     for mapper in registry.mappers:

@@ -58,7 +58,7 @@ def store_document(
     Refused: a user who may not record on the case, an empty or too large file (V5.2.1),
     content that is not PDF/PNG/JPEG/ODT/DOCX, or whose extension does not match (V5.2.2).
     """
-    if not case.can_edit(actor):
+    if not (case.can_edit(actor) or _party_attaches(actor, case, record_type, record_id)):
         raise PermissionDenied(_("You may not add documents to this case."))
     if not data:
         raise ValidationFailed(_("The file is empty."))
@@ -90,6 +90,29 @@ def store_document(
     db.session.add(document)
     record(actor, AuditAction.DOCUMENT_UPLOAD, document, case=case)
     return document
+
+
+def _party_attaches(
+    actor: User, case: Case, record_type: str | None, record_id: int | None
+) -> bool:
+    """A participant attaches a document only to a record of ``case`` whose kind the matrix
+    lets their role act on, while assigned (``Case.can_act``): the monitor to a visit's
+    report (S17; 002, Rec 2), never to the case's file as a whole (issue 10)."""
+    from caseapp.core.permissions import RECORD_TYPE_OF_TABLE
+    from caseapp.documents.models import model_of_table
+
+    if not getattr(actor, "is_participant", False) or record_id is None:
+        return False
+    kind = RECORD_TYPE_OF_TABLE.get(record_type or "")
+    model = model_of_table(record_type) if kind is not None and record_type else None
+    if model is None or record_type == Document.__tablename__:
+        return False
+    row = db.session.get(model, record_id)
+    return (
+        row is not None
+        and getattr(row, "case_id", None) == case.id
+        and bool(case.can_act(actor, kind))
+    )
 
 
 def download_entry(actor: User, document: Document) -> PendingEntry:

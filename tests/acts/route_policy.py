@@ -11,6 +11,7 @@ POLICY = {
     "acts.accept": Rule.ACT_MONITOR,
     "acts.visit": Rule.ACT_MONITOR,
     "acts.escalate": Rule.ACT_MONITOR,
+    "acts.visit_document": Rule.ACT_MONITOR,
     "acts.party": Rule.ACT_PARTY,
     "acts.guardian": Rule.ACT_GUARDIAN,
     "acts.declare": Rule.ACT_GUARDIAN,
@@ -23,4 +24,5 @@ POLICY = {
 BUILDERS = {
     "acts.visit:visit_id": lambda world: record(world, "visit").id,
     "acts.escalate:visit_id": lambda world: record(world, "visit").id,
+    "acts.visit_document:visit_id": lambda world: record(world, "visit").id,
 }

@@ -78,6 +78,7 @@ NOT_RECORDS = {
 ACTOR_FOR = {
     "acts.visit": "monitor",
     "acts.escalate": "monitor",
+    "acts.visit_document": "monitor",
     "participants.document": "central_authority_officer",
 }
 # Every kind of record ``assessment.end_record`` ends.
