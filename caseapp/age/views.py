@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,18 +13,11 @@ from sqlalchemy.orm import selectinload
 from caseapp.age import forms
 from caseapp.age import operations as ops
 from caseapp.age.models import AgeAssessment, AgeChallenge, TransitionPlan, eighteenth_birthday
-from caseapp.cases.models import Case
+from caseapp.cases.pages import load_case
 from caseapp.core import web
 from caseapp.core.extensions import db
 
 bp = Blueprint("age", __name__, url_prefix="/cases/<int:case_id>/age")
-
-
-def _case(case_id: int) -> Case:
-    case = web.load(Case, case_id)
-    if request.method == "POST":
-        web.require(case.can_edit(current_user))  # read-only users: 403 before the form
-    return case
 
 
 def _back(case_id: int) -> str:
@@ -36,7 +29,7 @@ def _back(case_id: int) -> str:
 def page(case_id: int):
     """The age procedure: each assessment with its methods, result and challenges; the
     presumption of minority; the 18th birthday and the transition plan."""
-    case = _case(case_id)
+    case = load_case(case_id)
     assessments = db.session.scalars(
         select(AgeAssessment)
         .where(AgeAssessment.case_id == case.id)
@@ -78,7 +71,7 @@ def page(case_id: int):
 @login_required
 def open_assessment(case_id: int):
     """Open an age assessment (the age becomes disputed: presumed a minor)."""
-    case = _case(case_id)
+    case = load_case(case_id, edit=True)
     return web.submit(
         forms.OpenAssessmentForm(),
         ops.open_age_assessment,
@@ -90,7 +83,7 @@ def open_assessment(case_id: int):
 
 
 def _assessment(case_id: int, assessment_id: int) -> AgeAssessment:
-    case = _case(case_id)
+    case = load_case(case_id, edit=True)
     return web.load(AgeAssessment, assessment_id, case=case)
 
 
@@ -143,7 +136,7 @@ def challenge(case_id: int, assessment_id: int):
 @login_required
 def decide(case_id: int, challenge_id: int):
     """Record the decision on a challenge."""
-    case = _case(case_id)
+    case = load_case(case_id, edit=True)
     challenge = web.load(AgeChallenge, challenge_id, case=case)
     return web.submit(
         forms.DecideChallengeForm(),
@@ -159,7 +152,7 @@ def decide(case_id: int, challenge_id: int):
 @login_required
 def transition_plan(case_id: int):
     """Record the transition plan for leaving the child procedure at 18."""
-    case = _case(case_id)
+    case = load_case(case_id, edit=True)
     return web.submit(
         forms.TransitionPlanForm(),
         ops.record_transition_plan,

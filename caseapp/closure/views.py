@@ -7,27 +7,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.cases.models import Case
+from caseapp.cases.pages import load_case
 from caseapp.closure import forms
 from caseapp.closure.operations import close_case, closure_reason_text, reopen_case
 from caseapp.core import web
 from caseapp.core.confirm import confirm_then_submit
-from caseapp.core.permissions import Permission
 from caseapp.drafts.operations import dropping_draft, load_draft, restore_into
 
 bp = Blueprint("closure", __name__, url_prefix="/cases/<int:case_id>")
-
-
-def _case(case_id: int) -> Case:
-    case = web.load(Case, case_id)
-    web.require(current_user.can(Permission.CASE_EDIT))
-    return case
 
 
 @bp.route("/close", methods=["GET", "POST"])
 @login_required
 def close(case_id: int):
     """Close the case with a reason, or reopen a closed one."""
-    case = _case(case_id)
+    case = load_case(case_id)
+    web.require(case.can_close_or_reopen(current_user))
     form = forms.CloseForm().loaded_at(case.version)
     if case.can_edit(current_user):  # a note typed before a timeout comes back (issue 12)
         restore_into(form, load_draft(current_user, request.path))
@@ -75,11 +70,13 @@ def _close_facts(case: Case, form) -> list[tuple[str, str]]:
 @login_required
 def reopen(case_id: int):
     """Reopen a closed case at the registered stage."""
+    case = load_case(case_id)
+    web.require(case.can_close_or_reopen(current_user))
     return web.submit(
         forms.ReopenForm(),
         reopen_case,
         current_user,
-        _case(case_id),
+        case,
         success=_("The case is reopened."),
         next_url=url_for("closure.close", case_id=case_id),
     )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from caseapp.alerts.rules import missing_victim_referrals
-from caseapp.cases.models import Case
+from caseapp.cases.pages import load_case
 from caseapp.core import web
 from caseapp.core.extensions import db
 from caseapp.gate.policy import current_policy
@@ -20,13 +20,6 @@ from caseapp.referrals import operations as ops
 from caseapp.referrals.models import VictimReferral
 
 bp = Blueprint("referrals", __name__, url_prefix="/cases/<int:case_id>/referrals")
-
-
-def _case(case_id: int) -> Case:
-    case = web.load(Case, case_id)
-    if request.method == "POST":
-        web.require(case.can_edit(current_user))  # read-only users: 403 before the form
-    return case
 
 
 def _back(case_id: int) -> str:
@@ -40,7 +33,7 @@ def page(case_id: int):
     with what is still due (002, Rec 3 and Rec 4; 004)."""
     from caseapp.alerts.data import AlertData
 
-    case = _case(case_id)
+    case = load_case(case_id)
     referrals = db.session.scalars(
         select(VictimReferral)
         .where(VictimReferral.case_id == case.id)
@@ -71,7 +64,7 @@ def page(case_id: int):
 @login_required
 def refer(case_id: int):
     """Refer the child to a receiving body."""
-    case = _case(case_id)
+    case = load_case(case_id, edit=True)
     return web.submit(
         forms.ReferralForm(),
         ops.refer_victim,
@@ -86,7 +79,7 @@ def refer(case_id: int):
 @login_required
 def outcome(case_id: int, referral_id: int):
     """Record the outcome of a referral."""
-    referral = web.load(VictimReferral, referral_id, case=_case(case_id))
+    referral = web.load(VictimReferral, referral_id, case=load_case(case_id, edit=True))
     return web.submit(
         forms.OutcomeForm(),
         ops.record_outcome,
