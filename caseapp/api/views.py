@@ -36,7 +36,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
 
 E = {"$ref": "#/components/schemas/Error"}
-TOKEN = [{"token": []}]
+TOKEN: list[dict[str, list[str]]] = [{"token": []}]
 _MEANING = {
     400: "invalid request",
     401: "no credentials, or a token that is not valid",
@@ -87,7 +87,7 @@ def _domain(err: DomainError):
     if details:
         extra["details"] = {k: [str(m) for m in v] for k, v in details.items()}
     if hasattr(err.details, "to_dict"):
-        extra["gate"] = err.details.to_dict()  # type: ignore[union-attr]
+        extra["gate"] = err.details.to_dict()
     return error(code, err.message, err.status_code, **extra)
 
 
@@ -398,7 +398,7 @@ def send_document(case_id: int):
     if link is None:
         raise ApiAbort("no_exchange", _("This case has no exchange with a partner."), 409)
     try:
-        doc_type = DocumentType(data.get("type"))
+        doc_type = DocumentType(data.get("type") or "")  # missing: not a type
         transport = Transport(data.get("transport", "network"))
     except ValueError as err:
         raise ApiAbort("invalid_document", _("Unknown document type or transport."), 400) from err

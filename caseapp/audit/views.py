@@ -294,11 +294,10 @@ def start_job():
     db.session.flush()
     job_id = job.id
     record(current_user, AuditAction.AUDIT_EXPORT_QUEUE, diff={"job": job_id})
-    app = current_app._get_current_object()
 
     @after_this_request
     def enqueue(response):  # after the commit: the worker must find the job
-        task(app, "export")(job_id)
+        task(current_app, "export")(job_id)
         return response
 
     return redirect(url_for("audit.job", job_id=job_id), 303)

@@ -145,7 +145,7 @@ def policy():
     current = current_policy()
     form = forms.PolicyForm(obj=current)
     if not form.is_submitted():
-        form.monitoring_schedule.data = ", ".join(map(str, current.monitoring_schedule_months))
+        form.monitoring_schedule.data = list(current.monitoring_schedule_months)  # "1, 3, 6"
     versions = db.session.scalars(select(PolicySettings).order_by(PolicySettings.version.desc()))
     return web.submit(
         form,

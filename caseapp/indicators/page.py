@@ -4,6 +4,7 @@ chart whose rows and bars link to the cases behind them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import url_for
 
@@ -35,7 +36,7 @@ class Section:
 
 
 def drill_url(period: Period, key: str, measure: str, dimension: str = "", category: str = ""):
-    args = {
+    args: dict[str, Any] = {
         "indicator": key,
         "measure": measure,
         "from": period.start.isoformat(),
