@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from caseapp.age import forms
+from caseapp.age import forms, pages
 from caseapp.age import operations as ops
-from caseapp.age.models import AgeAssessment, AgeChallenge, TransitionPlan, eighteenth_birthday
+from caseapp.age.models import AgeAssessment, AgeChallenge
 from caseapp.cases.pages import load_case
 from caseapp.core import web
-from caseapp.core.extensions import db
 
 bp = Blueprint("age", __name__, url_prefix="/cases/<int:case_id>/age")
 
@@ -30,41 +25,7 @@ def page(case_id: int):
     """The age procedure: each assessment with its methods, result and challenges; the
     presumption of minority; the 18th birthday and the transition plan."""
     case = load_case(case_id)
-    assessments = db.session.scalars(
-        select(AgeAssessment)
-        .where(AgeAssessment.case_id == case.id)
-        .options(
-            selectinload(AgeAssessment.challenges), selectinload(AgeAssessment.assessor_agency)
-        )
-        .order_by(AgeAssessment.id)
-    ).all()
-    plans = db.session.scalars(
-        select(TransitionPlan).where(TransitionPlan.case_id == case.id).order_by(TransitionPlan.id)
-    ).all()
-    can_edit = case.can_edit(current_user)
-    current = next((a for a in assessments if a.is_open), None)
-    version = case.version
-    return render_template(
-        "age/page.html",
-        case=case,
-        child=case.child,
-        assessments=assessments,
-        plans=plans,
-        current=current,
-        birthday=eighteenth_birthday(case.child) if case.child else None,
-        today=date.today(),
-        can_edit=can_edit,
-        open_form=forms.OpenAssessmentForm(formdata=None).at(version)
-        if can_edit and current is None
-        else None,
-        methods_form=forms.MethodsForm(formdata=None, obj=current).at(version)
-        if can_edit and current is not None
-        else None,
-        conclude_form=forms.ConcludeForm(formdata=None).at(version),
-        challenge_form=forms.ChallengeForm(formdata=None).at(version),
-        decide_form=forms.DecideChallengeForm(formdata=None).at(version),
-        plan_form=forms.TransitionPlanForm(formdata=None).at(version),
-    )
+    return render_template("age/page.html", **pages.page_context(case, current_user))
 
 
 @bp.post("/assessments")

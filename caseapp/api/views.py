@@ -389,7 +389,8 @@ def open_incoming(request_id: int):
 )
 def send_document(case_id: int):
     """``send`` -- the body is checked against the type's JSON Schema before it is signed."""
-    from caseapp.exchange.operations import link_of, send
+    from caseapp.exchange.operations import link_of
+    from caseapp.exchange.sending import send
 
     user = api_user(token_only=True)
     case = _case(user, case_id, edit=True)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from caseapp.assessment.models import LegalRepresentative
 from caseapp.cases.pages import load_case
 from caseapp.core import web
 from caseapp.core.extensions import db
-from caseapp.detention import forms
+from caseapp.detention import forms, pages
 from caseapp.detention import operations as ops
 from caseapp.detention.models import (
     AlternativeReferral,
@@ -35,49 +32,7 @@ def page(case_id: int):
     """Detention records (legal basis, reviews, challenges, release) and referrals to
     alternatives to detention (002, Rec 4; 000)."""
     case = load_case(case_id)
-    detentions = db.session.scalars(
-        select(Detention)
-        .where(Detention.case_id == case.id)
-        .options(
-            selectinload(Detention.placement),
-            selectinload(Detention.reviews),
-            selectinload(Detention.challenges).selectinload(DetentionChallenge.lawyer),
-        )
-        .order_by(Detention.started_on.desc())
-    ).all()
-    alternatives = db.session.scalars(
-        select(AlternativeReferral)
-        .where(AlternativeReferral.case_id == case.id)
-        .options(selectinload(AlternativeReferral.provider))
-        .order_by(AlternativeReferral.id)
-    ).all()
-    can_edit = case.can_edit(current_user)
-    version = case.version
-    held = any(d.is_open for d in detentions)
-    lawyers = (
-        db.session.scalars(
-            select(LegalRepresentative).where(
-                LegalRepresentative.case_id == case.id, LegalRepresentative.ended_on.is_(None)
-            )
-        ).all()
-        if can_edit and held
-        else []
-    )
-    return render_template(
-        "detention/page.html",
-        case=case,
-        detentions=detentions,
-        alternatives=alternatives,
-        today=date.today(),
-        can_edit=can_edit,
-        basis_form=forms.BasisForm(formdata=None).at(version),
-        review_form=forms.ReviewForm(formdata=None).at(version),
-        challenge_form=forms.ChallengeForm(formdata=None).at(version).with_lawyers(lawyers),
-        decide_form=forms.DecideForm(formdata=None).at(version),
-        release_form=forms.ReleaseForm(formdata=None).at(version),
-        alternative_form=forms.AlternativeForm(formdata=None).at(version) if can_edit else None,
-        follow_up_form=forms.FollowUpForm(formdata=None).at(version),
-    )
+    return render_template("detention/page.html", **pages.page_context(case, current_user))
 
 
 def _detention(case_id: int, detention_id: int) -> Detention:

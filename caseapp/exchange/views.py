@@ -19,7 +19,7 @@ from caseapp.core import web
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
-from caseapp.exchange import keys, operations, queries
+from caseapp.exchange import keys, operations, queries, sending, sequence
 from caseapp.exchange.documents import DocumentType
 from caseapp.exchange.forms import (
     DOCUMENT_FORMS,
@@ -124,10 +124,8 @@ def case(case_id: int):
     documents = queries.documents_of_case(case.id)
     sendable = []
     if link is not None:
-        held = operations.exchanged_types(link.exchange_id)
-        sendable = [
-            (t, operations.sequence_problem(link, t, held)) for t in operations.sendable(link)
-        ]
+        held = sequence.exchanged_types(link.exchange_id)
+        sendable = [(t, sequence.sequence_problem(link, t, held)) for t in sequence.sendable(link)]
     return render_template(
         "exchange/case.html",
         case=case,
@@ -154,7 +152,7 @@ def request_home_study(case_id: int):
     form = HomeStudyRequestForm(partners=partners, members=members).loaded_at(case.version)
     return web.submit(
         form,
-        operations.request_home_study,
+        sending.request_home_study,
         current_user,
         case,
         success=_("The request is signed and sent."),
@@ -173,12 +171,12 @@ def send(case_id: int, doc_type: str):
     web.require(case.can_edit(current_user))
     link = operations.link_of(case)
     kind = DocumentType(doc_type) if doc_type in set(DocumentType) else None
-    if link is None or kind is None or kind not in operations.sendable(link):
+    if link is None or kind is None or kind not in sequence.sendable(link):
         abort(404)
     form = DOCUMENT_FORMS[kind]().loaded_at(case.version)
     return web.submit(
         form,
-        operations.send,
+        sending.send,
         current_user,
         link,
         kind,

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from caseapp.alerts.rules import missing_victim_referrals
 from caseapp.cases.pages import load_case
 from caseapp.core import web
-from caseapp.core.extensions import db
-from caseapp.gate.policy import current_policy
-from caseapp.referrals import forms
+from caseapp.referrals import forms, pages
 from caseapp.referrals import operations as ops
 from caseapp.referrals.models import VictimReferral
 
@@ -31,33 +24,8 @@ def _back(case_id: int) -> str:
 def page(case_id: int):
     """Referrals to the national referral mechanism, hate-crime reports and victim support,
     with what is still due (002, Rec 3 and Rec 4; 004)."""
-    from caseapp.alerts.data import AlertData
-
     case = load_case(case_id)
-    referrals = db.session.scalars(
-        select(VictimReferral)
-        .where(VictimReferral.case_id == case.id)
-        .options(selectinload(VictimReferral.agency))
-        .order_by(VictimReferral.referred_on, VictimReferral.id)
-    ).all()
-    today = date.today()
-    policy = current_policy()
-    overdue = missing_victim_referrals(
-        AlertData(case=case, victim_referrals=list(referrals)), today, policy
-    )
-    can_edit = case.can_edit(current_user)
-    return render_template(
-        "referrals/page.html",
-        case=case,
-        child=case.child,
-        referrals=referrals,
-        overdue=overdue,
-        policy=policy,
-        today=today,
-        can_edit=can_edit,
-        form=forms.ReferralForm(formdata=None).at(case.version) if can_edit else None,
-        outcome_form=forms.OutcomeForm(formdata=None).at(case.version),
-    )
+    return render_template("referrals/page.html", **pages.page_context(case, current_user))
 
 
 @bp.post("/")
