@@ -62,3 +62,13 @@ def case_detail(case: Case) -> dict[str, Any]:
             for d in docs
         ],
     }
+
+
+def incoming_request(doc: ExchangeDocument) -> dict[str, Any]:
+    """An unopened home-study request as listed: no child data beyond the request."""
+    return {
+        "id": doc.id,
+        "document_id": doc.document_id,
+        "exchange_id": doc.exchange_id,
+        "partner": doc.partner.name,
+    }

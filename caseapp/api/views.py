@@ -274,19 +274,7 @@ def incoming():
     user = api_user()
     if user.role not in (Role.CASEWORKER, Role.SUPERVISOR):
         raise ApiAbort("forbidden", _("Only agency staff receive requests."), 403)
-    return jsonify(
-        {
-            "requests": [
-                {
-                    "id": d.id,
-                    "document_id": d.document_id,
-                    "exchange_id": d.exchange_id,
-                    "partner": d.partner.name,
-                }
-                for d in unopened_requests(user)
-            ]
-        }
-    )
+    return jsonify({"requests": [bodies.incoming_request(d) for d in unopened_requests(user)]})
 
 
 # -- operations (token only) ----------------------------------------------------------------

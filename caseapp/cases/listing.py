@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from caseapp.auth.models import User
 from caseapp.cases import search
 from caseapp.cases.forms import CaseFilterForm
-from caseapp.cases.models import Stage
+from caseapp.cases.models import Case, Stage
 from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_cases
 from caseapp.children.operations import today
 from caseapp.core.extensions import db
@@ -45,6 +45,11 @@ def caseworkers_for(user: User) -> list[User]:
     if user.role is not Role.OMBUDSPERSON:
         query = query.where(User.agency_id == user.agency_id)
     return list(db.session.scalars(query.order_by(User.name)))
+
+
+def reassign_candidates(case: Case, user: User) -> list[User]:
+    """Whom ``user`` may give ``case`` to: the active staff of the case's lead agency."""
+    return [u for u in caseworkers_for(user) if u.active and u.agency_id == case.lead_agency_id]
 
 
 def filters_from(form: CaseFilterForm) -> CaseFilters:

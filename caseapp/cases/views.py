@@ -170,12 +170,8 @@ def reassign(case_id: int):
     agency a 404 (the case's existence is not told), inside it a 403 unless a supervisor."""
     case = web.load(Case, case_id)
     web.require(case.can_reassign(current_user))
-    staff = [
-        u
-        for u in listing.caseworkers_for(current_user)
-        if u.active and u.agency_id == case.lead_agency_id
-    ]
-    form = ReassignForm(staff=staff).loaded_at(case.version)
+    form = ReassignForm(staff=listing.reassign_candidates(case, current_user))
+    form.loaded_at(case.version)
     return web.submit(
         form,
         operations.reassign_case,

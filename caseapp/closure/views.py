@@ -23,10 +23,7 @@ def close(case_id: int):
     """Close the case with a reason, or reopen a closed one."""
     case = load_case(case_id)
     web.require(case.can_close_or_reopen(current_user))
-    form = forms.CloseForm().loaded_at(case.version)
-    if case.can_edit(current_user):  # a note typed before a timeout comes back (issue 12)
-        restore_into(form, load_draft(current_user, request.path))
-    reopen = forms.ReopenForm(formdata=None).at(case.version)
+    form = _close_form(case)
     return confirm_then_submit(
         form,
         dropping_draft(close_case, current_user, request.path),
@@ -37,14 +34,27 @@ def close(case_id: int):
         back_url=url_for("closure.close", case_id=case_id),
         success=_("The case is closed."),
         next_url=url_for("closure.close", case_id=case_id),
-        render=lambda error: render_template(
-            "closure/close.html",
-            case=case,
-            form=form,
-            error=error,
-            reopen=reopen,
-            closure_reason_text=closure_reason_text,
-        ),
+        render=lambda error: _close_page(case, form, error),
+    )
+
+
+def _close_form(case: Case) -> forms.CloseForm:
+    """The close form at the case's version, with a note typed before a timeout (issue 12)."""
+    form = forms.CloseForm().loaded_at(case.version)
+    if case.can_edit(current_user):
+        restore_into(form, load_draft(current_user, request.path))
+    return form
+
+
+def _close_page(case: Case, form: forms.CloseForm, error: str | None) -> str:
+    """The close page (a closed case shows the reopen form instead)."""
+    return render_template(
+        "closure/close.html",
+        case=case,
+        form=form,
+        error=error,
+        reopen=forms.ReopenForm(formdata=None).at(case.version),
+        closure_reason_text=closure_reason_text,
     )
 
 

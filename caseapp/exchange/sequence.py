@@ -70,3 +70,9 @@ def sequence_problem(
     if doc_type in needs and not has(Direction.SENT, needs[doc_type][0]):
         return needs[doc_type][1]
     return None
+
+
+def next_documents(link: ExchangeLink) -> list[tuple[DocumentType, str | None]]:
+    """Each type this side may send, with what stops it now (None: it may be sent)."""
+    held = exchanged_types(link.exchange_id)
+    return [(t, sequence_problem(link, t, held)) for t in sendable(link)]

@@ -122,16 +122,12 @@ def case(case_id: int):
     case = web.load(Case, case_id)
     link = operations.link_of(case)
     documents = queries.documents_of_case(case.id)
-    sendable = []
-    if link is not None:
-        held = sequence.exchanged_types(link.exchange_id)
-        sendable = [(t, sequence.sequence_problem(link, t, held)) for t in sequence.sendable(link)]
     return render_template(
         "exchange/case.html",
         case=case,
         link=link,
         documents=documents,
-        sendable=sendable,
+        sendable=sequence.next_documents(link) if link is not None else [],
         labels=LABELS,
         may_send=case.can_edit(current_user),
     )
@@ -143,13 +139,7 @@ def request_home_study(case_id: int):
     """Start the exchange: ask a partner's child-protection authority for a home study."""
     case = web.load(Case, case_id)
     web.require(case.can_edit(current_user))
-    partners = db.session.scalars(
-        select(Partner).where(Partner.active.is_(True)).order_by(Partner.name)
-    ).all()
-    members = db.session.scalars(
-        select(FamilyMember).where(FamilyMember.case_id == case.id).order_by(FamilyMember.id)
-    ).all()
-    form = HomeStudyRequestForm(partners=partners, members=members).loaded_at(case.version)
+    form = _home_study_form(case)
     return web.submit(
         form,
         sending.request_home_study,
@@ -161,6 +151,17 @@ def request_home_study(case_id: int):
             "exchange/send.html", case=case, form=form, error=error, doc_type=None
         ),
     )
+
+
+def _home_study_form(case: Case) -> HomeStudyRequestForm:
+    """The request form: the active partners to ask, the family members to be assessed."""
+    partners = db.session.scalars(
+        select(Partner).where(Partner.active.is_(True)).order_by(Partner.name)
+    ).all()
+    members = db.session.scalars(
+        select(FamilyMember).where(FamilyMember.case_id == case.id).order_by(FamilyMember.id)
+    ).all()
+    return HomeStudyRequestForm(partners=partners, members=members).loaded_at(case.version)
 
 
 @bp.route("/cases/<int:case_id>/exchange/send/<doc_type>", methods=["GET", "POST"])

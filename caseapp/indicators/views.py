@@ -49,9 +49,8 @@ def home():
     if period is None:
         return render_template("indicators/home.html", message=message, args=request.args), 400
     figures = compute(current_user, period)
-    web.audit_read(
-        pending(current_user, AuditAction.INDICATORS_VIEW, diff={"period": period.as_dict()})
-    )
+    diff = {"period": period.as_dict()}
+    web.audit_read(pending(current_user, AuditAction.INDICATORS_VIEW, diff=diff))
     return render_template(
         "indicators/home.html",
         period=period,
@@ -87,24 +86,10 @@ def download(fmt: str):
     if period is None:
         return render_template("indicators/home.html", message=message, args=request.args), 400
     figures = compute(current_user, period)
-    web.audit_read(
-        pending(
-            current_user,
-            AuditAction.INDICATORS_DOWNLOAD,
-            diff={"period": period.as_dict(), "format": fmt},
-        )
-    )
+    diff = {"period": period.as_dict(), "format": fmt}
+    web.audit_read(pending(current_user, AuditAction.INDICATORS_DOWNLOAD, diff=diff))
     name = f"indicators-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
-    header = [
-        _("Indicator"),
-        _("Figure"),
-        _("Breakdown"),
-        _("Category"),
-        _("Value"),
-        _("Definition"),
-        _("Source"),
-    ]
-    rows = list(files.readable_rows(figures))
+    header, rows = files.readable_header(), list(files.readable_rows(figures))
     if fmt == "csv":
         return csv_response(header, rows, name)
     return xlsx_response(write_xlsx(header, rows, sheet=_("Indicators")), name)
