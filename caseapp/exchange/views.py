@@ -30,7 +30,7 @@ from caseapp.exchange.forms import (
     PartnerForm,
 )
 from caseapp.exchange.inbox import import_file
-from caseapp.exchange.models import ExchangeDocument, Partner
+from caseapp.exchange.models import ExchangeDocument, ExchangeLink, Partner
 from caseapp.exchange.transport import export_file
 
 bp = Blueprint("exchange", __name__)
@@ -147,9 +147,7 @@ def request_home_study(case_id: int):
         case,
         success=_("The request is signed and sent."),
         next_url=url_for("exchange.case", case_id=case.id),
-        render=lambda error: render_template(
-            "exchange/send.html", case=case, form=form, error=error, doc_type=None
-        ),
+        render=lambda error: _send_page(case, form, error, None),
     )
 
 
@@ -170,10 +168,7 @@ def send(case_id: int, doc_type: str):
     """Sign and send one document of ``doc_type`` on the case's exchange."""
     case = web.load(Case, case_id)
     web.require(case.can_edit(current_user))
-    link = operations.link_of(case)
-    kind = DocumentType(doc_type) if doc_type in set(DocumentType) else None
-    if link is None or kind is None or kind not in sequence.sendable(link):
-        abort(404)
+    link, kind = _sendable(case, doc_type)
     form = DOCUMENT_FORMS[kind]().loaded_at(case.version)
     return web.submit(
         form,
@@ -183,9 +178,24 @@ def send(case_id: int, doc_type: str):
         kind,
         success=lambda d: _("%(type)s signed and sent.", type=d.doc_type.label),
         next_url=url_for("exchange.case", case_id=case.id),
-        render=lambda error: render_template(
-            "exchange/send.html", case=case, form=form, error=error, doc_type=kind
-        ),
+        render=lambda error: _send_page(case, form, error, kind),
+    )
+
+
+def _sendable(case: Case, doc_type: str) -> tuple[ExchangeLink, DocumentType]:
+    """The case's exchange and the document type, or 404: no exchange, no such type, or a
+    type this side does not send."""
+    link = operations.link_of(case)
+    kind = DocumentType(doc_type) if doc_type in set(DocumentType) else None
+    if link is None or kind is None or kind not in sequence.sendable(link):
+        abort(404)
+    return link, kind
+
+
+def _send_page(case: Case, form, error: str | None, doc_type: DocumentType | None) -> str:
+    """The form of one document (or of the home-study request), the refusal next to it."""
+    return render_template(
+        "exchange/send.html", case=case, form=form, error=error, doc_type=doc_type
     )
 
 
