@@ -134,12 +134,14 @@ def edit_user(user_id: int):
         user,
         success=_("The account is saved."),
         next_url=url_for("admin.edit_user", user_id=user_id),
-        render=lambda error: render_template(
-            "admin/user_edit.html",
-            user=user,
-            form=with_message(form, error),
-            reason_form=ReasonForm(),
-        ),
+        render=lambda error: _edit_page(user, form, error),
+    )
+
+
+def _edit_page(user: User, form: UserEditForm, error: str | None) -> str:
+    """The account page, with the refusal next to the form."""
+    return render_template(
+        "admin/user_edit.html", user=user, form=with_message(form, error), reason_form=ReasonForm()
     )
 
 

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from caseapp.age import forms
+from caseapp.age import forms, pages
 from caseapp.age import operations as ops
-from caseapp.age.models import AgeAssessment, AgeChallenge, TransitionPlan, eighteenth_birthday
-from caseapp.cases.models import Case
+from caseapp.age.models import AgeAssessment, AgeChallenge
+from caseapp.cases.pages import load_case
 from caseapp.core import web
-from caseapp.core.extensions import db
 
 bp = Blueprint("age", __name__, url_prefix="/cases/<int:case_id>/age")
-
-
-def _case(case_id: int) -> Case:
-    case = web.load(Case, case_id)
-    if request.method == "POST":
-        web.require(case.can_edit(current_user))  # read-only users: 403 before the form
-    return case
 
 
 def _back(case_id: int) -> str:
@@ -36,49 +24,15 @@ def _back(case_id: int) -> str:
 def page(case_id: int):
     """The age procedure: each assessment with its methods, result and challenges; the
     presumption of minority; the 18th birthday and the transition plan."""
-    case = _case(case_id)
-    assessments = db.session.scalars(
-        select(AgeAssessment)
-        .where(AgeAssessment.case_id == case.id)
-        .options(
-            selectinload(AgeAssessment.challenges), selectinload(AgeAssessment.assessor_agency)
-        )
-        .order_by(AgeAssessment.id)
-    ).all()
-    plans = db.session.scalars(
-        select(TransitionPlan).where(TransitionPlan.case_id == case.id).order_by(TransitionPlan.id)
-    ).all()
-    can_edit = case.can_edit(current_user)
-    current = next((a for a in assessments if a.is_open), None)
-    version = case.version
-    return render_template(
-        "age/page.html",
-        case=case,
-        child=case.child,
-        assessments=assessments,
-        plans=plans,
-        current=current,
-        birthday=eighteenth_birthday(case.child) if case.child else None,
-        today=date.today(),
-        can_edit=can_edit,
-        open_form=forms.OpenAssessmentForm(formdata=None).at(version)
-        if can_edit and current is None
-        else None,
-        methods_form=forms.MethodsForm(formdata=None, obj=current).at(version)
-        if can_edit and current is not None
-        else None,
-        conclude_form=forms.ConcludeForm(formdata=None).at(version),
-        challenge_form=forms.ChallengeForm(formdata=None).at(version),
-        decide_form=forms.DecideChallengeForm(formdata=None).at(version),
-        plan_form=forms.TransitionPlanForm(formdata=None).at(version),
-    )
+    case = load_case(case_id)
+    return render_template("age/page.html", **pages.page_context(case, current_user))
 
 
 @bp.post("/assessments")
 @login_required
 def open_assessment(case_id: int):
     """Open an age assessment (the age becomes disputed: presumed a minor)."""
-    case = _case(case_id)
+    case = load_case(case_id, edit=True)
     return web.submit(
         forms.OpenAssessmentForm(),
         ops.open_age_assessment,
@@ -90,7 +44,7 @@ def open_assessment(case_id: int):
 
 
 def _assessment(case_id: int, assessment_id: int) -> AgeAssessment:
-    case = _case(case_id)
+    case = load_case(case_id, edit=True)
     return web.load(AgeAssessment, assessment_id, case=case)
 
 
@@ -143,7 +97,7 @@ def challenge(case_id: int, assessment_id: int):
 @login_required
 def decide(case_id: int, challenge_id: int):
     """Record the decision on a challenge."""
-    case = _case(case_id)
+    case = load_case(case_id, edit=True)
     challenge = web.load(AgeChallenge, challenge_id, case=case)
     return web.submit(
         forms.DecideChallengeForm(),
@@ -159,7 +113,7 @@ def decide(case_id: int, challenge_id: int):
 @login_required
 def transition_plan(case_id: int):
     """Record the transition plan for leaving the child procedure at 18."""
-    case = _case(case_id)
+    case = load_case(case_id, edit=True)
     return web.submit(
         forms.TransitionPlanForm(),
         ops.record_transition_plan,

@@ -10,15 +10,14 @@ Errors are JSON ``{"error": {"code": ..., "message": ...}}``; without credential
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
+from caseapp.api import bodies
 from caseapp.api.openapi import build, documented
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import pending
@@ -30,13 +29,13 @@ from caseapp.core.web import audit_read, later
 from caseapp.exchange import keys
 from caseapp.exchange.documents import DocumentType
 from caseapp.exchange.inbox import ExchangeRefused, receive
-from caseapp.exchange.models import Direction, ExchangeDocument, ExchangeLink, Transport
+from caseapp.exchange.models import ExchangeDocument, Transport
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
 
 E = {"$ref": "#/components/schemas/Error"}
-TOKEN = [{"token": []}]
+TOKEN: list[dict[str, list[str]]] = [{"token": []}]
 _MEANING = {
     400: "invalid request",
     401: "no credentials, or a token that is not valid",
@@ -87,7 +86,7 @@ def _domain(err: DomainError):
     if details:
         extra["details"] = {k: [str(m) for m in v] for k, v in details.items()}
     if hasattr(err.details, "to_dict"):
-        extra["gate"] = err.details.to_dict()  # type: ignore[union-attr]
+        extra["gate"] = err.details.to_dict()
     return error(code, err.message, err.status_code, **extra)
 
 
@@ -219,16 +218,6 @@ def inbox():
 # -- the read API ---------------------------------------------------------------------------
 
 
-def _case_summary(case: Case) -> dict[str, Any]:
-    return {
-        "id": case.id,
-        "number": case.number,
-        "stage": str(case.stage),
-        "outcome": str(case.outcome) if case.outcome else None,
-        "version": case.version,
-    }
-
-
 @bp.route("/v1/cases")
 @documented(
     {
@@ -247,7 +236,7 @@ def cases():
     query = select(Case).order_by(Case.id.desc()).limit(100)
     if user.role is not Role.OMBUDSPERSON:
         query = query.where(Case.lead_agency_id == user.agency_id)
-    return jsonify({"cases": [_case_summary(c) for c in db.session.scalars(query)]})
+    return jsonify({"cases": [bodies.case_summary(c) for c in db.session.scalars(query)]})
 
 
 @bp.route("/v1/cases/<int:case_id>")
@@ -262,46 +251,10 @@ def cases():
 )
 def case_detail(case_id: int):
     """A case with its gate (the same evaluation as the page) and exchange (audited read)."""
-    from caseapp.gate.evaluation import evaluate_return_gate
-    from caseapp.gate.policy import current_policy
-
     user = api_user()
     case = _case(user, case_id)
     audit_read(pending(user, AuditAction.CASE_VIEW, case))
-    gate = evaluate_return_gate(case, today=date.today(), policy=current_policy())
-    link = db.session.scalar(
-        select(ExchangeLink)
-        .where(ExchangeLink.case_id == case.id)
-        .options(joinedload(ExchangeLink.partner))
-    )
-    docs = db.session.scalars(
-        select(ExchangeDocument)
-        .where(ExchangeDocument.case_id == case.id)
-        .options(joinedload(ExchangeDocument.partner))
-        .order_by(ExchangeDocument.id)
-    )
-    return jsonify(
-        {
-            **_case_summary(case),
-            "gate": gate.to_dict(),
-            "exchange": None
-            if link is None
-            else {
-                "exchange_id": link.exchange_id,
-                "incoming": link.incoming,
-                "partner": link.partner.name,
-            },
-            "documents": [
-                {
-                    "document_id": d.document_id,
-                    "type": str(d.doc_type),
-                    "direction": str(d.direction),
-                    "provenance": d.provenance if d.direction is Direction.RECEIVED else None,
-                }
-                for d in docs
-            ],
-        }
-    )
+    return jsonify(bodies.case_detail(case))
 
 
 @bp.route("/v1/exchange/incoming")
@@ -321,19 +274,7 @@ def incoming():
     user = api_user()
     if user.role not in (Role.CASEWORKER, Role.SUPERVISOR):
         raise ApiAbort("forbidden", _("Only agency staff receive requests."), 403)
-    return jsonify(
-        {
-            "requests": [
-                {
-                    "id": d.id,
-                    "document_id": d.document_id,
-                    "exchange_id": d.exchange_id,
-                    "partner": d.partner.name,
-                }
-                for d in unopened_requests(user)
-            ]
-        }
-    )
+    return jsonify({"requests": [bodies.incoming_request(d) for d in unopened_requests(user)]})
 
 
 # -- operations (token only) ----------------------------------------------------------------
@@ -358,7 +299,7 @@ def open_incoming(request_id: int):
     if doc is None or not doc.can_view(user):
         raise ApiAbort("not_found", _("No such request."), 404)
     case = open_incoming_return(user, doc)
-    return jsonify(_case_summary(case)), 201
+    return jsonify(bodies.case_summary(case)), 201
 
 
 @bp.route("/v1/cases/<int:case_id>/exchange/documents", methods=["POST"])
@@ -389,7 +330,8 @@ def open_incoming(request_id: int):
 )
 def send_document(case_id: int):
     """``send`` -- the body is checked against the type's JSON Schema before it is signed."""
-    from caseapp.exchange.operations import link_of, send
+    from caseapp.exchange.operations import link_of
+    from caseapp.exchange.sending import send
 
     user = api_user(token_only=True)
     case = _case(user, case_id, edit=True)
@@ -398,7 +340,7 @@ def send_document(case_id: int):
     if link is None:
         raise ApiAbort("no_exchange", _("This case has no exchange with a partner."), 409)
     try:
-        doc_type = DocumentType(data.get("type"))
+        doc_type = DocumentType(data.get("type") or "")  # missing: not a type
         transport = Transport(data.get("transport", "network"))
     except ValueError as err:
         raise ApiAbort("invalid_document", _("Unknown document type or transport."), 400) from err
@@ -441,4 +383,4 @@ def approve_return(case_id: int):
     if not isinstance(version, int):
         raise ApiAbort("invalid_version", _("Send the case version you read."), 400)
     approve(user, case, expected_version=version)
-    return jsonify(_case_summary(case))
+    return jsonify(bodies.case_summary(case))

@@ -95,6 +95,8 @@ PROOF_FORMAT = "caseapp-audit-proof/1"
 STATE_FORMAT = "caseapp-verify-state/1"
 GENESIS_HASH = "0" * 64
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+# A copy of caseapp.audit.chain.SEALED_FIELDS (this file imports nothing from caseapp; a test
+# holds the two equal).
 SEALED_FIELDS = (
     "seq",
     "occurred_at",

@@ -19,7 +19,6 @@ from sqlalchemy import select
 
 from caseapp.audit.bundle_verifier import (
     GENESIS_HASH,
-    SEALED_FIELDS,
     chain_hash,
     format_time,
     personal_digest,
@@ -29,6 +28,18 @@ from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
 
 HEAD_ID = 1
+# The fields hashed into the chain, in this order (``request_id`` follows when present): the
+# one definition. The standalone verifier keeps its own copy, which a test holds equal to it.
+SEALED_FIELDS = (
+    "seq",
+    "occurred_at",
+    "action",
+    "object_type",
+    "object_id",
+    "case_id",
+    "actor_agency_id",
+    "personal",
+)
 
 
 def normalise(value):

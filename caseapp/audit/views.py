@@ -7,8 +7,6 @@ the ombudspersons' role; DESIGN.md section 6). Reading these pages is itself aud
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-
 from flask import (
     Blueprint,
     abort,
@@ -22,9 +20,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from caseapp.audit import keys
+from caseapp.audit import pages
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.export import ExportOptions, export_bundle
 from caseapp.audit.fields import field_label
@@ -35,101 +33,11 @@ from caseapp.core import web
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
-from caseapp.core.validators import bounded_int, clean_text, date_problem, page_number
+from caseapp.core.validators import page_number
 from caseapp.core.views import permission_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 bp.add_app_template_filter(field_label, "field_label")
-PER_PAGE = 50
-
-
-def _parse_date(text: str | None) -> date | None:
-    """A filter date; ignored when not a date or out of bounds (9999-12-31 would overflow)."""
-    try:
-        day = date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-    return None if day is None or date_problem(day, may_be_future=True) else day
-
-
-def _filters() -> dict:
-    args = request.args
-    return {
-        "case": clean_text(args.get("case"))[:40],
-        "actor": clean_text(args.get("actor"))[:200],
-        "agency": bounded_int(args.get("agency")),
-        "action": clean_text(args.get("action"))[:80],
-        "from": _parse_date(args.get("from")),
-        "to": _parse_date(args.get("to")),
-    }
-
-
-def _filtered(query, f: dict):
-    from caseapp.auth.models import User
-    from caseapp.cases.models import Case
-
-    if f["case"]:
-        query = query.where(AuditEntry.case_id.in_(select(Case.id).where(Case.number == f["case"])))
-    if f["actor"]:
-        pattern = f"%{f['actor'].lower()}%"
-        ids = select(User.id).where(
-            or_(func.lower(User.email).like(pattern), func.lower(User.name).like(pattern))
-        )
-        query = query.where(AuditEntry.actor_id.in_(ids))
-    if f["agency"]:
-        query = query.where(AuditEntry.actor_agency_id == f["agency"])
-    if f["action"]:
-        query = query.where(AuditEntry.action.startswith(f["action"], autoescape=True))
-    if f["from"]:
-        query = query.where(AuditEntry.occurred_at >= datetime.combine(f["from"], time(), UTC))
-    if f["to"]:
-        end = datetime.combine(f["to"] + timedelta(days=1), time(), UTC)
-        query = query.where(AuditEntry.occurred_at < end)
-    return query
-
-
-def _labels(entries) -> dict:
-    """Names of the actors, agencies and cases on a page (one query each, no N+1)."""
-    from caseapp.agencies.models import Agency
-    from caseapp.auth.models import User
-    from caseapp.cases.models import Case
-
-    def lookup(model, column, ids):
-        ids = {i for i in ids if i is not None}
-        if not ids:
-            return {}
-        return dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all())
-
-    return {
-        "actors": lookup(User, User.name, (e.actor_id for e in entries)),
-        "agencies": lookup(Agency, Agency.code, (e.actor_agency_id for e in entries)),
-        "cases": lookup(Case, Case.number, (e.case_id for e in entries)),
-    }
-
-
-def group_by_request(entries) -> list[list]:
-    """Consecutive entries recorded by one web request (the same ``request_id``) together.
-
-    Entries without a request id (the command line, background jobs, entries made before
-    request ids existed) stand alone: nothing is guessed from times or actors.
-    """
-    groups: list[list] = []
-    for entry in entries:
-        last = groups[-1][-1] if groups else None
-        if (
-            last is not None
-            and entry.request_id is not None
-            and last.request_id == entry.request_id
-        ):
-            groups[-1].append(entry)
-        else:
-            groups.append([entry])
-    return groups
-
-
-def _context() -> dict:
-    fp = keys.key_id()
-    return {"fingerprint": fp, "fingerprint_grouped": keys.grouped(fp)}
 
 
 @bp.route("/")
@@ -137,41 +45,13 @@ def _context() -> dict:
 @permission_required(Permission.AUDIT_VIEW)
 def log():
     """The audit log with filters and pagination, newest first."""
-    from caseapp.agencies.models import Agency
-
-    f = _filters()
+    f = pages.request_filters()
     page = page_number(request.args.get("page"))  # 1 to MAX_PAGE (issue 14: no overflow)
-    message = None
-    if f["from"] and f["to"] and f["to"] < f["from"]:
-        message = _("The range ends before it begins: check the two dates.")
-    plain = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in f.items()}
-    web.audit_read(
-        pending(current_user, AuditAction.AUDIT_LOG_VIEW, diff={"filters": plain, "page": page})
-    )
-    query = _filtered(select(AuditEntry), f).order_by(AuditEntry.seq.desc())
-    rows = (
-        []
-        if message
-        else db.session.scalars(query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
-    )
-    entries, has_next = rows[:PER_PAGE], len(rows) > PER_PAGE
-    labels = _labels(entries)
-    agencies = db.session.execute(select(Agency.id, Agency.code).order_by(Agency.code)).all()
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template(
-        "audit/log.html",
-        entries=entries,
-        groups=group_by_request(entries),
-        labels=labels,
-        filters=plain,
-        agencies=agencies,
-        page=page,
-        has_next=has_next,
-        args=args,
-        form=ExportForm(),
-        message=message,
-        **_context(),
-    ), (400 if message else 200)
+    diff = {"filters": pages.plain(f), "page": page}
+    web.audit_read(pending(current_user, AuditAction.AUDIT_LOG_VIEW, diff=diff))
+    context = pages.log_context(f, page)
+    status = 400 if context["message"] else 200
+    return render_template("audit/log.html", form=ExportForm(), **context), status
 
 
 @bp.route("/cases/<int:case_id>")
@@ -185,27 +65,8 @@ def timeline(case_id: int):
     number = case.number
     web.audit_read(pending(current_user, AuditAction.AUDIT_TIMELINE_VIEW, case, diff={}))
     page = max(request.args.get("page", 1, type=int), 1)
-    rows = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.case_id == case_id)
-        .order_by(AuditEntry.seq)
-        .limit(PER_PAGE + 1)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
-    entries, has_next = rows[:PER_PAGE], len(rows) > PER_PAGE
-    labels = _labels(entries)
-    return render_template(
-        "audit/timeline.html",
-        case_id=case_id,
-        number=number,
-        entries=entries,
-        groups=group_by_request(entries),
-        labels=labels,
-        form=ExportForm(case_number=number),
-        page=page,
-        has_next=has_next,
-        **_context(),
-    )
+    context = pages.timeline_context(case_id, number, page)
+    return render_template("audit/timeline.html", form=ExportForm(case_number=number), **context)
 
 
 def _recipient(user) -> str:
@@ -264,7 +125,7 @@ def _export_refusal(form: ExportForm) -> str | None:
         "from": form.date_from.data,
         "to": form.date_to.data,
     }
-    count = db.session.scalar(_filtered(select(func.count(AuditEntry.id)), f))
+    count = db.session.scalar(pages.filtered(select(func.count(AuditEntry.id)), f))
     if not count:
         return _("No audit entry falls in this range: there is nothing to export.")
     return None
@@ -294,11 +155,10 @@ def start_job():
     db.session.flush()
     job_id = job.id
     record(current_user, AuditAction.AUDIT_EXPORT_QUEUE, diff={"job": job_id})
-    app = current_app._get_current_object()
 
     @after_this_request
     def enqueue(response):  # after the commit: the worker must find the job
-        task(app, "export")(job_id)
+        task(current_app, "export")(job_id)
         return response
 
     return redirect(url_for("audit.job", job_id=job_id), 303)

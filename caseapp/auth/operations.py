@@ -192,8 +192,9 @@ def attempt_login(email: str, password: str, ip: str) -> LoginOutcome:
         throttle.note_anonymous(refused=1)
         throttle.close_bursts()
         return LoginOutcome(None, wait_seconds=facts.wait_seconds)
-    right = verify_password(facts.password_hash or dummy_hash(), password)  # no lock held
-    new_hash = hash_password(password) if right and needs_rehash(facts.password_hash) else None
+    stored = facts.password_hash
+    right = verify_password(stored or dummy_hash(), password)  # no lock held
+    new_hash = hash_password(password) if right and stored and needs_rehash(stored) else None
     # Writes from here on, in one short transaction.
     user = db.session.get(User, facts.user_id) if facts.user_id is not None else None
     succeeded = right and user is not None and user.active
@@ -201,7 +202,7 @@ def attempt_login(email: str, password: str, ip: str) -> LoginOutcome:
     if user is None:
         throttle.note_anonymous(unknown=1)
     throttle.close_bursts()
-    if not succeeded:
+    if user is None or not succeeded:
         if user is not None:
             record(None, AuditAction.LOGIN_FAIL, user, diff={"factor": "password"})
         return LoginOutcome(None)

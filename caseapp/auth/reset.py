@@ -53,7 +53,7 @@ def request_reset(
             PasswordResetToken.created_at > now - timedelta(hours=1),
         )
     )
-    if recent >= RESET_REQUESTS_PER_HOUR:
+    if (recent or 0) >= RESET_REQUESTS_PER_HOUR:  # COUNT(*) always has its row
         return None
     token = secrets.token_urlsafe(32)
     row = PasswordResetToken(

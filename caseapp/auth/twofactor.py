@@ -86,7 +86,7 @@ def verify_totp(user: User, code: str) -> bool:
     exactly one changes the row and gets in (issue 14, finding 3; ASVS 5.0 V6.5.1). A
     read-compare-write would let all of them in on PostgreSQL.
     """
-    if not user.has_totp:
+    if not user.has_totp or user.totp_secret is None:  # has_totp implies a secret
         return False
     step = _matching_step(user.totp_secret, code)
     if step is None:

@@ -201,6 +201,11 @@ class Case(db.Model):
             and self.stage is not Stage.CLOSED
         )
 
+    def can_close_or_reopen(self, user: User) -> bool:
+        """Own agency's caseworkers and supervisors close an open case and reopen a closed one:
+        ``can_edit`` without its stage condition (a closed case is reopened)."""
+        return self.can_view(user) and user.can(Permission.CASE_EDIT)
+
     def party_may(self, user: User, act) -> bool:
         """Whether ``user`` is the participant who may do ``act`` (a
         ``caseapp.cases.parties.PartyAct``) for themselves on this case (issue 10, item 2)."""

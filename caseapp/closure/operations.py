@@ -23,7 +23,6 @@ from caseapp.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from caseapp.core.permissions import Permission
 from caseapp.dashboard.models import NotificationKind
 from caseapp.dashboard.operations import notify, notify_parties
 
@@ -58,7 +57,7 @@ def close_case(
     case: "turned 18" needs the child no longer a minor, "monitoring completed" the monitoring
     stage, "solution implemented" the implementation stage, "other" a note.
     """
-    if not (case.can_view(actor) and actor.can(Permission.CASE_EDIT)):
+    if not case.can_close_or_reopen(actor):
         raise PermissionDenied(_("You may not close this case."))
     versioning.check_version(case, expected_version)
     if case.stage is Stage.CLOSED:
@@ -105,7 +104,7 @@ def close_case(
 def reopen_case(actor: User, case: Case, *, reason: str, expected_version: int | None) -> None:
     """Reopen a closed case at ``registered`` (audited ``case:reopen``); a new determination
     will be needed, so the outcome is cleared."""
-    if not (case.can_view(actor) and actor.can(Permission.CASE_EDIT)):
+    if not case.can_close_or_reopen(actor):
         raise PermissionDenied(_("You may not reopen this case."))
     versioning.check_version(case, expected_version)
     if case.stage is not Stage.CLOSED:

@@ -7,31 +7,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.cases.models import Case
+from caseapp.cases.pages import load_case
 from caseapp.closure import forms
 from caseapp.closure.operations import close_case, closure_reason_text, reopen_case
 from caseapp.core import web
 from caseapp.core.confirm import confirm_then_submit
-from caseapp.core.permissions import Permission
 from caseapp.drafts.operations import dropping_draft, load_draft, restore_into
 
 bp = Blueprint("closure", __name__, url_prefix="/cases/<int:case_id>")
-
-
-def _case(case_id: int) -> Case:
-    case = web.load(Case, case_id)
-    web.require(current_user.can(Permission.CASE_EDIT))
-    return case
 
 
 @bp.route("/close", methods=["GET", "POST"])
 @login_required
 def close(case_id: int):
     """Close the case with a reason, or reopen a closed one."""
-    case = _case(case_id)
-    form = forms.CloseForm().loaded_at(case.version)
-    if case.can_edit(current_user):  # a note typed before a timeout comes back (issue 12)
-        restore_into(form, load_draft(current_user, request.path))
-    reopen = forms.ReopenForm(formdata=None).at(case.version)
+    case = load_case(case_id)
+    web.require(case.can_close_or_reopen(current_user))
+    form = _close_form(case)
     return confirm_then_submit(
         form,
         dropping_draft(close_case, current_user, request.path),
@@ -42,14 +34,27 @@ def close(case_id: int):
         back_url=url_for("closure.close", case_id=case_id),
         success=_("The case is closed."),
         next_url=url_for("closure.close", case_id=case_id),
-        render=lambda error: render_template(
-            "closure/close.html",
-            case=case,
-            form=form,
-            error=error,
-            reopen=reopen,
-            closure_reason_text=closure_reason_text,
-        ),
+        render=lambda error: _close_page(case, form, error),
+    )
+
+
+def _close_form(case: Case) -> forms.CloseForm:
+    """The close form at the case's version, with a note typed before a timeout (issue 12)."""
+    form = forms.CloseForm().loaded_at(case.version)
+    if case.can_edit(current_user):
+        restore_into(form, load_draft(current_user, request.path))
+    return form
+
+
+def _close_page(case: Case, form: forms.CloseForm, error: str | None) -> str:
+    """The close page (a closed case shows the reopen form instead)."""
+    return render_template(
+        "closure/close.html",
+        case=case,
+        form=form,
+        error=error,
+        reopen=forms.ReopenForm(formdata=None).at(case.version),
+        closure_reason_text=closure_reason_text,
     )
 
 
@@ -75,11 +80,13 @@ def _close_facts(case: Case, form) -> list[tuple[str, str]]:
 @login_required
 def reopen(case_id: int):
     """Reopen a closed case at the registered stage."""
+    case = load_case(case_id)
+    web.require(case.can_close_or_reopen(current_user))
     return web.submit(
         forms.ReopenForm(),
         reopen_case,
         current_user,
-        _case(case_id),
+        case,
         success=_("The case is reopened."),
         next_url=url_for("closure.close", case_id=case_id),
     )

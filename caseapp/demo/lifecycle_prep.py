@@ -67,6 +67,8 @@ def _receiving(story, counterpart: str, counterpart_id: int | None) -> dict:
             .where(FamilyMember.case_id == story.case.id)
             .order_by(FamilyMember.id)
         ).first()
+        if parent is None:
+            raise RuntimeError(f"{story.case.number}: the parent is traced in S6 before handover")
         return {
             "receiving_official": parent.name,
             "receiving_is_child_protection": False,
@@ -239,6 +241,8 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         blocks != "S17" and monitor is not None
     ):  # the monitor accepts the plan (S17 "accepted by the monitor")
         plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
+        if plan is None:
+            raise RuntimeError(f"{case.number}: the monitoring plan is recorded before S17")
         prep.accept_monitoring_plan(monitor, plan, accepted_on=a(-9), expected_version=case.version)
     guardian = story.participant("guardian_md")
     if guardian is not None and story.spec["scenario"] == "ready":

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from caseapp.assessment.models import LegalRepresentative
-from caseapp.cases.models import Case
+from caseapp.cases.pages import load_case
 from caseapp.core import web
 from caseapp.core.extensions import db
-from caseapp.detention import forms
+from caseapp.detention import forms, pages
 from caseapp.detention import operations as ops
 from caseapp.detention.models import (
     AlternativeReferral,
@@ -23,13 +20,6 @@ from caseapp.detention.models import (
 )
 
 bp = Blueprint("detention", __name__, url_prefix="/cases/<int:case_id>/detention")
-
-
-def _case(case_id: int) -> Case:
-    case = web.load(Case, case_id)
-    if request.method == "POST":
-        web.require(case.can_edit(current_user))  # read-only users: 403 before the form
-    return case
 
 
 def _back(case_id: int) -> str:
@@ -41,54 +31,12 @@ def _back(case_id: int) -> str:
 def page(case_id: int):
     """Detention records (legal basis, reviews, challenges, release) and referrals to
     alternatives to detention (002, Rec 4; 000)."""
-    case = _case(case_id)
-    detentions = db.session.scalars(
-        select(Detention)
-        .where(Detention.case_id == case.id)
-        .options(
-            selectinload(Detention.placement),
-            selectinload(Detention.reviews),
-            selectinload(Detention.challenges).selectinload(DetentionChallenge.lawyer),
-        )
-        .order_by(Detention.started_on.desc())
-    ).all()
-    alternatives = db.session.scalars(
-        select(AlternativeReferral)
-        .where(AlternativeReferral.case_id == case.id)
-        .options(selectinload(AlternativeReferral.provider))
-        .order_by(AlternativeReferral.id)
-    ).all()
-    can_edit = case.can_edit(current_user)
-    version = case.version
-    held = any(d.is_open for d in detentions)
-    lawyers = (
-        db.session.scalars(
-            select(LegalRepresentative).where(
-                LegalRepresentative.case_id == case.id, LegalRepresentative.ended_on.is_(None)
-            )
-        ).all()
-        if can_edit and held
-        else []
-    )
-    return render_template(
-        "detention/page.html",
-        case=case,
-        detentions=detentions,
-        alternatives=alternatives,
-        today=date.today(),
-        can_edit=can_edit,
-        basis_form=forms.BasisForm(formdata=None).at(version),
-        review_form=forms.ReviewForm(formdata=None).at(version),
-        challenge_form=forms.ChallengeForm(formdata=None).at(version).with_lawyers(lawyers),
-        decide_form=forms.DecideForm(formdata=None).at(version),
-        release_form=forms.ReleaseForm(formdata=None).at(version),
-        alternative_form=forms.AlternativeForm(formdata=None).at(version) if can_edit else None,
-        follow_up_form=forms.FollowUpForm(formdata=None).at(version),
-    )
+    case = load_case(case_id)
+    return render_template("detention/page.html", **pages.page_context(case, current_user))
 
 
 def _detention(case_id: int, detention_id: int) -> Detention:
-    return web.load(Detention, detention_id, case=_case(case_id))
+    return web.load(Detention, detention_id, case=load_case(case_id, edit=True))
 
 
 @bp.post("/<int:detention_id>/basis")
@@ -141,7 +89,7 @@ def challenge(case_id: int, detention_id: int):
 @login_required
 def decide(case_id: int, challenge_id: int):
     """Record the decision on a challenge."""
-    challenge = web.load(DetentionChallenge, challenge_id, case=_case(case_id))
+    challenge = web.load(DetentionChallenge, challenge_id, case=load_case(case_id, edit=True))
     return web.submit(
         forms.DecideForm(),
         ops.decide_challenge,
@@ -170,7 +118,7 @@ def release(case_id: int, detention_id: int):
 @login_required
 def refer(case_id: int):
     """Refer to an alternative to detention."""
-    case = _case(case_id)
+    case = load_case(case_id, edit=True)
     return web.submit(
         forms.AlternativeForm(),
         ops.refer_to_alternative,
@@ -185,7 +133,7 @@ def refer(case_id: int):
 @login_required
 def follow_up(case_id: int, referral_id: int):
     """Follow a referral to an alternative."""
-    referral = web.load(AlternativeReferral, referral_id, case=_case(case_id))
+    referral = web.load(AlternativeReferral, referral_id, case=load_case(case_id, edit=True))
     return web.submit(
         forms.FollowUpForm(),
         ops.follow_up_alternative,

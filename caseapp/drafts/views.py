@@ -8,6 +8,10 @@ new login, a closed tab, a lost connection) and forgets it once the form is save
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
@@ -28,7 +32,7 @@ DRAFTABLE = frozenset(
 )
 
 
-def draft_target(path: str | None) -> tuple[str, dict] | None:
+def draft_target(path: str | None) -> tuple[str, Mapping[str, Any]] | None:
     """(endpoint, arguments) of a draftable form's path, or None."""
     path = local_path(path)
     if path is None:
@@ -46,7 +50,7 @@ def save():
     """Keep the posted text of the form at ``path`` as the user's draft (204)."""
     path = request.form.get("path")
     target = draft_target(path)
-    if target is None:
+    if target is None or path is None:  # no target without a path
         abort(400)
     load_case(target[1]["case_id"], edit=True)  # 404 outside scope, 403 if read-only
     fields = {k: v for k, v in request.form.items() if k != "path"}
@@ -61,5 +65,5 @@ def keepalive():
     row = server_session.current_row()
     if row is not None:
         now = utcnow()
-        web.later(lambda row_id=row.id: server_session._touch_by_id(row_id, now))
+        web.later(partial(server_session._touch_by_id, row.id, now))
     return "", 204

@@ -65,7 +65,8 @@ def partner_add(name, country, base_url, public_key, fingerprint, confirmed_by, 
                 local_agency=agency,
             )
     except DomainError as err:
-        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in (err.details or {}).items())
+        fields = err.details if isinstance(err.details, dict) else {}
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
         raise click.ClickException(f"{err.message} {details}".strip()) from err
     click.echo(f"partner {partner.id}: {partner.name} ({partner.country}) {partner.key_id}")
 

@@ -19,7 +19,7 @@ from caseapp.core import web
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
-from caseapp.exchange import keys, operations, queries
+from caseapp.exchange import keys, operations, queries, sending, sequence
 from caseapp.exchange.documents import DocumentType
 from caseapp.exchange.forms import (
     DOCUMENT_FORMS,
@@ -30,7 +30,7 @@ from caseapp.exchange.forms import (
     PartnerForm,
 )
 from caseapp.exchange.inbox import import_file
-from caseapp.exchange.models import ExchangeDocument, Partner
+from caseapp.exchange.models import ExchangeDocument, ExchangeLink, Partner
 from caseapp.exchange.transport import export_file
 
 bp = Blueprint("exchange", __name__)
@@ -122,18 +122,12 @@ def case(case_id: int):
     case = web.load(Case, case_id)
     link = operations.link_of(case)
     documents = queries.documents_of_case(case.id)
-    sendable = []
-    if link is not None:
-        held = operations.exchanged_types(link.exchange_id)
-        sendable = [
-            (t, operations.sequence_problem(link, t, held)) for t in operations.sendable(link)
-        ]
     return render_template(
         "exchange/case.html",
         case=case,
         link=link,
         documents=documents,
-        sendable=sendable,
+        sendable=sequence.next_documents(link) if link is not None else [],
         labels=LABELS,
         may_send=case.can_edit(current_user),
     )
@@ -145,24 +139,27 @@ def request_home_study(case_id: int):
     """Start the exchange: ask a partner's child-protection authority for a home study."""
     case = web.load(Case, case_id)
     web.require(case.can_edit(current_user))
+    form = _home_study_form(case)
+    return web.submit(
+        form,
+        sending.request_home_study,
+        current_user,
+        case,
+        success=_("The request is signed and sent."),
+        next_url=url_for("exchange.case", case_id=case.id),
+        render=lambda error: _send_page(case, form, error, None),
+    )
+
+
+def _home_study_form(case: Case) -> HomeStudyRequestForm:
+    """The request form: the active partners to ask, the family members to be assessed."""
     partners = db.session.scalars(
         select(Partner).where(Partner.active.is_(True)).order_by(Partner.name)
     ).all()
     members = db.session.scalars(
         select(FamilyMember).where(FamilyMember.case_id == case.id).order_by(FamilyMember.id)
     ).all()
-    form = HomeStudyRequestForm(partners=partners, members=members).loaded_at(case.version)
-    return web.submit(
-        form,
-        operations.request_home_study,
-        current_user,
-        case,
-        success=_("The request is signed and sent."),
-        next_url=url_for("exchange.case", case_id=case.id),
-        render=lambda error: render_template(
-            "exchange/send.html", case=case, form=form, error=error, doc_type=None
-        ),
-    )
+    return HomeStudyRequestForm(partners=partners, members=members).loaded_at(case.version)
 
 
 @bp.route("/cases/<int:case_id>/exchange/send/<doc_type>", methods=["GET", "POST"])
@@ -171,22 +168,34 @@ def send(case_id: int, doc_type: str):
     """Sign and send one document of ``doc_type`` on the case's exchange."""
     case = web.load(Case, case_id)
     web.require(case.can_edit(current_user))
-    link = operations.link_of(case)
-    kind = DocumentType(doc_type) if doc_type in set(DocumentType) else None
-    if link is None or kind is None or kind not in operations.sendable(link):
-        abort(404)
+    link, kind = _sendable(case, doc_type)
     form = DOCUMENT_FORMS[kind]().loaded_at(case.version)
     return web.submit(
         form,
-        operations.send,
+        sending.send,
         current_user,
         link,
         kind,
         success=lambda d: _("%(type)s signed and sent.", type=d.doc_type.label),
         next_url=url_for("exchange.case", case_id=case.id),
-        render=lambda error: render_template(
-            "exchange/send.html", case=case, form=form, error=error, doc_type=kind
-        ),
+        render=lambda error: _send_page(case, form, error, kind),
+    )
+
+
+def _sendable(case: Case, doc_type: str) -> tuple[ExchangeLink, DocumentType]:
+    """The case's exchange and the document type, or 404: no exchange, no such type, or a
+    type this side does not send."""
+    link = operations.link_of(case)
+    kind = DocumentType(doc_type) if doc_type in set(DocumentType) else None
+    if link is None or kind is None or kind not in sequence.sendable(link):
+        abort(404)
+    return link, kind
+
+
+def _send_page(case: Case, form, error: str | None, doc_type: DocumentType | None) -> str:
+    """The form of one document (or of the home-study request), the refusal next to it."""
+    return render_template(
+        "exchange/send.html", case=case, form=form, error=error, doc_type=doc_type
     )
 
 

@@ -234,8 +234,8 @@ def gate_records(case_ids: list[int]) -> dict[str, Records]:
     )
     families: dict[str, Records] = {}
     for name, model, order in _LISTS:
-        order = order if isinstance(order, tuple) else (order,)
-        families[name] = Records(model, model.case_id.in_(ids), order)
+        columns = order if isinstance(order, tuple) else (order,)
+        families[name] = Records(model, model.case_id.in_(ids), columns)
     for name, model in _ONES:
         families[name] = Records(model, model.case_id.in_(ids))
     families |= {

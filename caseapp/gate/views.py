@@ -145,7 +145,7 @@ def policy():
     current = current_policy()
     form = forms.PolicyForm(obj=current)
     if not form.is_submitted():
-        form.monitoring_schedule.data = ", ".join(map(str, current.monitoring_schedule_months))
+        form.monitoring_schedule.data = list(current.monitoring_schedule_months)  # "1, 3, 6"
     versions = db.session.scalars(select(PolicySettings).order_by(PolicySettings.version.desc()))
     return web.submit(
         form,
@@ -165,23 +165,28 @@ def policy():
 def suspensions():
     """The register of suspended returns (002, Day 1 plenary: crisis provisions)."""
     form = forms.SuspensionForm()
-    rows = db.session.scalars(
-        select(ReturnSuspension).order_by(ReturnSuspension.suspended_from.desc())
-    ).all()
     return web.submit(
         form,
         ops.add_suspension,
         current_user,
         success=_("Returns are suspended."),
         next_url=url_for("gate.suspensions"),
-        render=lambda error: render_template(
-            "gate/suspensions.html",
-            form=form,
-            rows=rows,
-            lift=forms.LiftForm(formdata=None),
-            today=date.today(),
-            error=error,
-        ),
+        render=lambda error: _suspensions_page(form, error),
+    )
+
+
+def _suspensions_page(form: forms.SuspensionForm, error: str | None) -> str:
+    """The register, newest suspension first, with the form to add one."""
+    rows = db.session.scalars(
+        select(ReturnSuspension).order_by(ReturnSuspension.suspended_from.desc())
+    ).all()
+    return render_template(
+        "gate/suspensions.html",
+        form=form,
+        rows=rows,
+        lift=forms.LiftForm(formdata=None),
+        today=date.today(),
+        error=error,
     )
 
 

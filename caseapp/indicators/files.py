@@ -14,6 +14,7 @@ import json
 from datetime import date
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from caseapp.audit.entry_files import safe_cell
 from caseapp.indicators.catalogue import BY_KEY, CATALOGUE, Measure
@@ -79,6 +80,19 @@ def csv_bytes(figures: list[Figure]) -> bytes:
 
 
 READABLE_HEADER = ("indicator", "figure", "breakdown", "category", "value", "definition", "source")
+
+
+def readable_header() -> list[str]:
+    """The column titles of ``readable_rows``, in the user's language."""
+    return [
+        _("Indicator"),
+        _("Figure"),
+        _("Breakdown"),
+        _("Category"),
+        _("Value"),
+        _("Definition"),
+        _("Source"),
+    ]
 
 
 def readable_rows(figures: list[Figure]):

@@ -3,14 +3,23 @@ chart whose rows and bars link to the cases behind them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import url_for
+from sqlalchemy import select
 
-from caseapp.indicators.catalogue import CATALOGUE, Dimension, Indicator, Measure
+from caseapp.auth.models import User
+from caseapp.cases.models import Case
+from caseapp.cases.queries import with_list_rows
+from caseapp.core.extensions import db
+from caseapp.indicators.catalogue import BY_KEY, CATALOGUE, Dimension, Indicator, Measure
 from caseapp.indicators.charts import Bar, bar_chart
 from caseapp.indicators.labels import label_for
-from caseapp.indicators.queries import Figure, Period
+from caseapp.indicators.queries import Figure, Period, drill_down
+
+DRILL_LIMIT = 500  # cases listed under one figure (more: "truncated")
 
 
 @dataclass
@@ -35,7 +44,7 @@ class Section:
 
 
 def drill_url(period: Period, key: str, measure: str, dimension: str = "", category: str = ""):
-    args = {
+    args: dict[str, Any] = {
         "indicator": key,
         "measure": measure,
         "from": period.start.isoformat(),
@@ -83,3 +92,62 @@ def sections(figures: list[Figure], period: Period) -> list[Section]:
             section.breakdowns.append(Breakdown(dimension, cells, chart))
         result.append(section)
     return result
+
+
+@dataclass(frozen=True)
+class Drill:
+    """The figure a drill-down asks for: only codes travel in the URL, never a name."""
+
+    key: str
+    measure: str
+    dimension: str
+    category: str
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Drill:
+        """The figure named by the query string (unknown keys fail in ``drill_rows``)."""
+        return cls(
+            key=args.get("indicator", ""),
+            measure=args.get("measure", Measure.COUNT),
+            dimension=args.get("dimension", ""),
+            category=args.get("category", ""),
+        )
+
+    def audit_diff(self, period: Period, count: int) -> dict[str, Any]:
+        """What the ``indicators:drill`` entry records: the figure and how many cases."""
+        return {
+            "period": period.as_dict(),
+            "indicator": self.key,
+            "measure": self.measure,
+            "dimension": self.dimension,
+            "category": self.category,
+            "cases": count,
+        }
+
+    def context(self, period: Period, rows: Sequence[Case]) -> dict[str, Any]:
+        """The drill-down page: the figure, its period, and at most ``DRILL_LIMIT`` cases."""
+        return {
+            "message": None,
+            "indicator": BY_KEY[self.key],
+            "measure": Measure(self.measure),
+            "dimension": self.dimension,
+            "category_label": label_for(self.dimension, self.category) if self.dimension else "",
+            "period": period,
+            "cases": rows[:DRILL_LIMIT],
+            "truncated": len(rows) > DRILL_LIMIT,
+        }
+
+
+def drill_rows(user: User, period: Period, drill: Drill) -> Sequence[Case]:
+    """The cases behind the figure, at most ``DRILL_LIMIT + 1`` (one more tells "truncated");
+    KeyError for a figure that does not exist."""
+    ids = drill_down(
+        user,
+        period,
+        drill.key,
+        measure=drill.measure,
+        dimension=drill.dimension,
+        category=drill.category,
+    )
+    query = with_list_rows(select(Case).where(Case.id.in_(ids))).order_by(Case.number)
+    return db.session.scalars(query.limit(DRILL_LIMIT + 1)).unique().all()

@@ -41,11 +41,8 @@ def case_summary(case_id: int):
         body, identified = build_pdf(current_user, case, today=today, gate=gate)
     except DomainError as err:
         return render_template("reports/failed.html", message=err.message), err.status_code
-    web.audit_read(
-        pending(
-            current_user, AuditAction.CASE_SUMMARY_DOWNLOAD, case, diff={"identified": identified}
-        )
-    )
+    diff = {"identified": identified}
+    web.audit_read(pending(current_user, AuditAction.CASE_SUMMARY_DOWNLOAD, case, diff=diff))
     return Response(
         body,
         mimetype="application/pdf",
@@ -65,15 +62,9 @@ def case_list_export():
     if form is None:
         message = _("Please correct the filters of the case list.")
         return render_template("reports/failed.html", message=message), 400
-    web.audit_read(
-        pending(
-            current_user,
-            AuditAction.CASE_LIST_DOWNLOAD,
-            diff={"format": fmt, "filters": case_list.plain_filters(filters)},
-        )
-    )
-    header = case_list.header()
-    rows = case_list.rows(current_user, filters)
+    diff = {"format": fmt, "filters": case_list.plain_filters(filters)}
+    web.audit_read(pending(current_user, AuditAction.CASE_LIST_DOWNLOAD, diff=diff))
+    header, rows = case_list.header(), case_list.rows(current_user, filters)
     name = f"cases-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
         return csv_response(header, rows, name)

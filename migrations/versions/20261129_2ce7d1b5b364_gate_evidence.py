@@ -166,13 +166,6 @@ def _add_column(table, name, type_, default, fk):
     op.execute(f'ALTER TABLE "{table}" ADD COLUMN {spec}')
 
 
-def _defer_foreign_keys():
-    """SQLite's batch mode re-creates tables that others reference (family_member, child,
-    care_guarantee...): check foreign keys at commit, when the new table is in place."""
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("PRAGMA defer_foreign_keys = ON")
-
-
 def upgrade():
     # New tables and columns first (read by hand against the models); the data carried over below.
     op.create_table('withdrawal',
@@ -249,7 +242,6 @@ def upgrade():
 def downgrade():
     """Drop what upgrade added. The withdrawal records and agency references are lost; the
     free text they came from is still in place (guarantee withdrawals in ``withdrawn_on``)."""
-    _defer_foreign_keys()
     op.execute("ALTER TABLE child DROP COLUMN age_assessed_on")
     for table, columns in [
         ('travel_plan', ['arrival_run_by_law_enforcement', 'arrival_can_leave_at_will',

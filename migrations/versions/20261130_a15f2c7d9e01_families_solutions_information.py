@@ -24,15 +24,7 @@ branch_labels = None
 depends_on = None
 
 
-def _defer_foreign_keys():
-    """SQLite's batch mode re-creates ``case``, which every record references: check foreign
-    keys at commit, when the new table is in place (as 2ce7d1b5b364 does)."""
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("PRAGMA defer_foreign_keys = ON")
-
-
 def upgrade():
-    _defer_foreign_keys()
     op.create_table(
         "family",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -287,7 +279,6 @@ def upgrade():
 
 
 def downgrade():
-    _defer_foreign_keys()
     with op.batch_alter_table("complaint", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_complaint_addressed_to_id_agency"), type_="foreignkey"

@@ -77,6 +77,14 @@ def test_standalone_verifier_imports_nothing_from_caseapp():
     assert VERIFIER.resolve() == (ROOT / "caseapp/audit/bundle_verifier.py").resolve()
 
 
+def test_standalone_verifier_seals_the_apps_fields():
+    """The verifier's copy of SEALED_FIELDS is the app's one definition, field for field."""
+    from caseapp.audit import bundle_verifier, chain
+
+    assert bundle_verifier.SEALED_FIELDS == chain.SEALED_FIELDS
+    assert "personal" in chain.SEALED_FIELDS  # not two empty tuples
+
+
 def test_manifest_describes_the_range_and_chain(bundle, db):
     manifest = json.loads(read(bundle)["manifest.json"])
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()

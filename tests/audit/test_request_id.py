@@ -13,9 +13,9 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.bundle_verifier import verify_bundle
 from caseapp.audit.chain import sealed_of_entry
 from caseapp.audit.models import AuditEntry
+from caseapp.audit.pages import group_by_request
 from caseapp.audit.recorder import record
 from caseapp.audit.verify import verify_chain
-from caseapp.audit.views import group_by_request
 from caseapp.core.permissions import Role
 from tests.audit.bundles import join, lines, populate, read, resign, write
 from tests.audit.helpers import drop_triggers, recreate_triggers

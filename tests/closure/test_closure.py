@@ -257,3 +257,18 @@ def test_stale_close_post_shows_the_message_and_closes_nothing(factory, client, 
     db.session.expire_all()
     assert ready.case.stage is Stage.RETURN_PREPARATION
     assert entries("case:close", ready.case.id) == []
+
+
+def test_close_or_reopen_predicate_holds_on_a_closed_case(factory):
+    """``can_close_or_reopen`` is ``can_edit`` without the stage: staff keep it on a closed
+    case (to reopen it) where ``can_edit`` is gone; readers never have it."""
+    ready = at_stage(factory, Stage.ASSESSMENT)
+    case, reader = ready.case, factory.user(Role.OMBUDSPERSON)
+    assert case.can_close_or_reopen(ready.caseworker) and case.can_edit(ready.caseworker)
+    close_case(
+        ready.caseworker, case, reason=ClosureReason.ABSCONDED, expected_version=case.version
+    )
+    db.session.commit()
+    assert case.can_close_or_reopen(ready.caseworker)
+    assert not case.can_edit(ready.caseworker)
+    assert not case.can_close_or_reopen(reader)

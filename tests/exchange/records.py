@@ -91,7 +91,7 @@ def exported_document(world, case=None):
     """A travel plan our side signed on ``world.case``'s (or ``case``'s) exchange, to be
     carried as a file."""
     from caseapp.exchange.models import Transport
-    from caseapp.exchange.operations import send
+    from caseapp.exchange.sending import send
 
     case = case if case is not None else world.case
     return _cached(

@@ -92,7 +92,7 @@ def request_home_study(ua, case_id, mother_id):
     from caseapp.cases.models import Case
     from caseapp.children.models import FamilyMember
     from caseapp.exchange.models import Partner
-    from caseapp.exchange.operations import request_home_study as op
+    from caseapp.exchange.sending import request_home_study as op
 
     with ua.app.app_context():
         case = db.session.get(Case, case_id)

@@ -123,6 +123,15 @@ def test_admin_pages_are_admin_only(factory, client, login, path, role, status):
     assert client.get(path).status_code == status
 
 
+def test_policy_page_shows_the_schedule_as_typed(factory, client, login):
+    """The months in force fill the field as "1, 3, 6" (a list in the form, text on the page)."""
+    login(factory.user(Role.ADMIN))
+    months = current_policy().monitoring_schedule_months
+    assert len(months) > 1
+    html = client.get("/admin/policy").get_data(as_text=True)
+    assert f'value="{", ".join(map(str, months))}"' in html
+
+
 def test_policy_change_inserts_a_version(factory, client, login):
     admin = factory.user(Role.ADMIN)
     login(admin)

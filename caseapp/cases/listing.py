@@ -1,0 +1,131 @@
+"""The case list page: the search kept server-side, its filters, the keyset pager.
+
+``cases.views.index`` reads the request and hands over here; nothing here commits (the
+saved search is written in the request's transaction, which ``core.web`` commits).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from caseapp.auth.models import User
+from caseapp.cases import search
+from caseapp.cases.forms import CaseFilterForm
+from caseapp.cases.models import Case, Stage
+from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_cases
+from caseapp.children.operations import today
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Permission, Role
+
+SEARCH_SESSION_KEY = "case_search"  # the key of the user's last search (not its content)
+
+# Filters without personal data: the only ones a list URL may carry as they came.
+PUBLIC_FILTER_ARGS = (
+    "stage",
+    "caseworker",
+    "country_of_origin",
+    "unaccompanied",
+    "trafficking",
+    "presumed_minor",
+    "charged",
+)
+
+Cursor = tuple[int | None, int | None, int | None]
+
+
+def caseworkers_for(user: User) -> list[User]:
+    """The staff a user may filter by: their agency's, or everyone's for an ombudsperson."""
+    query = select(User).where(User.role.in_((Role.CASEWORKER, Role.SUPERVISOR)))
+    if user.role is not Role.OMBUDSPERSON:
+        query = query.where(User.agency_id == user.agency_id)
+    return list(db.session.scalars(query.order_by(User.name)))
+
+
+def reassign_candidates(case: Case, user: User) -> list[User]:
+    """Whom ``user`` may give ``case`` to: the active staff of the case's lead agency."""
+    return [u for u in caseworkers_for(user) if u.active and u.agency_id == case.lead_agency_id]
+
+
+def filters_from(form: CaseFilterForm) -> CaseFilters:
+    """Turn the (validated) filter form into ``CaseFilters``."""
+    caseworker = form.caseworker.data
+    return CaseFilters(
+        stage=Stage(form.stage.data) if form.stage.data else None,
+        caseworker_id=int(caseworker) if caseworker and caseworker.isdigit() else None,
+        country_of_origin=form.country_of_origin.data or None,
+        unaccompanied=bool(form.unaccompanied.data),
+        trafficking=bool(form.trafficking.data),
+        presumed_minor=bool(form.presumed_minor.data),
+        charged=bool(form.charged.data),
+        name=(form.name.data or "").strip(),
+        date_of_birth=form.date_of_birth.data,
+    )
+
+
+def post_search(caseworkers: list[User]) -> Response | tuple[str, int]:
+    """A posted search: stored, and the browser sent to ``?q=<key>``; invalid: the form, 400."""
+    form = CaseFilterForm(caseworkers=caseworkers)
+    if not form.validate():
+        return render_list(form, key=None, valid=False), 400
+    key = search.save_search(current_user, request.form.to_dict())  # the layer commits
+    session[SEARCH_SESSION_KEY] = key
+    page = form.page.data if form.page.data and form.page.data > 1 else None
+    return redirect(url_for("cases.index", q=key, page=page))
+
+
+def requested_search(caseworkers: list[User]) -> tuple[CaseFilterForm, str | None]:
+    """The filter form of a GET and its saved search's key: ``?q=``, else the user's last
+    search (when the URL has no arguments), else the public filters of the query string."""
+    key = request.args.get("q") or (None if request.args else session.get(SEARCH_SESSION_KEY))
+    params = search.load_search(current_user, key) if key else None
+    if key is None or params is None:
+        form = CaseFilterForm(request.args, caseworkers=caseworkers, meta={"csrf": False})
+        form.name.data = ""  # never a name from a URL
+        form.date_of_birth.data = None
+        return form, None
+    session[SEARCH_SESSION_KEY] = key
+    data = MultiDict(params)
+    if request.args.get("page"):
+        data["page"] = request.args["page"]
+    return CaseFilterForm(data, caseworkers=caseworkers, meta={"csrf": False}), key
+
+
+def page_cursor(page: int) -> Cursor:
+    """Keyset: the pager's links carry the id the next (after=) or previous (before=) page
+    starts from, so no page skips rows with OFFSET however far it is."""
+    after, before = request.args.get("after", type=int), request.args.get("before", type=int)
+    if after is not None and after > 0:
+        return (page - 1, None, after)
+    if before is not None and before > 0:
+        return (page + 1, before, None)
+    return (None, None, None)
+
+
+def render_list(form: CaseFilterForm, *, key: str | None, valid: bool) -> str:
+    """The list page: the cases the (valid) filters select, one page of them."""
+    filters = filters_from(form) if valid else CaseFilters()
+    page = form.page.data if valid and form.page.data else 1
+    query = filtered(visible_cases(current_user), filters, today=today())
+    per_page = current_app.config["CASES_PER_PAGE"]
+    pagination = case_page(query, page=page, per_page=per_page, cursor=page_cursor(page))
+    page_args: dict[str, Any]
+    if key:
+        page_args = {"q": key}
+    else:  # filters without personal data, as they came
+        page_args = {k: v for k, v in request.args.items() if k in PUBLIC_FILTER_ARGS}
+    return render_template(
+        "cases/index.html",
+        form=form,
+        pagination=pagination,
+        cases=pagination.items,
+        today=today(),
+        search_key=key,
+        page_args=page_args,
+        can_create=current_user.can(Permission.CASE_CREATE),
+    )
