@@ -38,7 +38,6 @@ ALLOWED = {
     "cases.new": "the matches step before web.submit; two partials, no logic to move",
     "cases.show": "the case page gathers several areas' panels; a page helper is next",
     "api.send_document": "checks the JSON body field by field before the one operation",
-    "documents.download": "the download's security headers are set here, next to send_file",
 }
 
 

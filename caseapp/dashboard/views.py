@@ -140,15 +140,20 @@ def read_notification():
     if notice is None or not notice.can_view(current_user):
         abort(404)
     ops.mark_read(current_user, notice)
-    if notice.case_id is not None and current_user.is_participant:
-        # A participant's page of the case, while assigned to it (issue 10).
-        case = db.session.get(Case, notice.case_id)
-        if case is not None and case.can_view(current_user):
-            return redirect(url_for("participants.case", case_id=notice.case_id))
-        return redirect(url_for("dashboard.notifications"))
-    if notice.case_id is not None:
-        return redirect(url_for("cases.show", case_id=notice.case_id))
-    return redirect(url_for("dashboard.notifications"))
+    return redirect(_opened(notice))
+
+
+def _opened(notice: Notification) -> str:
+    """Where an opened notice leads: its case (a participant's own page of it while assigned,
+    issue 10), else the notification list."""
+    if notice.case_id is None:
+        return url_for("dashboard.notifications")
+    if not current_user.is_participant:
+        return url_for("cases.show", case_id=notice.case_id)
+    case = db.session.get(Case, notice.case_id)
+    if case is not None and case.can_view(current_user):
+        return url_for("participants.case", case_id=notice.case_id)
+    return url_for("dashboard.notifications")
 
 
 @bp.post("/notifications/read")
