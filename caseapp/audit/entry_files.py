@@ -159,7 +159,9 @@ class EntryWriter:
                 f'"case_number":{v(number)},"diff":{diff_text or "null"},{tail}'
                 f'"reason":{v(reason)},{sealed_request}{salt}"seq":{seq}}}\n'
             )
-            self.summaries.add_fields(case_id, seq, occurred_at, action, actor, reason, diff)
+            self.summaries.add_fields(
+                case_id, seq, occurred_at, action, actor, reason, diff, diff_text=diff_text
+            )
         self._jsonl_text.write(text)
         self.csv_writer.writerow(
             (
