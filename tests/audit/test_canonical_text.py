@@ -225,3 +225,23 @@ def test_the_verifier_s_line_decoder_is_json_loads(line):
     except ValueError as err:
         got = ("error", type(err))
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "value", [*AWKWARD, float("nan"), float("inf"), {"b": [1.0, None], "a": "ß"}]
+)
+def test_case_summary_encoder_is_the_json_encoder_s_text(value):
+    """``cases.json``'s fast encoder writes exactly what ``json.JSONEncoder(ensure_ascii=False,
+    sort_keys=True)`` writes (spaces after ``:`` and ``,``, non-ASCII kept, NaN allowed)."""
+    from caseapp.audit.summary import _ENCODE, _ENCODE_SLOW
+
+    assert _ENCODE(value) == _ENCODE_SLOW(value)
+    item = {"seq": 3, "at": "2026-01-01T00:00:00.000000Z", "value": value, "list": [value]}
+    assert _ENCODE(item) == _ENCODE_SLOW(item)
+
+
+def test_case_summary_encoder_refuses_what_json_refuses():
+    from caseapp.audit.summary import _ENCODE
+
+    with pytest.raises(TypeError):
+        _ENCODE({"when": datetime(2026, 1, 1, tzinfo=UTC)})
