@@ -428,7 +428,10 @@ def build(
     """Migrate an empty database, load the demo, and clone it to about ``n`` cases."""
     from flask_migrate import upgrade
 
+    from caseapp.core import migrations
+
     app = make_app(url, instance, secret)
+    migrations.init_app(app)  # create_app leaves Flask-Migrate to ``flask db``
     with app.app_context():
         upgrade()
     load_template(app)

@@ -58,7 +58,10 @@ def migrate(url: str, instance: str) -> None:
     """Build the schema from the migrations."""
     from flask_migrate import upgrade
 
+    from caseapp.core import migrations
+
     app = make_app(url, instance)
+    migrations.init_app(app)  # create_app leaves Flask-Migrate to ``flask db``
     with app.app_context():
         upgrade()
         from caseapp.core.extensions import db

@@ -61,10 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons and load every model so metadata is complete."""
     from caseapp.core import i18n, logging, mail, security_headers, templating
-    from caseapp.core.extensions import babel, csrf, db, login_manager, migrate
+    from caseapp.core.extensions import babel, csrf, db, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "caseapp" / "translations"))
@@ -105,7 +104,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the operator commands (``flask --app caseapp ...``): each domain's ``cli``, and
-    any further groups it lists in ``commands``."""
+    any further groups it lists in ``commands``; and ``flask db`` (Flask-Migrate), which
+    imports Flask-Migrate only when it is run (``caseapp.core.migrations``)."""
+    from caseapp.core import migrations
+
+    app.cli.add_command(migrations.cli)
     for module in domain_modules("cli"):
         for command in getattr(module, "commands", [module.cli]):
             app.cli.add_command(command)

@@ -51,6 +51,8 @@ def _migrate(url: str, instance: Path) -> None:
     """Build the schema from the migrations (never ``create_all``)."""
     from flask_migrate import upgrade
 
+    from caseapp.core import migrations
+
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -59,6 +61,7 @@ def _migrate(url: str, instance: Path) -> None:
             "TESTING": True,
         }
     )
+    migrations.init_app(app)  # create_app leaves Flask-Migrate to ``flask db``
     with app.app_context():
         upgrade()
         from caseapp.core.extensions import db

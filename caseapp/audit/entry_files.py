@@ -43,7 +43,9 @@ class HashingFile:
     def __init__(self, path: Path) -> None:
         """Open ``path`` for writing."""
         self.path = path
-        self.fh = open(path, "wb", buffering=1 << 20)  # noqa: SIM115 -- closed in close()
+        # A small io buffer: the entry files arrive in 256 KB pieces (``_TextBuffer``), which
+        # go straight through; a 1 MB buffer per open file was resident memory for nothing.
+        self.fh = open(path, "wb", buffering=1 << 16)  # noqa: SIM115 -- closed in close()
         self.sha256 = hashlib.sha256()
         self.size = 0
 
@@ -159,7 +161,9 @@ class EntryWriter:
                 f'"case_number":{v(number)},"diff":{diff_text or "null"},{tail}'
                 f'"reason":{v(reason)},{sealed_request}{salt}"seq":{seq}}}\n'
             )
-            self.summaries.add_fields(case_id, seq, occurred_at, action, actor, reason, diff)
+            self.summaries.add_fields(
+                case_id, seq, occurred_at, action, actor, reason, diff, diff_text=diff_text
+            )
         self._jsonl_text.write(text)
         self.csv_writer.writerow(
             (

@@ -42,6 +42,10 @@ PERSONAL_KEYS = frozenset(
 USER_ID_KEYS = frozenset({"actor_id", "user_id", "caseworker_id", "made_by_id"})
 
 
+# Pseudonyms kept in memory per export (a few MB at most).
+CACHE_SIZE = 65536
+
+
 def _is_user_key(key: str) -> bool:
     return key in USER_ID_KEYS or key.endswith("_by_id")
 
@@ -54,7 +58,8 @@ class Pseudonymiser:
         self.key = hmac.new(
             master_secret, f"caseapp-pseudonym-v1:{recipient}".encode(), hashlib.sha256
         ).digest()
-        self._token = lru_cache(maxsize=65536)(self._compute)
+        self._token = lru_cache(maxsize=CACHE_SIZE)(self._compute)
+        self._personal: dict[str, str] = {}
 
     def _compute(self, kind: str, value: str) -> str:
         digest = hmac.new(self.key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
@@ -72,7 +77,15 @@ class Pseudonymiser:
             return [self.personal(v) for v in value]
         if isinstance(value, dict):
             return {k: self.personal(v) for k, v in value.items()}
-        return self._token("personal", str(value))
+        text = value if type(value) is str else str(value)
+        # A plain dictionary in front of the keyed hash: one look-up per value on the export's
+        # hot path (issue 16 item 6), bounded like the hash's own cache.
+        token = self._personal.get(text)
+        if token is None:
+            if len(self._personal) >= CACHE_SIZE:
+                self._personal.clear()
+            token = self._personal[text] = self._compute("personal", text)
+        return token
 
     def _users(self, value):
         if isinstance(value, list):

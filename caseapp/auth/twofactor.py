@@ -20,8 +20,6 @@ import secrets
 from typing import Any, cast
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 from flask import current_app
 from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -57,7 +55,13 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 
 def qr_data_uri(uri: str) -> str:
-    """The QR code as an inline SVG ``data:`` URI (no external service, CSP ``img-src data:``)."""
+    """The QR code as an inline SVG ``data:`` URI (no external service, CSP ``img-src data:``).
+
+    qrcode (with Pillow, ~5 MB) is imported here, at enrolment, not by every worker that
+    imports this module (issue 16 item 6: memory)."""
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     svg = image.to_string(encoding="unicode")
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

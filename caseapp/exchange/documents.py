@@ -21,8 +21,6 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask_babel import lazy_gettext as _l
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 from caseapp.core.enums import LabelledEnum
 
@@ -106,6 +104,11 @@ def validate(document: Any) -> None:
             f"unknown schema version {version!r} of {doc_type} "
             f"(known: {supported_versions(doc_type)})",
         )
+    # jsonschema (with referencing and rpds, ~3 MB) is imported by the documents' receipt,
+    # not by every worker that imports this module (issue 16 item 6: memory).
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
     error = best_match(Draft202012Validator(found).iter_errors(document))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(document)"

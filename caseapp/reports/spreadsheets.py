@@ -18,8 +18,6 @@ from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
 
-import xlsxwriter
-
 from caseapp.audit.entry_files import safe_cell
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,6 +50,8 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str) -> Path:
     """Write an XLSX to a temporary file (constant memory); the caller removes it."""
+    import xlsxwriter  # here, not in every worker that imports the views (~2 MB; issue 16 item 6)
+
     fd, name = tempfile.mkstemp(prefix="caseapp-", suffix=".xlsx")
     os.close(fd)
     workbook = xlsxwriter.Workbook(

@@ -150,3 +150,98 @@ def test_entry_lines_are_the_canonical_form_of_the_line(identified, only_case, t
     assert [json.loads(text)["seq"] for text in written] == [1, 2, 5, 3, 4]
     csv_text = (tmp_path / "entries.csv").read_text(encoding="utf-8")
     assert ",'=cmd," in csv_text  # the formula-like action is defused
+
+
+def _stages_by_the_encoder(changes, until):
+    """``cases.json``'s stages as the summary built them before it wrote the text itself."""
+    from caseapp.audit.summary import _ENCODE, _time
+
+    stages = []
+    for i, (at, stage) in enumerate(changes):
+        left = changes[i + 1][0] if i + 1 < len(changes) else None
+        days = ((_time(left or until)) - _time(at)).total_seconds() / 86400
+        stages.append(
+            {
+                "stage": json.loads(stage),
+                "entered_at": at,
+                "left_at": left,
+                "days": round(max(days, 0.0), 2),
+                "current": left is None,
+            }
+        )
+    return _ENCODE(stages)
+
+
+@pytest.mark.parametrize(
+    "stages",
+    [
+        [],
+        ["identified"],
+        ["identified", "assessment", 'Каримов "x"', "closed"],
+        [None, 3, 1.5, {"a": [1, "б"]}],
+    ],
+)
+def test_case_summary_stages_text_is_the_encoder_s(stages):
+    """The stages of ``cases.json`` (issue 16 item 6: written as text, each time parsed once)
+    equal the encoder's text of the dictionaries, also for odd stage values and a stage
+    entered after the export's time (0 days, never negative)."""
+    from caseapp.audit.summary import _ENCODE, _stages
+
+    start = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+    times = [format_time(start + timedelta(days=3 * i, seconds=7 * i)) for i in range(4)]
+    changes = [(times[i], _ENCODE(s)) for i, s in enumerate(stages)]
+    for until in (format_time(start + timedelta(days=20, hours=5)), times[0]):
+        assert _stages(changes, until) == _stages_by_the_encoder(changes, until)
+        assert json.loads(_stages(changes, until)) == json.loads(
+            _stages_by_the_encoder(changes, until)
+        )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"seq":1,"a":"\xd0\x9a"}',
+        b'  {"seq":1}  ',
+        b"\xef\xbb\xbf" + b'{"seq":1}',
+        b'{"seq":1}{"seq":2}',
+        b'{"seq":1',
+        b'{"seq":"\xff"}',
+        b'{"seq":"\\ud800"}',
+        b"[1, 2.5, null, true]",
+        b"",
+    ],
+)
+def test_the_verifier_s_line_decoder_is_json_loads(line):
+    """The verifier's fast line decoder accepts and refuses exactly what ``json.loads`` does,
+    with the same value."""
+    from caseapp.audit.bundle_verifier import decode_line
+
+    try:
+        expected = ("ok", json.loads(line))
+    except ValueError as err:
+        expected = ("error", type(err))
+    try:
+        got = ("ok", decode_line(line))
+    except ValueError as err:
+        got = ("error", type(err))
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "value", [*AWKWARD, float("nan"), float("inf"), {"b": [1.0, None], "a": "ß"}]
+)
+def test_case_summary_encoder_is_the_json_encoder_s_text(value):
+    """``cases.json``'s fast encoder writes exactly what ``json.JSONEncoder(ensure_ascii=False,
+    sort_keys=True)`` writes (spaces after ``:`` and ``,``, non-ASCII kept, NaN allowed)."""
+    from caseapp.audit.summary import _ENCODE, _ENCODE_SLOW
+
+    assert _ENCODE(value) == _ENCODE_SLOW(value)
+    item = {"seq": 3, "at": "2026-01-01T00:00:00.000000Z", "value": value, "list": [value]}
+    assert _ENCODE(item) == _ENCODE_SLOW(item)
+
+
+def test_case_summary_encoder_refuses_what_json_refuses():
+    from caseapp.audit.summary import _ENCODE
+
+    with pytest.raises(TypeError):
+        _ENCODE({"when": datetime(2026, 1, 1, tzinfo=UTC)})

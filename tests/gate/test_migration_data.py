@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from caseapp import create_app
+from caseapp.core import migrations
 from tests.conftest import SECRET
 
 GATE_EVIDENCE = "2ce7d1b5b364"  # the gate-evidence migration
@@ -19,7 +20,7 @@ def _before(app) -> str:
     merges, so it is looked up, not written down)."""
     from alembic.script import ScriptDirectory
 
-    config = app.extensions["migrate"].migrate.get_config()
+    config = migrations.init_app(app).migrate.get_config()
     return ScriptDirectory.from_config(config).get_revision(GATE_EVIDENCE).down_revision
 
 
