@@ -398,10 +398,13 @@ def scale(url: str, n: int, *, audit: bool = True, progress=print) -> int:
 
     engine = sa.create_engine(url)
     try:
+        # Cases first, committed: a build stopped while the audit trail is chained keeps them.
         with engine.begin() as conn:
             cloner = Cloner(conn, db.metadata)
             copies = max(0, round(n / cloner.template_cases) - 1)
             cloner.clone(copies, progress)
+        with engine.begin() as conn:
+            cloner.conn = conn
             if audit:
                 cloner.clone_audit(copies, progress)
             if engine.dialect.name == "postgresql":
