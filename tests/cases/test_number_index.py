@@ -4,10 +4,10 @@ on SQLite, a pg_trgm index on PostgreSQL; the same answers as a plain substring 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from caseapp.cases.models import Case
-from caseapp.cases.number_index import FTS_TABLE, number_condition
+from caseapp.cases.number_index import FTS_TABLE, TRGM_INDEX, number_condition
 from caseapp.core.permissions import Role
 
 
@@ -34,9 +34,22 @@ def test_quotes_and_wildcards_are_plain_characters(app, db, factory):
         assert _found(db, needle) == set(), needle
 
 
+def test_the_index_exists_on_each_database(app, db):
+    if db.engine.dialect.name == "postgresql":
+        definition = db.session.scalar(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"), {"name": TRGM_INDEX}
+        )
+        assert definition is not None and "gin_trgm_ops" in definition
+    else:
+        sql = db.session.scalar(
+            text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": FTS_TABLE}
+        )
+        assert sql is not None and "trigram" in sql
+
+
 def test_sqlite_searches_the_fts5_table_and_it_follows_a_changed_number(app, db, factory):
     if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL reads case.number through its trigram index")
+        pytest.skip("PostgreSQL reads case.number through its trigram index (test above)")
     case = factory.case(caseworker=factory.user(Role.CASEWORKER))
     db.session.commit()
     assert FTS_TABLE in str(select(Case.id).where(number_condition("000")))
