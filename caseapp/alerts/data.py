@@ -15,11 +15,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.age.models import TransitionPlan
 from caseapp.assessment.models import Placement, ServiceRecord
-from caseapp.core.db import Records, load_records
+from caseapp.core.db import CASE_IDS, Records, load_records
 from caseapp.core.extensions import db
 from caseapp.detention.models import Detention
 from caseapp.determination.models import BestInterestsDetermination
-from caseapp.gate.data import CASE_IDS, GateData, gate_data_from, gate_records
+from caseapp.gate.data import GateData, gate_data_from, gate_records
 from caseapp.monitoring.models import MonitoringVisit
 from caseapp.referrals.models import VictimReferral
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     MetaData,
+    bindparam,
     cast,
     event,
     func,
@@ -217,6 +218,9 @@ def _plan(families: Sequence[Records]) -> _Plan:
     )
     return _Plan(statement, layouts)
 
+
+# The case ids of a statement built once and reused (``load_records(..., key=...)``).
+CASE_IDS = bindparam("case_ids", expanding=True)
 
 # Plans of ``load_records(..., key=...)``, built once per process: building the statement
 # (a hundred columns in each of forty branches) and its cache key cost more than running it.

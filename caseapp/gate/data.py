@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, select, union
+from sqlalchemy import and_, select, union
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import BindParameter
@@ -25,7 +25,7 @@ from caseapp.assessment.models import (
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.children.models import FamilyMember
-from caseapp.core.db import Records, load_records
+from caseapp.core.db import CASE_IDS, Records, load_records
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import (
     CareGuarantee,
@@ -266,10 +266,6 @@ def gate_records(case_ids: list[int] | BindParameter) -> dict[str, Records]:
         "agencies": Records(Agency, Agency.id.in_(agencies)),
     }
     return families
-
-
-# The case ids of a statement built once and reused (``load_records(..., key=...)``).
-CASE_IDS = bindparam("case_ids", expanding=True)
 
 
 @cache
