@@ -47,7 +47,7 @@ def _fresh(name: str, case) -> f.VersionedForm:
     return MAIN_FORMS[name](prefix=name, formdata=None).for_case(case).at(case.version)
 
 
-_LISTS = {
+_LISTS: dict[str, Any] = {
     "guardians": GuardianAppointment,
     "representatives": LegalRepresentative,
     "placements": Placement,

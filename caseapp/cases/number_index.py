@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from sqlalchemy import Integer, String, column, event, select, table, text
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm.attributes import History
 from sqlalchemy.sql.elements import ColumnElement
 
 from caseapp.cases.models import Case
@@ -44,9 +45,9 @@ def fts_rows(rows) -> list[dict]:
     return [{"id": r["id"], "number": r["number"]} for r in rows]
 
 
-INSERT = text(f"INSERT INTO {FTS_TABLE}(rowid, number) VALUES (:id, :number)")  # noqa: S608
+INSERT = text("INSERT INTO case_number_fts(rowid, number) VALUES (:id, :number)")
 DELETE = text(  # a contentless FTS5 table forgets a row given its indexed values
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, number) VALUES ('delete', :id, :number)"  # noqa: S608
+    "INSERT INTO case_number_fts(case_number_fts, rowid, number) VALUES ('delete', :id, :number)"
 )
 
 
@@ -67,7 +68,7 @@ def _after_insert(mapper, connection, target: Case) -> None:
 def _after_update(mapper, connection, target: Case) -> None:
     if connection.dialect.name != "sqlite":
         return
-    history = sa_inspect(target).attrs.number.history
+    history: History = sa_inspect(target).attrs.number.history
     if history.has_changes():
         for old in history.deleted:
             connection.execute(DELETE, {"id": target.id, "number": old})
@@ -77,6 +78,6 @@ def _after_update(mapper, connection, target: Case) -> None:
 @event.listens_for(Case, "after_delete")
 def _after_delete(mapper, connection, target: Case) -> None:
     if connection.dialect.name == "sqlite":
-        number = sa_inspect(target).attrs.number.history
+        number: History = sa_inspect(target).attrs.number.history
         old = (number.deleted or number.unchanged or [target.number])[0]
         connection.execute(DELETE, {"id": target.id, "number": old})

@@ -40,9 +40,10 @@ def _territories() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _country_codes() -> frozenset[str]:
+    codes = (code for code in Locale("en").territories if isinstance(code, str))
     return frozenset(
         code
-        for code in Locale("en").territories
+        for code in codes
         if len(code) == 2 and code.isalpha() and code.isupper() and code not in _NOT_COUNTRIES
     )
 

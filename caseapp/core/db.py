@@ -220,7 +220,7 @@ def _plan(families: Sequence[Records]) -> _Plan:
 
 
 # The case ids of a statement built once and reused (``load_records(..., key=...)``).
-CASE_IDS = bindparam("case_ids", expanding=True)
+CASE_IDS: Any = bindparam("case_ids", expanding=True)
 
 # Plans of ``load_records(..., key=...)``, built once per process: building the statement
 # (a hundred columns in each of forty branches) and its cache key cost more than running it.
