@@ -151,8 +151,10 @@ def make_app(url: str, instance: str, secret: str):
 
 def case_tables(metadata: sa.MetaData) -> list[sa.Table]:
     """Every table whose rows belong to a case (a foreign-key path to ``case``), in
-    dependency order."""
-    owned = {"case"}
+    dependency order. ``family`` (which the siblings' cases point to) is copied with them:
+    each copy's siblings form their own family, as in a real register, not one family of
+    thousands of cases."""
+    owned = {"case", "family"}
     changed = True
     while changed:
         changed = False
@@ -274,6 +276,11 @@ class Cloner:
                 rows = [self._row(table.name, r, k) for k in ks for r in self.rows[table.name]]
                 if rows:
                     self.conn.execute(table.insert(), rows)
+                if rows and table.name == "case" and self.conn.dialect.name == "sqlite":
+                    # The case-number index, as the app's mapper events write it.
+                    from caseapp.cases import number_index
+
+                    self.conn.execute(number_index.INSERT, number_index.fts_rows(rows))
             if self.tokens:
                 self.conn.execute(_token_table().insert(), self.tokens)
                 self.tokens, self.case_of_child = [], {}
@@ -398,10 +405,13 @@ def scale(url: str, n: int, *, audit: bool = True, progress=print) -> int:
 
     engine = sa.create_engine(url)
     try:
+        # Cases first, committed: a build stopped while the audit trail is chained keeps them.
         with engine.begin() as conn:
             cloner = Cloner(conn, db.metadata)
             copies = max(0, round(n / cloner.template_cases) - 1)
             cloner.clone(copies, progress)
+        with engine.begin() as conn:
+            cloner.conn = conn
             if audit:
                 cloner.clone_audit(copies, progress)
             if engine.dialect.name == "postgresql":

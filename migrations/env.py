@@ -27,7 +27,16 @@ def _configure_args(connection) -> dict:
             logger.info("No changes in schema detected.")
 
     args.setdefault("process_revision_directives", skip_empty)
+    args.setdefault("include_name", include_name)
     return args
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Leave out what the migrations make beside the models: the case-number text index
+    (FTS5 table and its shadow tables on SQLite, trigram index on PostgreSQL; issue 16)."""
+    from caseapp.cases.number_index import is_index_object
+
+    return not is_index_object(name)
 
 
 def run_migrations_online() -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.age.models import TransitionPlan
 from caseapp.assessment.models import Placement, ServiceRecord
-from caseapp.core.db import Records, load_records
+from caseapp.core.db import CASE_IDS, Records, load_records
 from caseapp.core.extensions import db
 from caseapp.detention.models import Detention
 from caseapp.determination.models import BestInterestsDetermination
@@ -106,18 +106,39 @@ def _policy_records() -> Records:
     return Records(PolicySettings, PolicySettings.version == newest)
 
 
+_NAMES: dict[str, list[str]] = {}
+
+
+def _case_record_names(families) -> list[str]:
+    """The family names of ``load_case_records`` (worked out once)."""
+    names = _NAMES.get("case_records")
+    if names is None:
+        names = _NAMES["case_records"] = list(families([]))
+    return names
+
+
 def load_case_records(case) -> CaseRecords:
     """The gate's and the alerts' records of ``case``, the policy in force and the child's
     names, in one statement whatever the case holds."""
     from caseapp.children.models import Child, ChildName
 
-    families = gate_records([case.id]) | _alert_records([case.id])
-    families["policy"] = _policy_records()
-    children = select(Child.id).where(Child.case_id == case.id)
-    families["names"] = Records(
-        ChildName, ChildName.child_id.in_(children), (ChildName.is_primary.desc(), ChildName.id)
+    def families(ids) -> dict[str, Records]:
+        both = gate_records(ids) | _alert_records(ids)
+        both["policy"] = _policy_records()
+        children = select(Child.id).where(Child.case_id.in_(ids))
+        both["names"] = Records(
+            ChildName, ChildName.child_id.in_(children), (ChildName.is_primary.desc(), ChildName.id)
+        )
+        return both
+
+    names = _case_record_names(families)
+    lists = load_records(
+        db.session,
+        lambda: list(families(CASE_IDS).values()),
+        {"case_ids": [case.id]},
+        key="case_records",
     )
-    rows = dict(zip(families, load_records(db.session, list(families.values())), strict=True))
+    rows = dict(zip(names, lists, strict=True))
     for child in rows["children"]:
         if "names" not in child.__dict__:
             set_committed_value(child, "names", rows["names"])

@@ -9,11 +9,13 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.assessment import forms as f
 from caseapp.assessment import operations as ops
 from caseapp.assessment.bia import missing_to_complete
 from caseapp.assessment.models import (
+    BestInterestsAssessment,
     FamilyAssessment,
     GuardianAppointment,
     Hearing,
@@ -24,6 +26,7 @@ from caseapp.assessment.models import (
 from caseapp.cases.pages import case_context, load_case
 from caseapp.children.models import FamilyMember
 from caseapp.core import web
+from caseapp.core.db import CASE_IDS, Records, load_records
 from caseapp.core.extensions import db
 from caseapp.core.forms import VersionedForm
 from caseapp.drafts.operations import discard_draft, dropping_draft, load_draft, restore_into
@@ -40,31 +43,77 @@ MAIN_FORMS: dict[str, type[f.VersionedForm]] = {
 }
 
 
-def _records(model, case):
-    return db.session.scalars(
-        select(model).where(model.case_id == case.id).order_by(model.id.desc())
-    ).all()
-
-
 def _fresh(name: str, case) -> f.VersionedForm:
     return MAIN_FORMS[name](prefix=name, formdata=None).for_case(case).at(case.version)
 
 
+_LISTS: dict[str, Any] = {
+    "guardians": GuardianAppointment,
+    "representatives": LegalRepresentative,
+    "placements": Placement,
+    "services": ServiceRecord,
+    "hearings": Hearing,
+    "family_assessments": FamilyAssessment,
+    "bias": BestInterestsAssessment,  # newest first: the first is the current BIA
+}
+
+
+def _page_families(ids) -> dict[str, Records]:
+    from caseapp.children.models import Child, ChildName
+
+    families = {
+        name: Records(model, model.case_id.in_(ids), (model.id.desc(),))
+        for name, model in _LISTS.items()
+    }
+    children = select(Child.id).where(Child.case_id.in_(ids))
+    return families | {
+        "family_members": Records(FamilyMember, FamilyMember.case_id.in_(ids), (FamilyMember.id,)),
+        "children": Records(Child, Child.case_id.in_(ids)),
+        "names": Records(
+            ChildName, ChildName.child_id.in_(children), (ChildName.is_primary.desc(), ChildName.id)
+        ),
+    }
+
+
+_PAGE_NAMES = list(_page_families([]))
+
+
+def _page_records(case) -> dict[str, list]:
+    """The page's records, the child, its names and the family members in **one** statement
+    (``load_records``; issue 16: 14 statements before), newest first as the page lists them."""
+    lists = load_records(
+        db.session,
+        lambda: list(_page_families(CASE_IDS).values()),
+        {"case_ids": [case.id]},
+        key="assessment_page",
+    )
+    rows = dict(zip(_PAGE_NAMES, lists, strict=True))
+    child = rows["children"][0] if rows["children"] else None
+    if child is not None and "names" not in child.__dict__:
+        set_committed_value(child, "names", rows["names"])
+    if "child" not in case.__dict__:
+        set_committed_value(case, "child", child)
+    if "family_members" not in case.__dict__:
+        set_committed_value(case, "family_members", rows["family_members"])
+    return rows
+
+
 def render_page(case, forms=None, errors=None):
     """Render the assessment page."""
+    rows = _page_records(case)
     page_forms = {name: (forms or {}).get(name) or _fresh(name, case) for name in MAIN_FORMS}
     return render_template(
         "assessment/page.html",
         **case_context(case),
         forms=page_forms,
         errors=errors or {},
-        guardians=_records(GuardianAppointment, case),
-        representatives=_records(LegalRepresentative, case),
-        placements=_records(Placement, case),
-        services=_records(ServiceRecord, case),
-        hearings=_records(Hearing, case),
-        family_assessments=_records(FamilyAssessment, case),
-        bia=ops.current_bia(case),
+        guardians=rows["guardians"],
+        representatives=rows["representatives"],
+        placements=rows["placements"],
+        services=rows["services"],
+        hearings=rows["hearings"],
+        family_assessments=rows["family_assessments"],
+        bia=rows["bias"][0] if rows["bias"] else None,
         end_form=lambda prefix: f.EndForm(prefix=prefix, formdata=None).at(case.version),
         tracing_form=_tracing_form,
     )

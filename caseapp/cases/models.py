@@ -336,3 +336,8 @@ def _stage_changed(target: Case, value, oldvalue, initiator) -> None:
     """Remember the version a stage change creates (the next flush bumps ``version`` by 1)."""
     if value is not oldvalue:
         target.stage_version = (target.version or 0) + 1
+
+
+# The case-number index follows every case (mapper events; imported here so they are always
+# registered, issue 16).
+from caseapp.cases import number_index as _number_index  # noqa: E402, F401

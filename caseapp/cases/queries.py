@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from caseapp.cases.models import Case, Stage
+from caseapp.cases.number_index import number_condition
 from caseapp.children.models import ADULT_AGE, AgeMethod, CareStatus, Child
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
@@ -246,7 +247,7 @@ def name_or_number_condition(text: str):
     text = text.strip()
     conditions = []
     if any(ch.isdigit() for ch in text):
-        conditions.append(Case.number.contains(text.upper(), autoescape=True))
+        conditions.append(number_condition(text.upper()))  # from the index (issue 16)
     name_condition = name_match_condition(text)
     if name_condition is not None:
         conditions.append(name_condition)

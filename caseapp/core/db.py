@@ -11,7 +11,7 @@ transaction: it reads a consistent snapshot without taking the write lock (issue
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     MetaData,
+    bindparam,
     cast,
     event,
     func,
@@ -166,27 +167,23 @@ def _named(column, order: tuple) -> bool:
     return any(getattr(o, "expression", o).compare(column) for o in order)
 
 
-def load_records(session, families: Sequence[Records]) -> list[list]:
-    """Load several record types in **one** ``UNION ALL`` statement, as ORM objects.
+@dataclass(frozen=True)
+class _Plan:
+    """A built ``load_records`` statement and, per family, how its rows become objects."""
 
-    Each family becomes one branch of the union: its columns are packed into positions shared
-    by columns of the same type (so the statement is as wide as the widest record type, not
-    as all of them together), the other positions are typed NULLs, and a ``ROW_NUMBER()``
-    over the family's order keeps each family's order. The rows are turned into persistent
-    objects of the session exactly as a query would give them: an object already in the
-    session is reused (its expired attributes filled in), any other is added as loaded and
-    clean. Relationships are not loaded (they lazy-load as usual, or are set by the caller).
+    statement: Any
+    # per family: (mapper, [(attribute key, position)], primary-key attribute keys)
+    layouts: list[tuple[Any, list[tuple[str, int]], list[str]]]
 
-    Returns one list per family, in the order given. Works on SQLite and PostgreSQL.
-    """
-    if not families:
-        return []
+
+def _plan(families: Sequence[Records]) -> _Plan:
     slots: list[tuple[tuple, Any]] = []  # (slot key, SQL type) of each position
-    layouts: list[list[tuple[str, int]]] = []  # per family: (attribute key, position)
+    layouts: list[tuple[Any, list[tuple[str, int]], list[str]]] = []
     for family in families:
+        mapper = sa_inspect(family.model)
         taken: dict[tuple, int] = {}
         layout = []
-        for prop in sa_inspect(family.model).column_attrs:
+        for prop in mapper.column_attrs:
             column = prop.columns[0]
             key = _slot_key(column)
             nth = taken.get(key, 0)
@@ -198,11 +195,11 @@ def load_records(session, families: Sequence[Records]) -> list[list]:
                 position = len(slots)
                 slots.append((key, column.type))
             layout.append((prop.key, position))
-        layouts.append(layout)
+        primary = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+        layouts.append((mapper, layout, primary))
     branches = []
-    for index, (family, layout) in enumerate(zip(families, layouts, strict=True)):
+    for index, (family, (mapper, layout, _pk)) in enumerate(zip(families, layouts, strict=True)):
         by_position = {pos: getattr(family.model, attr) for attr, pos in layout}
-        mapper = sa_inspect(family.model)
         order = [*family.order, *(c for c in mapper.primary_key if not _named(c, family.order))]
         columns = [
             by_position[pos] if pos in by_position else cast(null(), type_)
@@ -219,16 +216,59 @@ def load_records(session, families: Sequence[Records]) -> list[list]:
     statement = statement.order_by(
         statement.selected_columns.family, statement.selected_columns.nth
     )
-    results: list[list] = [[] for _ in families]
+    return _Plan(statement, layouts)
+
+
+# The case ids of a statement built once and reused (``load_records(..., key=...)``).
+CASE_IDS: Any = bindparam("case_ids", expanding=True)
+
+# Plans of ``load_records(..., key=...)``, built once per process: building the statement
+# (a hundred columns in each of forty branches) and its cache key cost more than running it.
+_PLANS: dict[Hashable, _Plan] = {}
+
+
+def load_records(
+    session,
+    families: Sequence[Records] | Callable[[], Sequence[Records]],
+    params: dict[str, Any] | None = None,
+    *,
+    key: Hashable | None = None,
+) -> list[list]:
+    """Load several record types in **one** ``UNION ALL`` statement, as ORM objects.
+
+    Each family becomes one branch of the union: its columns are packed into positions shared
+    by columns of the same type (so the statement is as wide as the widest record type, not
+    as all of them together), the other positions are typed NULLs, and a ``ROW_NUMBER()``
+    over the family's order keeps each family's order. The rows are turned into persistent
+    objects of the session exactly as a query would give them: an object already in the
+    session is reused (its expired attributes filled in), any other is added as loaded and
+    clean. Relationships are not loaded (they lazy-load as usual, or are set by the caller).
+
+    With ``key`` (naming the shape of the families), ``families`` is a function that builds
+    them with ``bindparam``s for whatever varies between calls (the case ids), and
+    ``params`` gives their values: the statement is built once per process and the same
+    object reused, so SQLAlchemy finds its compiled form without building or hashing it
+    again (issue 16: it was most of the case page's time).
+
+    Returns one list per family, in the order given. Works on SQLite and PostgreSQL.
+    """
+    if key is not None:
+        plan = _PLANS.get(key)
+        if plan is None:
+            built = families() if callable(families) else families
+            plan = _PLANS[key] = _plan(built) if built else _Plan(None, [])
+    else:
+        built = families() if callable(families) else families
+        plan = _plan(built) if built else _Plan(None, [])
+    if plan.statement is None:
+        return []
+    results: list[list] = [[] for _ in plan.layouts]
     identity_map = session.identity_map
-    for row in session.execute(statement):
+    for row in session.execute(plan.statement, params or {}):
         index = row[0]
-        family, layout = families[index], layouts[index]
-        mapper = sa_inspect(family.model)
+        mapper, layout, primary = plan.layouts[index]
         values = {attr: row[pos + 2] for attr, pos in layout}
-        identity = mapper.identity_key_from_primary_key(
-            [values[mapper.get_property_by_column(c).key] for c in mapper.primary_key]
-        )
+        identity = mapper.identity_key_from_primary_key([values[k] for k in primary])
         obj = identity_map.get(identity)
         if obj is None:
             obj = mapper.class_manager.new_instance()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, request
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import NoInspectionAvailable
 
 REQUEST_LOGGER = "caseapp.request"
 # Loggers that would write SQL result rows or form data at DEBUG: pinned to WARNING so that
@@ -39,6 +41,19 @@ class EscapeControlChars(logging.Filter):
         return True
 
 
+def _user_id(user) -> object:
+    """The signed-in user's id without loading anything: after the request's commit the
+    user is expired, and reading ``user.id`` would begin a transaction and select the row
+    again just for this log line (issue 16). The identity key keeps the id."""
+    if user is None:
+        return None
+    try:
+        identity = sa_inspect(user).identity
+    except NoInspectionAvailable:  # the anonymous user
+        return getattr(user, "id", None)
+    return identity[0] if identity else None
+
+
 def init_app(app: Flask) -> None:
     """Attach the escaping filter and the request log line."""
     app.logger.addFilter(EscapeControlChars())
@@ -50,7 +65,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def log_request(response):
-        user_id = getattr(g.get("_login_user"), "id", None)  # never loads the user itself
+        user_id = _user_id(g.get("_login_user"))
         request_logger.info(
             "%s %s %s user=%s", request.method, request.path, response.status_code, user_id
         )

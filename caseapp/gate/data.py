@@ -6,11 +6,13 @@ The evaluation itself (``caseapp.gate.evaluation``) does no I/O: it receives a `
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, select, union
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.elements import BindParameter
 
 from caseapp.agencies.models import Agency
 from caseapp.assessment.models import (
@@ -23,7 +25,7 @@ from caseapp.assessment.models import (
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.children.models import FamilyMember
-from caseapp.core.db import Records, load_records
+from caseapp.core.db import CASE_IDS, Records, load_records
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import (
     CareGuarantee,
@@ -203,7 +205,7 @@ def _referenced_ids(case_ids: list[int], refs: dict, *extra) -> Any:
     return union(*selects)
 
 
-def gate_records(case_ids: list[int]) -> dict[str, Records]:
+def gate_records(case_ids: list[int] | BindParameter) -> dict[str, Records]:
     """Every record type S1-S19 read for the cases ``case_ids`` (``load_records`` loads them
     all in one statement), by name: the record lists and single records, the BIDs with their
     panels and options, the decision notices, the attached documents, received exchange
@@ -213,7 +215,8 @@ def gate_records(case_ids: list[int]) -> dict[str, Records]:
     from caseapp.determination.models import BidOption, PanelMember
     from caseapp.exchange.models import Direction, ExchangeDocument, Partner
 
-    ids = list(case_ids)
+    # A list, or an expanding ``bindparam`` (``CASE_IDS``) for a statement built once.
+    ids = case_ids if isinstance(case_ids, BindParameter) else list(case_ids)
     bid = BestInterestsDetermination
     bids = select(bid.id).where(bid.case_id.in_(ids), bid.status != BidStatus.WITHDRAWN)
     received = (ExchangeDocument.case_id.in_(ids)) & (
@@ -263,6 +266,12 @@ def gate_records(case_ids: list[int]) -> dict[str, Records]:
         "agencies": Records(Agency, Agency.id.in_(agencies)),
     }
     return families
+
+
+@cache
+def gate_record_names() -> list[str]:
+    """The names ``gate_records`` gives its families, in order."""
+    return list(gate_records([]))
 
 
 def gate_data_from(cases: list[Case], rows: dict[str, list]) -> dict[int, GateData]:
@@ -319,9 +328,14 @@ def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
     evaluates a page of cases at once."""
     if not cases:
         return {}
-    families = gate_records([c.id for c in cases])
-    rows = dict(zip(families, load_records(db.session, list(families.values())), strict=True))
-    return gate_data_from(cases, rows)
+    names = gate_record_names()
+    lists = load_records(
+        db.session,
+        lambda: list(gate_records(CASE_IDS).values()),
+        {"case_ids": [c.id for c in cases]},
+        key="gate_records",
+    )
+    return gate_data_from(cases, dict(zip(names, lists, strict=True)))
 
 
 def load_gate_data(case: Case) -> GateData:

@@ -139,3 +139,30 @@ def test_an_empty_family_is_an_empty_list(app, db):
         [Records(Child, Child.id < 0), Records(ChildName, ChildName.id > 0, (ChildName.id,))],
     )
     assert lists[0] == [] and len(lists[1]) > 0
+
+
+def test_a_keyed_statement_is_built_once_and_gives_what_a_fresh_one_gives(app, db):
+    from caseapp.core import db as core_db
+    from caseapp.core.db import CASE_IDS
+
+    _demo(db)
+    ids = db.session.scalars(select(Case.id).order_by(Case.id)).all()
+    built: list[int] = []
+
+    def families():
+        built.append(1)
+        return list(gate_records(CASE_IDS).values())
+
+    core_db._PLANS.pop("test_keyed", None)
+    for chosen in (ids[:3], ids[3:9]):
+        fresh = load_records(db.session, list(gate_records(chosen).values()))
+        db.session.expunge_all()
+        keyed = load_records(db.session, families, {"case_ids": chosen}, key="test_keyed")
+        assert [[(type(r), r.id) for r in rows] for rows in keyed] == [
+            [(type(r), r.id) for r in rows] for rows in fresh
+        ]
+        assert any(keyed)
+    assert len(built) == 1  # the second call reused the statement built by the first
+    plan = core_db._PLANS["test_keyed"]
+    load_records(db.session, families, {"case_ids": ids[:1]}, key="test_keyed")
+    assert core_db._PLANS["test_keyed"] is plan

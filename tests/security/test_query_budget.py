@@ -40,7 +40,6 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
         "notices, appeals, complaints, the BID and its panel and options; the register's "
         "ombudsperson institutions a complaint may be addressed to (issue 15)",
     ),
-    "assessment.page": (14, "guardians, representatives, placements, services, hearings, BIA"),
     "indicators.home": (35, "one aggregate query per indicator and breakdown, whatever the data"),
     "indicators.download": (35, "the same aggregate queries as the indicators page"),
 }
