@@ -8,7 +8,8 @@
   (a blank-looking value such as ``" "`` is not the empty choice);
 - a date: within ``date_problem``'s bounds (never before 1900; in the future only on fields
   flagged ``MayBeFuture()``);
-- an integer: within the 32-bit range of an ``INTEGER`` column (and ``NumberRange`` if set);
+- an integer, typed or chosen by id: within the 32-bit range of an ``INTEGER`` column (and
+  ``NumberRange`` if set);
 - the hidden ``version`` (optimistic lock): one to nine ASCII digits, whatever field class
   carries it (``"²".isdigit()`` is true, ``int("²")`` fails).
 
@@ -73,6 +74,12 @@ def _choice_problems(form, field) -> list[str]:
         return []
     if field.process_errors:
         return [str(e) for e in field.process_errors]
+    if isinstance(field.data, int) and not isinstance(field.data, bool):
+        # An id chosen from a list the form does not check (``validate_choice=False``, e.g.
+        # the agency register): one the database cannot hold is refused here, not a 500.
+        problem = int_problem(field.data)
+        if problem:
+            return [problem]
     if not isinstance(field, SelectField) or not field.validate_choice or field.choices is None:
         return []
     try:

@@ -384,3 +384,27 @@ def test_a_schedule_stored_before_the_bounds_refuses_the_execution_cleanly(facto
             received_by="Odesa child protection",
             expected_version=ready.case.version,
         )
+
+
+# -- An id chosen from an unchecked list (validate_choice=False) ------------------------------
+
+
+@pytest.mark.parametrize("posted", ["9223372036854775808", "2147483648", "-2147483649"])
+def test_an_agency_id_beyond_the_database_is_a_form_error(app, posted):
+    """Found by the form fuzzer: a huge agency id on the travel plan reached
+    ``db.session.get`` and raised OverflowError (a 500)."""
+    from werkzeug.datastructures import MultiDict
+
+    from caseapp.core.fields import CheckedForm
+    from caseapp.crossborder.forms import AgencySelect
+
+    class Form(CheckedForm):
+        agency_id = AgencySelect("Agency")
+
+    with app.test_request_context(method="POST"):
+        form = Form(formdata=MultiDict({"agency_id": posted}), meta={"csrf": False})
+        assert not form.validate()
+        assert form.agency_id.errors
+        ordinary = Form(formdata=MultiDict({"agency_id": "7"}), meta={"csrf": False})
+        assert ordinary.validate(), ordinary.errors
+        assert ordinary.agency_id.data == 7
