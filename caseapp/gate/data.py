@@ -194,7 +194,7 @@ _USER_REFS = {
 _MODELS = {name: model for name, model, *_ in (*_LISTS, *_ONES)}
 
 
-def _referenced_ids(case_ids: list[int], refs: dict, *extra) -> Any:
+def _referenced_ids(case_ids: list[int] | BindParameter, refs: dict, *extra) -> Any:
     """A subquery of the ids that the records of ``case_ids`` name in ``refs``' columns."""
     selects = [*extra]
     for name, attrs in refs.items():
