@@ -17,9 +17,12 @@ from sqlalchemy import select
 
 from caseapp.assessment import operations as assessment
 from caseapp.assessment.models import GuardianAppointment, LegalRepresentative, PlacementType
+from caseapp.cases.versioning import record_version
 from caseapp.core.extensions import db
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
+    Consent,
+    Coordination,
     EscortKind,
     GuarantorKind,
     LegalBasis,
@@ -27,6 +30,8 @@ from caseapp.crossborder.models import (
     MessageKind,
     MonitoringPlan,
     ReceivingKind,
+    ReintegrationPlan,
+    TravelPlan,
 )
 from caseapp.decision import operations as decision
 from caseapp.participants.models import RequestKind
@@ -37,6 +42,11 @@ DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+
+def _own(case, model) -> int:
+    """The version a form editing the case's one ``model`` record carries (0 before it)."""
+    return record_version(db.session.scalar(select(model).where(model.case_id == case.id)))
 
 
 def attach(story, obj, name: str) -> None:
@@ -91,7 +101,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_coordination(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=_own(case, Coordination),
         destination_country=story.country,
         counterpart_name=counterpart,
         counterpart_agency_id=counterpart_id,
@@ -176,7 +186,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_reintegration_plan(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=_own(case, ReintegrationPlan),
         education="Place in the local school from the next term; catch-up lessons.",
         health="Registered with the family doctor.",
         psychosocial="Weekly sessions with a psychologist for three months.",
@@ -197,7 +207,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_travel_plan(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=_own(case, TravelPlan),
         travel_on=a(10) if story.spec["scenario"] != "ready" else a(14),
         route="By air from Chișinău with the escort; met at arrivals by the counterpart.",
         escort_name="Border Police escort unit (demo)"
@@ -215,7 +225,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.record_consent(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=_own(case, Consent),
         child_consents=child_consents,
         child_consent_on=a(-8) if child_consents else None,
         child_consent_how="Private interview with the guardian and an interpreter"
@@ -227,7 +237,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_monitoring_plan(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=_own(case, MonitoringPlan),
         monitor_name=f"Independent child-rights NGO, country {story.country} (demo)",
         monitor_agency_id=story.agencies["MON-NGO"].id,
         independent=True,
@@ -242,7 +252,9 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         prep.accept_monitoring_plan(monitor, plan, accepted_on=a(-9), expected_version=case.version)
     guardian = story.participant("guardian_md")
     if guardian is not None and story.spec["scenario"] == "ready":
-        prep.give_guardian_consent(guardian, case, consent_on=a(-7), expected_version=story.v)
+        prep.give_guardian_consent(
+            guardian, case, consent_on=a(-7), expected_version=_own(case, Consent)
+        )
     if blocks == "S16":
         # The child's lawyer appeals for themselves (issue 10).
         lawyer = story.participant("lawyer_md")

@@ -139,9 +139,10 @@ def record_visit_report(
     caseworker, or the independent monitor for themselves (issue 10; 002, Rec 2). Who put it
     on record is kept (``reported_by_id``)."""
     case = visit.case
-    versioning.check_may_act(
-        actor, case, case.party_may(actor, PartyAct.VISIT_REPORT), expected_version
-    )
+    versioning.require_may(actor, case, case.party_may(actor, PartyAct.VISIT_REPORT))
+    # The visit's own lock (issue 12 item 2): ``expected_version`` is the visit's version, so
+    # a colleague's change to another record of the case does not refuse the report.
+    versioning.check_own_version(visit, expected_version)
     # Follow-up visits apply to every durable solution, not only returns (002, Rec 2): a
     # solution recorded as implemented schedules them too (caseapp/solutions).
     if case.stage not in (Stage.RETURNED, Stage.MONITORING, Stage.IMPLEMENTATION):
@@ -168,9 +169,8 @@ def escalate_visit(
 ) -> None:
     """Flag a visit (e.g. overdue, or a concern) for escalation to the supervisor: the
     caseworker, or the monitor escalating a concern (issue 10; 002, Rec 2)."""
-    versioning.check_may_act(
-        actor, visit.case, visit.case.party_may(actor, PartyAct.VISIT_ESCALATE), expected_version
-    )
+    versioning.require_may(actor, visit.case, visit.case.party_may(actor, PartyAct.VISIT_ESCALATE))
+    versioning.check_own_version(visit, expected_version)  # the visit's own lock
     if visit.escalated:
         raise ValidationFailed(_("This visit is already escalated."))
     if not (reason or "").strip():
