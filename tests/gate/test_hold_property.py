@@ -209,7 +209,7 @@ class History:
                 status=AppealStatus(result),
                 decided_on=TODAY,
                 result_summary="Decided.",
-                expected_version=self.v,
+                expected_version=appeal.version,
             )
         )
 
