@@ -97,6 +97,14 @@ def _require_stage(case: Case, until_handover: bool) -> None:
         )
 
 
+def single_version(case: Case, model: Any) -> int:
+    """The version a form saving the case's one ``model`` record (coordination, a plan,
+    consent) carries: the record's own, or 0 before it exists (issue 12 item 2)."""
+    return versioning.record_version(
+        db.session.scalar(select(model).where(model.case_id == case.id))
+    )
+
+
 def _required(**values: Any) -> None:
     for value in values.values():
         if value is None or (isinstance(value, str) and not value.strip()):

@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from caseapp.assessment import operations as assessment
 from caseapp.assessment.models import GuardianAppointment, LegalRepresentative, PlacementType
-from caseapp.cases.versioning import record_version
 from caseapp.core.extensions import db
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
@@ -42,11 +41,6 @@ DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-def _own(case, model) -> int:
-    """The version a form editing the case's one ``model`` record carries (0 before it)."""
-    return record_version(db.session.scalar(select(model).where(model.case_id == case.id)))
 
 
 def attach(story, obj, name: str) -> None:
@@ -101,7 +95,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_coordination(
         cw,
         case,
-        expected_version=_own(case, Coordination),
+        expected_version=prep.single_version(case, Coordination),
         destination_country=story.country,
         counterpart_name=counterpart,
         counterpart_agency_id=counterpart_id,
@@ -186,7 +180,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_reintegration_plan(
         cw,
         case,
-        expected_version=_own(case, ReintegrationPlan),
+        expected_version=prep.single_version(case, ReintegrationPlan),
         education="Place in the local school from the next term; catch-up lessons.",
         health="Registered with the family doctor.",
         psychosocial="Weekly sessions with a psychologist for three months.",
@@ -207,7 +201,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_travel_plan(
         cw,
         case,
-        expected_version=_own(case, TravelPlan),
+        expected_version=prep.single_version(case, TravelPlan),
         travel_on=a(10) if story.spec["scenario"] != "ready" else a(14),
         route="By air from Chișinău with the escort; met at arrivals by the counterpart.",
         escort_name="Border Police escort unit (demo)"
@@ -225,7 +219,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.record_consent(
         cw,
         case,
-        expected_version=_own(case, Consent),
+        expected_version=prep.single_version(case, Consent),
         child_consents=child_consents,
         child_consent_on=a(-8) if child_consents else None,
         child_consent_how="Private interview with the guardian and an interpreter"
@@ -237,7 +231,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_monitoring_plan(
         cw,
         case,
-        expected_version=_own(case, MonitoringPlan),
+        expected_version=prep.single_version(case, MonitoringPlan),
         monitor_name=f"Independent child-rights NGO, country {story.country} (demo)",
         monitor_agency_id=story.agencies["MON-NGO"].id,
         independent=True,
@@ -253,7 +247,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     guardian = story.participant("guardian_md")
     if guardian is not None and story.spec["scenario"] == "ready":
         prep.give_guardian_consent(
-            guardian, case, consent_on=a(-7), expected_version=_own(case, Consent)
+            guardian, case, consent_on=a(-7), expected_version=prep.single_version(case, Consent)
         )
     if blocks == "S16":
         # The child's lawyer appeals for themselves (issue 10).
