@@ -54,6 +54,7 @@ def queue():
         after=after,
         next_after=next_after,
         per_page=QUEUE_PER_PAGE,
+        waited_days=lambda since: q.days_since(since, today),
     )
 
 
