@@ -3,7 +3,10 @@
 One function per record change; each checks the case may be edited, at the version the user
 loaded (``expected_version``: a conflicting edit gets a clear message, not a silent overwrite,
 DESIGN.md section 3 item 8), and is in return preparation; it bumps the case version, flushes,
-and writes one audit entry (DESIGN.md sections 2-3; 002, Rec 2; Rec 6).
+and writes one audit entry (DESIGN.md sections 2-3; 002, Rec 2; Rec 6). The lock is per
+record (issue 12 item 2): a one-per-case record names its own version (``_save_single``), a
+record added to a log the case's, refused only after a stage change (``_add``); an approval
+(the last resort, the Central Authority's) names the case's.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Return-preparation pages under /cases/<case_id>/return/... (thin views over operations).
 
-Every form carries the case version it was loaded at; the operation refuses a stale one
-(``StaleVersion``), and the page shows the message next to the form with nothing committed
-(DESIGN.md section 3 item 8)."""
+Every form carries the version it was loaded at (a one-per-case record's own, otherwise the
+case's; issue 12 item 2); the operation refuses a stale one (``StaleVersion``), and the page
+shows the message next to the form with nothing committed, the user's text kept and what was
+saved in the meantime under each field (DESIGN.md section 3 item 8)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
 """Return execution and post-return monitoring (002, Rec 2: independent monitoring and
 follow-up support; DESIGN.md section 3: return_approved -> returned -> monitoring).
 
-Every operation names the case version the user loaded (``expected_version``) and bumps it,
-so two people recording on the same case cannot overwrite each other (DESIGN.md section 3
-item 8): the second one gets ``StaleVersion`` and nothing is stored.
+Every operation names the version the user loaded (``expected_version``) and bumps the
+case's, so two people cannot overwrite each other (DESIGN.md section 3 item 8): the second
+one gets ``StaleVersion`` and nothing is stored. The return and the start of monitoring (stage
+changes) name the case's version; a visit's report and escalation name the visit's own
+(issue 12 item 2: a colleague's change to another record does not refuse them).
 """
 
 from __future__ import annotations
