@@ -18,8 +18,10 @@ from caseapp.assessment import operations as assessment
 from caseapp.assessment.models import GuardianAppointment
 from caseapp.cases.models import Case
 from caseapp.cases.parties import PartyAct, acts_of
+from caseapp.cases.versioning import record_version
 from caseapp.core import web
 from caseapp.core.extensions import db
+from caseapp.core.forms import saved_meanwhile
 from caseapp.core.permissions import RecordType
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
@@ -147,9 +149,24 @@ def visit(case_id: int, visit_id: int):
     """A visit: report it (the caseworker's form and operation)."""
     case = _case(case_id, PartyAct.VISIT_REPORT)
     visit = web.load(MonitoringVisit, visit_id, case=case)
-    form = monitoring_forms.VisitForm(obj=visit).loaded_at(case.version)
+    form = monitoring_forms.VisitForm(obj=visit).loaded_at(visit.version)  # its own lock
     if not form.is_submitted() and not visit.visited_by:
         form.visited_by.data = current_user.name
+
+    def render(error: str | None) -> str:
+        saved_meanwhile(form, visit)  # a refused report keeps the text, shows theirs
+        return render_template(
+            "acts/visit.html",
+            case=case,
+            visit=visit,
+            form=form,
+            error=error,
+            escalate_form=monitoring_forms.EscalateForm(formdata=None).at(visit.version),
+            upload_form=UploadForm(formdata=None, max_bytes=max_bytes()),
+            documents=_visit_documents(visit),
+            today=date.today(),
+        )
+
     return web.submit(
         form,
         monitoring.record_visit_report,
@@ -157,17 +174,7 @@ def visit(case_id: int, visit_id: int):
         visit,
         success=_("The visit report is saved."),
         next_url=url_for("acts.monitor", case_id=case_id),
-        render=lambda error: render_template(
-            "acts/visit.html",
-            case=case,
-            visit=visit,
-            form=form,
-            error=error,
-            escalate_form=monitoring_forms.EscalateForm(formdata=None).at(case.version),
-            upload_form=UploadForm(formdata=None, max_bytes=max_bytes()),
-            documents=_visit_documents(visit),
-            today=date.today(),
-        ),
+        render=render,
     )
 
 
@@ -248,6 +255,7 @@ def _render_party(case: Case, error: str | None = None, **bound) -> str:
 def _render_guardian(case: Case, error: str | None = None, **bound) -> str:
     """The guardian's page: their independence, their consent, withdrawals and objections."""
     v = case.version
+    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
     appointment = db.session.scalar(
         select(GuardianAppointment).where(
             GuardianAppointment.case_id == case.id,
@@ -259,10 +267,12 @@ def _render_guardian(case: Case, error: str | None = None, **bound) -> str:
         "acts/guardian.html",
         case=case,
         appointment=appointment,
-        consent=db.session.scalar(select(Consent).where(Consent.case_id == case.id)),
+        consent=consent,
         withdrawals=_rows(Withdrawal, case, Withdrawal.id.desc()),
         declare_form=bound.get("declare") or forms.DeclareForm(formdata=None).at(v),
-        consent_form=bound.get("consent") or forms.GuardianConsentForm(formdata=None).at(v),
+        # The consent record's own version (issue 12 item 2; 0 before it exists).
+        consent_form=bound.get("consent")
+        or forms.GuardianConsentForm(formdata=None).at(record_version(consent)),
         object_form=bound.get("object") or forms.ObjectForm(formdata=None).at(v),
         error=error,
     )

@@ -19,9 +19,10 @@ from caseapp.assessment.models import BestInterestsAssessment, RiskLevel
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases.models import Case, Stage
+from caseapp.cases.versioning import check_own_version, record_version
 from caseapp.core.countries import require_country
 from caseapp.core.db import utcnow
-from caseapp.core.errors import StaleVersion, ValidationFailed
+from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
 # General Comment 14 elements (text fields), in the order the form shows them.
@@ -77,8 +78,7 @@ def _clean(field: str, value):
 
 def bia_version(case: Case) -> int:
     """The version a BIA form of ``case`` carries: the current BIA's, or 0 before the first."""
-    bia = current_bia(case)
-    return bia.version if bia is not None else 0
+    return record_version(current_bia(case))
 
 
 def stale_bia_message() -> str:
@@ -106,8 +106,7 @@ def save_bia(
     if unknown:
         raise ValidationFailed(_("Unknown field."), details=sorted(unknown))
     bia = current_bia(case)
-    if expected_version is None or int(expected_version) != (bia.version if bia else 0):
-        raise StaleVersion(stale_bia_message())
+    check_own_version(bia, expected_version, stale_bia_message())
     if bia is None or bia.completed:
         draft = BestInterestsAssessment(case_id=case.id, author_id=actor.id)
         if bia is not None:

@@ -249,23 +249,6 @@ class BiaForm(VersionedForm):
             out[name] = tri_state(data) if name in self.TRI_STATE else data
         return out
 
-    @classmethod
-    def differences(cls, posted: BiaForm, bia) -> dict[str, str]:
-        """For each field where the stored BIA differs from what the user posted, the stored
-        value as the page shows it (a refused save shows what was saved in between)."""
-        stored = cls(formdata=None)
-        stored.load(bia)
-        out = {}
-        for name in _bia_fields():
-            mine, theirs = posted[name].data, stored[name].data
-            if (mine or "") != (theirs or ""):
-                field = stored[name]
-                if field.type == "SelectField":
-                    out[name] = choice_label(field) or "—"
-                else:
-                    out[name] = str(theirs or "—")
-        return out
-
     def restore(self, data: dict[str, str]) -> None:
         """Put a draft's text back into the fields it has (never the version)."""
         for name in _bia_fields():

@@ -28,7 +28,7 @@ from caseapp.children.models import FamilyMember
 from caseapp.core import web
 from caseapp.core.db import CASE_IDS, Records, load_records
 from caseapp.core.extensions import db
-from caseapp.core.forms import VersionedForm
+from caseapp.core.forms import VersionedForm, saved_meanwhile
 from caseapp.drafts.operations import discard_draft, dropping_draft, load_draft, restore_into
 
 bp = Blueprint("assessment", __name__, url_prefix="/cases")
@@ -262,7 +262,6 @@ def render_bia(case, forms=None, errors=None):
     """Render the best-interests assessment page (its form and the "complete" button)."""
     current = ops.current_bia(case)
     form = (forms or {}).get("bia")
-    theirs: dict[str, str] = {}
     draft = None
     if form is None:
         form = f.BiaForm(formdata=None).at(ops.bia_version(case))
@@ -273,13 +272,11 @@ def render_bia(case, forms=None, errors=None):
             draft = load_draft(current_user, bia_path(case))
             if draft is not None:
                 form.restore(draft.data)
-    elif current is not None and form.version.data != current.version:
+    else:
         # Refused as stale: keep the user's text, show what was saved in between under each
         # field that differs, and carry the current version so saving again puts the user's
-        # text on top (issue 12 item 2).
-        theirs = f.BiaForm.differences(form, current)
-        form.version.data = current.version
-        form.version.raw_data = [str(current.version)]
+        # text on top (issue 12 item 2; the one mechanism: ``core.forms.saved_meanwhile``).
+        saved_meanwhile(form, current)
     complete = (forms or {}).get("complete") or f.VersionForm(prefix="complete", formdata=None).at(
         case.version
     )
@@ -292,7 +289,6 @@ def render_bia(case, forms=None, errors=None):
         missing=missing_to_complete(current) if current else [],
         errors=errors or {},
         choice_label=f.choice_label,
-        theirs=theirs,
         draft=draft,
     )
 

@@ -45,6 +45,39 @@ def check_record_version(case: Case, expected_version: int | None) -> None:
         raise StaleVersion(stale_message())
 
 
+def record_version(record) -> int:
+    """The version a form editing ``record`` carries: the record's own (its ``version``
+    column, SQLAlchemy's ``version_id_col``), or 0 before the record exists (issue 12 item 2).
+    The BIA started it; return preparation's single records, decision notices, appeals,
+    complaints and monitoring visits follow it."""
+    return record.version if record is not None else 0
+
+
+def stale_record_message() -> str:
+    """What a save written on an older version of the same record is told."""
+    return _(
+        "Someone else saved this record while you were writing. Nothing was saved; your "
+        "text is kept in the form and what they saved is shown under each field that differs. "
+        "Save again to put your text on top of theirs."
+    )
+
+
+def check_own_version(record, expected_version: int | None, message: str | None = None) -> None:
+    """The lock of a record with its own version: refuse a save written on another version of
+    ``record`` (or on 0 when it exists, or on a version when it does not yet). A colleague's
+    change to another record of the same case in between does not refuse it (issue 12
+    item 2); a concurrent write to this record loses on its own version when both flush."""
+    if expected_version is None or int(expected_version) != record_version(record):
+        raise StaleVersion(message or stale_record_message())
+
+
+def check_record_may_act(actor, case: Case, party_may: bool, expected_version: int | None) -> None:
+    """``check_may_act`` with the per-record lock (``check_record_version``): for a record
+    added to ``case`` by staff or by the participant whose part it is (issue 10)."""
+    require_may(actor, case, party_may)
+    check_record_version(case, expected_version)
+
+
 def check_record_editable(actor, case: Case, expected_version: int | None) -> None:
     """Permission first, then the per-record lock (``check_record_version``)."""
     require_edit(actor, case)
@@ -64,14 +97,20 @@ def check_editable(actor, case: Case, expected_version: int | None) -> None:
     check_version(case, expected_version)
 
 
+def require_may(actor, case: Case, party_may: bool) -> None:
+    """Refuse unless ``actor`` may record on ``case`` or is the participant whose part this
+    act is (``party_may``: ``case.party_may(actor, PartyAct.X)``; issue 10)."""
+    if not (party_may or case.can_edit(actor)):
+        raise PermissionDenied(_("You may not change this case."))
+
+
 def check_may_act(actor, case: Case, party_may: bool, expected_version: int | None) -> None:
     """Permission first, then the version, for an act a participant may also do for
     themselves (issue 10, item 2: through the same operation as the caseworker's page):
     staff who may record on ``case``, or the participant whose part this act is
     (``party_may``: ``case.party_may(actor, PartyAct.X)``, the act's role on top of the
     matrix's ``Case.can_act``; ``caseapp.cases.parties``)."""
-    if not (party_may or case.can_edit(actor)):
-        raise PermissionDenied(_("You may not change this case."))
+    require_may(actor, case, party_may)
     check_version(case, expected_version)
 
 

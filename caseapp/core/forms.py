@@ -56,6 +56,51 @@ class VersionedForm(CheckedForm):
         return data
 
 
+def saved_meanwhile(form: VersionedForm, record: Any) -> dict[str, str]:
+    """After a save of ``form`` refused because ``record`` changed in between (its own version
+    moved; ``versioning.check_own_version``): the user's text stays in the form, each field
+    whose stored value differs gets ``field.meanwhile`` (what was saved in the meantime, shown
+    under the field by the ``field`` macro), and the form carries the record's current
+    version, so saving again puts the user's text on top (issue 12 item 2). Returns
+    ``{field: stored value}``; empty for a fresh form, a form not stale, or no record.
+
+    One mechanism for every record form with its own version (the BIA, return preparation's
+    records, decision notices, appeals, complaints, monitoring visits)."""
+    if record is None or not form.is_submitted() or form.version.data == record.version:
+        return {}
+    stored = type(form)(formdata=None, prefix=form._prefix)
+    if hasattr(stored, "load"):
+        stored.load(record)  # forms whose fields differ from the columns (the BIA)
+    else:
+        stored.process(obj=record)
+    out: dict[str, str] = {}
+    for name in form.VALUES or tuple(form._fields):
+        if name in ("csrf_token", "version") or name not in stored._fields:
+            continue
+        mine, theirs = form[name].data, stored[name].data
+        if (mine or "") == (theirs or "") or not hasattr(record, name):
+            continue
+        field = stored[name]
+        if field.type == "SelectField":
+            shown = _choice_label(field, theirs)
+        else:
+            shown = "" if theirs is None else str(theirs)
+        out[name] = shown or "—"
+        form[name].meanwhile = out[name]
+    form.version.data = record.version
+    form.version.raw_data = [str(record.version)]
+    return out
+
+
+def _choice_label(field: Any, value: Any) -> str:
+    """The label a select field shows for ``value`` ("" when it has none)."""
+    for choice in field.choices or []:
+        key, label = (choice.value, choice.label) if hasattr(choice, "value") else choice[:2]
+        if key == value:
+            return str(label)
+    return ""
+
+
 def place_refusal(form: FlaskForm, details: object) -> bool:
     """Put a refusal's per-field messages (``{field: [message]}``) next to those fields.
 

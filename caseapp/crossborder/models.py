@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     false,
@@ -80,6 +81,13 @@ class Coordination(CaseRecord, db.Model):
     transit_countries: Mapped[list[str]] = mapped_column(JSON, default=list)
     legal_basis: Mapped[LegalBasis] = mapped_column(str_enum(LegalBasis, "legal_basis"))
     legal_basis_reference: Mapped[str | None] = mapped_column(String(200))
+
+    # The record's own optimistic lock (issue 12 item 2; ``versioning.check_own_version``): a
+    # save names the version of this record it was written on, so a colleague's change to
+    # another record of the case does not refuse it; only a change to this one does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
 
@@ -238,6 +246,13 @@ class ReintegrationPlan(CaseRecord, db.Model):
     starts_on: Mapped[date | None] = mapped_column(Date)
     provenance: Mapped[Provenance] = provenance_column()
 
+    # The record's own optimistic lock (issue 12 item 2; ``versioning.check_own_version``): a
+    # save names the version of this record it was written on, so a colleague's change to
+    # another record of the case does not refuse it; only a change to this one does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
     case: Mapped[Case] = relationship()
 
     def component(self, kind: ComponentKind) -> PlanComponent:
@@ -350,6 +365,13 @@ class TravelPlan(CaseRecord, db.Model):
             self.arrival_run_by_law_enforcement,
         )
 
+    # The record's own optimistic lock (issue 12 item 2; ``versioning.check_own_version``): a
+    # save names the version of this record it was written on, so a colleague's change to
+    # another record of the case does not refuse it; only a change to this one does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
     case: Mapped[Case] = relationship()
 
 
@@ -379,6 +401,13 @@ class Consent(CaseRecord, db.Model):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     last_resort_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     last_resort_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The record's own optimistic lock (issue 12 item 2; ``versioning.check_own_version``): a
+    # save names the version of this record it was written on, so a colleague's change to
+    # another record of the case does not refuse it; only a change to this one does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
 
@@ -420,6 +449,13 @@ class MonitoringPlan(CaseRecord, db.Model):
     # plan"); cleared whenever the lead agency changes the plan.
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     accepted_on: Mapped[date | None] = mapped_column(Date)
+
+    # The record's own optimistic lock (issue 12 item 2; ``versioning.check_own_version``): a
+    # save names the version of this record it was written on, so a colleague's change to
+    # another record of the case does not refuse it; only a change to this one does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
 

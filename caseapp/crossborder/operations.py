@@ -3,7 +3,10 @@
 One function per record change; each checks the case may be edited, at the version the user
 loaded (``expected_version``: a conflicting edit gets a clear message, not a silent overwrite,
 DESIGN.md section 3 item 8), and is in return preparation; it bumps the case version, flushes,
-and writes one audit entry (DESIGN.md sections 2-3; 002, Rec 2; Rec 6).
+and writes one audit entry (DESIGN.md sections 2-3; 002, Rec 2; Rec 6). The lock is per
+record (issue 12 item 2): a one-per-case record names its own version (``_save_single``), a
+record added to a log the case's, refused only after a stage change (``_add``); an approval
+(the last resort, the Central Authority's) names the case's.
 """
 
 from __future__ import annotations
@@ -75,10 +78,16 @@ def require_preparation(
     party_may: bool = False,
 ) -> None:
     """Refuse unless ``actor`` may edit ``case`` (or, with ``party_may``, is the participant
-    whose part this is: issue 10), at ``expected_version`` (the version the user loaded), and
-    it is in return preparation -- or, with ``until_handover``, in return preparation or
-    approved for return but not yet handed over."""
+    whose part this is: issue 10), at ``expected_version`` (the version of the CASE the user
+    loaded: for an approval, which must be given on exactly what was seen), and it is in
+    return preparation -- or, with ``until_handover``, in return preparation or approved for
+    return but not yet handed over. Records are saved under their own lock instead
+    (``_save_single``, ``_add``; issue 12 item 2)."""
     versioning.check_may_act(actor, case, party_may, expected_version)
+    _require_stage(case, until_handover)
+
+
+def _require_stage(case: Case, until_handover: bool) -> None:
     if until_handover:
         if case.stage not in UNTIL_HANDOVER:
             raise InvalidTransition(
@@ -89,6 +98,14 @@ def require_preparation(
         raise InvalidTransition(
             _("Return preparation can be recorded only while the case is in return preparation.")
         )
+
+
+def single_version(case: Case, model: Any) -> int:
+    """The version a form saving the case's one ``model`` record (coordination, a plan,
+    consent) carries: the record's own, or 0 before it exists (issue 12 item 2)."""
+    return versioning.record_version(
+        db.session.scalar(select(model).where(model.case_id == case.id))
+    )
 
 
 def _required(**values: Any) -> None:
@@ -119,11 +136,16 @@ def _save_single(
     party_may: bool = False,
 ) -> Any:
     """Create or update the one record of ``model`` the case has; audit ``tag``.
-    ``party_may``: the participant whose part this is may act too (issue 10)."""
-    require_preparation(
-        actor, case, expected_version, until_handover=until_handover, party_may=party_may
-    )
+    ``party_may``: the participant whose part this is may act too (issue 10).
+
+    ``expected_version`` is the version of THIS record the user wrote on
+    (``versioning.record_version``: 0 before the first save), as for the BIA: a colleague's
+    change to another record of the case in between does not refuse the save; a change to
+    this record does (issue 12 item 2)."""
+    versioning.require_may(actor, case, party_may)
     obj = db.session.scalar(select(model).where(model.case_id == case.id))
+    versioning.check_own_version(obj, expected_version)
+    _require_stage(case, until_handover)
     if obj is None:
         obj = model(case=case)
         db.session.add(obj)
@@ -142,8 +164,11 @@ def _add(
     *,
     until_handover: bool = False,
 ) -> Any:
-    """Add a new record to the case's log; audit ``tag``."""
-    require_preparation(actor, case, expected_version, until_handover=until_handover)
+    """Add a new record to the case's log; audit ``tag``. ``expected_version`` is the case's
+    version the page was loaded at, checked per record (``check_record_version``): only a
+    stage change since refuses it (issue 12 item 2)."""
+    versioning.check_record_may_act(actor, case, False, expected_version)
+    _require_stage(case, until_handover)
     obj.case = case
     db.session.add(obj)
     _change(actor, case, obj, tag)
@@ -440,26 +465,24 @@ def give_guardian_consent(
     002, fn 12 (v)): only the guardian's part of the consent record changes (the child's
     consent and a last resort stay as recorded). A later consent counts again after a
     withdrawal (the latest word counts)."""
-    versioning.check_may_act(
-        actor, case, case.party_may(actor, PartyAct.GUARDIAN_CONSENT), expected_version
-    )
+    may = case.party_may(actor, PartyAct.GUARDIAN_CONSENT)
+    versioning.require_may(actor, case, may)
     if consent_on is None:
         raise ValidationFailed(_("Give the date of the guardian's consent."))
     if consent_on > date.today():
         raise ValidationFailed(_("The date cannot be in the future."))
-    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
-    if consent is None:
-        consent = Consent(case=case, recorded_by_id=actor.id)
-        db.session.add(consent)
+    fields: dict[str, Any] = {"guardian_consents": True, "guardian_consent_on": consent_on}
+    if db.session.scalar(select(Consent.id).where(Consent.case_id == case.id)) is None:
+        fields["recorded_by_id"] = actor.id  # the first word on consent is the guardian's
     return _save_single(
         actor,
         case,
         Consent,
         AuditAction.CONSENT_GUARDIAN_GIVE,
-        {"guardian_consents": True, "guardian_consent_on": consent_on},
+        fields,
         expected_version,
         until_handover=True,
-        party_may=case.party_may(actor, PartyAct.GUARDIAN_CONSENT),
+        party_may=may,
     )
 
 

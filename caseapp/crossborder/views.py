@@ -1,8 +1,9 @@
 """Return-preparation pages under /cases/<case_id>/return/... (thin views over operations).
 
-Every form carries the case version it was loaded at; the operation refuses a stale one
-(``StaleVersion``), and the page shows the message next to the form with nothing committed
-(DESIGN.md section 3 item 8)."""
+Every form carries the version it was loaded at (a one-per-case record's own, otherwise the
+case's; issue 12 item 2); the operation refuses a stale one (``StaleVersion``), and the page
+shows the message next to the form with nothing committed, the user's text kept and what was
+saved in the meantime under each field (DESIGN.md section 3 item 8)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
 from caseapp.core import web
 from caseapp.core.confirm import confirm_then_submit
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.core.forms import saved_meanwhile
 from caseapp.core.permissions import Permission
 from caseapp.crossborder import forms
 from caseapp.crossborder import operations as ops
@@ -38,6 +41,7 @@ from caseapp.crossborder.models import (
 )
 from caseapp.crossborder.withdrawals import record_withdrawal
 from caseapp.determination.operations import current_bid
+from caseapp.drafts.operations import dropping_draft, load_draft, restore_into
 from caseapp.gate.policy import current_policy
 
 bp = Blueprint("crossborder", __name__, url_prefix="/cases/<int:case_id>/return")
@@ -172,6 +176,10 @@ PAGES = {
 }
 
 
+# The pages with long text kept as drafts while typing (caseapp/drafts; issue 12 item 2).
+DRAFT_PAGES = frozenset({"reintegration", "consent"})
+
+
 def _records(model, case_id):
     return db.session.scalars(
         select(model).where(model.case_id == case_id).order_by(model.id)
@@ -208,9 +216,15 @@ def index(case_id: int):
 
 
 def _form(key: str, case: Case, existing: list):
-    """The page's form: the posted one, or one filled from the record (single pages)."""
+    """The page's form: the posted one, or one filled from the record (single pages). A
+    single record's form carries the record's own version (0 before the first save); a log's
+    form the case's, checked per record (issue 12 item 2)."""
     obj = existing[-1] if PAGES[key].single and existing else None
-    form = PAGES[key].form(obj=obj).loaded_at(case.version).for_case(case)
+    version = versioning.record_version(obj) if PAGES[key].single else case.version
+    form = PAGES[key].form(obj=obj).loaded_at(version).for_case(case)
+    if key in DRAFT_PAGES and request.method == "GET" and case.can_edit(current_user):
+        # Text typed before a timeout comes back (drafts of the long-text pages).
+        restore_into(form, load_draft(current_user, request.path))
     if key == "coordination" and obj is not None and not form.is_submitted():
         form.transit.data = ", ".join(obj.transit_countries or [])
     if key == "monitoring_plan" and not form.is_submitted():
@@ -220,7 +234,12 @@ def _form(key: str, case: Case, existing: list):
 
 
 def render_page(key: str, case: Case, form, existing: list, error: str | None) -> str:
-    """One return-preparation page: its records, its form and the refusal, if any."""
+    """One return-preparation page: its records, its form and the refusal, if any. A single
+    record's save refused because it changed in between keeps the user's text and shows what
+    was saved in the meantime (``saved_meanwhile``; issue 12 item 2)."""
+    if PAGES[key].single and form.is_submitted():
+        model = PAGES[key].model
+        saved_meanwhile(form, db.session.scalar(select(model).where(model.case_id == case.id)))
     bid = current_bid(case)
     stages = ops.UNTIL_HANDOVER if PAGES[key].until_handover else {Stage.RETURN_PREPARATION}
     return render_template(
@@ -235,6 +254,7 @@ def render_page(key: str, case: Case, form, existing: list, error: str | None) -
         held=case.stage is Stage.RETURN_APPROVED,
         bid_author_id=bid.author_id if bid is not None else None,
         confirm=forms.ConfirmForm(formdata=None).at(case.version),
+        draft=key in DRAFT_PAGES,
         withdraw=forms.WithdrawForm(formdata=None).at(case.version),
     )
 
@@ -245,7 +265,9 @@ def _page(case_id: int, key: str):
     form = _form(key, case, existing)
     return web.submit(
         form,
-        PAGES[key].op,
+        dropping_draft(PAGES[key].op, current_user, request.path)
+        if key in DRAFT_PAGES
+        else PAGES[key].op,
         current_user,
         case,
         success=_("Saved."),

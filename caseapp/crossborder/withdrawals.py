@@ -56,7 +56,8 @@ def record_withdrawal(
     kind = WithdrawalKind(kind)
     # The guardian withdraws their own consent or objects for the child (issue 10).
     party_act = WITHDRAWAL_ACTS.get(kind)
-    versioning.check_may_act(
+    # A new record: only a stage change since the page was loaded refuses it (issue 12 item 2).
+    versioning.check_record_may_act(
         actor,
         case,
         party_act is not None and case.party_may(actor, party_act),

@@ -9,23 +9,20 @@ data (``tests/security/test_query_budget.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, select
-from sqlalchemy.orm import aliased
 
 from caseapp.alerts.queries import alert_condition
 from caseapp.alerts.rules import KINDS
-from caseapp.audit.actions import AuditAction
-from caseapp.audit.models import AuditEntry
 from caseapp.auth.models import User
 from caseapp.cases.models import Case, Stage
-from caseapp.children.models import Child, ChildName
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role, second_pair_of_eyes_sql
 from caseapp.crossborder.models import Consent
 from caseapp.dashboard.models import Notification
+from caseapp.dashboard.queries import as_moment, last_resort_since, name_of, named
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
 
 # The next step of a case in each stage (DESIGN.md section 3, the lifecycle).
@@ -44,21 +41,6 @@ NEXT_STEPS = {
 }
 CASES_ON_HOME = 25
 APPROVALS_ON_HOME = 15
-
-
-def _name(row) -> str:
-    return " ".join(p for p in (row.family_name, row.given_name, row.patronymic) if p)
-
-
-def _named(query, case_id_column):
-    """``query`` with the child's primary name parts (left joins: a case has one child).
-    Aliased, so that an alert's subquery on the child correlates to the case only."""
-    child, name = aliased(Child), aliased(ChildName)
-    return (
-        query.add_columns(name.family_name, name.given_name, name.patronymic)
-        .outerjoin(child, child.case_id == case_id_column)
-        .outerjoin(name, and_(name.child_id == child.id, name.is_primary.is_(True)))
-    )
 
 
 @dataclass(frozen=True)
@@ -85,7 +67,7 @@ def my_cases(user, today: date, policy) -> tuple[list[CaseLine], int]:
         case((alert_condition(kind, today, policy), 1), else_=0).label(f"a_{kind}")
         for kind in kinds
     ]
-    query = _named(
+    query = named(
         select(Case.id, Case.number, Case.stage, func.count().over().label("total"), *flags),
         Case.id,
     )
@@ -99,7 +81,7 @@ def my_cases(user, today: date, policy) -> tuple[list[CaseLine], int]:
         CaseLine(
             case_id=r.id,
             number=r.number,
-            child_name=_name(r),
+            child_name=name_of(r),
             stage=r.stage,
             alerts=tuple(str(KINDS[k][0]) for k in kinds if getattr(r, f"a_{k}")),
         )
@@ -137,16 +119,7 @@ def approvals_waiting(user, today: date) -> list[Waiting]:
         b.status == BidStatus.SUBMITTED,
         second_pair_of_eyes_sql(user, b.author_id),
     )
-    recorded = (
-        select(func.max(AuditEntry.occurred_at))
-        .where(
-            AuditEntry.action == AuditAction.CONSENT_RECORD.value,
-            AuditEntry.object_id == c.id,
-            AuditEntry.object_type == "Consent",
-        )
-        .correlate(c)
-        .scalar_subquery()
-    )
+    recorded = last_resort_since()
     last_resorts = select(
         literal("last_resort").label("what"), c.case_id.label("case_id"), recorded.label("since")
     ).where(
@@ -155,7 +128,7 @@ def approvals_waiting(user, today: date) -> list[Waiting]:
         second_pair_of_eyes_sql(user, c.recorded_by_id),
     )
     parts = bids.union_all(last_resorts).subquery()
-    query = _named(select(parts, Case.number).join(Case, Case.id == parts.c.case_id), Case.id)
+    query = named(select(parts, Case.number).join(Case, Case.id == parts.c.case_id), Case.id)
     query = query.where(scope).order_by(parts.c.since, parts.c.case_id).limit(APPROVALS_ON_HOME)
     labels = {
         "bid": _l("Best-interests determination to approve"),
@@ -163,12 +136,8 @@ def approvals_waiting(user, today: date) -> list[Waiting]:
     }
     found = []
     for r in db.session.execute(query).all():
-        since = r.since
-        if isinstance(since, str):  # a UNION's column may lose its type on SQLite
-            since = datetime.fromisoformat(since)
-        if since is not None and since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
-        found.append(Waiting(str(labels[r.what]), r.case_id, r.number, _name(r), since, today))
+        since = as_moment(r.since)  # a UNION's column may lose its type on SQLite
+        found.append(Waiting(str(labels[r.what]), r.case_id, r.number, name_of(r), since, today))
     return found
 
 
@@ -220,7 +189,7 @@ def unread_notifications(user, *, limit: int = 5) -> tuple[list, int]:
     """``user``'s newest unread notifications with the case number and the child's name, and
     how many are unread in all: one statement."""
     n = Notification
-    query = _named(
+    query = named(
         select(n, Case.number, func.count().over().label("total")).outerjoin(
             Case, Case.id == n.case_id
         ),
@@ -228,7 +197,7 @@ def unread_notifications(user, *, limit: int = 5) -> tuple[list, int]:
     )
     query = query.where(n.user_id == user.id, n.read_at.is_(None))
     rows = db.session.execute(query.order_by(n.id.desc()).limit(limit)).all()
-    return _in_scope(user, [(r[0], r.number, _name(r)) for r in rows]), (
+    return _in_scope(user, [(r[0], r.number, name_of(r)) for r in rows]), (
         rows[0].total if rows else 0
     )
 
@@ -236,7 +205,7 @@ def unread_notifications(user, *, limit: int = 5) -> tuple[list, int]:
 def notifications_page(user, *, before: int | None, limit: int = 30):
     """One page of ``user``'s notifications, newest first: ``(rows, next_before)``."""
     n = Notification
-    query = _named(select(n, Case.number).outerjoin(Case, Case.id == n.case_id), n.case_id).where(
+    query = named(select(n, Case.number).outerjoin(Case, Case.id == n.case_id), n.case_id).where(
         n.user_id == user.id
     )
     if before is not None:
@@ -244,7 +213,7 @@ def notifications_page(user, *, before: int | None, limit: int = 30):
     rows = db.session.execute(query.order_by(n.id.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return _in_scope(user, [(r[0], r.number, _name(r)) for r in rows]), (
+    return _in_scope(user, [(r[0], r.number, name_of(r)) for r in rows]), (
         rows[-1][0].id if more else None
     )
 

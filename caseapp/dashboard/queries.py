@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import exists, false, func, not_, select, true, tuple_
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, exists, false, func, not_, select, true, tuple_
+from sqlalchemy.orm import aliased, joinedload
 
 from caseapp.assessment.models import Hearing
+from caseapp.audit.actions import AuditAction
+from caseapp.audit.models import AuditEntry
 from caseapp.cases.models import Case, Stage
+from caseapp.children.models import Child, ChildName
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role, second_pair_of_eyes_sql
 from caseapp.crossborder.models import Consent
@@ -45,9 +48,71 @@ def in_scope_joined(user):
     return in_scope(user)
 
 
+# -- the child's name beside the case number (issue 12 item 3), in the same statement ------
+
+
+def named(query, case_id_column):
+    """``query`` with the child's primary name parts as its last three columns (left joins:
+    a case has one child), so a list shows the name beside the case number without a query
+    per row. Aliased, so that an alert's subquery on the child correlates to the case only."""
+    child, name = aliased(Child), aliased(ChildName)
+    return (
+        query.add_columns(name.family_name, name.given_name, name.patronymic)
+        .outerjoin(child, child.case_id == case_id_column)
+        .outerjoin(name, and_(name.child_id == child.id, name.is_primary.is_(True)))
+    )
+
+
+def name_of(row) -> str:
+    """The child's name from a row of a ``named`` query."""
+    return " ".join(p for p in (row.family_name, row.given_name, row.patronymic) if p)
+
+
+def _named_page(query, key_columns, after, parse, limit: int, key_of):
+    """``_page`` of ``named(query)``: each row is the query's columns and then the name."""
+    rows, cursor = _page(named(query, Case.id), key_columns, after, parse, limit, key_of)
+    return [(*r[:-3], " ".join(p for p in r[-3:] if p)) for r in rows], cursor
+
+
+def as_moment(value) -> datetime | None:
+    """A timestamp read from a UNION or a scalar subquery (SQLite may hand back text or a
+    naive datetime) as an aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def days_since(value, today: date) -> int:
+    """Whole days from ``value`` (a date or a timestamp) to ``today``, never negative."""
+    if value is None:
+        return 0
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return max(0, (today - value).days)
+    moment = as_moment(value)
+    return max(0, (today - moment.date()).days) if moment is not None else 0
+
+
+def last_resort_since():
+    """When a last resort started waiting: its consent record last written (the audit entry);
+    correlated to ``Consent``."""
+    c = Consent
+    return (
+        select(func.max(AuditEntry.occurred_at))
+        .where(
+            AuditEntry.action == AuditAction.CONSENT_RECORD.value,
+            AuditEntry.object_id == c.id,
+            AuditEntry.object_type == "Consent",
+        )
+        .correlate(c)
+        .scalar_subquery()
+    )
+
+
 def bids_awaiting(user, *, after: str | None = None, limit: int = 20):
     """Submitted determinations someone other than ``user`` wrote (four eyes), the longest
-    waiting first: one page of ``(bid, case number)``."""
+    waiting first: one page of ``(bid, case number, child's name)``."""
     b = BestInterestsDetermination
     query = (
         select(b, Case.number)
@@ -58,7 +123,7 @@ def bids_awaiting(user, *, after: str | None = None, limit: int = 20):
             second_pair_of_eyes_sql(user, b.author_id),
         )
     )
-    return _page(
+    return _named_page(
         query,
         (b.submitted_at, b.id),
         after,
@@ -79,7 +144,8 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
     query = (
         select(Case)
         .where(in_scope(user), Case.stage == Stage.RETURN_PREPARATION)
-        .options(joinedload(Case.child))
+        # The child's names too: the queue shows the name beside the number (issue 12).
+        .options(joinedload(Case.child).joinedload(Child.names))
         .order_by(Case.id)
         .limit(limit + 1)
     )
@@ -97,10 +163,10 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
 
 def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
     """Non-voluntary returns awaiting a second supervisor (not their recorder): one page of
-    ``(consent, case number)``."""
+    ``(consent, case number, waiting since, child's name)``."""
     c = Consent
     query = (
-        select(c, Case.number)
+        select(c, Case.number, last_resort_since())
         .join(Case, Case.id == c.case_id)
         .where(
             in_scope_joined(user),
@@ -109,7 +175,7 @@ def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
             second_pair_of_eyes_sql(user, c.recorded_by_id),
         )
     )
-    return _page(query, (c.id,), after, int, limit, lambda r: (r[0].id, r[0].id))
+    return _named_page(query, (c.id,), after, int, limit, lambda r: (r[0].id, r[0].id))
 
 
 # -- the due list: every section is one indexed query for one page (keyset pagination) -----
@@ -147,7 +213,7 @@ def _datetime(text: str) -> datetime:
 
 
 def overdue_visits(user, today: date, *, after: str | None = None, limit: int = 50):
-    """Monitoring visits due and not done, most overdue first."""
+    """Monitoring visits due and not done, most overdue first: ``(visit, number, name)``."""
     v = MonitoringVisit
     query = (
         select(v, Case.number)
@@ -159,13 +225,14 @@ def overdue_visits(user, today: date, *, after: str | None = None, limit: int = 
             v.due_on < today,
         )
     )
-    return _page(
+    return _named_page(
         query, (v.due_on, v.id), after, date.fromisoformat, limit, lambda r: (r[0].due_on, r[0].id)
     )
 
 
 def appeal_deadlines(user, today: date, *, after: str | None = None, limit: int = 50):
-    """Current decision notices whose appeal deadline falls in the next two weeks."""
+    """Current decision notices whose appeal deadline falls in the next two weeks:
+    ``(notice, number, name)``."""
     n = DecisionNotice
     query = (
         select(n, Case.number)
@@ -177,7 +244,7 @@ def appeal_deadlines(user, today: date, *, after: str | None = None, limit: int 
             n.appeal_deadline <= today + timedelta(days=APPEAL_WARNING_DAYS),
         )
     )
-    return _page(
+    return _named_page(
         query,
         (n.appeal_deadline, n.id),
         after,
@@ -190,7 +257,7 @@ def appeal_deadlines(user, today: date, *, after: str | None = None, limit: int 
 def stale_hearings(user, today: date, policy, *, after: str | None = None, limit: int = 50):
     """Cases awaiting a decision or return whose latest hearing is older than the policy
     allows (or who were never heard), oldest case first: rows
-    ``(case_id, number, last_hearing_or_None)``."""
+    ``(case_id, number, last_hearing_or_None, name)``."""
     cutoff = today - timedelta(days=policy.hearing_max_age_days)
     last = (
         select(func.max(Hearing.held_on))
@@ -202,15 +269,17 @@ def stale_hearings(user, today: date, policy, *, after: str | None = None, limit
     query = select(Case.id, Case.number, last.label("last")).where(
         in_scope(user), Case.stage.in_(HEARING_STAGES), not_(recent)
     )
-    return _page(query, (Case.id,), after, int, limit, lambda r: (r[0], r[0]))
+    return _named_page(query, (Case.id,), after, int, limit, lambda r: (r[0], r[0]))
 
 
 def over_bid_limit(user, today: date, policy, *, after: str | None = None, limit: int = 50):
     """Cases open past the time limit without an approved determination (002, Andreyuk),
-    the longest waiting first: rows ``(case_id, number, opened_at)``."""
+    the longest waiting first: rows ``(case_id, number, opened_at, name)``."""
     from caseapp.alerts.queries import alert_condition
 
     query = select(Case.id, Case.number, Case.opened_at).where(
         in_scope(user), alert_condition("bid_overdue", today, policy)
     )
-    return _page(query, (Case.opened_at, Case.id), after, _datetime, limit, lambda r: (r[2], r[0]))
+    return _named_page(
+        query, (Case.opened_at, Case.id), after, _datetime, limit, lambda r: (r[2], r[0])
+    )

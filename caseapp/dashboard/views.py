@@ -55,6 +55,7 @@ def queue():
         after=after,
         next_after=next_after,
         per_page=QUEUE_PER_PAGE,
+        waited_days=lambda since: q.days_since(since, today),
     )
 
 

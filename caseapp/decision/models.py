@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.agencies.models import Agency
@@ -43,6 +43,13 @@ class DecisionNotice(CaseRecord, db.Model):
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # The record's own optimistic lock (issue 12 item 2; ``versioning.check_own_version``): a
+    # save names the version of this record it was written on, so a colleague's change to
+    # another record of the case does not refuse it; only a change to this one does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
     case: Mapped[Case] = relationship()
 
 
@@ -75,6 +82,13 @@ class Appeal(CaseRecord, db.Model):
     )
     decided_on: Mapped[date | None] = mapped_column(Date)
     result_summary: Mapped[str | None] = mapped_column(Text)
+
+    # The record's own optimistic lock (issue 12 item 2; ``versioning.check_own_version``): a
+    # save names the version of this record it was written on, so a colleague's change to
+    # another record of the case does not refuse it; only a change to this one does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
 
@@ -125,6 +139,13 @@ class Complaint(CaseRecord, db.Model):
     # agency itself. The named body answers it (``can_answer``).
     addressed_to_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    # The record's own optimistic lock (issue 12 item 2; ``versioning.check_own_version``): a
+    # save names the version of this record it was written on, so a colleague's change to
+    # another record of the case does not refuse it; only a change to this one does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
     addressed_to: Mapped[Agency | None] = relationship()

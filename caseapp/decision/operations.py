@@ -22,7 +22,6 @@ from caseapp.agencies.models import AgencyKind
 from caseapp.agencies.register import from_register
 from caseapp.assessment.guards import (
     check_editable,
-    check_may_act,
     move,
     require_stage,
     require_transition,
@@ -33,6 +32,7 @@ from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.cases.parties import COMPLAINANT_ACTS, PartyAct
+from caseapp.cases.versioning import check_own_version, check_record_may_act, require_edit
 from caseapp.cases.workflow import AFTER_DECISION
 from caseapp.core.db import utcnow
 from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -137,7 +137,9 @@ def record_decision(
 
 def _notice_for_update(actor: User, notice: DecisionNotice, expected_version: int | None) -> Case:
     case = notice.case
-    check_editable(actor, case, expected_version)
+    require_edit(actor, case)
+    # The notice's own lock (issue 12 item 2): ``expected_version`` is the notice's version.
+    check_own_version(notice, expected_version)
     if notice.superseded_at is not None:
         raise ValidationFailed(_("This decision has been superseded."))
     return case
@@ -198,7 +200,8 @@ def lodge_appeal(
     """Record an appeal against the decision; while pending it suspends execution
     (002, Rec 1; fn 12 (iv)). The caseworker records it, or the guardian or the lawyer lodges
     it for the child (issue 10)."""
-    check_may_act(actor, case, case.party_may(actor, PartyAct.APPEAL), expected_version)
+    # A new record: only a stage change since the page was loaded refuses it (issue 12 item 2).
+    check_record_may_act(actor, case, case.party_may(actor, PartyAct.APPEAL), expected_version)
     require_stage(case, DECIDED_STAGES)
     notice = current_notice(case)
     if notice is None:
@@ -235,7 +238,8 @@ def decide_appeal(
     """Record the appeal's outcome. An upheld appeal reopens the determination (DESIGN.md
     section 3), withdrawing the BID and any return approval."""
     case = appeal.case
-    check_editable(actor, case, expected_version)
+    require_edit(actor, case)
+    check_own_version(appeal, expected_version)  # the appeal's own lock (issue 12 item 2)
     status = AppealStatus(status)
     if appeal.status is not AppealStatus.PENDING:
         raise ValidationFailed(_("This appeal has already been decided."))
@@ -274,7 +278,7 @@ def lodge_complaint(
     determination alike (DESIGN.md §3; 002, Rec 1; fn 12 (iv)). The guardian or the lawyer
     may lodge their own complaint (issue 10): only as themselves."""
     lodged_by = ComplainantKind(lodged_by)
-    check_may_act(
+    check_record_may_act(
         actor, case, case.party_may(actor, COMPLAINANT_ACTS.get(lodged_by)), expected_version
     )
     require_stage(case, frozenset(Stage) - {Stage.IDENTIFIED, Stage.CLOSED})
@@ -318,7 +322,7 @@ def answer_complaint(
     case = complaint.case
     if not complaint.can_answer(actor):
         raise PermissionDenied(_("This complaint is answered by the body it is addressed to."))
-    versioning.check_version(case, expected_version)
+    versioning.check_own_version(complaint, expected_version)  # its own lock (issue 12 item 2)
     response = _text(response)
     if response is None:
         raise ValidationFailed(_("Write the answer."))

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.cases.pages import case_context, load_case
+from caseapp.cases.versioning import record_version
 from caseapp.core import web
 from caseapp.core.errors import ValidationFailed
-from caseapp.core.forms import VersionedForm, VersionForm
+from caseapp.core.forms import VersionedForm, VersionForm, saved_meanwhile
 from caseapp.decision import forms as f
 from caseapp.decision import operations as ops
 from caseapp.decision import queries
 from caseapp.decision.models import Appeal, Complaint
 from caseapp.determination.operations import approved_bid, current_bid
+from caseapp.drafts.operations import dropping_draft, load_drafts, restore_into
 
 bp = Blueprint("decision", __name__, url_prefix="/cases")
 
@@ -34,6 +36,23 @@ def render_page(case, forms=None, errors=None):
     """Render the decision page."""
     v = case.version
     page_forms = {name: cls(prefix=name, formdata=None).at(v) for name, cls in MAIN_FORMS.items()}
+    notice = queries.current_notice(case)
+    for name in ("notify_child", "notify_guardian"):  # they edit the notice: its own lock
+        page_forms[name].at(record_version(notice))
+    appeals, complaints = queries.appeals(case), queries.complaints(case)
+    drafts: dict = {}
+    if case.can_edit(current_user):
+        # Text typed before a timeout comes back into its form (issue 12 item 2): the user's
+        # drafts of this page's forms, in one statement whatever the number of rows.
+        paths = {n: url_for(f"decision.{e}", case_id=case.id) for n, e in DRAFT_FORMS.items()}
+        drafts = load_drafts(
+            current_user,
+            [*paths.values()]
+            + [_row_path(case, a) for a in appeals]
+            + [_row_path(case, c) for c in complaints],
+        )
+        for name, path in paths.items():
+            restore_into(page_forms[name], drafts.get(path))
     bid = approved_bid(case)
     if bid is not None and bid.recommended is not None:
         page_forms["decision"].outcome.data = bid.recommended.value
@@ -45,18 +64,44 @@ def render_page(case, forms=None, errors=None):
         errors=errors or {},
         bid=bid,
         latest_bid=current_bid(case),
-        notice=queries.current_notice(case),
+        notice=notice,
         notices=queries.notices(case),
-        appeals=queries.appeals(case),
-        complaints=queries.complaints(case),
+        appeals=appeals,
+        complaints=complaints,
         suspended=queries.execution_suspended(case),
         suggest_stay=queries.suggests_tolerated_stay(case),
         reopenable=case.stage in ops.REOPENABLE_STAGES,
-        decide_form=lambda a: f.DecideAppealForm(prefix=f"appeal-{a.id}", formdata=None).at(v),
-        answer_form=lambda c: f.AnswerComplaintForm(prefix=f"complaint-{c.id}", formdata=None).at(
-            v
+        # Row forms carry their record's own version (issue 12 item 2); a refused one comes
+        # back with the user's text and what was saved in the meantime (``saved_meanwhile``).
+        decide_form=lambda a: (
+            page_forms.get(f"appeal-{a.id}")
+            or _fresh_row(f.DecideAppealForm, f"appeal-{a.id}", a, drafts.get(_row_path(case, a)))
+        ),
+        answer_form=lambda c: (
+            page_forms.get(f"complaint-{c.id}")
+            or _fresh_row(
+                f.AnswerComplaintForm, f"complaint-{c.id}", c, drafts.get(_row_path(case, c))
+            )
         ),
     )
+
+
+# The page's forms with long text kept as drafts (caseapp/drafts), by their endpoint.
+DRAFT_FORMS = {"appeal": "lodge_appeal", "complaint": "lodge_complaint"}
+
+
+def _row_path(case, obj) -> str:
+    """The path a row's form posts to: the key of the user's draft of it."""
+    if isinstance(obj, Appeal):
+        return url_for("decision.decide_appeal", case_id=case.id, appeal_id=obj.id)
+    return url_for("decision.answer_complaint", case_id=case.id, complaint_id=obj.id)
+
+
+def _fresh_row(form_cls, prefix: str, obj, draft) -> VersionedForm:
+    """A row's form at its record's own version, with the user's draft text if any."""
+    form = form_cls(prefix=prefix, formdata=None).at(obj.version)
+    restore_into(form, draft)
+    return form
 
 
 @bp.get("/<int:case_id>/decision")
@@ -69,6 +114,14 @@ def page(case_id: int):
 def _submit(case_id: int, name: str, operation, success: str):
     case = load_case(case_id, edit=True)
     form = MAIN_FORMS[name](prefix=name)
+    if name in DRAFT_FORMS:
+        operation = dropping_draft(operation, current_user, request.path)
+
+    def render(error: str | None) -> str:
+        if name in ("notify_child", "notify_guardian"):
+            saved_meanwhile(form, queries.current_notice(case))
+        return render_page(case, {name: form}, {name: error})
+
     return web.submit(
         form,
         operation,
@@ -76,17 +129,26 @@ def _submit(case_id: int, name: str, operation, success: str):
         case,
         success=success,
         next_url=url_for("decision.page", case_id=case.id),
-        render=lambda error: render_page(case, {name: form}, {name: error}),
+        render=render,
     )
 
 
 def _row(case_id: int, model, record_id: int, form_cls, prefix: str, operation, success: str):
-    """A per-row form (an appeal's result, a complaint's answer): outcome flashed."""
+    """A per-row form (an appeal's result, a complaint's answer): a refusal shows the page
+    with the user's text in the row's form, and what was saved in the meantime."""
     case = load_case(case_id, edit=True)
     obj = web.load(model, record_id, case=case)
     next_url = url_for("decision.page", case_id=case.id)
     form = form_cls(prefix=prefix)
-    return web.submit(form, operation, current_user, obj, success=success, next_url=next_url)
+    operation = dropping_draft(operation, current_user, request.path)
+
+    def render(error: str | None) -> str:
+        saved_meanwhile(form, obj)
+        return render_page(case, {prefix: form}, {prefix: error})
+
+    return web.submit(
+        form, operation, current_user, obj, success=success, next_url=next_url, render=render
+    )
 
 
 def _on_notice(operation):

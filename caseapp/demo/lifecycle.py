@@ -381,9 +381,9 @@ class Story:
             notified_on=self.d(2),
             language=self.language,
             child_understands_language=True,
-            expected_version=self.v,
+            expected_version=notice.version,  # the notice's own lock (issue 12 item 2)
         )
-        decision.notify_guardian(cw, notice, notified_on=self.d(2), expected_version=self.v)
+        decision.notify_guardian(cw, notice, notified_on=self.d(2), expected_version=notice.version)
 
     def plan_solution(self) -> None:
         """The plan of the solution (dates in days from today) and, when the spec says so,
@@ -475,7 +475,7 @@ class Story:
             monitoring.record_visit_report(
                 monitor or self.cw,
                 visit,
-                expected_version=self.case.version,
+                expected_version=visit.version,
                 visited_on=visit.due_on + timedelta(days=2),
                 visited_by=f"Independent monitor for {self.counterpart}",
                 wellbeing="Settled; healthy; talks about friends and plans.",

@@ -20,6 +20,8 @@ from caseapp.assessment.models import GuardianAppointment, LegalRepresentative, 
 from caseapp.core.extensions import db
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
+    Consent,
+    Coordination,
     EscortKind,
     GuarantorKind,
     LegalBasis,
@@ -27,6 +29,8 @@ from caseapp.crossborder.models import (
     MessageKind,
     MonitoringPlan,
     ReceivingKind,
+    ReintegrationPlan,
+    TravelPlan,
 )
 from caseapp.decision import operations as decision
 from caseapp.participants.models import RequestKind
@@ -93,7 +97,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_coordination(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=prep.single_version(case, Coordination),
         destination_country=story.country,
         counterpart_name=counterpart,
         counterpart_agency_id=counterpart_id,
@@ -178,7 +182,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_reintegration_plan(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=prep.single_version(case, ReintegrationPlan),
         education="Place in the local school from the next term; catch-up lessons.",
         health="Registered with the family doctor.",
         psychosocial="Weekly sessions with a psychologist for three months.",
@@ -199,7 +203,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_travel_plan(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=prep.single_version(case, TravelPlan),
         travel_on=a(10) if story.spec["scenario"] != "ready" else a(14),
         route="By air from Chișinău with the escort; met at arrivals by the counterpart.",
         escort_name="Border Police escort unit (demo)"
@@ -217,7 +221,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.record_consent(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=prep.single_version(case, Consent),
         child_consents=child_consents,
         child_consent_on=a(-8) if child_consents else None,
         child_consent_how="Private interview with the guardian and an interpreter"
@@ -229,7 +233,7 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
     prep.save_monitoring_plan(
         cw,
         case,
-        expected_version=case.version,
+        expected_version=prep.single_version(case, MonitoringPlan),
         monitor_name=f"Independent child-rights NGO, country {story.country} (demo)",
         monitor_agency_id=story.agencies["MON-NGO"].id,
         independent=True,
@@ -246,7 +250,9 @@ def prepare_return(story, *, blocks: str | None = None) -> None:
         prep.accept_monitoring_plan(monitor, plan, accepted_on=a(-9), expected_version=case.version)
     guardian = story.participant("guardian_md")
     if guardian is not None and story.spec["scenario"] == "ready":
-        prep.give_guardian_consent(guardian, case, consent_on=a(-7), expected_version=story.v)
+        prep.give_guardian_consent(
+            guardian, case, consent_on=a(-7), expected_version=prep.single_version(case, Consent)
+        )
     if blocks == "S16":
         # The child's lawyer appeals for themselves (issue 10).
         lawyer = story.participant("lawyer_md")

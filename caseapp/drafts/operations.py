@@ -45,6 +45,17 @@ def load_draft(user: User, path: str) -> Draft | None:
     return db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.path == path))
 
 
+def load_drafts(user: User, paths: list[str]) -> dict[str, Draft]:
+    """``user``'s drafts of the forms at ``paths``, by path, in one statement (a page with a
+    form per row asks once, whatever the number of rows)."""
+    if not paths:
+        return {}
+    rows = db.session.scalars(
+        select(Draft).where(Draft.user_id == user.id, Draft.path.in_(paths))
+    ).all()
+    return {draft.path: draft for draft in rows}
+
+
 def discard_draft(user: User, path: str) -> None:
     """Forget the draft (the form was saved, or the user threw the draft away)."""
     db.session.execute(delete(Draft).where(Draft.user_id == user.id, Draft.path == path))
@@ -58,8 +69,10 @@ def restore_into(form: Any, draft: Draft | None) -> bool:
     if draft is None or form.is_submitted():
         return False
     restored = False
+    # Draft keys are the posted names: a prefixed form's ``appeal-grounds`` is its ``grounds``.
+    by_name = {field.name: field for field in form}
     for name, value in draft.data.items():
-        field = form._fields.get(name)
+        field = by_name.get(name)
         if isinstance(field, StringField | TextAreaField) and value:
             field.data = value
             restored = True

@@ -26,9 +26,22 @@ from caseapp.drafts import operations as drafts
 bp = Blueprint("drafts", __name__)
 
 # Forms whose text is kept as a draft: the endpoint their page posts to.
-# The long texts: the BIA, a hearing's views and reasons, a visit report, a closing note.
+# The long texts: the BIA, a hearing's views and reasons, a visit report, a closing note;
+# an appeal's grounds and result, a complaint and its answer; the reintegration plan and the
+# justification of a last resort (issue 12 item 2).
 DRAFTABLE = frozenset(
-    {"assessment.save_bia", "assessment.new_hearing", "monitoring.visit", "closure.close"}
+    {
+        "assessment.save_bia",
+        "assessment.new_hearing",
+        "monitoring.visit",
+        "closure.close",
+        "decision.lodge_appeal",
+        "decision.decide_appeal",
+        "decision.lodge_complaint",
+        "decision.answer_complaint",
+        "crossborder.reintegration",
+        "crossborder.consent",
+    }
 )
 
 

@@ -72,6 +72,13 @@ class MonitoringVisit(CaseRecord, db.Model):
     # recording the monitor's report (issue 10, item 4: provenance).
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
+    # The record's own optimistic lock (issue 12 item 2; ``versioning.check_own_version``): a
+    # save names the version of this record it was written on, so a colleague's change to
+    # another record of the case does not refuse it; only a change to this one does.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
     case: Mapped[Case] = relationship()
 
     def overdue_on(self, day: date) -> bool:

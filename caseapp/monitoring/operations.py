@@ -1,9 +1,11 @@
 """Return execution and post-return monitoring (002, Rec 2: independent monitoring and
 follow-up support; DESIGN.md section 3: return_approved -> returned -> monitoring).
 
-Every operation names the case version the user loaded (``expected_version``) and bumps it,
-so two people recording on the same case cannot overwrite each other (DESIGN.md section 3
-item 8): the second one gets ``StaleVersion`` and nothing is stored.
+Every operation names the version the user loaded (``expected_version``) and bumps the
+case's, so two people cannot overwrite each other (DESIGN.md section 3 item 8): the second
+one gets ``StaleVersion`` and nothing is stored. The return and the start of monitoring (stage
+changes) name the case's version; a visit's report and escalation name the visit's own
+(issue 12 item 2: a colleague's change to another record does not refuse them).
 """
 
 from __future__ import annotations
@@ -139,9 +141,10 @@ def record_visit_report(
     caseworker, or the independent monitor for themselves (issue 10; 002, Rec 2). Who put it
     on record is kept (``reported_by_id``)."""
     case = visit.case
-    versioning.check_may_act(
-        actor, case, case.party_may(actor, PartyAct.VISIT_REPORT), expected_version
-    )
+    versioning.require_may(actor, case, case.party_may(actor, PartyAct.VISIT_REPORT))
+    # The visit's own lock (issue 12 item 2): ``expected_version`` is the visit's version, so
+    # a colleague's change to another record of the case does not refuse the report.
+    versioning.check_own_version(visit, expected_version)
     # Follow-up visits apply to every durable solution, not only returns (002, Rec 2): a
     # solution recorded as implemented schedules them too (caseapp/solutions).
     if case.stage not in (Stage.RETURNED, Stage.MONITORING, Stage.IMPLEMENTATION):
@@ -168,9 +171,8 @@ def escalate_visit(
 ) -> None:
     """Flag a visit (e.g. overdue, or a concern) for escalation to the supervisor: the
     caseworker, or the monitor escalating a concern (issue 10; 002, Rec 2)."""
-    versioning.check_may_act(
-        actor, visit.case, visit.case.party_may(actor, PartyAct.VISIT_ESCALATE), expected_version
-    )
+    versioning.require_may(actor, visit.case, visit.case.party_may(actor, PartyAct.VISIT_ESCALATE))
+    versioning.check_own_version(visit, expected_version)  # the visit's own lock
     if visit.escalated:
         raise ValidationFailed(_("This visit is already escalated."))
     if not (reason or "").strip():

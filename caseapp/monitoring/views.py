@@ -12,6 +12,7 @@ from sqlalchemy import select
 from caseapp.cases.models import Case
 from caseapp.core import web
 from caseapp.core.extensions import db
+from caseapp.core.forms import saved_meanwhile
 from caseapp.drafts.operations import dropping_draft, load_draft, restore_into
 from caseapp.monitoring import forms
 from caseapp.monitoring import operations as ops
@@ -90,14 +91,16 @@ def _visit(case_id: int, visit_id: int) -> MonitoringVisit:
 
 
 def render_visit(visit: MonitoringVisit, form: forms.VisitForm, error: str | None) -> str:
-    """A visit: its report, or the form to record it."""
+    """A visit: its report, or the form to record it. A report refused because the visit
+    changed in between keeps the user's text and shows what was saved in the meantime."""
+    saved_meanwhile(form, visit)
     return render_template(
         "monitoring/visit.html",
         case=visit.case,
         visit=visit,
         form=form,
         error=error,
-        escalate_form=forms.EscalateForm(formdata=None).at(visit.case.version),
+        escalate_form=forms.EscalateForm(formdata=None).at(visit.version),
         can_edit=visit.can_edit(current_user),
         today=date.today(),
     )
@@ -108,7 +111,8 @@ def render_visit(visit: MonitoringVisit, form: forms.VisitForm, error: str | Non
 def visit(case_id: int, visit_id: int):
     """A visit: its report, or the form to record it."""
     visit = _visit(case_id, visit_id)
-    form = forms.VisitForm(obj=visit).loaded_at(visit.case.version)
+    # The visit's own version (issue 12 item 2): another record's change does not refuse it.
+    form = forms.VisitForm(obj=visit).loaded_at(visit.version)
     if visit.can_edit(current_user):  # text typed before a timeout comes back (issue 12)
         restore_into(form, load_draft(current_user, request.path))
     return web.submit(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from caseapp.core import web
 from caseapp.core.extensions import db
+from caseapp.core.forms import saved_meanwhile
 from caseapp.core.permissions import Role
 from caseapp.decision import operations as ops
 from caseapp.decision.forms import AnswerComplaintForm
@@ -51,7 +52,16 @@ def answer(complaint_id: int):
     _require_ombudsperson()
     complaint = web.load(Complaint, complaint_id)
     web.require(complaint.can_answer(current_user))
-    form = AnswerComplaintForm(prefix="answer").loaded_at(complaint.case.version)
+    # The complaint's own version (issue 12 item 2): a refused answer keeps the text typed and
+    # shows the answer saved in the meantime (``saved_meanwhile``).
+    form = AnswerComplaintForm(prefix="answer").loaded_at(complaint.version)
+
+    def render(error: str | None) -> str:
+        saved_meanwhile(form, complaint)
+        return render_template(
+            "ombudsperson/answer.html", complaint=complaint, form=form, error=error
+        )
+
     return web.submit(
         form,
         ops.answer_complaint,
@@ -59,7 +69,5 @@ def answer(complaint_id: int):
         complaint,
         success=_("Answer recorded."),
         next_url=url_for("ombudsperson.complaints"),
-        render=lambda error: render_template(
-            "ombudsperson/answer.html", complaint=complaint, form=form, error=error
-        ),
+        render=render,
     )

@@ -85,9 +85,9 @@ def assignments_on(case: Case) -> list[Assignment]:
 
 def overdue_requests(user: Any, today: date, *, after: str | None = None, limit: int = 50):
     """Open requests past their due date to participants still assigned, on open cases the
-    user sees, the most overdue first: one page of ``(request, case number)`` (the due list's
-    section; issue 10 item 3)."""
-    from caseapp.dashboard.queries import _page, in_scope_joined
+    user sees, the most overdue first: one page of ``(request, case number, child's name)``
+    (the due list's section; issue 10 item 3; the name: issue 12 item 3)."""
+    from caseapp.dashboard.queries import _named_page, in_scope_joined
 
     r = ParticipantRequest
     query = (
@@ -102,7 +102,7 @@ def overdue_requests(user: Any, today: date, *, after: str | None = None, limit:
             Assignment.in_force_sql(),
         )
     )
-    return _page(
+    return _named_page(
         query,
         (r.due_on, r.id),
         after,

@@ -222,7 +222,7 @@ def test_the_monitor_accepts_the_plan_and_a_changed_plan_needs_it_again(factory)
         monitor_name=plan.monitor_name,
         monitor_agency_id=plan.monitor_agency_id,
         first_visit_on=plan.first_visit_on,
-        expected_version=v(ready),
+        expected_version=plan.version,  # the plan's own lock (issue 12 item 2)
     )
     db.session.commit()
     assert evaluate(ready).unmet_ids == ["S17"]
@@ -263,7 +263,7 @@ def report(user, ready, visit):
         visited_on=visit.due_on,
         visited_by=user.name,
         wellbeing="Settled at home; back at school.",
-        expected_version=v(ready),
+        expected_version=visit.version,
     )
     db.session.commit()
 
@@ -273,7 +273,9 @@ def test_the_monitor_reports_the_first_visit_and_escalates_a_concern(factory):
     report(mon, ready, visit)
     assert visit.reported_by_id == mon.id and visit.visited_on is not None
     assert last_entry("visit:report").actor_id == mon.id
-    monitoring.escalate_visit(mon, visit, reason="No school place yet.", expected_version=v(ready))
+    monitoring.escalate_visit(
+        mon, visit, reason="No school place yet.", expected_version=visit.version
+    )
     db.session.commit()
     assert visit.escalated and last_entry("visit:escalate").actor_id == mon.id
 
@@ -321,7 +323,10 @@ def test_the_guardian_declares_consents_and_objects(factory):
     assert last_entry("withdrawal:record").actor_id == g.id
     later = ready.today + timedelta(days=1)
     prep.give_guardian_consent(
-        g, ready.case, consent_on=min(later, date.today()), expected_version=v(ready)
+        g,
+        ready.case,
+        consent_on=min(later, date.today()),
+        expected_version=ready.r["consent"].version,
     )
     db.session.commit()
     assert last_entry("consent:guardian:give").actor_id == g.id

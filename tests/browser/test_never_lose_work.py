@@ -81,3 +81,62 @@ def test_a_bia_typed_before_the_idle_timeout_is_there_after_signing_in_again(
     expect(page.get_by_text("Your unsaved text")).to_be_visible()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Best-interests assessment saved.")).to_be_visible()
+
+
+def test_a_travel_plan_keeps_its_own_lock_in_the_browser(live_server, page, factory, log_in, db):
+    """Return preparation's records lock per record (issue 12 item 2): the travel plan saved
+    while a colleague added a guarantee is stored; saved after a colleague changed the travel
+    plan itself, it is refused with the user's text kept and theirs shown, and "Save" again
+    puts the user's text on top."""
+    from playwright.sync_api import expect
+
+    from caseapp.crossborder import operations as prep
+    from caseapp.crossborder.models import GuarantorKind, TravelPlan
+    from tests.support.gate_builder import ready_case
+
+    ready = ready_case(factory)
+    colleague = factory.user(Role.CASEWORKER, agency=ready.agency)
+    db.session.commit()
+    case_id = ready.case.id
+    url = f"{live_server}/cases/{case_id}/return/travel"
+    log_in(page, ready.caseworker)
+
+    def route() -> str:
+        db.session.expire_all()
+        value = db.session.scalar(db.select(TravelPlan.route).where(TravelPlan.case_id == case_id))
+        db.session.commit()
+        return value
+
+    # 1. A colleague adds a guarantee (another record) while the route is typed: stored.
+    page.goto(url)
+    page.get_by_label("Route").fill("Mine: by train via Ungheni")
+    prep.record_guarantee(
+        colleague,
+        ready.case,
+        expected_version=ready.case.version,
+        guarantor_kind=GuarantorKind.FAMILY,
+        guarantor_name="Aunt",
+        given_on=ready.today,
+        written=True,
+    )
+    db.session.commit()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
+    assert route() == "Mine: by train via Ungheni"
+
+    # 2. A colleague changes the travel plan itself while the route is typed: refused, kept.
+    page.goto(url)
+    page.get_by_label("Route").fill("Mine again: by bus")
+    plan = db.session.scalar(db.select(TravelPlan).where(TravelPlan.case_id == case_id))
+    plan.route = "Theirs: by road with the escort"
+    db.session.commit()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(
+        page.get_by_text("Someone else saved this record while you were writing")
+    ).to_be_visible()
+    expect(page.get_by_label("Route")).to_have_value("Mine again: by bus")
+    expect(page.locator("#theirs-route")).to_contain_text("Theirs: by road with the escort")
+    assert route() == "Theirs: by road with the escort"
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
+    assert route() == "Mine again: by bus"

@@ -13,6 +13,8 @@ from caseapp.closure.operations import ClosureReason, close_case, reopen_case
 from caseapp.core.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
+from caseapp.crossborder.models import TravelPlan
+from caseapp.crossborder.operations import single_version
 from caseapp.gate.models import ReturnApproval
 from caseapp.gate.operations import approve_return
 from tests.support.audit_entries import entries
@@ -212,7 +214,7 @@ def _colleague_saves_the_travel_plan(ready):
     save_travel_plan(
         ready.caseworker,
         ready.case,
-        expected_version=ready.case.version,
+        expected_version=single_version(ready.case, TravelPlan),
         travel_on=plan.travel_on,
         route="Changed by a colleague",
         escort_name=plan.escort_name,

@@ -58,7 +58,7 @@ def test_coordination_edit_and_chisinau_flag(factory, client, login):
         destination_country="ua",
         counterpart_name="Odesa",
         legal_basis=LegalBasis.CHISINAU_2002,
-        expected_version=ready.case.version,
+        expected_version=ready.r["coordination"].version,
     )
     db.session.commit()
     assert ready.r["coordination"].legal_basis_outdated
@@ -118,7 +118,7 @@ def test_law_enforcement_escort_is_recorded_and_leaves_s14_unmet(factory, client
     r = client.post(
         f"/cases/{ready.case.id}/return/travel",
         data={
-            "version": ready.case.version,
+            "version": ready.r["travel"].version,
             "travel_on": (TODAY + timedelta(days=3)).isoformat(),
             "route": "By road",
             "escort_name": "Officer",
@@ -148,7 +148,7 @@ def _non_voluntary(ready):
         guardian_consent_on=TODAY,
         non_voluntary=True,
         last_resort_justification="Every alternative examined; return is in the best interests.",
-        expected_version=ready.case.version,
+        expected_version=ready.r["consent"].version,
     )
     db.session.commit()
     return db.session.scalar(select(Consent))
@@ -167,7 +167,7 @@ def test_non_voluntary_needs_justification(factory):
             guardian_consent_on=None,
             non_voluntary=True,
             last_resort_justification=" ",
-            expected_version=ready.case.version,
+            expected_version=ready.r["consent"].version,
         )
 
 
@@ -255,7 +255,7 @@ def test_monitoring_plan_defaults_to_policy_schedule(factory):
         monitor_name="NGO",
         independent=True,
         first_visit_on=TODAY,
-        expected_version=ready.case.version,
+        expected_version=ready.r["monitoring"].version,
     )
     db.session.commit()
     assert plan.schedule_months == [1, 3, 6, 12, 18]

@@ -1,6 +1,10 @@
-"""Return preparation checks the case version: a conflicting edit gets a clear message, not a
-silent overwrite (DESIGN.md section 3 item 8). The first save bumps the case version, so a
-second save made on the page loaded before it is refused and changes nothing."""
+"""Return preparation's records have their own lock (issue 12 item 2). A one-per-case record
+(coordination, reintegration and travel plans, consent, monitoring plan) is saved on the
+version of THAT record the user loaded (``versioning.record_version``): a conflicting edit of
+the same record gets a clear message, not a silent overwrite (DESIGN.md section 3 item 8);
+a colleague's change to another record of the case in between does not refuse it. A record
+added to a log (a guarantee, a message, a withdrawal) names the case's version, and only a
+stage change since refuses it."""
 
 import threading
 from datetime import date, timedelta
@@ -25,7 +29,7 @@ from tests.support.audit_entries import entries
 from tests.support.gate_builder import ready_case
 
 TODAY = date.today()
-STALE = "Someone else changed this case"
+STALE = "Someone else saved this record while you were writing"
 
 
 def travel(route: str) -> dict:
@@ -63,15 +67,17 @@ def guarantee(name: str) -> dict:
     }
 
 
-def test_a_save_bumps_the_version_and_a_stale_travel_plan_changes_nothing(factory):
+def test_a_save_bumps_the_record_and_a_stale_travel_plan_changes_nothing(factory):
     ready = ready_case(factory)
     db.session.commit()
-    loaded = ready.case.version
+    plan = ready.r["travel"]
+    loaded = plan.version
     ops.save_travel_plan(
         ready.caseworker, ready.case, expected_version=loaded, **travel("By train")
     )
     db.session.commit()
-    assert ready.case.version == loaded + 1
+    assert plan.version == loaded + 1
+    case_version = ready.case.version
     with pytest.raises(StaleVersion) as info:
         ops.save_travel_plan(
             ready.caseworker, ready.case, expected_version=loaded, **travel("By bus")
@@ -79,14 +85,48 @@ def test_a_save_bumps_the_version_and_a_stale_travel_plan_changes_nothing(factor
     assert STALE in info.value.message
     db.session.rollback()
     assert db.session.scalar(select(TravelPlan)).route == "By train"
-    assert ready.case.version == loaded + 1
+    assert ready.case.version == case_version
     assert len(entries("travel:save", ready.case.id)) == 1
+
+
+def test_a_change_to_another_record_does_not_refuse_the_travel_plan(factory):
+    ready = ready_case(factory)
+    db.session.commit()
+    loaded = ready.r["travel"].version  # the caseworker opens the travel page
+    case_loaded = ready.case.version
+    # A colleague records the consent again (another record of the same case).
+    ops.record_consent(
+        ready.caseworker, ready.case, expected_version=ready.r["consent"].version, **consent("B")
+    )
+    db.session.commit()
+    assert ready.case.version == case_loaded + 1
+    ops.save_travel_plan(
+        ready.caseworker, ready.case, expected_version=loaded, **travel("By train")
+    )
+    db.session.commit()
+    assert db.session.scalar(select(TravelPlan)).route == "By train"
+    assert len(entries("travel:save", ready.case.id)) == 1
+
+
+def test_the_first_save_names_version_zero(factory):
+    """Before the record exists its form carries 0; a version of the case is refused then."""
+    ready = ready_case(factory)
+    db.session.delete(ready.r["travel"])
+    db.session.commit()
+    with pytest.raises(StaleVersion):
+        ops.save_travel_plan(
+            ready.caseworker, ready.case, expected_version=ready.case.version, **travel("x")
+        )
+    db.session.rollback()
+    ops.save_travel_plan(ready.caseworker, ready.case, expected_version=0, **travel("First"))
+    db.session.commit()
+    assert db.session.scalar(select(TravelPlan)).route == "First"
 
 
 def test_a_stale_consent_changes_nothing(factory):
     ready = ready_case(factory)
     db.session.commit()
-    loaded = ready.case.version
+    loaded = ready.r["consent"].version
     ops.record_consent(ready.caseworker, ready.case, expected_version=loaded, **consent("A"))
     db.session.commit()
     with pytest.raises(StaleVersion):
@@ -96,27 +136,33 @@ def test_a_stale_consent_changes_nothing(factory):
     assert len(entries("consent:record", ready.case.id)) == 1
 
 
-def test_stale_guarantee_and_withdrawal_change_nothing(factory):
+def test_log_records_are_refused_only_after_a_stage_change(factory):
+    """A second guarantee added on a page loaded before a colleague's first is stored (another
+    record); after a stage change the same page's version is refused."""
     ready = ready_case(factory)
     db.session.commit()
     loaded = ready.case.version
     ops.record_guarantee(ready.caseworker, ready.case, expected_version=loaded, **guarantee("A"))
     db.session.commit()
+    ops.record_guarantee(ready.caseworker, ready.case, expected_version=loaded, **guarantee("B"))
+    db.session.commit()
+    names = db.session.scalars(select(CareGuarantee.guarantor_name)).all()
+    assert names.count("A") == 1 and names.count("B") == 1
+    ready.case.stage_version = ready.case.version + 1  # as a stage change leaves it
+    db.session.commit()
     with pytest.raises(StaleVersion):
         ops.record_guarantee(
-            ready.caseworker, ready.case, expected_version=loaded, **guarantee("B")
+            ready.caseworker, ready.case, expected_version=loaded, **guarantee("C")
         )
     with pytest.raises(StaleVersion):
         ops.withdraw_guarantee(
             ready.caseworker, ready.r["guarantee"], withdrawn_on=TODAY, expected_version=loaded
         )
     db.session.rollback()
-    names = db.session.scalars(select(CareGuarantee.guarantor_name)).all()
-    assert "B" not in names and names.count("A") == 1
+    assert "C" not in db.session.scalars(select(CareGuarantee.guarantor_name)).all()
     assert (
         db.session.scalar(select(func.count()).where(CareGuarantee.withdrawn_on.is_not(None))) == 0
     )
-    assert len(entries("guarantee:record", ready.case.id)) == 1
     assert entries("guarantee:withdraw", ready.case.id) == []
 
 
@@ -149,14 +195,14 @@ def test_an_unnamed_version_is_refused(factory, call):
         call(ready)
 
 
-def test_stale_post_shows_the_message_and_stores_nothing(factory, client, login):
+def test_stale_post_keeps_the_text_shows_theirs_and_saves_on_top(factory, client, login):
     ready = ready_case(factory)
     db.session.commit()
     login(ready.caseworker)
     url = f"/cases/{ready.case.id}/return/travel"
     html = client.get(url).get_data(as_text=True)
-    loaded = ready.case.version
-    assert 'name="version"' in html and f'value="{loaded}"' in html
+    loaded = ready.r["travel"].version
+    assert f'name="version" type="hidden" value="{loaded}"' in html
     ops.save_travel_plan(
         ready.caseworker, ready.case, expected_version=loaded, **travel("Saved by a colleague")
     )
@@ -164,7 +210,7 @@ def test_stale_post_shows_the_message_and_stores_nothing(factory, client, login)
     form = {
         "version": loaded,
         "travel_on": (TODAY + timedelta(days=9)).isoformat(),
-        "route": "Overwrite attempt",
+        "route": "My route",
         "escort_name": "Other escort",
         "escort_kind": "child_protection",
         "receiving_official": "Official",
@@ -172,35 +218,46 @@ def test_stale_post_shows_the_message_and_stores_nothing(factory, client, login)
         "handover_place": "Office",
     }
     r = client.post(url, data=form)
+    page = r.get_data(as_text=True)
     assert r.status_code == 409
-    assert STALE in r.get_data(as_text=True)
+    assert STALE in page
+    assert "My route" in page  # the user's text is kept
+    assert "Saved in the meantime by someone else" in page and "Saved by a colleague" in page
+    assert f'value="{loaded + 1}"' in page  # "save again" puts the user's text on top
     db.session.expire_all()
     assert db.session.scalar(select(TravelPlan)).route == "Saved by a colleague"
     assert len(entries("travel:save", ready.case.id)) == 1
-    # with the current version the same post is saved
-    r = client.post(url, data={**form, "version": ready.case.version})
+    r = client.post(url, data={**form, "version": loaded + 1})
     assert r.status_code == 302
     db.session.expire_all()
-    assert db.session.scalar(select(TravelPlan)).route == "Overwrite attempt"
+    assert db.session.scalar(select(TravelPlan)).route == "My route"
 
 
-def test_stale_withdrawal_post_is_flashed_and_stores_nothing(factory, client, login):
+def test_a_post_after_another_record_changed_is_stored(factory, client, login):
     ready = ready_case(factory)
     db.session.commit()
     login(ready.caseworker)
-    stale = ready.case.version
-    ops.record_guarantee(ready.caseworker, ready.case, expected_version=stale, **guarantee("A"))
+    loaded = ready.r["travel"].version
+    ops.record_guarantee(
+        ready.caseworker, ready.case, expected_version=ready.case.version, **guarantee("A")
+    )
     db.session.commit()
-    gid = ready.r["guarantee"].id
     r = client.post(
-        f"/cases/{ready.case.id}/return/guarantee/{gid}/withdraw",
-        data={"version": stale, "withdrawn_on": TODAY.isoformat()},
+        f"/cases/{ready.case.id}/return/travel",
+        data={
+            "version": loaded,
+            "travel_on": (TODAY + timedelta(days=9)).isoformat(),
+            "route": "My route",
+            "escort_name": "Escort",
+            "escort_kind": "child_protection",
+            "receiving_official": "Official",
+            "receiving_is_child_protection": "y",
+            "handover_place": "Office",
+        },
     )
     assert r.status_code == 302
-    html = client.get(f"/cases/{ready.case.id}/return/guarantee").get_data(as_text=True)
-    assert STALE in html
     db.session.expire_all()
-    assert db.session.get(CareGuarantee, gid).withdrawn_on is None
+    assert db.session.scalar(select(TravelPlan)).route == "My route"
 
 
 def test_two_people_saving_the_travel_plan_at_once_make_one_save(app, factory):
@@ -211,7 +268,8 @@ def test_two_people_saving_the_travel_plan_at_once_make_one_save(app, factory):
     ready = ready_case(factory)
     colleague = factory.user(Role.CASEWORKER, agency=ready.agency)
     db.session.commit()
-    case_id, version = ready.case.id, ready.case.version
+    case_id, version = ready.case.id, ready.r["travel"].version
+    case_version = ready.case.version
     routes = {ready.caseworker.id: "Route one", colleague.id: "Route two"}
     db.session.close()  # the test's own connection holds no lock while the threads run
 
@@ -246,6 +304,7 @@ def test_two_people_saving_the_travel_plan_at_once_make_one_save(app, factory):
     winner = next(uid for uid, r in results.items() if r == "saved")
     [plan] = db.session.scalars(select(TravelPlan).where(TravelPlan.case_id == case_id)).all()
     assert plan.route == routes[winner]
-    assert db.session.get(Case, case_id).version == version + 1
+    assert plan.version == version + 1
+    assert db.session.get(Case, case_id).version == case_version + 1
     [entry] = entries("travel:save", case_id)
     assert entry.actor_id == winner

@@ -89,3 +89,74 @@ def test_due_list(factory, client, login):
     assert html.count(ready.case.number) >= 3  # visit, deadline, hearing
     assert late.number in html
     assert foreign.case.number not in html
+
+
+def _name(case) -> str:
+    n = case.child.primary_name
+    return " ".join(p for p in (n.family_name, n.given_name, n.patronymic) if p)
+
+
+def test_due_list_shows_the_childs_name_and_days_overdue(factory, client, login):
+    """Issue 12 item 3: the name beside the case number, and how late each item is."""
+    ready = ready_case(factory)
+    db.session.add(
+        MonitoringVisit(case=ready.case, months_after_return=1, due_on=TODAY - timedelta(days=9))
+    )
+    late = factory.case(agency=ready.agency)
+    late.opened_at = utcnow() - timedelta(days=120)
+    foreign = ready_case(factory)
+    db.session.add(
+        MonitoringVisit(case=foreign.case, months_after_return=1, due_on=TODAY - timedelta(days=9))
+    )
+    ready.case.child.primary_name.given_name = "Mariana"
+    late.child.primary_name.given_name = "Olesea"
+    foreign.case.child.primary_name.given_name = "Taras"
+    db.session.commit()
+    name, late_name, foreign_name = _name(ready.case), _name(late), _name(foreign.case)
+    assert name and late_name and foreign_name and foreign_name != name
+    login(ready.caseworker)
+    html = client.get("/due").get_data(as_text=True)
+    visits = html.split("Overdue monitoring visits")[1].split("</section>")[0]
+    assert f"{ready.case.number}</a> · {name} ·" in visits
+    assert "9 days overdue" in visits
+    overdue = html.split("Cases over the time limit")[1].split("</section>")[0]
+    assert f"{late.number}</a> · {late_name} ·" in overdue
+    assert "days overdue" in overdue
+    assert foreign_name not in html  # another agency's child: neither number nor name
+
+
+def test_due_list_says_when_a_name_is_not_recorded(factory, client, login):
+    ready = ready_case(factory)
+    db.session.add(
+        MonitoringVisit(case=ready.case, months_after_return=1, due_on=TODAY - timedelta(days=1))
+    )
+    for n in ready.case.child.names:
+        n.is_primary = False
+    db.session.commit()
+    login(ready.caseworker)
+    visits = client.get("/due").get_data(as_text=True).split("Overdue monitoring visits")[1]
+    assert f"{ready.case.number}</a> · name not recorded ·" in visits
+    assert "1 day overdue" in visits
+
+
+def test_queue_shows_the_childs_name_and_how_long_it_waits(factory, client, login):
+    ready = ready_case(factory)
+    other = factory.case(agency=ready.agency)
+    db.session.add(
+        BestInterestsDetermination(
+            case=other,
+            author_id=ready.caseworker.id,
+            status=BidStatus.SUBMITTED,
+            submitted_at=utcnow() - timedelta(days=6),
+        )
+    )
+    other.child.primary_name.given_name = "Dorin"
+    db.session.commit()
+    other_name, ready_name = _name(other), _name(ready.case)
+    login(ready.approver)
+    html = client.get("/queue").get_data(as_text=True)
+    bids = html.split("Determinations awaiting")[1].split("</section>")[0]
+    assert f"{other.number}</a> · {other_name} ·" in bids
+    assert "waiting 6 days" in bids
+    returns = html.split("Returns ready")[1].split("</section>")[0]
+    assert f"{ready.case.number}</a> · {ready_name}" in returns

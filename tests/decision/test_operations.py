@@ -86,18 +86,18 @@ def test_appeal_deadline_follows_policy_and_later_notification(case, people, db)
         notified_on=TODAY + timedelta(days=2),
         language="Ukrainian",
         child_understands_language=True,
-        expected_version=case.version,
+        expected_version=notice.version,
     )
     db.session.commit()
     assert notice.appeal_deadline == TODAY + timedelta(days=16)
     ops.notify_guardian(
-        cw, notice, notified_on=TODAY + timedelta(days=5), expected_version=case.version
+        cw, notice, notified_on=TODAY + timedelta(days=5), expected_version=notice.version
     )
     db.session.commit()
     assert notice.appeal_deadline == TODAY + timedelta(days=19)
     with pytest.raises(ValidationFailed):
         ops.notify_guardian(
-            cw, notice, notified_on=TODAY - timedelta(days=1), expected_version=case.version
+            cw, notice, notified_on=TODAY - timedelta(days=1), expected_version=notice.version
         )
 
 
@@ -123,7 +123,7 @@ def test_pending_appeal_suspends_execution(case, people, db):
         status=AppealStatus.REJECTED,
         decided_on=TODAY,
         result_summary="Rejected.",
-        expected_version=case.version,
+        expected_version=appeal.version,
     )
     db.session.commit()
     assert not execution_suspended(case)
@@ -136,7 +136,7 @@ def test_pending_appeal_suspends_execution(case, people, db):
             status=AppealStatus.UPHELD,
             decided_on=TODAY,
             result_summary=None,
-            expected_version=case.version,
+            expected_version=appeal.version,
         )
 
 
@@ -177,7 +177,7 @@ def test_upheld_appeal_reopens_and_withdraws_approvals(case, people, db):
         status=AppealStatus.UPHELD,
         decided_on=TODAY,
         result_summary="Upheld.",
-        expected_version=case.version,
+        expected_version=appeal.version,
     )
     db.session.commit()
     assert case.stage is Stage.DETERMINATION and case.outcome is None
@@ -227,7 +227,7 @@ def test_complaint_without_objection_does_not_reopen_and_is_answered(case, peopl
     assert case.stage is Stage.DECIDED
     with pytest.raises(ValidationFailed):
         ops.answer_complaint(
-            cw, complaint, response=" ", responded_on=TODAY, expected_version=case.version
+            cw, complaint, response=" ", responded_on=TODAY, expected_version=complaint.version
         )
     n = len(actions(db, case))
     ops.answer_complaint(
@@ -235,7 +235,7 @@ def test_complaint_without_objection_does_not_reopen_and_is_answered(case, peopl
         complaint,
         response="Transport arranged.",
         responded_on=TODAY,
-        expected_version=case.version,
+        expected_version=complaint.version,
     )
     db.session.commit()
     assert complaint.status is ComplaintStatus.ANSWERED
@@ -323,9 +323,9 @@ def test_each_record_operation_writes_exactly_one_entry(case, people, db):
             notified_on=TODAY,
             language="Ukrainian",
             child_understands_language=True,
-            expected_version=case.version,
+            expected_version=notice.version,
         ),
-        lambda: ops.notify_guardian(cw, notice, notified_on=TODAY, expected_version=case.version),
+        lambda: ops.notify_guardian(cw, notice, notified_on=TODAY, expected_version=notice.version),
         lambda: ops.lodge_appeal(
             cw,
             case,

@@ -74,7 +74,7 @@ def test_notify_and_deadline_from_policy(client, login, case, people, db):
     response = client.post(
         url(case, "/notify-child"),
         data={
-            "notify_child-version": str(case.version),
+            "notify_child-version": str(current_notice(case).version),  # the notice's own
             "notify_child-notified_on": day.isoformat(),
             "notify_child-language": "Ukrainian",
             "notify_child-child_understands_language": "y",
@@ -106,7 +106,7 @@ def test_appeal_suspends_then_upheld_reopens(client, login, case, people, db):
     response = client.post(
         url(case, f"/appeals/{appeal.id}/decide"),
         data={
-            f"{prefix}-version": str(case.version),
+            f"{prefix}-version": str(appeal.version),  # the appeal's own lock
             f"{prefix}-status": "upheld",
             f"{prefix}-decided_on": TODAY.isoformat(),
         },

@@ -18,13 +18,18 @@ from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
+    Consent,
     EscortKind,
     GuarantorKind,
     MessageDirection,
     MessageKind,
+    MonitoringPlan,
     ReceivingKind,
+    ReintegrationPlan,
+    TravelPlan,
     WithdrawalKind,
 )
+from caseapp.crossborder.operations import single_version
 from caseapp.crossborder.withdrawals import record_withdrawal
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.policy import current_policy
@@ -128,7 +133,7 @@ def _monitoring(ready, agency_id, first_visit=None):
         independent=True,  # the tick is not read
         first_visit_on=first_visit or ready.r["travel"].travel_on + timedelta(days=30),
         monitor_agency_id=agency_id,
-        expected_version=v(ready),
+        expected_version=single_version(ready.case, MonitoringPlan),
     )
     commit()
 
@@ -261,7 +266,7 @@ def test_s15_consent_withdrawn_or_objection_then_consent_again(factory, kind):
         child_consent_how="Interview",
         guardian_consents=True,
         guardian_consent_on=ready.today + timedelta(days=1),
-        expected_version=v(ready),
+        expected_version=single_version(ready.case, Consent),
     )
     commit()
     assert unmet(ready, today=ready.today + timedelta(days=1)) == []
@@ -364,7 +369,12 @@ def _plan(ready, **changes):
         )
     }
     fields.update(changes)
-    prep.save_reintegration_plan(ready.caseworker, ready.case, expected_version=v(ready), **fields)
+    prep.save_reintegration_plan(
+        ready.caseworker,
+        ready.case,
+        expected_version=single_version(ready.case, ReintegrationPlan),
+        **fields,
+    )
     commit()
 
 
@@ -483,7 +493,12 @@ def _travel(ready, **changes):
         )
     }
     fields.update(changes)
-    prep.save_travel_plan(ready.caseworker, ready.case, expected_version=v(ready), **fields)
+    prep.save_travel_plan(
+        ready.caseworker,
+        ready.case,
+        expected_version=single_version(ready.case, TravelPlan),
+        **fields,
+    )
     commit()
 
 

@@ -7,7 +7,8 @@ from html import unescape
 
 from caseapp.agencies.models import AgencyKind
 from caseapp.core.extensions import db
-from caseapp.crossborder.models import TravelPlan
+from caseapp.crossborder.models import MonitoringPlan, TravelPlan
+from caseapp.crossborder.operations import single_version
 from tests.support.gate_builder import ready_case
 
 
@@ -126,7 +127,7 @@ def test_s11_from_the_case_s_own_agency_or_900_days_old(factory, client, login):
 
 def _travel(client, ready, **changes):
     data = {
-        "version": ready.case.version,
+        "version": single_version(ready.case, TravelPlan),  # the plan's own lock
         "travel_on": (ready.today + timedelta(days=10)).isoformat(),
         "route": "By road",
         "escort_name": "Official",
@@ -185,7 +186,7 @@ def _monitoring(client, ready, agency_id, first_visit):
         client,
         f"/cases/{ready.case.id}/return/monitoring-plan",
         {
-            "version": ready.case.version,
+            "version": single_version(ready.case, MonitoringPlan),
             "monitor_agency_id": agency_id,
             "monitor_name": "Monitor",
             "schedule": "1, 3",

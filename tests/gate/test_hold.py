@@ -17,7 +17,8 @@ from caseapp.core.errors import GateNotSatisfied, InvalidTransition
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.crossborder import operations as prep
-from caseapp.crossborder.models import MessageDirection, MessageKind
+from caseapp.crossborder.models import Consent, MessageDirection, MessageKind, MonitoringPlan
+from caseapp.crossborder.operations import single_version
 from caseapp.decision.operations import lodge_appeal
 from caseapp.gate import hold
 from caseapp.gate.models import ReturnApproval
@@ -220,7 +221,7 @@ def test_consent_withdrawn_after_approval_withdraws_it(factory):
         child_consent_how=None,
         guardian_consents=True,
         guardian_consent_on=TODAY,
-        expected_version=ready.case.version,
+        expected_version=single_version(ready.case, Consent),
     )
     db.session.commit()
     assert_withdrawn(ready, ["S15"], ready.caseworker)
@@ -285,7 +286,7 @@ def test_plans_stay_frozen_after_approval(factory):
             monitor_name="Another NGO",
             independent=True,
             first_visit_on=TODAY + timedelta(30),
-            expected_version=ready.case.version,
+            expected_version=single_version(ready.case, MonitoringPlan),
         )
     db.session.rollback()
 

@@ -33,7 +33,8 @@ from caseapp.core.errors import DomainError, GateNotSatisfied, InvalidTransition
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.crossborder import operations as prep
-from caseapp.crossborder.models import CareGuarantee, GuarantorKind
+from caseapp.crossborder.models import CareGuarantee, Consent, GuarantorKind
+from caseapp.crossborder.operations import single_version
 from caseapp.decision import operations as decision
 from caseapp.decision.models import Appeal, AppealStatus
 from caseapp.gate import hold
@@ -209,7 +210,7 @@ class History:
                 status=AppealStatus(result),
                 decided_on=TODAY,
                 result_summary="Decided.",
-                expected_version=self.v,
+                expected_version=appeal.version,
             )
         )
 
@@ -268,7 +269,7 @@ class History:
                 child_consent_how="Interview with interpreter" if child_consents else None,
                 guardian_consents=True,
                 guardian_consent_on=TODAY,
-                expected_version=self.v,
+                expected_version=single_version(self.case, Consent),
             )
         )
 
@@ -348,7 +349,7 @@ def test_the_gate_decides_over_generated_histories(factory, admin, start_approve
                     child_consent_how=None,
                     guardian_consents=False,
                     guardian_consent_on=None,
-                    expected_version=history.v,
+                    expected_version=single_version(history.case, Consent),
                 )
             db.session.rollback()
             break

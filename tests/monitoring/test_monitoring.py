@@ -128,18 +128,16 @@ def test_visit_report_and_overdue_escalation(factory, client, login):
         visited_on=TODAY,
         visited_by="Monitor",
         wellbeing="Well, attending school.",
-        expected_version=ready.case.version,
+        expected_version=first.version,
     )
-    ops.escalate_visit(
-        ready.caseworker, second, reason="Overdue", expected_version=ready.case.version
-    )
+    ops.escalate_visit(ready.caseworker, second, reason="Overdue", expected_version=second.version)
     db.session.commit()
     assert not first.overdue_on(TODAY) and second.escalated
     assert len(entries("visit:report", ready.case.id)) == 1
     assert len(entries("visit:escalate", ready.case.id)) == 1
     with pytest.raises(DomainError):
         ops.escalate_visit(
-            ready.caseworker, second, reason="again", expected_version=ready.case.version
+            ready.caseworker, second, reason="again", expected_version=second.version
         )
     login(ready.caseworker)
     html = client.get(f"/cases/{ready.case.id}/monitoring/").get_data(as_text=True)

@@ -57,14 +57,14 @@ def test_only_the_named_body_answers_a_complaint_addressed_to_it(factory, settin
                 complaint,
                 response="Seen.",
                 responded_on=TODAY,
-                expected_version=case.version,
+                expected_version=complaint.version,
             )
     ops.answer_complaint(
         ombudsperson,
         complaint,
         response="We asked the agency to reunite the siblings.",
         responded_on=TODAY,
-        expected_version=case.version,
+        expected_version=complaint.version,
     )
     db.session.commit()
     assert complaint.status is ComplaintStatus.ANSWERED
@@ -88,10 +88,10 @@ def test_a_complaint_to_the_agency_is_answered_by_the_agency_not_the_ombudsperso
             complaint,
             response="x",
             responded_on=TODAY,
-            expected_version=case.version,
+            expected_version=complaint.version,
         )
     ops.answer_complaint(
-        cw, complaint, response="Done.", responded_on=TODAY, expected_version=case.version
+        cw, complaint, response="Done.", responded_on=TODAY, expected_version=complaint.version
     )
 
 
@@ -113,7 +113,7 @@ def test_the_institution_sees_and_answers_on_its_pages(client, login, setting):
     response = client.post(
         f"/ombudsperson/complaints/{complaint.id}",
         data={
-            "answer-version": case.version,
+            "answer-version": complaint.version,  # the complaint's own lock
             "answer-response": "Answered by the institution.",
             "answer-responded_on": TODAY.isoformat(),
         },

@@ -16,7 +16,8 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.core.validators import date_problem, parse_schedule, text_problem
 from caseapp.crossborder import operations as crossborder
-from caseapp.crossborder.models import MonitoringPlan
+from caseapp.crossborder.models import MonitoringPlan, TravelPlan
+from caseapp.crossborder.operations import single_version
 from caseapp.gate.policy import current_policy
 from tests.support import lifecycle
 from tests.support.gate_builder import ready_case
@@ -181,7 +182,7 @@ def test_travel_plan_may_be_ahead_but_not_in_year_9999(client, login, factory):
     db.session.commit()
     login(ready.caseworker)
     form = {
-        "version": ready.case.version,
+        "version": single_version(ready.case, TravelPlan),
         "route": "Chisinau - Kyiv by train",
         "escort_name": "Escort",
         "escort_kind": "child_protection",
@@ -209,7 +210,7 @@ def test_monitoring_plan_schedule_out_of_bounds_is_refused(client, login, factor
     response = client.post(
         f"/cases/{ready.case.id}/return/monitoring-plan",
         data={
-            "version": ready.case.version,
+            "version": single_version(ready.case, MonitoringPlan),
             "monitor_name": "Independent NGO",
             "independent": "y",
             "schedule": schedule,
@@ -229,7 +230,7 @@ def test_monitoring_plan_operation_refuses_a_huge_month(factory):
             independent=True,
             first_visit_on=None,
             schedule_months=[1, 10**20],
-            expected_version=ready.case.version,
+            expected_version=single_version(ready.case, MonitoringPlan),
         )
 
 

@@ -60,7 +60,7 @@ def test_ombudsperson_may_not_escalate_or_report_a_visit(client, login, world, d
     assert (row.escalated, row.visited_on) == (False, None)
     login(world.users["caseworker_own"])
     db.session.expire_all()
-    data = {"reason": "No contact", "version": str(world.case.version)}
+    data = {"reason": "No contact", "version": str(row.version)}  # the visit's own lock
     response = client.post(f"{base}/visits/{visit.id}/escalate", data=data)
     assert response.status_code == 302
     db.session.expire_all()

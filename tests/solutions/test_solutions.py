@@ -75,7 +75,7 @@ def test_local_integration_is_implemented_only_when_its_checklist_is_met(factory
         visited_on=TODAY,
         visited_by="Monitor",
         wellbeing="Settled",
-        expected_version=case.version,
+        expected_version=visits[0].version,
     )
     db.session.commit()
     assert visits[0].visited_on == TODAY

@@ -221,10 +221,10 @@ def notified(case, user, *, on=None):
         notified_on=on or notice.decided_on,
         language="Ukrainian",
         child_understands_language=True,
-        expected_version=case.version,
+        expected_version=notice.version,  # the notice's own lock (issue 12 item 2)
     )
     decision.notify_guardian(
-        user, notice, notified_on=on or notice.decided_on, expected_version=case.version
+        user, notice, notified_on=on or notice.decided_on, expected_version=notice.version
     )
     _commit()
     return notice
