@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -52,16 +54,8 @@ def answer(complaint_id: int):
     _require_ombudsperson()
     complaint = web.load(Complaint, complaint_id)
     web.require(complaint.can_answer(current_user))
-    # The complaint's own version (issue 12 item 2): a refused answer keeps the text typed and
-    # shows the answer saved in the meantime (``saved_meanwhile``).
+    # The complaint's own version (issue 12 item 2).
     form = AnswerComplaintForm(prefix="answer").loaded_at(complaint.version)
-
-    def render(error: str | None) -> str:
-        saved_meanwhile(form, complaint)
-        return render_template(
-            "ombudsperson/answer.html", complaint=complaint, form=form, error=error
-        )
-
     return web.submit(
         form,
         ops.answer_complaint,
@@ -69,5 +63,12 @@ def answer(complaint_id: int):
         complaint,
         success=_("Answer recorded."),
         next_url=url_for("ombudsperson.complaints"),
-        render=render,
+        render=partial(_render_answer, form, complaint),
     )
+
+
+def _render_answer(form: AnswerComplaintForm, complaint: Complaint, error: str | None) -> str:
+    """The answer page; a refused answer keeps the text typed and shows the answer saved in
+    the meantime (``saved_meanwhile``)."""
+    saved_meanwhile(form, complaint)
+    return render_template("ombudsperson/answer.html", complaint=complaint, form=form, error=error)

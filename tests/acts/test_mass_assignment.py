@@ -107,7 +107,7 @@ def test_the_monitors_report_sets_only_the_report(client, login, factory):
     forged = _forged(ready, other.case, ready.caseworker, other.r["central_agency"])
     login(mon)
     db.session.expire_all()
-    version = db.session.get(MonitoringVisit, visit.id).case.version
+    version = db.session.get(MonitoringVisit, visit.id).version  # the visit's own lock
     response = client.post(
         f"/participate/cases/{ready.case.id}/visits/{visit.id}",
         data={

@@ -76,7 +76,7 @@ def test_an_appeal_decided_is_told_to_the_lawyer_and_the_guardian(factory):
         status=AppealStatus.REJECTED,
         decided_on=ready.today,
         result_summary="Rejected",
-        expected_version=v(ready),
+        expected_version=appeal.version,  # the appeal's own lock (issue 12)
     )
     db.session.commit()
     told = _told(NotificationKind.APPEAL_DECIDED)
