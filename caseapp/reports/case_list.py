@@ -81,7 +81,20 @@ def header() -> list[str]:
 
 
 def rows(user, filters: CaseFilters) -> Iterator[list]:
-    """One row per case in the user's scope matching ``filters``, newest first."""
+    """One row per case in the user's scope matching ``filters``, newest first.
+
+    The rows are streamed after the request's commit (the download's audit entry), which
+    expires the signed-in user; the id is read now and the user loaded again where the rows
+    are read."""
+    return _rows(user.id, filters)
+
+
+def _rows(user_id: int, filters: CaseFilters) -> Iterator[list]:
+    from caseapp.auth.models import User
+
+    user = db.session.get(User, user_id)
+    if user is None:  # deleted meanwhile: nothing to stream
+        return
     day = today()
     query = with_list_rows(filtered(visible_cases(user), filters, today=day)).order_by(
         Case.id.desc()
