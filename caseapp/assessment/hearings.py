@@ -74,4 +74,15 @@ def record_hearing(
         ),
     )
     add_record(actor, AuditAction.HEARING_RECORD, hearing, case)
+    note_hearing(case, held_on)
     return hearing
+
+
+def note_hearing(case: Case, held_on: date) -> None:
+    """Keep ``case.last_heard_on`` the day of the child's latest hearing, in the transaction
+    that records it: the one place the column is written (the migration ``e5a1c7d3b9f2``
+    filled it from the hearings that existed). The due list's "hearing too old" section reads
+    it from an index (issue 16; the age limit is the policy's, 002, Rec 1). A hearing entered
+    late, for an earlier day, does not move it back."""
+    if case.last_heard_on is None or held_on > case.last_heard_on:
+        case.last_heard_on = held_on

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -107,6 +108,9 @@ class Case(db.Model):
         # cases at one stage (queue, stage filter) and by opening date (due list).
         Index("ix_case_agency_stage", "lead_agency_id", "stage", "id"),
         Index("ix_case_agency_opened", "lead_agency_id", "opened_at", "id"),
+        # The due list's "hearing too old" section: an agency's cases at a hearing stage by
+        # the day the child was last heard (issue 16; 002, Rec 1).
+        Index("ix_case_agency_stage_heard", "lead_agency_id", "stage", "last_heard_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +124,10 @@ class Case(db.Model):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closure_reason: Mapped[str | None] = mapped_column(Text)
+    # The day of the child's latest hearing (None: never heard), kept by
+    # ``caseapp.assessment.hearings.note_hearing`` in the transaction that records the hearing,
+    # so the due list reads it from an index instead of every hearing (issue 16; 002, Rec 1).
+    last_heard_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # The version the case had when its stage last changed (set by ``_stage_changed`` below).

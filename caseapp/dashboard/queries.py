@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, exists, false, func, not_, select, true, tuple_
+from sqlalchemy import and_, false, func, or_, select, true, tuple_
 from sqlalchemy.orm import aliased, joinedload
 
-from caseapp.assessment.models import Hearing
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.models import AuditEntry
 from caseapp.cases.models import Case, Stage
@@ -257,17 +256,16 @@ def appeal_deadlines(user, today: date, *, after: str | None = None, limit: int 
 def stale_hearings(user, today: date, policy, *, after: str | None = None, limit: int = 50):
     """Cases awaiting a decision or return whose latest hearing is older than the policy
     allows (or who were never heard), oldest case first: rows
-    ``(case_id, number, last_hearing_or_None, name)``."""
+    ``(case_id, number, last_hearing_or_None, name)``.
+
+    Read from ``Case.last_heard_on`` (kept by ``note_hearing`` when a hearing is recorded)
+    under the index ``ix_case_agency_stage_heard``, not from every hearing of every case of
+    the agency at those stages (issue 16)."""
     cutoff = today - timedelta(days=policy.hearing_max_age_days)
-    last = (
-        select(func.max(Hearing.held_on))
-        .where(Hearing.case_id == Case.id)
-        .correlate(Case)
-        .scalar_subquery()
-    )
-    recent = exists().where(Hearing.case_id == Case.id, Hearing.held_on >= cutoff)
-    query = select(Case.id, Case.number, last.label("last")).where(
-        in_scope(user), Case.stage.in_(HEARING_STAGES), not_(recent)
+    query = select(Case.id, Case.number, Case.last_heard_on).where(
+        in_scope(user),
+        Case.stage.in_(HEARING_STAGES),
+        or_(Case.last_heard_on.is_(None), Case.last_heard_on < cutoff),
     )
     return _named_page(query, (Case.id,), after, int, limit, lambda r: (r[0], r[0]))
 

@@ -72,17 +72,23 @@ def test_dashboard_permissions(factory, client, login, role, path, status):
     assert client.get(path).status_code == status
 
 
+def _heard_only(ready, day):
+    """The ready case's one hearing moved to ``day`` (the case's latest hearing with it)."""
+    ready.r["hearing"].held_on = day
+    ready.case.last_heard_on = day
+
+
 def test_due_list(factory, client, login):
     ready = ready_case(factory)
     ready.r["notice"].appeal_deadline = TODAY + timedelta(days=3)
-    ready.r["hearing"].held_on = TODAY - timedelta(days=200)
+    _heard_only(ready, TODAY - timedelta(days=200))
     db.session.add(
         MonitoringVisit(case=ready.case, months_after_return=1, due_on=TODAY - timedelta(days=2))
     )
     late = factory.case(agency=ready.agency)
     late.opened_at = utcnow() - timedelta(days=120)
     foreign = ready_case(factory)
-    foreign.r["hearing"].held_on = TODAY - timedelta(days=200)
+    _heard_only(foreign, TODAY - timedelta(days=200))
     db.session.commit()
     login(ready.caseworker)
     html = client.get("/due").get_data(as_text=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from caseapp.agencies.models import AgencyKind
+from caseapp.assessment.hearings import note_hearing
 from caseapp.assessment.models import (
     BestInterestsAssessment,
     FamilyAssessment,
@@ -339,6 +340,8 @@ def ready_case(
         ),
     )
     db.session.add_all(r.values())
+    # As ``record_hearing`` does: the case keeps the day of its latest hearing (due list).
+    note_hearing(case, r["hearing"].held_on)
     db.session.flush()
     for key in ("guarantee", "central", "readiness"):
         attach_document(case, r[key], caseworker)
