@@ -154,8 +154,10 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
     more = len(cases) > limit
     cases = cases[:limit]
     data = load_gate_data_many(cases)
+    # The queue shows met/unmet only: the verdicts without the reasons' words (issue 16).
     rows = [
-        (c, evaluate_return_gate(c, today=today, policy=policy, data=data[c.id])) for c in cases
+        (c, evaluate_return_gate(c, today=today, policy=policy, data=data[c.id], verdict_only=True))
+        for c in cases
     ]
     return rows, (cases[-1].id if more else None)
 

@@ -15,6 +15,7 @@ from datetime import date
 from caseapp.gate.data import GateData, load_gate_data
 from caseapp.gate.safeguards import CHECKS, TITLES
 from caseapp.gate.safeguards.common import RECORD_LABELS
+from caseapp.gate.safeguards.common import verdict_only as verdict_only_texts
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,30 @@ class GateResult:
         }
 
 
-def evaluate_return_gate(case, *, today: date, policy, data: GateData | None = None) -> GateResult:
+def evaluate_return_gate(
+    case, *, today: date, policy, data: GateData | None = None, verdict_only: bool = False
+) -> GateResult:
     """Evaluate S1-S19 for ``case`` on ``today`` under ``policy`` (DESIGN.md section 4).
 
     With ``data`` given, no query is made; without it, ``load_gate_data(case)`` is called.
+
+    ``verdict_only``: for a page that shows only met/unmet (the supervisor's queue; issue
+    16). The same checks run (``verdict_only()`` in ``caseapp.gate.safeguards.common``), but
+    no reader's text is built: each safeguard's ``met`` is the full evaluation's, its title,
+    reason and evidence are left empty. Never store or show such a result.
     """
     if data is None:
         data = load_gate_data(case)
+    if verdict_only:
+        with verdict_only_texts():
+            verdicts = [(sid, check(case, data, today, policy)[0]) for sid, check in CHECKS]
+        return GateResult(
+            policy_version=policy.version,
+            safeguards=[
+                Safeguard(id=sid, title="", met=met, reason="", source=TITLES[sid][1])
+                for sid, met in verdicts
+            ],
+        )
     results = []
     for sid, check in CHECKS:
         title, source = TITLES[sid]

@@ -166,3 +166,21 @@ def test_queue_shows_the_childs_name_and_how_long_it_waits(factory, client, logi
     assert "waiting 6 days" in bids
     returns = html.split("Returns ready")[1].split("</section>")[0]
     assert f"{ready.case.number}</a> · {ready_name}" in returns
+
+
+def test_queue_lists_exactly_the_returns_whose_gate_is_all_met(factory, client, login):
+    """Issue 16: the queue asks the gate for verdicts only; ready and blocked stay apart."""
+    first = ready_case(factory)
+    ready = [first, ready_case(factory, agency=first.agency)]
+    blocked = {
+        sid: ready_case(factory, agency=first.agency, breaks=(sid,)) for sid in ("S5", "S16")
+    }
+    login(first.approver)
+    html = client.get("/queue").get_data(as_text=True)
+    ready_part, _, blocked_part = html.partition("Still blocked")
+    for r in ready:
+        assert f'/cases/{r.case.id}/safeguards">{r.case.number}' in ready_part
+        assert r.case.number not in blocked_part
+    for sid, b in blocked.items():
+        assert b.case.number not in ready_part
+        assert f"{b.case.number}</a> · unmet: {sid}" in blocked_part

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
-from flask_babel import format_date
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from caseapp.agencies.models import AgencyKind
@@ -21,6 +23,33 @@ from caseapp.crossborder.models import (
     ReceivingKind,
     WithdrawalKind,
 )
+
+# Verdict only (issue 16: the supervisor's queue shows met/unmet for a page of cases). The
+# checks run unchanged -- one implementation of the rules (002, Rec 2; DESIGN.md section 4) --
+# but the words of their reasons and evidence are not translated or formatted: ``_``, ``day``,
+# ``label`` and ``agency_text`` hand back cheap stand-ins that are empty exactly when the real
+# text would be, so no verdict can differ. ``evaluate_return_gate(..., verdict_only=True)``
+# sets it and discards the words.
+_VERDICT_ONLY: ContextVar[bool] = ContextVar("gate_verdict_only", default=False)
+
+
+@contextmanager
+def verdict_only() -> Iterator[None]:
+    """Within: the checks build no reader's text (see ``_VERDICT_ONLY``)."""
+    token = _VERDICT_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _VERDICT_ONLY.reset(token)
+
+
+def _(string: str, **variables) -> str:
+    """``gettext`` for the checks' reasons and evidence; the message id untranslated and
+    unformatted (never shown) when only the verdict is asked."""
+    if _VERDICT_ONLY.get():
+        return string
+    return gettext(string, **variables)
+
 
 TITLES = {
     "S1": (
@@ -117,6 +146,8 @@ def label(value) -> str:
     """The reader's word for a stored value (enum), never the value itself."""
     if value is None:
         return ""
+    if _VERDICT_ONLY.get():
+        return str(getattr(value, "value", value)) or "-"
     found = _WORDS.get((type(value), getattr(value, "value", value)))
     return str(found) if found is not None else enum_label(value)
 
@@ -146,7 +177,9 @@ RECORD_LABELS = {
 
 def day(value: date | None) -> str:
     """A date as the reader writes it (their language)."""
-    return format_date(value, "medium") if value is not None else ""
+    if value is None:
+        return ""
+    return value.isoformat() if _VERDICT_ONLY.get() else format_date(value, "medium")
 
 
 def agency_text(data, agency_id) -> str:
@@ -154,6 +187,8 @@ def agency_text(data, agency_id) -> str:
     agency = data.agency(agency_id)
     if agency is None:
         return ""
+    if _VERDICT_ONLY.get():
+        return agency.name or "-"
     return f"{agency.name} ({label(agency.kind)}, {country_name(agency.country)})"
 
 

@@ -8,8 +8,6 @@ policy's validity window (item 5).
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from caseapp.agencies.models import CHILD_PROTECTION_KINDS, AgencyKind
 from caseapp.crossborder.models import (
     ComponentKind,
@@ -19,6 +17,7 @@ from caseapp.crossborder.models import (
     WithdrawalKind,
 )
 from caseapp.gate.safeguards.common import (
+    _,
     agency_text,
     day,
     documents_text,

@@ -6,7 +6,6 @@ complete (item 3): a later unfavourable record overrides an earlier favourable o
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from caseapp.agencies.models import AgencyKind
@@ -15,6 +14,7 @@ from caseapp.cases.models import Outcome
 from caseapp.crossborder.models import GuarantorKind, WithdrawalKind
 from caseapp.determination.models import BidStatus, PanelRole
 from caseapp.gate.safeguards.common import (
+    _,
     agency_text,
     assessed_suitable,
     day,

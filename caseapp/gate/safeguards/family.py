@@ -13,10 +13,8 @@ such sibling's BID must record why.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from caseapp.cases.models import Outcome
-from caseapp.gate.safeguards.common import evidence, missing_text, place
+from caseapp.gate.safeguards.common import _, evidence, missing_text, place
 
 
 def _reason(bid) -> str:

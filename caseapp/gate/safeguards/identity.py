@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from caseapp.agencies.models import AgencyKind
 from caseapp.children.models import ADULT_AGE, CareStatus, IdentityVerification
 from caseapp.gate.safeguards.common import (
+    _,
     agency_text,
     day,
     evidence,

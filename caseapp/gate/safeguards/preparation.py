@@ -7,8 +7,6 @@ an assessed parent or guardian, never law enforcement; the monitor is independen
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from caseapp.agencies.models import CHILD_PROTECTION_KINDS, AgencyKind
 from caseapp.cases.models import Outcome
 from caseapp.children.models import Relation
@@ -19,6 +17,7 @@ from caseapp.crossborder.models import (
 )
 from caseapp.decision.models import AppealStatus
 from caseapp.gate.safeguards.common import (
+    _,
     agency_text,
     assessed_suitable,
     day,
