@@ -78,3 +78,15 @@ def test_the_page_shows_the_stale_case_and_not_the_recent_one(factory, client, l
     html = client.get("/due").get_data(as_text=True)
     assert stale.number in html
     assert ready.case.number not in html
+
+
+def test_the_section_pages_on_in_case_order(factory):
+    """Keyset pagination: the next page starts after the last case shown (a one-column key;
+    its cursor used to be compared as two values)."""
+    agency = factory.agency()
+    cw = factory.user(Role.CASEWORKER, agency=agency)
+    cases = [_at_determination(factory, cw) for _ in range(3)]
+    first, cursor = q.stale_hearings(cw, TODAY, current_policy(), limit=2)
+    assert [r[0] for r in first] == [c.id for c in cases[:2]] and cursor
+    second, end = q.stale_hearings(cw, TODAY, current_policy(), after=cursor, limit=2)
+    assert [r[0] for r in second] == [cases[2].id] and end is None
