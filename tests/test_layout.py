@@ -19,10 +19,6 @@ _PARALLEL = "rewritten by a parallel session's branch; shorten after its merge"
 _CALL = "one submit/confirm call whose keyword arguments are the lines; nothing to move"
 _FLOW = "a sign-in flow whose branches answer differently (redirect, flash, cookie)"
 ALLOWED = {
-    "participants.case": f"participants' pages (issue 10): {_PARALLEL}",
-    "participants.invite_account": f"participants' pages (issue 10): {_PARALLEL}",
-    "participants.send_request": f"participants' pages (issue 10): {_PARALLEL}",
-    "participants.invite": f"participants' pages (issue 10): {_PARALLEL}",
     "audit.start_job": f"audit export speed (issue 16): {_PARALLEL}",
     "audit.export": f"audit export speed (issue 16): {_PARALLEL}",
     "dashboard.queue": f"page performance: {_PARALLEL}",
