@@ -28,8 +28,6 @@ ALLOWED = {
     "auth.language": _FLOW,
     "auth.change_password": f"{_FLOW}; its own rollback predates the request layer",
     "admin.send_password_reset": "the mail is composed in a closure run after the commit",
-    "acts.visit": f"participants' acts (issue 10): {_PARALLEL}",
-    "acts.central": f"participants' acts (issue 10): {_PARALLEL}",
     "determination.approve_bid": _CALL,
     "cases.new": "the matches step before web.submit; two partials, no logic to move",
     "cases.show": "the case page gathers several areas' panels; a page helper is next",
