@@ -21,9 +21,6 @@ _FLOW = "a sign-in flow whose branches answer differently (redirect, flash, cook
 ALLOWED = {
     "audit.start_job": f"audit export speed (issue 16): {_PARALLEL}",
     "audit.export": f"audit export speed (issue 16): {_PARALLEL}",
-    "dashboard.queue": f"page performance: {_PARALLEL}",
-    "dashboard.home": f"page performance: {_PARALLEL}",
-    "dashboard.due": f"page performance: {_PARALLEL}",
     "auth.login": _FLOW,
     "auth.language": _FLOW,
     "auth.change_password": f"{_FLOW}; its own rollback predates the request layer",
