@@ -19,8 +19,6 @@ _PARALLEL = "rewritten by a parallel session's branch; shorten after its merge"
 _CALL = "one submit/confirm call whose keyword arguments are the lines; nothing to move"
 _FLOW = "a sign-in flow whose branches answer differently (redirect, flash, cookie)"
 ALLOWED = {
-    "audit.start_job": f"audit export speed (issue 16): {_PARALLEL}",
-    "audit.export": f"audit export speed (issue 16): {_PARALLEL}",
     "auth.login": _FLOW,
     "auth.language": _FLOW,
     "auth.change_password": f"{_FLOW}; its own rollback predates the request layer",
