@@ -24,8 +24,6 @@ ALLOWED = {
     "auth.change_password": f"{_FLOW}; its own rollback predates the request layer",
     "admin.send_password_reset": "the mail is composed in a closure run after the commit",
     "determination.approve_bid": _CALL,
-    "cases.new": "the matches step before web.submit; two partials, no logic to move",
-    "cases.show": "the case page gathers several areas' panels; a page helper is next",
     "api.send_document": "checks the JSON body field by field before the one operation",
 }
 
