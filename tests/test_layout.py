@@ -22,9 +22,7 @@ ALLOWED = {
     "auth.login": _FLOW,
     "auth.language": _FLOW,
     "auth.change_password": f"{_FLOW}; its own rollback predates the request layer",
-    "admin.send_password_reset": "the mail is composed in a closure run after the commit",
     "determination.approve_bid": _CALL,
-    "api.send_document": "checks the JSON body field by field before the one operation",
 }
 
 
