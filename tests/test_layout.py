@@ -19,25 +19,10 @@ _PARALLEL = "rewritten by a parallel session's branch; shorten after its merge"
 _CALL = "one submit/confirm call whose keyword arguments are the lines; nothing to move"
 _FLOW = "a sign-in flow whose branches answer differently (redirect, flash, cookie)"
 ALLOWED = {
-    "participants.case": f"participants' pages (issue 10): {_PARALLEL}",
-    "participants.invite_account": f"participants' pages (issue 10): {_PARALLEL}",
-    "participants.send_request": f"participants' pages (issue 10): {_PARALLEL}",
-    "participants.invite": f"participants' pages (issue 10): {_PARALLEL}",
-    "audit.start_job": f"audit export speed (issue 16): {_PARALLEL}",
-    "audit.export": f"audit export speed (issue 16): {_PARALLEL}",
-    "dashboard.queue": f"page performance: {_PARALLEL}",
-    "dashboard.home": f"page performance: {_PARALLEL}",
-    "dashboard.due": f"page performance: {_PARALLEL}",
     "auth.login": _FLOW,
     "auth.language": _FLOW,
     "auth.change_password": f"{_FLOW}; its own rollback predates the request layer",
-    "admin.send_password_reset": "the mail is composed in a closure run after the commit",
-    "acts.visit": f"participants' acts (issue 10): {_PARALLEL}",
-    "acts.central": f"participants' acts (issue 10): {_PARALLEL}",
     "determination.approve_bid": _CALL,
-    "cases.new": "the matches step before web.submit; two partials, no logic to move",
-    "cases.show": "the case page gathers several areas' panels; a page helper is next",
-    "api.send_document": "checks the JSON body field by field before the one operation",
 }
 
 

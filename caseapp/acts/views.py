@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from caseapp.acts import forms
+from caseapp.acts import forms, pages
 from caseapp.assessment import operations as assessment
 from caseapp.assessment.models import GuardianAppointment
 from caseapp.cases.models import Case
@@ -25,9 +25,7 @@ from caseapp.core.forms import saved_meanwhile
 from caseapp.core.permissions import RecordType
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
-    CentralAuthorityApproval,
     Consent,
-    Coordination,
     MonitoringPlan,
     Withdrawal,
 )
@@ -36,7 +34,6 @@ from caseapp.decision import operations as decision
 from caseapp.decision.models import Appeal, ComplainantKind, Complaint, DecisionNotice
 from caseapp.documents import operations as documents
 from caseapp.documents.forms import UploadForm
-from caseapp.documents.models import Document
 from caseapp.documents.views import max_bytes, upload_folder
 from caseapp.monitoring import forms as monitoring_forms
 from caseapp.monitoring import operations as monitoring
@@ -68,11 +65,11 @@ def _case_acts(case_id: int, act: PartyAct) -> tuple[Case, frozenset[PartyAct]]:
     return case, acts
 
 
-def _rows(model, case: Case, order) -> list:
-    return list(db.session.scalars(select(model).where(model.case_id == case.id).order_by(order)))
-
-
 # -- Central Authority officer (S11; 002, Moldova: Mihailas) ------------------------------
+
+
+def _render_central(case: Case, form, error: str | None) -> str:
+    return render_template("acts/central.html", **pages.central_page(case), form=form, error=error)
 
 
 @bp.route("/central-authority", methods=["GET", "POST"])
@@ -82,8 +79,6 @@ def central(case_id: int):
     """Approve or refuse the return request with a reference."""
     case = _case(case_id, PartyAct.CENTRAL_DECISION)
     form = forms.CentralDecisionForm().loaded_at(case.version)
-    coordination = db.session.scalar(select(Coordination).where(Coordination.case_id == case.id))
-    decisions = _rows(CentralAuthorityApproval, case, CentralAuthorityApproval.id.desc())
     return web.submit(
         form,
         prep.record_central_approval,
@@ -91,14 +86,7 @@ def central(case_id: int):
         case,
         success=_("Your decision is recorded."),
         next_url=url_for("acts.central", case_id=case_id),
-        render=lambda error: render_template(
-            "acts/central.html",
-            case=case,
-            coordination=coordination,
-            decisions=decisions,
-            form=form,
-            error=error,
-        ),
+        render=partial(_render_central, case, form),
     )
 
 
@@ -112,7 +100,7 @@ def monitor(case_id: int):
     """The monitoring plan (accept it) and the visits (report them)."""
     case, acts = _case_acts(case_id, PartyAct.VISIT_REPORT)
     plan = db.session.scalar(select(MonitoringPlan).where(MonitoringPlan.case_id == case.id))
-    visits = _rows(MonitoringVisit, case, MonitoringVisit.due_on)
+    visits = pages.rows(MonitoringVisit, case, MonitoringVisit.due_on)
     return render_template(
         "acts/monitor.html",
         case=case,
@@ -142,6 +130,12 @@ def accept(case_id: int):
     )
 
 
+def _render_visit(case: Case, form, visit: MonitoringVisit, error: str | None) -> str:
+    saved_meanwhile(form, visit)  # a refused report keeps the text, shows theirs
+    page = pages.visit_page(case, visit)
+    return render_template("acts/visit.html", **page, form=form, error=error)
+
+
 @bp.route("/visits/<int:visit_id>", methods=["GET", "POST"])
 @login_required
 @web.shows(RecordType.MONITORING)
@@ -152,21 +146,6 @@ def visit(case_id: int, visit_id: int):
     form = monitoring_forms.VisitForm(obj=visit).loaded_at(visit.version)  # its own lock
     if not form.is_submitted() and not visit.visited_by:
         form.visited_by.data = current_user.name
-
-    def render(error: str | None) -> str:
-        saved_meanwhile(form, visit)  # a refused report keeps the text, shows theirs
-        return render_template(
-            "acts/visit.html",
-            case=case,
-            visit=visit,
-            form=form,
-            error=error,
-            escalate_form=monitoring_forms.EscalateForm(formdata=None).at(visit.version),
-            upload_form=UploadForm(formdata=None, max_bytes=max_bytes()),
-            documents=_visit_documents(visit),
-            today=date.today(),
-        )
-
     return web.submit(
         form,
         monitoring.record_visit_report,
@@ -174,22 +153,7 @@ def visit(case_id: int, visit_id: int):
         visit,
         success=_("The visit report is saved."),
         next_url=url_for("acts.monitor", case_id=case_id),
-        render=render,
-    )
-
-
-def _visit_documents(visit: MonitoringVisit) -> list[Document]:
-    """The documents attached to ``visit`` (the report's own papers)."""
-    return list(
-        db.session.scalars(
-            select(Document)
-            .where(
-                Document.case_id == visit.case_id,
-                Document.record_type == visit.__tablename__,
-                Document.record_id == visit.id,
-            )
-            .order_by(Document.uploaded_at, Document.id)
-        )
+        render=partial(_render_visit, case, form, visit),
     )
 
 
@@ -243,9 +207,9 @@ def _render_party(case: Case, error: str | None = None, **bound) -> str:
     return render_template(
         "acts/party.html",
         case=case,
-        notices=_rows(DecisionNotice, case, DecisionNotice.id.desc()),
-        appeals=_rows(Appeal, case, Appeal.id.desc()),
-        complaints=_rows(Complaint, case, Complaint.id.desc()),
+        notices=pages.rows(DecisionNotice, case, DecisionNotice.id.desc()),
+        appeals=pages.rows(Appeal, case, Appeal.id.desc()),
+        complaints=pages.rows(Complaint, case, Complaint.id.desc()),
         appeal_form=bound.get("appeal") or forms.PartyAppealForm(formdata=None).at(v),
         complaint_form=bound.get("complaint") or forms.PartyComplaintForm(formdata=None).at(v),
         error=error,
@@ -268,7 +232,7 @@ def _render_guardian(case: Case, error: str | None = None, **bound) -> str:
         case=case,
         appointment=appointment,
         consent=consent,
-        withdrawals=_rows(Withdrawal, case, Withdrawal.id.desc()),
+        withdrawals=pages.rows(Withdrawal, case, Withdrawal.id.desc()),
         declare_form=bound.get("declare") or forms.DeclareForm(formdata=None).at(v),
         # The consent record's own version (issue 12 item 2; 0 before it exists).
         consent_form=bound.get("consent")

@@ -160,26 +160,28 @@ def reset_second_factor(user_id: int):
     )
 
 
+def _send_reset(actor, target, **values) -> None:
+    """The reset (``admin_ops.send_password_reset``), then the link mailed in the user's
+    language once the request's transaction is committed."""
+    token = admin_ops.send_password_reset(actor, target, **values)
+    link = url_for("auth.reset_password", token=token, _external=True)
+    minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
+    with force_locale(target.locale):
+        body = render_template("auth/mail/reset.txt", user=target, link=link, minutes=minutes)
+        subject = _("Set a new caseapp password")
+    address = target.email
+    web.later(lambda: mail.send(address, subject, body))
+
+
 @bp.route("/users/<int:user_id>/send-reset", methods=["POST"])
 @login_required
 @permission_required(Permission.USER_MANAGE)
 def send_password_reset(user_id: int):
     """E-mail the user a one-time link to set a new password (sent after the commit)."""
     user = _user(user_id)
-
-    def send(actor, target, **values):
-        token = admin_ops.send_password_reset(actor, target, **values)
-        link = url_for("auth.reset_password", token=token, _external=True)
-        minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
-        with force_locale(target.locale):
-            body = render_template("auth/mail/reset.txt", user=target, link=link, minutes=minutes)
-            subject = _("Set a new caseapp password")
-        address = target.email
-        web.later(lambda: mail.send(address, subject, body))
-
     return web.submit(
         ReasonForm(),
-        send,
+        _send_reset,
         current_user,
         user,
         success=_("A link to set a new password is on its way to %(email)s.", email=user.email),

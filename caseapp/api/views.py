@@ -339,6 +339,15 @@ def send_document(case_id: int):
     link = link_of(case)
     if link is None:
         raise ApiAbort("no_exchange", _("This case has no exchange with a partner."), 409)
+    doc_type, transport, body = _document_of(data)
+    sent = send(user, link, doc_type, body, transport=transport)
+    return jsonify({"document_id": sent.document_id, "exchange_id": sent.exchange_id}), 201
+
+
+def _document_of(data: dict) -> tuple[DocumentType, Transport, dict]:
+    """The document a ``send`` names, field by field (400 ``invalid_document``): a known
+    type and transport, and a JSON object as its body (checked against the type's schema
+    when sent)."""
     try:
         doc_type = DocumentType(data.get("type") or "")  # missing: not a type
         transport = Transport(data.get("transport", "network"))
@@ -347,8 +356,7 @@ def send_document(case_id: int):
     body = data.get("body")
     if not isinstance(body, dict):
         raise ApiAbort("invalid_document", _("The body must be a JSON object."), 400)
-    sent = send(user, link, doc_type, body, transport=transport)
-    return jsonify({"document_id": sent.document_id, "exchange_id": sent.exchange_id}), 201
+    return doc_type, transport, body
 
 
 @bp.route("/v1/cases/<int:case_id>/return-approval", methods=["POST"])

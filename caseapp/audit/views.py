@@ -22,13 +22,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from caseapp.audit import operations as ops
 from caseapp.audit import pages
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.export import ExportOptions, export_bundle
 from caseapp.audit.fields import field_label
 from caseapp.audit.forms import ExportForm
 from caseapp.audit.models import AuditEntry
-from caseapp.audit.recorder import pending, record
+from caseapp.audit.recorder import pending
 from caseapp.core import web
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
@@ -76,6 +77,27 @@ def _recipient(user) -> str:
     return f"user:{user.id}"
 
 
+def _export_options(form: ExportForm) -> ExportOptions:
+    """What the (valid) export form asks, for the signed-in user's office (``_recipient``)."""
+    return ExportOptions(
+        recipient=_recipient(current_user),
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+        case_number=(form.case_number.data or "").strip() or None,
+    )
+
+
+def _send_bundle(result):
+    """The bundle as a download; its temporary file is removed once sent."""
+    m = result.manifest
+    name = f"audit-export-{m['first_seq'] or 0}-{m['last_seq'] or 0}.zip"
+    response = send_file(
+        result.temp_path, mimetype="application/zip", as_attachment=True, download_name=name
+    )
+    response.call_on_close(result.discard)
+    return response
+
+
 @bp.route("/export", methods=["POST"])
 @login_required
 @permission_required(Permission.AUDIT_EXPORT)
@@ -85,25 +107,13 @@ def export():
     message = _export_refusal(form)
     if message:
         return render_template("audit/export_failed.html", message=message), 400
-    options = ExportOptions(
-        recipient=_recipient(current_user),
-        date_from=form.date_from.data,
-        date_to=form.date_to.data,
-        case_number=(form.case_number.data or "").strip() or None,
-    )
     try:
-        result = export_bundle(current_user, options)
+        result = export_bundle(current_user, _export_options(form))
     except DomainError as err:
         db.session.rollback()
         return render_template("audit/export_failed.html", message=err.message), 400
     # The request layer commits the export's audit entry before the file is sent.
-    m = result.manifest
-    name = f"audit-export-{m['first_seq'] or 0}-{m['last_seq'] or 0}.zip"
-    response = send_file(
-        result.temp_path, mimetype="application/zip", as_attachment=True, download_name=name
-    )
-    response.call_on_close(result.discard)
-    return response
+    return _send_bundle(result)
 
 
 def _export_refusal(form: ExportForm) -> str | None:
@@ -131,36 +141,29 @@ def _export_refusal(form: ExportForm) -> str | None:
     return None
 
 
+def _enqueue_after_commit(job_id: int) -> None:
+    """Queue the export job once the request layer has committed it (the worker must find
+    the job)."""
+    from caseapp.jobs.queue import task
+
+    @after_this_request
+    def enqueue(response):
+        task(current_app, "export")(job_id)
+        return response
+
+
 @bp.route("/jobs", methods=["POST"])
 @login_required
 @permission_required(Permission.AUDIT_EXPORT)
 def start_job():
     """Export in the background (the whole trail may be millions of entries): the job and
     its audit entry are committed by the request layer, then the job is queued."""
-    from caseapp.jobs.models import ExportJob
-    from caseapp.jobs.queue import task
-
     form = ExportForm()
     message = _export_refusal(form)
     if message:
         return render_template("audit/export_failed.html", message=message), 400
-    job = ExportJob(
-        user_id=current_user.id,
-        recipient=_recipient(current_user),
-        date_from=form.date_from.data,
-        date_to=form.date_to.data,
-        case_number=(form.case_number.data or "").strip() or None,
-    )
-    db.session.add(job)
-    db.session.flush()
-    job_id = job.id
-    record(current_user, AuditAction.AUDIT_EXPORT_QUEUE, diff={"job": job_id})
-
-    @after_this_request
-    def enqueue(response):  # after the commit: the worker must find the job
-        task(current_app, "export")(job_id)
-        return response
-
+    job_id = ops.queue_export(current_user, _export_options(form))
+    _enqueue_after_commit(job_id)
     return redirect(url_for("audit.job", job_id=job_id), 303)
 
 

@@ -21,7 +21,7 @@ from caseapp.audit.recorder import pending
 from caseapp.cases import listing, operations
 from caseapp.cases.forms import OpenCaseForm, ReassignForm
 from caseapp.cases.models import Case
-from caseapp.cases.pages import load_case
+from caseapp.cases.pages import load_case, show_page
 from caseapp.cases.queries import visible_cases
 from caseapp.children.operations import today
 from caseapp.core import web
@@ -70,14 +70,20 @@ def _matches(form: OpenCaseForm) -> list[Case]:
     )
 
 
+def _own_agency() -> Agency:
+    """The signed-in user's agency, where a new case is opened (403 without one)."""
+    agency = db.session.get(Agency, current_user.agency_id) if current_user.agency_id else None
+    web.require(agency is not None)
+    assert agency is not None  # (for the type checker: require answered 403)
+    return agency
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 @permission_required(Permission.CASE_CREATE)
 def new():
     """Open a case, after showing the likely existing matches in the user's agency."""
-    agency = db.session.get(Agency, current_user.agency_id) if current_user.agency_id else None
-    web.require(agency is not None)
-    assert agency is not None  # (for the type checker: require answered 403)
+    agency = _own_agency()
     form = OpenCaseForm()
     matches = _matches(form)
     render = partial(_render_new, form, matches, agency)
@@ -111,40 +117,9 @@ def show(case_id: int):
 
     Every view of a child's record is audited (DESIGN.md section 6), at the end of the request.
     """
-    from caseapp.alerts.data import load_case_records
-    from caseapp.alerts.rules import alerts_for
-    from caseapp.gate.views import panel_context
-
     case = web.load(Case, case_id)
     web.audit_read(pending(current_user, AuditAction.CASE_VIEW, case, diff={}))
-    records = load_case_records(case)  # the gate's and the alerts' records: one statement
-    alerts = alerts_for(case, records=records)
-    return render_template(
-        "cases/show.html",
-        alerts=alerts,
-        regularise=_regularise_form(case, alerts),
-        **panel_context(case, current_user, records=records),
-        child=case.child,
-        can_edit=case.can_edit(current_user),
-        today=today(),
-        gaps=operations.registration_gaps(case) if case.awaits_registration else [],
-        version_form=VersionForm(formdata=None).at(case.version),
-    )
-
-
-def _regularise_form(case: Case, alerts: list):
-    """When return proves impossible, the path to regularisation or tolerated stay: the
-    reasons as a new fact that reopens the determination (002, Moldova practice: "If the
-    parents are not identified or return is not possible, the child will be granted a
-    tolerated stay"; Rec 2: options to regularise status). None when it does not apply."""
-    from caseapp.decision.forms import NewFactForm
-
-    impossible = [a for a in alerts if a.kind == "return_impossible"]
-    if not impossible or not case.can_reopen_determination(current_user):
-        return None
-    form = NewFactForm(prefix="new_fact", formdata=None).at(case.version)
-    form.reason.data = impossible[0].detail
-    return form
+    return render_template("cases/show.html", **show_page(case, current_user))
 
 
 @bp.route("/<int:case_id>/register", methods=["POST"])

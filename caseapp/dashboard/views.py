@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,18 +13,11 @@ from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
 from caseapp.dashboard import home as home_q
 from caseapp.dashboard import operations as ops
-from caseapp.dashboard import queries as q
+from caseapp.dashboard import pages
 from caseapp.dashboard.forms import DigestForm, NotificationOpenForm, NotificationReadForm
 from caseapp.dashboard.models import Notification
-from caseapp.dashboard.reminders import reminders_for
-from caseapp.gate.policy import current_policy
-from caseapp.participants.queries import overdue_requests
 
 bp = Blueprint("dashboard", __name__)
-# Return-preparation cases evaluated per queue page (each page costs the same).
-QUEUE_PER_PAGE = 20
-# The due list's sections, each paginated on its own (?visits=<cursor> etc.).
-DUE_SECTIONS = ("visits", "deadlines", "hearings", "overdue", "requests")
 
 
 @bp.route("/queue")
@@ -35,28 +26,7 @@ DUE_SECTIONS = ("visits", "deadlines", "hearings", "overdue", "requests")
 def queue():
     """What awaits a supervisor: determinations to approve (not their own), returns ready for
     approval, last resorts awaiting a second supervisor."""
-    today, policy = date.today(), current_policy()
-    after = request.args.get("after", type=int)
-    returns, next_after = q.returns_in_preparation(
-        current_user, today, policy, after=after, limit=QUEUE_PER_PAGE
-    )
-    cursors = {name: request.args.get(name) for name in ("bids", "last_resorts")}
-    sections = {
-        "bids": q.bids_awaiting(current_user, after=cursors["bids"]),
-        "last_resorts": q.last_resorts_awaiting(current_user, after=cursors["last_resorts"]),
-    }
-    return render_template(
-        "dashboard/queue.html",
-        bids=sections["bids"][0],
-        last_resorts=sections["last_resorts"][0],
-        sections=sections,
-        cursors=cursors,
-        returns=returns,
-        after=after,
-        next_after=next_after,
-        per_page=QUEUE_PER_PAGE,
-        waited_days=lambda since: q.days_since(since, today),
-    )
+    return render_template("dashboard/queue.html", **pages.queue_page(current_user, request.args))
 
 
 @bp.route("/due")
@@ -64,24 +34,7 @@ def queue():
 @permission_required(Permission.CASE_EDIT)
 def due():
     """What is due: overdue visits, appeal deadlines, stale hearings, cases over the limit."""
-    today, policy = date.today(), current_policy()
-    cursors = {name: request.args.get(name) for name in DUE_SECTIONS}
-    sections = {
-        "visits": q.overdue_visits(current_user, today, after=cursors["visits"]),
-        "deadlines": q.appeal_deadlines(current_user, today, after=cursors["deadlines"]),
-        "hearings": q.stale_hearings(current_user, today, policy, after=cursors["hearings"]),
-        "overdue": q.over_bid_limit(current_user, today, policy, after=cursors["overdue"]),
-        # Requests to participants past their due date (issue 10 item 3).
-        "requests": overdue_requests(current_user, today, after=cursors["requests"]),
-    }
-    return render_template(
-        "dashboard/due.html",
-        today=today,
-        policy=policy,
-        sections=sections,
-        cursors=cursors,
-        **{name: rows for name, (rows, _next) in sections.items()},
-    )
+    return render_template("dashboard/due.html", **pages.due_page(current_user, request.args))
 
 
 # -- home pages by role and notifications (issue 12 item 3) --------------------------------
@@ -92,25 +45,8 @@ def due():
 @permission_required(Permission.CASE_EDIT)
 def home():
     """The caseworker's or supervisor's start page: what to do today."""
-    today, policy = date.today(), current_policy()
-    reminders = reminders_for(current_user, today, policy)
-    notices, unread = home_q.unread_notifications(current_user)
-    context = {
-        "today": today,
-        "reminders": reminders,
-        "overdue": [r for r in reminders if r.overdue],
-        "notices": notices,
-        "unread": unread,
-    }
-    if current_user.can(Permission.CASE_REASSIGN):
-        return render_template(
-            "dashboard/home_supervisor.html",
-            waiting=home_q.approvals_waiting(current_user, today),
-            team=home_q.team_workload(current_user, today, policy),
-            **context,
-        )
-    cases, total = home_q.my_cases(current_user, today, policy)
-    return render_template("dashboard/home.html", cases=cases, total=total, **context)
+    template, context = pages.home_page(current_user)
+    return render_template(template, **context)
 
 
 @bp.route("/notifications")

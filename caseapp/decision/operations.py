@@ -138,10 +138,12 @@ def record_decision(
 def _notice_for_update(actor: User, notice: DecisionNotice, expected_version: int | None) -> Case:
     case = notice.case
     require_edit(actor, case)
-    # The notice's own lock (issue 12 item 2): ``expected_version`` is the notice's version.
-    check_own_version(notice, expected_version)
+    # A notice named by a form opened before the determination was reopened (issue 12): refused
+    # as superseded before its version is compared (superseding it moved the version too).
     if notice.superseded_at is not None:
         raise ValidationFailed(_("This decision has been superseded."))
+    # The notice's own lock (issue 12 item 2): ``expected_version`` is the notice's version.
+    check_own_version(notice, expected_version)
     return case
 
 

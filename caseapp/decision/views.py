@@ -9,12 +9,11 @@ from flask_login import current_user, login_required
 from caseapp.cases.pages import case_context, load_case
 from caseapp.cases.versioning import record_version
 from caseapp.core import web
-from caseapp.core.errors import ValidationFailed
 from caseapp.core.forms import VersionedForm, VersionForm, saved_meanwhile
 from caseapp.decision import forms as f
 from caseapp.decision import operations as ops
 from caseapp.decision import queries
-from caseapp.decision.models import Appeal, Complaint
+from caseapp.decision.models import Appeal, Complaint, DecisionNotice
 from caseapp.determination.operations import approved_bid, current_bid
 from caseapp.drafts.operations import dropping_draft, load_drafts, restore_into
 
@@ -118,8 +117,6 @@ def _submit(case_id: int, name: str, operation, success: str):
         operation = dropping_draft(operation, current_user, request.path)
 
     def render(error: str | None) -> str:
-        if name in ("notify_child", "notify_guardian"):
-            saved_meanwhile(form, queries.current_notice(case))
         return render_page(case, {name: form}, {name: error})
 
     return web.submit(
@@ -133,16 +130,32 @@ def _submit(case_id: int, name: str, operation, success: str):
     )
 
 
-def _row(case_id: int, model, record_id: int, form_cls, prefix: str, operation, success: str):
-    """A per-row form (an appeal's result, a complaint's answer): a refusal shows the page
-    with the user's text in the row's form, and what was saved in the meantime."""
+def _row(
+    case_id: int,
+    model,
+    record_id: int,
+    form_cls,
+    prefix: str,
+    operation,
+    success: str,
+    *,
+    drafts: bool = True,
+):
+    """A form on one named record of the case (an appeal's result, a complaint's answer, a
+    notice's notification): a refusal shows the page with the user's text in the form, and
+    what was saved in the meantime. A superseded record (a notice of an earlier decision)
+    comes back as a fresh form on the record in force, so nothing typed for the old one is
+    posted to the new one by a second click (issue 12)."""
     case = load_case(case_id, edit=True)
     obj = web.load(model, record_id, case=case)
     next_url = url_for("decision.page", case_id=case.id)
     form = form_cls(prefix=prefix)
-    operation = dropping_draft(operation, current_user, request.path)
+    if drafts:
+        operation = dropping_draft(operation, current_user, request.path)
 
     def render(error: str | None) -> str:
+        if getattr(obj, "superseded_at", None) is not None:
+            return render_page(case, errors={prefix: error})
         saved_meanwhile(form, obj)
         return render_page(case, {prefix: form}, {prefix: error})
 
@@ -151,16 +164,10 @@ def _row(case_id: int, model, record_id: int, form_cls, prefix: str, operation, 
     )
 
 
-def _on_notice(operation):
-    """``operation`` applied to the case's decision in force (refused when there is none)."""
-
-    def run(actor, case, **values):
-        notice = queries.current_notice(case)
-        if notice is None:
-            raise ValidationFailed(_("There is no decision in force."))
-        return operation(actor, notice, **values)
-
-    return run
+def _notice(case_id: int, notice_id: int, form_cls, prefix: str, operation, success: str):
+    """A notification form on the notice it names (no drafts: dates and a language)."""
+    args = (case_id, DecisionNotice, notice_id, form_cls, prefix, operation, success)
+    return _row(*args, drafts=False)
 
 
 @bp.post("/<int:case_id>/decision/record")
@@ -170,20 +177,22 @@ def record_decision(case_id: int):
     return _submit(case_id, "decision", ops.record_decision, _("The decision was recorded."))
 
 
-@bp.post("/<int:case_id>/decision/notify-child")
+@bp.post("/<int:case_id>/decision/notices/<int:notice_id>/notify-child")
 @login_required
-def notify_child(case_id: int):
-    """The child was notified in a language they understand."""
+def notify_child(case_id: int, notice_id: int):
+    """The child was notified in a language they understand (002, Rec 1). The form names its
+    notice: one of an earlier decision is refused, never applied to the one in force."""
     success = _("Notification to the child recorded.")
-    return _submit(case_id, "notify_child", _on_notice(ops.notify_child), success)
+    return _notice(case_id, notice_id, f.NotifyChildForm, "notify_child", ops.notify_child, success)
 
 
-@bp.post("/<int:case_id>/decision/notify-guardian")
+@bp.post("/<int:case_id>/decision/notices/<int:notice_id>/notify-guardian")
 @login_required
-def notify_guardian(case_id: int):
-    """The guardian was notified."""
+def notify_guardian(case_id: int, notice_id: int):
+    """The guardian was notified (002, Rec 1); the form names its notice, as above."""
     success = _("Notification to the guardian recorded.")
-    return _submit(case_id, "notify_guardian", _on_notice(ops.notify_guardian), success)
+    form_cls, op = f.NotifyGuardianForm, ops.notify_guardian
+    return _notice(case_id, notice_id, form_cls, "notify_guardian", op, success)
 
 
 @bp.post("/<int:case_id>/decision/appeals")

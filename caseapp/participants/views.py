@@ -9,31 +9,27 @@ them only what ``Case.can_read`` / ``can_act`` give their role (the matrix in
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from functools import partial
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import pending
 from caseapp.auth import invitations
 from caseapp.cases.models import Case
 from caseapp.cases.pages import case_context, load_case
-from caseapp.children.models import Child
 from caseapp.core import mail, web
-from caseapp.core.db import Records, load_records
+from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Access, Permission, RecordType, Role, participant_may
-from caseapp.crossborder.models import CentralAuthorityApproval, MonitoringPlan, ReintegrationPlan
+from caseapp.core.permissions import Permission, RecordType, Role
 from caseapp.documents.models import Document
 from caseapp.documents.views import send_document
-from caseapp.monitoring.models import MonitoringVisit
 from caseapp.participants import forms as f
 from caseapp.participants import operations as ops
+from caseapp.participants import pages
 from caseapp.participants import queries as q
 from caseapp.participants.models import Assignment, ParticipantRequest
 
@@ -61,91 +57,15 @@ def home():
     )
 
 
-def _records(model, case: Case, order):
-    return db.session.scalars(select(model).where(model.case_id == case.id).order_by(order)).all()
-
-
 @bp.get("/my/cases/<int:case_id>")
 @login_required
 @web.shows(RecordType.CASE)
 def case(case_id: int):
     """The case as the participant's part lets them see it (least privilege; issue 10)."""
-    # The case with what its header shows, in two queries (before the scope check, which
-    # finds it loaded; nothing of it is shown unless the check passes).
-    _held = db.session.scalar(  # held, so the identity map keeps it for web.load
-        select(Case)
-        .options(joinedload(Case.lead_agency), joinedload(Case.child).selectinload(Child.names))
-        .where(Case.id == case_id)
-    )
+    _held = pages.hold_case(case_id)  # held, so the identity map keeps it for web.load
     the_case = web.load(Case, case_id)  # 404 outside the user's scope, first
     web.require(current_user.is_participant)  # the case's staff have its own pages
-    role = current_user.role
-    reads = {rt for rt in RecordType if participant_may(role, rt)}
-    sections: dict[str, tuple[RecordType, Any, Any]] = {
-        "approvals": (
-            RecordType.CENTRAL_AUTHORITY,
-            CentralAuthorityApproval,
-            CentralAuthorityApproval.id,
-        ),
-        "plans": (RecordType.REINTEGRATION, ReintegrationPlan, ReintegrationPlan.id),
-        "monitoring": (RecordType.MONITORING, MonitoringPlan, MonitoringPlan.id),
-        "visits": (RecordType.MONITORING, MonitoringVisit, MonitoringVisit.due_on),
-    }
-    # The sections the role reads and the documents of the case attached to records, in one
-    # statement (``load_records``); the documents shown are those attached to what the page
-    # shows, that the participant may read (``_documents_for``).
-    shown = {name: spec for name, spec in sections.items() if spec[0] in reads}
-    loaded = load_records(
-        db.session,
-        [
-            *(
-                Records(model, model.case_id == the_case.id, (order,))
-                for _record, model, order in shown.values()
-            ),
-            Records(
-                Document,
-                (Document.case_id == the_case.id) & Document.record_type.is_not(None),
-                (Document.uploaded_at, Document.id),
-            ),
-        ],
-    )
-    records: dict[str, list | None] = dict.fromkeys(sections)
-    records.update(zip(shown, loaded[:-1], strict=True))
-    show_guardians = RecordType.GUARDIAN in reads
-    show_lawyers = RecordType.LEGAL_REPRESENTATIVE in reads
-    parties = q.parties_on(the_case, guardians=show_guardians, lawyers=show_lawyers)
-    requests = q.requests_on(the_case, user=current_user)
-    # Asked once for the page, not per request: ``ParticipantRequest.can_answer`` is
-    # ``Case.can_act(user, REQUEST)``, i.e. the matrix, an open case and the assignment in
-    # force, which ``web.load`` has just checked.
-    may_answer = participant_may(role, RecordType.REQUEST, Access.ACT) and the_case.is_open
-    answerable = {
-        r.id
-        for r in requests
-        if may_answer and r.is_open and r.assignment.user_id == current_user.id
-    }
-    return render_template(
-        "participants/case.html",
-        pcase=the_case,
-        reads=reads,
-        RecordType=RecordType,
-        records=records,
-        guardians=[p for p in parties if p.kind == "guardian"],
-        lawyers=[p for p in parties if p.kind == "lawyer"],
-        show_guardians=show_guardians,
-        show_lawyers=show_lawyers,
-        requests=requests,
-        documents=_documents_for(
-            current_user,
-            loaded[-1],
-            [*requests, *(r for rows in records.values() if rows is not None for r in rows)],
-        ),
-        answerable=answerable,
-        answer_form=lambda r: f.AnswerRequestForm(prefix=f"r{r.id}", formdata=None).at(
-            the_case.version
-        ),
-        today=date.today(),
-    )
+    return render_template("participants/case.html", **pages.case_page(the_case, current_user))
 
 
 @bp.post("/my/requests/<int:participant_request_id>/answer")
@@ -182,14 +102,6 @@ def document(case_id: int, document_id: int):
         web.later(pending(current_user, AuditAction.ACCESS_REFUSE, attached, diff={}).write)
         abort(404)
     return send_document(attached)
-
-
-def _documents_for(user, documents: list[Document], shown: list) -> list[Document]:
-    """Of the case's ``documents`` attached to records, those attached to a record ``shown``
-    on the participant's page that ``user`` may read (``Document.can_view``: the records are
-    loaded already, so asking each one's predicate reads nothing more)."""
-    keys = {(row.__tablename__, row.id) for row in shown}
-    return [d for d in documents if (d.record_type, d.record_id) in keys and d.can_view(user)]
 
 
 # -- the case's staff: who takes part, what was asked -----------------------------------------
@@ -239,6 +151,36 @@ def _send_invitation(user, token: str | None) -> None:
     web.later(lambda: mail.send(address, subject, body))
 
 
+def _invite_and_mail(actor, case_: Case, **values) -> Assignment:
+    """Invite and assign a participant; a new account's invitation is mailed after the commit."""
+    assignment, token = ops.invite_to_case(actor, case_, **values)
+    _send_invitation(assignment.user, token)
+    return assignment
+
+
+def _send(actor, case_: Case, *, assignment_id, **values) -> ParticipantRequest:
+    """Send a request to an assignment of ``case_`` (another case's is refused like none)."""
+    assignment = db.session.get(Assignment, assignment_id) if assignment_id else None
+    if assignment is None or assignment.case_id != case_.id:
+        message = _("Choose a participant assigned to this case.")
+        raise ValidationFailed(message, details={"assignment_id": [message]})
+    return ops.send_request(actor, case_, assignment=assignment, today=date.today(), **values)
+
+
+def _invite_account_and_mail(actor, *, agency_id, **values):
+    """Invite a participant's account; the invitation is mailed after the commit."""
+    from caseapp.agencies.models import Agency
+
+    agency = db.session.get(Agency, agency_id) if agency_id is not None else None
+    user, token = invitations.invite(actor, agency=agency, **values)
+    _send_invitation(user, token)
+    return user
+
+
+def _invite_page(form, error: str | None) -> str:
+    return render_template("participants/invite.html", form=form, error=error, roles=Role)
+
+
 @bp.post("/cases/<int:case_id>/participants")
 @login_required
 def invite(case_id: int):
@@ -246,15 +188,9 @@ def invite(case_id: int):
     the_case = load_case(case_id)
     web.require(the_case.can_assign_participants(current_user))
     form = f.InviteToCaseForm(prefix="invite").for_case(the_case)
-
-    def invite_and_mail(actor, case_, **values):
-        assignment, token = ops.invite_to_case(actor, case_, **values)
-        _send_invitation(assignment.user, token)
-        return assignment
-
     return web.submit(
         form,
-        invite_and_mail,
+        _invite_and_mail,
         current_user,
         the_case,
         success=_("The participant is assigned; a new account gets an invitation by e-mail."),
@@ -288,18 +224,9 @@ def send_request(case_id: int):
     the_case = load_case(case_id, edit=True)
     form = f.SendRequestForm(prefix="request").for_case(the_case)
 
-    def send(actor, case_, *, assignment_id, **values):
-        assignment = db.session.get(Assignment, assignment_id) if assignment_id else None
-        if assignment is None or assignment.case_id != case_.id:
-            from caseapp.core.errors import ValidationFailed
-
-            message = _("Choose a participant assigned to this case.")
-            raise ValidationFailed(message, details={"assignment_id": [message]})
-        return ops.send_request(actor, case_, assignment=assignment, today=date.today(), **values)
-
     return web.submit(
         form,
-        send,
+        _send,
         current_user,
         the_case,
         success=_("The request is sent; it shows on the participant's home page."),
@@ -319,21 +246,11 @@ def invite_account():
     form = f.InviteAccountForm()
     form.bind_languages()
 
-    def invite_and_mail(actor, *, agency_id, **values):
-        from caseapp.agencies.models import Agency
-
-        agency = db.session.get(Agency, agency_id) if agency_id is not None else None
-        user, token = invitations.invite(actor, agency=agency, **values)
-        _send_invitation(user, token)
-        return user
-
     return web.submit(
         form,
-        invite_and_mail,
+        _invite_account_and_mail,
         current_user,
         success=_("The invitation is on its way."),
         next_url=url_for("participants.invite_account"),
-        render=lambda error: render_template(
-            "participants/invite.html", form=form, error=error, roles=Role
-        ),
+        render=partial(_invite_page, form),
     )

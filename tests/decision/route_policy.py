@@ -22,4 +22,5 @@ POLICY = {
 BUILDERS = {
     "appeal_id": lambda world: record(world, "appeal").id,
     "complaint_id": lambda world: record(world, "complaint").id,
+    "notice_id": lambda world: record(world, "notice").id,
 }

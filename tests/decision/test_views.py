@@ -3,11 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
+from caseapp.audit.models import AuditEntry
 from caseapp.cases.models import Outcome, Stage
+from caseapp.core.extensions import db as _db
 from caseapp.core.permissions import Role
-from caseapp.decision.models import AppealStatus
+from caseapp.decision.models import AppealStatus, DecisionNotice
+from caseapp.decision.operations import reopen_determination
 from caseapp.decision.queries import appeals, current_notice, execution_suspended
+from caseapp.determination.operations import open_new_draft
 from caseapp.gate.policy import current_policy
 from tests.support import lifecycle
 from tests.support.lifecycle import TODAY
@@ -72,7 +77,7 @@ def test_notify_and_deadline_from_policy(client, login, case, people, db):
     login(people["cw"])
     day = TODAY  # a notice in the future is refused by every form (caseapp.core.validators)
     response = client.post(
-        url(case, "/notify-child"),
+        url(case, f"/notices/{current_notice(case).id}/notify-child"),
         data={
             "notify_child-version": str(current_notice(case).version),  # the notice's own
             "notify_child-notified_on": day.isoformat(),
@@ -83,6 +88,88 @@ def test_notify_and_deadline_from_policy(client, login, case, people, db):
     assert response.status_code == 302
     notice = current_notice(case)
     assert notice.appeal_deadline == day + timedelta(days=current_policy().appeal_period_days)
+
+
+def audit_count() -> int:
+    return _db.session.scalar(select(func.count()).select_from(AuditEntry))
+
+
+def _redecided(case, people, db):
+    """The decision recorded, the determination reopened and a new decision recorded: the
+    first notice (superseded) and the one in force, both at version 1 as a fresh notice is."""
+    old = lifecycle.to_decided(case, people["cw"], people["sup"])
+    old_id, old_version = old.id, old.version
+    reopen_determination(people["cw"], case, reason="New fact", expected_version=case.version)
+    open_new_draft(people["cw"], case, expected_version=case.version)
+    db.session.commit()
+    new = lifecycle.to_decided(case, people["cw"], people["sup"])
+    assert new.id != old_id and new.version == old_version  # the versions happen to match
+    return old_id, old_version, new
+
+
+NOTIFY = {
+    "notify-child": {
+        "notify_child-notified_on": TODAY.isoformat(),
+        "notify_child-language": "Ukrainian",
+        "notify_child-child_understands_language": "y",
+    },
+    "notify-guardian": {"notify_guardian-notified_on": TODAY.isoformat()},
+}
+
+
+@pytest.mark.parametrize("action", NOTIFY)
+def test_a_stale_notice_form_is_refused_not_applied_to_the_new_notice(
+    client, login, case, people, db, action
+):
+    """Issue 12: a form opened on the first decision names its notice; posted after a new
+    decision (same version number), it is refused and neither notice changes."""
+    old_id, old_version, new = _redecided(case, people, db)
+    login(people["cw"])
+    before = audit_count()
+    prefix = action.replace("-", "_")
+    response = client.post(
+        url(case, f"/notices/{old_id}/{action}"),
+        data={f"{prefix}-version": str(old_version), **NOTIFY[action]},
+    )
+    assert response.status_code == 400
+    assert "This decision has been superseded." in response.get_data(as_text=True)
+    db.session.expire_all()
+    for notice in (db.session.get(DecisionNotice, old_id), current_notice(case)):
+        assert notice.child_notified_on is None and notice.guardian_notified_on is None
+    assert current_notice(case).id == new.id
+    assert audit_count() == before
+
+
+@pytest.mark.parametrize("action", NOTIFY)
+def test_a_notice_form_on_the_notice_in_force_is_saved(client, login, case, people, db, action):
+    _old_id, _old_version, new = _redecided(case, people, db)
+    login(people["cw"])
+    page = client.get(url(case)).get_data(as_text=True)
+    assert url(case, f"/notices/{new.id}/{action}") in page  # the form names its notice
+    prefix = action.replace("-", "_")
+    response = client.post(
+        url(case, f"/notices/{new.id}/{action}"),
+        data={f"{prefix}-version": str(new.version), **NOTIFY[action]},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    notice = current_notice(case)
+    notified = notice.child_notified_on if action == "notify-child" else notice.guardian_notified_on
+    assert notice.id == new.id and notified == TODAY
+
+
+def test_a_notice_of_another_case_is_not_found(client, login, case, people, db, factory):
+    other = factory.case(caseworker=people["cw"])
+    theirs = lifecycle.to_decided(other, people["cw"], people["sup"])
+    lifecycle.to_decided(case, people["cw"], people["sup"])
+    login(people["cw"])
+    response = client.post(
+        url(case, f"/notices/{theirs.id}/notify-guardian"),
+        data={"notify_guardian-version": str(theirs.version), **NOTIFY["notify-guardian"]},
+    )
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(DecisionNotice, theirs.id).guardian_notified_on is None
 
 
 def test_appeal_suspends_then_upheld_reopens(client, login, case, people, db):

@@ -18,11 +18,12 @@ from caseapp.assessment.models import (
     ServiceKind,
     ServiceRecord,
 )
+from caseapp.cases.models import Outcome
 from caseapp.children import operations as children
 from caseapp.children.models import Relation
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import CareGuarantee, GuarantorKind
-from caseapp.decision.models import Appeal, ComplainantKind, Complaint
+from caseapp.decision.models import Appeal, ComplainantKind, Complaint, DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination, PanelMember, PanelRole
 from caseapp.gate.models import ReturnSuspension
 from caseapp.monitoring.models import MonitoringVisit
@@ -76,6 +77,13 @@ BUILD = {
     "appeal": lambda case: Appeal(case=case, lodged_on=START, lodged_by="Guardian", body="Court"),
     "complaint": lambda case: Complaint(
         case=case, lodged_by=ComplainantKind.CHILD, lodged_on=START, subject="Placement"
+    ),
+    "notice": lambda case: DecisionNotice(
+        case=case,
+        outcome=Outcome.LOCAL_INTEGRATION,
+        decided_on=START,
+        decided_by_id=case.caseworker_id,
+        appeal_deadline=START + timedelta(days=30),
     ),
     "guarantee": lambda case: CareGuarantee(
         case=case,

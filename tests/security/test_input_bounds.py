@@ -136,13 +136,13 @@ def test_decision_dated_9999_is_refused(client, login, people, case):
 
 
 def test_notice_in_the_future_is_refused(client, login, people, case):
-    lifecycle.to_decided(case, people["cw"], people["sup"])
+    notice = lifecycle.to_decided(case, people["cw"], people["sup"])
     login(people["cw"])
     before = audit_count()
     response = client.post(
-        f"/cases/{case.id}/decision/notify-child",
+        f"/cases/{case.id}/decision/notices/{notice.id}/notify-child",
         data={
-            "notify_child-version": str(case.version),
+            "notify_child-version": str(notice.version),
             "notify_child-notified_on": (TODAY + timedelta(days=3)).isoformat(),
             "notify_child-language": "Ukrainian",
         },

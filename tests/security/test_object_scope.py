@@ -25,6 +25,7 @@ RECORDS = {
     "bid_id": lambda world, case: record(world, "bid", case=case).id,
     "appeal_id": lambda world, case: record(world, "appeal", case=case).id,
     "complaint_id": lambda world, case: record(world, "complaint", case=case).id,
+    "notice_id": lambda world, case: record(world, "notice", case=case).id,
     "guarantee_id": lambda world, case: record(world, "guarantee", case=case).id,
     "visit_id": lambda world, case: record(world, "visit", case=case).id,
     "document_id": lambda world, case: _document(world, case).id,
