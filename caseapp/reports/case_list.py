@@ -7,45 +7,28 @@ from collections.abc import Iterator
 
 from flask import request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from caseapp.audit import keys
 from caseapp.auth.models import User
 from caseapp.cases.forms import CaseFilterForm
-from caseapp.cases.models import Case, Stage
+from caseapp.cases.listing import caseworkers_for, filters_from
+from caseapp.cases.models import Case
 from caseapp.cases.queries import CaseFilters, filtered, visible_cases, with_list_rows
 from caseapp.children.labels import country_name, label
 from caseapp.children.operations import today
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Role
 from caseapp.reports.case_summary import Names, export_recipient, shows_names
 
 BATCH = 500
 
 
-def _caseworkers_for(user) -> list[User]:
-    query = select(User).where(User.role.in_((Role.CASEWORKER, Role.SUPERVISOR)))
-    if user.role is not Role.OMBUDSPERSON:
-        query = query.where(User.agency_id == user.agency_id)
-    return list(db.session.scalars(query.order_by(User.name)))
-
-
 def filters_from_request(user) -> tuple[CaseFilterForm | None, CaseFilters]:
-    """The list page's filter form (POSTed) as ``CaseFilters``; ``None`` form when invalid."""
-    form = CaseFilterForm(request.form, caseworkers=_caseworkers_for(user))
+    """The list page's filter form (POSTed) as ``CaseFilters``, read as the list page reads
+    it (``cases.listing``); ``None`` form when invalid."""
+    form = CaseFilterForm(request.form, caseworkers=caseworkers_for(user))
     if not form.validate():
         return None, CaseFilters()
-    caseworker = form.caseworker.data
-    return form, CaseFilters(
-        stage=Stage(form.stage.data) if form.stage.data else None,
-        caseworker_id=int(caseworker) if caseworker and caseworker.isdigit() else None,
-        country_of_origin=form.country_of_origin.data or None,
-        unaccompanied=bool(form.unaccompanied.data),
-        trafficking=bool(form.trafficking.data),
-        presumed_minor=bool(form.presumed_minor.data),
-        charged=bool(form.charged.data),
-        name=(form.name.data or "").strip(),
-    )
+    return form, filters_from(form)
 
 
 def plain_filters(filters: CaseFilters) -> dict:
@@ -60,6 +43,7 @@ def plain_filters(filters: CaseFilters) -> dict:
         "presumed_minor": filters.presumed_minor,
         "charged": filters.charged,
         "name_searched": bool(filters.name),
+        "date_of_birth_searched": filters.date_of_birth is not None,
     }
 
 
@@ -90,7 +74,6 @@ def rows(user, filters: CaseFilters) -> Iterator[list]:
 
 
 def _rows(user_id: int, filters: CaseFilters) -> Iterator[list]:
-    from caseapp.auth.models import User
 
     user = db.session.get(User, user_id)
     if user is None:  # deleted meanwhile: nothing to stream

@@ -124,6 +124,31 @@ def test_the_case_list_downloads_with_its_filters_and_no_formula(client, login, 
     assert data.cases[3].number not in csv_text  # another agency's case
 
 
+def test_the_case_list_downloads_with_the_date_of_birth_filter(client, login, data, factory, db):
+    """The download reads the list page's filters as the page does (``cases.listing``): the
+    date of birth too, recorded in the audit entry as searched, not as written."""
+    from datetime import date
+
+    from caseapp.core.permissions import Role
+
+    cw = factory.user(Role.CASEWORKER, agency=data.agency_a)
+    born = factory.case(caseworker=cw, dob=date(2013, 2, 14))
+    other = factory.case(caseworker=cw, dob=date(2011, 9, 3))
+    login(cw)
+    response = client.post(
+        "/cases/export", data={"format": "csv", "date_of_birth": "2013-02-14"}, buffered=True
+    )
+    csv_text = response.get_data(as_text=True)
+    assert born.number in csv_text and other.number not in csv_text
+    entry = db.session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.action == "report:case_list:download")
+        .order_by(AuditEntry.seq.desc())
+    )
+    assert entry.diff["filters"]["date_of_birth_searched"] is True
+    assert "2013-02-14" not in str(entry.diff)
+
+
 def test_the_pdf_summary_has_the_case_number_and_the_safeguards(client, login, data, db):
     login(data.caseworker_a)
     case = data.cases[1]
