@@ -6,6 +6,8 @@ extra posted fields (``role``, ``agency_id``, ...) are ignored (ASVS 5.0 V15.3.3
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
@@ -34,6 +36,10 @@ class LanguageForm(CheckedForm):
 
     locale = SelectField(_l("Language"), choices=language_choices, validators=[DataRequired()])
     submit = SubmitField(_l("Save"))
+
+    def values(self) -> dict[str, Any]:
+        """``set_locale``'s arguments."""
+        return {"locale": self.locale.data}
 
 
 class LanguageSwitchForm(CheckedForm):
@@ -84,6 +90,10 @@ class PasswordChangeForm(CheckedForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Change password"))
+
+    def values(self) -> dict[str, Any]:
+        """The password change's arguments (the confirmation is checked by the form)."""
+        return {"current": self.current_password.data, "new": self.new_password.data}
 
 
 class ForgotPasswordForm(CheckedForm):

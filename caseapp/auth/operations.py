@@ -31,6 +31,7 @@ from caseapp.auth.passwords import (
 from caseapp.auth.session import end_all_sessions
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.core.i18n import supported_locales
 from caseapp.core.permissions import PARTICIPANT_ROLES, Role
 
 
@@ -230,9 +231,9 @@ def change_password(
     db.session.flush()
 
 
-def set_locale(user: User, locale: str, supported: tuple[str, ...]) -> None:
-    """Change the user's interface language."""
-    if locale not in supported:
+def set_locale(user: User, locale: str) -> None:
+    """Change the user's interface language (one this instance offers)."""
+    if locale not in supported_locales():
         raise ValidationFailed(_("That language is not available."))
     record(user, AuditAction.USER_LOCALE_CHANGE, user, diff={"locale": [user.locale, locale]})
     user.locale = locale

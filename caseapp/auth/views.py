@@ -26,9 +26,9 @@ from caseapp.auth import operations, twofactor
 from caseapp.auth import session as server_session
 from caseapp.auth.forms import LanguageForm, LanguageSwitchForm, LoginForm, PasswordChangeForm
 from caseapp.auth.models import SessionStage
-from caseapp.core.errors import ValidationFailed
-from caseapp.core.extensions import db
-from caseapp.core.i18n import LANGUAGE_COOKIE
+from caseapp.core import web
+from caseapp.core.forms import with_message
+from caseapp.core.i18n import remember_language
 from caseapp.core.permissions import Role
 from caseapp.core.urls import local_path
 
@@ -91,31 +91,36 @@ def index():
     return redirect(url_for("auth.login"))
 
 
+def next_step(user, wanted: str | None):
+    """After the right password: the second factor if enrolled, a forced enrolment if the
+    role requires one and none is enrolled (the page wanted is kept across it), else the
+    session becomes active."""
+    if user.has_totp:
+        stage, endpoint = SessionStage.SECOND_FACTOR, "auth.second_factor"
+    elif twofactor.role_requires_2fa(user):
+        stage, endpoint = SessionStage.ENROL, "auth.enrol"
+    else:
+        return finish_login(user, ["password"], wanted=wanted)
+    server_session.new_session(user, stage)
+    session[AFTER_LOGIN_KEY] = wanted
+    return redirect(url_for(endpoint))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Log in with e-mail and password; the same message for any failure (ASVS V6.3.8)."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
-    if form.validate_on_submit():
-        outcome = operations.attempt_login(form.email.data, form.password.data, client_ip())
-        if outcome.locked:
-            return wait_response(form, outcome.wait_seconds)
-        user = outcome.user
-        if user is None:
-            flash(_("Wrong e-mail or password."), "error")
-            return render_template("auth/login.html", form=form), 200
-        wanted = local_path(request.args.get("next"))
-        if user.has_totp:
-            server_session.new_session(user, SessionStage.SECOND_FACTOR)
-            session[AFTER_LOGIN_KEY] = wanted
-            return redirect(url_for("auth.second_factor"))
-        if twofactor.role_requires_2fa(user):
-            server_session.new_session(user, SessionStage.ENROL)
-            session[AFTER_LOGIN_KEY] = wanted
-            return redirect(url_for("auth.enrol"))
-        return finish_login(user, ["password"], wanted=wanted)
-    return render_template("auth/login.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    outcome = operations.attempt_login(form.email.data, form.password.data, client_ip())
+    if outcome.locked:
+        return wait_response(form, outcome.wait_seconds)
+    if outcome.user is None:
+        flash(_("Wrong e-mail or password."), "error")
+        return render_template("auth/login.html", form=form), 200
+    return next_step(outcome.user, local_path(request.args.get("next")))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -142,17 +147,16 @@ def logout():
 def preferences():
     """Choose the interface language; links to password and two-factor settings."""
     form = LanguageForm(locale=current_user.locale)
-    if form.validate_on_submit():
-        try:
-            operations.set_locale(
-                current_user, form.locale.data, current_app.config["SUPPORTED_LOCALES"]
-            )
-        except ValidationFailed as err:
-            form.locale.errors.append(err.message)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(request.path)
-    return render_template("auth/preferences.html", form=form)
+    return web.submit(
+        form,
+        operations.set_locale,
+        current_user,
+        success=_("Saved."),
+        next_url=request.path,
+        render=lambda error: render_template(
+            "auth/preferences.html", form=with_message(form, error)
+        ),
+    )
 
 
 @bp.post("/language")
@@ -164,21 +168,18 @@ def language():
         flash(_("That language is not available."), "error")
         return redirect(form.back_path())
     response = redirect(form.back_path())
-    if current_user.is_authenticated:
-        if form.locale.data != current_user.locale:
-            operations.set_locale(
-                current_user, form.locale.data, current_app.config["SUPPORTED_LOCALES"]
-            )  # the request layer commits
-    else:
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            form.locale.data,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-        )
+    if not current_user.is_authenticated:
+        return remember_language(response, form.locale.data)
+    if form.locale.data != current_user.locale:
+        operations.set_locale(current_user, form.locale.data)  # the request layer commits
     return response
+
+
+def _change_password(user, *, current: str, new: str) -> None:
+    """Change the password; this session stays, with a fresh token (the others end)."""
+    row = server_session.current_row()
+    operations.change_password(user, current, new, keep_session=row)
+    server_session.rotate(row)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -186,23 +187,14 @@ def language():
 def change_password():
     """Change one's password (current one required); other sessions end (ASVS V7.4.3)."""
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        row = server_session.current_row()
-        try:
-            operations.change_password(
-                current_user,
-                form.current_password.data,
-                form.new_password.data,
-                keep_session=row,
-            )
-        except ValidationFailed as err:
-            db.session.rollback()
-            form.new_password.errors.append(err.message)
-        else:
-            server_session.rotate(row)
-            flash(_("Your password was changed. Your other sessions have ended."), "success")
-            return redirect(url_for("auth.preferences"))
-    return render_template("auth/password.html", form=form)
+    return web.submit(
+        form,
+        _change_password,
+        current_user,
+        success=_("Your password was changed. Your other sessions have ended."),
+        next_url=url_for("auth.preferences"),
+        render=lambda error: render_template("auth/password.html", form=with_message(form, error)),
+    )
 
 
 # Registers the second-factor, password-reset and invitation routes on this blueprint.

@@ -104,12 +104,38 @@ def _bid_submit(case_id: int, bid_id: int, name: str, form_cls, operation, succe
     return _submit(case, name, form_cls, operation, bid, success)
 
 
-def _review(case_id: int, bid_id: int, name: str, form_cls, operation, success: str):
-    # Approving or sending back a BID is a supervisor's (DESIGN.md section 1; 002, Rec 2):
-    # a caseworker is refused (403) before the form is read.
-    load_case(case_id, edit=True)
+def _review(
+    case_id: int,
+    bid_id: int,
+    name: str,
+    form_cls,
+    operation,
+    success: str,
+    confirm_title: str | None = None,
+):
+    """A supervisor's review of a BID. Approving or sending it back is a supervisor's
+    (DESIGN.md section 1; 002, Rec 2): a caseworker is refused (403) before the form is read.
+    With ``confirm_title`` the act is confirmed on a page showing what is approved, with a
+    comment kept in the audit entry (issue 12 item 4)."""
+    case = load_case(case_id, edit=True)
     web.require(current_user.can(Permission.BID_APPROVE))
-    return _bid_submit(case_id, bid_id, name, form_cls, operation, success)
+    bid = web.load(BestInterestsDetermination, bid_id, case=case)
+    if confirm_title is None:
+        return _submit(case, name, form_cls, operation, bid, success)
+    form = form_cls(prefix=name)
+    page_url = url_for("determination.page", case_id=case.id)
+    return confirm_then_submit(
+        form,
+        operation,
+        current_user,
+        bid,
+        title=confirm_title,
+        facts=lambda: _bid_facts(case, bid),
+        back_url=page_url,
+        success=success,
+        next_url=page_url,
+        render=lambda error: render_page(case, {name: form}, {name: error}),
+    )
 
 
 @bp.post("/<int:case_id>/determination/open")
@@ -190,22 +216,8 @@ def submit_bid(case_id: int, bid_id: int):
 def approve_bid(case_id: int, bid_id: int):
     """Approve (a supervisor who is not the author), after a confirmation step showing what
     is approved, with a comment kept in the audit entry (issue 12 item 4)."""
-    case = load_case(case_id, edit=True)
-    web.require(current_user.can(Permission.BID_APPROVE))
-    bid = web.load(BestInterestsDetermination, bid_id, case=case)
-    form = f.ApproveBidForm(prefix="approve")
-    return confirm_then_submit(
-        form,
-        ops.approve_bid,
-        current_user,
-        bid,
-        title=_("Approve the best-interests determination?"),
-        facts=lambda: _bid_facts(case, bid),
-        back_url=url_for("determination.page", case_id=case.id),
-        success=_("The BID was approved."),
-        next_url=url_for("determination.page", case_id=case.id),
-        render=lambda error: render_page(case, {"approve": form}, {"approve": error}),
-    )
+    title, success = _("Approve the best-interests determination?"), _("The BID was approved.")
+    return _review(case_id, bid_id, "approve", f.ApproveBidForm, ops.approve_bid, success, title)
 
 
 def _bid_facts(case, bid) -> list[tuple[str, str]]:

@@ -117,7 +117,7 @@ def test_change_password_requires_the_current_one(client, login, factory, db):
     user = factory.user(Role.CASEWORKER)
     login(user)
     response = _change(client, "wrong current password", GOOD)
-    assert response.status_code == 200
+    assert response.status_code == 400  # the refusal's status, with the form
     assert "not right" in response.get_data(as_text=True)
     db.session.refresh(user)
     assert passwords.verify_password(user.password_hash, PASSWORD)
