@@ -10,6 +10,7 @@ assessment the determination relied on stays as it was.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,7 +23,7 @@ from caseapp.cases.models import Case, Stage
 from caseapp.cases.versioning import check_own_version, record_version
 from caseapp.core.countries import require_country
 from caseapp.core.db import utcnow
-from caseapp.core.errors import ValidationFailed
+from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.core.extensions import db
 
 # General Comment 14 elements (text fields), in the order the form shows them.
@@ -90,38 +91,70 @@ def stale_bia_message() -> str:
     )
 
 
+class Newest(Enum):
+    """``save_bia(..., bia=NEWEST)``: write on whichever BIA is the newest (the demo data and
+    the CLI, which never show a form); a page names the BIA its form was loaded with."""
+
+    BIA = "newest"
+
+
+NEWEST = Newest.BIA
+
+
+def superseded_bia_message() -> str:
+    """What a save on a BIA that a newer one has replaced is told."""
+    return _(
+        "This assessment has been replaced by a newer one. Nothing was saved: reload the "
+        "page to see the current assessment."
+    )
+
+
 def save_bia(
-    actor, case: Case, *, expected_version: int | None, **fields
+    actor,
+    case: Case,
+    *,
+    expected_version: int | None,
+    bia: BestInterestsAssessment | Newest | None = NEWEST,
+    **fields,
 ) -> BestInterestsAssessment:
     """Create or update the draft BIA (one ``assessment:bia:save`` entry). When the newest
     BIA is completed, a new draft is started from a copy of it.
 
-    ``expected_version`` is the version of the BIA the user wrote on (``bia_version``), not
-    the case's: a change to another record of the case in between does not refuse the save
-    (issue 12 item 2); a change to this BIA does (``StaleVersion``, nothing saved).
+    ``bia`` is the BIA the user's form was loaded with (None: the case had none yet). A
+    BIA that a newer one has replaced is refused (``ValidationFailed``, nothing changed):
+    what was typed for it is never written to another. ``expected_version`` is the version
+    of that BIA the user wrote on (``bia_version``), not the case's: a change to another
+    record of the case in between does not refuse the save (issue 12 item 2); a change to
+    this BIA, or a first BIA started by someone else meanwhile, does (``StaleVersion``).
     """
     require_edit(actor, case)
     require_stage(case, {Stage.ASSESSMENT})
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(_("Unknown field."), details=sorted(unknown))
-    bia = current_bia(case)
-    check_own_version(bia, expected_version, stale_bia_message())
-    if bia is None or bia.completed:
+    newest = current_bia(case)
+    if bia is NEWEST:
+        bia = newest
+    if bia is None and newest is not None:  # someone saved the first BIA meanwhile
+        raise StaleVersion(stale_bia_message())
+    if bia is not newest:
+        raise ValidationFailed(superseded_bia_message())
+    check_own_version(newest, expected_version, stale_bia_message())
+    if newest is None or newest.completed:
         draft = BestInterestsAssessment(case_id=case.id, author_id=actor.id)
-        if bia is not None:
+        if newest is not None:
             for name in EDITABLE_FIELDS:
-                setattr(draft, name, getattr(bia, name))
+                setattr(draft, name, getattr(newest, name))
         db.session.add(draft)
-        bia = draft
+        newest = draft
     for name, value in fields.items():
-        setattr(bia, name, _clean(name, value))
-    diff = diff_of(bia)
+        setattr(newest, name, _clean(name, value))
+    diff = diff_of(newest)
     # The case's version still moves (its pages show it changed) and guards a race with a
     # stage change at this very moment; a lost race on the BIA itself is a StaleVersion.
     touch_case(case)
-    record(actor, AuditAction.BIA_SAVE, bia, case=case, diff=diff)
-    return bia
+    record(actor, AuditAction.BIA_SAVE, newest, case=case, diff=diff)
+    return newest
 
 
 def missing_to_complete(bia: BestInterestsAssessment) -> list[str]:

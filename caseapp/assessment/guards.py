@@ -25,20 +25,11 @@ from caseapp.cases.versioning import (  # noqa: F401  (re-exported for the lifec
     stale_message,
     touch_case,
 )
-from caseapp.cases.workflow import move  # noqa: F401  (lost races become StaleVersion there)
+from caseapp.cases.workflow import (  # noqa: F401  (re-exported for the lifecycle packages)
+    move,  # lost races become StaleVersion there
+    require_stage,
+)
 from caseapp.core.errors import InvalidTransition
-
-
-def require_stage(case: Case, stages: Iterable[Stage]) -> None:
-    """Refuse a record change outside the stages where it belongs."""
-    stages = frozenset(stages)
-    if case.stage not in stages:
-        raise InvalidTransition(
-            _(
-                "This cannot be recorded while the case is at stage “%(stage)s”.",
-                stage=case.stage.label,
-            )
-        )
 
 
 def require_transition(case: Case, target: Stage, *, sources: Iterable[Stage]) -> None:

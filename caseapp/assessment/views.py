@@ -284,6 +284,7 @@ def render_bia(case, forms=None, errors=None):
         "assessment/bia.html",
         **case_context(case),
         form=form,
+        draft_path=bia_path(case),
         complete_form=complete,
         bia=current,
         missing=missing_to_complete(current) if current else [],
@@ -303,48 +304,68 @@ def bia(case_id: int):
 @bp.post("/<int:case_id>/assessment/bia")
 @login_required
 def save_bia(case_id: int):
-    """Save the best-interests assessment."""
-    return _submit_bia(
-        case_id, "bia", f.BiaForm, ops.save_bia, _("Best-interests assessment saved.")
-    )
+    """Save the case's first best-interests assessment (its form names none yet)."""
+    return _save_bia(case_id, None)
+
+
+@bp.post("/<int:case_id>/assessment/bia/<int:bia_id>")
+@login_required
+def edit_bia(case_id: int, bia_id: int):
+    """Save the best-interests assessment the form names: one of another case is not found;
+    one that a newer assessment replaced is refused, never written to the newer one."""
+    return _save_bia(case_id, bia_id)
 
 
 @bp.post("/<int:case_id>/assessment/bia/complete")
 @login_required
 def complete_bia(case_id: int):
     """Mark the best-interests assessment complete."""
-    return _submit_bia(
-        case_id,
-        "complete",
-        f.VersionForm,
+    case = load_case(case_id, edit=True)
+    form = f.VersionForm(prefix="complete")
+    return web.submit(
+        form,
         ops.complete_bia,
-        _("The best-interests assessment is complete."),
+        current_user,
+        case,
+        success=_("The best-interests assessment is complete."),
+        next_url=url_for("assessment.bia", case_id=case.id),
+        render=lambda error: render_bia(case, {"complete": form}, {"complete": error}),
     )
 
 
 def bia_path(case) -> str:
-    """The BIA page's path: the key of the user's draft of it."""
-    return url_for("assessment.bia", case_id=case.id)
+    """The path the first BIA is posted to (the page's own): the key of the user's draft of
+    the BIA, whichever BIA the form names."""
+    return url_for("assessment.save_bia", case_id=case.id)
 
 
-def _saved_and_draft_dropped(*args, **kwargs):
-    """Save the BIA, then forget the user's draft of it (the text is in the record now)."""
-    bia = ops.save_bia(*args, **kwargs)
-    discard_draft(args[0], bia_path(args[1]))
-    return bia
-
-
-def _submit_bia(case_id: int, name: str, form_cls, operation, success: str):
+def _save_bia(case_id: int, bia_id: int | None):
+    """The BIA form through ``save_bia`` on the BIA it names (None: the first). Refused as
+    superseded, the page comes back with a fresh form on the newest BIA (nothing typed for
+    the old one is posted to the new one by a second click; issue 8)."""
     case = load_case(case_id, edit=True)
-    form = form_cls(prefix=name if name == "complete" else "")
-    if operation is ops.save_bia:
-        operation = _saved_and_draft_dropped
+    bia = web.load(BestInterestsAssessment, bia_id, case=case) if bia_id is not None else None
+    form = f.BiaForm()
+
+    def render(error: str | None) -> str:
+        if bia is not None and bia is not ops.current_bia(case):
+            return render_bia(case, errors={"bia": error})
+        return render_bia(case, {"bia": form}, {"bia": error})
+
     return web.submit(
         form,
-        operation,
+        _saved_and_draft_dropped,
         current_user,
         case,
-        success=success,
+        bia,
+        success=_("Best-interests assessment saved."),
         next_url=url_for("assessment.bia", case_id=case.id),
-        render=lambda error: render_bia(case, {name: form}, {name: error}),
+        render=render,
     )
+
+
+def _saved_and_draft_dropped(actor, case, bia, **values):
+    """Save the BIA, then forget the user's draft of it (the text is in the record now)."""
+    saved = ops.save_bia(actor, case, bia=bia, **values)
+    discard_draft(actor, bia_path(case))
+    return saved

@@ -9,6 +9,7 @@ This module is the one home of those checks; every domain's operations use it.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.cases.models import Case
@@ -51,6 +52,18 @@ def record_version(record) -> int:
     The BIA started it; return preparation's single records, decision notices, appeals,
     complaints and monitoring visits follow it."""
     return record.version if record is not None else 0
+
+
+def single_record(case: Case, model):
+    """The case's one record of ``model`` (a record kept once per case: the coordination, a
+    plan, consent), or None before it is first saved."""
+    return db.session.scalar(select(model).where(model.case_id == case.id))
+
+
+def single_version(case: Case, model) -> int:
+    """The version a form saving the case's one ``model`` record carries: the record's own,
+    or 0 before it exists (``record_version``; issue 12 item 2)."""
+    return record_version(single_record(case, model))
 
 
 def stale_record_message() -> str:

@@ -9,6 +9,8 @@ optimistic lock and writes the ``case:stage:change`` audit entry. Nothing else s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
 
 from caseapp.audit.actions import AuditAction
@@ -54,6 +56,19 @@ def allowed(current: Stage, target: Stage) -> bool:
     if target is Stage.CLOSED:
         return current in OPEN_STAGES
     return target in TRANSITIONS[current]
+
+
+def require_stage(case: Case, stages: Iterable[Stage], message: str | None = None) -> None:
+    """Refuse a record change outside the stages where it belongs (``message``: what the
+    area tells the user instead of the stage it is at)."""
+    if case.stage not in frozenset(stages):
+        raise InvalidTransition(
+            message
+            or _(
+                "This cannot be recorded while the case is at stage “%(stage)s”.",
+                stage=case.stage.label,
+            )
+        )
 
 
 def move(

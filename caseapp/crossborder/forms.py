@@ -38,18 +38,6 @@ from caseapp.crossborder.models import (
     WithdrawalKind,
 )
 
-# Where the child will live on arrival: the placement types as the travel form asks them.
-ARRIVAL_LABELS = {
-    PlacementType.FAMILY_COMMUNITY: _l("With family in the community"),
-    PlacementType.KINSHIP_CARE: _l("Kinship care"),
-    PlacementType.FOSTER_FAMILY: _l("Foster family"),
-    PlacementType.SUPERVISED_INDEPENDENT: _l("Supervised independent living"),
-    PlacementType.SMALL_GROUP_HOME: _l("Small group home"),
-    PlacementType.OPEN_SHELTER: _l("Open shelter"),
-    PlacementType.CLOSED_INSTITUTION: _l("Closed institution"),
-    PlacementType.TRANSIT_CENTRE: _l("Transit centre"),
-    PlacementType.DETENTION: _l("Detention"),
-}
 # What the withdrawal form offers (a guarantee is withdrawn from the guarantee itself).
 WITHDRAWN_HERE = (
     WithdrawalKind.CHILD_CONSENT,
@@ -61,9 +49,7 @@ CHILD_PROTECTION = (AgencyKind.CHILD_PROTECTION, AgencyKind.COUNTERPART_ABROAD)
 
 
 def _choices(options) -> list[SelectChoice]:
-    """Select options from enum members (labels on the enum) or a ``{member: label}`` dict."""
-    if isinstance(options, dict):
-        return [SelectChoice(k.value, v) for k, v in options.items()]
+    """Select options from enum members (the labels on the enum)."""
     return choices(options)
 
 
@@ -327,7 +313,7 @@ class TravelForm(VersionedForm):
     handover_place = StringField(_l("Handover place"), _TEXT)
     handover_at_border = BooleanField(_l("Handover at the border"))
     arrival_placement_type = OptionalEnumSelect(
-        _l("Where the child will live on arrival"), ARRIVAL_LABELS
+        _l("Where the child will live on arrival"), PlacementType
     )
     arrival_placement_name = StringField(_l("Name of the place"), [Optional(), Length(max=200)])
     arrival_can_leave_at_will = BooleanField(_l("The child can leave it at will"), default=True)

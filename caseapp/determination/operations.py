@@ -61,14 +61,15 @@ ALL_OPTIONS = tuple(Outcome)
 
 
 def current_bid(case: Case) -> BestInterestsDetermination | None:
-    """The newest BID of the case that is not withdrawn."""
+    """The newest BID of the case that is not withdrawn (the one definition: the pages, the
+    operations and the four-eyes checks of return preparation all ask this)."""
     return db.session.scalars(
         select(BestInterestsDetermination)
         .where(
             BestInterestsDetermination.case_id == case.id,
             BestInterestsDetermination.status != BidStatus.WITHDRAWN,
         )
-        .order_by(BestInterestsDetermination.id.desc())
+        .order_by(BestInterestsDetermination.opened_at.desc(), BestInterestsDetermination.id.desc())
     ).first()
 
 

@@ -10,7 +10,6 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, select, union
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import BindParameter
 
@@ -341,23 +340,6 @@ def load_gate_data_many(cases: list[Case]) -> dict[int, GateData]:
 def load_gate_data(case: Case) -> GateData:
     """Fetch every record S1-S19 need for ``case`` (one statement)."""
     return load_gate_data_many([case])[case.id]
-
-
-def current_bid(case_id: int) -> BestInterestsDetermination | None:
-    """The newest BID of the case that has not been withdrawn, with panel and options."""
-    return db.session.scalar(
-        select(BestInterestsDetermination)
-        .where(
-            BestInterestsDetermination.case_id == case_id,
-            BestInterestsDetermination.status != BidStatus.WITHDRAWN,
-        )
-        .options(
-            selectinload(BestInterestsDetermination.panel),
-            selectinload(BestInterestsDetermination.options),
-        )
-        .order_by(BestInterestsDetermination.opened_at.desc(), BestInterestsDetermination.id.desc())
-        .limit(1)
-    )
 
 
 class SiblingBid(NamedTuple):

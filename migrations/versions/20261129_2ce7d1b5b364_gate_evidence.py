@@ -239,9 +239,20 @@ def upgrade():
     _carry_over()
 
 
+# table -> {enum column upgrade added: its enum's name}, for the CHECKs named after them.
+ENUM_COLUMNS = {
+    **{table: {"provenance": "provenance"} for table in (
+        "care_guarantee", "central_authority_approval", "coordination_message", "home_study",
+        "monitoring_plan", "reintegration_plan")},
+    "travel_plan": {"receiving_kind": "receiving_kind",
+                    "arrival_placement_type": "arrival_placement_type"},
+}
+
+
 def downgrade():
     """Drop what upgrade added. The withdrawal records and agency references are lost; the
     free text they came from is still in place (guarantee withdrawals in ``withdrawn_on``)."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
     op.execute("ALTER TABLE child DROP COLUMN age_assessed_on")
     for table, columns in [
         ('travel_plan', ['arrival_run_by_law_enforcement', 'arrival_can_leave_at_will',
@@ -265,6 +276,13 @@ def downgrade():
         ('care_guarantee', ['provenance', 'guarantor_agency_id']),
     ]:
         with op.batch_alter_table(table, schema=None) as batch_op:
+            if sqlite:
+                # The enum CHECKs upgrade added with the columns (``_add_column``) are named
+                # and so kept by the batch rebuild, where they would name a dropped column.
+                for column in ENUM_COLUMNS.get(table, {}).keys() & set(columns):
+                    batch_op.drop_constraint(
+                        batch_op.f(f"ck_{table}_{ENUM_COLUMNS[table][column]}"), type_="check"
+                    )
             for column in columns:
                 batch_op.drop_column(column)
     op.drop_index(op.f('ix_withdrawal_case_id'), table_name='withdrawal')

@@ -22,10 +22,12 @@ POLICY = {
     "assessment.new_hearing": Rule.CASE_EDIT,
     "assessment.bia": Rule.CASE_VIEW,
     "assessment.save_bia": Rule.CASE_EDIT,
+    "assessment.edit_bia": Rule.CASE_EDIT,
     "assessment.complete_bia": Rule.CASE_EDIT,
 }
 
 BUILDERS = {
     "kind": lambda world: "guardians",
     "record_id": lambda world: record(world, "guardians").id,
+    "bia_id": lambda world: record(world, "bia").id,
 }

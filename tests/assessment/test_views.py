@@ -191,7 +191,7 @@ def test_bia_save_and_complete(client, login, case, people, db):
     assert refused.status_code == 400
     assert "conclusion whether return would be safe" in refused.get_data(as_text=True)
     data = {**data, "version": str(ops.bia_version(case)), "return_safe": "yes"}
-    assert client.post(url, data=data).status_code == 302
+    assert client.post(f"{url}/{ops.current_bia(case).id}", data=data).status_code == 302
     db.session.refresh(case)
     assert (
         client.post(f"{url}/complete", data={"complete-version": str(case.version)}).status_code
@@ -203,3 +203,80 @@ def test_bia_save_and_complete(client, login, case, people, db):
         .order_by(AuditEntry.id)
     ).all()
     assert entries == ["assessment:bia:save", "assessment:bia:save", "assessment:bia:complete"]
+
+
+BIA_TEXT = {"views": "Heard in Romanian.", "return_country": "UA"}
+
+
+def test_the_bia_form_names_the_bia_it_edits(client, login, case, people, db):
+    """The page's form posts to the BIA it was loaded with; saving it writes on that BIA."""
+    login(people["cw"])
+    url = f"/cases/{case.id}/assessment/bia"
+    assert client.post(url, data={"version": "0", **BIA_TEXT}).status_code == 302
+    bia = ops.current_bia(case)
+    page = client.get(url).get_data(as_text=True)
+    assert f'action="{url}/{bia.id}"' in page
+    data = {"version": str(bia.version), **BIA_TEXT, "views": "Heard again."}
+    assert client.post(f"{url}/{bia.id}", data=data).status_code == 302
+    db.session.refresh(bia)
+    assert bia.views == "Heard again."
+
+
+def test_a_post_for_a_superseded_bia_is_refused_and_changes_nothing(
+    client, login, case, people, db
+):
+    """A completed BIA is replaced by the new draft started from it; a post naming the
+    completed one (an old tab) is refused with a message, never written to the new draft."""
+    cw = people["cw"]
+    ops.save_bia(
+        cw,
+        case,
+        expected_version=0,
+        bia=None,
+        views="First.",
+        return_country="UA",
+        non_refoulement_risk="low",
+        armed_conflict=False,
+        human_rights_impact="Assessed.",
+        return_safe=True,
+    )
+    ops.complete_bia(cw, case, expected_version=case.version)
+    old = ops.current_bia(case)
+    new = ops.save_bia(cw, case, expected_version=old.version, bia=old, views="Second.")
+    db.session.commit()
+    assert new is not old
+    versions = (old.version, new.version, case.version)
+    count = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    login(cw)
+    url = f"/cases/{case.id}/assessment/bia/{old.id}"
+    response = client.post(url, data={"version": str(old.version), "views": "From an old tab."})
+    assert response.status_code == 400
+    assert "replaced by a newer one" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (old.views, new.views) == ("First.", "Second.")
+    assert (old.version, new.version, case.version) == versions
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == count
+
+
+def test_another_cases_bia_is_not_found_through_this_case(client, login, factory, case, people):
+    """``/cases/<id>/assessment/bia/<bia of another case>``: 404, nothing saved."""
+    other = lifecycle.to_assessment(factory.case(caseworker=people["cw"]), people["cw"])
+    theirs = ops.save_bia(people["cw"], other, expected_version=0, bia=None, views="Theirs.")
+    login(people["cw"])
+    url = f"/cases/{case.id}/assessment/bia/{theirs.id}"
+    response = client.post(url, data={"version": str(theirs.version), "views": "Mine."})
+    assert response.status_code == 404
+    assert theirs.views == "Theirs." and ops.current_bia(case) is None
+
+
+def test_a_first_bia_started_meanwhile_is_not_overwritten(client, login, case, people, db):
+    """Two people open the page before any BIA exists; the second first save is refused as
+    stale (the first one's text is shown under the fields), not written on top."""
+    ops.save_bia(people["sup"], case, expected_version=0, bia=None, views="Theirs.")
+    db.session.commit()
+    login(people["cw"])
+    url = f"/cases/{case.id}/assessment/bia"
+    response = client.post(url, data={"version": "0", "views": "Mine."})
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert ops.current_bia(case).views == "Theirs."

@@ -20,6 +20,7 @@ from caseapp.core.permissions import Role
 from caseapp.crossborder import operations as ops
 from caseapp.crossborder.models import (
     CareGuarantee,
+    CentralAuthorityApproval,
     Consent,
     EscortKind,
     GuarantorKind,
@@ -164,6 +165,37 @@ def test_log_records_are_refused_only_after_a_stage_change(factory):
         db.session.scalar(select(func.count()).where(CareGuarantee.withdrawn_on.is_not(None))) == 0
     )
     assert entries("guarantee:withdraw", ready.case.id) == []
+
+
+def test_the_central_authority_decision_is_refused_only_after_a_stage_change(factory):
+    """The Central Authority's decision is a record added to the case (issue 12 item 2): a
+    page loaded before a colleague's change to another record still records it; after a
+    stage change the same page's version is refused and nothing is stored."""
+    ready = ready_case(factory)
+    db.session.commit()
+    loaded = ready.case.version
+    agency_id = ready.r["central"].authority_agency_id
+    ops.record_guarantee(ready.caseworker, ready.case, expected_version=loaded, **guarantee("A"))
+    db.session.commit()
+    decision = {"authority_agency_id": agency_id, "approved_on": TODAY}
+    ops.record_central_approval(
+        ready.caseworker, ready.case, expected_version=loaded, reference="CA-2", **decision
+    )
+    db.session.commit()
+    assert len(entries("central_approval:record", ready.case.id)) == 1
+    ready.case.stage_version = ready.case.version + 1  # as a stage change leaves it
+    db.session.commit()
+    with pytest.raises(StaleVersion):
+        ops.record_central_approval(
+            ready.caseworker, ready.case, expected_version=loaded, reference="CA-3", **decision
+        )
+    db.session.rollback()
+    references = db.session.scalars(select(CentralAuthorityApproval.reference)).all()
+    assert "CA-2" in references and "CA-3" not in references
+    with pytest.raises(StaleVersion):
+        ops.record_central_approval(
+            ready.caseworker, ready.case, expected_version=None, reference="CA-4", **decision
+        )
 
 
 @pytest.mark.parametrize(

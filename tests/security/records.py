@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from caseapp.assessment.models import (
+    BestInterestsAssessment,
     GuardianAppointment,
     LegalRepresentative,
     Placement,
@@ -92,6 +93,7 @@ BUILD = {
         given_on=START,
         written=True,
     ),
+    "bia": lambda case: BestInterestsAssessment(case_id=case.id, author_id=case.caseworker_id),
     "visit": lambda case: MonitoringVisit(
         case=case, months_after_return=1, due_on=START + timedelta(days=30)
     ),

@@ -28,6 +28,7 @@ RECORDS = {
     "notice_id": lambda world, case: record(world, "notice", case=case).id,
     "guarantee_id": lambda world, case: record(world, "guarantee", case=case).id,
     "visit_id": lambda world, case: record(world, "visit", case=case).id,
+    "bia_id": lambda world, case: record(world, "bia", case=case).id,
     "document_id": lambda world, case: _document(world, case).id,
     "assignment_id": lambda world, case: record(world, "assignment", case=case).id,
     "exchange_document_id": lambda world, case: exported_document(world, case).id,
