@@ -22,6 +22,7 @@ from caseapp.api.openapi import build, documented
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import pending
 from caseapp.cases.models import Case
+from caseapp.core import web
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import csrf, db
 from caseapp.core.permissions import Role
@@ -77,9 +78,7 @@ def _api_abort(err: ApiAbort):
 
 @bp.errorhandler(DomainError)
 def _domain(err: DomainError):
-    db.session.rollback()
-    if err.audit is not None:
-        later(err.audit.write)  # type: ignore[attr-defined]
+    web.refused(err)
     details = err.details if isinstance(err.details, dict) else None
     code = getattr(err, "code", None) or _snake(type(err).__name__)
     extra: dict[str, Any] = {}
@@ -208,8 +207,7 @@ def inbox():
     try:
         stored, receipt = receive(request.get_data(cache=False), transport=Transport.NETWORK)
     except ExchangeRefused as err:
-        db.session.rollback()
-        later(err.audit.write)  # type: ignore[attr-defined]
+        web.refused(err)
         extra = {"receipt": err.receipt} if err.receipt is not None else {}
         return error(err.code, err.message, err.status_code, **extra)
     return jsonify({"status": "accepted", "document_id": stored.document_id, "receipt": receipt})

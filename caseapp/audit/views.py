@@ -110,7 +110,7 @@ def export():
     try:
         result = export_bundle(current_user, _export_options(form))
     except DomainError as err:
-        db.session.rollback()
+        web.refused(err)
         return render_template("audit/export_failed.html", message=err.message), 400
     # The request layer commits the export's audit entry before the file is sent.
     return _send_bundle(result)

@@ -125,3 +125,7 @@ class ResetPasswordForm(CheckedForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Set the new password"))
+
+    def values(self) -> dict[str, Any]:
+        """The token and the new password (the confirmation is checked by the form)."""
+        return {"token": self.token.data, "new_password": self.new_password.data}

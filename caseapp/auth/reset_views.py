@@ -15,8 +15,7 @@ from caseapp.auth import reset
 from caseapp.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from caseapp.auth.views import bp
 from caseapp.core import mail, web
-from caseapp.core.errors import ValidationFailed
-from caseapp.core.extensions import db
+from caseapp.core.forms import with_message
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -50,21 +49,26 @@ def forgot_password():
 @bp.route("/password/reset", methods=["GET", "POST"])
 def reset_password():
     """Set a new password with the link's token."""
+    success = _("Your password was set. Log in with it.")
+    return token_password_page("auth/reset.html", reset.valid_token, reset.reset_password, success)
+
+
+def token_password_page(template: str, is_valid, operation, success: str):
+    """A page that sets a password with an e-mailed one-time token (a reset link, an
+    invitation): a token that is not (or no longer) valid answers 400 without a form; the
+    form goes through the request layer (``operation(token=..., new_password=...)``; a
+    refusal is shown with the form, nothing saved)."""
     form = ResetPasswordForm()
     if request.method == "GET":
         form.token.data = request.args.get("token", "")
-        if reset.valid_token(form.token.data) is None:
-            return render_template("auth/reset.html", form=None, invalid=True), 400
-        return render_template("auth/reset.html", form=form, invalid=False)
-    if form.validate_on_submit():
-        try:
-            reset.reset_password(form.token.data, form.new_password.data)
-        except ValidationFailed as err:
-            db.session.rollback()
-            form.new_password.errors.append(err.message)
-        else:  # the request layer commits
-            flash(_("Your password was set. Log in with it."), "success")
-            return redirect(url_for("auth.login"))
-    if reset.valid_token(form.token.data) is None:
-        return render_template("auth/reset.html", form=None, invalid=True), 400
-    return render_template("auth/reset.html", form=form, invalid=False), 400
+    if is_valid(form.token.data) is None:
+        return render_template(template, form=None, invalid=True), 400
+    return web.submit(
+        form,
+        operation,
+        success=success,
+        next_url=url_for("auth.login"),
+        render=lambda error: render_template(
+            template, form=with_message(form, error), invalid=False
+        ),
+    )

@@ -83,9 +83,7 @@ def _process(view: V) -> V:
         try:
             rv = view(*args, **kwargs)
         except DomainError as err:
-            # A refusal the view did not show itself (the error page shows it).
-            db.session.rollback()
-            _later_audit(err)
+            refused(err)  # a refusal the view did not show itself (the error page shows it)
             raise
         except BaseException:
             db.session.rollback()
@@ -171,7 +169,11 @@ def audit_read(entry: PendingEntry) -> None:
     later(entry.write)
 
 
-def _later_audit(err: DomainError) -> None:
+def refused(err: DomainError) -> None:
+    """After a refusal: roll the request's changes back, and write what the refusal must
+    leave in the audit trail (a gate refusal, a refused exchange) at the end of the request.
+    A view that shows a refusal itself (a page of its own, a JSON error) calls this first."""
+    db.session.rollback()
     if err.audit is not None:
         later(err.audit.write)  # type: ignore[attr-defined]
 
@@ -285,8 +287,7 @@ def submit(
     try:
         result = operation(*args, **form.values())
     except DomainError as err:
-        db.session.rollback()
-        _later_audit(err)
+        refused(err)
         if render is not None:
             placed = place_refusal(form, err.details)
             return render(None if placed else err.message), err.status_code
