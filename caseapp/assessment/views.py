@@ -137,14 +137,17 @@ def _submit(case_id: int, name: str, operation, success: str):
     """One of the page's forms through its operation; a refusal is shown next to it."""
     case = load_case(case_id, edit=True)
     form = MAIN_FORMS[name](prefix=name).for_case(case)
-    return web.submit(
+    page = "assessment.page"
+    return web.submit_on_page(
         form,
         operation,
         current_user,
         case,
+        case=case,
+        name=name,
+        page=page,
+        render_page=render_page,
         success=success,
-        next_url=url_for("assessment.page", case_id=case.id),
-        render=lambda error: render_page(case, {name: form}, {name: error}),
     )
 
 

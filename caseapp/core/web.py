@@ -297,6 +297,35 @@ def submit(
     return redirect(_url(next_url, result))
 
 
+# ``render_page(case, {name: form}, {name: message})``: a case page with one form as posted.
+PageRender = Callable[[Any, dict[str, Any], dict[str, str | None]], Any]
+
+
+def submit_on_page(
+    form: FlaskForm,
+    operation: Callable[..., Any],
+    *args: Any,
+    case: Any,
+    name: str,
+    page: str,
+    render_page: PageRender,
+    success: str,
+) -> ResponseReturnValue:
+    """``submit`` for one of the forms of a case's page (prefixed ``name``): success goes
+    back to the page (endpoint ``page``); invalid input or a refusal shows the page again
+    with this form as posted and the message next to it."""
+    from flask import url_for
+
+    return submit(
+        form,
+        operation,
+        *args,
+        success=success,
+        next_url=url_for(page, case_id=case.id),
+        render=lambda error: render_page(case, {name: form}, {name: error}),
+    )
+
+
 def _url(next_url: str | Callable[[Any], str], result: Any) -> str:
     return next_url(result) if callable(next_url) else next_url
 

@@ -115,18 +115,17 @@ def _submit(case_id: int, name: str, operation, success: str):
     form = MAIN_FORMS[name](prefix=name)
     if name in DRAFT_FORMS:
         operation = dropping_draft(operation, current_user, request.path)
-
-    def render(error: str | None) -> str:
-        return render_page(case, {name: form}, {name: error})
-
-    return web.submit(
+    page = "decision.page"
+    return web.submit_on_page(
         form,
         operation,
         current_user,
         case,
+        case=case,
+        name=name,
+        page=page,
+        render_page=render_page,
         success=success,
-        next_url=url_for("decision.page", case_id=case.id),
-        render=render,
     )
 
 

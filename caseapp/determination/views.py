@@ -86,15 +86,17 @@ def page(case_id: int):
 
 def _submit(case, name: str, form_cls, operation, target, success: str):
     """One of the page's forms through its operation on ``target`` (the case or a BID)."""
-    form = form_cls(prefix=name)
-    return web.submit(
-        form,
+    page = "determination.page"
+    return web.submit_on_page(
+        form_cls(prefix=name),
         operation,
         current_user,
         target,
+        case=case,
+        name=name,
+        page=page,
+        render_page=render_page,
         success=success,
-        next_url=url_for("determination.page", case_id=case.id),
-        render=lambda error: render_page(case, {name: form}, {name: error}),
     )
 
 

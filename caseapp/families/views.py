@@ -3,7 +3,7 @@ consent, notification and appeals; 002, Rec 2; Rec 4; fn 12 (iii))."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -72,14 +72,17 @@ def _submit(case_id: int, name: str, operation, success: str):
     family = ops.family_of(case)
     if name in ("act", "appeal"):
         f.with_parties(form, list(family.parties) if family is not None else [])
-    return web.submit(
+    page = "families.page"
+    return web.submit_on_page(
         form,
         operation,
         current_user,
         case,
+        case=case,
+        name=name,
+        page=page,
+        render_page=render_page,
         success=success,
-        next_url=url_for("families.page", case_id=case.id),
-        render=lambda error: render_page(case, {name: form}, {name: error}),
     )
 
 
