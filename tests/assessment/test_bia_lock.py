@@ -69,9 +69,12 @@ def test_the_page_keeps_the_text_shows_theirs_and_saves_on_top(client, login, ca
     assert f'name="version" type="hidden" value="{current}"' in page
     assert _stored(db, case).views is None  # nothing saved
 
-    # "Save again" with the version the page now carries: the user's text goes on top
+    # "Save again" with the version the page now carries, to the BIA the form now names
+    # (the one saved meanwhile): the user's text goes on top
+    named = f"{url}/{_stored(db, case).id}"
+    assert f'action="{named}"' in page
     again = client.post(
-        url, data={"version": str(current), "views": LONG, "health": "Mine: healthy."}
+        named, data={"version": str(current), "views": LONG, "health": "Mine: healthy."}
     )
     assert again.status_code == 302
     stored = _stored(db, case)

@@ -246,8 +246,8 @@ def test_a_post_for_a_superseded_bia_is_refused_and_changes_nothing(
     db.session.commit()
     assert new is not old
     versions = (old.version, new.version, case.version)
-    count = db.session.scalar(select(func.count()).select_from(AuditEntry))
     login(cw)
+    count = db.session.scalar(select(func.count()).select_from(AuditEntry))
     url = f"/cases/{case.id}/assessment/bia/{old.id}"
     response = client.post(url, data={"version": str(old.version), "views": "From an old tab."})
     assert response.status_code == 400
