@@ -316,8 +316,7 @@ def accept_monitoring_plan(
     require_return_stage(case)
     if plan.accepted_by_id is not None:
         raise ValidationFailed(_("The plan is already accepted."))
-    if accepted_on is None:
-        raise ValidationFailed(_("Fill in every required field."))
+    require_filled(accepted_on=accepted_on)
     plan.accepted_by_id = actor.id
     plan.accepted_on = accepted_on
     plan.provenance = Provenance.CONFIRMED_BY_PARTICIPANT

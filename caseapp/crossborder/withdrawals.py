@@ -18,7 +18,9 @@ from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.parties import WITHDRAWAL_ACTS
-from caseapp.core.errors import InvalidTransition, ValidationFailed
+from caseapp.cases.records import require_filled
+from caseapp.cases.workflow import require_stage
+from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import CareGuarantee, Withdrawal, WithdrawalKind
 
@@ -63,12 +65,9 @@ def record_withdrawal(
         party_act is not None and case.party_may(actor, party_act),
         expected_version,
     )
-    if case.stage not in WITHDRAWAL_STAGES:
-        raise InvalidTransition(
-            _("A withdrawal or objection can be recorded only until the child is handed over.")
-        )
-    if on_date is None:
-        raise ValidationFailed(_("Fill in every required field."))
+    message = _("A withdrawal or objection can be recorded only until the child is handed over.")
+    require_stage(case, WITHDRAWAL_STAGES, message)
+    require_filled(on_date=on_date)
     if on_date > date.today():
         raise ValidationFailed(_("The date cannot be in the future."))
     if (kind is WithdrawalKind.GUARANTEE) != (guarantee is not None):

@@ -19,6 +19,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
+from caseapp.cases.records import require_filled
 from caseapp.children.models import Relation
 from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
@@ -189,8 +190,7 @@ def record_party_act(
     _open(case)
     _party_on(case, party)
     kind = PartyActKind(kind)
-    if on_date is None:
-        raise ValidationFailed(_("Fill in every required field."))
+    require_filled(on_date=on_date)
     if on_date > date.today():
         raise ValidationFailed(_("The date cannot be in the future."))
     notice = current_notice(case)

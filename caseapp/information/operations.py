@@ -12,6 +12,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning
 from caseapp.cases.models import Case
+from caseapp.cases.records import require_filled
 from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.validators import date_problem
@@ -46,8 +47,7 @@ def record_information(
     )
     if not (what and language and given_by):
         raise ValidationFailed(_("Say what was explained, in which language and by whom."))
-    if given_on is None:
-        raise ValidationFailed(_("Fill in every required field."))
+    require_filled(given_on=given_on)
     problem = date_problem(given_on)
     if problem:
         raise ValidationFailed(problem)
