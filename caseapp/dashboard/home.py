@@ -210,14 +210,20 @@ def unread_notifications(user, *, limit: int = 5) -> tuple[list, int]:
     """``user``'s newest unread notifications with the case number and the child's name, and
     how many are unread in all: one statement."""
     n = Notification
+    unread = (n.user_id == user.id, n.read_at.is_(None))
+    # The count from the index alone, the newest ``limit`` first and only then their cases
+    # and names (a window count over the joined rows read every unread notice with its case
+    # and names: 1.3 s for 60,000 unread at 100,000 cases; issue 16).
+    total = select(func.count()).select_from(n).where(*unread).scalar_subquery()
+    page = select(n.id).where(*unread).order_by(n.id.desc()).limit(limit).subquery("page")
     query = named(
-        select(n, Case.number, func.count().over().label("total")).outerjoin(
-            Case, Case.id == n.case_id
-        ),
+        select(n, Case.number, total.label("total"))
+        .select_from(page)
+        .join(n, n.id == page.c.id)
+        .outerjoin(Case, Case.id == n.case_id),
         n.case_id,
     )
-    query = query.where(n.user_id == user.id, n.read_at.is_(None))
-    rows = db.session.execute(query.order_by(n.id.desc()).limit(limit)).all()
+    rows = db.session.execute(query.order_by(n.id.desc())).all()
     return _in_scope(user, [(r[0], r.number, name_of(r)) for r in rows]), (
         rows[0].total if rows else 0
     )
