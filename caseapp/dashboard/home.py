@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import inspect as sa_inspect
 
 from caseapp.alerts.queries import alert_condition
 from caseapp.alerts.rules import KINDS
@@ -59,13 +60,16 @@ class CaseLine:
         return NEXT_STEPS[self.stage]
 
 
-# ``my_cases``' statements by (user id, day, policy version): building one (twelve alert
+# ``my_cases``' statements by (user id, day, policy settings): building one (twelve alert
 # conditions) cost more than running it (issue 16); the values are literals of the statement.
 _MY_CASES: dict[tuple, Any] = {}
 
 
 def _my_cases_statement(user, today: date, policy):
-    key = (user.id, today, policy.version)
+    # Every setting of the policy in the key, not only its version number: the statement
+    # holds their values (a test database may reuse a version number with other values).
+    settings = repr([getattr(policy, a.key) for a in sa_inspect(policy).mapper.column_attrs])
+    key = (user.id, today, settings)
     statement = _MY_CASES.get(key)
     if statement is not None:
         return statement
