@@ -38,17 +38,6 @@ def in_scope(user):
     return false()
 
 
-def in_scope_joined(user):
-    """``in_scope`` for a list driven by another table's index (visits by due date, notices
-    by deadline, determinations by submission): the agency condition is written so that it
-    cannot use the case's agency index (``+ 0``). Otherwise SQLite, which keeps no
-    statistics, starts from every case of the agency (tens of thousands) and sorts, instead of
-    reading the other table's index in order and stopping after one page."""
-    if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
-        return (Case.lead_agency_id + 0) == user.agency_id
-    return in_scope(user)
-
-
 # -- the child's name beside the case number (issue 12 item 3), in the same statement ------
 
 
@@ -100,8 +89,13 @@ def scope_kind(user) -> str:
 
 
 def scope_sql(kind: str, *, joined: bool):
-    """``in_scope`` (``joined``: ``in_scope_joined``) of a ``scope_kind``, the agency a
-    ``bindparam`` (``agency_id``)."""
+    """``in_scope`` of a ``scope_kind``, the agency a ``bindparam`` (``agency_id``).
+
+    ``joined``: for a list driven by another table's index (visits by due date, notices by
+    deadline, determinations by submission), the agency condition is written so that it
+    cannot use the case's agency index (``+ 0``). Otherwise SQLite, which keeps no
+    statistics, starts from every case of the agency (tens of thousands) and sorts, instead
+    of reading the other table's index in order and stopping after one page."""
     if kind == "agency":
         column = (Case.lead_agency_id + 0) if joined else Case.lead_agency_id
         return column == AGENCY_ID

@@ -122,7 +122,7 @@ def scope(user, *, joined: bool = False):
     deadline, visits by due date, children by date of birth), the condition is written so
     that it cannot use the case's index (``+ 0``): SQLite, which keeps no statistics, would
     otherwise start from every case of the caseworker or agency (tens of thousands at
-    100,000 cases: 0.3-3.5 s) and sort them, as ``dashboard.queries.in_scope_joined`` says."""
+    100,000 cases: 0.3-3.5 s) and sort them, as ``dashboard.queries.scope_sql`` says."""
     if user.role is Role.CASEWORKER:
         return ((Case.caseworker_id + 0) if joined else Case.caseworker_id) == user.id
     if user.role is Role.SUPERVISOR:
