@@ -167,11 +167,15 @@ def pages_for(facts: dict) -> list[Page]:
         Page(cw, "case page", f"/cases/{blocked}"),
         Page(cw, "return safeguards", f"/cases/{ready}/safeguards"),
         Page(cw, "due list", "/due"),
+        Page(cw, "home (dashboard)", "/home"),
         Page("supervisor", "approval queue", "/queue"),
         Page("supervisor", "due list", "/due"),
+        Page("supervisor", "home (dashboard)", "/home"),
+        Page("supervisor", "indicators (agency dashboard)", "/indicators/"),
         Page("supervisor", "home (case list)", "/cases/"),
         Page("ombudsperson", "home (case list, every agency)", "/cases/"),
         Page("ombudsperson", "audit log", "/audit/"),
+        Page("ombudsperson", "indicators (dashboard)", "/indicators/"),
         Page("admin", "home (users)", "/admin/users"),
     ]
 
@@ -464,7 +468,9 @@ def main(argv=None) -> None:
     parser.add_argument("--reps", type=int, default=15, help="requests per page at 1 connection")
     parser.add_argument("--seconds", type=float, default=3.0, help="per page at 8 connections")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--only", default="", help="measure only pages whose label has this")
+    parser.add_argument(
+        "--only", default="", help='measure only pages whose label has this ("a|b": either)'
+    )
     args = parser.parse_args(argv)
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -473,7 +479,8 @@ def main(argv=None) -> None:
 
     prepare(url, workdir, args.n)
     facts, logins = facts_and_secrets(url, workdir)
-    pages = [p for p in pages_for(facts) if args.only in p.label]
+    wanted = args.only.split("|")  # "due list|queue": pages whose label has any of them
+    pages = [p for p in pages_for(facts) if any(w in p.label for w in wanted)]
     app_port, bare_port = free_port(), free_port()
     servers = [
         serve("caseapp:create_app()", app_port, url, args.workers),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select
 
 from caseapp.alerts.rules import (
     KINDS,
@@ -168,6 +169,21 @@ def _issue_15(kind: str, today: date, policy):
     return None
 
 
+def bid_overdue_cutoff(today: date, policy) -> datetime:
+    """Cases opened before this moment are past the time limit for a determination."""
+    return datetime.combine(today - timedelta(days=policy.bid_time_limit_days), time.min, UTC)
+
+
+def bid_overdue_sql(cutoff: Any) -> ColumnElement[bool]:
+    """The rule ``bid_overdue`` as SQL with its cut-off given (a value or a ``bindparam``, so
+    that a statement built once can take each day's cut-off; 002, Andreyuk)."""
+    approved = exists().where(
+        BestInterestsDetermination.case_id == Case.id,
+        BestInterestsDetermination.status == BidStatus.APPROVED,
+    )
+    return and_(Case.stage.in_(PRE_DECISION_STAGES), Case.opened_at < cutoff, not_(approved))
+
+
 def alert_condition(kind: str, today: date, policy):
     """The SQL condition on ``Case`` equivalent to the rule ``kind``."""
     pending = Case.stage.in_(PENDING_STAGES)
@@ -186,12 +202,7 @@ def alert_condition(kind: str, today: date, policy):
             or_(not_(_service(ServiceKind.SCHOOL)), not_(_service(ServiceKind.HEALTHCARE))),
         )
     if kind == "bid_overdue":
-        cutoff = datetime.combine(today - timedelta(days=policy.bid_time_limit_days), time.min, UTC)
-        approved = exists().where(
-            BestInterestsDetermination.case_id == Case.id,
-            BestInterestsDetermination.status == BidStatus.APPROVED,
-        )
-        return and_(Case.stage.in_(PRE_DECISION_STAGES), Case.opened_at < cutoff, not_(approved))
+        return bid_overdue_sql(bid_overdue_cutoff(today, policy))
     if kind == "visit_overdue":
         return and_(
             Case.stage != Stage.CLOSED,

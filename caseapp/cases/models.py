@@ -111,6 +111,11 @@ class Case(db.Model):
         # The due list's "hearing too old" section: an agency's cases at a hearing stage by
         # the day the child was last heard (issue 16; 002, Rec 1).
         Index("ix_case_agency_stage_heard", "lead_agency_id", "stage", "last_heard_on"),
+        # A caseworker's home page (issue 16): their cases most recently changed first, the
+        # stage in the index so that the open ones are counted from it alone; and by opening
+        # date (the reminders "no determination" and "no guardian").
+        Index("ix_case_worker_updated", "caseworker_id", "updated_at", "id", "stage"),
+        Index("ix_case_worker_opened", "caseworker_id", "opened_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

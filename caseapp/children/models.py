@@ -91,6 +91,8 @@ class Child(db.Model):
             "age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_range_ordered"
         ),
         CheckConstraint("age_min IS NULL OR age_min >= 0", name="age_min_not_negative"),
+        # The home pages' "18th birthday" reminders: children born in a window (issue 16).
+        Index("ix_child_date_of_birth", "date_of_birth"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -270,7 +270,15 @@ def second_pair_of_eyes_sql(
 ) -> ColumnElement[bool]:
     """``second_pair_of_eyes`` as a SQL condition, for the queues that list what a user may
     approve (the same rule: no author, or an author who is not ``user``)."""
-    return or_(author_column.is_(None), author_column != user.id)
+    return not_written_by_sql(user.id, author_column)
+
+
+def not_written_by_sql(
+    user_id: Any, author_column: ColumnElement[Any] | QueryableAttribute[Any]
+) -> ColumnElement[bool]:
+    """``second_pair_of_eyes_sql`` for a user id given as a value or a ``bindparam`` (a
+    statement built once per process, ``dashboard.queries.built``)."""
+    return or_(author_column.is_(None), author_column != user_id)
 
 
 def role_has(role: Role, permission: Permission) -> bool:

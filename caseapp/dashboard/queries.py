@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, false, func, select, true, tuple_, union_all
+from sqlalchemy import Date, Integer, and_, bindparam, false, func, select, true, tuple_, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from caseapp.audit.actions import AuditAction
@@ -12,7 +14,7 @@ from caseapp.audit.models import AuditEntry
 from caseapp.cases.models import Case, Stage
 from caseapp.children.models import Child, ChildName
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Role, second_pair_of_eyes_sql
+from caseapp.core.permissions import Role, not_written_by_sql
 from caseapp.crossborder.models import Consent
 from caseapp.decision.models import DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
@@ -36,17 +38,6 @@ def in_scope(user):
     return false()
 
 
-def in_scope_joined(user):
-    """``in_scope`` for a list driven by another table's index (visits by due date, notices
-    by deadline, determinations by submission): the agency condition is written so that it
-    cannot use the case's agency index (``+ 0``). Otherwise SQLite, which keeps no
-    statistics, starts from every case of the agency (tens of thousands) and sorts, instead of
-    reading the other table's index in order and stopping after one page."""
-    if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
-        return (Case.lead_agency_id + 0) == user.agency_id
-    return in_scope(user)
-
-
 # -- the child's name beside the case number (issue 12 item 3), in the same statement ------
 
 
@@ -67,10 +58,105 @@ def name_of(row) -> str:
     return " ".join(p for p in (row.family_name, row.given_name, row.patronymic) if p)
 
 
-def _named_page(query, key_columns, after, parse, limit: int, key_of):
-    """``_page`` of ``named(query)``: each row is the query's columns and then the name."""
-    rows, cursor = _page(named(query, Case.id), key_columns, after, parse, limit, key_of)
-    return [(*r[:-3], " ".join(p for p in r[-3:] if p)) for r in rows], cursor
+# -- statements built once per process (issue 16) ------------------------------------------
+# Building a list's statement (``named``'s aliased joins above all: SQLAlchemy adapts every
+# column) and its cache key cost more than running it on an index. Each list is built once
+# per process and shape, with ``bindparam``s for whatever varies between requests (the
+# user's agency and id, today, the cursor), as ``core.db.load_records(..., key=...)`` does.
+
+_STATEMENTS: dict[Hashable, Any] = {}
+
+AGENCY_ID = bindparam("agency_id", type_=Integer)
+USER_ID = bindparam("user_id", type_=Integer)
+TODAY = bindparam("today", type_=Date)
+
+
+def built(key: Hashable, build: Callable[[], Any]) -> Any:
+    """The statement ``build()`` makes, built once per process under ``key``."""
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return statement
+
+
+def scope_kind(user) -> str:
+    """Which ``in_scope`` condition applies to ``user``: the shape part of a statement's key."""
+    if user.role is Role.OMBUDSPERSON:
+        return "all"
+    if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
+        return "agency"
+    return "none"
+
+
+def scope_sql(kind: str, *, joined: bool):
+    """``in_scope`` of a ``scope_kind``, the agency a ``bindparam`` (``agency_id``).
+
+    ``joined``: for a list driven by another table's index (visits by due date, notices by
+    deadline, determinations by submission), the agency condition is written so that it
+    cannot use the case's agency index (``+ 0``). Otherwise SQLite, which keeps no
+    statistics, starts from every case of the agency (tens of thousands) and sorts, instead
+    of reading the other table's index in order and stopping after one page."""
+    if kind == "agency":
+        column = (Case.lead_agency_id + 0) if joined else Case.lead_agency_id
+        return column == AGENCY_ID
+    return true() if kind == "all" else false()
+
+
+def scope_params(user) -> dict[str, Any]:
+    """The values of the ``bindparam``s of ``scope_sql`` and ``USER_ID``."""
+    return {"agency_id": user.agency_id, "user_id": user.id}
+
+
+def _after(key_columns) -> Any:
+    """Rows after the cursor (``bindparam``s ``k0`` and ``k1``): a one-column key is the id."""
+    if len(key_columns) == 1:
+        return key_columns[0] > bindparam("k1", type_=Integer)
+    first, ident = key_columns
+    return tuple_(first, ident) > tuple_(
+        bindparam("k0", type_=first.type), bindparam("k1", type_=Integer)
+    )
+
+
+def keyset_page(
+    name: str,
+    user,
+    build: Callable[[str, bool], Any],
+    key_columns: Callable[[], tuple],
+    *,
+    after: str | None,
+    parse,
+    limit: int,
+    key_of,
+    params: dict[str, Any] | None = None,
+):
+    """One page of a named list, keyset-paginated: ``(rows, next_cursor)``, each row the
+    query's columns and then the child's name.
+
+    ``build(scope_kind, has_cursor)`` makes the query (its conditions ``bindparam``s);
+    ``key_columns()`` its sort key (the id last). The statement with its name columns,
+    cursor condition, order and limit is built once per process (``built``); ``params`` are
+    the values of its own ``bindparam``s besides the scope's and the cursor's."""
+    cursor = _cursor(after, parse)
+    kind = scope_kind(user)
+
+    def make():
+        query = named(build(kind, cursor is not None), Case.id)
+        columns = key_columns()  # after ``build``: it may name the built query's columns
+        if cursor is not None:
+            query = query.where(_after(columns))
+        return query.order_by(*columns).limit(limit + 1)
+
+    statement = built((name, kind, cursor is not None, limit), make)
+    values = {**scope_params(user), **(params or {})}
+    if cursor is not None:
+        values |= {"k0": cursor[0], "k1": cursor[1]}
+    rows = [tuple(r) for r in db.session.execute(statement, values)]
+    more = len(rows) > limit
+    rows = [(*r[:-3], " ".join(p for p in r[-3:] if p)) for r in rows[:limit]]
+    if not more:
+        return rows, None
+    key, ident = key_of(rows[-1])
+    return rows, f"{key.isoformat() if hasattr(key, 'isoformat') else key}~{ident}"
 
 
 def as_moment(value) -> datetime | None:
@@ -113,22 +199,27 @@ def bids_awaiting(user, *, after: str | None = None, limit: int = 20):
     """Submitted determinations someone other than ``user`` wrote (four eyes), the longest
     waiting first: one page of ``(bid, case number, child's name)``."""
     b = BestInterestsDetermination
-    query = (
-        select(b, Case.number)
-        .join(Case, Case.id == b.case_id)
-        .where(
-            in_scope_joined(user),
-            b.status == BidStatus.SUBMITTED,
-            second_pair_of_eyes_sql(user, b.author_id),
+
+    def build(kind: str, _cursor: bool):
+        return (
+            select(b, Case.number)
+            .join(Case, Case.id == b.case_id)
+            .where(
+                scope_sql(kind, joined=True),
+                b.status == BidStatus.SUBMITTED,
+                not_written_by_sql(USER_ID, b.author_id),
+            )
         )
-    )
-    return _named_page(
-        query,
-        (b.submitted_at, b.id),
-        after,
-        _datetime,
-        limit,
-        lambda r: (r[0].submitted_at, r[0].id),
+
+    return keyset_page(
+        "bids_awaiting",
+        user,
+        build,
+        lambda: (b.submitted_at, b.id),
+        after=after,
+        parse=_datetime,
+        limit=limit,
+        key_of=lambda r: (r[0].submitted_at, r[0].id),
     )
 
 
@@ -166,17 +257,29 @@ def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
     """Non-voluntary returns awaiting a second supervisor (not their recorder): one page of
     ``(consent, case number, waiting since, child's name)``."""
     c = Consent
-    query = (
-        select(c, Case.number, last_resort_since())
-        .join(Case, Case.id == c.case_id)
-        .where(
-            in_scope_joined(user),
-            c.non_voluntary.is_(True),
-            c.last_resort_approved_by_id.is_(None),
-            second_pair_of_eyes_sql(user, c.recorded_by_id),
+
+    def build(kind: str, _cursor: bool):
+        return (
+            select(c, Case.number, last_resort_since())
+            .join(Case, Case.id == c.case_id)
+            .where(
+                scope_sql(kind, joined=True),
+                c.non_voluntary.is_(True),
+                c.last_resort_approved_by_id.is_(None),
+                not_written_by_sql(USER_ID, c.recorded_by_id),
+            )
         )
+
+    return keyset_page(
+        "last_resorts_awaiting",
+        user,
+        build,
+        lambda: (c.id,),
+        after=after,
+        parse=int,
+        limit=limit,
+        key_of=lambda r: (r[0].id, r[0].id),
     )
-    return _named_page(query, (c.id,), after, int, limit, lambda r: (r[0].id, r[0].id))
 
 
 # -- the due list: every section is one indexed query for one page (keyset pagination) -----
@@ -194,21 +297,6 @@ def _cursor(after: str | None, parse):
         return None
 
 
-def _page(query, key_columns, after, parse, limit: int, key_of):
-    """``(rows, next_cursor)``: rows after the cursor in key order, ``limit`` at most."""
-    cursor = _cursor(after, parse)
-    if cursor is not None:
-        # A one-column key (the id) has the id as both parts of its cursor.
-        query = query.where(tuple_(*key_columns) > tuple_(*cursor[-len(key_columns) :]))
-    rows = [tuple(r) for r in db.session.execute(query.order_by(*key_columns).limit(limit + 1))]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if not more:
-        return rows, None
-    key, ident = key_of(rows[-1])
-    return rows, f"{key.isoformat() if hasattr(key, 'isoformat') else key}~{ident}"
-
-
 def _datetime(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -217,18 +305,29 @@ def _datetime(text: str) -> datetime:
 def overdue_visits(user, today: date, *, after: str | None = None, limit: int = 50):
     """Monitoring visits due and not done, most overdue first: ``(visit, number, name)``."""
     v = MonitoringVisit
-    query = (
-        select(v, Case.number)
-        .join(Case, Case.id == v.case_id)
-        .where(
-            in_scope_joined(user),
-            Case.stage != Stage.CLOSED,
-            v.visited_on.is_(None),
-            v.due_on < today,
+
+    def build(kind: str, _cursor: bool):
+        return (
+            select(v, Case.number)
+            .join(Case, Case.id == v.case_id)
+            .where(
+                scope_sql(kind, joined=True),
+                Case.stage != Stage.CLOSED,
+                v.visited_on.is_(None),
+                v.due_on < TODAY,
+            )
         )
-    )
-    return _named_page(
-        query, (v.due_on, v.id), after, date.fromisoformat, limit, lambda r: (r[0].due_on, r[0].id)
+
+    return keyset_page(
+        "overdue_visits",
+        user,
+        build,
+        lambda: (v.due_on, v.id),
+        after=after,
+        parse=date.fromisoformat,
+        limit=limit,
+        key_of=lambda r: (r[0].due_on, r[0].id),
+        params={"today": today},
     )
 
 
@@ -236,23 +335,29 @@ def appeal_deadlines(user, today: date, *, after: str | None = None, limit: int 
     """Current decision notices whose appeal deadline falls in the next two weeks:
     ``(notice, number, name)``."""
     n = DecisionNotice
-    query = (
-        select(n, Case.number)
-        .join(Case, Case.id == n.case_id)
-        .where(
-            in_scope_joined(user),
-            n.superseded_at.is_(None),
-            n.appeal_deadline >= today,
-            n.appeal_deadline <= today + timedelta(days=APPEAL_WARNING_DAYS),
+
+    def build(kind: str, _cursor: bool):
+        return (
+            select(n, Case.number)
+            .join(Case, Case.id == n.case_id)
+            .where(
+                scope_sql(kind, joined=True),
+                n.superseded_at.is_(None),
+                n.appeal_deadline >= TODAY,
+                n.appeal_deadline <= bindparam("horizon", type_=Date),
+            )
         )
-    )
-    return _named_page(
-        query,
-        (n.appeal_deadline, n.id),
-        after,
-        date.fromisoformat,
-        limit,
-        lambda r: (r[0].appeal_deadline, r[0].id),
+
+    return keyset_page(
+        "appeal_deadlines",
+        user,
+        build,
+        lambda: (n.appeal_deadline, n.id),
+        after=after,
+        parse=date.fromisoformat,
+        limit=limit,
+        key_of=lambda r: (r[0].appeal_deadline, r[0].id),
+        params={"today": today, "horizon": today + timedelta(days=APPEAL_WARNING_DAYS)},
     )
 
 
@@ -265,33 +370,58 @@ def stale_hearings(user, today: date, policy, *, after: str | None = None, limit
     under the index ``ix_case_agency_stage_heard``, not from every hearing of every case of
     the agency at those stages (issue 16). Never heard and heard too long ago are two range
     reads of that index (an ``OR`` would read every entry of the agency's stages)."""
-    cutoff = today - timedelta(days=policy.hearing_max_age_days)
+    holder: dict[str, Any] = {}
 
-    def heard(condition):
-        return select(Case.id).where(in_scope(user), Case.stage.in_(HEARING_STAGES), condition)
+    def build(kind: str, has_cursor: bool):
+        def heard(condition):
+            return select(Case.id).where(
+                scope_sql(kind, joined=False), Case.stage.in_(HEARING_STAGES), condition
+            )
 
-    stale = union_all(
-        heard(Case.last_heard_on.is_(None)), heard(Case.last_heard_on < cutoff)
-    ).subquery("stale")
-    # The page's ids first (``+ 0``: sorted, not found by walking the agency's cases in id
-    # order, which SQLite would otherwise choose), then their numbers and names.
-    ids = select(stale.c.id).order_by(stale.c.id + 0).limit(limit + 1)
-    cursor = _cursor(after, int)
-    if cursor is not None:
-        ids = ids.where(stale.c.id > cursor[1])
-    page = ids.subquery("page")
-    query = select(page.c.id, Case.number, Case.last_heard_on).join(Case, Case.id == page.c.id)
-    return _named_page(query, (page.c.id,), after, int, limit, lambda r: (r[0], r[0]))
+        stale = union_all(
+            heard(Case.last_heard_on.is_(None)),
+            heard(Case.last_heard_on < bindparam("cutoff", type_=Date)),
+        ).subquery("stale")
+        # The page's ids first (``+ 0``: sorted, not found by walking the agency's cases in
+        # id order, which SQLite would otherwise choose), then their numbers and names.
+        ids = select(stale.c.id).order_by(stale.c.id + 0).limit(limit + 1)
+        if has_cursor:
+            ids = ids.where(stale.c.id > bindparam("k1", type_=Integer))
+        page = holder["page"] = ids.subquery("page")
+        return select(page.c.id, Case.number, Case.last_heard_on).join(Case, Case.id == page.c.id)
+
+    return keyset_page(
+        "stale_hearings",
+        user,
+        build,
+        lambda: (holder["page"].c.id,),
+        after=after,
+        parse=int,
+        limit=limit,
+        key_of=lambda r: (r[0], r[0]),
+        params={"cutoff": today - timedelta(days=policy.hearing_max_age_days)},
+    )
 
 
 def over_bid_limit(user, today: date, policy, *, after: str | None = None, limit: int = 50):
     """Cases open past the time limit without an approved determination (002, Andreyuk),
     the longest waiting first: rows ``(case_id, number, opened_at, name)``."""
-    from caseapp.alerts.queries import alert_condition
+    from caseapp.alerts.queries import bid_overdue_cutoff, bid_overdue_sql
 
-    query = select(Case.id, Case.number, Case.opened_at).where(
-        in_scope(user), alert_condition("bid_overdue", today, policy)
-    )
-    return _named_page(
-        query, (Case.opened_at, Case.id), after, _datetime, limit, lambda r: (r[2], r[0])
+    def build(kind: str, _cursor: bool):
+        cutoff = bindparam("cutoff", type_=Case.opened_at.type)
+        return select(Case.id, Case.number, Case.opened_at).where(
+            scope_sql(kind, joined=False), bid_overdue_sql(cutoff)
+        )
+
+    return keyset_page(
+        "over_bid_limit",
+        user,
+        build,
+        lambda: (Case.opened_at, Case.id),
+        after=after,
+        parse=_datetime,
+        limit=limit,
+        key_of=lambda r: (r[2], r[0]),
+        params={"cutoff": bid_overdue_cutoff(today, policy)},
     )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.cases.models import Case, Outcome
+from caseapp.core.db import CASE_IDS, Records, load_records
 from caseapp.core.extensions import db
 from caseapp.decision.models import Appeal, AppealStatus, Complaint, DecisionNotice
 
@@ -65,7 +70,7 @@ def complaints(case: Case) -> list[Complaint]:
     )
 
 
-def suggests_tolerated_stay(case: Case) -> bool:
+def suggests_tolerated_stay(case: Case, records: PageRecords | None = None) -> bool:
     """Whether the page should propose regularisation or tolerated stay: the BID recommends
     against return, the BIA found return unsafe, or no family member could be traced
     (002, Moldova practice: "If the parents are not identified or return is not possible,
@@ -74,15 +79,116 @@ def suggests_tolerated_stay(case: Case) -> bool:
     from caseapp.children.models import TracingStatus
     from caseapp.determination.operations import current_bid
 
-    bid = current_bid(case)
+    bid = records.current_bid if records is not None else current_bid(case)
     if bid is not None and bid.recommended is not None and bid.recommended is not Outcome.RETURN:
         return True
     if case.outcome is not None and case.outcome is not Outcome.RETURN:
         return False
-    bia = current_bia(case)
+    bia = records.bia if records is not None else current_bia(case)
     if bia is not None and bia.return_safe is False:
         return True
     members = case.family_members
     return bool(members) and all(
         m.tracing_status in (TracingStatus.NOT_FOUND, TracingStatus.DECEASED) for m in members
+    )
+
+
+# -- the decision page's records in one statement (issue 16: 17 statements before) -----------
+
+
+def _page_families(ids) -> dict[str, Records]:
+    from caseapp.agencies.models import Agency
+    from caseapp.assessment.models import BestInterestsAssessment
+    from caseapp.children.models import Child, ChildName, FamilyMember
+    from caseapp.determination.models import BestInterestsDetermination, BidStatus
+
+    b, bia = BestInterestsDetermination, BestInterestsAssessment
+    addressed = select(Complaint.addressed_to_id).where(Complaint.case_id.in_(ids))
+    return {
+        "notices": Records(
+            DecisionNotice, DecisionNotice.case_id.in_(ids), (DecisionNotice.id.desc(),)
+        ),
+        "appeals": Records(Appeal, Appeal.case_id.in_(ids), (Appeal.id.desc(),)),
+        "complaints": Records(Complaint, Complaint.case_id.in_(ids), (Complaint.id.desc(),)),
+        "addressed_to": Records(Agency, Agency.id.in_(addressed)),
+        # ``current_bid``: the newest not withdrawn (the first of these).
+        "bids": Records(b, b.case_id.in_(ids) & (b.status != BidStatus.WITHDRAWN), (b.id.desc(),)),
+        # ``current_bia``: the newest (the first).
+        "bias": Records(bia, bia.case_id.in_(ids), (bia.id.desc(),)),
+        "family_members": Records(FamilyMember, FamilyMember.case_id.in_(ids), (FamilyMember.id,)),
+        "children": Records(Child, Child.case_id.in_(ids)),
+        "names": Records(
+            ChildName,
+            ChildName.child_id.in_(select(Child.id).where(Child.case_id.in_(ids))),
+            (ChildName.is_primary.desc(), ChildName.id),
+        ),
+    }
+
+
+_PAGE_NAMES = list(_page_families([]))
+
+
+@dataclass(frozen=True)
+class PageRecords:
+    """What the decision page shows of a case, read in one statement (``page_records``);
+    each property answers as the function of the same name in this module does."""
+
+    notices: list[DecisionNotice]  # newest first, superseded ones included
+    appeals: list[Appeal]  # newest first
+    complaints: list[Complaint]  # newest first
+    bids: list[Any]  # not withdrawn, newest first
+    bias: list[Any]  # newest first
+
+    @property
+    def current_notice(self) -> DecisionNotice | None:
+        return next((n for n in self.notices if n.superseded_at is None), None)
+
+    @property
+    def current_bid(self):
+        return self.bids[0] if self.bids else None
+
+    @property
+    def approved_bid(self):
+        from caseapp.determination.models import BidStatus
+
+        bid = self.current_bid
+        return bid if bid is not None and bid.status is BidStatus.APPROVED else None
+
+    @property
+    def bia(self):
+        return self.bias[0] if self.bias else None
+
+    @property
+    def execution_suspended(self) -> bool:
+        return any(a.status is AppealStatus.PENDING for a in self.appeals)
+
+
+def page_records(case: Case) -> PageRecords:
+    """The decision page's records of ``case`` in **one** statement (``load_records``): the
+    notices, appeals, complaints (with the body each is addressed to), the BIDs and BIAs,
+    and the child with its names and the family members set on the case."""
+    lists = load_records(
+        db.session,
+        lambda: list(_page_families(CASE_IDS).values()),
+        {"case_ids": [case.id]},
+        key="decision_page",
+    )
+    rows = dict(zip(_PAGE_NAMES, lists, strict=True))
+    agencies = {a.id: a for a in rows["addressed_to"]}
+    for complaint in rows["complaints"]:
+        if "addressed_to" not in complaint.__dict__:
+            set_committed_value(complaint, "addressed_to", agencies.get(complaint.addressed_to_id))
+    child = rows["children"][0] if rows["children"] else None
+    if child is not None and "names" not in child.__dict__:
+        set_committed_value(child, "names", rows["names"])
+    if "child" not in case.__dict__:
+        set_committed_value(case, "child", child)
+    if "family_members" not in case.__dict__:
+        set_committed_value(case, "family_members", rows["family_members"])
+    return PageRecords(
+        notices=rows["notices"],
+        appeals=rows["appeals"],
+        complaints=rows["complaints"],
+        bids=rows["bids"],
+        bias=rows["bias"],
     )

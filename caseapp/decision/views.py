@@ -14,7 +14,6 @@ from caseapp.decision import forms as f
 from caseapp.decision import operations as ops
 from caseapp.decision import queries
 from caseapp.decision.models import Appeal, Complaint, DecisionNotice
-from caseapp.determination.operations import approved_bid, current_bid
 from caseapp.drafts.operations import dropping_draft, load_drafts, restore_into
 
 bp = Blueprint("decision", __name__, url_prefix="/cases")
@@ -35,10 +34,11 @@ def render_page(case, forms=None, errors=None):
     """Render the decision page."""
     v = case.version
     page_forms = {name: cls(prefix=name, formdata=None).at(v) for name, cls in MAIN_FORMS.items()}
-    notice = queries.current_notice(case)
+    records = queries.page_records(case)  # one statement (issue 16)
+    notice = records.current_notice
     for name in ("notify_child", "notify_guardian"):  # they edit the notice: its own lock
         page_forms[name].at(record_version(notice))
-    appeals, complaints = queries.appeals(case), queries.complaints(case)
+    appeals, complaints = records.appeals, records.complaints
     drafts: dict = {}
     if case.can_edit(current_user):
         # Text typed before a timeout comes back into its form (issue 12 item 2): the user's
@@ -52,7 +52,7 @@ def render_page(case, forms=None, errors=None):
         )
         for name, path in paths.items():
             restore_into(page_forms[name], drafts.get(path))
-    bid = approved_bid(case)
+    bid = records.approved_bid
     if bid is not None and bid.recommended is not None:
         page_forms["decision"].outcome.data = bid.recommended.value
     page_forms.update(forms or {})
@@ -62,13 +62,13 @@ def render_page(case, forms=None, errors=None):
         forms=page_forms,
         errors=errors or {},
         bid=bid,
-        latest_bid=current_bid(case),
+        latest_bid=records.current_bid,
         notice=notice,
-        notices=queries.notices(case),
+        notices=records.notices,
         appeals=appeals,
         complaints=complaints,
-        suspended=queries.execution_suspended(case),
-        suggest_stay=queries.suggests_tolerated_stay(case),
+        suspended=records.execution_suspended,
+        suggest_stay=queries.suggests_tolerated_stay(case, records),
         reopenable=case.stage in ops.REOPENABLE_STAGES,
         # Row forms carry their record's own version (issue 12 item 2); a refused one comes
         # back with the user's text and what was saved in the meantime (``saved_meanwhile``).

@@ -16,7 +16,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, distinct, func, literal, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from caseapp.agencies.models import Agency
 from caseapp.assessment.models import Placement
@@ -275,21 +290,83 @@ def _base(key: str, measure: str, period: Period, scope: Select, today: date) ->
 
 
 # -- figures ------------------------------------------------------------------------------
+# Every figure of the catalogue comes from TWO statements whatever the catalogue (issue 16:
+# one per figure was 30): the counts, each a branch of one ``UNION ALL`` (``_counts``), and
+# the rows the durations and the days deprived of liberty are taken from, each a branch of
+# another (``_dated_rows``). Each branch is the same ``_base`` query the drill-down lists.
 
 
-def _count(key: str, base: Select, dimension: str | None) -> dict[str, int]:
+def _count_branch(part: int, key: str, base: Select, dimension: str | None) -> Select:
+    """One branch of ``_counts``: ``(part, category as text, count)``, grouped by
+    ``dimension`` (or one total row)."""
     sub = base.subquery()
     children = BY_KEY[key].unit is Unit.CHILDREN
     counted = func.count(distinct(sub.c.case_id)) if children else func.count()
+    label = literal(part, Integer).label("part")
     if dimension is None:
-        return {"": db.session.scalar(select(counted).select_from(sub)) or 0}
+        total = literal("", String).label("category")
+        return select(label, total, counted.label("n")).select_from(sub)
     column = sub.c[dimension]
-    rows = db.session.execute(select(column, counted).group_by(column).order_by(column))
-    result: dict[str, int] = {}
-    for category, number in rows:
+    return select(label, cast(column, String).label("category"), counted.label("n")).group_by(
+        column
+    )
+
+
+def _counts(branches: list[Select]) -> list[dict[str, int]]:
+    """Run the count branches in one statement: per branch, ``{category: count}`` in the
+    category's order (a total is ``{"": n}``; no category is ``UNKNOWN``)."""
+    results: list[dict[str, int]] = [{} for _ in branches]
+    if not branches:
+        return results
+    union = union_all(*branches).subquery()
+    query = select(union.c.part, union.c.category, union.c.n).order_by(
+        union.c.part, union.c.category
+    )
+    for part, category, number in db.session.execute(query):
+        result = results[part]
         name = UNKNOWN if category is None else str(category)
         result[name] = result.get(name, 0) + number
-    return result
+    return results
+
+
+# The columns of ``_dated_rows``' branches: a start day, a start moment, an end day, an end
+# moment (each branch fills the ones it has; the others are typed NULLs).
+_DATED = (
+    ("d1", Date()),
+    ("t1", Case.opened_at.type),
+    ("d2", Date()),
+    ("t2", BestInterestsDetermination.approved_at.type),
+)
+# Indicators whose "reached" is a day (a decision notice's), not a moment.
+_REACHED_ON_A_DAY = {"days_to_decision"}
+
+
+def _dated_branch(part: int, key: str, kind: str, base: Select) -> Select:
+    """One branch of ``_dated_rows``: the two dates of each row of ``base`` (``kind``
+    "durations" or "deprived")."""
+    sub = base.subquery()
+    if kind == "deprived":
+        values = {"d1": sub.c.started_on, "d2": sub.c.ended_on}
+    elif key == "complaints":
+        values = {"d1": sub.c.lodged_on, "d2": sub.c.responded_on}
+    else:
+        reached = "d2" if key in _REACHED_ON_A_DAY else "t2"
+        values = {"d1": sub.c.identified_on, "t1": sub.c.opened_at, reached: sub.c.reached}
+    columns = [
+        (values[name] if name in values else cast(null(), type_)).label(name)
+        for name, type_ in _DATED
+    ]
+    return select(literal(part, Integer).label("part"), *columns)
+
+
+def _dated_rows(branches: list[Select]) -> list[list]:
+    """Run the dated branches in one statement: per branch, its rows ``(d1, t1, d2, t2)``."""
+    results: list[list] = [[] for _ in branches]
+    if not branches:
+        return results
+    for row in db.session.execute(union_all(*branches)):
+        results[row.part].append(row)
+    return results
 
 
 def nearest_rank(values: list[int], share: float) -> int | None:
@@ -308,25 +385,25 @@ def _day(value) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _durations(key: str, base: Select) -> list[int]:
+def _durations(key: str, rows: list) -> list[int]:
     """Days for each row of a duration cohort (never negative)."""
     days = []
-    for row in db.session.execute(base).mappings():
+    for row in rows:
         if key == "complaints":
-            start, reached = row["lodged_on"], row["responded_on"]
+            start, reached = row.d1, row.d2
         else:
-            start = row["identified_on"] or _day(row["opened_at"])
-            reached = row["reached"]
+            start = row.d1 or _day(row.t1)
+            reached = row.d2 if key in _REACHED_ON_A_DAY else row.t2
         days.append(max((_day(reached) - start).days, 0))
     return days
 
 
-def _days_deprived(base: Select, period: Period, today: date) -> int:
+def _days_deprived(rows: list, period: Period, today: date) -> int:
     """Days spent deprived of liberty within the period (both ends included)."""
     total = 0
-    for row in db.session.execute(base).mappings():
-        first = max(row["started_on"], period.start)
-        last = min(row["ended_on"] or today, period.end, today)
+    for row in rows:
+        first = max(row.d1, period.start)
+        last = min(row.d2 or today, period.end, today)
         total += max((last - first).days + 1, 0)
     return total
 
@@ -335,36 +412,54 @@ def compute(
     user, period: Period, *, today: date | None = None, scope: Select | None = None
 ) -> list[Figure]:
     """Every figure of the catalogue for ``period``, over the cases ``user`` may see (or the
-    case ids of ``scope`` when given)."""
+    case ids of ``scope`` when given): two statements (``_counts``, ``_dated_rows``)."""
     today = today or date.today()
     scope = scope if scope is not None else scope_ids(user)
-    figures: list[Figure] = []
+    counts: list[Select] = []
+    dated: list[Select] = []
+    # What to add, in the catalogue's order: (indicator, measure, dimension, how, branch)
+    steps: list[tuple[str, str, str, str, int]] = []
 
-    def add(key, measure, values: dict, dimension=""):
-        for category, value in values.items():
-            figures.append(Figure(key, str(measure), str(dimension), category, value))
+    def count(key, measure, base, dimension=None):
+        steps.append((key, str(measure), str(dimension or ""), "count", len(counts)))
+        counts.append(_count_branch(len(counts), key, base, dimension))
+
+    def rows(key, measure, kind, base):
+        steps.append((key, str(measure), "", kind, len(dated)))
+        dated.append(_dated_branch(len(dated), key, kind, base))
 
     for indicator in CATALOGUE:
         key = indicator.key
         base = _base(key, Measure.COUNT, period, scope, today)
         if indicator.unit is Unit.DAYS:
-            days = _durations(key, base)
-            add(key, Measure.COUNT, {"": len(days)})
-            add(key, Measure.MEDIAN, {"": median(days)})
-            add(key, Measure.P90, {"": nearest_rank(days, 0.9)})
+            rows(key, Measure.COUNT, "durations", base)
             continue
-        add(key, Measure.COUNT, _count(key, base, None))
+        count(key, Measure.COUNT, base)
         if Measure.DAYS in indicator.measures:
-            add(key, Measure.DAYS, {"": _days_deprived(base, period, today)})
+            rows(key, Measure.DAYS, "deprived", base)
         if Measure.MEDIAN in indicator.measures:
-            days = _durations(key, _base(key, Measure.MEDIAN, period, scope, today))
-            add(key, Measure.MEDIAN, {"": median(days)})
-            add(key, Measure.P90, {"": nearest_rank(days, 0.9)})
+            rows(key, Measure.MEDIAN, "durations", _base(key, Measure.MEDIAN, period, scope, today))
         if Measure.OPEN_NOW in indicator.measures:
-            open_now = _base(key, Measure.OPEN_NOW, period, scope, today)
-            add(key, Measure.OPEN_NOW, _count(key, open_now, None))
+            count(key, Measure.OPEN_NOW, _base(key, Measure.OPEN_NOW, period, scope, today))
         for dimension in indicator.dimensions:
-            add(key, Measure.COUNT, _count(key, base, dimension), dimension)
+            count(key, Measure.COUNT, base, dimension)
+
+    counted, dated_rows = _counts(counts), _dated_rows(dated)
+    figures: list[Figure] = []
+    for key, measure, breakdown, how, branch in steps:
+        if how == "count":
+            for category, value in counted[branch].items():
+                figures.append(Figure(key, measure, breakdown, category, value))
+            continue
+        if how == "deprived":
+            value = _days_deprived(dated_rows[branch], period, today)
+            figures.append(Figure(key, measure, "", "", value))
+            continue
+        days = _durations(key, dated_rows[branch])
+        if measure == Measure.COUNT:  # a duration indicator: its count, then median and p90
+            figures.append(Figure(key, str(Measure.COUNT), "", "", len(days)))
+        figures.append(Figure(key, str(Measure.MEDIAN), "", "", median(days)))
+        figures.append(Figure(key, str(Measure.P90), "", "", nearest_rank(days, 0.9)))
     return figures
 
 

@@ -87,28 +87,34 @@ def overdue_requests(user: Any, today: date, *, after: str | None = None, limit:
     """Open requests past their due date to participants still assigned, on open cases the
     user sees, the most overdue first: one page of ``(request, case number, child's name)``
     (the due list's section; issue 10 item 3; the name: issue 12 item 3)."""
-    from caseapp.dashboard.queries import _named_page, in_scope_joined
+    from caseapp.dashboard.queries import TODAY, keyset_page, scope_sql
 
     r = ParticipantRequest
-    query = (
-        select(r, Case.number)
-        .join(Case, Case.id == r.case_id)
-        .join(Assignment, Assignment.id == r.assignment_id)
-        .where(
-            in_scope_joined(user),
-            Case.stage != Stage.CLOSED,
-            r.answered_at.is_(None),
-            r.due_on < today,
-            Assignment.in_force_sql(),
+
+    def build(kind: str, _cursor: bool):
+        return (
+            select(r, Case.number)
+            .join(Case, Case.id == r.case_id)
+            .join(Assignment, Assignment.id == r.assignment_id)
+            .where(
+                scope_sql(kind, joined=True),
+                Case.stage != Stage.CLOSED,
+                r.answered_at.is_(None),
+                r.due_on < TODAY,
+                Assignment.in_force_sql(),
+            )
         )
-    )
-    return _named_page(
-        query,
-        (r.due_on, r.id),
-        after,
-        date.fromisoformat,
-        limit,
-        lambda row: (row[0].due_on, row[0].id),
+
+    return keyset_page(
+        "overdue_requests",
+        user,
+        build,
+        lambda: (r.due_on, r.id),
+        after=after,
+        parse=date.fromisoformat,
+        limit=limit,
+        key_of=lambda row: (row[0].due_on, row[0].id),
+        params={"today": today},
     )
 
 
