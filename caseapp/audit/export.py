@@ -147,15 +147,15 @@ def _walk_and_write(conn, first, last, writer, progress) -> tuple[Walk, dict]:
     """
     from caseapp.cases.models import Case
 
-    walk = Walk(checkpoints.references(conn))
+    walk = Walk(checkpoints.references(conn), parts=True)
     marks: dict = {"first_frontier": walk.frontier.to_json(), "first_prev_hash": GENESIS_HASH}
 
     add = writer.add
 
-    def on_entry(row, occurred_at, personal) -> None:
+    def on_entry(row, occurred_at, personal, parts) -> None:
         seq = row[0]
         if first is not None and first <= seq <= last:
-            add(row, occurred_at, personal)
+            add(row, occurred_at, personal, parts)
         if seq == (first or 0) - 1:
             marks["first_frontier"] = walk.frontier.to_json()
             marks["first_prev_hash"] = row[11]
