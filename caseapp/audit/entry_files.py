@@ -43,7 +43,7 @@ class HashingFile:
     def __init__(self, path: Path) -> None:
         """Open ``path`` for writing."""
         self.path = path
-        # A small io buffer: the entry files arrive in 256 KB pieces (``_TextBuffer``), which
+        # A small io buffer: the entry files arrive in 64 KB pieces (``_TextBuffer``), which
         # go straight through; a 1 MB buffer per open file was resident memory for nothing.
         self.fh = open(path, "wb", buffering=1 << 16)  # noqa: SIM115 -- closed in close()
         self.sha256 = hashlib.sha256()
@@ -64,7 +64,7 @@ class HashingFile:
 class _TextBuffer:
     """Text gathered in memory and handed to a ``HashingFile`` in large pieces."""
 
-    LIMIT = 1 << 18
+    LIMIT = 1 << 16
 
     def __init__(self, target: HashingFile) -> None:
         self.target, self.size = target, 0

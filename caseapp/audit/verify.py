@@ -34,8 +34,8 @@ from caseapp.audit.models import AuditChainHead, AuditEntry
 from caseapp.core.extensions import db
 
 # Rows fetched at a time (a server-side cursor on PostgreSQL): small, so the rows in flight
-# (each with its parsed diff) stay a megabyte or two (issue 16 item 6: peak memory).
-BATCH = 1000
+# (each with its parsed diff) stay under a megabyte (issue 16 item 6: peak memory).
+BATCH = 500
 # Progress is reported every this many entries (a background job writes it to its row).
 PROGRESS_EVERY = 5000
 COLUMNS = (
