@@ -85,7 +85,7 @@ class Pseudonymiser:
         if kind is list or isinstance(value, list):
             # Scalars of the list (a diff's ``[old, new]``) without a call each.
             get = self._personal.get
-            out = []
+            out: list = []
             for item in value:
                 if type(item) is str:
                     token = get(item)

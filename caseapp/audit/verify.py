@@ -57,7 +57,7 @@ COLUMNS = (
 # The sealed fields' canonical texts, as the walk wrote them into the sealed form: action,
 # actor_agency_id, case_id, object_id, object_type, and '"request_id":...,' or "".
 SealedParts = tuple[str, str, str, str, str, str]
-_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_str = json.encoder.encode_basestring
 # How SQLite holds a UTC time (``UTCDateTime``, SQLAlchemy's storage format): read as text, it
 # becomes the canonical time by two small changes instead of a datetime made and formatted.
 _SQLITE_TIME = re.compile(
