@@ -11,8 +11,8 @@ section 4); alerts are ``alert:*`` actions and placements that deprive a child o
 Memory stays flat in both entries and cases (issue 16, item 6): the export counts each case's
 entries with one aggregate query (``add_counts``; the cases are put in order here), and
 spills only the entries that say something (a stage change, a decision, a gate evaluation,
-an alert) to a scratch SQLite file next to the bundle, already written as the JSON they become; ``cases.json`` is
-then written case by case, merging the two in case order.
+an alert) to a scratch SQLite file next to the bundle, already written as the JSON they
+become; ``cases.json`` is then written case by case, merging the two in case order.
 """
 
 from __future__ import annotations
