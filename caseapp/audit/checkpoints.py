@@ -14,6 +14,7 @@ import base64
 import json
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -61,9 +62,13 @@ def line_of(checkpoint: AuditCheckpoint, countersignatures=()) -> dict:
     }
 
 
-def record_checkpoint(tree_size: int, chain_hash: str, merkle_root: str) -> AuditCheckpoint:
-    """Sign and store a checkpoint (table and instance file); the caller commits."""
-    made_at = utcnow()
+def record_checkpoint(
+    tree_size: int, chain_hash: str, merkle_root: str, *, made_at: datetime | None = None
+) -> AuditCheckpoint:
+    """Sign and store a checkpoint (table and instance file); the caller commits.
+
+    ``made_at`` defaults to now (an export gives its own creation time)."""
+    made_at = made_at or utcnow()
     checkpoint = AuditCheckpoint(
         made_at=made_at,
         instance_id=keys.instance_id(),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from caseapp.audit import keys
 from caseapp.audit.bundle_verifier import canonical_value, encode_canonical
-from caseapp.audit.pseudonyms import Pseudonymiser
+from caseapp.audit.pseudonyms import CACHE_SIZE, Pseudonymiser
 from caseapp.audit.summary import CaseSummaries
 
 CSV_COLUMNS = (
@@ -43,7 +43,7 @@ class HashingFile:
     def __init__(self, path: Path) -> None:
         """Open ``path`` for writing."""
         self.path = path
-        # A small io buffer: the entry files arrive in 256 KB pieces (``_TextBuffer``), which
+        # A small io buffer: the entry files arrive in 64 KB pieces (``_TextBuffer``), which
         # go straight through; a 1 MB buffer per open file was resident memory for nothing.
         self.fh = open(path, "wb", buffering=1 << 16)  # noqa: SIM115 -- closed in close()
         self.sha256 = hashlib.sha256()
@@ -64,7 +64,7 @@ class HashingFile:
 class _TextBuffer:
     """Text gathered in memory and handed to a ``HashingFile`` in large pieces."""
 
-    LIMIT = 1 << 18
+    LIMIT = 1 << 16
 
     def __init__(self, target: HashingFile) -> None:
         self.target, self.size = target, 0
@@ -80,6 +80,11 @@ class _TextBuffer:
         if self.parts:
             self.target.write("".join(self.parts).encode("utf-8"))
             self.parts, self.size = [], 0
+
+
+def _safe_json(text: str) -> str:
+    """``safe_cell`` of a JSON text (only a number can start with a formula character)."""
+    return "'" + text if text[0] in _FORMULA_FIRST else text
 
 
 def safe_cell(value) -> str:
@@ -110,6 +115,10 @@ class EntryWriter:
         self.csv_writer = csv.writer(self._csv_text, lineterminator="\r\n")
         self.summaries = CaseSummaries(workdir / "summary.sqlite3")
         self.csv_writer.writerow(CSV_COLUMNS)
+        self._csv_row = self.csv_writer.writerow
+        # Staff pseudonyms and the CSV cells of actions and object types, per export.
+        self._staff: dict[int, str | None] = {}
+        self._cells: dict[str, str] = {}
 
     def _actor(self, actor_id):
         if self.options.identified:
@@ -117,10 +126,11 @@ class EntryWriter:
             return f"{name} (#{actor_id})" if name else actor_id
         return self.pseudonyms.staff(actor_id)
 
-    def add(self, row, occurred_at: str, personal: str) -> None:
+    def add(self, row, occurred_at: str, personal: str, parts=None) -> None:
         """Write one entry to both files and the summary (the walk gave its sealed time and
-        personal digest). The JSON line is written out field by field in sorted key order,
-        as ``encode_canonical`` of the line's dictionary would be (a test compares them)."""
+        personal digest, and may give the sealed fields' canonical texts, ``parts``). The JSON
+        line is written out field by field in sorted key order, as ``encode_canonical`` of
+        the line's dictionary would be (a test compares them)."""
         v = canonical_value
         seq, action, object_type, object_id, case_id, agency = (
             row[0],
@@ -130,34 +140,48 @@ class EntryWriter:
             row[5],
             row[6],
         )
+        if parts is None:
+            request_id = row[12]
+            parts = (
+                v(action),
+                v(agency),
+                v(case_id),
+                v(object_id),
+                v(object_type),
+                "" if request_id is None else f'"request_id":{v(request_id)},',
+            )
+        a, ag, ci, oi, ot, sealed_request = parts
         withheld = self.case_id is not None and case_id != self.case_id
-        head = f'{{"action":{v(action)},'
-        middle = f'"actor_agency_id":{v(agency)},'  # then actor_id when identified
         tail = (
-            f'"hash":"{row[11]}","object_id":{v(object_id)},"object_type":{v(object_type)},'
+            f'"hash":"{row[11]}","object_id":{oi},"object_type":{ot},'
             f'"occurred_at":"{occurred_at}","personal":"{personal}",'
         )
-        request_id = row[12]
-        sealed_request = "" if request_id is None else f'"request_id":{v(request_id)},'
         if withheld:
             actor = reason = diff_text = number = None
             text = (
-                f'{head}{middle}"case_id":{v(case_id)},{tail}{sealed_request}"seq":{seq},'
-                '"withheld":true}\n'
+                f'{{"action":{a},"actor_agency_id":{ag},"case_id":{ci},{tail}{sealed_request}'
+                f'"seq":{seq},"withheld":true}}\n'
             )
         else:
             number, reason = row[13], row[9]
-            actor = self._actor(row[7])
             if self.options.identified:
+                actor = self._actor(row[7])
                 diff = row[8]
-                middle += f'"actor_id":{v(row[7])},'
+                middle = f'"actor_agency_id":{ag},"actor_id":{v(row[7])},'
                 salt = f'"salt":{v(row[10])},'
             else:
+                actor_id = row[7]
+                actor = self._staff.get(actor_id) if type(actor_id) is int else None
+                if actor is None:
+                    actor = self._actor(actor_id)
+                    if type(actor_id) is int and len(self._staff) < CACHE_SIZE:
+                        self._staff[actor_id] = actor
                 diff = self.pseudonyms.diff(row[8])
+                middle = f'"actor_agency_id":{ag},'
                 salt = ""
             diff_text = encode_canonical(diff) if diff is not None else None
             text = (
-                f'{head}"actor":{v(actor)},{middle}"case_id":{v(case_id)},'
+                f'{{"action":{a},"actor":{v(actor)},{middle}"case_id":{ci},'
                 f'"case_number":{v(number)},"diff":{diff_text or "null"},{tail}'
                 f'"reason":{v(reason)},{sealed_request}{salt}"seq":{seq}}}\n'
             )
@@ -165,25 +189,36 @@ class EntryWriter:
                 case_id, seq, occurred_at, action, actor, reason, diff, diff_text=diff_text
             )
         self._jsonl_text.write(text)
-        self.csv_writer.writerow(
+        self._csv_row(
             (
                 seq,
                 occurred_at,
                 safe_cell(number),
                 case_id,
-                safe_cell(action),
-                safe_cell(object_type),
+                self._cell(action),
+                self._cell(object_type),
                 object_id,
                 agency,
                 safe_cell(actor),
-                safe_cell(diff_text),
+                "" if diff_text is None else _safe_json(diff_text),
                 safe_cell(reason),
                 "yes" if withheld else "",
                 personal,
                 row[11],
-                request_id,
+                row[12],
             )
         )
+
+    def _cell(self, value) -> str:
+        """``safe_cell`` of an action or object type, remembered (a few per export)."""
+        if type(value) is not str:
+            return safe_cell(value)
+        cell = self._cells.get(value)
+        if cell is None:
+            cell = safe_cell(value)
+            if len(self._cells) < CACHE_SIZE:
+                self._cells[value] = cell
+        return cell
 
     def close(self) -> dict:
         """Finish both entry files; return their manifest entries."""

@@ -46,6 +46,9 @@ USER_ID_KEYS = frozenset({"actor_id", "user_id", "caseworker_id", "made_by_id"})
 CACHE_SIZE = 65536
 
 
+_CONTAINERS = (dict, list)
+
+
 def _is_user_key(key: str) -> bool:
     return key in USER_ID_KEYS or key.endswith("_by_id")
 
@@ -71,15 +74,32 @@ class Pseudonymiser:
 
     def personal(self, value):
         """The pseudonym of one personal value (``P-...``); None and booleans stay."""
-        if value is None or isinstance(value, bool):
+        kind = type(value)
+        if kind is str:
+            # A plain dictionary in front of the keyed hash: one look-up per value on the
+            # export's hot path (issue 16 item 6), bounded like the hash's own cache.
+            token = self._personal.get(value)
+            return token if token is not None else self._new_personal(value)
+        if value is None or kind is bool or isinstance(value, bool):
             return value
-        if isinstance(value, list):
-            return [self.personal(v) for v in value]
+        if kind is list or isinstance(value, list):
+            # Scalars of the list (a diff's ``[old, new]``) without a call each.
+            get = self._personal.get
+            out: list = []
+            for item in value:
+                if type(item) is str:
+                    token = get(item)
+                    out.append(token if token is not None else self._new_personal(item))
+                elif item is None:
+                    out.append(None)
+                else:
+                    out.append(self.personal(item))
+            return out
         if isinstance(value, dict):
             return {k: self.personal(v) for k, v in value.items()}
-        text = value if type(value) is str else str(value)
-        # A plain dictionary in front of the keyed hash: one look-up per value on the export's
-        # hot path (issue 16 item 6), bounded like the hash's own cache.
+        return self._new_personal(str(value))
+
+    def _new_personal(self, text: str) -> str:
         token = self._personal.get(text)
         if token is None:
             if len(self._personal) >= CACHE_SIZE:
@@ -99,7 +119,7 @@ class Pseudonymiser:
 
         Called for every exported entry: scalars are copied without a call of their own.
         """
-        if isinstance(value, dict):
+        if type(value) is dict or isinstance(value, dict):
             out = {}
             for key, item in value.items():
                 if key in PERSONAL_KEYS:
@@ -108,7 +128,7 @@ class Pseudonymiser:
                     out[key] = self.personal(item)
                 elif key in USER_ID_KEYS or key.endswith("_by_id"):
                     out[key] = self._users(item)
-                elif isinstance(item, dict | list):
+                elif type(item) in _CONTAINERS or isinstance(item, dict | list):
                     out[key] = self.diff(item)
                 else:
                     out[key] = item

@@ -14,25 +14,28 @@ Bundles are checked by ``caseapp.audit.bundle_verifier`` (the standalone verifie
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from caseapp.audit.bundle_verifier import (
     GENESIS_HASH,
     Frontier,
+    canonical_value,
+    encode_canonical,
     format_time,
-    personal_text,
-    sealed_text,
 )
 from caseapp.audit.checkpoints import Reference, references
 from caseapp.audit.models import AuditChainHead, AuditEntry
 from caseapp.core.extensions import db
 
 # Rows fetched at a time (a server-side cursor on PostgreSQL): small, so the rows in flight
-# (each with its parsed diff) stay a megabyte or two (issue 16 item 6: peak memory).
-BATCH = 1000
+# (each with its parsed diff) stay under a megabyte (issue 16 item 6: peak memory).
+BATCH = 500
 # Progress is reported every this many entries (a background job writes it to its row).
 PROGRESS_EVERY = 5000
 COLUMNS = (
@@ -50,6 +53,35 @@ COLUMNS = (
     "hash",
     "request_id",
 )
+
+# The sealed fields' canonical texts, as the walk wrote them into the sealed form: action,
+# actor_agency_id, case_id, object_id, object_type, and '"request_id":...,' or "".
+SealedParts = tuple[str, str, str, str, str, str]
+_encode_str = json.encoder.encode_basestring
+# How SQLite holds a UTC time (``UTCDateTime``, SQLAlchemy's storage format): read as text, it
+# becomes the canonical time by two small changes instead of a datetime made and formatted.
+_SQLITE_TIME = re.compile(
+    r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}"
+)
+
+_CHECKED_DATES: set[str] = set()
+
+
+def time_text(value) -> str:
+    """The canonical text of a stored ``occurred_at`` (``format_time`` of it as a UTC time).
+
+    SQLite gives the stored text (``entry_rows`` reads it unconverted); PostgreSQL an aware
+    datetime. Text that is not in the storage format is parsed as SQLAlchemy would."""
+    if type(value) is str:
+        stored = _SQLITE_TIME.fullmatch(value)
+        # Every month has days 1 to 28; a later day is checked once per date.
+        if stored and (value[8:10] <= "28" or value[:10] in _CHECKED_DATES):
+            return f"{value[:10]}T{value[11:]}Z"
+        moment = datetime.fromisoformat(value)
+        if stored and len(_CHECKED_DATES) < 100_000:
+            _CHECKED_DATES.add(value[:10])
+        value = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return format_time(value)
 
 
 @dataclass
@@ -80,7 +112,9 @@ def snapshot():
 def entry_rows(conn, first: int = 1, last: int | None = None, extra=()):
     """The stored entries ``first..last`` as tuples in ``COLUMNS`` order (+ ``extra``)."""
     t = AuditEntry.__table__
-    query = select(*t.c[COLUMNS], *extra).where(t.c.seq >= first).order_by(t.c.seq)
+    # ``occurred_at`` unconverted (``time_text``): SQLite's text, PostgreSQL's datetime.
+    columns = [type_coerce(c, String) if c.key == "occurred_at" else c for c in t.c[COLUMNS]]
+    query = select(*columns, *extra).where(t.c.seq >= first).order_by(t.c.seq)
     if extra:
         from caseapp.cases.models import Case
 
@@ -94,10 +128,14 @@ def entry_rows(conn, first: int = 1, last: int | None = None, extra=()):
 class Walk:
     """Recomputes the chain entry by entry; stops at the first entry that does not fit."""
 
-    def __init__(self, points: dict[int, list[Reference]] | None = None) -> None:
+    def __init__(
+        self, points: dict[int, list[Reference]] | None = None, *, parts: bool = False
+    ) -> None:
         """Start at the genesis; ``points`` are the states recorded outside the chain."""
         self.points = points or {}
-        self.prev, self.prev_time, self.count = bytes.fromhex(GENESIS_HASH), None, 0
+        self.with_parts = parts
+        self.prev, self.count = bytes.fromhex(GENESIS_HASH), 0
+        self.prev_time: str | None = None  # canonical text
         self.frontier = Frontier()
         self.problem: str | None = None
         self.broken_seq: int | None = None
@@ -111,28 +149,67 @@ class Walk:
     def run(self, rows: Iterator, on_entry=None, progress: Callable[[int], None] | None = None):
         """Walk ``rows``; call ``on_entry(row, occurred_at, personal)`` for each entry that fits
         (its canonical time and personal digest, the two sealed fields not stored as such).
+        With ``parts=True`` at construction, ``on_entry`` gets a fourth argument: the sealed
+        fields' canonical texts (``SealedParts``), so a writer need not encode them again.
 
         ``on_entry`` may return False to stop (having set ``problem``).
         """
         sha, add, points, fromhex = hashlib.sha256, self.frontier.add, self.points, bytes.fromhex
-        personal_of, sealed_of, time_of = personal_text, sealed_text, format_time
-        prev, prev_time, expected = self.prev, self.prev_time, self.count + 1
+        value, encode, time_of = canonical_value, encode_canonical, time_text
+        # The canonical text of the few short strings that repeat on every entry (actions,
+        # object types), computed once per export rather than once per entry.
+        known: dict[str, str] = {}
+        with_parts = self.with_parts
+        prev, expected = self.prev, self.count + 1
+        prev_time = "" if self.prev_time is None else self.prev_time
         for row in rows:
-            seq, moment = row[0], row[1]
+            seq = row[0]
             if seq != expected:
                 what = "missing" if seq > expected else "duplicated"
                 return self._broken(
                     expected, f"entry {expected} is {what} (found sequence number {seq})"
                 )
-            if prev_time is not None and moment < prev_time:
+            # Canonical times have one fixed width: as text they sort as the times do.
+            occurred_at = time_of(row[1])
+            if occurred_at < prev_time:
                 return self._broken(seq, f"entry {seq}: time goes backwards")
-            personal = sha(fromhex(row[10]) + personal_of(row[7], row[8], row[9]).encode())
-            personal_hex = personal.hexdigest()
-            occurred_at = time_of(moment)
-            text = sealed_of(
-                seq, occurred_at, row[2], row[3], row[4], row[5], row[6], personal_hex, row[12]
+            # ``canonical_value`` of each field, its shortcuts written out (same text: exact
+            # int and str as the C encoder writes them, anything else through the encoder).
+            actor, diff, reason = row[7], row[8], row[9]
+            text = (
+                '{"actor_id":'
+                + (str(actor) if type(actor) is int else value(actor))
+                + ',"diff":'
+                + ("null" if diff is None else encode(diff))
+                + ',"reason":'
+                + (_encode_str(reason) if type(reason) is str else value(reason))
+                + "}"
             )
-            digest = sha(prev + text.encode()).digest()
+            personal_hex = sha(fromhex(row[10]) + text.encode()).hexdigest()
+            action, object_type = row[2], row[3]
+            if type(action) is str:
+                a = known.get(action)
+                if a is None:
+                    a = known[action] = _encode_str(action)
+            else:
+                a = value(action)
+            if type(object_type) is str:
+                ot = known.get(object_type)
+                if ot is None:
+                    ot = known[object_type] = _encode_str(object_type)
+            else:
+                ot = value(object_type)
+            oi, ci, ag, request_id = row[4], row[5], row[6], row[12]
+            oi = str(oi) if type(oi) is int else value(oi)
+            ci = str(ci) if type(ci) is int else value(ci)
+            ag = str(ag) if type(ag) is int else value(ag)
+            rq = "" if request_id is None else f'"request_id":{value(request_id)},'
+            sealed = (
+                f'{{"action":{a},"actor_agency_id":{ag},"case_id":{ci},"object_id":{oi},'
+                f'"object_type":{ot},"occurred_at":"{occurred_at}","personal":"{personal_hex}",'
+                f'{rq}"seq":{str(seq) if type(seq) is int else value(seq)}}}'
+            )
+            digest = sha(prev + sealed.encode()).digest()
             hex_digest = digest.hex()
             if hex_digest != row[11]:
                 return self._broken(
@@ -141,12 +218,17 @@ class Walk:
                     "(the entry was altered, or an earlier one was)",
                 )
             add(sha(b"\x00" + digest).digest())
-            self.prev, self.prev_time, self.count = digest, moment, seq
-            prev, prev_time = digest, moment
+            self.prev, self.prev_time, self.count = digest, occurred_at, seq
+            prev, prev_time = digest, occurred_at
             if seq in points and not self._compare(seq, hex_digest):
                 return False
-            if on_entry is not None and on_entry(row, occurred_at, personal_hex) is False:
-                return False
+            if on_entry is not None:
+                if with_parts:
+                    goes_on = on_entry(row, occurred_at, personal_hex, (a, ag, ci, oi, ot, rq))
+                else:
+                    goes_on = on_entry(row, occurred_at, personal_hex)
+                if goes_on is False:
+                    return False
             expected += 1
             if progress is not None and seq % PROGRESS_EVERY == 0:
                 progress(PROGRESS_EVERY)
