@@ -463,7 +463,9 @@ def main(argv=None) -> None:
     parser.add_argument("--reps", type=int, default=15, help="requests per page at 1 connection")
     parser.add_argument("--seconds", type=float, default=3.0, help="per page at 8 connections")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--only", default="", help="measure only pages whose label has this")
+    parser.add_argument(
+        "--only", default="", help="measure only pages whose label has this (several: a|b)"
+    )
     args = parser.parse_args(argv)
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -472,7 +474,8 @@ def main(argv=None) -> None:
 
     prepare(url, workdir, args.n)
     facts, logins = facts_and_secrets(url, workdir)
-    pages = [p for p in pages_for(facts) if args.only in p.label]
+    wanted = args.only.split("|")
+    pages = [p for p in pages_for(facts) if any(w in p.label for w in wanted)]
     app_port, bare_port = free_port(), free_port()
     servers = [
         serve("caseapp:create_app()", app_port, url, args.workers),
