@@ -13,14 +13,14 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import partial
+from functools import cache, partial
 from ipaddress import ip_address
 from typing import Any, cast
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, Select, bindparam, select, update
 
 from caseapp.core import web
 from caseapp.core.db import utcnow
@@ -127,9 +127,19 @@ def rotate(row) -> None:
     session[SID_KEY] = token
 
 
+@cache
+def _row_by_hash() -> Select:
+    """The session row (with its user and agency, joined eagerly) by token hash: built once
+    per process, so each request neither rebuilds it nor recomputes its cache key before
+    SQLAlchemy finds the compiled SQL (issue 16: the fixed cost of a signed-in request)."""
+    from caseapp.auth.models import UserSession
+
+    return select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+
+
 def current_row(*, stage=None):
     """The live ``user_session`` row of this request, or None (timeouts enforced here)."""
-    from caseapp.auth.models import SessionStage, UserSession
+    from caseapp.auth.models import SessionStage
 
     if "caseapp_session" in g:
         row = g.caseapp_session
@@ -137,9 +147,7 @@ def current_row(*, stage=None):
         token = session.get(SID_KEY)
         row = None
         if isinstance(token, str) and token:
-            row = db.session.scalar(
-                select(UserSession).where(UserSession.token_hash == token_hash(token))
-            )
+            row = db.session.scalar(_row_by_hash(), {"token_hash": token_hash(token)})
         g.caseapp_session = row
     if row is None or row.ended_at is not None:
         return None

@@ -26,7 +26,6 @@ from wtforms.validators import (
     Optional,
 )
 
-from caseapp.children.labels import country_choices
 from caseapp.children.models import (
     AgeMethod,
     CareStatus,
@@ -38,7 +37,7 @@ from caseapp.children.models import (
     Sex,
     TracingStatus,
 )
-from caseapp.core.countries import CountryField
+from caseapp.core.countries import CountryField, country_options
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
 
@@ -64,7 +63,7 @@ def country_field(label, **kwargs) -> SelectField:
 
 def fill_country_choices(field: SelectField, *, blank) -> None:
     """Set the country choices, with a first "not known" entry."""
-    field.choices = [SelectChoice("", blank), *country_choices()]
+    field.choices = country_options(blank)
 
 
 def enum_select(label, enum_cls, *, blank=None, **kwargs) -> SelectField:

@@ -14,8 +14,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import Select
+from wtforms.fields.choices import Choice, SelectChoice
+from wtforms.widgets import Select, html_params
 
 from caseapp.core.errors import ValidationFailed
 
@@ -73,13 +73,67 @@ def country_choices() -> list[SelectChoice]:
     return list(_choices_of(str(get_locale())))
 
 
+class CountryChoices(list):
+    """The options of a country select in one language, with a first blank option or not:
+    built once per (locale, blank label) and process and shared by every form (never
+    changed). ``values`` is the set of their values, for validating a chosen one."""
+
+    key: tuple[str, str | None]
+    values: frozenset[str]
+
+
+@lru_cache(maxsize=64)
+def _options_of(locale_name: str, blank: str | None) -> CountryChoices:
+    first = [] if blank is None else [SelectChoice("", blank)]
+    options = CountryChoices([*first, *_choices_of(locale_name)])
+    options.key = (locale_name, blank)
+    options.values = frozenset(str(choice.value) for choice in options)
+    return options
+
+
+def country_options(blank=None) -> CountryChoices:
+    """Every country in the user's language, after a first empty option labelled ``blank``
+    (None: no empty option); the same list object for every form of the same language."""
+    return _options_of(str(get_locale()), None if blank is None else str(blank))
+
+
 # Rendered ``<option>``s of the country selects, by (value, label, selected): ~250 options
 # per select were a third of the case list's rendering (issue 16). Bounded: a few locales.
 _OPTION_HTML: dict[tuple[str, str, bool], Markup] = {}
+# Every option of a ``CountryChoices``, none selected, joined: by its key (a few locales).
+_OPTIONS_HTML: dict[tuple[str, str | None], str] = {}
 
 
 class CountrySelect(Select):
-    """``Select``, with each plain option rendered once per process."""
+    """``Select``, with each plain option rendered once per process, and the options of a
+    shared ``CountryChoices`` joined once per process: a page's select is that text with
+    the chosen option marked (issue 16: the case list's filter form)."""
+
+    def __call__(self, field, **kwargs) -> Markup:
+        """The select's HTML; from the joined options when its choices are shared."""
+        choices = field.choices
+        if self.multiple or not isinstance(choices, CountryChoices):
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        options = _OPTIONS_HTML.get(choices.key)
+        if options is None:
+            options = _OPTIONS_HTML[choices.key] = "".join(
+                self.render_option(Choice(c.value, c.label, False, c.render_kw)) for c in choices
+            )
+        chosen = None if field.data is None else field.coerce(field.data)
+        if chosen is not None and chosen in choices.values:
+            label = next(c.label for c in choices if str(c.value) == chosen)
+            plain = self.render_option(Choice(chosen, label, False, None))
+            options = options.replace(
+                plain, self.render_option(Choice(chosen, label, True, None)), 1
+            )
+        # html_params escapes the attributes; the options are wtforms' escaped HTML.
+        params = html_params(name=field.name, **kwargs)
+        return Markup(f"<select {params}>{options}</select>")  # noqa: S704  # nosec B704
 
     @classmethod
     def render_option(cls, choice, **kwargs):
@@ -124,9 +178,21 @@ class CountryField(SelectField):
     def __init__(self, label=None, validators=None, *, blank=None, **kwargs) -> None:
         kwargs.setdefault("default", "")
 
-        def options() -> list[SelectChoice]:
-            first = [] if blank is None else [SelectChoice("", blank)]
-            return [*first, *country_choices()]
+        def options() -> CountryChoices:
+            return country_options(blank)
 
         kwargs.setdefault("widget", CountrySelect())
         super().__init__(label, validators, coerce=_code, choices=options, **kwargs)
+
+    def pre_validate(self, form) -> None:
+        """The chosen value is one of the options: a set lookup when the choices are a
+        shared ``CountryChoices`` (wtforms compares it with each of the ~250); anything else,
+        and a refusal, through wtforms as before."""
+        choices = self.choices
+        if (
+            isinstance(choices, CountryChoices)
+            and not self.process_errors
+            and self.coerce(self.data) in choices.values
+        ):
+            return
+        super().pre_validate(form)

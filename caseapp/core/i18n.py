@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Domain
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -51,3 +53,51 @@ def select_locale() -> str:
     if chosen is not None and chosen in supported:
         return chosen
     return request.accept_languages.best_match(supported) or "en"
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, with the request's catalogue looked up once.
+
+    Flask-Babel finds the catalogue on every ``gettext`` call: its context namespace on ``g``
+    (three proxy lookups), the domain, the locale, ``str(locale)`` and a cache lookup -- a
+    page calls it hundreds of times (a list's labels, the gate's explanations). Here the
+    catalogue is kept on that namespace beside the locale it was found for, and reused while
+    the namespace holds the same locale object: ``force_locale`` (mails in the recipient's
+    language) and ``refresh`` replace or remove the locale, so the catalogue is found again
+    then, exactly as Flask-Babel would find it (issue 16: the fixed cost of a page).
+    """
+
+    def get_translations(self) -> Translations | NullTranslations:
+        """The catalogue of the current locale (Flask-Babel's answer, memoised per locale)."""
+        try:
+            space = g._flask_babel
+            cached = space.caseapp_translations
+            if cached[0] is space.babel_locale:
+                return cached[1]
+        except (AttributeError, RuntimeError):  # first call, or outside an app context
+            pass
+        translations = super().get_translations()
+        try:
+            space = g._flask_babel
+            space.caseapp_translations = (space.babel_locale, translations)
+        except (AttributeError, RuntimeError):
+            pass
+        return translations
+
+
+def init_app(app: Flask) -> None:
+    """Use ``RequestDomain`` for the app's messages, in Python and in templates (after
+    ``babel.init_app``)."""
+    from caseapp.core.extensions import babel
+
+    domain = babel.__dict__.get("domain_instance")
+    if not isinstance(domain, RequestDomain):
+        domain = RequestDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+        babel.domain_instance = domain  # Flask-Babel's cached property, set once
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: domain.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: domain.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
+    )

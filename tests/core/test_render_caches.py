@@ -51,3 +51,66 @@ def test_dates_are_formatted_as_flask_babel_formats_them(app):
             with force_locale(lang):
                 assert format_day(day) == babel_format_date(day)
         assert format_day(None) == ""
+
+
+def test_the_shared_country_select_is_wtforms_own_html(app):
+    """The joined options of a language, with the chosen one marked, are exactly what
+    wtforms' ``Select`` renders option by option, for every language and choice."""
+    from wtforms.widgets import Select
+
+    class F(Form):
+        country = CountryField("Country", blank="not known")
+
+    with app.test_request_context():
+        for lang in ("en", "ru", "en", "uk"):
+            with force_locale(lang):
+                for chosen in ("", "MD", "UA", "XX", None):
+                    field = F(data={"country": chosen}).country
+                    assert str(field()) == str(Select.__call__(field.widget, field))
+
+
+def test_the_shared_country_choices_accept_a_country_and_refuse_anything_else(app):
+    from flask_wtf import FlaskForm
+    from werkzeug.datastructures import MultiDict
+
+    from caseapp.core.countries import CountryChoices
+
+    class G(FlaskForm):
+        country = CountryField("Country", blank="")
+        strict = CountryField("Strict")  # no empty option
+
+    with app.test_request_context(), force_locale("ro"):
+        form = G(MultiDict({"country": "UA", "strict": "MD"}), meta={"csrf": False})
+        assert isinstance(form.country.choices, CountryChoices)
+        assert form.validate()
+        for bad in ({"country": "XX", "strict": "MD"}, {"country": "UA", "strict": ""}):
+            form = G(MultiDict(bad), meta={"csrf": False})
+            assert not form.validate()
+            wrong = "country" if bad["country"] == "XX" else "strict"
+            assert form.errors[wrong] == ["Selecție invalidă."]  # wtforms' own message
+        assert G(MultiDict({"country": "", "strict": "UA"}), meta={"csrf": False}).validate()
+
+
+def test_the_request_catalogue_follows_force_locale_and_refresh(app):
+    """The catalogue kept for the request (``core/i18n.py:RequestDomain``) is found again
+    when the locale is forced for a mail or refreshed after a change of language."""
+    from flask_babel import gettext, refresh
+
+    from caseapp.core.extensions import babel
+    from caseapp.core.i18n import RequestDomain
+
+    assert isinstance(babel.domain_instance, RequestDomain)
+    # Each request in its own application context, as under gunicorn (``g`` is the app
+    # context's: Flask-Babel keeps the request's locale there too).
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "ro"}):
+        page = app.jinja_env.from_string("{{ _('Cases') }}")
+        assert gettext("Cases") == page.render() == "Cazuri"
+        with force_locale("ru"):
+            assert gettext("Cases") == page.render() == "Дела"
+        assert gettext("Cases") == page.render() == "Cazuri"
+        with force_locale("uk"):
+            assert gettext("Cases") == "Справи"
+        refresh()
+        assert gettext("Cases") == "Cazuri"
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
+        assert gettext("Cases") == "Cases"
