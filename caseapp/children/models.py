@@ -91,6 +91,10 @@ class Child(db.Model):
             "age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_range_ordered"
         ),
         CheckConstraint("age_min IS NULL OR age_min >= 0", name="age_min_not_negative"),
+        # The case list filtered by country: the children of a country with their cases, in
+        # case order, without reading the child rows (as SQLite's rowid did for the
+        # one-column index; migration f3b8d2a6c1e4).
+        Index("ix_child_country_case", "country_of_origin", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,7 +119,7 @@ class Child(db.Model):
     nationalities: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
-    country_of_origin: Mapped[str | None] = mapped_column(String(2), index=True)
+    country_of_origin: Mapped[str | None] = mapped_column(String(2))
     transit_countries: Mapped[list[str]] = mapped_column(JSON, default=list)
     current_location: Mapped[str | None] = mapped_column(String(200))
     identified_by: Mapped[IdentifiedBy] = mapped_column(
