@@ -43,8 +43,19 @@ def in_scope_joined(user):
     statistics, starts from every case of the agency (tens of thousands) and sorts, instead of
     reading the other table's index in order and stopping after one page."""
     if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
-        return (Case.lead_agency_id + 0) == user.agency_id
+        return agency_unindexed(user.agency_id)
     return in_scope(user)
+
+
+def agency_unindexed(agency_id: int | None):
+    """``Case.lead_agency_id == agency_id``, kept from the agency index on SQLite (``+ 0``)
+    and written plainly on PostgreSQL: its planner has statistics and reads the other
+    table's index in order by itself, while ``+ 0`` hides the column from them (it then
+    estimated 487 of an agency's 66,664 open cases and hashed them all: the due list's
+    overdue visits took 346 ms at 100,000 cases, its overdue requests 563 ms)."""
+    if db.engine.dialect.name == "sqlite":
+        return (Case.lead_agency_id + 0) == agency_id
+    return Case.lead_agency_id == agency_id
 
 
 # -- the child's name beside the case number (issue 12 item 3), in the same statement ------
