@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, false, func, select, true, tuple_, union_all
+from sqlalchemy import ColumnElement, and_, false, func, select, true, tuple_, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from caseapp.audit.actions import AuditAction
@@ -47,7 +47,7 @@ def in_scope_joined(user):
     return in_scope(user)
 
 
-def agency_unindexed(agency_id: int | None):
+def agency_unindexed(agency_id: int | None) -> ColumnElement[bool]:
     """``Case.lead_agency_id == agency_id``, kept from the agency index on SQLite (``+ 0``)
     and written plainly on PostgreSQL: its planner has statistics and reads the other
     table's index in order by itself, while ``+ 0`` hides the column from them (it then
