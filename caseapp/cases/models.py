@@ -116,11 +116,15 @@ class Case(db.Model):
         # date (the reminders "no determination" and "no guardian").
         Index("ix_case_worker_updated", "caseworker_id", "updated_at", "id", "stage"),
         Index("ix_case_worker_opened", "caseworker_id", "opened_at", "id"),
+        # An agency's cases newest first (the case list, its count and OFFSET pages). SQLite
+        # keeps the rowid in every index, so ``(lead_agency_id)`` alone served this there;
+        # PostgreSQL needs the id in the index (migration f3b8d2a6c1e4).
+        Index("ix_case_agency_id", "lead_agency_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20))
-    lead_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    lead_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     # The family record linking siblings' cases (caseapp/families; 002, Rec 2; fn 12 (iii)).
     family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id"), index=True)

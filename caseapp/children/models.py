@@ -93,6 +93,10 @@ class Child(db.Model):
         CheckConstraint("age_min IS NULL OR age_min >= 0", name="age_min_not_negative"),
         # The home pages' "18th birthday" reminders: children born in a window (issue 16).
         Index("ix_child_date_of_birth", "date_of_birth"),
+        # The case list filtered by country: the children of a country with their cases, in
+        # case order, without reading the child rows (as SQLite's rowid did for the
+        # one-column index; migration f3b8d2a6c1e4).
+        Index("ix_child_country_case", "country_of_origin", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,7 +121,7 @@ class Child(db.Model):
     nationalities: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
-    country_of_origin: Mapped[str | None] = mapped_column(String(2), index=True)
+    country_of_origin: Mapped[str | None] = mapped_column(String(2))
     transit_countries: Mapped[list[str]] = mapped_column(JSON, default=list)
     current_location: Mapped[str | None] = mapped_column(String(200))
     identified_by: Mapped[IdentifiedBy] = mapped_column(

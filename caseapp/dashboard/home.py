@@ -24,7 +24,13 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Role, second_pair_of_eyes_sql
 from caseapp.crossborder.models import Consent
 from caseapp.dashboard.models import Notification
-from caseapp.dashboard.queries import as_moment, last_resort_since, name_of, named
+from caseapp.dashboard.queries import (
+    agency_unindexed,
+    as_moment,
+    last_resort_since,
+    name_of,
+    named,
+)
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
 
 # The next step of a case in each stage (DESIGN.md section 3, the lifecycle).
@@ -137,7 +143,7 @@ def approvals_waiting(user, today: date) -> list[Waiting]:
     not their own), the longest waiting first: one statement. A last resort's waiting time is
     when its consent record was last written (the audit entry)."""
     b, c = BestInterestsDetermination, Consent
-    scope = (Case.lead_agency_id + 0) == user.agency_id
+    scope = agency_unindexed(user.agency_id)  # SQLite: not from the agency index
     bids = select(
         literal("bid").label("what"), b.case_id.label("case_id"), b.submitted_at.label("since")
     ).where(

@@ -6,13 +6,26 @@ from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, bindparam, false, func, select, true, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    false,
+    func,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import aliased, joinedload
 
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.models import AuditEntry
 from caseapp.cases.models import Case, Stage
 from caseapp.children.models import Child, ChildName
+from caseapp.core.db import unindexed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role, not_written_by_sql
 from caseapp.crossborder.models import Consent
@@ -36,6 +49,12 @@ def in_scope(user):
     if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
         return Case.lead_agency_id == user.agency_id
     return false()
+
+
+def agency_unindexed(agency_id: int | None) -> ColumnElement[bool]:
+    """``Case.lead_agency_id == agency_id`` for a list driven by another table's index, kept
+    from the case's agency index on SQLite only (``core.db.unindexed``)."""
+    return unindexed(Case.lead_agency_id) == agency_id
 
 
 # -- the child's name beside the case number (issue 12 item 3), in the same statement ------
@@ -93,11 +112,11 @@ def scope_sql(kind: str, *, joined: bool):
 
     ``joined``: for a list driven by another table's index (visits by due date, notices by
     deadline, determinations by submission), the agency condition is written so that it
-    cannot use the case's agency index (``+ 0``). Otherwise SQLite, which keeps no
-    statistics, starts from every case of the agency (tens of thousands) and sorts, instead
-    of reading the other table's index in order and stopping after one page."""
+    cannot use the case's agency index on SQLite (``core.db.unindexed``). Otherwise SQLite,
+    which keeps no statistics, starts from every case of the agency (tens of thousands) and
+    sorts, instead of reading the other table's index in order and stopping after one page."""
     if kind == "agency":
-        column = (Case.lead_agency_id + 0) if joined else Case.lead_agency_id
+        column = unindexed(Case.lead_agency_id) if joined else Case.lead_agency_id
         return column == AGENCY_ID
     return true() if kind == "all" else false()
 

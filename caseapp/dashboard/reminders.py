@@ -40,7 +40,7 @@ from caseapp.alerts.rules import PENDING_STAGES, PRE_DECISION_STAGES
 from caseapp.assessment.models import GuardianAppointment
 from caseapp.cases.models import Case, Stage
 from caseapp.children.models import CareStatus, Child, ChildName
-from caseapp.core.db import UTCDateTime
+from caseapp.core.db import UTCDateTime, unindexed
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
@@ -120,13 +120,15 @@ def scope(user, *, joined: bool = False):
 
     ``joined``: for a kind read from another table's index in date order (notices by appeal
     deadline, visits by due date, children by date of birth), the condition is written so
-    that it cannot use the case's index (``+ 0``): SQLite, which keeps no statistics, would
-    otherwise start from every case of the caseworker or agency (tens of thousands at
-    100,000 cases: 0.3-3.5 s) and sort them, as ``dashboard.queries.scope_sql`` says."""
+    that it cannot use the case's index on SQLite (``core.db.unindexed``): SQLite, which
+    keeps no statistics, would otherwise start from every case of the caseworker or agency
+    (tens of thousands at 100,000 cases: 0.3-3.5 s) and sort them, as
+    ``dashboard.queries.scope_sql`` says."""
     if user.role is Role.CASEWORKER:
-        return ((Case.caseworker_id + 0) if joined else Case.caseworker_id) == user.id
+        return (unindexed(Case.caseworker_id) if joined else Case.caseworker_id) == user.id
     if user.role is Role.SUPERVISOR:
-        return ((Case.lead_agency_id + 0) if joined else Case.lead_agency_id) == user.agency_id
+        column = unindexed(Case.lead_agency_id) if joined else Case.lead_agency_id
+        return column == user.agency_id
     return literal(False)
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import (
     and_,
     exists,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -183,8 +184,17 @@ class ParticipantRequest(db.Model):
     __tablename__ = "participant_request"
     __table_args__ = (
         CheckConstraint("(answered_at IS NULL) = (answer IS NULL)", name="answered_iff_answer"),
-        # The caseworker's due list: open requests by due date.
-        Index("ix_participant_request_open_due", "answered_at", "due_on", "id"),
+        # The caseworker's due list: open requests by due date. Partial, so that the index
+        # itself is in (due_on, id) order: PostgreSQL reads ``answered_at IS NULL`` as no
+        # equality on a leading column and sorted every open request of the agency (236 ms
+        # at 100,000 cases; migration f3b8d2a6c1e4).
+        Index(
+            "ix_participant_request_open_due",
+            "due_on",
+            "id",
+            sqlite_where=text("answered_at IS NULL"),
+            postgresql_where=text("answered_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
