@@ -31,6 +31,7 @@ from caseapp.crossborder.models import (
 from caseapp.decision import operations as decision
 from caseapp.demo.scenario import Register, Scenario, at, attach
 from caseapp.determination.models import BidStatus
+from tests.support.audit_entries import mark_built
 
 SAFEGUARD_IDS = [f"S{i}" for i in range(1, 20)]
 # The record everything S11/S12/S7 need attached is named so in the tests.
@@ -285,6 +286,7 @@ def ready_case(
     ready = Ready(case, agency, caseworker, supervisor, approver, today, r, story)
     for sid in breaks:
         break_safeguard(ready, sid)
+    mark_built(case.id)
     return ready
 
 
@@ -450,3 +452,4 @@ def break_safeguard(ready: Ready, sid: str) -> None:
     """Break exactly safeguard ``sid`` on ``ready`` and commit."""
     BREAKS[sid](ready)
     db.session.commit()
+    mark_built(ready.case.id)
