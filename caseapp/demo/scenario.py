@@ -530,7 +530,7 @@ class Scenario:
     def assess_options(self, options: tuple[Outcome, ...] | None = None) -> None:
         """The panel's assessment of each solution (all four unless ``options`` says)."""
         bid = self.bid()
-        texts = OPTIONS if self.outcome is Outcome.RETURN else STAY_OPTIONS
+        texts: dict[Any, str] = OPTIONS if self.outcome is Outcome.RETURN else STAY_OPTIONS
         texts = {**texts, **self.texts.get("options", {})}
         for option in options or tuple(texts):
             determination.set_option(
@@ -591,6 +591,8 @@ class Scenario:
         """The decision notified to the child (in a language understood) and the guardian
         (S16; 002, Rec 1; Rec 3)."""
         notice = self.r.get("notice") or decision.current_notice(self.case)
+        if notice is None:
+            raise ValueError(f"{self.case.number}: no decision to notify")
         fields = self.values(
             "notification",
             {
