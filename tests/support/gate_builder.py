@@ -111,10 +111,11 @@ def texts(today: date, r: dict) -> dict:
         "recommendation": {"recommended": Outcome.RETURN, "reasons": "Family ready, safe."},
         "submission": {"submitted_at": at(days(60))},
         "approval": {"approved_at": at(days(55))},
-        # The appeal period (30 days from the notification) ended 4 days ago.
-        "decision": {"outcome": Outcome.RETURN, "decided_on": days(35)},
+        # The appeal period (30 days from the notification, reference policy) ended
+        # yesterday.
+        "decision": {"outcome": Outcome.RETURN, "decided_on": days(32)},
         "notification": {
-            "notified_on": days(34),
+            "notified_on": days(31),
             "language": "uk",
             "child_understands_language": True,
         },
