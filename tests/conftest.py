@@ -169,6 +169,14 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture(autouse=True)
+def _forget_built_cases():
+    """Case ids start again in every test's database (``tests.support.audit_entries``)."""
+    from tests.support.audit_entries import BUILT
+
+    BUILT.clear()
+
+
 @pytest.fixture
 def factory(app):
     """Factories for test data (committed, so other connections see it)."""

@@ -1,4 +1,5 @@
-"""Demo cases at every later stage of the lifecycle (loaded by ``caseapp.demo.lifecycle``).
+"""Demo cases at every later stage of the lifecycle (each driven there by the scenario
+builder, ``caseapp.demo.scenario``, through ``caseapp.demo.loader.story``).
 
 Everything here is invented: the children, their families, the officials and the document
 references. Each case spec has the keys of ``caseapp.demo.data.CASES`` plus:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from caseapp.agencies.models import Agency, AgencyKind
 from caseapp.agencies.operations import create_agency
 from caseapp.auth.models import User
 from caseapp.auth.operations import create_user
-from caseapp.cases.models import Case
+from caseapp.cases.models import Case, Outcome
 from caseapp.cases.operations import open_case, register_case
 from caseapp.children import operations as child_ops
 from caseapp.children.models import (
@@ -29,8 +30,9 @@ from caseapp.children.models import (
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
-from caseapp.demo import data, lifecycle, lifecycle_data
+from caseapp.demo import data, lifecycle_data
 from caseapp.demo.families import link_family
+from caseapp.demo.scenario import Register, Scenario
 
 _ENUMS = {
     "sex": Sex,
@@ -98,11 +100,11 @@ def load_demo(*, today: date) -> DemoResult:
     for spec in data.CASES:
         result.cases.append(load_case(spec, users, agencies, today=today))
     # Cases at every later stage, driven there by the real operations (issue 3, item 9).
-    lifecycle.add_demo_suspension(users["admin"], today=today)
+    add_demo_suspension(users["admin"], today=today)
     groups: dict[str, list[tuple[dict, Case]]] = {}
     for spec in lifecycle_data.CASES:
         case = load_case(spec, users, agencies, today=today)
-        lifecycle.Story(case, spec, users, agencies, today=today).run()
+        story(case, spec, users, agencies, today=today).run(spec["scenario"])
         result.cases.append(case)
         result.guide.append((case.number, spec["shows"]))
         if spec.get("family_group"):
@@ -128,7 +130,7 @@ def load_demo(*, today: date) -> DemoResult:
 
     add_demo_exchange(agencies["MD-CPD"], today=today)
     # Policy version 2: S11 and S17 need the party's own confirmation (issue 10, item 4).
-    lifecycle.require_parties(users["admin"])
+    require_parties(users["admin"])
     return result
 
 
@@ -179,3 +181,89 @@ def load_case(spec: dict, users: dict, agencies: dict, *, today: date) -> Case:
     if spec.get("register"):
         register_case(actor, case, expected_version=case.version)
     return case
+
+
+def story(case: Case, spec: dict, users: dict, agencies: dict, *, today: date) -> Scenario:
+    """The scenario of one case of ``lifecycle_data.CASES``: its people, the register
+    entries, the counterpart of its destination and the days its history is dated back by.
+    The caseworker ``by`` authors every BIA and BID; the supervisor ``sv`` approves the BID
+    and the return (four eyes: 002, Rec 2; UNHCR BIP). On MD-CPD's cases the demo's
+    participants act for themselves (issue 10)."""
+    country = spec.get("destination") or case.child.country_of_origin
+    counterpart, consulate, language = lifecycle_data.COUNTERPARTS.get(
+        country or "", ("Child protection authority (demo)", "Consulate (demo)", "Russian")
+    )
+    approval_day = today - timedelta(days=spec.get("days_ago", 0))
+    decided_ago = spec.get("decided_days_ago")
+    if decided_ago is not None:
+        decision_day = today - timedelta(days=decided_ago)
+    elif spec["scenario"] in ("assessment", "bid_draft", "bid_submitted"):
+        decision_day = today
+    else:
+        decision_day = approval_day - timedelta(days=lifecycle_data.DECISION_BEFORE_APPROVAL)
+    participants = {}
+    if case.lead_agency_id == agencies["MD-CPD"].id:
+        participants = {
+            "central_authority": users["ca_md"],
+            "guardian": users["guardian_md"],
+            "lawyer": users["lawyer_md"],
+            "monitor": users["monitor_md"],
+        }
+    return Scenario(
+        case,
+        caseworker=users[spec["by"]],
+        supervisor=users[spec["sv"]],
+        register=Register(
+            guardian_org=agencies["MD-GUARD"],
+            interpreter=agencies["MD-INT"],
+            central_authority=agencies["MD-CA"],
+            counterpart=agencies.get(f"{country}-CP"),
+            monitor=agencies["MON-NGO"],
+            law_enforcement=agencies["MD-BP"],
+        ),
+        today=today,
+        approval_day=approval_day,
+        decision_day=decision_day,
+        outcome=Outcome(spec.get("outcome", "return")),
+        destination=country,
+        counterpart=counterpart,
+        consulate=consulate,
+        language=language,
+        blocks=spec.get("blocks"),
+        handover_to_parent=spec.get("handover") == "parent",
+        participants=participants,
+        solution_plan=spec.get("plan"),
+        implemented_days_ago=spec.get("implemented_days_ago"),
+    )
+
+
+def add_demo_suspension(admin: User, *, today: date) -> Any:
+    """Suspend returns to ``SUSPENDED_COUNTRY`` (S18), as an administrator would."""
+    from caseapp.gate.operations import add_suspension
+
+    return add_suspension(
+        admin,
+        country=lifecycle_data.SUSPENDED_COUNTRY,
+        reason=lifecycle_data.SUSPENSION_REASON,
+        suspended_from=today - timedelta(days=15),
+    )
+
+
+def require_parties(admin: User) -> Any:
+    """Policy version 2: S11 and S17 need the party's own confirmation (issue 10, item 4).
+    Version 1 (the default, accepting the caseworker's record too) stays in the history, so
+    the demo shows both; the two cases prepared with the caseworker's record alone are then
+    blocked, every other one was confirmed by the Central Authority and the monitor."""
+    from caseapp.gate.operations import change_policy
+    from caseapp.gate.policy import current_policy
+
+    old = current_policy()
+    return change_policy(
+        admin,
+        appeal_period_days=old.appeal_period_days,
+        hearing_max_age_days=old.hearing_max_age_days,
+        monitoring_schedule_months=old.monitoring_schedule_months,
+        bid_time_limit_days=old.bid_time_limit_days,
+        central_approval_by_party=True,
+        monitoring_by_party=True,
+    )

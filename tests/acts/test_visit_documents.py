@@ -51,8 +51,11 @@ def test_the_monitor_attaches_a_document_to_the_visit(client, login, factory):
     document = db.session.scalars(select(Document).order_by(Document.id.desc())).first()
     assert (document.record_type, document.record_id) == ("monitoring_visit", visit.id)
     assert document.case_id == ready.case.id and document.uploaded_by_id == mon.id
-    entry = db.session.scalar(
-        select(AuditEntry).where(AuditEntry.action == "documents:document:upload")
+    entry = db.session.scalar(  # the latest: the ready case's own documents came before
+        select(AuditEntry)
+        .where(AuditEntry.action == "documents:document:upload")
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
     )
     assert entry.actor_id == mon.id
     page = client.get(f"/participate/cases/{ready.case.id}/visits/{visit.id}")

@@ -40,7 +40,12 @@ def test_return_approval_is_confirmed_with_a_comment(factory, client, login):
     assert db.session.get(Case, ready.case.id).stage is Stage.RETURN_APPROVED
     [entry] = entries("return:approve", ready.case.id)
     assert entry.reason == "Seen the plan."
-    notice = db.session.scalar(select(Notification).where(Notification.case_id == ready.case.id))
+    notice = db.session.scalar(  # the latest: the BID's approval notified before
+        select(Notification)
+        .where(Notification.case_id == ready.case.id)
+        .order_by(Notification.id.desc())
+        .limit(1)
+    )
     assert notice.kind is NotificationKind.RETURN_APPROVED
     assert notice.user_id == ready.case.caseworker_id
 

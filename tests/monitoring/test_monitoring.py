@@ -29,7 +29,7 @@ def returned_long_ago(factory, days: int = 100):
     """A case approved and returned ``days`` ago, in one transaction as it happened then: the
     gate is evaluated on that day (its records dated back), and an approval committed alone
     would be withdrawn today by the gate's hold (the hearing is older than the policy now)."""
-    from caseapp.demo.lifecycle import at
+    from caseapp.demo.scenario import at
 
     day = TODAY - timedelta(days=days)
     ready = ready_case(factory, today=day)

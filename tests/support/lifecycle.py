@@ -11,8 +11,9 @@
 Each function starts from wherever the case is (it skips stages already passed), uses the
 case's current version and commits, like a finished request. ``cw`` is a caseworker (or
 supervisor) of the lead agency; ``sup`` a supervisor of the same agency who did not author the
-BID. Nothing here bypasses a rule except ``to_registered``, which uses ``workflow.move`` until
-the intake branch's ``register_case`` is merged.
+BID. Each step is the scenario builder's (``caseapp.demo.scenario``: the real operations, as
+the demo uses them) with this module's values; nothing here bypasses a rule but
+``force_stage``.
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ from sqlalchemy import select
 from caseapp.assessment import operations as assessment
 from caseapp.assessment.models import RiskLevel, Weight
 from caseapp.auth.models import User
-from caseapp.cases import workflow
 from caseapp.cases.models import Outcome, Stage
 from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.decision import operations as decision
+from caseapp.demo.scenario import Scenario
 from caseapp.determination import operations as determination
-from caseapp.determination.models import BidStatus, PanelRole
+from caseapp.determination.models import BidStatus
 
 TODAY = utcnow().date()
 # Option assessments used by ``complete_bid`` (002, Rec 2: every option considered).
@@ -47,10 +48,26 @@ def _commit():
     db.session.commit()
 
 
+def _story(case, user, supervisor=None) -> Scenario:
+    """The scenario builder on ``case`` with this module's values (dates from today)."""
+    return Scenario(
+        case,
+        caseworker=user,
+        supervisor=supervisor,
+        today=TODAY,
+        decision_day=TODAY,
+        care=False,
+        texts={
+            "panel": {"chair": "Chair of the child-protection panel", "guardian": "Maria Popescu"},
+            "options": OPTION_TEXT,
+        },
+    )
+
+
 def to_registered(case, user):
-    """identified -> registered (``workflow.move``; intake owns the real operation)."""
+    """identified -> registered (``register_case``)."""
     if case.stage is Stage.IDENTIFIED:
-        workflow.move(user, case, Stage.REGISTERED, expected_version=case.version)
+        _story(case, user).register_case()
         _commit()
     return case
 
@@ -59,21 +76,19 @@ def to_assessment(case, user):
     """Up to the assessment stage, through ``start_assessment``."""
     to_registered(case, user)
     if case.stage is Stage.REGISTERED:
-        assessment.start_assessment(user, case, expected_version=case.version)
+        _story(case, user).start_assessment()
         _commit()
     return case
 
 
 def with_guardian(case, user, *, name="Maria Popescu", independent=True):
     """Appoint an (independent) guardian."""
-    g = assessment.appoint_guardian(
-        user,
-        case,
+    g = _story(case, user).appoint_guardian(
+        as_given=True,
         guardian_name=name,
         appointing_authority="Local guardianship authority",
         appointed_on=TODAY - timedelta(days=30),
         declared_independent=independent,
-        expected_version=case.version,
     )
     _commit()
     return g
@@ -81,9 +96,8 @@ def with_guardian(case, user, *, name="Maria Popescu", independent=True):
 
 def with_hearing(case, user, *, held_on=None):
     """Record a hearing that meets Rec 1 (language understood, child-friendly information)."""
-    h = assessment.record_hearing(
-        user,
-        case,
+    h = _story(case, user).hear(
+        as_given=True,
         held_on=held_on or TODAY,
         language="Ukrainian",
         child_understands_language=True,
@@ -95,7 +109,6 @@ def with_hearing(case, user, *, held_on=None):
         views_summary="Would like to go home if mother is there.",
         weight=Weight.SIGNIFICANT,
         weight_reasons="Thirteen and mature for age.",
-        expected_version=case.version,
     )
     _commit()
     return h
@@ -103,10 +116,8 @@ def with_hearing(case, user, *, held_on=None):
 
 def completed_bia(case, user, *, return_safe=True, return_country="UA"):
     """Save and complete a BIA with the risk section filled."""
-    assessment.save_bia(
-        user,
-        case,
-        expected_version=assessment.bia_version(case),
+    bia = _story(case, user).complete_bia(
+        as_given=True,
         views="Heard; see hearing.",
         family_environment="Mother traced.",
         return_country=return_country,
@@ -114,9 +125,8 @@ def completed_bia(case, user, *, return_safe=True, return_country="UA"):
         armed_conflict=False,
         human_rights_impact="No serious risk identified.",
         return_safe=return_safe,
+        completed_at=None,
     )
-    _commit()
-    bia = assessment.complete_bia(user, case, expected_version=case.version)
     _commit()
     return bia
 
@@ -131,7 +141,7 @@ def to_determination(case, user):
         bia = assessment.current_bia(case)
         if bia is None or not bia.completed:
             completed_bia(case, user)
-        determination.open_determination(user, case, expected_version=case.version)
+        _story(case, user).open_determination(opened_at=None)
         _commit()
     return determination.current_bid(case)
 
@@ -140,37 +150,11 @@ def complete_bid(case, user, *, recommended=Outcome.RETURN):
     """Fill the draft BID: chair from child protection, guardian, all four options,
     recommendation and reasons. Returns the (still draft) BID."""
     bid = to_determination(case, user)
-    roles = {m.role for m in bid.panel}
-    if PanelRole.CHAIR not in roles:
-        determination.add_panel_member(
-            user,
-            bid,
-            name="Chair of the child-protection panel",
-            role=PanelRole.CHAIR,
-            organisation="Child protection",
-            child_protection=True,
-            expected_version=bid.version,
-        )
-    if PanelRole.GUARDIAN not in roles:
-        determination.add_panel_member(
-            user,
-            bid,
-            name="Maria Popescu",
-            role=PanelRole.GUARDIAN,
-            organisation=None,
-            child_protection=False,
-            expected_version=bid.version,
-        )
-    for option, text in OPTION_TEXT.items():
-        determination.set_option(
-            user, bid, option=option, assessment=text, expected_version=bid.version
-        )
-    determination.update_bid(
-        user,
-        bid,
-        recommended=recommended,
-        reasons="Return to the mother is in the child's best interests.",
-        expected_version=bid.version,
+    story = _story(case, user)
+    story.add_panel()
+    story.assess_options(tuple(OPTION_TEXT))
+    story.recommend(
+        recommended=recommended, reasons="Return to the mother is in the child's best interests."
     )
     _commit()
     return bid
@@ -181,7 +165,7 @@ def submitted_bid(case, user, *, recommended=Outcome.RETURN):
     bid = determination.current_bid(case)
     if bid is None or bid.status in determination.EDITABLE_STATUSES:
         bid = complete_bid(case, user, recommended=recommended)
-        determination.submit_bid(user, bid, expected_version=bid.version)
+        _story(case, user).submit_bid(submitted_at=None)
         _commit()
     return bid
 
@@ -192,7 +176,7 @@ def approved_bid(case, user, supervisor, *, recommended=Outcome.RETURN):
     if bid is None or bid.status is not BidStatus.APPROVED:
         bid = submitted_bid(case, user, recommended=recommended)
         assert bid.author_id != supervisor.id, "the approver must not be the BID's author"
-        determination.approve_bid(supervisor, bid, expected_version=bid.version)
+        _story(case, user, supervisor).approve_bid(approved_at=None)
         _commit()
     return bid
 
@@ -201,13 +185,7 @@ def to_decided(case, user, supervisor, *, outcome=Outcome.RETURN, decided_on=Non
     """Up to decided: approved BID recommending ``outcome``, decision recorded."""
     if case.stage is not Stage.DECIDED:
         approved_bid(case, user, supervisor, recommended=outcome)
-        decision.record_decision(
-            user,
-            case,
-            outcome=outcome,
-            decided_on=decided_on or TODAY,
-            expected_version=case.version,
-        )
+        _story(case, user).decide(outcome=outcome, decided_on=decided_on or TODAY)
         _commit()
     return decision.current_notice(case)
 
@@ -215,16 +193,8 @@ def to_decided(case, user, supervisor, *, outcome=Outcome.RETURN, decided_on=Non
 def notified(case, user, *, on=None):
     """Notify the decision to the child (in a language understood) and the guardian."""
     notice = decision.current_notice(case)
-    decision.notify_child(
-        user,
-        notice,
-        notified_on=on or notice.decided_on,
-        language="Ukrainian",
-        child_understands_language=True,
-        expected_version=notice.version,  # the notice's own lock (issue 12 item 2)
-    )
-    decision.notify_guardian(
-        user, notice, notified_on=on or notice.decided_on, expected_version=notice.version
+    _story(case, user).notify(
+        notified_on=on or notice.decided_on, language="Ukrainian", child_understands_language=True
     )
     _commit()
     return notice
@@ -233,7 +203,7 @@ def notified(case, user, *, on=None):
 def to_return_preparation(case, user, supervisor):
     """Up to return_preparation (decided with outcome return, then proceeded)."""
     to_decided(case, user, supervisor, outcome=Outcome.RETURN)
-    decision.proceed_after_decision(user, case, expected_version=case.version)
+    _story(case, user).proceed()
     _commit()
     return case
 

@@ -15,7 +15,12 @@ from caseapp.participants.operations import assign_participant
 
 
 def basis_records(case, role):
-    """The record an assignment of ``role`` rests on, made directly on ``case``."""
+    """The record an assignment of ``role`` rests on, made directly on ``case``.
+
+    Raw rows on purpose: the assignment's tests put participants on cases at any stage (an
+    identified case, a case before return preparation), where no operation records a guardian,
+    a lawyer or a monitoring plan; a case at a later stage is built by the scenario builder
+    (``tests/support/gate_builder.py``), whose records an assignment can rest on instead."""
     kwargs = {}
     if role is Role.GUARDIAN:
         row = GuardianAppointment(
