@@ -1,4 +1,8 @@
-"""Issue-15 records of a case for the route policy (plain rows, made once per test)."""
+"""Issue-15 records of a case for the route policy (plain rows, made once per test).
+
+Plain rows, not the scenario builder (``caseapp.demo.scenario``): the authorization tests
+only need each record to exist and to belong to the right case, at whatever stage the case
+is, not to have been reached through the lifecycle (as ``tests/security/records.py``)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """A small known data set for the indicators, with every figure counted by hand.
 
 Period: 2026-01-01 .. 2026-03-31, "today" 2026-04-15. Agencies AGA (cases 1, 2, 4) and
-AGB (cases 3, 5). Records are inserted directly with the dates the figures depend on.
+AGB (cases 3, 5). Records are inserted directly with the dates the figures depend on:
+the operations (and ``caseapp.demo.scenario``, which drives them) stamp records with the
+time they are made, while every figure here is counted by hand from chosen past dates.
 """
 
 from __future__ import annotations
