@@ -2,7 +2,7 @@
 
 A page that shows both the alerts and the return gate (the case page, the safeguards page)
 loads the records of both, the policy and the child's names in **one** statement
-(``load_case_records``; ``caseapp.core.db.load_records``).
+(``load_case_records``; ``caseapp.cases.page_records.load_case_page``).
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.age.models import TransitionPlan
 from caseapp.assessment.models import Placement, ServiceRecord
-from caseapp.core.db import CASE_IDS, Records, load_records
-from caseapp.core.extensions import db
+from caseapp.cases.page_records import child_families, load_case_page
+from caseapp.core.db import Records
 from caseapp.detention.models import Detention
 from caseapp.determination.models import BestInterestsDetermination
 from caseapp.gate.data import GateData, gate_data_from, gate_records
@@ -106,42 +105,19 @@ def _policy_records() -> Records:
     return Records(PolicySettings, PolicySettings.version == newest)
 
 
-_NAMES: dict[str, list[str]] = {}
-
-
-def _case_record_names(families) -> list[str]:
-    """The family names of ``load_case_records`` (worked out once)."""
-    names = _NAMES.get("case_records")
-    if names is None:
-        names = _NAMES["case_records"] = list(families([]))
-    return names
+def _case_record_families(ids) -> dict[str, Records]:
+    """The gate's and the alerts' record families, the policy and the child's names."""
+    return (
+        gate_records(ids)
+        | _alert_records(ids)
+        | {"policy": _policy_records(), "names": child_families(ids)["names"]}
+    )
 
 
 def load_case_records(case) -> CaseRecords:
     """The gate's and the alerts' records of ``case``, the policy in force and the child's
     names, in one statement whatever the case holds."""
-    from caseapp.children.models import Child, ChildName
-
-    def families(ids) -> dict[str, Records]:
-        both = gate_records(ids) | _alert_records(ids)
-        both["policy"] = _policy_records()
-        children = select(Child.id).where(Child.case_id.in_(ids))
-        both["names"] = Records(
-            ChildName, ChildName.child_id.in_(children), (ChildName.is_primary.desc(), ChildName.id)
-        )
-        return both
-
-    names = _case_record_names(families)
-    lists = load_records(
-        db.session,
-        lambda: list(families(CASE_IDS).values()),
-        {"case_ids": [case.id]},
-        key="case_records",
-    )
-    rows = dict(zip(names, lists, strict=True))
-    for child in rows["children"]:
-        if "names" not in child.__dict__:
-            set_committed_value(child, "names", rows["names"])
+    rows = load_case_page(case, _case_record_families, key="case_records")
     gate = gate_data_from([case], rows)[case.id]
     if not rows["policy"]:  # pragma: no cover - only if the seed row was removed by hand
         raise RuntimeError("no policy settings: run the migrations")

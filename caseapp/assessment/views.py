@@ -8,8 +8,6 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.assessment import forms as f
 from caseapp.assessment import operations as ops
@@ -23,11 +21,11 @@ from caseapp.assessment.models import (
     Placement,
     ServiceRecord,
 )
+from caseapp.cases.page_records import child_families, load_case_page
 from caseapp.cases.pages import case_context, load_case
 from caseapp.children.models import FamilyMember
 from caseapp.core import web
-from caseapp.core.db import CASE_IDS, Records, load_records
-from caseapp.core.extensions import db
+from caseapp.core.db import Records
 from caseapp.core.forms import VersionedForm, saved_meanwhile
 from caseapp.drafts.operations import discard_draft, dropping_draft, load_draft, restore_into
 
@@ -59,43 +57,17 @@ _LISTS: dict[str, Any] = {
 
 
 def _page_families(ids) -> dict[str, Records]:
-    from caseapp.children.models import Child, ChildName
-
     families = {
         name: Records(model, model.case_id.in_(ids), (model.id.desc(),))
         for name, model in _LISTS.items()
     }
-    children = select(Child.id).where(Child.case_id.in_(ids))
-    return families | {
-        "family_members": Records(FamilyMember, FamilyMember.case_id.in_(ids), (FamilyMember.id,)),
-        "children": Records(Child, Child.case_id.in_(ids)),
-        "names": Records(
-            ChildName, ChildName.child_id.in_(children), (ChildName.is_primary.desc(), ChildName.id)
-        ),
-    }
-
-
-_PAGE_NAMES = list(_page_families([]))
+    return families | child_families(ids)
 
 
 def _page_records(case) -> dict[str, list]:
     """The page's records, the child, its names and the family members in **one** statement
-    (``load_records``; issue 16: 14 statements before), newest first as the page lists them."""
-    lists = load_records(
-        db.session,
-        lambda: list(_page_families(CASE_IDS).values()),
-        {"case_ids": [case.id]},
-        key="assessment_page",
-    )
-    rows = dict(zip(_PAGE_NAMES, lists, strict=True))
-    child = rows["children"][0] if rows["children"] else None
-    if child is not None and "names" not in child.__dict__:
-        set_committed_value(child, "names", rows["names"])
-    if "child" not in case.__dict__:
-        set_committed_value(case, "child", child)
-    if "family_members" not in case.__dict__:
-        set_committed_value(case, "family_members", rows["family_members"])
-    return rows
+    (issue 16: 14 statements before), newest first as the page lists them."""
+    return load_case_page(case, _page_families, key="assessment_page")
 
 
 def render_page(case, forms=None, errors=None):

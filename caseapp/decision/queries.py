@@ -10,7 +10,8 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.cases.models import Case, Outcome
-from caseapp.core.db import CASE_IDS, Records, load_records
+from caseapp.cases.page_records import child_families, load_case_page
+from caseapp.core.db import Records
 from caseapp.core.extensions import db
 from caseapp.decision.models import Appeal, AppealStatus, Complaint, DecisionNotice
 
@@ -99,7 +100,6 @@ def suggests_tolerated_stay(case: Case, records: PageRecords | None = None) -> b
 def _page_families(ids) -> dict[str, Records]:
     from caseapp.agencies.models import Agency
     from caseapp.assessment.models import BestInterestsAssessment
-    from caseapp.children.models import Child, ChildName, FamilyMember
     from caseapp.determination.models import BestInterestsDetermination, BidStatus
 
     b, bia = BestInterestsDetermination, BestInterestsAssessment
@@ -115,17 +115,7 @@ def _page_families(ids) -> dict[str, Records]:
         "bids": Records(b, b.case_id.in_(ids) & (b.status != BidStatus.WITHDRAWN), (b.id.desc(),)),
         # ``current_bia``: the newest (the first).
         "bias": Records(bia, bia.case_id.in_(ids), (bia.id.desc(),)),
-        "family_members": Records(FamilyMember, FamilyMember.case_id.in_(ids), (FamilyMember.id,)),
-        "children": Records(Child, Child.case_id.in_(ids)),
-        "names": Records(
-            ChildName,
-            ChildName.child_id.in_(select(Child.id).where(Child.case_id.in_(ids))),
-            (ChildName.is_primary.desc(), ChildName.id),
-        ),
-    }
-
-
-_PAGE_NAMES = list(_page_families([]))
+    } | child_families(ids)
 
 
 @dataclass(frozen=True)
@@ -167,24 +157,11 @@ def page_records(case: Case) -> PageRecords:
     """The decision page's records of ``case`` in **one** statement (``load_records``): the
     notices, appeals, complaints (with the body each is addressed to), the BIDs and BIAs,
     and the child with its names and the family members set on the case."""
-    lists = load_records(
-        db.session,
-        lambda: list(_page_families(CASE_IDS).values()),
-        {"case_ids": [case.id]},
-        key="decision_page",
-    )
-    rows = dict(zip(_PAGE_NAMES, lists, strict=True))
+    rows = load_case_page(case, _page_families, key="decision_page")
     agencies = {a.id: a for a in rows["addressed_to"]}
     for complaint in rows["complaints"]:
         if "addressed_to" not in complaint.__dict__:
             set_committed_value(complaint, "addressed_to", agencies.get(complaint.addressed_to_id))
-    child = rows["children"][0] if rows["children"] else None
-    if child is not None and "names" not in child.__dict__:
-        set_committed_value(child, "names", rows["names"])
-    if "child" not in case.__dict__:
-        set_committed_value(case, "child", child)
-    if "family_members" not in case.__dict__:
-        set_committed_value(case, "family_members", rows["family_members"])
     return PageRecords(
         notices=rows["notices"],
         appeals=rows["appeals"],
