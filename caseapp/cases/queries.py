@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from caseapp.cases.list_rows import list_rows
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.number_index import number_condition
 from caseapp.children.models import ADULT_AGE, AgeMethod, CareStatus, Child
@@ -37,17 +38,6 @@ def with_list_rows(query: Select) -> Select:
         joinedload(Case.caseworker),
         joinedload(Case.lead_agency),
     )
-
-
-def with_page_rows(query: Select) -> Select:
-    """What a row of the case list page shows that is not on the case: the child and its
-    names. The caseworker (a many-to-one on the case) is not joined: the list page has
-    already loaded the staff its filter offers (``listing.caseworkers_for``: the lead
-    agency's caseworkers and supervisors, whom alone a case is given to), and SQLAlchemy
-    answers ``case.caseworker`` from the session's identity map without a statement. Joining
-    the caseworker and the lead agency again for each of the 25 rows built 50 more objects
-    per page than it shows (issue 16)."""
-    return query.options(joinedload(Case.child).selectinload(Child.names))
 
 
 def adult_cutoff(day: date) -> date:
@@ -193,12 +183,12 @@ def case_page(
 ) -> CasePage:
     """Page ``page`` of the cases of ``query`` (a ``select(Case)``), newest first.
 
-    Two statements whatever the page: the count (up to ``COUNT_CAP``), and the page's rows
-    chosen by an inner
-    ``SELECT id`` on the index (child, caseworker, agency joined only for those rows; names
-    by one more ``selectinload``). When ``cursor`` (the shown page's number, first and last
-    id) says the user moves one page on or back, the inner select continues from that id
-    (keyset) instead of skipping rows with OFFSET.
+    Three statements whatever the page: the count (up to ``COUNT_CAP``), the page's rows
+    chosen by an inner ``SELECT id`` on the index (child and caseworker joined only for those
+    rows), and their names; the rows are plain values (``caseapp.cases.list_rows``). When
+    ``cursor`` (the shown page's number, first and last id) says the user moves one page on
+    or back, the inner select continues from that id (keyset) instead of skipping rows with
+    OFFSET.
     """
     counted = query.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
     total = db.session.scalar(select(func.count()).select_from(counted)) or 0
@@ -213,12 +203,7 @@ def case_page(
         ids = ids.where(Case.id > first).order_by(Case.id.asc()).limit(per_page)
     else:
         ids = ids.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    rows = db.session.scalars(
-        with_page_rows(select(Case).where(Case.id.in_(ids.scalar_subquery()))).order_by(
-            Case.id.desc()
-        )
-    )
-    result.items = list(rows.unique())
+    result.items = list_rows(ids.scalar_subquery())
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -82,7 +83,57 @@ def whole_years(start: date, day: date) -> int:
     return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
 
 
-class Child(db.Model):
+def full_name(family_name: str | None, given_name: str | None, patronymic: str | None) -> str:
+    """Family name, given name, patronymic — as written."""
+    return " ".join(p for p in (family_name, given_name, patronymic) if p)
+
+
+class AgeReckoning:
+    """The age rules of a child, on the fields ``date_of_birth``, ``age_min``,
+    ``age_assessed_on``, ``age_method`` and ``age_disputed``: shared by ``Child`` and the
+    case list's plain rows (``caseapp.cases.list_rows``), so the rule is written once."""
+
+    if TYPE_CHECKING:
+        date_of_birth: date | None
+        age_min: int | None
+        age_assessed_on: date | None
+        age_method: AgeMethod
+        age_disputed: bool
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on ``day``; with only a range, its lowest age (benefit of the
+        doubt) advanced by the whole years since the range was assessed: a child assessed at
+        17 is 18 a year later (002, Judge Winter; DESIGN.md section 2). The 18th birthday by
+        the same rule is ``caseapp.age.models.eighteenth_birthday``."""
+        if self.date_of_birth is not None:
+            return whole_years(self.date_of_birth, day)
+        if self.age_min is None:
+            return None
+        if self.age_assessed_on is None or day <= self.age_assessed_on:
+            return self.age_min
+        return self.age_min + whole_years(self.age_assessed_on, day)
+
+    @property
+    def age_uncertain(self) -> bool:
+        """No documented date of birth."""
+        return self.date_of_birth is None or self.age_method is not AgeMethod.DOCUMENT
+
+    def is_minor_on(self, day: date) -> bool:
+        """Under 18, or presumed minor while age is uncertain and the range admits a child,
+        or while the age is disputed (benefit of the doubt; issue 15, 002 Rec 1)."""
+        if self.age_disputed:
+            return True
+        age = self.age_on(day)
+        if age is None:
+            return self.age_uncertain  # nothing known: presumed minor
+        return age < ADULT_AGE
+
+    def presumed_minor_on(self, day: date) -> bool:
+        """Treated as a child on the benefit of the doubt, not on documents."""
+        return (self.age_uncertain or self.age_disputed) and self.is_minor_on(day)
+
+
+class Child(AgeReckoning, db.Model):
     """The child at the centre of a case."""
 
     __tablename__ = "child"
@@ -165,38 +216,6 @@ class Child(db.Model):
         """The name the child is known by in this case."""
         return next((n for n in self.names if n.is_primary), None)
 
-    def age_on(self, day: date) -> int | None:
-        """Age in whole years on ``day``; with only a range, its lowest age (benefit of the
-        doubt) advanced by the whole years since the range was assessed: a child assessed at
-        17 is 18 a year later (002, Judge Winter; DESIGN.md section 2). The 18th birthday by
-        the same rule is ``caseapp.age.models.eighteenth_birthday``."""
-        if self.date_of_birth is not None:
-            return whole_years(self.date_of_birth, day)
-        if self.age_min is None:
-            return None
-        if self.age_assessed_on is None or day <= self.age_assessed_on:
-            return self.age_min
-        return self.age_min + whole_years(self.age_assessed_on, day)
-
-    @property
-    def age_uncertain(self) -> bool:
-        """No documented date of birth."""
-        return self.date_of_birth is None or self.age_method is not AgeMethod.DOCUMENT
-
-    def is_minor_on(self, day: date) -> bool:
-        """Under 18, or presumed minor while age is uncertain and the range admits a child,
-        or while the age is disputed (benefit of the doubt; issue 15, 002 Rec 1)."""
-        if self.age_disputed:
-            return True
-        age = self.age_on(day)
-        if age is None:
-            return self.age_uncertain  # nothing known: presumed minor
-        return age < ADULT_AGE
-
-    def presumed_minor_on(self, day: date) -> bool:
-        """Treated as a child on the benefit of the doubt, not on documents."""
-        return (self.age_uncertain or self.age_disputed) and self.is_minor_on(day)
-
 
 class ChildName(db.Model):
     """A name or alias of the child as written (any script), with its folded search key."""
@@ -217,7 +236,7 @@ class ChildName(db.Model):
     @property
     def full_name(self) -> str:
         """Family name, given name, patronymic — as written."""
-        return " ".join(p for p in (self.family_name, self.given_name, self.patronymic) if p)
+        return full_name(self.family_name, self.given_name, self.patronymic)
 
 
 # Tokens compare byte-wise on both databases, so a prefix is an index range (see
