@@ -313,13 +313,19 @@ def serve(app_spec: str, port: int, url: str, workers: int) -> subprocess.Popen:
 # -- measuring ----------------------------------------------------------------------------------
 
 
-def measure_one(pages: list[Page], clients: dict, bare: Client, reps: int) -> None:
-    """1 connection: page, bare route, template route in turn; warm-up first."""
+def measure_one(pages: list[Page], clients: dict, bare: Client, reps: int, warmup: int) -> None:
+    """1 connection: page, bare route, template route in turn; warm-up first.
+
+    The warm-up is a server's steady state: on PostgreSQL psycopg prepares a statement on
+    its fifth run on a connection, and the server plans it anew five more times before it
+    keeps a generic plan; the case page's one-statement loader costs ~9 ms to plan and
+    ~2 ms to run prepared. Each of the 2 workers has its own connections, so a page needs
+    about 2 x 10 requests before it is measured as a running server serves it."""
     bare_page = Page("-", "bare", "/bare")
     template_page = Page("-", "template", "/template")
     for page in pages:
         client = clients[page.role]
-        for _ in range(2):
+        for _ in range(warmup):
             timed(client, page)
             timed(bare, bare_page)
         for i in range(reps):
@@ -482,6 +488,9 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="per page at 8 connections")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
+        "--warmup", type=int, default=20, help="requests per page before measuring (default 20)"
+    )
+    parser.add_argument(
         "--only", default="", help='measure only pages whose label has this ("a|b": either)'
     )
     args = parser.parse_args(argv)
@@ -513,7 +522,7 @@ def main(argv=None) -> None:
                 page.path = nxt.group(1).replace("&amp;", "&")
         bare = Client(bare_port)
         print(f"1 connection, {args.reps} requests per page:")
-        measure_one(pages, clients, bare, args.reps)
+        measure_one(pages, clients, bare, args.reps, args.warmup)
         print(f"{args.connections} connections, {args.seconds:.0f} s per page:")
         measure_many(pages, clients, bare, args.seconds, args.connections)
     finally:
