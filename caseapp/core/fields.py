@@ -20,11 +20,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectFieldBase, StringField, TextAreaField
 from wtforms.fields.choices import SelectField
 
+from caseapp.core.i18n import WTFORMS_TRANSLATIONS
 from caseapp.core.validators import (
     VERSION_TEXT,
     date_problem,
@@ -91,6 +93,13 @@ def _choice_problems(form, field) -> list[str]:
 
 class CheckedForm(FlaskForm):
     """A Flask-WTF form whose every field is checked for what the database can store."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            """WTForms' messages from a catalogue kept per process (``core.i18n``)."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return WTFORMS_TRANSLATIONS
 
     def validate(self, extra_validators=None) -> bool:
         """The form's own validators, then ``field_problems`` on every field."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Domain
+from flask_babel import Domain, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -83,6 +85,31 @@ class RequestDomain(Domain):
         except (AttributeError, RuntimeError):
             pass
         return translations
+
+
+@lru_cache(maxsize=16)
+def _wtforms_catalogue(locale: str) -> Translations | NullTranslations:
+    from wtforms.i18n import messages_path
+
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WtformsTranslations:
+    """WTForms' own messages ("Not a valid date value.") in the request's language, the
+    catalogue read once per process and locale. Flask-WTF reads it from disk and parses it
+    again in every request that builds a form (issue 16: the fixed cost of a page)."""
+
+    def _catalogue(self) -> Translations | NullTranslations:
+        return _wtforms_catalogue(str(get_locale() or "en"))
+
+    def gettext(self, string: str) -> str:
+        return self._catalogue().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue().ungettext(singular, plural, n)
+
+
+WTFORMS_TRANSLATIONS = WtformsTranslations()
 
 
 def init_app(app: Flask) -> None:
