@@ -19,12 +19,17 @@ def cli() -> None:
 @cli.command("refresh")
 @click.option("--queue", is_flag=True, help="Hand each scope to the background worker.")
 def refresh_command(queue: bool) -> None:
-    """Recompute the default period's figures of every scope. Prints one line per scope
-    (its key, the number of figures; no personal data)."""
+    """Recompute the default period's figures of every scope, and drop the snapshots of
+    other periods nobody asked for in a week. Prints one line per scope (its key, the
+    number of figures; no personal data)."""
+    from caseapp.core.cli import transaction
+    from caseapp.core.db import utcnow
     from caseapp.indicators.period import default_period
-    from caseapp.indicators.snapshots import all_scopes, refresh
+    from caseapp.indicators.snapshots import all_scopes, prune, refresh
 
     period = default_period(date.today())
+    with transaction():
+        dropped = prune(utcnow())
     scopes = all_scopes()
     if queue:
         from caseapp.jobs.queue import task
@@ -39,3 +44,4 @@ def refresh_command(queue: bool) -> None:
         figures = refresh(scope, period)
         click.echo(f"{scope.key}\t{len(figures)} figures")
     click.echo(f"{len(scopes)} scopes refreshed for {period.start} to {period.end}")
+    click.echo(f"{dropped} old snapshots dropped")

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import CursorResult, Select, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from caseapp.agencies.models import Agency
@@ -34,6 +35,7 @@ from caseapp.indicators.queries import Figure, Period, compute
 
 MAX_AGE_SETTING = "INDICATORS_MAX_AGE_SECONDS"
 ALL = "all"
+KEPT = timedelta(days=7)  # a snapshot nobody refreshed for this long is dropped (``prune``)
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,14 @@ def refresh(scope: Scope, period: Period, *, today: date | None = None) -> list[
     finally:
         reset_write_intent(token)
     return figures
+
+
+def prune(now: datetime, *, kept: timedelta = KEPT) -> int:
+    """Drop the snapshots computed before ``now - kept`` (periods asked for once and not
+    since: the next request counts them again). Does not commit; returns how many."""
+    old = IndicatorSnapshot.computed_at < now - kept
+    result = db.session.execute(delete(IndicatorSnapshot).where(old))
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def claim_key(scope: Scope, period: Period, seen: datetime) -> str:

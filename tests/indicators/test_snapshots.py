@@ -69,18 +69,21 @@ def test_the_scope_is_the_users_visible_cases(db, data):
 
 
 def test_the_command_stores_the_live_figures_of_every_scope(app, db, runner, data):
+    _marked(Scope(), age=timedelta(days=8))  # a period nobody asked for in a week: dropped
     result = runner.invoke(args=["indicators", "refresh"])
     assert result.exit_code == 0, result.output
     period = default_period(date.today())
     scopes = all_scopes()
     assert {data.agency_a.id, data.agency_b.id} <= {s.agency_id for s in scopes}
     assert f"{len(scopes)} scopes refreshed" in result.output
+    assert "1 old snapshots dropped" in result.output
     db.session.rollback()
     for user in (data.ombudsperson, data.supervisor_a, data.supervisor_b):
         snapshot = read(Scope.of(user), period)
         assert snapshot is not None
         assert _figures(snapshot) == figure_map(compute(user, period))
     assert _figures(read(Scope(), period))[("identified", "count", "", "")] == 5
+    assert read(Scope(), PERIOD) is None
 
 
 def test_the_background_job_stores_the_live_figures(make_app, db, data):
