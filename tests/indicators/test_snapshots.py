@@ -159,3 +159,36 @@ def test_a_supervisor_never_reads_another_agencys_snapshot(app, client, login, d
     assert f">{MARK + 1}<" in client.get("/indicators/", query_string=ARGS).get_data(as_text=True)
     scopes = set(db.session.scalars(select(IndicatorSnapshot.scope)))
     assert scopes == {"all", f"agency:{data.agency_a.id}", f"agency:{data.agency_b.id}"}
+
+
+def test_the_counting_takes_no_write_lock(app, client, login, runner, db, data):
+    """On SQLite the request counts a missing snapshot, and the command counts every scope,
+    in deferred (read) transactions; only the store opens an IMMEDIATE one (issue 16 item 4)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("BEGIN DEFERRED/IMMEDIATE is SQLite's")
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("BEGIN") or "UNION ALL" in statement:
+            seen.append("count" if "UNION ALL" in statement else statement)
+        elif statement.startswith("INSERT INTO indicator_snapshot"):
+            seen.append("store")
+
+    login(data.supervisor_a)
+    db.session.rollback()
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        client.get("/indicators/", query_string=ARGS)
+        runner.invoke(args=["indicators", "refresh"])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    begun = None
+    for step in seen:
+        if step.startswith("BEGIN"):
+            begun = step
+        elif step == "count":
+            assert begun == "BEGIN DEFERRED"
+        else:
+            assert begun == "BEGIN IMMEDIATE"
+    assert seen.count("store") == 1 + len(all_scopes())
+    assert seen.count("count") == 2 * seen.count("store")  # compute: two statements each
