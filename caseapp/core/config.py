@@ -33,6 +33,9 @@ DEFAULTS: dict[str, object] = {
     # Background jobs (caseapp/jobs): SQLite queue in the instance folder unless a redis:// URL.
     "TASK_QUEUE_URL": None,
     "TASK_QUEUE_IMMEDIATE": False,
+    # The indicators page shows a stored snapshot younger than this without queueing a
+    # refresh (caseapp/indicators/snapshots.py); older, it shows it with its time.
+    "INDICATORS_MAX_AGE_SECONDS": 900,
 }
 
 REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")

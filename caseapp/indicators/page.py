@@ -5,21 +5,62 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from flask import url_for
+from flask_babel import format_datetime
 from sqlalchemy import select
 
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.cases.queries import with_list_rows
+from caseapp.core import web
+from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
+from caseapp.indicators import snapshots
 from caseapp.indicators.catalogue import BY_KEY, CATALOGUE, Dimension, Indicator, Measure
 from caseapp.indicators.charts import Bar, bar_chart
 from caseapp.indicators.labels import label_for
 from caseapp.indicators.queries import Figure, Period, drill_down
 
 DRILL_LIMIT = 500  # cases listed under one figure (more: "truncated")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The figures the page shows and when they were counted."""
+
+    figures: list[Figure]
+    as_of: datetime
+    stale: bool  # older than the configured maximum age: a refresh is queued
+    now: datetime
+
+    @property
+    def as_of_text(self) -> str:
+        """``HH:MM`` (with the day when it is not today's), in the configured time zone."""
+        day = "yyyy-MM-dd"
+        same_day = format_datetime(self.as_of, day) == format_datetime(self.now, day)
+        return format_datetime(self.as_of, "HH:mm" if same_day else f"{day} HH:mm")
+
+
+def shown_figures(user: User, period: Period, *, now: datetime | None = None) -> Shown:
+    """The stored snapshot of the user's scope and period (``snapshots``): fresh, as it is;
+    stale, as it is with a refresh queued once; missing, computed here (the page's old cost)
+    and stored in the request's short write at the end (``web.later``), so that the next
+    request reads it. No write lock is taken while the figures are read or counted."""
+    now = now or utcnow()
+    scope = snapshots.Scope.of(user)
+    snapshot = snapshots.read(scope, period)
+    if snapshot is None:
+        figures = snapshots.compute_for(scope, period)
+        web.later(partial(snapshots.store, scope, period, figures, now))
+        return Shown(figures, now, stale=False, now=now)
+    if now - snapshot.computed_at <= snapshots.max_age():
+        return Shown(snapshots.figures_of(snapshot), snapshot.computed_at, stale=False, now=now)
+    snapshots.request_refresh(scope, period, snapshot.computed_at)
+    return Shown(snapshots.figures_of(snapshot), snapshot.computed_at, stale=True, now=now)
 
 
 @dataclass

@@ -19,8 +19,7 @@ from caseapp.core import web
 from caseapp.core.errors import ValidationFailed
 from caseapp.indicators import files
 from caseapp.indicators.access import can_view_indicators, scope_label
-from caseapp.indicators.catalogue import CATALOGUE
-from caseapp.indicators.page import Drill, drill_rows, sections
+from caseapp.indicators.page import Drill, drill_rows, sections, shown_figures
 from caseapp.indicators.period import period_from
 from caseapp.indicators.queries import compute
 from caseapp.reports.spreadsheets import csv_response, write_xlsx, xlsx_response
@@ -44,19 +43,20 @@ def _period_or_message():
 
 @bp.route("/")
 def home():
-    """The figures for the period, with charts and tables; each figure links to its cases."""
+    """The figures for the period as stored ahead (``page.shown_figures``), with charts and
+    tables; each figure links to its cases, listed live."""
     period, message = _period_or_message()
     if period is None:
         return render_template("indicators/home.html", message=message, args=request.args), 400
-    figures = compute(current_user, period)
+    shown = shown_figures(current_user, period)
     diff = {"period": period.as_dict()}
     web.audit_read(pending(current_user, AuditAction.INDICATORS_VIEW, diff=diff))
     return render_template(
         "indicators/home.html",
         period=period,
-        sections=sections(figures, period),
+        sections=sections(shown.figures, period),
+        shown=shown,
         scope=scope_label(current_user),
-        catalogue=CATALOGUE,
         message=None,
         args=request.args,
     )

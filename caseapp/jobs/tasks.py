@@ -108,7 +108,25 @@ def register(app: Flask, huey) -> dict:
             finally:
                 db.session.remove()
 
+    def indicators_task(scope: str, start: str, end: str, claim: str | None = None) -> None:
+        """Recompute and store one snapshot of the indicators (caseapp.indicators.snapshots);
+        then remove the page's "refresh queued" marker, so a later staleness queues again."""
+        from datetime import date
+
+        from caseapp.indicators.queries import Period
+        from caseapp.indicators.snapshots import Scope, refresh
+
+        with app.app_context():
+            try:
+                period = Period(date.fromisoformat(start), date.fromisoformat(end))
+                refresh(Scope.parse(scope), period)
+            finally:
+                db.session.remove()
+                if claim:
+                    huey.get(claim)
+
     return {
+        "indicators": huey.task(name="caseapp.indicators")(indicators_task),
         "export": huey.task(name="caseapp.export")(export_task),
         "digest": huey.task(name="caseapp.digest")(digest_task),
     }
