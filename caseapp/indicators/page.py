@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import format_datetime
 from sqlalchemy import select
 
@@ -59,7 +59,10 @@ def shown_figures(user: User, period: Period, *, now: datetime | None = None) ->
         return Shown(figures, now, stale=False, now=now)
     if now - snapshot.computed_at <= snapshots.max_age():
         return Shown(snapshots.figures_of(snapshot), snapshot.computed_at, stale=False, now=now)
-    snapshots.request_refresh(scope, period, snapshot.computed_at)
+    try:
+        snapshots.request_refresh(scope, period, snapshot.computed_at)
+    except Exception:  # the queue is down: the figures shown say their time
+        current_app.logger.warning("indicators: the refresh could not be queued", exc_info=True)
     return Shown(snapshots.figures_of(snapshot), snapshot.computed_at, stale=True, now=now)
 
 

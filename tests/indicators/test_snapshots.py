@@ -192,3 +192,24 @@ def test_the_counting_takes_no_write_lock(app, client, login, runner, db, data):
             assert begun == "BEGIN IMMEDIATE"
     assert seen.count("store") == 1 + len(all_scopes())
     assert seen.count("count") == 2 * seen.count("store")  # compute: two statements each
+
+
+def test_a_queue_that_is_down_still_shows_the_stale_figures(
+    make_app, factory, db, data, monkeypatch, caplog
+):
+    """The refresh cannot be queued (the queue's storage is down): the page still answers
+    with the stored figures and their time, and says so in the log, not a server error."""
+    _marked(Scope(), age=timedelta(hours=1))
+    with make_app() as queued:
+        client = queued.test_client()
+        LoginHelper(client)(data.ombudsperson)
+        db.session.rollback()
+
+        def down(*args, **kwargs):
+            raise OSError("queue storage unavailable")
+
+        monkeypatch.setattr(queued.extensions["huey"], "put_if_empty", down)
+        response = client.get("/indicators/", query_string=ARGS)
+        assert response.status_code == 200
+        assert f">{MARK}<" in response.get_data(as_text=True)
+        assert "the refresh could not be queued" in caplog.text
