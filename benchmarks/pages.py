@@ -14,8 +14,9 @@
    the database (instead of enrolling through the pages) and forgets the last TOTP step before
    each login, so it can log in as every role repeatedly.
 2. Serves the app with gunicorn exactly as ``make run`` does (``--workers 2``, the same app
-   factory), and beside it a bare Flask app with the same workers: ``/bare`` (returns a
-   string) and ``/template`` (renders a one-line template).
+   factory, the background worker beside it: the indicators' snapshots are refreshed there),
+   and beside it a bare Flask app with the same workers: ``/bare`` (returns a string) and
+   ``/template`` (renders a one-line template).
 3. Logs in as every role and measures every main page: at 1 connection, page, bare route and
    template route alternate, ``--reps`` times each, and the medians are compared; at 8
    connections, page and bare route each run for ``--seconds`` in alternating rounds, and
@@ -272,6 +273,23 @@ def facts_and_secrets(url: str, workdir: Path) -> tuple[dict, dict]:
     return facts, logins
 
 
+def jobs_worker(url: str) -> subprocess.Popen:
+    """The background worker ``make run`` starts beside gunicorn (the indicators' refreshes,
+    audit exports), on the same database and queue."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CASEAPP_SECRET_KEY": SECRET,
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.Popen(  # noqa: S603 -- our own command, fixed arguments
+        [str(Path(sys.executable).parent / "flask"), "--app", "caseapp", "jobs", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -507,6 +525,7 @@ def main(argv=None) -> None:
     servers = [
         serve("caseapp:create_app()", app_port, url, args.workers),
         serve("benchmarks.pages:bare_app()", bare_port, url, args.workers),
+        jobs_worker(url),
     ]
     try:
         clients = {}
