@@ -3,12 +3,12 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from caseapp.agencies.models import Agency
 from caseapp.cases.models import Case, Stage
 from caseapp.children.models import AgeMethod, CareStatus
 from caseapp.core.permissions import Role
+from tests.support.statements import statements
 
 
 def _page(client, **data):
@@ -181,18 +181,10 @@ def test_pagination(client, factory, login, make_app, db):
 
 
 def _queries_for_list(client, db) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         response = client.get("/cases/")
         assert response.status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
+    return len(seen)
 
 
 def test_list_page_queries_do_not_grow_with_the_number_of_cases(client, factory, login, db):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from caseapp.auth.models import User
 from caseapp.cases.models import Case, Outcome, Stage
@@ -18,6 +18,7 @@ from caseapp.families.models import PartyAct, PartyActKind
 from caseapp.solutions import operations as solutions
 from tests.security.test_query_budget import BUDGET
 from tests.support.auth import LoginHelper
+from tests.support.statements import statements
 
 
 @pytest.fixture
@@ -52,18 +53,9 @@ def test_two_siblings_one_family_and_a_local_integration_plan(demo):
 
 
 def _count(client, url):
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):
-            seen.append(statement)
-
     client.get(url)  # warm-up
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200, url
     return len(seen)
 

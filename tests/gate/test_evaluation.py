@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from caseapp.children.models import CareStatus
 from caseapp.core.extensions import db
@@ -13,6 +12,7 @@ from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.models import ReturnSuspension
 from caseapp.gate.policy import current_policy
 from tests.support.gate_builder import SAFEGUARD_IDS, break_safeguard, ready_case
+from tests.support.statements import statements
 
 
 def evaluate(ready, today=None):
@@ -62,18 +62,10 @@ def test_evaluation_with_loaded_data_makes_no_query(factory, app):
     policy = current_policy()
     ready.case.child  # noqa: B018 - loaded before counting
     ready.case.lead_agency  # noqa: B018
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         result = evaluate_return_gate(ready.case, today=ready.today, policy=policy, data=data)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert result.all_met
-    assert statements == []
+    assert seen == []
 
 
 def test_s3_accompanied_child_needs_no_guardian(factory):

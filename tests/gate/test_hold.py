@@ -26,6 +26,7 @@ from caseapp.gate.operations import add_suspension, approve_return, lift_suspens
 from caseapp.monitoring import operations as monitoring
 from tests.support.audit_entries import entries
 from tests.support.gate_builder import attach_document, ready_case
+from tests.support.statements import statements
 
 TODAY = date.today()
 
@@ -383,25 +384,16 @@ def test_recheck_command(factory, runner):
 
 
 def test_a_commit_after_a_read_does_not_evaluate_the_gate_and_after_a_write_does(factory):
-    from sqlalchemy import event
 
     from caseapp.audit.actions import AuditAction
     from caseapp.audit.recorder import record
 
     ready = approved(factory)
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
 
     def gate_queries_in_commit() -> list[str]:
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with statements() as seen:
             db.session.commit()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        return [s for s in statements if "FROM return_suspension" in s]
+        return [s for s in seen if "FROM return_suspension" in s]
 
     record(ready.caseworker, AuditAction.CASE_VIEW, ready.case, diff={})
     assert gate_queries_in_commit() == []

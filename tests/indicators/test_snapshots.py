@@ -16,6 +16,7 @@ from caseapp.indicators.snapshots import Scope, all_scopes, read, store
 from caseapp.jobs.queue import task
 from tests.indicators.dataset import build
 from tests.support.auth import LoginHelper
+from tests.support.statements import statements
 
 PERIOD = Period(date(2026, 1, 1), date(2026, 3, 31))
 ARGS = {"from": "2026-01-01", "to": "2026-03-31"}
@@ -35,21 +36,10 @@ def _marked(scope: Scope, *, age: timedelta = timedelta(0), value: int = MARK) -
 
 
 def _statements(app, client, url, **kwargs) -> tuple[int, str]:
-    from caseapp.core.extensions import db
-
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         response = client.get(url, **kwargs)
         assert response.status_code == 200
         html = response.get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(seen), html
 
 

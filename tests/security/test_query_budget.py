@@ -15,7 +15,7 @@ wall-clock time is asserted (``benchmarks/pages.py`` measures time).
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from benchmarks import dataset
 from caseapp.auth.models import User
@@ -24,6 +24,7 @@ from caseapp.core.permissions import Role
 from tests.security.conftest import World, make_document
 from tests.security.route_policy import ALLOWED, Rule, builder_for, collect, rule_for
 from tests.support.auth import LoginHelper
+from tests.support.statements import statements
 
 BUDGET = 10
 LARGE = 3000
@@ -57,22 +58,10 @@ def _actor_for(rule: Rule) -> str:
 
 
 def _statements(app, client, url: str) -> tuple[int, int]:
-    from caseapp.core.extensions import db
-
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        # SQLite's explicit BEGIN (core/db.py) is not a query; PostgreSQL sends none.
-        if not statement.startswith("BEGIN"):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         response = client.get(url)
         status = response.status_code
         response.close()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(seen), status
 
 
