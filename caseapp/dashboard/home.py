@@ -13,25 +13,27 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Date, bindparam, case, func, literal, select
 from sqlalchemy import inspect as sa_inspect
 
 from caseapp.alerts.queries import alert_condition, bid_overdue_cutoff, bid_overdue_sql
 from caseapp.alerts.rules import KINDS
 from caseapp.auth.models import User
 from caseapp.cases.models import Case, Stage
+from caseapp.core.db import unindexed
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Role, second_pair_of_eyes_sql
+from caseapp.core.permissions import Role, not_written_by_sql
 from caseapp.crossborder.models import Consent
 from caseapp.dashboard.models import CaseloadCount, Notification
 from caseapp.dashboard.queries import (
+    AGENCY_ID,
     USER_ID,
-    agency_unindexed,
     as_moment,
     built,
     last_resort_since,
     name_of,
     named,
+    scope_params,
 )
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
 
@@ -151,10 +153,24 @@ class Waiting:
 
 def approvals_waiting(user, today: date) -> list[Waiting]:
     """Determinations submitted and last resorts recorded that ``user`` may approve (four eyes:
-    not their own), the longest waiting first: one statement. A last resort's waiting time is
-    when its consent record was last written (the audit entry)."""
+    not their own), the longest waiting first: one statement, built once per process (the
+    user and agency ``bindparam``s). A last resort's waiting time is when its consent record
+    was last written (the audit entry)."""
+    query = built("approvals_waiting", _approvals_statement)
+    labels = {
+        "bid": _l("Best-interests determination to approve"),
+        "last_resort": _l("Last-resort return to approve"),
+    }
+    found = []
+    for r in db.session.execute(query, scope_params(user)).all():
+        since = as_moment(r.since)  # a UNION's column may lose its type on SQLite
+        found.append(Waiting(str(labels[r.what]), r.case_id, r.number, name_of(r), since, today))
+    return found
+
+
+def _approvals_statement():
     b, c = BestInterestsDetermination, Consent
-    scope = agency_unindexed(user.agency_id)  # SQLite: not from the agency index
+    scope = unindexed(Case.lead_agency_id) == AGENCY_ID  # SQLite: not from the agency index
     bids = select(
         literal("bid").label("what"),
         b.case_id.label("case_id"),
@@ -162,7 +178,7 @@ def approvals_waiting(user, today: date) -> list[Waiting]:
         b.id.label("record_id"),
     ).where(
         b.status == BidStatus.SUBMITTED,
-        second_pair_of_eyes_sql(user, b.author_id),
+        not_written_by_sql(USER_ID, b.author_id),  # second_pair_of_eyes_sql, the user a bindparam
     )
     recorded = last_resort_since()
     last_resorts = select(
@@ -173,7 +189,7 @@ def approvals_waiting(user, today: date) -> list[Waiting]:
     ).where(
         c.non_voluntary.is_(True),
         c.last_resort_approved_by_id.is_(None),
-        second_pair_of_eyes_sql(user, c.recorded_by_id),
+        not_written_by_sql(USER_ID, c.recorded_by_id),
     )
 
     def first(part):
@@ -188,16 +204,7 @@ def approvals_waiting(user, today: date) -> list[Waiting]:
 
     parts = first(bids).union_all(first(last_resorts)).subquery()
     query = named(select(parts, Case.number).join(Case, Case.id == parts.c.case_id), Case.id)
-    query = query.order_by(parts.c.since, parts.c.what, parts.c.record_id).limit(APPROVALS_ON_HOME)
-    labels = {
-        "bid": _l("Best-interests determination to approve"),
-        "last_resort": _l("Last-resort return to approve"),
-    }
-    found = []
-    for r in db.session.execute(query).all():
-        since = as_moment(r.since)  # a UNION's column may lose its type on SQLite
-        found.append(Waiting(str(labels[r.what]), r.case_id, r.number, name_of(r), since, today))
-    return found
+    return query.order_by(parts.c.since, parts.c.what, parts.c.record_id).limit(APPROVALS_ON_HOME)
 
 
 @dataclass(frozen=True)
@@ -215,15 +222,25 @@ class Workload:
 def team_workload(user, today: date, policy) -> list[Workload]:
     """Every active caseworker and supervisor of ``user``'s agency with their open cases, how
     many of them are past the time limit for a determination, and how many are in return
-    preparation: one statement, grouped over the kept caseload counts (a few rows per person
-    and stage, ``dashboard.workload``), not over the cases (tens of thousands per person at
-    100,000 cases, 131 ms; issue 16). Past the limit is the rule ``bid_overdue`` applied to
-    the counts' columns (the opening day against the cut-off's day, a UTC midnight)."""
+    preparation: one statement (built once per process), grouped over the kept caseload
+    counts (a few rows per person, stage and opening day, ``dashboard.workload``), not over
+    the cases (tens of thousands per person at 100,000 cases, 131 ms; issue 16)."""
+    query = built("team_workload", _team_statement)
+    values = {**scope_params(user), "cutoff": bid_overdue_cutoff(today, policy).date()}
+    return [
+        Workload(r.id, r.name, r.role, int(r.open_cases), int(r.over_limit), int(r.in_preparation))
+        for r in db.session.execute(query, values).all()
+    ]
+
+
+def _team_statement():
     w = CaseloadCount
-    cutoff = bid_overdue_cutoff(today, policy).date()
+    # Past the limit: the rule ``bid_overdue`` itself on the counts' columns, the opening day
+    # against the day of the cut-off (a UTC midnight, so the two comparisons agree).
+    cutoff = bindparam("cutoff", type_=Date)
     over = bid_overdue_sql(cutoff, stage=w.stage, opened_at=w.opened_on, approved=w.bid_approved)
     open_cases = func.coalesce(func.sum(case((w.stage != Stage.CLOSED, w.cases), else_=0)), 0)
-    query = (
+    return (
         select(
             User.id,
             User.name,
@@ -236,7 +253,7 @@ def team_workload(user, today: date, policy) -> list[Workload]:
         )
         .outerjoin(w, w.caseworker_id == User.id)
         .where(
-            User.agency_id == user.agency_id,
+            User.agency_id == AGENCY_ID,
             User.active.is_(True),
             User.role.in_((Role.CASEWORKER, Role.SUPERVISOR)),
         )
@@ -244,10 +261,6 @@ def team_workload(user, today: date, policy) -> list[Workload]:
         .order_by(open_cases.desc(), User.name)
         .limit(TEAM_ON_HOME)
     )
-    return [
-        Workload(r.id, r.name, r.role, int(r.open_cases), int(r.over_limit), int(r.in_preparation))
-        for r in db.session.execute(query).all()
-    ]
 
 
 def unread_notifications(user, *, limit: int = 5) -> tuple[list, int]:
