@@ -137,9 +137,11 @@ def add(connection: Connection, deltas: Counter[Key]) -> None:
     """Add ``deltas`` to the stored counts (an upsert per key that changed)."""
     from caseapp.dashboard.models import CaseloadCount
 
+    # In key order, so that two transactions touching the same keys lock them in the same
+    # order (no deadlock on PostgreSQL).
     rows = [
         {"caseworker_id": k[0], "stage": k[1], "opened_on": k[2], "bid_approved": k[3], "cases": n}
-        for k, n in deltas.items()
+        for k, n in sorted(deltas.items())
         if n
     ]
     if not rows:
