@@ -174,14 +174,31 @@ def bid_overdue_cutoff(today: date, policy) -> datetime:
     return datetime.combine(today - timedelta(days=policy.bid_time_limit_days), time.min, UTC)
 
 
-def bid_overdue_sql(cutoff: Any) -> ColumnElement[bool]:
-    """The rule ``bid_overdue`` as SQL with its cut-off given (a value or a ``bindparam``, so
-    that a statement built once can take each day's cut-off; 002, Andreyuk)."""
-    approved = exists().where(
+def bid_approved_sql() -> ColumnElement[bool]:
+    """Whether the case has an approved determination (the end of ``bid_overdue``)."""
+    return exists().where(
         BestInterestsDetermination.case_id == Case.id,
         BestInterestsDetermination.status == BidStatus.APPROVED,
     )
-    return and_(Case.stage.in_(PRE_DECISION_STAGES), Case.opened_at < cutoff, not_(approved))
+
+
+def bid_overdue_sql(
+    cutoff: Any,
+    *,
+    stage: Any = None,
+    opened_at: Any = None,
+    approved: Any = None,
+) -> ColumnElement[bool]:
+    """The rule ``bid_overdue`` as SQL with its cut-off given (a value or a ``bindparam``, so
+    that a statement built once can take each day's cut-off; 002, Andreyuk).
+
+    On ``Case`` by default; ``stage``, ``opened_at`` and ``approved`` name other columns
+    holding the same facts (the team's workload counts, ``dashboard.workload``: the opening
+    day with ``cutoff`` a date), so that the rule has one definition."""
+    stage = Case.stage if stage is None else stage
+    opened_at = Case.opened_at if opened_at is None else opened_at
+    approved = bid_approved_sql() if approved is None else approved
+    return and_(stage.in_(PRE_DECISION_STAGES), opened_at < cutoff, not_(approved))
 
 
 def alert_condition(kind: str, today: date, policy):

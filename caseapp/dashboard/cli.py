@@ -26,3 +26,22 @@ def digest(queue: bool) -> None:
     from caseapp.dashboard.operations import send_digests
 
     click.echo(f"sent {send_digests()}")
+
+
+@cli.command("recount-workload")
+@click.option("--check", is_flag=True, help="Only tell whether the counts agree (exit 1 if not).")
+def recount_workload(check: bool) -> None:
+    """Rebuild the caseload counts from the cases (after a bulk load or to repair them)."""
+    import sys
+
+    from caseapp.core.cli import transaction
+    from caseapp.core.extensions import db
+    from caseapp.dashboard import workload
+
+    if check:
+        wrong = workload.differences(db.session.connection())
+        click.echo(f"{wrong} counts differ from the cases")
+        sys.exit(1 if wrong else 0)
+    with transaction():
+        wrong = workload.recount(db.session.connection())
+    click.echo(f"recounted; {wrong} counts were wrong")

@@ -7,12 +7,13 @@ stored: they are computed from the records (``caseapp.dashboard.reminders``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
+from caseapp.cases.models import Stage
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
@@ -89,3 +90,28 @@ class DigestSubscription(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CaseloadCount(db.Model):
+    """How many cases each caseworker holds, by stage, opening day and whether a
+    determination is approved: the team's workload on a supervisor's home page and a
+    caseworker's count of open cases, read from a few rows per person instead of counting
+    their cases (tens of thousands at 100,000 cases; issue 16).
+
+    Kept exact in the same transaction as every change of a case's caseworker, stage or
+    opening date and of a determination's status, by one flush listener
+    (``caseapp.dashboard.workload``); ``flask dashboard recount-workload`` rebuilds it from
+    the cases. The opening day and the approved flag are the facts of the rule ``bid_overdue``
+    (``alerts.queries.bid_overdue_sql``, applied to these columns)."""
+
+    __tablename__ = "caseload_count"
+
+    caseworker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    stage: Mapped[Stage] = mapped_column(str_enum(Stage, "stage"), primary_key=True)
+    opened_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    bid_approved: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The listener that keeps ``CaseloadCount`` (imported here so that it is always registered).
+from caseapp.dashboard import workload as _workload  # noqa: E402, F401

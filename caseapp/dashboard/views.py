@@ -20,6 +20,13 @@ from caseapp.dashboard.models import Notification
 bp = Blueprint("dashboard", __name__)
 
 
+@bp.app_template_global("unread_counted")
+def unread_counted() -> int:
+    """Beyond this many unread notifications a home page says "more than"
+    (``home.unread_notifications`` counts no further)."""
+    return home_q.UNREAD_COUNTED
+
+
 @bp.route("/queue")
 @login_required
 @permission_required(Permission.RETURN_APPROVE)
