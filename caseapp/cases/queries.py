@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy import Select, and_, false, func, intersect, or_, select
 from sqlalchemy.orm import joinedload
 
 from caseapp.cases.models import Case, Stage
@@ -281,17 +281,19 @@ def cases_named(tokens: list[str]) -> Select:
     ``child_name_token``, one per token, intersected on the name."""
     from caseapp.children.models import ChildNameToken as T
 
-    # The longest token reads its range (usually the fewest entries: "karimov" 4,562 of
-    # 453,831 at 100,000 cases, "timur" 7,122) and each of its names is probed for the others
-    # on the primary key (name_id, token): 2.5 ms where collecting every name of each other
-    # token first took 6 ms (SQLite, issue 16). The same names match in any order.
-    first, *rest = sorted(tokens, key=len, reverse=True)
+    # Every token's range is read in index order (covering: token, name_id, case_id) and the
+    # names found in all of them kept (INTERSECT); the cases are then taken from those names.
+    # Probing each name of one token for the others on the primary key read the index at
+    # random: 4,562 probes for "karimov" (or 7,122 for "timur") against 167 names in both at
+    # 100,000 cases; this is ~2 ms on SQLite, the probes 3-8 ms (issue 16).
+    first, *rest = tokens
     query = select(T.case_id).where(_prefix(T.token, first))
-    for token in rest:
-        other = T.__table__.alias()
-        query = query.where(
-            exists().where(other.c.name_id == T.name_id, _prefix(other.c.token, token))
-        )
+    if rest:
+        ranges = [
+            select(alias.c.name_id).where(_prefix(alias.c.token, token))
+            for alias, token in ((T.__table__.alias(), t) for t in tokens)
+        ]
+        query = query.where(T.name_id.in_(intersect(*ranges)))
     return query
 
 
