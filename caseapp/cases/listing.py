@@ -68,10 +68,17 @@ def filters_from(form: CaseFilterForm) -> CaseFilters:
     )
 
 
-def post_search(caseworkers: list[User]) -> Response | tuple[str, int]:
-    """A posted search: stored, and the browser sent to ``?q=<key>``; invalid: the form, 400."""
-    form = CaseFilterForm(caseworkers=caseworkers)
+def post_search() -> Response | tuple[str, int]:
+    """A posted search: stored, and the browser sent to ``?q=<key>``; invalid: the form, 400.
+
+    The agency's staff are loaded only when a caseworker is chosen (to check the choice) or
+    the form is shown again: a name search alone needs neither (issue 16)."""
+    chosen = request.form.get("caseworker")
+    form = CaseFilterForm(caseworkers=caseworkers_for(current_user) if chosen else ())
     if not form.validate():
+        if not chosen:  # the form is shown again: with every choice, and its errors
+            form = CaseFilterForm(caseworkers=caseworkers_for(current_user))
+            form.validate()
         return render_list(form, key=None, valid=False), 400
     key = search.save_search(current_user, request.form.to_dict())  # the layer commits
     session[SEARCH_SESSION_KEY] = key
