@@ -96,7 +96,8 @@ def requested_search(caseworkers: list[User]) -> tuple[CaseFilterForm, str | Non
         form.name.data = ""  # never a name from a URL
         form.date_of_birth.data = None
         return form, None
-    session[SEARCH_SESSION_KEY] = key
+    if session.get(SEARCH_SESSION_KEY) != key:  # (setting it re-signs the cookie)
+        session[SEARCH_SESSION_KEY] = key
     data = MultiDict(params)
     if request.args.get("page"):
         data["page"] = request.args["page"]
