@@ -19,6 +19,7 @@ The checks run after the form's own, so a validator such as ``Optional()`` canno
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -89,8 +90,50 @@ def _choice_problems(form, field) -> list[str]:
     return []
 
 
+class _WtformsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the request's language, from a
+    catalogue loaded once per locale and process. Flask-WTF loads the ``.mo`` file from disk
+    on every request that asks for one -- and a select left at "any" asks, even though
+    ``Optional`` then drops the message (issue 16: the fixed cost of the list and search)."""
+
+    _loaded: ClassVar[dict[str, Any]] = {}
+
+    def _catalogue(self) -> Any:
+        from babel import support
+        from flask import current_app
+        from flask_babel import get_locale
+        from wtforms.i18n import messages_path
+
+        if not current_app.config.get("WTF_I18N_ENABLED", True):
+            return None
+        locale = str(get_locale())
+        catalogue = self._loaded.get(locale)
+        if catalogue is None:
+            catalogue = support.Translations.load(messages_path(), [locale], domain="wtforms")
+            self._loaded[locale] = catalogue
+        return catalogue
+
+    def gettext(self, string: str) -> str:
+        catalogue = self._catalogue()
+        return string if catalogue is None else catalogue.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        catalogue = self._catalogue()
+        if catalogue is None:
+            return singular if n == 1 else plural
+        return catalogue.ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WtformsMessages()
+
+
 class CheckedForm(FlaskForm):
     """A Flask-WTF form whose every field is checked for what the database can store."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            """WTForms' messages from a catalogue loaded once per locale."""
+            return _WTFORMS_MESSAGES
 
     def validate(self, extra_validators=None) -> bool:
         """The form's own validators, then ``field_problems`` on every field."""
