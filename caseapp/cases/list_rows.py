@@ -104,8 +104,8 @@ def _child(r: Any, names: list[NameRow]) -> ChildRow:
 
 
 def list_rows(ids: Any) -> list[ListRow]:
-    """The rows of the cases whose ids ``ids`` (a scalar subquery) selects, newest first:
-    two statements whatever the page."""
+    """The rows of the cases whose ids ``ids`` (a scalar subquery, or a list of ids) selects,
+    newest first: two statements whatever the page."""
     found = db.session.execute(
         select(Case.id, Case.number, Case.stage, User.name, *_CHILD_COLUMNS)
         .select_from(Case)

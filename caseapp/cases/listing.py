@@ -68,10 +68,17 @@ def filters_from(form: CaseFilterForm) -> CaseFilters:
     )
 
 
-def post_search(caseworkers: list[User]) -> Response | tuple[str, int]:
-    """A posted search: stored, and the browser sent to ``?q=<key>``; invalid: the form, 400."""
-    form = CaseFilterForm(caseworkers=caseworkers)
+def post_search() -> Response | tuple[str, int]:
+    """A posted search: stored, and the browser sent to ``?q=<key>``; invalid: the form, 400.
+
+    The agency's staff are loaded only when a caseworker is chosen (to check the choice) or
+    the form is shown again: a name search alone needs neither (issue 16)."""
+    chosen = request.form.get("caseworker")
+    form = CaseFilterForm(caseworkers=caseworkers_for(current_user) if chosen else ())
     if not form.validate():
+        if not chosen:  # the form is shown again: with every choice, and its errors
+            form = CaseFilterForm(caseworkers=caseworkers_for(current_user))
+            form.validate()
         return render_list(form, key=None, valid=False), 400
     key = search.save_search(current_user, request.form.to_dict())  # the layer commits
     session[SEARCH_SESSION_KEY] = key
@@ -89,7 +96,8 @@ def requested_search(caseworkers: list[User]) -> tuple[CaseFilterForm, str | Non
         form.name.data = ""  # never a name from a URL
         form.date_of_birth.data = None
         return form, None
-    session[SEARCH_SESSION_KEY] = key
+    if session.get(SEARCH_SESSION_KEY) != key:  # (setting it re-signs the cookie)
+        session[SEARCH_SESSION_KEY] = key
     data = MultiDict(params)
     if request.args.get("page"):
         data["page"] = request.args["page"]
@@ -113,7 +121,13 @@ def render_list(form: CaseFilterForm, *, key: str | None, valid: bool) -> str:
     page = form.page.data if valid and form.page.data else 1
     query = filtered(visible_cases(current_user), filters, today=today())
     per_page = current_app.config["CASES_PER_PAGE"]
-    pagination = case_page(query, page=page, per_page=per_page, cursor=page_cursor(page))
+    pagination = case_page(
+        query,
+        page=page,
+        per_page=per_page,
+        cursor=page_cursor(page),
+        one_pass=bool(filters.name),  # the search's index ranges read once (issue 16)
+    )
     page_args: dict[str, Any]
     if key:
         page_args = {"q": key}

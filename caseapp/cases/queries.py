@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy import Select, and_, false, func, intersect, or_, select
 from sqlalchemy.orm import joinedload
 
 from caseapp.cases.list_rows import list_rows
@@ -180,6 +181,7 @@ def case_page(
     page: int,
     per_page: int,
     cursor: tuple[int | None, int | None, int | None] = (None, None, None),
+    one_pass: bool = False,
 ) -> CasePage:
     """Page ``page`` of the cases of ``query`` (a ``select(Case)``), newest first.
 
@@ -189,12 +191,31 @@ def case_page(
     ``cursor`` (the shown page's number, first and last id) says the user moves one page on
     or back, the inner select continues from that id (keyset) instead of skipping rows with
     OFFSET.
+
+    With ``one_pass`` (a name search: its matches are found by index ranges that cost the
+    same whether one row or all of them is wanted), the newest ``COUNT_CAP + 1`` matching ids
+    are read once and both the count and the page are taken from them, instead of running
+    the search a second time for the page (issue 16). A page beyond them is chosen as above.
     """
-    counted = query.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
-    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    window: list[int] | None = None
+    if one_pass:
+        newest = query.with_only_columns(Case.id).order_by(Case.id.desc()).limit(COUNT_CAP + 1)
+        window = list(db.session.scalars(newest))
+        total = len(window)
+    else:
+        counted = query.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+        total = db.session.scalar(select(func.count()).select_from(counted)) or 0
     result = CasePage(page=page, per_page=per_page, total=total, capped=total > COUNT_CAP)
     page = max(page, 1) if result.capped else min(max(page, 1), result.pages)
     result.page = page
+    shown = window_page(window, page, per_page, cursor, complete=not result.capped)
+    ids = shown if shown is not None else page_ids(query, page, per_page, cursor)
+    result.items = list_rows(ids)
+    return result
+
+
+def page_ids(query: Select, page: int, per_page: int, cursor: tuple) -> Any:
+    """The inner ``SELECT id`` of the page: keyset from the cursor, else OFFSET."""
     shown, first, last = cursor
     ids = query.with_only_columns(Case.id)
     if shown is not None and page == shown + 1 and last is not None:
@@ -203,8 +224,33 @@ def case_page(
         ids = ids.where(Case.id > first).order_by(Case.id.asc()).limit(per_page)
     else:
         ids = ids.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    result.items = list_rows(ids.scalar_subquery())
-    return result
+    return ids.scalar_subquery()
+
+
+def window_page(
+    window: list[int] | None, page: int, per_page: int, cursor: tuple, *, complete: bool
+) -> list[int] | None:
+    """The ids ``page_ids`` would choose, taken from ``window`` (the newest matching ids, in
+    descending order: all of them when ``complete``), or None when the window cannot tell
+    (a page past its end when there are more matches than it holds)."""
+    if window is None:
+        return None
+    shown, first, last = cursor
+    newer = len(window)  # how many ids of the window are newer than the cursor
+    if shown is not None and page == shown + 1 and last is not None:
+        start = next((i for i, case_id in enumerate(window) if case_id < last), newer)
+        end = start + per_page
+    elif shown is not None and page == shown - 1 and first is not None:
+        end = next((i for i, case_id in enumerate(window) if case_id <= first), newer)
+        if end == len(window) and not complete:
+            return None  # every id of the window is newer: older ones may be too
+        start = max(0, end - per_page)
+    else:
+        start = (page - 1) * per_page
+        end = start + per_page
+    if end > len(window) and not complete:
+        return None
+    return window[start:end]
 
 
 def _prefix(column, token: str):
@@ -221,13 +267,19 @@ def cases_named(tokens: list[str]) -> Select:
     ``child_name_token``, one per token, intersected on the name."""
     from caseapp.children.models import ChildNameToken as T
 
+    # Every token's range is read in index order (covering: token, name_id, case_id) and the
+    # names found in all of them kept (INTERSECT); the cases are then taken from those names.
+    # Probing each name of one token for the others on the primary key read the index at
+    # random: 4,562 probes for "karimov" (or 7,122 for "timur") against 167 names in both at
+    # 100,000 cases; this is ~2 ms on SQLite, the probes 3-8 ms (issue 16).
     first, *rest = tokens
     query = select(T.case_id).where(_prefix(T.token, first))
-    for token in rest:
-        other = T.__table__.alias()
-        query = query.where(
-            T.name_id.in_(select(other.c.name_id).where(_prefix(other.c.token, token)))
-        )
+    if rest:
+        ranges = [
+            select(alias.c.name_id).where(_prefix(alias.c.token, token))
+            for alias, token in ((T.__table__.alias(), t) for t in tokens)
+        ]
+        query = query.where(T.name_id.in_(intersect(*ranges)))
     return query
 
 

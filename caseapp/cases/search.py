@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from caseapp.cases.models import SavedSearch
 from caseapp.core.db import utcnow
@@ -40,8 +40,10 @@ def save_search(user, params: dict[str, str]) -> str:
         )
     )
     key = secrets.token_urlsafe(16)
-    db.session.add(SavedSearch(key=key, user_id=user.id, created_at=now, params=cleaned))
-    db.session.flush()
+    # A plain INSERT: nothing reads the row back in this request (no unit-of-work flush).
+    db.session.execute(
+        insert(SavedSearch).values(key=key, user_id=user.id, created_at=now, params=cleaned)
+    )
     return key
 
 
@@ -49,9 +51,11 @@ def load_search(user, key: str | None) -> dict[str, str] | None:
     """The search stored under ``key`` by ``user`` (None if unknown, expired or another's)."""
     if not key or len(key) > 32:
         return None
-    row = db.session.scalar(
-        select(SavedSearch).where(SavedSearch.key == key, SavedSearch.user_id == user.id)
-    )
+    row = db.session.execute(
+        select(SavedSearch.params, SavedSearch.created_at).where(
+            SavedSearch.key == key, SavedSearch.user_id == user.id
+        )
+    ).first()
     if row is None or row.created_at < utcnow() - KEEP_FOR:
         return None
     return dict(row.params)

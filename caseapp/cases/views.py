@@ -47,13 +47,12 @@ def index():
     back to the list later shows the last search again ("All cases" clears it). Filters
     without personal data (stage, country, flags) may also come in the query string.
     """
-    caseworkers = listing.caseworkers_for(current_user)
     if request.method == "POST":
-        return listing.post_search(caseworkers)
+        return listing.post_search()
     if request.args.get("all"):
         session.pop(listing.SEARCH_SESSION_KEY, None)
         return redirect(url_for("cases.index"))
-    form, key = listing.requested_search(caseworkers)
+    form, key = listing.requested_search(listing.caseworkers_for(current_user))
     return listing.render_list(form, key=key, valid=form.validate())
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, select, union
+from sqlalchemy import and_, bindparam, select, union
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import BindParameter
 
@@ -349,22 +349,28 @@ class SiblingBid(NamedTuple):
     family_unity: str | None
 
 
+@cache
+def _siblings_statement() -> Any:
+    """The family members' cases with their BIDs, newest first (``_load_siblings``): built
+    once per process with an expanding ``bindparam``, so SQLAlchemy finds it compiled without
+    building and hashing it again for every queue page (issue 16; as ``load_records``)."""
+    bid = BestInterestsDetermination
+    return (
+        select(Case, bid.id, bid.family_unity)
+        .outerjoin(bid, and_(bid.case_id == Case.id, bid.status != BidStatus.WITHDRAWN))
+        .where(Case.family_id.in_(bindparam("family_ids", expanding=True)))
+        .order_by(Case.number, Case.id, bid.opened_at.desc(), bid.id.desc())
+    )
+
+
 def _load_siblings(cases: list[Case], data: dict[int, GateData]) -> None:
     """The other cases of each case's family, each with its current (newest, not withdrawn)
     BID's id and family-unity reason (S19): one query, and none when no case belongs to a
     family."""
-    from caseapp.cases.models import Case
-
     family_ids = {c.family_id for c in cases if c.family_id is not None}
     if not family_ids:
         return
-    bid = BestInterestsDetermination
-    rows = db.session.execute(
-        select(Case, bid.id, bid.family_unity)
-        .outerjoin(bid, and_(bid.case_id == Case.id, bid.status != BidStatus.WITHDRAWN))
-        .where(Case.family_id.in_(family_ids))
-        .order_by(Case.number, Case.id, bid.opened_at.desc(), bid.id.desc())
-    )
+    rows = db.session.execute(_siblings_statement(), {"family_ids": sorted(family_ids)})
     members: dict[int, tuple[Case, SiblingBid | None]] = {}
     for member, bid_id, reason in rows:
         if member.id not in members:  # the first row of a case is its newest BID

@@ -166,3 +166,23 @@ def test_a_keyed_statement_is_built_once_and_gives_what_a_fresh_one_gives(app, d
     plan = core_db._PLANS["test_keyed"]
     load_records(db.session, families, {"case_ids": ids[:1]}, key="test_keyed")
     assert core_db._PLANS["test_keyed"] is plan
+
+
+def test_objects_behave_as_loaded_ones(app, db):
+    """Attached as the ORM's loading attaches them (``core.db._loaded``): in the identity
+    map, relationships lazy-load, a change is flushed as an UPDATE, and the JSON/enum/date
+    columns read back through their types."""
+    _demo(db)
+    name = db.session.scalars(select(ChildName).order_by(ChildName.id)).first()
+    name_id, child_id = name.id, name.child_id
+    db.session.expunge_all()
+    [[loaded]] = load_records(db.session, [Records(ChildName, ChildName.id == name_id)])
+    assert db.session.get(ChildName, name_id) is loaded
+    assert loaded in db.session and not db.session.is_modified(loaded)
+    assert loaded.child.id == child_id  # lazy load of a relationship
+    loaded.given_name = "Changed"
+    assert loaded in db.session.dirty
+    _, statements = _count_statements(db, db.session.flush)
+    assert statements == 1  # the UPDATE
+    db.session.expire_all()
+    assert db.session.get(ChildName, name_id).given_name == "Changed"
