@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import literal, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from caseapp.assessment.models import GuardianAppointment, LegalRepresentative
 from caseapp.cases.models import Case, Stage
@@ -96,6 +96,10 @@ def overdue_requests(user: Any, today: date, *, after: str | None = None, limit:
             select(r, Case.number)
             .join(Case, Case.id == r.case_id)
             .join(Assignment, Assignment.id == r.assignment_id)
+            # The section shows the request's own columns: without the model's eager joins
+            # (its case, its assignment with their own) PostgreSQL plans the statement in
+            # ~1 ms instead of ~9 on every run (issue 16, the 100,000-case run).
+            .options(lazyload("*"))
             .where(
                 scope_sql(kind, joined=True),
                 Case.stage != Stage.CLOSED,
