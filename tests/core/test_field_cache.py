@@ -1,0 +1,56 @@
+"""``core.templating.cached_field`` gives exactly what the ``field`` macro gives, for every
+value, choice list, language and error, and never another field's or another value's HTML."""
+
+from __future__ import annotations
+
+from flask import get_template_attribute
+from flask_babel import force_locale
+from werkzeug.datastructures import MultiDict
+
+from caseapp.cases.forms import CaseFilterForm
+from caseapp.core import templating
+from caseapp.core.permissions import Role
+
+CACHED = (
+    "stage",
+    "caseworker",
+    "country_of_origin",
+    "unaccompanied",
+    "trafficking",
+    "presumed_minor",
+    "charged",
+)
+DATA = [
+    {},
+    {"stage": "registered", "unaccompanied": "y"},
+    {"stage": "closed", "country_of_origin": "UA", "charged": "y"},
+    {"stage": " ", "country_of_origin": "ZZ"},  # invalid: errors shown under the fields
+]
+
+
+def _forms(app, caseworkers, locale):
+    for data in DATA:
+        with app.test_request_context("/cases/"), force_locale(locale):
+            form = CaseFilterForm(MultiDict(data), caseworkers=caseworkers, meta={"csrf": False})
+            form.validate()
+            macro = get_template_attribute("macros.html", "field")
+            yield (
+                data,
+                {n: (str(templating.cached_field(form[n])), str(macro(form[n]))) for n in CACHED},
+            )
+
+
+def test_cached_fields_are_the_macros_html(app, factory):
+    agency = factory.agency()
+    caseworkers = [factory.user(Role.CASEWORKER, agency=agency, name=n) for n in ("Ana", "Ion")]
+    seen: dict[str, set[str]] = {n: set() for n in CACHED}
+    for locale in ("en", "ru", "en"):  # the second "en" round is answered from the cache
+        for _data, fields in _forms(app, caseworkers, locale):
+            for name, (cached, made) in fields.items():
+                assert cached == made, name
+                seen[name].add(cached)
+    # Different values gave different HTML (the cache is not answering one for all).
+    assert all(len(htmls) >= 2 for htmls in seen.values())  # at least the two languages
+    assert len(seen["stage"]) >= 5 and len(seen["country_of_origin"]) >= 5
+    assert any("selected" in h and 'value="registered"' in h for h in seen["stage"])
+    assert any("field-error" in h for h in seen["stage"])
