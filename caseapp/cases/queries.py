@@ -28,8 +28,13 @@ def visible_cases(user) -> Select:
     if user.role is Role.OMBUDSPERSON:
         return query
     if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
-        return query.where(Case.lead_agency_id == user.agency_id)
+        return agency_cases(user.agency_id)
     return query.where(false())
+
+
+def agency_cases(agency_id: int | None) -> Select:
+    """The cases one agency leads: what its caseworkers and supervisors see."""
+    return select(Case).where(Case.lead_agency_id == agency_id)
 
 
 def with_list_rows(query: Select) -> Select:

@@ -68,6 +68,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def insert_or_update(dialect_name: str, table: Any) -> Any:
+    """``INSERT`` into ``table`` with ``on_conflict_do_update`` (an upsert) for the database
+    in use: SQLite's and PostgreSQL's clauses are written alike, from their own dialects."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    dialect = postgresql if dialect_name == "postgresql" else sqlite_dialect
+    return dialect.insert(table)
+
+
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
     return datetime.now(UTC)

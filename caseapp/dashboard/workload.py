@@ -20,11 +20,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, event, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from caseapp.cases.models import Case, Stage
+from caseapp.core.db import insert_or_update
 
 Key = tuple[int, Stage, date, bool]  # caseworker, stage, opening day (UTC), BID approved
 _PENDING = "caseload_pending"
@@ -147,8 +146,7 @@ def add(connection: Connection, deltas: Counter[Key]) -> None:
     if not rows:
         return
     table = CaseloadCount.__table__
-    insert = sqlite_insert if connection.dialect.name == "sqlite" else pg_insert
-    statement = insert(table)
+    statement = insert_or_update(connection.dialect.name, table)
     statement = statement.on_conflict_do_update(
         index_elements=[c.name for c in table.primary_key.columns],
         set_={"cases": table.c.cases + statement.excluded.cases},

@@ -23,12 +23,12 @@ from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import CursorResult, Select, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from caseapp.agencies.models import Agency
 from caseapp.cases.models import Case
+from caseapp.cases.queries import agency_cases
 from caseapp.core.cli import transaction
-from caseapp.core.db import reset_write_intent, utcnow, write_intent
+from caseapp.core.db import insert_or_update, reset_write_intent, utcnow, write_intent
 from caseapp.core.extensions import db
 from caseapp.indicators.models import IndicatorSnapshot
 from caseapp.indicators.queries import Figure, Period, compute
@@ -73,10 +73,9 @@ class Scope:
     def case_ids(self) -> Select:
         """The ids of the scope's cases: ``visible_cases`` of an ombudsperson, or of a
         supervisor of the agency (``tests/indicators/test_snapshots.py`` checks they agree)."""
-        query = select(Case.id)
         if self.agency_id is None:
-            return query
-        return query.where(Case.lead_agency_id == self.agency_id)
+            return select(Case.id)
+        return agency_cases(self.agency_id).with_only_columns(Case.id)
 
 
 def all_scopes() -> list[Scope]:
@@ -120,8 +119,7 @@ def store(scope: Scope, period: Period, figures: list[Figure], computed_at: date
         "figures": [f.as_dict() for f in figures],
     }
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(IndicatorSnapshot).values(**values)
+    statement = insert_or_update(dialect, IndicatorSnapshot).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["scope", "period_start", "period_end"],
         set_={

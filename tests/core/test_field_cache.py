@@ -8,18 +8,12 @@ from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 
 from caseapp.cases.forms import CaseFilterForm
+from caseapp.cases.listing import PUBLIC_FILTER_ARGS
 from caseapp.core import templating
 from caseapp.core.permissions import Role
 
-CACHED = (
-    "stage",
-    "caseworker",
-    "country_of_origin",
-    "unaccompanied",
-    "trafficking",
-    "presumed_minor",
-    "charged",
-)
+# The filters without personal data: the fields the list caches (never a name or a birth date).
+CACHED = PUBLIC_FILTER_ARGS
 DATA = [
     {},
     {"stage": "registered", "unaccompanied": "y"},

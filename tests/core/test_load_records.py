@@ -3,27 +3,19 @@ them one query each (issue 16: a page's records in a fixed number of queries).""
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from caseapp.alerts.data import load_case_records
 from caseapp.cases.models import Case
 from caseapp.children.models import Child, ChildName, FamilyMember, Relation
 from caseapp.core.db import Records, load_records
 from caseapp.gate.data import gate_data_from, gate_records
+from tests.support.statements import statements
 
 
 def _count_statements(db, fn):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        if not statement.startswith("BEGIN"):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         result = fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return result, len(seen)
 
 

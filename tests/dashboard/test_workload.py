@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from caseapp.alerts.queries import case_ids_with_alert
 from caseapp.cases.models import Case, Stage
@@ -22,6 +22,7 @@ from caseapp.dashboard.home import UNREAD_COUNTED, my_cases, team_workload
 from caseapp.dashboard.models import Notification, NotificationKind
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
 from caseapp.gate.policy import current_policy
+from tests.support.statements import statements
 
 TODAY = date.today()
 
@@ -149,17 +150,8 @@ def test_recount_repairs_counts_written_past_the_orm(factory, runner):
 
 
 def _statements(client, url: str) -> int:
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        if not statement.startswith("BEGIN"):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(seen)
 
 
