@@ -38,3 +38,20 @@ limit_request_field_size = 8190
 # filter value (a name, say) reaches the log.
 accesslog = "-"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+
+# The garbage collector, tuned once the app is loaded in a worker (issue 16): a request
+# makes and drops thousands of short-lived objects (rows, ORM objects, template frames),
+# and with Python's defaults every 700 of them start a collection, whose older generations
+# walk the hundreds of thousands of objects the loaded app keeps for its whole life (routes,
+# mappers, compiled statements and templates, catalogues). Frozen, those are never walked
+# again; collecting the youngest generation every 7,000 allocations instead of 700 leaves
+# reference counting to free almost everything, as it does. Measured in-process at 100,000
+# cases: the approval queue 24.6 -> 18.2 ms of CPU, the case list 8.0 -> 6.7 ms.
+
+
+def post_worker_init(worker):
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(7000, 10, 10)
