@@ -19,7 +19,7 @@ print(before, gc.get_freeze_count(), *gc.get_threshold())
 
 
 def test_worker_freezes_the_loaded_app_and_collects_less_often():
-    out = subprocess.run(  # noqa: S603 -- this interpreter, a fixed script
+    out = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
     before, frozen, young, *_older = map(int, out)
