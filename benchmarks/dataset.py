@@ -13,7 +13,8 @@ the operations produced (the same columns, values, stages and record combination
   the script of the template name, with their search keys computed by ``search_key``
   (``caseapp.children.names``), as ``add_name`` does;
 - opening dates spread over two years for cases still before a decision (so the time limit for a
-  determination is passed by some, as in a real register);
+  determination is passed by some, as in a real register), and the decisions' dates and appeal
+  deadlines over the two years before the demo's;
 - the template cases' audit entries copied for every clone (case and object ids remapped) and
   chained after the demo's entries with the very sealing and hash functions ``record()`` uses,
   so ``flask audit verify`` accepts the chain.
@@ -233,6 +234,21 @@ class Cloner:
         row["number"] = f"{prefix}-{int(seq) + k * self.number_seq[prefix]:06d}"
         if row["stage"] in PRE_DECISION:
             row["opened_at"] = row["opened_at"] - timedelta(days=self.rng.randint(0, 730))
+
+    def _fix_decision_notice(self, row: dict, k: int) -> None:
+        # Decisions spread over two years, as in a register that has been running: the demo
+        # decided its cases this week, so every clone's appeal deadline would otherwise fall
+        # in the same fortnight (2,564 of them at 100,000 cases, where a real register has
+        # the few decided in the last weeks).
+        shift = timedelta(days=self.rng.randint(0, 730))
+        for column in (
+            "decided_on",
+            "child_notified_on",
+            "guardian_notified_on",
+            "appeal_deadline",
+        ):
+            if row[column] is not None:
+                row[column] = row[column] - shift
 
     def _fix_child_name(self, row: dict, k: int) -> None:
         cyr = _is_cyrillic(row["given_name"], row["family_name"], row["patronymic"])

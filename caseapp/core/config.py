@@ -97,6 +97,11 @@ def _tune_engine(app: Flask) -> None:
         # estimate passes ``jit_above_cost`` (a correlated subquery over the audit trail, say)
         # was compiled for 160-170 ms to run for 0.1 ms (the approval queue at 100,000 cases).
         options.setdefault("connect_args", {"options": "-c jit=off"})
+    if uri.startswith("postgresql") or (uri.startswith("sqlite:///") and ":memory:" not in uri):
+        # The connection used last is taken first (a pool of connections, not SQLite's single
+        # in-memory one): the one whose prepared statements and plans (PostgreSQL) or
+        # compiled statements (SQLite) are warm, while the others wait idle (issue 16).
+        options.setdefault("pool_use_lifo", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

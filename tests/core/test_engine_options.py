@@ -30,3 +30,24 @@ def test_the_test_database_runs_without_jit_on_postgresql(app, db):
     if db.engine.dialect.name != "postgresql":
         return  # SQLite has no JIT: nothing to switch off
     assert db.session.execute(text("SHOW jit")).scalar() == "off"
+
+
+def test_pooled_connections_are_taken_last_in_first_out(tmp_path):
+    assert _options(PG, tmp_path)["pool_use_lifo"] is True
+    assert _options(f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path)["pool_use_lifo"] is True
+    assert "pool_use_lifo" not in _options("sqlite:///:memory:", tmp_path)
+
+
+def test_the_engine_pool_hands_back_the_connection_used_last(app, db):
+    if db.engine.url.database in (None, "", ":memory:"):
+        return  # one connection, no pool to order
+    pool = db.engine.pool
+    first, second = db.engine.connect(), db.engine.connect()
+    first_dbapi = first.connection.dbapi_connection
+    second_dbapi = second.connection.dbapi_connection
+    second.close()
+    first.close()  # returned last: taken first
+    with db.engine.connect() as again:
+        assert again.connection.dbapi_connection is first_dbapi
+    assert pool.__class__.__name__ == "QueuePool"
+    assert second_dbapi is not first_dbapi
