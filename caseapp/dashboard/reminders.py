@@ -58,7 +58,8 @@ GUARDIAN_WITHIN_DAYS = 7
 # The 18th birthday is announced this many days ahead (this project's choice).
 BIRTHDAY_WARNING_DAYS = 90
 ADULT_AGE = 18
-# Rows read per kind; the page shows the most urgent ``limit`` of them.
+# Rows read per kind at most; the page shows the most urgent ``limit`` of them, so it reads
+# ``limit`` per kind when that is fewer (each kind is read in the order of its due dates).
 PER_KIND = 50
 
 
@@ -144,7 +145,7 @@ def _shifted(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _part(kind: ReminderKind, case_cond, day_col, record_col, order_col, *conds):
+def _part(per_kind: int, kind: ReminderKind, case_cond, day_col, record_col, order_col, *conds):
     """One kind's rows: (kind, case id, a date, the case's opening, the record's id)."""
     query = (
         select(
@@ -156,7 +157,7 @@ def _part(kind: ReminderKind, case_cond, day_col, record_col, order_col, *conds)
         )
         .where(case_cond, *conds)
         .order_by(*(order_col if isinstance(order_col, tuple) else (order_col,)))
-        .limit(PER_KIND)
+        .limit(per_kind)
     )
     return select(*query.subquery().c)
 
@@ -180,13 +181,14 @@ def _values(user, today: date, policy) -> dict:
     }
 
 
-def _statement(user):
-    """The one statement of the reminders, built once per role (building it cost more than
-    running it: 5 ms at every home page; issue 16); its values from ``_values``."""
-    return built(("reminders", user.role.value), lambda: _build(user))
+def _statement(user, per_kind: int):
+    """The one statement of the reminders, ``per_kind`` rows of each kind, built once per role
+    and ``per_kind`` (building it cost more than running it: 5 ms at every home page; issue
+    16); its values from ``_values``."""
+    return built(("reminders", user.role.value, per_kind), lambda: _build(user, per_kind))
 
 
-def _build(user):
+def _build(user, per_kind: int):
     cond, joined = scope(user), scope(user, joined=True)
     today, horizon = bindparam("today", type_=Date), bindparam("horizon", type_=Date)
     bid_cutoff = bindparam("bid_cutoff", type_=Case.opened_at.type)
@@ -195,6 +197,7 @@ def _build(user):
     born_after, born_by = bindparam("born_after", type_=Date), bindparam("born_by", type_=Date)
     n, v = DecisionNotice, MonitoringVisit
     appeal = _part(
+        per_kind,
         ReminderKind.APPEAL_DEADLINE,
         joined,
         n.appeal_deadline,
@@ -207,6 +210,7 @@ def _build(user):
         n.appeal_deadline <= horizon,
     )
     visit = _part(
+        per_kind,
         ReminderKind.VISIT_DUE,
         joined,
         v.due_on,
@@ -222,6 +226,7 @@ def _build(user):
     )
     b = BestInterestsDetermination
     no_bid = _part(
+        per_kind,
         ReminderKind.NO_BID,
         cond,
         None,
@@ -233,6 +238,7 @@ def _build(user):
     )
     g = GuardianAppointment
     no_guardian = _part(
+        per_kind,
         ReminderKind.NO_GUARDIAN,
         cond,
         Child.identified_on,
@@ -251,6 +257,7 @@ def _build(user):
         not_(exists().where(g.case_id == Case.id, g.ended_on.is_(None))),
     )
     turns = _part(
+        per_kind,
         ReminderKind.TURNS_18,
         joined,
         Child.date_of_birth,
@@ -285,7 +292,8 @@ def _due_on(kind: ReminderKind, day: date | None, opened_at: datetime, policy) -
 
 def reminders_for(user, today: date, policy, *, limit: int = 30) -> list[Reminder]:
     """The ``limit`` most urgent reminders of ``user`` on ``today`` (most overdue first)."""
-    rows = db.session.execute(_statement(user), _values(user, today, policy)).all()
+    per_kind = min(limit, PER_KIND)
+    rows = db.session.execute(_statement(user, per_kind), _values(user, today, policy)).all()
     found = []
     for row in rows:
         kind = ReminderKind(row.kind)

@@ -103,6 +103,31 @@ def test_no_bid_past_the_time_limit_and_not_before(factory, worker):
     assert ReminderKind.NO_BID not in _kinds(worker, young)
 
 
+def test_the_most_urgent_reminders_across_kinds_when_a_kind_has_more_than_the_limit(
+    factory, worker
+):
+    """Each kind is read only as far as the page's limit, in due-date order: the most urgent
+    of all kinds still come first (two visits overdue by 9 and 7 days, an 18th birthday in 1
+    day beyond them, four visits due later)."""
+    cases = [factory.case(caseworker=worker) for _ in range(6)]
+    for case, days in zip(cases, (-9, -7, 3, 4, 5, 6), strict=True):
+        db.session.add(
+            MonitoringVisit(case=case, months_after_return=1, due_on=TODAY + timedelta(days=days))
+        )
+    birthday = factory.case(
+        caseworker=worker, dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=1)
+    )
+    db.session.commit()
+    top = reminders_for(worker, TODAY, current_policy(), limit=3)
+    assert [(r.kind, r.case_id) for r in top] == [
+        (ReminderKind.VISIT_DUE, cases[0].id),
+        (ReminderKind.VISIT_DUE, cases[1].id),
+        (ReminderKind.TURNS_18, birthday.id),
+    ]
+    every = reminders_for(worker, TODAY, current_policy(), limit=1000)
+    assert sum(r.kind is ReminderKind.VISIT_DUE for r in every) == 6
+
+
 def test_reminders_are_scoped_caseworker_own_supervisor_team(factory, worker):
     other = factory.user(
         Role.CASEWORKER, agency=db.session.get(type(worker.agency), worker.agency_id)
