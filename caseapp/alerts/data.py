@@ -116,7 +116,8 @@ def _case_record_families(ids) -> dict[str, Records]:
 
 def load_case_records(case) -> CaseRecords:
     """The gate's and the alerts' records of ``case``, the policy in force and the child's
-    names, in one statement whatever the case holds."""
+    names, in one statement whatever the case holds, and the users and agencies they name in
+    a second (``caseapp.gate.data.gate_data_from``)."""
     rows = load_case_page(case, _case_record_families, key="case_records")
     gate = gate_data_from([case], rows)[case.id]
     if not rows["policy"]:  # pragma: no cover - only if the seed row was removed by hand
@@ -125,5 +126,5 @@ def load_case_records(case) -> CaseRecords:
 
 
 def load_alert_data(case) -> AlertData:
-    """Fetch the records every alert rule needs for ``case`` (one statement)."""
+    """Fetch the records every alert rule needs for ``case`` (two statements)."""
     return load_case_records(case).alerts

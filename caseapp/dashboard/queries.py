@@ -246,7 +246,7 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
     """One page of the cases in return preparation (oldest first, keyset on the id), each
     with its gate verdict: ``(rows, next_after)``, ``rows`` being ``[(case, GateResult)]``.
 
-    Only the page's cases are evaluated, their records loaded in one query per record type
+    Only the page's cases are evaluated, their records loaded in two statements
     (``load_gate_data_many``), so the cost does not grow with the number of cases; the gate
     itself (``evaluate_return_gate``) stays the one judge of readiness (002, Rec 2).
     """
