@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.models import AuditEntry
 from caseapp.cases.models import Case, Stage
-from caseapp.children.models import Child, ChildName
+from caseapp.children.models import Child, ChildName, full_name
 from caseapp.core.db import unindexed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role, not_written_by_sql
@@ -63,7 +63,7 @@ def named(query, case_id_column):
 
 def name_of(row) -> str:
     """The child's name from a row of a ``named`` query."""
-    return " ".join(p for p in (row.family_name, row.given_name, row.patronymic) if p)
+    return full_name(row.family_name, row.given_name, row.patronymic)
 
 
 # -- statements built once per process (issue 16) ------------------------------------------
@@ -163,7 +163,7 @@ def keyset_page(
         values |= {"k0": cursor[0], "k1": cursor[1]}
     rows = [tuple(r) for r in db.session.execute(statement, values)]
     more = len(rows) > limit
-    rows = [(*r[:-3], " ".join(p for p in r[-3:] if p)) for r in rows[:limit]]
+    rows = [(*r[:-3], full_name(*r[-3:])) for r in rows[:limit]]
     if not more:
         return rows, None
     key, ident = key_of(rows[-1])

@@ -40,7 +40,7 @@ from sqlalchemy.orm import aliased
 from caseapp.alerts.rules import PENDING_STAGES, PRE_DECISION_STAGES
 from caseapp.assessment.models import GuardianAppointment
 from caseapp.cases.models import Case, Stage
-from caseapp.children.models import CareStatus, Child, ChildName
+from caseapp.children.models import CareStatus, Child, ChildName, full_name
 from caseapp.core.db import UTCDateTime, unindexed
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
@@ -309,7 +309,7 @@ def reminders_for(user, today: date, policy, *, limit: int = 30) -> list[Reminde
                 kind=kind,
                 case_id=row.case_id,
                 number=row.number,
-                child_name=" ".join(p for p in names if p),
+                child_name=full_name(*names),
                 due_on=_due_on(kind, day, opened, policy),
                 today=today,
                 record_id=row.record_id if kind is ReminderKind.VISIT_DUE else None,
