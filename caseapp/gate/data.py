@@ -190,9 +190,6 @@ _USER_REFS = {
 }
 
 
-_MODELS = {name: model for name, model, *_ in (*_LISTS, *_ONES)}
-
-
 def _referenced(rows: dict[str, list], refs: dict, ids: set[int]) -> set[int]:
     """``ids`` with the ids that the loaded records name in ``refs``' attributes."""
     for name, attrs in refs.items():
