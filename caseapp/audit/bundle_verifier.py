@@ -202,14 +202,20 @@ def sealed_text(
 
     Used on the hot paths (chain walk, bundle check); ``canonical_value`` writes each value
     exactly as the encoder would, so the text is the canonical form (a test compares them).
+    Its shortcuts for exact str and int are written out here: a bundle check calls this once
+    per entry, and eight calls per entry were a tenth of the check (issue 16 item 6).
     """
-    v = canonical_value
+    v, s = canonical_value, _encode_str
     return (
-        f'{{"action":{v(action)},"actor_agency_id":{v(agency)},"case_id":{v(case_id)},'
-        f'"object_id":{v(object_id)},"object_type":{v(object_type)},'
-        f'"occurred_at":{v(occurred_at)},"personal":{v(personal)},'
+        f'{{"action":{s(action) if type(action) is str else v(action)},'
+        f'"actor_agency_id":{int.__repr__(agency) if type(agency) is int else v(agency)},'
+        f'"case_id":{int.__repr__(case_id) if type(case_id) is int else v(case_id)},'
+        f'"object_id":{int.__repr__(object_id) if type(object_id) is int else v(object_id)},'
+        f'"object_type":{s(object_type) if type(object_type) is str else v(object_type)},'
+        f'"occurred_at":{s(occurred_at) if type(occurred_at) is str else v(occurred_at)},'
+        f'"personal":{s(personal) if type(personal) is str else v(personal)},'
         + ("" if request_id is None else f'"request_id":{v(request_id)},')
-        + f'"seq":{v(seq)}}}'
+        + f'"seq":{int.__repr__(seq) if type(seq) is int else v(seq)}}}'
     )
 
 
