@@ -60,6 +60,11 @@ class ChildRow(AgeReckoning):
         """The name the child is known by (as ``Child.primary_name``)."""
         return next((n for n in self.names if n.is_primary), None)
 
+    @property
+    def aliases(self) -> str:
+        """The child's other names, as the row lists them after "also:" ("" when none)."""
+        return ", ".join(n.full_name for n in self.names if not n.is_primary)
+
 
 @dataclass(frozen=True)
 class ListRow:

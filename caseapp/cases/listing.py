@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -39,17 +39,26 @@ PUBLIC_FILTER_ARGS = (
 Cursor = tuple[int | None, int | None, int | None]
 
 
-def caseworkers_for(user: User) -> list[User]:
-    """The staff a user may filter by: their agency's, or everyone's for an ombudsperson."""
+def _staff_of(user: User) -> Select:
+    """The caseworkers and supervisors ``user`` may name: their agency's, or everyone's for
+    an ombudsperson."""
     query = select(User).where(User.role.in_((Role.CASEWORKER, Role.SUPERVISOR)))
     if user.role is not Role.OMBUDSPERSON:
         query = query.where(User.agency_id == user.agency_id)
-    return list(db.session.scalars(query.order_by(User.name)))
+    return query.order_by(User.name)
+
+
+def caseworkers_for(user: User) -> list[Row[tuple[int, str]]]:
+    """The staff a user may filter by, as ``(id, name)`` rows: all the filter's options need
+    (not a User object each, with its state: issue 16, the case list's fixed cost)."""
+    query = _staff_of(user).with_only_columns(User.id, User.name)
+    return list(db.session.execute(query))
 
 
 def reassign_candidates(case: Case, user: User) -> list[User]:
     """Whom ``user`` may give ``case`` to: the active staff of the case's lead agency."""
-    return [u for u in caseworkers_for(user) if u.active and u.agency_id == case.lead_agency_id]
+    query = _staff_of(user).where(User.active, User.agency_id == case.lead_agency_id)
+    return list(db.session.scalars(query))
 
 
 def filters_from(form: CaseFilterForm) -> CaseFilters:
@@ -86,7 +95,7 @@ def post_search() -> Response | tuple[str, int]:
     return redirect(url_for("cases.index", q=key, page=page))
 
 
-def requested_search(caseworkers: list[User]) -> tuple[CaseFilterForm, str | None]:
+def requested_search(caseworkers: list[Row[tuple[int, str]]]) -> tuple[CaseFilterForm, str | None]:
     """The filter form of a GET and its saved search's key: ``?q=``, else the user's last
     search (when the URL has no arguments), else the public filters of the query string."""
     key = request.args.get("q") or (None if request.args else session.get(SEARCH_SESSION_KEY))

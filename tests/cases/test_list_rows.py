@@ -55,6 +55,9 @@ def test_list_rows_answer_as_the_orm_objects(app, factory, db):
         assert row.child.age_on(day) == child.age_on(day)
         assert row.child.is_minor_on(day) == child.is_minor_on(day)
         assert row.child.presumed_minor_on(day) == child.presumed_minor_on(day)
+        assert row.child.age_text_on(day) == child.age_text_on(day)
+        assert row.child.standing_on(day) is child.standing_on(day)
+        assert row.child.aliases == "Каримов Жасур"
         assert row.child.primary_name.full_name == child.primary_name.full_name == "Karimov Jasur"
         assert [(n.full_name, n.is_primary) for n in row.child.names] == [
             (n.full_name, n.is_primary) for n in child.names
