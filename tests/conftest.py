@@ -2,7 +2,8 @@
 
 Every test gets its own database, cloned from one migrated once per session by Alembic
 (so the schema under test is the migrations' schema). SQLite: a copy of the template file.
-PostgreSQL (``CASEAPP_TEST_DATABASE_URL``): ``CREATE DATABASE ... TEMPLATE``. A clone rather
+PostgreSQL (``CASEAPP_TEST_DATABASE_URL``): ``CREATE DATABASE ... TEMPLATE``, one test ahead in
+a thread (``tests.support.pg_clones``). A clone rather
 than a rolled-back transaction because many tests need real commits: atomicity, races
 between connections, and the browser tests' gunicorn server in another process.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from caseapp import create_app
 from tests.support import factories
 from tests.support.auth import LoginHelper
 from tests.support.client import IsolatedClient, IsolatedCliRunner
+from tests.support.pg_clones import CloneAhead
 
 # Property-based tests stay fast in CI: a bounded number of examples, no per-example deadline
 # (each example drives a case through the real operations on a real database).
@@ -78,8 +79,12 @@ def template_db(tmp_path_factory):
         _pg_execute(PG_URL, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
         url = sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
         _migrate(url, instance)
-        yield {"kind": "postgresql", "name": name, "url": url}
-        _pg_execute(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        clones = CloneAhead(PG_URL, name, prefix=f"caseapp_t_{os.getpid()}")
+        try:
+            yield {"kind": "postgresql", "name": name, "url": url, "clones": clones}
+        finally:
+            clones.close()
+            _pg_execute(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         path = instance / "template.sqlite3"
         _migrate(f"sqlite:///{path}", instance)
@@ -90,10 +95,11 @@ def template_db(tmp_path_factory):
 def database_url(template_db, tmp_path):
     """A fresh database for one test, cloned from the template."""
     if template_db["kind"] == "postgresql":
-        name = f"caseapp_t_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        _pg_execute(PG_URL, f'CREATE DATABASE "{name}" TEMPLATE "{template_db["name"]}"')
-        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        _pg_execute(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        name = template_db["clones"].take()  # cloned while the previous test ran
+        try:
+            yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        finally:
+            template_db["clones"].give_back(name)
     else:
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(template_db["path"], path)

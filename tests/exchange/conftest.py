@@ -7,10 +7,8 @@ paired through the partner register with each other's key and fingerprint.
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
-import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -18,7 +16,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from caseapp import create_app
-from tests.conftest import PG_URL, SECRET, _pg_execute
+from tests.conftest import PG_URL, SECRET
 
 
 @dataclass
@@ -53,10 +51,10 @@ class Instance:
 
 def _clone(template_db, tmp_path, name):
     if template_db["kind"] == "postgresql":
-        db_name = f"caseapp_x_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        _pg_execute(PG_URL, f'CREATE DATABASE "{db_name}" TEMPLATE "{template_db["name"]}"')
+        clones = template_db["clones"]  # tests.support.pg_clones
+        db_name = clones.take()
         url = sa.make_url(PG_URL).set(database=db_name).render_as_string(hide_password=False)
-        return url, lambda: _pg_execute(PG_URL, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        return url, lambda: clones.give_back(db_name)
     path = tmp_path / f"{name}.sqlite3"
     shutil.copyfile(template_db["path"], path)
     return f"sqlite:///{path}", lambda: None
