@@ -38,6 +38,27 @@ def test_pooled_connections_are_taken_last_in_first_out(tmp_path):
     assert "pool_use_lifo" not in _options("sqlite:///:memory:", tmp_path)
 
 
+def test_the_pool_keeps_ten_connections_and_opens_fifteen_at_most(tmp_path):
+    for uri in (PG, f"sqlite:///{tmp_path / 'x.sqlite3'}"):
+        options = _options(uri, tmp_path)
+        assert (options["pool_size"], options["max_overflow"]) == (10, 5)
+    assert "pool_size" not in _options("sqlite:///:memory:", tmp_path)
+
+
+def test_ten_connections_returned_stay_open(app, db):
+    if db.engine.url.database in (None, "", ":memory:"):
+        return  # one connection, no pool
+    held = [db.engine.connect() for _ in range(12)]
+    dbapi = [c.connection.dbapi_connection for c in held]
+    for conn in held:
+        conn.close()
+    assert db.engine.pool.checkedin() == 10  # the two beyond the pool's size were closed
+    again = [db.engine.connect() for _ in range(10)]
+    assert {id(c.connection.dbapi_connection) for c in again} <= {id(d) for d in dbapi}
+    for conn in again:
+        conn.close()
+
+
 def test_the_engine_pool_hands_back_the_connection_used_last(app, db):
     if db.engine.url.database in (None, "", ":memory:"):
         return  # one connection, no pool to order
