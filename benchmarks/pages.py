@@ -168,9 +168,15 @@ def pages_for(facts: dict) -> list[Page]:
     cw, ready, blocked = "caseworker", facts["ready_case"], facts["case"]
     far = max(1, facts["md_pages"] - 10)
     return [
-        Page(cw, "case list, first page", "/cases/"),
+        # "?page=1", not "/cases/": a bare /cases/ shows the user's last search again (issue
+        # 12), and after the name searches below that was the last name search, not the list.
+        Page(cw, "case list, first page", "/cases/?page=1"),
+        # A page typed into the address bar: OFFSET over the index (the pager links by id).
         Page(cw, f"case list, page {far}", f"/cases/?page={far}"),
-        Page(cw, "case list, next page (keyset)", "/cases/?page=2"),
+        # The pager's "Next page" link: keyset, after the first page's last case.
+        Page(
+            cw, "case list, next page (keyset)", f"/cases/?page=2&after={facts['first_page_last']}"
+        ),
         Page(cw, "case list filtered by stage", f"/cases/?stage={facts['stage']}"),
         Page(cw, "case list filtered by country (TJ)", "/cases/?country_of_origin=TJ"),
         Page(cw, 'name search "Ivanov"', "/cases/", "POST", {"name": "Ivanov"}),
@@ -273,10 +279,19 @@ def facts_and_secrets(url: str, workdir: Path) -> tuple[dict, dict]:
             .limit(1)
         )
         per_page = app.config["CASES_PER_PAGE"]
+        # The last case of the list's first page: "Next page" continues after it (keyset).
+        first_page_last = db.session.scalar(
+            sa.select(Case.id)
+            .where(Case.lead_agency_id == md)
+            .order_by(Case.id.desc())
+            .offset(per_page - 1)
+            .limit(1)
+        )
         db.engine.dispose()
     facts = {
         "visible": visible,
         "md_pages": (visible + per_page - 1) // per_page,
+        "first_page_last": first_page_last,
         "ready_case": ready,
         "case": blocked,
         "stage": stage.value,
