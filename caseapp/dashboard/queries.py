@@ -266,13 +266,13 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
     # The queue shows met/unmet only: the verdicts without the reasons' words (issue 16).
     rows = [
         (
-            row[0],
+            case,
             evaluate_return_gate(
-                row[0], today=today, policy=policy, data=data[row[0].id], verdict_only=True
+                case, today=today, policy=policy, data=data[case.id], verdict_only=True
             ),
             name_of(row),
         )
-        for row in found
+        for case, row in zip(cases, found, strict=True)
     ]
     return rows, (cases[-1].id if more else None)
 
