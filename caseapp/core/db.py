@@ -181,9 +181,21 @@ class Records:
 
 
 def _slot_key(column) -> tuple:
-    """Columns whose values read back alike may share a position of the combined statement:
-    the same SQL type class (and, for enums, the same enum)."""
-    return (type(column.type), getattr(column.type, "enum_class", None))
+    """Columns whose values the database returns alike may share a position of the combined
+    statement: the same kind of SQL value (SQLAlchemy's type affinity: an enum stored as
+    text, a ``Text`` and a ``String`` are all strings; an ``Integer`` and a ``BigInteger``
+    integers), aware or naive for times (PostgreSQL would convert a naive time to an aware
+    one in a union). A native database enum keeps positions of its own.
+
+    Each family's values are converted by its own columns' types when read (the statement's
+    columns are untyped), so an enum and a plain string may share a position. Keyed by the
+    type class, the case page's statement was 86 columns wide; by affinity it is 48 (issue
+    16: PostgreSQL projects every position of every branch on each run)."""
+    type_ = column.type
+    native_enum = (
+        getattr(type_, "enum_class", None) if getattr(type_, "native_enum", False) else None
+    )
+    return (type_._type_affinity, getattr(type_, "timezone", None), native_enum)
 
 
 def _named(column, order: tuple) -> bool:

@@ -178,3 +178,47 @@ def test_objects_behave_as_loaded_ones(app, db):
     assert statements == 1  # the UPDATE
     db.session.expire_all()
     assert db.session.get(ChildName, name_id).given_name == "Changed"
+
+
+def test_positions_are_shared_by_kind_of_value():
+    """The combined statement is as narrow as the kinds of value allow: an enum stored as
+    text shares a position with a text column, a big integer with an integer; an aware time
+    never shares one with a naive time (PostgreSQL would convert the naive one in the union),
+    nor a native database enum with text."""
+    import enum
+
+    import sqlalchemy as sa
+
+    from caseapp.core.db import UTCDateTime, _slot_key
+
+    class Colour(enum.Enum):
+        RED = "red"
+
+    def key(type_):
+        return _slot_key(sa.Column("c", type_))
+
+    text = key(sa.String(20))
+    assert key(sa.Text()) == text
+    assert key(sa.Enum(Colour, native_enum=False)) == text
+    assert key(sa.Enum(Colour, native_enum=True)) != text
+    assert key(sa.BigInteger()) == key(sa.Integer())
+    assert key(UTCDateTime()) == key(sa.DateTime(timezone=True))
+    assert key(sa.DateTime(timezone=False)) != key(sa.DateTime(timezone=True))
+    assert len({text, key(sa.Integer()), key(sa.Boolean()), key(sa.Date()), key(sa.JSON())}) == 5
+
+
+def test_case_page_statement_is_as_wide_as_its_kinds_need(app, db):
+    """The gate's families packed: per kind of value, as many positions as the family with
+    the most columns of that kind, and no more."""
+    from collections import Counter
+
+    from caseapp.core.db import _plan, _slot_key
+
+    families = list(gate_records([1]).values())
+    widest: Counter = Counter()
+    for family in families:
+        kinds = Counter(_slot_key(p.columns[0]) for p in family.model.__mapper__.column_attrs)
+        for kind, n in kinds.items():
+            widest[kind] = max(widest[kind], n)
+    plan = _plan(families)
+    assert len(plan.statement.selected_columns) == 2 + sum(widest.values())
