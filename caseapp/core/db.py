@@ -190,7 +190,8 @@ def _slot_key(column) -> tuple:
     Each family's values are converted by its own columns' types when read (the statement's
     columns are untyped), so an enum and a plain string may share a position. Keyed by the
     type class, the case page's statement was 86 columns wide; by affinity it is 48 (issue
-    16: PostgreSQL projects every position of every branch on each run)."""
+    16: PostgreSQL projects every position of every branch; the queue's statements took
+    about 8% less time, the case page's no measurable less: its cost is its 36 branches)."""
     type_ = column.type
     native_enum = (
         getattr(type_, "enum_class", None) if getattr(type_, "native_enum", False) else None
