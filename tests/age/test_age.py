@@ -31,9 +31,8 @@ from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.hold import recheck_case
 from caseapp.gate.operations import approve_return
 from caseapp.gate.policy import current_policy
+from tests.support import clock
 from tests.support.gate_builder import ready_case
-
-TODAY = date.today()
 
 
 def _open(factory, **kw):
@@ -79,15 +78,19 @@ def test_age_disputed_path_keeps_the_presumption_of_minority(factory):
     )
     db.session.commit()
     child = case.child
-    assert child.age_disputed and child.is_minor_on(TODAY) and child.presumed_minor_on(TODAY)
+    assert (
+        child.age_disputed
+        and child.is_minor_on(clock.today())
+        and child.presumed_minor_on(clock.today())
+    )
     [assessment] = db.session.scalars(select(AgeAssessment)).all()
     assert assessment.is_open and assessment.reason.startswith("Says he is 16")
     assert eighteenth_birthday(child) is None
-    assert "adult_by_records" not in [a.kind for a in alerts_for(case, TODAY)]
+    assert "adult_by_records" not in [a.kind for a in alerts_for(case, clock.today())]
 
 
 def test_a_minor_opens_without_the_path(factory):
-    _, case = _open(factory, date_of_birth=TODAY - timedelta(days=365 * 15))
+    _, case = _open(factory, date_of_birth=clock.today() - timedelta(days=365 * 15))
     assert not case.child.age_disputed
 
 
@@ -100,7 +103,7 @@ def _assessment(factory):
         worker,
         case,
         reason="Documents contradict each other",
-        opened_on=TODAY - timedelta(days=10),
+        opened_on=clock.today() - timedelta(days=10),
         assessor_name="Dr. Rusu",
         expected_version=case.version,
     )
@@ -111,7 +114,7 @@ def _methods(worker, a, **kw):
     values = {
         "assessor_name": "Dr. Rusu",
         "documents_examined": True,
-        "interview_on": TODAY - timedelta(days=5),
+        "interview_on": clock.today() - timedelta(days=5),
     }
     values.update(kw)
     return ops.record_age_methods(worker, a, expected_version=a.case.version, **values)
@@ -119,13 +122,13 @@ def _methods(worker, a, **kw):
 
 def test_opening_an_assessment_disputes_the_age(factory):
     worker, case, _a = _assessment(factory)
-    assert case.child.age_disputed and case.child.is_minor_on(TODAY)
+    assert case.child.age_disputed and case.child.is_minor_on(clock.today())
     with pytest.raises(ValidationFailed):  # one open at a time
         ops.open_age_assessment(
             worker,
             case,
             reason="Again",
-            opened_on=TODAY,
+            opened_on=clock.today(),
             assessor_name="X",
             expected_version=case.version,
         )
@@ -139,7 +142,7 @@ def test_medical_only_as_a_last_resort_and_with_consent(factory):
             a,
             interview_on=None,
             medical_examination=True,
-            medical_consent_on=TODAY,
+            medical_consent_on=clock.today(),
             medical_reason="Inconclusive",
         )
     assert "medical_examination" in refused.value.details
@@ -147,12 +150,16 @@ def test_medical_only_as_a_last_resort_and_with_consent(factory):
         _methods(worker, a, medical_examination=True, medical_reason="Inconclusive")
     assert "medical_consent_on" in refused.value.details
     with pytest.raises(ValidationFailed) as refused:  # no reason
-        _methods(worker, a, medical_examination=True, medical_consent_on=TODAY)
+        _methods(worker, a, medical_examination=True, medical_consent_on=clock.today())
     assert "medical_reason" in refused.value.details
     _methods(
-        worker, a, medical_examination=True, medical_consent_on=TODAY, medical_reason="Unclear"
+        worker,
+        a,
+        medical_examination=True,
+        medical_consent_on=clock.today(),
+        medical_reason="Unclear",
     )
-    assert a.medical_examination and a.medical_consent_on == TODAY
+    assert a.medical_examination and a.medical_consent_on == clock.today()
 
 
 def test_conclusion_gives_a_range_with_its_margin_and_ends_the_dispute(factory):
@@ -161,20 +168,22 @@ def test_conclusion_gives_a_range_with_its_margin_and_ends_the_dispute(factory):
         ops.conclude_age_assessment(
             worker,
             a,
-            concluded_on=TODAY,
+            concluded_on=clock.today(),
             result_min=15,
             result_max=16,
             expected_version=case.version,
         )
     _methods(worker, a)
     with pytest.raises(ValidationFailed) as refused:  # neither a date of birth nor a range
-        ops.conclude_age_assessment(worker, a, concluded_on=TODAY, expected_version=case.version)
+        ops.conclude_age_assessment(
+            worker, a, concluded_on=clock.today(), expected_version=case.version
+        )
     assert "result_min" in refused.value.details
     with pytest.raises(ValidationFailed):  # margin beyond the maximum
         ops.conclude_age_assessment(
             worker,
             a,
-            concluded_on=TODAY,
+            concluded_on=clock.today(),
             result_min=15,
             result_max=16,
             margin_years=9,
@@ -183,7 +192,7 @@ def test_conclusion_gives_a_range_with_its_margin_and_ends_the_dispute(factory):
     ops.conclude_age_assessment(
         worker,
         a,
-        concluded_on=TODAY,
+        concluded_on=clock.today(),
         result_min=15,
         result_max=16,
         margin_years=1,
@@ -193,8 +202,10 @@ def test_conclusion_gives_a_range_with_its_margin_and_ends_the_dispute(factory):
     child = case.child
     assert a.status is AssessmentStatus.CONCLUDED and a.presumed_range == (14, 17)
     assert (child.date_of_birth, child.age_min, child.age_max) == (None, 14, 17)
-    assert child.age_assessed_on == TODAY and child.age_method is AgeMethod.MULTIDISCIPLINARY
-    assert not child.age_disputed and child.age_on(TODAY) == 14
+    assert (
+        child.age_assessed_on == clock.today() and child.age_method is AgeMethod.MULTIDISCIPLINARY
+    )
+    assert not child.age_disputed and child.age_on(clock.today()) == 14
 
 
 def test_date_of_birth_only_from_documents(factory):
@@ -204,7 +215,7 @@ def test_date_of_birth_only_from_documents(factory):
         ops.conclude_age_assessment(
             worker,
             a,
-            concluded_on=TODAY,
+            concluded_on=clock.today(),
             result_date_of_birth=date(2010, 4, 4),
             expected_version=case.version,
         )
@@ -213,7 +224,7 @@ def test_date_of_birth_only_from_documents(factory):
     ops.conclude_age_assessment(
         worker,
         a,
-        concluded_on=TODAY,
+        concluded_on=clock.today(),
         result_date_of_birth=date(2010, 4, 4),
         expected_version=case.version,
     )
@@ -225,7 +236,12 @@ def _concluded(factory):
     worker, case, a = _assessment(factory)
     _methods(worker, a)
     ops.conclude_age_assessment(
-        worker, a, concluded_on=TODAY, result_min=16, result_max=17, expected_version=case.version
+        worker,
+        a,
+        concluded_on=clock.today(),
+        result_min=16,
+        result_max=17,
+        expected_version=case.version,
     )
     return worker, case, a
 
@@ -236,31 +252,36 @@ def test_challenge_keeps_the_presumption_until_decided(factory):
         ops.lodge_age_challenge(
             worker,
             a,
-            lodged_on=TODAY,
+            lodged_on=clock.today(),
             lodged_by=Challenger.LAWYER,
             body="District court",
             expected_version=case.version,
         )
     _methods(worker, a)
     ops.conclude_age_assessment(
-        worker, a, concluded_on=TODAY, result_min=16, result_max=17, expected_version=case.version
+        worker,
+        a,
+        concluded_on=clock.today(),
+        result_min=16,
+        result_max=17,
+        expected_version=case.version,
     )
     assert not case.child.age_disputed
     challenge = ops.lodge_age_challenge(
         worker,
         a,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         lodged_by=Challenger.LAWYER,
         body="District court",
         grounds="The interview ignored the child's account",
         expected_version=case.version,
     )
-    assert case.child.age_disputed and case.child.is_minor_on(TODAY)
+    assert case.child.age_disputed and case.child.is_minor_on(clock.today())
     ops.decide_age_challenge(
         worker,
         challenge,
         outcome=ChallengeOutcome.REJECTED,
-        decided_on=TODAY,
+        decided_on=clock.today(),
         expected_version=case.version,
     )
     assert not case.child.age_disputed and a.status is AssessmentStatus.CONCLUDED
@@ -269,7 +290,7 @@ def test_challenge_keeps_the_presumption_until_decided(factory):
             worker,
             challenge,
             outcome=ChallengeOutcome.UPHELD,
-            decided_on=TODAY,
+            decided_on=clock.today(),
             expected_version=case.version,
         )
 
@@ -279,7 +300,7 @@ def test_upheld_challenge_sets_the_assessment_aside(factory):
     challenge = ops.lodge_age_challenge(
         worker,
         a,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         lodged_by=Challenger.GUARDIAN,
         body="Court",
         expected_version=case.version,
@@ -288,7 +309,7 @@ def test_upheld_challenge_sets_the_assessment_aside(factory):
         worker,
         challenge,
         outcome=ChallengeOutcome.UPHELD,
-        decided_on=TODAY,
+        decided_on=clock.today(),
         expected_version=case.version,
     )
     assert a.status is AssessmentStatus.SET_ASIDE
@@ -316,11 +337,11 @@ def test_a_child_whose_18th_birthday_passes_during_return_preparation_is_not_ret
     birthday and refuses from that day on; an approval given before is withdrawn."""
     ready = ready_case(factory)
     child = ready.case.child
-    child.date_of_birth = add_years(TODAY, -18) + timedelta(days=1)  # 18 tomorrow
+    child.date_of_birth = add_years(clock.today(), -18) + timedelta(days=1)  # 18 tomorrow
     db.session.commit()
     policy = current_policy()
-    assert evaluate_return_gate(ready.case, today=TODAY, policy=policy).all_met
-    tomorrow = TODAY + timedelta(days=1)
+    assert evaluate_return_gate(ready.case, today=clock.today(), policy=policy).all_met
+    tomorrow = clock.today() + timedelta(days=1)
     s1 = evaluate_return_gate(ready.case, today=tomorrow, policy=policy).get("S1")
     assert not s1.met and "no longer a child" in s1.reason
     # Approved today; the birthday passes before the handover: the hold withdraws it.
@@ -331,7 +352,7 @@ def test_a_child_whose_18th_birthday_passes_during_return_preparation_is_not_ret
     db.session.commit()
     assert ready.case.stage is Stage.RETURN_PREPARATION
     # And a child already 18 cannot be approved at all.
-    child.date_of_birth = add_years(TODAY, -18)
+    child.date_of_birth = add_years(clock.today(), -18)
     db.session.commit()
     with pytest.raises(GateNotSatisfied):
         approve_return(ready.approver, ready.case, expected_version=ready.case.version)
@@ -340,40 +361,47 @@ def test_a_child_whose_18th_birthday_passes_during_return_preparation_is_not_ret
 def test_disputed_age_blocks_the_return_until_decided(factory):
     ready = ready_case(factory)
     policy = current_policy()
-    assert evaluate_return_gate(ready.case, today=TODAY, policy=policy).get("S1").met
+    assert evaluate_return_gate(ready.case, today=clock.today(), policy=policy).get("S1").met
     ops.open_age_assessment(
         ready.caseworker,
         ready.case,
         reason="New documents",
-        opened_on=TODAY,
+        opened_on=clock.today(),
         assessor_name="Dr. Rusu",
         expected_version=ready.case.version,
     )
-    s1 = evaluate_return_gate(ready.case, today=TODAY, policy=policy).get("S1")
+    s1 = evaluate_return_gate(ready.case, today=clock.today(), policy=policy).get("S1")
     assert not s1.met and "disputed" in s1.reason
 
 
 def test_transition_reminder_before_the_birthday_until_a_plan(factory):
     ready = ready_case(factory)
     case = ready.case
-    case.child.date_of_birth = add_years(TODAY, -18) + timedelta(days=40)
+    case.child.date_of_birth = add_years(clock.today(), -18) + timedelta(days=40)
     db.session.commit()
-    assert "turning_18" in [a.kind for a in alerts_for(case, TODAY)]
-    assert case.id in db.session.scalars(case_ids_with_alert("turning_18", today=TODAY)).all()
+    assert "turning_18" in [a.kind for a in alerts_for(case, clock.today())]
+    assert (
+        case.id in db.session.scalars(case_ids_with_alert("turning_18", today=clock.today())).all()
+    )
     # Beyond the notice (90 days by default): no reminder yet.
-    assert "turning_18" not in [a.kind for a in alerts_for(case, TODAY - timedelta(days=60))]
+    assert "turning_18" not in [
+        a.kind for a in alerts_for(case, clock.today() - timedelta(days=60))
+    ]
     ops.record_transition_plan(
         ready.caseworker,
         case,
         pathway=TransitionPathway.AFTERCARE,
         accommodation="Supported flat",
         support="Aftercare worker until 21; the lawyer stays",
-        informed_on=TODAY,
+        informed_on=clock.today(),
         expected_version=case.version,
     )
     db.session.commit()
-    assert "turning_18" not in [a.kind for a in alerts_for(case, TODAY)]
-    assert case.id not in db.session.scalars(case_ids_with_alert("turning_18", today=TODAY)).all()
+    assert "turning_18" not in [a.kind for a in alerts_for(case, clock.today())]
+    assert (
+        case.id
+        not in db.session.scalars(case_ids_with_alert("turning_18", today=clock.today())).all()
+    )
 
 
 def test_transition_plan_needs_its_parts(factory):
@@ -385,7 +413,7 @@ def test_transition_plan_needs_its_parts(factory):
             pathway=TransitionPathway.RESIDENCE,
             accommodation=" ",
             support="",
-            informed_on=TODAY,
+            informed_on=clock.today(),
             expected_version=case.version,
         )
     assert {"accommodation", "support"} <= set(refused.value.details)
@@ -405,7 +433,7 @@ def test_age_page_and_forms(factory, client, login):
         data={
             "version": case.version,
             "reason": "Contradictory documents",
-            "opened_on": TODAY.isoformat(),
+            "opened_on": clock.today().isoformat(),
             "assessor_name": "Dr. Rusu",
             "assessor_agency_id": "",
         },

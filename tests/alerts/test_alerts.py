@@ -21,15 +21,16 @@ from caseapp.decision.operations import lodge_appeal
 from caseapp.determination.models import BidStatus
 from caseapp.gate.operations import approve_return
 from caseapp.monitoring.models import MonitoringVisit
+from tests.support import clock
 from tests.support.gate_builder import ready_case
-
-TODAY = date.today()
 
 
 def _services(case):
     for kind in (ServiceKind.SCHOOL, ServiceKind.HEALTHCARE):
         db.session.add(
-            ServiceRecord(case=case, kind=kind, provider="Local", started_on=TODAY - timedelta(9))
+            ServiceRecord(
+                case=case, kind=kind, provider="Local", started_on=clock.today() - timedelta(9)
+            )
         )
 
 
@@ -39,7 +40,7 @@ def _placement(case, **kw):
             case=case,
             placement_type=kw.pop("placement_type", PlacementType.FOSTER_FAMILY),
             responsible_authority="Social services",
-            started_on=TODAY - timedelta(days=30),
+            started_on=clock.today() - timedelta(days=30),
             **kw,
         )
     )
@@ -60,7 +61,7 @@ def _make(kind, case, ready):
         ready.r["bid"].status = BidStatus.WITHDRAWN
     elif kind == "visit_overdue":
         db.session.add(
-            MonitoringVisit(case=case, months_after_return=1, due_on=TODAY - timedelta(1))
+            MonitoringVisit(case=case, months_after_return=1, due_on=clock.today() - timedelta(1))
         )
     elif kind == "charged_irregular_entry":
         child.charged_irregular_entry = True
@@ -71,15 +72,17 @@ def _make(kind, case, ready):
         lodge_appeal(
             ready.caseworker,
             case,
-            lodged_on=TODAY,
+            lodged_on=clock.today(),
             lodged_by="The guardian",
             body="District court",
             expected_version=case.version,
         )
     elif kind == "turning_18":  # 30 days before the 18th birthday (issue 15)
-        child.date_of_birth = date(TODAY.year - 18, TODAY.month, min(TODAY.day, 28)) + timedelta(30)
+        child.date_of_birth = date(
+            clock.today().year - 18, clock.today().month, min(clock.today().day, 28)
+        ) + timedelta(30)
     elif kind == "adult_by_records":
-        child.date_of_birth = date(TODAY.year - 19, 1, 1)
+        child.date_of_birth = date(clock.today().year - 19, 1, 1)
     elif kind == "detention_open":  # through the operation: the placement opens the record
         from caseapp.assessment.operations import record_placement
 
@@ -88,13 +91,13 @@ def _make(kind, case, ready):
             case,
             placement_type=PlacementType.DETENTION,
             responsible_authority="Migration police",
-            started_on=TODAY - timedelta(days=3),
+            started_on=clock.today() - timedelta(days=3),
             child_can_leave_at_will=False,
             expected_version=case.version,
         )
     elif kind == "victim_not_referred":
         child.trafficking_indicators = True
-        child.trafficking_indicators_on = TODAY - timedelta(days=30)
+        child.trafficking_indicators_on = clock.today() - timedelta(days=30)
     elif kind == "return_impossible":
         db.session.add(
             BestInterestsAssessment(
@@ -116,15 +119,18 @@ def test_rule_and_sql_agree_both_ways(factory, kind):
     for r in (ready, quiet):
         _services(r.case)
     db.session.commit()
-    assert [a.kind for a in alerts_for(ready.case, TODAY)] == []
-    assert ready.case.id not in db.session.scalars(case_ids_with_alert(kind, today=TODAY)).all()
+    assert [a.kind for a in alerts_for(ready.case, clock.today())] == []
+    assert (
+        ready.case.id
+        not in db.session.scalars(case_ids_with_alert(kind, today=clock.today())).all()
+    )
     _make(kind, ready.case, ready)
     db.session.commit()
-    kinds = [a.kind for a in alerts_for(ready.case, TODAY)]
+    kinds = [a.kind for a in alerts_for(ready.case, clock.today())]
     assert set(kinds) == {kind, *COMPANIONS.get(kind, ())}
-    [alert] = [a for a in alerts_for(ready.case, TODAY) if a.kind == kind]
+    [alert] = [a for a in alerts_for(ready.case, clock.today()) if a.kind == kind]
     assert alert.source.startswith("002")
-    ids = db.session.scalars(case_ids_with_alert(kind, today=TODAY)).all()
+    ids = db.session.scalars(case_ids_with_alert(kind, today=clock.today())).all()
     assert ids == [ready.case.id]
 
 
@@ -136,13 +142,13 @@ def test_closed_case_has_no_deprivation_alert(factory):
     ready.case.closed_at = utcnow()
     ready.case.closure_reason = "transferred"
     db.session.commit()
-    assert alerts_for(ready.case, TODAY) == []
+    assert alerts_for(ready.case, clock.today()) == []
     assert db.session.scalars(case_ids_with_alert("deprived_of_liberty")).all() == []
 
 
 def test_unknown_kind():
     with pytest.raises(ValueError):
-        select(case_ids_with_alert("nonsense", today=TODAY, policy=object()))
+        select(case_ids_with_alert("nonsense", today=clock.today(), policy=object()))
 
 
 def test_alerts_partial_on_the_safeguards_page(factory, client, login):

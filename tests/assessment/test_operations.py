@@ -19,8 +19,7 @@ from caseapp.cases.models import Stage
 from caseapp.children.models import ContactStatus, FamilyMember, Relation, TracingStatus
 from caseapp.core.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationFailed
 from caseapp.core.permissions import Role
-from tests.support import lifecycle
-from tests.support.lifecycle import TODAY
+from tests.support import clock, lifecycle
 
 
 def entries(db, case, action=None):
@@ -82,13 +81,13 @@ def test_new_guardian_ends_the_previous_one_and_keeps_history(case, people, db):
         case,
         guardian_name="Second Guardian",
         appointing_authority="Court",
-        appointed_on=TODAY,
+        appointed_on=clock.today(),
         declared_independent=True,
         independence_statement="Not employed by the deciding authority.",
         expected_version=case.version,
     )
     db.session.commit()
-    assert first.ended_on == TODAY and not first.active
+    assert first.ended_on == clock.today() and not first.active
     assert second.active
     assert ops.active_guardian(case) == second
     assert db.session.scalar(select(func.count()).select_from(GuardianAppointment)) == 2
@@ -98,7 +97,9 @@ def test_new_guardian_ends_the_previous_one_and_keeps_history(case, people, db):
 def test_end_guardian_requires_reason_and_not_before_start(case, people, db):
     g = lifecycle.with_guardian(case, people["cw"])
     with pytest.raises(ValidationFailed):
-        ops.end_guardian(people["cw"], g, ended_on=TODAY, reason=" ", expected_version=case.version)
+        ops.end_guardian(
+            people["cw"], g, ended_on=clock.today(), reason=" ", expected_version=case.version
+        )
     with pytest.raises(ValidationFailed):
         ops.end_guardian(
             people["cw"],
@@ -108,11 +109,15 @@ def test_end_guardian_requires_reason_and_not_before_start(case, people, db):
             expected_version=case.version,
         )
     db.session.rollback()
-    ops.end_guardian(people["cw"], g, ended_on=TODAY, reason="moved", expected_version=case.version)
+    ops.end_guardian(
+        people["cw"], g, ended_on=clock.today(), reason="moved", expected_version=case.version
+    )
     db.session.commit()
     assert not g.active
     with pytest.raises(ValidationFailed):
-        ops.end_guardian(people["cw"], g, ended_on=TODAY, reason="x", expected_version=case.version)
+        ops.end_guardian(
+            people["cw"], g, ended_on=clock.today(), reason="x", expected_version=case.version
+        )
 
 
 def test_legal_representative_assign_and_end(case, people, db):
@@ -121,12 +126,14 @@ def test_legal_representative_assign_and_end(case, people, db):
         case,
         name="Lawyer",
         organisation="Legal aid NGO",
-        assigned_on=TODAY,
+        assigned_on=clock.today(),
         expected_version=case.version,
     )
     db.session.commit()
     assert rep.active and rep.free_of_charge
-    ops.end_legal_representative(people["cw"], rep, ended_on=TODAY, expected_version=case.version)
+    ops.end_legal_representative(
+        people["cw"], rep, ended_on=clock.today(), expected_version=case.version
+    )
     db.session.commit()
     assert not rep.active
     assert len(entries(db, case, "assessment:legal_representative:assign")) == 1
@@ -151,14 +158,14 @@ def test_placement_deprivation_of_liberty_whatever_its_name(
         placement_type=placement_type,
         name="Temporary stay centre",
         responsible_authority="Social services",
-        started_on=TODAY,
+        started_on=clock.today(),
         child_can_leave_at_will=can_leave,
         run_by_law_enforcement=law_enforcement,
         expected_version=case.version,
     )
     db.session.commit()
     assert p.deprives_of_liberty is deprives
-    ops.end_placement(people["cw"], p, ended_on=TODAY, expected_version=case.version)
+    ops.end_placement(people["cw"], p, ended_on=clock.today(), expected_version=case.version)
     db.session.commit()
     assert not p.active
 
@@ -170,11 +177,11 @@ def test_services_recorded_and_ended(case, people, db):
             case,
             kind=kind,
             provider="Provider",
-            started_on=TODAY,
+            started_on=clock.today(),
             expected_version=case.version,
         )
         db.session.commit()
-    ops.end_service(people["cw"], s, ended_on=TODAY, expected_version=case.version)
+    ops.end_service(people["cw"], s, ended_on=clock.today(), expected_version=case.version)
     db.session.commit()
     assert len(entries(db, case, "assessment:service:record")) == 3
     assert len(entries(db, case, "assessment:service:end")) == 1
@@ -190,7 +197,7 @@ def test_hearing_recorded_with_views_on_each_option(case, people, db):
 
 def test_hearing_refusals(case, people, db):
     base = dict(
-        held_on=TODAY,
+        held_on=clock.today(),
         language="Russian",
         child_understands_language=False,
         interpreter=None,
@@ -233,7 +240,7 @@ def test_tracing_and_family_assessment(case, people, db):
         people["cw"],
         case,
         family_member=member,
-        assessed_on=TODAY,
+        assessed_on=clock.today(),
         assessed_by="Counterpart social services",
         outcome=FamilyAssessmentOutcome.SUITABLE,
         summary="Able and willing to care.",
@@ -294,7 +301,12 @@ def test_records_refused_for_other_roles_and_stale_versions(case, people, factor
             lifecycle.with_guardian(case, user)
     with pytest.raises(StaleVersion):
         ops.assign_legal_representative(
-            people["cw"], case, name="x", organisation=None, assigned_on=TODAY, expected_version=0
+            people["cw"],
+            case,
+            name="x",
+            organisation=None,
+            assigned_on=clock.today(),
+            expected_version=0,
         )
     db.session.rollback()
     assert count_entries(db, case) == 3  # open + two stage changes only

@@ -8,8 +8,7 @@ from caseapp.assessment.models import GuardianAppointment, Placement
 from caseapp.audit.models import AuditEntry
 from caseapp.cases.models import Stage
 from caseapp.core.permissions import Role
-from tests.support import lifecycle
-from tests.support.lifecycle import TODAY
+from tests.support import clock, lifecycle
 
 
 @pytest.fixture
@@ -34,7 +33,7 @@ def guardian_data(version, **extra):
         "guardian-version": str(version),
         "guardian-guardian_name": "Maria Popescu",
         "guardian-appointing_authority": "Guardianship authority",
-        "guardian-appointed_on": TODAY.isoformat(),
+        "guardian-appointed_on": clock.today().isoformat(),
         "guardian-declared_independent": "y",
         **extra,
     }
@@ -113,7 +112,7 @@ def test_placement_shown_as_deprivation_of_liberty(client, login, case, people, 
             "placement-placement_type": "open_shelter",
             "placement-name": "Temporary stay centre",
             "placement-responsible_authority": "Migration service",
-            "placement-started_on": TODAY.isoformat(),
+            "placement-started_on": clock.today().isoformat(),
         },  # "child can leave at will" left unticked
     )
     assert response.status_code == 302
@@ -130,13 +129,13 @@ def test_end_guardian_row_form(client, login, case, people, db):
         f"/cases/{case.id}/assessment/guardians/{g.id}/end",
         data={
             f"{prefix}-version": str(case.version),
-            f"{prefix}-ended_on": TODAY.isoformat(),
+            f"{prefix}-ended_on": clock.today().isoformat(),
             f"{prefix}-reason": "Child moved region",
         },
     )
     assert response.status_code == 302
     db.session.refresh(g)
-    assert g.ended_on == TODAY
+    assert g.ended_on == clock.today()
 
 
 def test_start_assessment_button(client, login, factory, people, db):
@@ -159,7 +158,7 @@ def test_hearing_page(client, login, case, people, db):
         f"/cases/{case.id}/assessment/hearings/new",
         data={
             "version": str(case.version),
-            "held_on": TODAY.isoformat(),
+            "held_on": clock.today().isoformat(),
             "language": "Ukrainian",
             "child_understands_language": "y",
             "child_friendly_information_given": "y",

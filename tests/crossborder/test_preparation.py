@@ -1,6 +1,6 @@
 """Return preparation: operations audited, stage and role refusals, last resort, pages."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -25,10 +25,9 @@ from caseapp.crossborder.models import (
 )
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.policy import current_policy
+from tests.support import clock
 from tests.support.audit_entries import entries
 from tests.support.gate_builder import ready_case
-
-TODAY = date.today()
 
 
 def test_log_message_is_audited(factory):
@@ -41,7 +40,7 @@ def test_log_message_is_audited(factory):
         counterpart="Odesa",
         counterpart_is_child_protection=True,
         subject="Home study request",
-        on_date=TODAY,
+        on_date=clock.today(),
         documents=None,
         expected_version=ready.case.version,
     )
@@ -85,7 +84,7 @@ def test_only_in_return_preparation(factory, stage):
         ops.record_home_study(
             ready.caseworker,
             ready.case,
-            received_on=TODAY,
+            received_on=clock.today(),
             conducted_by="X",
             favourable=True,
             summary="ok",
@@ -107,7 +106,7 @@ def test_others_cannot_record(factory, who):
             ready.case,
             authority_name="CA",
             reference="R",
-            approved_on=TODAY,
+            approved_on=clock.today(),
             expected_version=ready.case.version,
         )
 
@@ -119,7 +118,7 @@ def test_law_enforcement_escort_is_recorded_and_leaves_s14_unmet(factory, client
         f"/cases/{ready.case.id}/return/travel",
         data={
             "version": ready.r["travel"].version,
-            "travel_on": (TODAY + timedelta(days=3)).isoformat(),
+            "travel_on": (clock.today() + timedelta(days=3)).isoformat(),
             "route": "By road",
             "escort_name": "Officer",
             "escort_kind": "law_enforcement",
@@ -132,7 +131,7 @@ def test_law_enforcement_escort_is_recorded_and_leaves_s14_unmet(factory, client
     db.session.expire_all()
     plan = db.session.scalar(select(TravelPlan))
     assert plan.escort_kind is EscortKind.LAW_ENFORCEMENT and plan.handover_at_border
-    result = evaluate_return_gate(ready.case, today=TODAY, policy=current_policy())
+    result = evaluate_return_gate(ready.case, today=clock.today(), policy=current_policy())
     assert result.unmet_ids == ["S14"]
     assert len(entries("travel:save", ready.case.id)) == 1
 
@@ -145,7 +144,7 @@ def _non_voluntary(ready):
         child_consent_on=None,
         child_consent_how=None,
         guardian_consents=True,
-        guardian_consent_on=TODAY,
+        guardian_consent_on=clock.today(),
         non_voluntary=True,
         last_resort_justification="Every alternative examined; return is in the best interests.",
         expected_version=ready.r["consent"].version,
@@ -174,7 +173,7 @@ def test_non_voluntary_needs_justification(factory):
 def test_last_resort_needs_a_second_supervisor(factory):
     ready = ready_case(factory)
     consent = _non_voluntary(ready)
-    result = evaluate_return_gate(ready.case, today=TODAY, policy=current_policy())
+    result = evaluate_return_gate(ready.case, today=clock.today(), policy=current_policy())
     assert result.unmet_ids == ["S15"]
     with pytest.raises(PermissionDenied):
         # caseworker, and the recorder
@@ -182,7 +181,7 @@ def test_last_resort_needs_a_second_supervisor(factory):
     ops.approve_last_resort(ready.approver, consent, expected_version=ready.case.version)
     db.session.commit()
     assert len(entries("consent:last_resort:approve", ready.case.id)) == 1
-    assert evaluate_return_gate(ready.case, today=TODAY, policy=current_policy()).all_met
+    assert evaluate_return_gate(ready.case, today=clock.today(), policy=current_policy()).all_met
 
 
 def test_last_resort_recorder_or_bid_author_cannot_approve(factory):
@@ -223,7 +222,7 @@ def test_pages_render_and_ombudsperson_reads_without_forms(factory, client, logi
                 "version": ready.case.version,
                 "authority_name": "CA",
                 "reference": "R",
-                "approved_on": TODAY.isoformat(),
+                "approved_on": clock.today().isoformat(),
             },
         ).status_code
         == 403
@@ -237,7 +236,7 @@ def test_return_impossible_proposes_regularisation(factory, client, login):
     ops.withdraw_guarantee(
         ready.caseworker,
         ready.r["guarantee"],
-        withdrawn_on=TODAY,
+        withdrawn_on=clock.today(),
         expected_version=ready.case.version,
     )
     db.session.commit()
@@ -254,7 +253,7 @@ def test_monitoring_plan_defaults_to_policy_schedule(factory):
         ready.case,
         monitor_name="NGO",
         independent=True,
-        first_visit_on=TODAY,
+        first_visit_on=clock.today(),
         expected_version=ready.r["monitoring"].version,
     )
     db.session.commit()

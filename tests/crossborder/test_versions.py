@@ -7,7 +7,7 @@ added to a log (a guarantee, a message, a withdrawal) names the case's version, 
 stage change since refuses it."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -26,17 +26,17 @@ from caseapp.crossborder.models import (
     GuarantorKind,
     TravelPlan,
 )
+from tests.support import clock
 from tests.support.audit_entries import entries
 from tests.support.gate_builder import ready_case
 
-TODAY = date.today()
 STALE = "Someone else saved this record while you were writing"
 
 
 def travel(route: str) -> dict:
     """A travel plan's fields (child-protection escort, handover at the destination)."""
     return {
-        "travel_on": TODAY + timedelta(days=5),
+        "travel_on": clock.today() + timedelta(days=5),
         "route": route,
         "escort_name": "Escort",
         "escort_kind": EscortKind.CHILD_PROTECTION,
@@ -51,10 +51,10 @@ def consent(how: str) -> dict:
     """Consent fields: the child and the guardian consent."""
     return {
         "child_consents": True,
-        "child_consent_on": TODAY,
+        "child_consent_on": clock.today(),
         "child_consent_how": how,
         "guardian_consents": True,
-        "guardian_consent_on": TODAY,
+        "guardian_consent_on": clock.today(),
     }
 
 
@@ -63,7 +63,7 @@ def guarantee(name: str) -> dict:
     return {
         "guarantor_kind": GuarantorKind.FAMILY,
         "guarantor_name": name,
-        "given_on": TODAY,
+        "given_on": clock.today(),
         "written": True,
     }
 
@@ -157,7 +157,10 @@ def test_log_records_are_refused_only_after_a_stage_change(factory):
         )
     with pytest.raises(StaleVersion):
         ops.withdraw_guarantee(
-            ready.caseworker, ready.r["guarantee"], withdrawn_on=TODAY, expected_version=loaded
+            ready.caseworker,
+            ready.r["guarantee"],
+            withdrawn_on=clock.today(),
+            expected_version=loaded,
         )
     db.session.rollback()
     assert "C" not in db.session.scalars(select(CareGuarantee.guarantor_name)).all()
@@ -177,7 +180,7 @@ def test_the_central_authority_decision_is_refused_only_after_a_stage_change(fac
     agency_id = ready.r["central"].authority_agency_id
     ops.record_guarantee(ready.caseworker, ready.case, expected_version=loaded, **guarantee("A"))
     db.session.commit()
-    decision = {"authority_agency_id": agency_id, "approved_on": TODAY}
+    decision = {"authority_agency_id": agency_id, "approved_on": clock.today()}
     ops.record_central_approval(
         ready.caseworker, ready.case, expected_version=loaded, reference="CA-2", **decision
     )
@@ -215,7 +218,7 @@ def test_the_central_authority_decision_is_refused_only_after_a_stage_change(fac
             ready.case,
             monitor_name="NGO",
             independent=True,
-            first_visit_on=TODAY,
+            first_visit_on=clock.today(),
             expected_version=None,
         ),
     ],
@@ -241,7 +244,7 @@ def test_stale_post_keeps_the_text_shows_theirs_and_saves_on_top(factory, client
     db.session.commit()
     form = {
         "version": loaded,
-        "travel_on": (TODAY + timedelta(days=9)).isoformat(),
+        "travel_on": (clock.today() + timedelta(days=9)).isoformat(),
         "route": "My route",
         "escort_name": "Other escort",
         "escort_kind": "child_protection",
@@ -278,7 +281,7 @@ def test_a_post_after_another_record_changed_is_stored(factory, client, login):
         f"/cases/{ready.case.id}/return/travel",
         data={
             "version": loaded,
-            "travel_on": (TODAY + timedelta(days=9)).isoformat(),
+            "travel_on": (clock.today() + timedelta(days=9)).isoformat(),
             "route": "My route",
             "escort_name": "Escort",
             "escort_kind": "child_protection",

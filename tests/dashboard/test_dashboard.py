@@ -1,6 +1,6 @@
 """Supervisor queue and due list."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -10,9 +10,8 @@ from caseapp.core.permissions import Role
 from caseapp.crossborder.models import Consent
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
 from caseapp.monitoring.models import MonitoringVisit
+from tests.support import clock
 from tests.support.gate_builder import ready_case
-
-TODAY = date.today()
 
 
 def test_queue_lists_ready_returns_bids_and_last_resorts(factory, client, login):
@@ -80,15 +79,17 @@ def _heard_only(ready, day):
 
 def test_due_list(factory, client, login):
     ready = ready_case(factory)
-    ready.r["notice"].appeal_deadline = TODAY + timedelta(days=3)
-    _heard_only(ready, TODAY - timedelta(days=200))
+    ready.r["notice"].appeal_deadline = clock.today() + timedelta(days=3)
+    _heard_only(ready, clock.today() - timedelta(days=200))
     db.session.add(
-        MonitoringVisit(case=ready.case, months_after_return=1, due_on=TODAY - timedelta(days=2))
+        MonitoringVisit(
+            case=ready.case, months_after_return=1, due_on=clock.today() - timedelta(days=2)
+        )
     )
     late = factory.case(agency=ready.agency)
     late.opened_at = utcnow() - timedelta(days=120)
     foreign = ready_case(factory)
-    _heard_only(foreign, TODAY - timedelta(days=200))
+    _heard_only(foreign, clock.today() - timedelta(days=200))
     db.session.commit()
     login(ready.caseworker)
     html = client.get("/due").get_data(as_text=True)
@@ -106,13 +107,17 @@ def test_due_list_shows_the_childs_name_and_days_overdue(factory, client, login)
     """Issue 12 item 3: the name beside the case number, and how late each item is."""
     ready = ready_case(factory)
     db.session.add(
-        MonitoringVisit(case=ready.case, months_after_return=1, due_on=TODAY - timedelta(days=9))
+        MonitoringVisit(
+            case=ready.case, months_after_return=1, due_on=clock.today() - timedelta(days=9)
+        )
     )
     late = factory.case(agency=ready.agency)
     late.opened_at = utcnow() - timedelta(days=120)
     foreign = ready_case(factory)
     db.session.add(
-        MonitoringVisit(case=foreign.case, months_after_return=1, due_on=TODAY - timedelta(days=9))
+        MonitoringVisit(
+            case=foreign.case, months_after_return=1, due_on=clock.today() - timedelta(days=9)
+        )
     )
     ready.case.child.primary_name.given_name = "Mariana"
     late.child.primary_name.given_name = "Olesea"
@@ -134,7 +139,9 @@ def test_due_list_shows_the_childs_name_and_days_overdue(factory, client, login)
 def test_due_list_says_when_a_name_is_not_recorded(factory, client, login):
     ready = ready_case(factory)
     db.session.add(
-        MonitoringVisit(case=ready.case, months_after_return=1, due_on=TODAY - timedelta(days=1))
+        MonitoringVisit(
+            case=ready.case, months_after_return=1, due_on=clock.today() - timedelta(days=1)
+        )
     )
     for n in ready.case.child.names:
         n.is_primary = False

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,19 +21,20 @@ from caseapp.dashboard.reminders import (
 )
 from caseapp.gate.policy import current_policy
 from caseapp.monitoring.models import MonitoringVisit
+from tests.support import clock
 from tests.support.audit import entries
-
-TODAY = date.today()
 
 
 def _kinds(user, case):
-    return {r.kind for r in reminders_for(user, TODAY, current_policy()) if r.case_id == case.id}
+    return {
+        r.kind for r in reminders_for(user, clock.today(), current_policy()) if r.case_id == case.id
+    }
 
 
 def _reminder(user, case, kind):
     return next(
         r
-        for r in reminders_for(user, TODAY, current_policy())
+        for r in reminders_for(user, clock.today(), current_policy())
         if r.case_id == case.id and r.kind is kind
     )
 
@@ -45,10 +46,12 @@ def worker(factory):
 
 def test_turns_18_within_the_window_and_not_before(factory, worker):
     soon = factory.case(
-        caseworker=worker, dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=30)
+        caseworker=worker,
+        dob=clock.today().replace(year=clock.today().year - 18) + timedelta(days=30),
     )
     later = factory.case(
-        caseworker=worker, dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=200)
+        caseworker=worker,
+        dob=clock.today().replace(year=clock.today().year - 18) + timedelta(days=200),
     )
     assert ReminderKind.TURNS_18 in _kinds(worker, soon)
     assert ReminderKind.TURNS_18 not in _kinds(worker, later)
@@ -60,21 +63,21 @@ def test_turns_18_within_the_window_and_not_before(factory, worker):
 def test_no_guardian_some_days_after_identification_until_one_is_appointed(factory, worker):
     late = factory.case(
         caseworker=worker,
-        identified_on=TODAY - timedelta(days=GUARDIAN_WITHIN_DAYS + 5),
+        identified_on=clock.today() - timedelta(days=GUARDIAN_WITHIN_DAYS + 5),
         care_status=CareStatus.UNACCOMPANIED,
     )
     r = _reminder(worker, late, ReminderKind.NO_GUARDIAN)
     assert r.overdue and r.days_overdue == 5
     db.session.add(
         GuardianAppointment(
-            case_id=late.id, guardian_name="G", appointing_authority="A", appointed_on=TODAY
+            case_id=late.id, guardian_name="G", appointing_authority="A", appointed_on=clock.today()
         )
     )
     db.session.commit()
     assert ReminderKind.NO_GUARDIAN not in _kinds(worker, late)
     accompanied = factory.case(
         caseworker=worker,
-        identified_on=TODAY - timedelta(days=60),
+        identified_on=clock.today() - timedelta(days=60),
         care_status=CareStatus.ACCOMPANIED,
     )
     assert ReminderKind.NO_GUARDIAN not in _kinds(worker, accompanied)
@@ -82,12 +85,14 @@ def test_no_guardian_some_days_after_identification_until_one_is_appointed(facto
 
 def test_visit_due_overdue_and_done(factory, worker):
     case = factory.case(caseworker=worker)
-    visit = MonitoringVisit(case=case, months_after_return=1, due_on=TODAY - timedelta(days=4))
+    visit = MonitoringVisit(
+        case=case, months_after_return=1, due_on=clock.today() - timedelta(days=4)
+    )
     db.session.add(visit)
     db.session.commit()
     r = _reminder(worker, case, ReminderKind.VISIT_DUE)
     assert r.days_overdue == 4 and r.record_id == visit.id
-    visit.visited_on = TODAY
+    visit.visited_on = clock.today()
     visit.wellbeing = "well"
     db.session.commit()
     assert ReminderKind.VISIT_DUE not in _kinds(worker, case)
@@ -112,19 +117,22 @@ def test_the_most_urgent_reminders_across_kinds_when_a_kind_has_more_than_the_li
     cases = [factory.case(caseworker=worker) for _ in range(6)]
     for case, days in zip(cases, (-9, -7, 3, 4, 5, 6), strict=True):
         db.session.add(
-            MonitoringVisit(case=case, months_after_return=1, due_on=TODAY + timedelta(days=days))
+            MonitoringVisit(
+                case=case, months_after_return=1, due_on=clock.today() + timedelta(days=days)
+            )
         )
     birthday = factory.case(
-        caseworker=worker, dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=1)
+        caseworker=worker,
+        dob=clock.today().replace(year=clock.today().year - 18) + timedelta(days=1),
     )
     db.session.commit()
-    top = reminders_for(worker, TODAY, current_policy(), limit=3)
+    top = reminders_for(worker, clock.today(), current_policy(), limit=3)
     assert [(r.kind, r.case_id) for r in top] == [
         (ReminderKind.VISIT_DUE, cases[0].id),
         (ReminderKind.VISIT_DUE, cases[1].id),
         (ReminderKind.TURNS_18, birthday.id),
     ]
-    every = reminders_for(worker, TODAY, current_policy(), limit=1000)
+    every = reminders_for(worker, clock.today(), current_policy(), limit=1000)
     assert sum(r.kind is ReminderKind.VISIT_DUE for r in every) == 6
 
 
@@ -134,7 +142,7 @@ def test_reminders_are_scoped_caseworker_own_supervisor_team(factory, worker):
     )
     supervisor = factory.user(Role.SUPERVISOR, agency=worker.agency)
     stranger = factory.user(Role.SUPERVISOR)
-    dob = TODAY.replace(year=TODAY.year - 18) + timedelta(days=10)
+    dob = clock.today().replace(year=clock.today().year - 18) + timedelta(days=10)
     mine = factory.case(caseworker=worker, dob=dob)
     theirs = factory.case(caseworker=other, dob=dob)
     assert ReminderKind.TURNS_18 in _kinds(worker, mine)
@@ -150,7 +158,7 @@ def test_caseworker_home_shows_cases_alerts_next_steps_and_overdue_days(
         caseworker=worker,
         given="Олена",
         family="Коваль",
-        identified_on=TODAY - timedelta(days=GUARDIAN_WITHIN_DAYS + 2),
+        identified_on=clock.today() - timedelta(days=GUARDIAN_WITHIN_DAYS + 2),
         care_status=CareStatus.UNACCOMPANIED,
     )
     login(worker)
@@ -230,7 +238,7 @@ def test_digest_is_opt_in_audited_and_carries_no_names(factory, worker, client, 
         caseworker=worker,
         given="Secret",
         family="Name",
-        dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=3),
+        dob=clock.today().replace(year=clock.today().year - 18) + timedelta(days=3),
     )
     assert ops.send_digests() == 0  # nobody asked
     login(worker)
@@ -248,7 +256,10 @@ def test_digest_is_opt_in_audited_and_carries_no_names(factory, worker, client, 
 
 
 def test_digest_command_and_background_task(factory, worker, runner, app):
-    factory.case(caseworker=worker, dob=TODAY.replace(year=TODAY.year - 18) + timedelta(days=3))
+    factory.case(
+        caseworker=worker,
+        dob=clock.today().replace(year=clock.today().year - 18) + timedelta(days=3),
+    )
     ops.set_digest(worker, wanted=True)
     db.session.commit()
     outbox().clear()

@@ -6,7 +6,7 @@ always equal a fresh count of the cases; the past-the-limit figure is the rule
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
@@ -22,22 +22,21 @@ from caseapp.dashboard.home import UNREAD_COUNTED, my_cases, team_workload
 from caseapp.dashboard.models import Notification, NotificationKind
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
 from caseapp.gate.policy import current_policy
+from tests.support import clock
 from tests.support.statements import statements
-
-TODAY = date.today()
 
 
 def _team(supervisor) -> dict[int, tuple[int, int, int]]:
     return {
         w.user_id: (w.open_cases, w.over_limit, w.in_preparation)
-        for w in team_workload(supervisor, TODAY, current_policy())
+        for w in team_workload(supervisor, clock.today(), current_policy())
     }
 
 
 def _by_the_rule(user) -> tuple[int, int, int]:
     """The same figures counted on the cases (the rule ``bid_overdue`` run on ``Case``)."""
     mine = (Case.caseworker_id == user.id, Case.stage != Stage.CLOSED)
-    overdue = case_ids_with_alert("bid_overdue", today=TODAY, policy=current_policy())
+    overdue = case_ids_with_alert("bid_overdue", today=clock.today(), policy=current_policy())
     count = select(func.count()).select_from(Case).where(*mine)
     return (
         db.session.scalar(count),
@@ -103,7 +102,7 @@ def test_counts_move_with_every_change_and_equal_a_fresh_count(factory):
     assert _team(supervisor)[ana.id] == (1, 0, 0)
     assert _team(supervisor)[ion.id] == (1, 1, 0)
     _agrees(supervisor, ana, ion)
-    lines, total = my_cases(ion, TODAY, current_policy())
+    lines, total = my_cases(ion, clock.today(), current_policy())
     assert total == 1 and [line.case_id for line in lines] == [case.id]
 
     # Closed: no longer open, no longer past the limit.
@@ -111,7 +110,7 @@ def test_counts_move_with_every_change_and_equal_a_fresh_count(factory):
     db.session.commit()
     assert _team(supervisor)[ion.id] == (0, 0, 0)
     _agrees(supervisor, ana, ion)
-    assert my_cases(ion, TODAY, current_policy())[1] == 0
+    assert my_cases(ion, clock.today(), current_policy())[1] == 0
 
 
 def test_a_change_rolled_back_leaves_the_counts_as_they_were(factory):

@@ -17,8 +17,7 @@ from caseapp.determination.models import BidStatus
 from caseapp.determination.operations import current_bid
 from caseapp.gate.models import PolicySettings, ReturnApproval
 from caseapp.gate.policy import current_policy
-from tests.support import lifecycle
-from tests.support.lifecycle import TODAY
+from tests.support import clock, lifecycle
 
 
 def actions(db, case, since=0):
@@ -48,24 +47,32 @@ def test_record_decision_needs_approved_bid(case, people, db):
     lifecycle.submitted_bid(case, cw)
     with pytest.raises(ValidationFailed):
         ops.record_decision(
-            cw, case, outcome=Outcome.RETURN, decided_on=TODAY, expected_version=case.version
+            cw,
+            case,
+            outcome=Outcome.RETURN,
+            decided_on=clock.today(),
+            expected_version=case.version,
         )
     db.session.rollback()
     lifecycle.approved_bid(case, cw, people["sup"])
     n = len(actions(db, case))
     notice = ops.record_decision(
-        cw, case, outcome=Outcome.RETURN, decided_on=TODAY, expected_version=case.version
+        cw, case, outcome=Outcome.RETURN, decided_on=clock.today(), expected_version=case.version
     )
     db.session.commit()
     assert case.stage is Stage.DECIDED and case.outcome is Outcome.RETURN
     assert notice.bid_id == current_bid(case).id
-    assert notice.appeal_deadline == TODAY + timedelta(days=current_policy().appeal_period_days)
+    assert notice.appeal_deadline == clock.today() + timedelta(
+        days=current_policy().appeal_period_days
+    )
     assert actions(db, case, n) == ["case:stage:change", "decision:notice:create"]
 
 
 def test_outcome_other_than_recommendation_needs_reasons(case, people, db):
     lifecycle.approved_bid(case, people["cw"], people["sup"])
-    kwargs = dict(outcome=Outcome.TOLERATED_STAY, decided_on=TODAY, expected_version=case.version)
+    kwargs = dict(
+        outcome=Outcome.TOLERATED_STAY, decided_on=clock.today(), expected_version=case.version
+    )
     with pytest.raises(ValidationFailed):
         ops.record_decision(people["cw"], case, **kwargs)
     db.session.rollback()
@@ -83,21 +90,24 @@ def test_appeal_deadline_follows_policy_and_later_notification(case, people, db)
     ops.notify_child(
         cw,
         notice,
-        notified_on=TODAY + timedelta(days=2),
+        notified_on=clock.today() + timedelta(days=2),
         language="Ukrainian",
         child_understands_language=True,
         expected_version=notice.version,
     )
     db.session.commit()
-    assert notice.appeal_deadline == TODAY + timedelta(days=16)
+    assert notice.appeal_deadline == clock.today() + timedelta(days=16)
     ops.notify_guardian(
-        cw, notice, notified_on=TODAY + timedelta(days=5), expected_version=notice.version
+        cw, notice, notified_on=clock.today() + timedelta(days=5), expected_version=notice.version
     )
     db.session.commit()
-    assert notice.appeal_deadline == TODAY + timedelta(days=19)
+    assert notice.appeal_deadline == clock.today() + timedelta(days=19)
     with pytest.raises(ValidationFailed):
         ops.notify_guardian(
-            cw, notice, notified_on=TODAY - timedelta(days=1), expected_version=notice.version
+            cw,
+            notice,
+            notified_on=clock.today() - timedelta(days=1),
+            expected_version=notice.version,
         )
 
 
@@ -108,7 +118,7 @@ def test_pending_appeal_suspends_execution(case, people, db):
     appeal = ops.lodge_appeal(
         cw,
         case,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         lodged_by="Guardian",
         body="District court",
         grounds="Child not heard.",
@@ -121,7 +131,7 @@ def test_pending_appeal_suspends_execution(case, people, db):
         cw,
         appeal,
         status=AppealStatus.REJECTED,
-        decided_on=TODAY,
+        decided_on=clock.today(),
         result_summary="Rejected.",
         expected_version=appeal.version,
     )
@@ -134,7 +144,7 @@ def test_pending_appeal_suspends_execution(case, people, db):
             cw,
             appeal,
             status=AppealStatus.UPHELD,
-            decided_on=TODAY,
+            decided_on=clock.today(),
             result_summary=None,
             expected_version=appeal.version,
         )
@@ -146,7 +156,7 @@ def test_appeal_refused_without_decision(case, people, db):
         ops.lodge_appeal(
             people["cw"],
             case,
-            lodged_on=TODAY,
+            lodged_on=clock.today(),
             lodged_by="Child",
             body="Court",
             expected_version=case.version,
@@ -167,7 +177,12 @@ def test_upheld_appeal_reopens_and_withdraws_approvals(case, people, db):
     bid = current_bid(case)
     notice = ops.current_notice(case)
     appeal = ops.lodge_appeal(
-        cw, case, lodged_on=TODAY, lodged_by="Lawyer", body="Court", expected_version=case.version
+        cw,
+        case,
+        lodged_on=clock.today(),
+        lodged_by="Lawyer",
+        body="Court",
+        expected_version=case.version,
     )
     db.session.commit()
     n = len(actions(db, case))
@@ -175,7 +190,7 @@ def test_upheld_appeal_reopens_and_withdraws_approvals(case, people, db):
         cw,
         appeal,
         status=AppealStatus.UPHELD,
-        decided_on=TODAY,
+        decided_on=clock.today(),
         result_summary="Upheld.",
         expected_version=appeal.version,
     )
@@ -202,7 +217,7 @@ def test_objection_by_child_guardian_or_lawyer_reopens_alike(case, people, db, b
         people["cw"],
         case,
         lodged_by=by,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         subject="Does not want to return.",
         objects_to_decision=True,
         expected_version=case.version,
@@ -219,7 +234,7 @@ def test_complaint_without_objection_does_not_reopen_and_is_answered(case, peopl
         cw,
         case,
         lodged_by=ComplainantKind.REPRESENTATIVE,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         subject="Placement too far from school.",
         expected_version=case.version,
     )
@@ -227,14 +242,18 @@ def test_complaint_without_objection_does_not_reopen_and_is_answered(case, peopl
     assert case.stage is Stage.DECIDED
     with pytest.raises(ValidationFailed):
         ops.answer_complaint(
-            cw, complaint, response=" ", responded_on=TODAY, expected_version=complaint.version
+            cw,
+            complaint,
+            response=" ",
+            responded_on=clock.today(),
+            expected_version=complaint.version,
         )
     n = len(actions(db, case))
     ops.answer_complaint(
         cw,
         complaint,
         response="Transport arranged.",
-        responded_on=TODAY,
+        responded_on=clock.today(),
         expected_version=complaint.version,
     )
     db.session.commit()
@@ -320,16 +339,18 @@ def test_each_record_operation_writes_exactly_one_entry(case, people, db):
         lambda: ops.notify_child(
             cw,
             notice,
-            notified_on=TODAY,
+            notified_on=clock.today(),
             language="Ukrainian",
             child_understands_language=True,
             expected_version=notice.version,
         ),
-        lambda: ops.notify_guardian(cw, notice, notified_on=TODAY, expected_version=notice.version),
+        lambda: ops.notify_guardian(
+            cw, notice, notified_on=clock.today(), expected_version=notice.version
+        ),
         lambda: ops.lodge_appeal(
             cw,
             case,
-            lodged_on=TODAY,
+            lodged_on=clock.today(),
             lodged_by="Child",
             body="Court",
             expected_version=case.version,
@@ -338,7 +359,7 @@ def test_each_record_operation_writes_exactly_one_entry(case, people, db):
             cw,
             case,
             lodged_by=ComplainantKind.GUARDIAN,
-            lodged_on=TODAY,
+            lodged_on=clock.today(),
             subject="Visits too rare.",
             expected_version=case.version,
         ),

@@ -3,7 +3,6 @@ a complaint's answer, the reintegration plan. The text typed comes back into its
 statement for all the rows of a page) and saving the form forgets it."""
 
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -12,10 +11,9 @@ from caseapp.core.permissions import Role
 from caseapp.decision import operations as decision
 from caseapp.decision.models import Appeal
 from caseapp.drafts.models import Draft
-from tests.support import lifecycle
+from tests.support import clock, lifecycle
 from tests.support.gate_builder import ready_case
 
-TODAY = date.today()
 GROUNDS = "The child was not heard in a language she understands. " * 20
 RESULT = "Upheld: the court found the hearing insufficient. " * 20
 
@@ -49,7 +47,7 @@ def test_an_appeals_grounds_come_back_and_are_forgotten_on_save(client, login, c
         path,
         data={
             "appeal-version": str(case.version),
-            "appeal-lodged_on": TODAY.isoformat(),
+            "appeal-lodged_on": clock.today().isoformat(),
             "appeal-lodged_by": "Guardian",
             "appeal-body": "District court",
             "appeal-grounds": GROUNDS,
@@ -65,7 +63,7 @@ def test_an_appeals_result_draft_belongs_to_its_row(client, login, case, people,
         decision.lodge_appeal(
             people["cw"],
             case,
-            lodged_on=TODAY,
+            lodged_on=clock.today(),
             lodged_by="Guardian",
             body=body,
             expected_version=case.version,
@@ -86,7 +84,7 @@ def test_an_appeals_result_draft_belongs_to_its_row(client, login, case, people,
         data={
             f"{prefix}-version": str(first.version),
             f"{prefix}-status": "rejected",
-            f"{prefix}-decided_on": TODAY.isoformat(),
+            f"{prefix}-decided_on": clock.today().isoformat(),
             f"{prefix}-result_summary": RESULT,
         },
     )
@@ -99,7 +97,7 @@ def test_a_stale_appeal_result_keeps_the_text_and_shows_theirs(client, login, ca
     appeal = decision.lodge_appeal(
         people["cw"],
         case,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         lodged_by="Guardian",
         body="District court",
         expected_version=case.version,
@@ -115,7 +113,7 @@ def test_a_stale_appeal_result_keeps_the_text_and_shows_theirs(client, login, ca
         data={
             f"{prefix}-version": str(loaded),
             f"{prefix}-status": "rejected",
-            f"{prefix}-decided_on": TODAY.isoformat(),
+            f"{prefix}-decided_on": clock.today().isoformat(),
             f"{prefix}-result_summary": "Mine: rejected on the merits.",
         },
     )

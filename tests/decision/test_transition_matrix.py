@@ -20,8 +20,7 @@ from caseapp.decision.operations import (
     reopen_determination,
 )
 from caseapp.determination.operations import open_determination
-from tests.support import lifecycle
-from tests.support.lifecycle import TODAY
+from tests.support import clock, lifecycle
 
 
 def _start(user, case):
@@ -34,7 +33,7 @@ def _open(user, case):
 
 def _decide(user, case):
     record_decision(
-        user, case, outcome=Outcome.RETURN, decided_on=TODAY, expected_version=case.version
+        user, case, outcome=Outcome.RETURN, decided_on=clock.today(), expected_version=case.version
     )
 
 

@@ -14,8 +14,7 @@ from caseapp.decision.operations import reopen_determination
 from caseapp.decision.queries import appeals, current_notice, execution_suspended
 from caseapp.determination.operations import open_new_draft
 from caseapp.gate.policy import current_policy
-from tests.support import lifecycle
-from tests.support.lifecycle import TODAY
+from tests.support import clock, lifecycle
 
 
 @pytest.fixture
@@ -59,7 +58,7 @@ def test_record_decision_through_page(client, login, case, people, db):
     data = {
         "decision-version": str(case.version),
         "decision-outcome": "tolerated_stay",
-        "decision-decided_on": TODAY.isoformat(),
+        "decision-decided_on": clock.today().isoformat(),
     }
     refused = client.post(url(case, "/record"), data=data)
     assert refused.status_code == 400
@@ -75,7 +74,7 @@ def test_record_decision_through_page(client, login, case, people, db):
 def test_notify_and_deadline_from_policy(client, login, case, people, db):
     lifecycle.to_decided(case, people["cw"], people["sup"])
     login(people["cw"])
-    day = TODAY  # a notice in the future is refused by every form (caseapp.core.validators)
+    day = clock.today()  # a notice in the future is refused by every form (caseapp.core.validators)
     response = client.post(
         url(case, f"/notices/{current_notice(case).id}/notify-child"),
         data={
@@ -107,14 +106,19 @@ def _redecided(case, people, db):
     return old_id, old_version, new
 
 
-NOTIFY = {
-    "notify-child": {
-        "notify_child-notified_on": TODAY.isoformat(),
-        "notify_child-language": "Ukrainian",
-        "notify_child-child_understands_language": "y",
-    },
-    "notify-guardian": {"notify_guardian-notified_on": TODAY.isoformat()},
-}
+NOTIFY = ("notify-child", "notify-guardian")
+
+
+def notify(action):
+    """The form of ``action``, dated today."""
+    today = clock.today().isoformat()
+    if action == "notify-child":
+        return {
+            "notify_child-notified_on": today,
+            "notify_child-language": "Ukrainian",
+            "notify_child-child_understands_language": "y",
+        }
+    return {"notify_guardian-notified_on": today}
 
 
 @pytest.mark.parametrize("action", NOTIFY)
@@ -129,7 +133,7 @@ def test_a_stale_notice_form_is_refused_not_applied_to_the_new_notice(
     prefix = action.replace("-", "_")
     response = client.post(
         url(case, f"/notices/{old_id}/{action}"),
-        data={f"{prefix}-version": str(old_version), **NOTIFY[action]},
+        data={f"{prefix}-version": str(old_version), **notify(action)},
     )
     assert response.status_code == 400
     assert "This decision has been superseded." in response.get_data(as_text=True)
@@ -149,13 +153,13 @@ def test_a_notice_form_on_the_notice_in_force_is_saved(client, login, case, peop
     prefix = action.replace("-", "_")
     response = client.post(
         url(case, f"/notices/{new.id}/{action}"),
-        data={f"{prefix}-version": str(new.version), **NOTIFY[action]},
+        data={f"{prefix}-version": str(new.version), **notify(action)},
     )
     assert response.status_code == 302
     db.session.expire_all()
     notice = current_notice(case)
     notified = notice.child_notified_on if action == "notify-child" else notice.guardian_notified_on
-    assert notice.id == new.id and notified == TODAY
+    assert notice.id == new.id and notified == clock.today()
 
 
 def test_a_notice_of_another_case_is_not_found(client, login, case, people, db, factory):
@@ -165,7 +169,7 @@ def test_a_notice_of_another_case_is_not_found(client, login, case, people, db, 
     login(people["cw"])
     response = client.post(
         url(case, f"/notices/{theirs.id}/notify-guardian"),
-        data={"notify_guardian-version": str(theirs.version), **NOTIFY["notify-guardian"]},
+        data={"notify_guardian-version": str(theirs.version), **notify("notify-guardian")},
     )
     assert response.status_code == 404
     db.session.expire_all()
@@ -179,7 +183,7 @@ def test_appeal_suspends_then_upheld_reopens(client, login, case, people, db):
         url(case, "/appeals"),
         data={
             "appeal-version": str(case.version),
-            "appeal-lodged_on": TODAY.isoformat(),
+            "appeal-lodged_on": clock.today().isoformat(),
             "appeal-lodged_by": "Guardian",
             "appeal-body": "District court",
         },
@@ -195,7 +199,7 @@ def test_appeal_suspends_then_upheld_reopens(client, login, case, people, db):
         data={
             f"{prefix}-version": str(appeal.version),  # the appeal's own lock
             f"{prefix}-status": "upheld",
-            f"{prefix}-decided_on": TODAY.isoformat(),
+            f"{prefix}-decided_on": clock.today().isoformat(),
         },
     )
     assert response.status_code == 302
@@ -213,7 +217,7 @@ def test_complaint_objection_reopens(client, login, case, people, db):
         data={
             "complaint-version": str(case.version),
             "complaint-lodged_by": "child",
-            "complaint-lodged_on": TODAY.isoformat(),
+            "complaint-lodged_on": clock.today().isoformat(),
             "complaint-subject": "I do not want to go back.",
             "complaint-objects_to_decision": "y",
         },

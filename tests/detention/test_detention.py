@@ -3,7 +3,7 @@ Each rule both ways, through the operations."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -24,9 +24,8 @@ from caseapp.detention.models import (
     ReleaseReason,
     ReviewOutcome,
 )
+from tests.support import clock
 from tests.support.gate_builder import ready_case
-
-TODAY = date.today()
 
 
 def _detain(ready, days_ago=0, **kw):
@@ -34,7 +33,7 @@ def _detain(ready, days_ago=0, **kw):
     values = {
         "placement_type": PlacementType.OPEN_SHELTER,
         "responsible_authority": "Migration police",
-        "started_on": TODAY - timedelta(days=days_ago),
+        "started_on": clock.today() - timedelta(days=days_ago),
         "child_can_leave_at_will": False,
         "name": "Transit facility",
     }
@@ -46,14 +45,16 @@ def _detain(ready, days_ago=0, **kw):
     return placement, ops.detention_of(placement)
 
 
-def _detention_alert(case, today=TODAY):
-    return next((a for a in alerts_for(case, today) if a.kind == "detention_open"), None)
+def _detention_alert(case, today=None):
+    return next(
+        (a for a in alerts_for(case, today or clock.today()) if a.kind == "detention_open"), None
+    )
 
 
 def test_a_placement_that_deprives_of_liberty_opens_a_detention_record(factory):
     ready = ready_case(factory)
     placement, detention = _detain(ready)
-    assert detention is not None and detention.is_open and detention.started_on == TODAY
+    assert detention is not None and detention.is_open and detention.started_on == clock.today()
     tags = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(2))
     assert "detention:record:open" in list(tags)
     # An open placement opens none.
@@ -61,9 +62,9 @@ def test_a_placement_that_deprives_of_liberty_opens_a_detention_record(factory):
     assert none is None
     # Ending the placement ends the detention.
     assessment.end_placement(
-        ready.caseworker, placement, ended_on=TODAY, expected_version=ready.case.version
+        ready.caseworker, placement, ended_on=clock.today(), expected_version=ready.case.version
     )
-    assert detention.released_on == TODAY
+    assert detention.released_on == clock.today()
     assert detention.release_reason is ReleaseReason.PLACEMENT_ENDED
 
 
@@ -74,11 +75,14 @@ def test_the_alert_escalates_every_day_and_ends_with_the_release(factory):
     day_one = _detention_alert(case)
     assert "Day 1" in day_one.detail and "Escalate" not in day_one.detail
     assert "No legal basis recorded" in day_one.detail
-    day_three = _detention_alert(case, TODAY + timedelta(days=2))
+    day_three = _detention_alert(case, clock.today() + timedelta(days=2))
     assert "Day 3" in day_three.detail and "Escalate to the supervisor" in day_three.detail
-    day_eight = _detention_alert(case, TODAY + timedelta(days=7))
+    day_eight = _detention_alert(case, clock.today() + timedelta(days=7))
     assert "head of the agency" in day_eight.detail
-    assert case.id in db.session.scalars(case_ids_with_alert("detention_open", today=TODAY)).all()
+    assert (
+        case.id
+        in db.session.scalars(case_ids_with_alert("detention_open", today=clock.today())).all()
+    )
     ops.record_legal_basis(
         ready.caseworker,
         detention,
@@ -90,18 +94,20 @@ def test_the_alert_escalates_every_day_and_ends_with_the_release(factory):
     ops.release(
         ready.caseworker,
         detention,
-        released_on=TODAY,
+        released_on=clock.today(),
         release_reason=ReleaseReason.ALTERNATIVE,
         expected_version=case.version,
     )
     db.session.commit()
-    assert _detention_alert(case) is None and detention.placement.ended_on == TODAY
-    assert case.id not in db.session.scalars(case_ids_with_alert("detention_open", today=TODAY))
+    assert _detention_alert(case) is None and detention.placement.ended_on == clock.today()
+    assert case.id not in db.session.scalars(
+        case_ids_with_alert("detention_open", today=clock.today())
+    )
     with pytest.raises(InvalidTransition):  # released: no more reviews
         ops.record_review(
             ready.caseworker,
             detention,
-            reviewed_on=TODAY,
+            reviewed_on=clock.today(),
             reviewed_by="Judge",
             outcome=ReviewOutcome.CONTINUED,
             expected_version=case.version,
@@ -114,7 +120,7 @@ def test_a_release_ordered_and_not_carried_out_escalates_at_once(factory):
     ops.record_review(
         ready.caseworker,
         detention,
-        reviewed_on=TODAY,
+        reviewed_on=clock.today(),
         reviewed_by="Court",
         outcome=ReviewOutcome.RELEASE_ORDERED,
         expected_version=ready.case.version,
@@ -132,7 +138,7 @@ def test_the_legal_challenge_is_brought_with_the_childs_lawyer(factory):
             ready.caseworker,
             detention,
             lawyer_id=None,
-            lodged_on=TODAY,
+            lodged_on=clock.today(),
             body="District court",
             expected_version=case.version,
         )
@@ -142,14 +148,14 @@ def test_the_legal_challenge_is_brought_with_the_childs_lawyer(factory):
         case,
         name="Ana Lupu",
         organisation="Law Centre",
-        assigned_on=TODAY - timedelta(days=1),
+        assigned_on=clock.today() - timedelta(days=1),
         expected_version=case.version,
     )
     challenge = ops.lodge_challenge(
         ready.caseworker,
         detention,
         lawyer_id=lawyer.id,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         body="District court",
         grounds="Detention of a child is never in the best interests",
         expected_version=case.version,
@@ -161,7 +167,7 @@ def test_the_legal_challenge_is_brought_with_the_childs_lawyer(factory):
             ready.caseworker,
             detention,
             lawyer_id=lawyer.id,
-            lodged_on=TODAY,
+            lodged_on=clock.today(),
             body="District court",
             expected_version=case.version,
         )
@@ -169,7 +175,7 @@ def test_the_legal_challenge_is_brought_with_the_childs_lawyer(factory):
         ready.caseworker,
         challenge,
         outcome=ChallengeOutcome.UNLAWFUL,
-        decided_on=TODAY,
+        decided_on=clock.today(),
         expected_version=case.version,
     )
     assert "Release ordered" in _detention_alert(case).detail
@@ -187,7 +193,7 @@ def test_alternative_to_detention_recorded_and_followed(factory):
             provider_id=None,
             conditions="",
             case_manager="",
-            referred_on=TODAY,
+            referred_on=clock.today(),
             expected_version=case.version,
         )
     assert {"programme", "provider_id", "conditions", "case_manager"} <= set(refused.value.details)
@@ -199,7 +205,7 @@ def test_alternative_to_detention_recorded_and_followed(factory):
         provider_id=ngo.id,
         conditions="Lives with a foster family; weekly meeting with the case manager",
         case_manager="Elena Popa",
-        referred_on=TODAY,
+        referred_on=clock.today(),
         expected_version=case.version,
     )
     assert referral.detention_id == detention.id and referral.is_active
@@ -208,14 +214,14 @@ def test_alternative_to_detention_recorded_and_followed(factory):
             ready.caseworker,
             referral,
             status=AlternativeStatus.DECLINED,
-            status_on=TODAY,
+            status_on=clock.today(),
             expected_version=case.version,
         )
     ops.follow_up_alternative(
         ready.caseworker,
         referral,
         status=AlternativeStatus.ENDED,
-        status_on=TODAY,
+        status_on=clock.today(),
         note="Solution found",
         expected_version=case.version,
     )
@@ -225,7 +231,7 @@ def test_alternative_to_detention_recorded_and_followed(factory):
             ready.caseworker,
             referral,
             status=AlternativeStatus.ACCEPTED,
-            status_on=TODAY,
+            status_on=clock.today(),
             expected_version=case.version,
         )
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -15,6 +14,7 @@ from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
 from caseapp.exchange import keys
 from caseapp.exchange.documents import FORMAT, DocumentType, sign
+from tests.support import clock
 
 
 def _cached(world, name, make):
@@ -76,15 +76,17 @@ def link(world, case=None):
     return _cached(world, "link" if case is world.case else f"link-{case.id}", make)
 
 
-TRAVEL = {
-    "travel_on": date.today().isoformat(),
-    "route": "Odesa - Chisinau by road",
-    "escort_name": "Child-protection official",
-    "escort_is_child_protection": True,
-    "receiving_official": "Receiving officer",
-    "handover_place": "Directorate office, Chisinau",
-    "handover_at_border": False,
-}
+def travel():
+    """A travel plan for today."""
+    return {
+        "travel_on": clock.today().isoformat(),
+        "route": "Odesa - Chisinau by road",
+        "escort_name": "Child-protection official",
+        "escort_is_child_protection": True,
+        "receiving_official": "Receiving officer",
+        "handover_place": "Directorate office, Chisinau",
+        "handover_at_border": False,
+    }
 
 
 def exported_document(world, case=None):
@@ -98,7 +100,7 @@ def exported_document(world, case=None):
         world,
         "sent" if case is world.case else f"sent-{case.id}",
         lambda: send(
-            None, link(world, case), DocumentType.TRAVEL_PLAN, TRAVEL, transport=Transport.FILE
+            None, link(world, case), DocumentType.TRAVEL_PLAN, travel(), transport=Transport.FILE
         ),
     )
 

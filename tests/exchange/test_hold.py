@@ -5,7 +5,6 @@ inbox after the return was approved, withdraws the approval in the same transact
 
 from __future__ import annotations
 
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -16,10 +15,10 @@ from caseapp.cases.models import Stage
 from caseapp.exchange.documents import DocumentType
 from caseapp.gate.models import ReturnApproval
 from tests.exchange import records
-from tests.exchange.test_two_instances import BODIES, EXCHANGED
+from tests.exchange.test_two_instances import EXCHANGED, bodies
+from tests.support import clock
 from tests.support.gate_builder import ready_case
 
-TODAY = date.today().isoformat()
 INBOX = {"path": "/api/v1/exchange/inbox", "content_type": "application/json"}
 
 
@@ -31,7 +30,7 @@ def approved(client, factory, db):
     ready = ready_case(factory, breaks=EXCHANGED)
     world = SimpleNamespace(agency=ready.agency, case=ready.case)
     link = records.link(world)
-    for doc_type, body in BODIES.items():
+    for doc_type, body in bodies().items():
         raw = records.signed(world, DocumentType(doc_type), link.exchange_id, body)
         assert client.post(data=raw, **INBOX).status_code == 200
     db.session.refresh(ready.case)
@@ -54,7 +53,10 @@ def _withdrawals(db) -> list[ReturnApproval]:
 def test_partners_withdrawal_after_approval_withdraws_it(client, db, approved, doc_type, safeguard):
     world, link = approved
     raw = records.signed(
-        world, doc_type, link.exchange_id, {"withdrawn_on": TODAY, "reason": "Family moved."}
+        world,
+        doc_type,
+        link.exchange_id,
+        {"withdrawn_on": clock.today().isoformat(), "reason": "Family moved."},
     )
     assert client.post(data=raw, **INBOX).status_code == 200
     db.session.expire_all()
@@ -72,7 +74,7 @@ def test_a_document_that_keeps_every_safeguard_met_keeps_the_approval(client, db
         world,
         DocumentType.READINESS,
         link.exchange_id,
-        {"confirmed_on": TODAY, "confirmed_by": "Deputy head of directorate"},
+        {"confirmed_on": clock.today().isoformat(), "confirmed_by": "Deputy head of directorate"},
     )
     assert client.post(data=raw, **INBOX).status_code == 200
     db.session.expire_all()

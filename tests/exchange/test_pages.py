@@ -17,6 +17,7 @@ from caseapp.core.permissions import Role
 from caseapp.exchange.documents import DocumentType
 from caseapp.exchange.models import Direction, ExchangeDocument, ExchangeLink, Partner
 from tests.exchange import records
+from tests.support import clock
 
 
 def _version(db, case) -> int:
@@ -200,27 +201,33 @@ def _send(client, db, case, doc_type, body, **extra):
     return client.post(f"/cases/{case.id}/exchange/send/{doc_type}", data=data)
 
 
-TODAY = date.today().isoformat()
-WITHDRAWAL = {"withdrawn_on": TODAY, "reason": "The family moved away."}
-HANDOVER = {
-    "received_on": TODAY,
-    "received_by": "Receiving officer",
-    "received_by_child_protection": True,
-    "place": "Directorate office, Chisinau",
-}
-VISIT = {
-    "visited_on": TODAY,
-    "monitor_name": "Independent NGO",
-    "wellbeing": "Good",
-    "family": "Warm",
-    "school": "Enrolled",
-    "health": "Well",
-    "concerns": "None",
-}
+def withdrawal():
+    return {"withdrawn_on": clock.today().isoformat(), "reason": "The family moved away."}
+
+
+def handover():
+    return {
+        "received_on": clock.today().isoformat(),
+        "received_by": "Receiving officer",
+        "received_by_child_protection": True,
+        "place": "Directorate office, Chisinau",
+    }
+
+
+def visit():
+    return {
+        "visited_on": clock.today().isoformat(),
+        "monitor_name": "Independent NGO",
+        "wellbeing": "Good",
+        "family": "Warm",
+        "school": "Enrolled",
+        "health": "Well",
+        "concerns": "None",
+    }
 
 
 def test_receiving_side_sends_back_in_the_order_of_the_return(client, login, db, world):
-    from tests.exchange.test_two_instances import BODIES
+    from tests.exchange.test_two_instances import bodies
 
     link = _open_request(client, login, db, world)
     case = link.case
@@ -232,22 +239,28 @@ def test_receiving_side_sends_back_in_the_order_of_the_return(client, login, db,
 
     # Nothing withdrawn before it was given; no visit before the return.
     for doc_type, body in (
-        ("guarantee_withdrawal", WITHDRAWAL),
-        ("readiness_withdrawal", WITHDRAWAL),
-        ("monitoring_visit_report", VISIT),
+        ("guarantee_withdrawal", withdrawal()),
+        ("readiness_withdrawal", withdrawal()),
+        ("monitoring_visit_report", visit()),
     ):
         refused = _send(client, db, case, doc_type, body)
         assert refused.status_code == 400, (doc_type, refused.status_code)
-    invalid = _send(client, db, case, "readiness", {"confirmed_on": TODAY, "confirmed_by": ""})
+    invalid = _send(
+        client,
+        db,
+        case,
+        "readiness",
+        {"confirmed_on": clock.today().isoformat(), "confirmed_by": ""},
+    )
     assert invalid.status_code == 400
     assert db.session.scalar(select(func.count(ExchangeDocument.id))) == 1  # the request
 
-    for doc_type, body in BODIES.items():
+    for doc_type, body in bodies().items():
         answer = _send(client, db, case, doc_type, body)
         assert answer.status_code == 302, (doc_type, answer.get_data(as_text=True)[:2000])
-    assert _send(client, db, case, "guarantee_withdrawal", WITHDRAWAL).status_code == 302
-    assert _send(client, db, case, "handover_receipt", HANDOVER).status_code == 302
-    assert _send(client, db, case, "monitoring_visit_report", VISIT).status_code == 302
+    assert _send(client, db, case, "guarantee_withdrawal", withdrawal()).status_code == 302
+    assert _send(client, db, case, "handover_receipt", handover()).status_code == 302
+    assert _send(client, db, case, "monitoring_visit_report", visit()).status_code == 302
     sent = db.session.scalars(
         select(ExchangeDocument.doc_type).where(ExchangeDocument.direction == Direction.SENT)
     ).all()
@@ -255,9 +268,9 @@ def test_receiving_side_sends_back_in_the_order_of_the_return(client, login, db,
     assert "waiting for delivery" in client.get(f"/cases/{case.id}/exchange").get_data(as_text=True)
 
     # A closure notice closes the loop: nothing more is sent on the exchange.
-    closure = {"closed_on": TODAY, "reason": "Monitoring completed."}
+    closure = {"closed_on": clock.today().isoformat(), "reason": "Monitoring completed."}
     assert _send(client, db, case, "closure_notice", closure).status_code == 302
-    assert _send(client, db, case, "monitoring_visit_report", VISIT).status_code == 400
+    assert _send(client, db, case, "monitoring_visit_report", visit()).status_code == 400
     assert _send(client, db, case, "closure_notice", closure).status_code == 400
     assert "The exchange is closed" in client.get(f"/cases/{case.id}/exchange").get_data(
         as_text=True
@@ -270,7 +283,7 @@ def test_inbox_refuses_documents_on_a_closed_exchange(client, db, world):
         world,
         DocumentType.CLOSURE_NOTICE,
         link.exchange_id,
-        {"closed_on": TODAY, "reason": "Return cancelled."},
+        {"closed_on": clock.today().isoformat(), "reason": "Return cancelled."},
     )
     post = dict(path="/api/v1/exchange/inbox", content_type="application/json")
     assert client.post(data=notice, **post).status_code == 200
@@ -278,7 +291,7 @@ def test_inbox_refuses_documents_on_a_closed_exchange(client, db, world):
         world,
         DocumentType.READINESS,
         link.exchange_id,
-        {"confirmed_on": TODAY, "confirmed_by": "Head of directorate"},
+        {"confirmed_on": clock.today().isoformat(), "confirmed_by": "Head of directorate"},
     )
     answer = client.post(data=readiness, **post)
     assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "exchange_closed"
@@ -297,7 +310,7 @@ def _upload(client, data: bytes):
 
 def test_import_checks_a_file_like_the_inbox(client, login, factory, db, world):
     link = records.link(world)
-    readiness = {"confirmed_on": TODAY, "confirmed_by": "Head of directorate"}
+    readiness = {"confirmed_on": clock.today().isoformat(), "confirmed_by": "Head of directorate"}
     raw = records.signed(world, DocumentType.READINESS, link.exchange_id, readiness)
     login(world.caseworker)
     assert client.get("/exchange/import").status_code == 200

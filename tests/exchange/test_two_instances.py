@@ -21,6 +21,7 @@ from caseapp.audit.models import AuditEntry
 from caseapp.core.extensions import db
 from caseapp.exchange.documents import DocumentType
 from caseapp.exchange.models import Direction, ExchangeDocument, OutboxItem
+from tests.support import clock
 from tests.support.gate_builder import ready_case
 
 EXCHANGED = ("S6", "S7", "S12", "S13", "S17")
@@ -109,35 +110,38 @@ def request_home_study(ua, case_id, mother_id):
         return doc.document_id, doc.exchange_id
 
 
-BODIES = {
-    "home_study_report": {
-        "conducted_by": "Social worker, Chisinau",
-        "conducted_on": date.today().isoformat(),
-        "favourable": True,
-        "summary": "The mother is able and willing; a room is ready.",
-    },
-    "guarantee": {
-        "guarantor_kind": "family",
-        "guarantor_name": "The child's mother",
-        "given_on": date.today().isoformat(),
-        "document_reference": "MD-G-2026-17",
-    },
-    "readiness": {"confirmed_on": date.today().isoformat(), "confirmed_by": "Head of directorate"},
-    "reintegration_plan": {
-        "education": "School no. 3, Chisinau",
-        "health": "Family doctor registered",
-        "psychosocial": "Counselling weekly",
-        "family_support": "Monthly allowance",
-        "responsible_agency": "Child protection directorate, Chisinau",
-        "resources_confirmed": True,
-        "resources_confirmed_by": "Head of directorate",
-        "resources_confirmed_on": date.today().isoformat(),
-        "starts_on": (date.today() + timedelta(days=12)).isoformat(),
-        "monitor_name": "Independent NGO, Chisinau",
-        "monitor_independent": True,
-        "first_visit_on": (date.today() + timedelta(days=40)).isoformat(),
-    },
-}
+def bodies():
+    """What the receiving side sends back, dated today."""
+    today = clock.today()
+    return {
+        "home_study_report": {
+            "conducted_by": "Social worker, Chisinau",
+            "conducted_on": today.isoformat(),
+            "favourable": True,
+            "summary": "The mother is able and willing; a room is ready.",
+        },
+        "guarantee": {
+            "guarantor_kind": "family",
+            "guarantor_name": "The child's mother",
+            "given_on": today.isoformat(),
+            "document_reference": "MD-G-2026-17",
+        },
+        "readiness": {"confirmed_on": today.isoformat(), "confirmed_by": "Head of directorate"},
+        "reintegration_plan": {
+            "education": "School no. 3, Chisinau",
+            "health": "Family doctor registered",
+            "psychosocial": "Counselling weekly",
+            "family_support": "Monthly allowance",
+            "responsible_agency": "Child protection directorate, Chisinau",
+            "resources_confirmed": True,
+            "resources_confirmed_by": "Head of directorate",
+            "resources_confirmed_on": today.isoformat(),
+            "starts_on": (today + timedelta(days=12)).isoformat(),
+            "monitor_name": "Independent NGO, Chisinau",
+            "monitor_independent": True,
+            "first_visit_on": (today + timedelta(days=40)).isoformat(),
+        },
+    }
 
 
 def test_return_cycle_across_two_instances(pair):
@@ -173,7 +177,7 @@ def test_return_cycle_across_two_instances(pair):
     unmet = {s["id"] for s in refused.json()["gate"]["safeguards"] if not s["met"]}
     assert unmet == set(EXCHANGED)
 
-    for doc_type, body in BODIES.items():
+    for doc_type, body in bodies().items():
         sent = call(
             md,
             "POST",

@@ -24,19 +24,18 @@ from caseapp.gate import hold
 from caseapp.gate.models import ReturnApproval
 from caseapp.gate.operations import add_suspension, approve_return, lift_suspension
 from caseapp.monitoring import operations as monitoring
+from tests.support import clock
 from tests.support.audit_entries import entries
 from tests.support.gate_builder import attach_document, ready_case
 from tests.support.statements import statements
-
-TODAY = date.today()
 
 
 def eighteen_years_ago() -> date:
     """The date of birth of a child who turns 18 today (29 February: the 28th)."""
     try:
-        return TODAY.replace(year=TODAY.year - 18)
+        return clock.today().replace(year=clock.today().year - 18)
     except ValueError:
-        return TODAY.replace(year=TODAY.year - 18, day=28)
+        return clock.today().replace(year=clock.today().year - 18, day=28)
 
 
 def approved(factory, **kw):
@@ -77,7 +76,7 @@ def assert_withdrawn(ready, unmet, actor):
         "return_approved",
         "return_preparation",
     ]
-    [alert] = [a for a in alerts_for(case, TODAY) if a.kind == "approval_withdrawn"]
+    [alert] = [a for a in alerts_for(case, clock.today()) if a.kind == "approval_withdrawn"]
     for sid in unmet:
         assert sid in alert.detail
 
@@ -97,7 +96,7 @@ def test_an_appeal_after_approval_withdraws_it(factory):
     appeal = lodge_appeal(
         ready.caseworker,
         ready.case,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         lodged_by="The guardian",
         body="District court",
         expected_version=ready.case.version,
@@ -115,7 +114,7 @@ def test_the_withdrawal_rolls_back_with_the_record_that_caused_it(factory):
     lodge_appeal(
         ready.caseworker,
         ready.case,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         lodged_by="The guardian",
         body="District court",
         expected_version=ready.case.version,
@@ -135,7 +134,7 @@ def test_a_record_that_leaves_everything_met_keeps_the_approval(factory):
         kind=MessageKind.INFORMATION,
         counterpart="Child protection service, Odesa",
         subject="The school confirms the place",
-        on_date=TODAY,
+        on_date=clock.today(),
     )
     db.session.commit()
     assert_held(ready)
@@ -157,7 +156,7 @@ def test_a_suspension_of_the_destination_or_a_transit_country_withdraws(factory,
     db.session.commit()
     other = approved(factory)  # goes to UA with no transit
     admin = _admin(factory)
-    add_suspension(admin, country=country, reason="Crisis", suspended_from=TODAY)
+    add_suspension(admin, country=country, reason="Crisis", suspended_from=clock.today())
     db.session.commit()
     assert_withdrawn(ready, ["S18"], admin)
     if country == "RO":
@@ -173,8 +172,10 @@ def test_a_suspension_elsewhere_or_from_a_later_day_keeps_the_approval(factory):
     approve_return(ready.approver, ready.case, expected_version=ready.case.version)
     db.session.commit()
     admin = _admin(factory)
-    add_suspension(admin, country="PL", reason="Crisis", suspended_from=TODAY)
-    add_suspension(admin, country="RO", reason="Planned", suspended_from=TODAY + timedelta(9))
+    add_suspension(admin, country="PL", reason="Crisis", suspended_from=clock.today())
+    add_suspension(
+        admin, country="RO", reason="Planned", suspended_from=clock.today() + timedelta(9)
+    )
     db.session.commit()
     assert_held(ready)
 
@@ -183,18 +184,18 @@ def test_lifting_a_suspension_does_not_restore_an_approval(factory):
     ready = approved(factory)
     admin = _admin(factory)
     suspension = add_suspension(
-        admin, country="UA", reason="Crisis", suspended_from=TODAY - timedelta(5)
+        admin, country="UA", reason="Crisis", suspended_from=clock.today() - timedelta(5)
     )
     db.session.commit()
     assert_withdrawn(ready, ["S18"], admin)
-    lift_suspension(admin, suspension, lifted_on=TODAY)
+    lift_suspension(admin, suspension, lifted_on=clock.today())
     db.session.commit()
     # A supervisor approves again once it is lifted; nothing does it behind their back.
     assert reload(ready.case).stage is Stage.RETURN_PREPARATION
     approve_return(ready.approver, ready.case, expected_version=ready.case.version)
     db.session.commit()
     assert reload(ready.case).stage is Stage.RETURN_APPROVED
-    assert "approval_withdrawn" not in [a.kind for a in alerts_for(ready.case, TODAY)]
+    assert "approval_withdrawn" not in [a.kind for a in alerts_for(ready.case, clock.today())]
 
 
 # -- withdrawals and newer records, possible until the handover --------------------------------
@@ -205,7 +206,7 @@ def test_a_guarantee_withdrawn_after_approval_withdraws_it(factory):
     prep.withdraw_guarantee(
         ready.caseworker,
         ready.r["guarantee"],
-        withdrawn_on=TODAY,
+        withdrawn_on=clock.today(),
         expected_version=ready.case.version,
     )
     db.session.commit()
@@ -221,7 +222,7 @@ def test_consent_withdrawn_after_approval_withdraws_it(factory):
         child_consent_on=None,
         child_consent_how=None,
         guardian_consents=True,
-        guardian_consent_on=TODAY,
+        guardian_consent_on=clock.today(),
         expected_version=single_version(ready.case, Consent),
     )
     db.session.commit()
@@ -239,7 +240,7 @@ def test_a_newer_guarantee_after_approval_is_the_one_read(factory, attached):
         expected_version=ready.case.version,
         guarantor_kind=ready.r["guarantee"].guarantor_kind,
         guarantor_name="Grandmother",
-        given_on=TODAY,
+        given_on=clock.today(),
         written=True,
         document_reference="G-2",
     )
@@ -258,8 +259,8 @@ def test_withdrawals_end_at_the_handover(factory, stage):
     monitoring.record_return_execution(
         ready.caseworker,
         ready.case,
-        travelled_on=TODAY,
-        received_on=TODAY,
+        travelled_on=clock.today(),
+        received_on=clock.today(),
         received_by="Odesa child protection",
         expected_version=ready.case.version,
     )
@@ -272,7 +273,7 @@ def test_withdrawals_end_at_the_handover(factory, stage):
         prep.withdraw_guarantee(
             ready.caseworker,
             ready.r["guarantee"],
-            withdrawn_on=TODAY,
+            withdrawn_on=clock.today(),
             expected_version=ready.case.version,
         )
     db.session.rollback()
@@ -286,7 +287,7 @@ def test_plans_stay_frozen_after_approval(factory):
             ready.case,
             monitor_name="Another NGO",
             independent=True,
-            first_visit_on=TODAY + timedelta(30),
+            first_visit_on=clock.today() + timedelta(30),
             expected_version=single_version(ready.case, MonitoringPlan),
         )
     db.session.rollback()
@@ -295,7 +296,8 @@ def test_plans_stay_frozen_after_approval(factory):
 # -- the execution re-evaluates the gate on the travel day -------------------------------------
 
 
-def _execute(ready, day=TODAY):
+def _execute(ready, day=None):
+    day = day or clock.today()
     return monitoring.record_return_execution(
         ready.caseworker,
         ready.case,
@@ -343,7 +345,7 @@ def test_execution_cannot_predate_the_approval_nor_lie_ahead(factory):
     from caseapp.core.errors import ValidationFailed
 
     ready = approved(factory)
-    for day in (TODAY - timedelta(days=1), TODAY + timedelta(days=1)):
+    for day in (clock.today() - timedelta(days=1), clock.today() + timedelta(days=1)):
         with pytest.raises(ValidationFailed):
             _execute(ready, day)
         db.session.rollback()
@@ -358,8 +360,8 @@ def test_recheck_withdraws_when_the_child_turns_18(factory):
     child = ready.case.child
     child.date_of_birth = eighteen_years_ago() + timedelta(days=1)
     db.session.commit()
-    assert hold.recheck_all(None, today=TODAY) == []  # still 17 today
-    withdrawn = hold.recheck_all(None, today=TODAY + timedelta(days=1))  # the birthday
+    assert hold.recheck_all(None, today=clock.today()) == []  # still 17 today
+    withdrawn = hold.recheck_all(None, today=clock.today() + timedelta(days=1))  # the birthday
     db.session.commit()
     assert [(c.id, unmet) for c, unmet in withdrawn] == [(ready.case.id, ["S1"])]
     assert_withdrawn(ready, ["S1"], None)
@@ -405,7 +407,7 @@ def test_a_commit_after_a_read_does_not_evaluate_the_gate_and_after_a_write_does
         kind=MessageKind.INFORMATION,
         counterpart="Child protection service, Odesa",
         subject="Flight confirmed",
-        on_date=TODAY,
+        on_date=clock.today(),
     )
     assert len(gate_queries_in_commit()) == 1  # one evaluation, for the one case touched
     assert_held(ready)
@@ -421,7 +423,7 @@ def test_late_appeal_through_the_pages(factory, client, login):
         f"/cases/{ready.case.id}/decision/appeals",
         data={
             "appeal-version": ready.case.version,
-            "appeal-lodged_on": TODAY.isoformat(),
+            "appeal-lodged_on": clock.today().isoformat(),
             "appeal-lodged_by": "The guardian",
             "appeal-body": "District court",
         },
@@ -444,8 +446,8 @@ def test_execution_refused_through_the_page(factory, client, login):
         f"/cases/{ready.case.id}/monitoring/",
         data={
             "version": ready.case.version,
-            "travelled_on": TODAY.isoformat(),
-            "received_on": TODAY.isoformat(),
+            "travelled_on": clock.today().isoformat(),
+            "received_on": clock.today().isoformat(),
             "received_by": "Odesa child protection",
         },
     )

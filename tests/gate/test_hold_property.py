@@ -48,17 +48,16 @@ from caseapp.gate.operations import (
 )
 from caseapp.gate.policy import current_policy
 from caseapp.monitoring import operations as monitoring
+from tests.support import clock
 from tests.support.gate_builder import ready_case
-
-TODAY = date.today()
 
 
 def eighteen_years_ago() -> date:
     """The date of birth of a child who turns 18 today (29 February: the 28th)."""
     try:
-        return TODAY.replace(year=TODAY.year - 18)
+        return clock.today().replace(year=clock.today().year - 18)
     except ValueError:
-        return TODAY.replace(year=TODAY.year - 18, day=28)
+        return clock.today().replace(year=clock.today().year - 18, day=28)
 
 
 # Approving and recording the return are drawn more often than the other steps, so that
@@ -84,7 +83,7 @@ STEPS = st.one_of(
 
 
 def _gate_met(case) -> bool:
-    return evaluate_return_gate(case, today=TODAY, policy=current_policy()).all_met
+    return evaluate_return_gate(case, today=clock.today(), policy=current_policy()).all_met
 
 
 def _in_force(case_id: int) -> int:
@@ -150,8 +149,8 @@ class History:
             monitoring.record_return_execution(
                 self.cw,
                 self.case,
-                travelled_on=TODAY,
-                received_on=TODAY,
+                travelled_on=clock.today(),
+                received_on=clock.today(),
                 received_by="Odesa child protection",
                 expected_version=self.v,
             )
@@ -188,7 +187,7 @@ class History:
             lambda: decision.lodge_appeal(
                 self.cw,
                 self.case,
-                lodged_on=TODAY,
+                lodged_on=clock.today(),
                 lodged_by="The guardian",
                 body="District court",
                 expected_version=self.v,
@@ -208,14 +207,14 @@ class History:
                 self.cw,
                 appeal,
                 status=AppealStatus(result),
-                decided_on=TODAY,
+                decided_on=clock.today(),
                 result_summary="Decided.",
                 expected_version=appeal.version,
             )
         )
 
     def step_suspend(self, country: str) -> None:
-        add_suspension(self.admin, country=country, reason="Crisis", suspended_from=TODAY)
+        add_suspension(self.admin, country=country, reason="Crisis", suspended_from=clock.today())
         db.session.commit()
         if country in ("UA", "RO"):  # on this case's route: re-evaluated
             self.unnoticed = False
@@ -228,7 +227,7 @@ class History:
             .limit(1)
         )
         if suspension is not None:
-            lift_suspension(self.admin, suspension, lifted_on=TODAY)
+            lift_suspension(self.admin, suspension, lifted_on=clock.today())
             db.session.commit()
 
     def step_withdraw_guarantee(self) -> None:
@@ -241,7 +240,7 @@ class History:
             return
         self._record(
             lambda: prep.withdraw_guarantee(
-                self.cw, guarantee, withdrawn_on=TODAY, expected_version=self.v
+                self.cw, guarantee, withdrawn_on=clock.today(), expected_version=self.v
             )
         )
 
@@ -253,7 +252,7 @@ class History:
                 expected_version=self.v,
                 guarantor_kind=GuarantorKind.FAMILY,
                 guarantor_name="Mother",
-                given_on=TODAY,
+                given_on=clock.today(),
                 written=True,
                 document_reference="G-new",
             )
@@ -265,10 +264,10 @@ class History:
                 self.cw,
                 self.case,
                 child_consents=child_consents,
-                child_consent_on=TODAY if child_consents else None,
+                child_consent_on=clock.today() if child_consents else None,
                 child_consent_how="Interview with interpreter" if child_consents else None,
                 guardian_consents=True,
-                guardian_consent_on=TODAY,
+                guardian_consent_on=clock.today(),
                 expected_version=single_version(self.case, Consent),
             )
         )
@@ -279,7 +278,7 @@ class History:
                 self.cw,
                 self.case,
                 expected_version=self.v,
-                received_on=TODAY,
+                received_on=clock.today(),
                 conducted_by="Counterpart",
                 favourable=favourable,
                 summary="Visited.",
@@ -292,7 +291,7 @@ class History:
         db.session.commit()
         self.unnoticed = True
         if daily_recheck:
-            hold.recheck_all(None, today=TODAY)
+            hold.recheck_all(None, today=clock.today())
             db.session.commit()
             self.unnoticed = False
 
@@ -331,7 +330,7 @@ def test_the_gate_decides_over_generated_histories(factory, admin, start_approve
     for s in db.session.scalars(
         select(ReturnSuspension).where(ReturnSuspension.lifted_on.is_(None))
     ):
-        s.lifted_on = max(s.suspended_from, TODAY - timedelta(days=1))
+        s.lifted_on = max(s.suspended_from, clock.today() - timedelta(days=1))
     db.session.commit()
     history = History(factory, admin)
     assert _gate_met(history.case)

@@ -12,10 +12,9 @@ from caseapp.core.permissions import Role
 from caseapp.gate.operations import approve_return
 from caseapp.monitoring import operations as ops
 from caseapp.monitoring.models import MonitoringVisit
+from tests.support import clock
 from tests.support.audit_entries import entries
 from tests.support.gate_builder import ready_case
-
-TODAY = date.today()
 
 
 def approved(factory):
@@ -31,7 +30,7 @@ def returned_long_ago(factory, days: int = 100):
     would be withdrawn today by the gate's hold (the hearing is older than the policy now)."""
     from caseapp.demo.scenario import at
 
-    day = TODAY - timedelta(days=days)
+    day = clock.today() - timedelta(days=days)
     ready = ready_case(factory, today=day)
     approve_return(
         ready.approver,
@@ -44,7 +43,8 @@ def returned_long_ago(factory, days: int = 100):
     return ready
 
 
-def execute(ready, received_on=TODAY):
+def execute(ready, received_on=None):
+    received_on = received_on or clock.today()
     ops.record_return_execution(
         ready.caseworker,
         ready.case,
@@ -65,10 +65,12 @@ def test_execution_schedules_visits_from_the_plan(factory):
     ready = approved(factory)
     ready.r["monitoring"].schedule_months = [1, 6]
     db.session.commit()
-    execute(ready, received_on=TODAY)  # the travel day: on or after the approval, not future
+    execute(
+        ready, received_on=clock.today()
+    )  # the travel day: on or after the approval, not future
     assert ready.case.stage is Stage.RETURNED
     visits = db.session.scalars(select(MonitoringVisit).order_by(MonitoringVisit.due_on)).all()
-    due = [ops.add_months(TODAY, 1), ops.add_months(TODAY, 6)]
+    due = [ops.add_months(clock.today(), 1), ops.add_months(clock.today(), 6)]
     assert [(v.months_after_return, v.due_on) for v in visits] == [(1, due[0]), (6, due[1])]
     [entry] = entries("return:execute", ready.case.id)
     assert entry.diff["visits_due"][1] == [d.isoformat() for d in due]
@@ -121,18 +123,18 @@ def test_visit_report_and_overdue_escalation(factory, client, login):
     ready = returned_long_ago(factory)
     visits = db.session.scalars(select(MonitoringVisit).order_by(MonitoringVisit.due_on)).all()
     first, second = visits[0], visits[1]
-    assert first.overdue_on(TODAY) and second.overdue_on(TODAY)
+    assert first.overdue_on(clock.today()) and second.overdue_on(clock.today())
     ops.record_visit_report(
         ready.caseworker,
         first,
-        visited_on=TODAY,
+        visited_on=clock.today(),
         visited_by="Monitor",
         wellbeing="Well, attending school.",
         expected_version=first.version,
     )
     ops.escalate_visit(ready.caseworker, second, reason="Overdue", expected_version=second.version)
     db.session.commit()
-    assert not first.overdue_on(TODAY) and second.escalated
+    assert not first.overdue_on(clock.today()) and second.escalated
     assert len(entries("visit:report", ready.case.id)) == 1
     assert len(entries("visit:escalate", ready.case.id)) == 1
     with pytest.raises(DomainError):
@@ -152,8 +154,8 @@ def test_execution_through_the_page(factory, client, login):
         f"/cases/{ready.case.id}/monitoring/",
         data={
             "version": ready.case.version,
-            "travelled_on": TODAY.isoformat(),
-            "received_on": TODAY.isoformat(),
+            "travelled_on": clock.today().isoformat(),
+            "received_on": clock.today().isoformat(),
             "received_by": "Receiving officer",
         },
     )

@@ -10,7 +10,8 @@ from caseapp.core.errors import StaleVersion
 from caseapp.core.extensions import db
 from caseapp.monitoring import operations as ops
 from caseapp.monitoring.models import MonitoringVisit
-from tests.monitoring.test_monitoring import TODAY, returned_long_ago
+from tests.monitoring.test_monitoring import returned_long_ago
+from tests.support import clock
 from tests.support.audit_entries import entries
 
 STALE = "Someone else saved this record while you were writing"
@@ -27,7 +28,7 @@ def report(ready, visit, loaded, wellbeing="Well."):
     return ops.record_visit_report(
         ready.caseworker,
         visit,
-        visited_on=TODAY,
+        visited_on=clock.today(),
         visited_by="Monitor",
         wellbeing=wellbeing,
         expected_version=loaded,
@@ -95,7 +96,7 @@ def test_stale_post_keeps_the_text_shows_theirs_and_saves_on_top(factory, client
     db.session.commit()
     form = {
         "version": loaded,
-        "visited_on": TODAY.isoformat(),
+        "visited_on": clock.today().isoformat(),
         "visited_by": "Monitor",
         "wellbeing": "Mine: settled at home.",
     }
@@ -123,7 +124,7 @@ def test_a_post_after_another_visit_changed_is_stored(factory, client, login):
     db.session.commit()
     form = {
         "version": loaded,
-        "visited_on": TODAY.isoformat(),
+        "visited_on": clock.today().isoformat(),
         "visited_by": "Monitor",
         "wellbeing": "Settled at home.",
     }

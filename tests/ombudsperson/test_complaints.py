@@ -4,8 +4,6 @@ register, sees the complaints addressed to it and answers them; nobody else answ
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from caseapp.agencies.models import AgencyKind
@@ -14,9 +12,7 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.decision import operations as ops
 from caseapp.decision.models import ComplainantKind, ComplaintStatus
-from tests.support import lifecycle
-
-TODAY = date.today()
+from tests.support import clock, lifecycle
 
 
 @pytest.fixture
@@ -34,7 +30,7 @@ def _lodge(cw, case, institution):
         cw,
         case,
         lodged_by=ComplainantKind.CHILD,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         subject="Placed far from my brother.",
         addressed_to_id=institution.id,
         expected_version=case.version,
@@ -56,14 +52,14 @@ def test_only_the_named_body_answers_a_complaint_addressed_to_it(factory, settin
                 refused,
                 complaint,
                 response="Seen.",
-                responded_on=TODAY,
+                responded_on=clock.today(),
                 expected_version=complaint.version,
             )
     ops.answer_complaint(
         ombudsperson,
         complaint,
         response="We asked the agency to reunite the siblings.",
-        responded_on=TODAY,
+        responded_on=clock.today(),
         expected_version=complaint.version,
     )
     db.session.commit()
@@ -77,7 +73,7 @@ def test_a_complaint_to_the_agency_is_answered_by_the_agency_not_the_ombudsperso
         cw,
         case,
         lodged_by=ComplainantKind.GUARDIAN,
-        lodged_on=TODAY,
+        lodged_on=clock.today(),
         subject="Late.",
         expected_version=case.version,
     )
@@ -87,11 +83,15 @@ def test_a_complaint_to_the_agency_is_answered_by_the_agency_not_the_ombudsperso
             ombudsperson,
             complaint,
             response="x",
-            responded_on=TODAY,
+            responded_on=clock.today(),
             expected_version=complaint.version,
         )
     ops.answer_complaint(
-        cw, complaint, response="Done.", responded_on=TODAY, expected_version=complaint.version
+        cw,
+        complaint,
+        response="Done.",
+        responded_on=clock.today(),
+        expected_version=complaint.version,
     )
 
 
@@ -115,7 +115,7 @@ def test_the_institution_sees_and_answers_on_its_pages(client, login, setting):
         data={
             "answer-version": complaint.version,  # the complaint's own lock
             "answer-response": "Answered by the institution.",
-            "answer-responded_on": TODAY.isoformat(),
+            "answer-responded_on": clock.today().isoformat(),
         },
     )
     assert response.status_code == 302

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -14,24 +14,24 @@ from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.referrals import operations as ops
 from caseapp.referrals.models import ReferralKind, ReferralOutcome
+from tests.support import clock
 from tests.support.gate_builder import ready_case
 
-TODAY = date.today()
+
+def _kinds(case, today=None):
+    return [a.kind for a in alerts_for(case, today or clock.today())]
 
 
-def _kinds(case, today=TODAY):
-    return [a.kind for a in alerts_for(case, today)]
-
-
-def _flagged(case, today=TODAY):
-    return case.id in db.session.scalars(case_ids_with_alert("victim_not_referred", today=today))
+def _flagged(case, today=None):
+    alerts = case_ids_with_alert("victim_not_referred", today=today or clock.today())
+    return case.id in db.session.scalars(alerts)
 
 
 def test_the_day_indicators_are_recorded_is_kept(factory):
     ready = ready_case(factory)
     case = ready.case
     update_child(ready.caseworker, case, expected_version=case.version, trafficking_indicators=True)
-    assert case.child.trafficking_indicators_on == TODAY
+    assert case.child.trafficking_indicators_on == clock.today()
     update_child(
         ready.caseworker, case, expected_version=case.version, trafficking_indicators=False
     )
@@ -49,9 +49,9 @@ def test_an_alert_when_no_referral_follows_within_the_policys_days(factory):
         hate_crime_victim=True,
     )
     db.session.commit()
-    later = TODAY + timedelta(days=8)  # policy: 7 days
-    assert "victim_not_referred" not in _kinds(case, TODAY + timedelta(days=7))
-    assert not _flagged(case, TODAY + timedelta(days=7))
+    later = clock.today() + timedelta(days=8)  # policy: 7 days
+    assert "victim_not_referred" not in _kinds(case, clock.today() + timedelta(days=7))
+    assert not _flagged(case, clock.today() + timedelta(days=7))
     assert "victim_not_referred" in _kinds(case, later) and _flagged(case, later)
     nrm = factory.agency(country="MD", kind=AgencyKind.NGO, name="National referral mechanism")
     police = factory.agency(country="MD", kind=AgencyKind.LAW_ENFORCEMENT, name="Police")
@@ -59,7 +59,7 @@ def test_an_alert_when_no_referral_follows_within_the_policys_days(factory):
         ready.caseworker,
         case,
         kind=ReferralKind.TRAFFICKING,
-        referred_on=TODAY,
+        referred_on=clock.today(),
         agency_id=nrm.id,
         expected_version=case.version,
     )
@@ -67,7 +67,7 @@ def test_an_alert_when_no_referral_follows_within_the_policys_days(factory):
         ready.caseworker,
         case,
         kind=ReferralKind.HATE_CRIME_REPORT,
-        referred_on=TODAY,
+        referred_on=clock.today(),
         agency_id=police.id,
         expected_version=case.version,
     )
@@ -79,7 +79,7 @@ def test_an_alert_when_no_referral_follows_within_the_policys_days(factory):
         ready.caseworker,
         case,
         kind=ReferralKind.HATE_CRIME_SUPPORT,
-        referred_on=TODAY,
+        referred_on=clock.today(),
         agency_id=nrm.id,
         expected_version=case.version,
     )
@@ -95,7 +95,7 @@ def test_a_referral_needs_the_indicator_and_a_receiving_body(factory):
             ready.caseworker,
             case,
             kind=ReferralKind.TRAFFICKING,
-            referred_on=TODAY,
+            referred_on=clock.today(),
             agency_id=None,
             expected_version=case.version,
         )
@@ -111,7 +111,7 @@ def test_the_outcome_is_recorded_once(factory):
         ready.caseworker,
         case,
         kind=ReferralKind.TRAFFICKING,
-        referred_on=TODAY - timedelta(days=3),
+        referred_on=clock.today() - timedelta(days=3),
         agency_id=nrm.id,
         expected_version=case.version,
     )
@@ -120,14 +120,14 @@ def test_the_outcome_is_recorded_once(factory):
             ready.caseworker,
             referral,
             outcome=ReferralOutcome.ACCEPTED,
-            outcome_on=TODAY - timedelta(days=4),
+            outcome_on=clock.today() - timedelta(days=4),
             expected_version=case.version,
         )
     ops.record_outcome(
         ready.caseworker,
         referral,
         outcome=ReferralOutcome.ACCEPTED,
-        outcome_on=TODAY,
+        outcome_on=clock.today(),
         note="Identified as a victim; shelter and support",
         expected_version=case.version,
     )
@@ -136,7 +136,7 @@ def test_the_outcome_is_recorded_once(factory):
             ready.caseworker,
             referral,
             outcome=ReferralOutcome.DECLINED,
-            outcome_on=TODAY,
+            outcome_on=clock.today(),
             expected_version=case.version,
         )
 
@@ -144,7 +144,7 @@ def test_the_outcome_is_recorded_once(factory):
 def test_referrals_page(factory, client, login):
     ready = ready_case(factory)
     ready.case.child.hate_crime_victim = True
-    ready.case.child.hate_crime_victim_on = TODAY - timedelta(days=30)
+    ready.case.child.hate_crime_victim_on = clock.today() - timedelta(days=30)
     db.session.commit()
     login(ready.caseworker)
     page = client.get(f"/cases/{ready.case.id}/referrals/").get_data(as_text=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -33,7 +33,7 @@ from caseapp.cases.models import Case
 from caseapp.core.extensions import db
 from caseapp.core.validators import text_problem
 from tests.security.route_policy import ALLOWED, Rule, builder_for, collect, rule_for
-from tests.support import lifecycle
+from tests.support import clock, lifecycle
 from tests.support.gate_builder import ready_case
 
 EXAMPLES = int(os.environ.get("CASEAPP_FUZZ_EXAMPLES", "5"))
@@ -51,7 +51,6 @@ VOLATILE_TABLES = {
     "alembic_version",
 }
 CURRENT, PAGE = "\x00current-version\x00", "\x00page-version\x00"
-TODAY = date.today()
 
 NASTY = [
     "",
@@ -157,7 +156,9 @@ def _plausible(spec: FieldSpec):
     if spec.kind == "select":
         return st.sampled_from([o for o in spec.options if o] or [""])
     if spec.kind == "date":
-        return st.sampled_from([TODAY.isoformat(), (TODAY - timedelta(days=30)).isoformat()])
+        return st.sampled_from(
+            [clock.today().isoformat(), (clock.today() - timedelta(days=30)).isoformat()]
+        )
     if spec.kind == "file":
         return st.none()
     return st.sampled_from(["Test value", "UA", "1, 3, 6", "3"])

@@ -19,9 +19,8 @@ from caseapp.crossborder import operations as crossborder
 from caseapp.crossborder.models import MonitoringPlan, TravelPlan
 from caseapp.crossborder.operations import single_version
 from caseapp.gate.policy import current_policy
-from tests.support import lifecycle
+from tests.support import clock, lifecycle
 from tests.support.gate_builder import ready_case
-from tests.support.lifecycle import TODAY
 
 
 def audit_count() -> int:
@@ -143,7 +142,7 @@ def test_notice_in_the_future_is_refused(client, login, people, case):
         f"/cases/{case.id}/decision/notices/{notice.id}/notify-child",
         data={
             "notify_child-version": str(notice.version),
-            "notify_child-notified_on": (TODAY + timedelta(days=3)).isoformat(),
+            "notify_child-notified_on": (clock.today() + timedelta(days=3)).isoformat(),
             "notify_child-language": "Ukrainian",
         },
     )
@@ -193,7 +192,9 @@ def test_travel_plan_may_be_ahead_but_not_in_year_9999(client, login, factory):
     url = f"/cases/{ready.case.id}/return/travel"
     refused = client.post(url, data={**form, "travel_on": "9999-12-30"})
     assert "within the next five years" in refused.get_data(as_text=True)
-    ok = client.post(url, data={**form, "travel_on": (TODAY + timedelta(days=20)).isoformat()})
+    ok = client.post(
+        url, data={**form, "travel_on": (clock.today() + timedelta(days=20)).isoformat()}
+    )
     assert ok.status_code in (200, 302)
     assert "within the next five years" not in ok.get_data(as_text=True)
 
@@ -317,7 +318,7 @@ def test_an_assessed_family_member_cannot_be_removed(client, login, people, case
         people["cw"],
         case,
         family_member=member,
-        assessed_on=TODAY,
+        assessed_on=clock.today(),
         assessed_by="Social worker",
         outcome=FamilyAssessmentOutcome.SUITABLE,
         summary="Able to care.",
@@ -380,8 +381,8 @@ def test_a_schedule_stored_before_the_bounds_refuses_the_execution_cleanly(facto
         monitoring.record_return_execution(
             ready.caseworker,
             ready.case,
-            travelled_on=TODAY,
-            received_on=TODAY,
+            travelled_on=clock.today(),
+            received_on=clock.today(),
             received_by="Odesa child protection",
             expected_version=ready.case.version,
         )

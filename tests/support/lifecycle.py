@@ -26,15 +26,14 @@ from caseapp.assessment import operations as assessment
 from caseapp.assessment.models import RiskLevel, Weight
 from caseapp.auth.models import User
 from caseapp.cases.models import Outcome, Stage
-from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.decision import operations as decision
 from caseapp.demo.scenario import Scenario
 from caseapp.determination import operations as determination
 from caseapp.determination.models import BidStatus
+from tests.support import clock
 
-TODAY = utcnow().date()
 # Option assessments used by ``complete_bid`` (002, Rec 2: every option considered).
 OPTION_TEXT = {
     Outcome.LOCAL_INTEGRATION: "No family here; school place available.",
@@ -54,8 +53,8 @@ def _story(case, user, supervisor=None) -> Scenario:
         case,
         caseworker=user,
         supervisor=supervisor,
-        today=TODAY,
-        decision_day=TODAY,
+        today=clock.today(),
+        decision_day=clock.today(),
         care=False,
         texts={
             "panel": {"chair": "Chair of the child-protection panel", "guardian": "Maria Popescu"},
@@ -87,7 +86,7 @@ def with_guardian(case, user, *, name="Maria Popescu", independent=True):
         as_given=True,
         guardian_name=name,
         appointing_authority="Local guardianship authority",
-        appointed_on=TODAY - timedelta(days=30),
+        appointed_on=clock.today() - timedelta(days=30),
         declared_independent=independent,
     )
     _commit()
@@ -98,7 +97,7 @@ def with_hearing(case, user, *, held_on=None):
     """Record a hearing that meets Rec 1 (language understood, child-friendly information)."""
     h = _story(case, user).hear(
         as_given=True,
-        held_on=held_on or TODAY,
+        held_on=held_on or clock.today(),
         language="Ukrainian",
         child_understands_language=True,
         interpreter=None,
@@ -185,7 +184,7 @@ def to_decided(case, user, supervisor, *, outcome=Outcome.RETURN, decided_on=Non
     """Up to decided: approved BID recommending ``outcome``, decision recorded."""
     if case.stage is not Stage.DECIDED:
         approved_bid(case, user, supervisor, recommended=outcome)
-        _story(case, user).decide(outcome=outcome, decided_on=decided_on or TODAY)
+        _story(case, user).decide(outcome=outcome, decided_on=decided_on or clock.today())
         _commit()
     return decision.current_notice(case)
 
