@@ -43,7 +43,7 @@ translations: $(VENV)/.installed
 ## Extract strings and merge them into the catalogues (then translate the empty ones).
 i18n-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output -o caseapp/translations/messages.pot .
-	$(BIN)/pybabel update -i caseapp/translations/messages.pot -d caseapp/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i caseapp/translations/messages.pot -d caseapp/translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 	$(BIN)/python scripts/i18n.py fill-en
 	@$(BIN)/python scripts/i18n.py missing && echo "catalogues complete" || echo "translate the strings above: python scripts/i18n.py apply FILE.json"
 

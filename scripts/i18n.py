@@ -36,12 +36,10 @@ def _load(locale: str):
 def _save(path: Path, catalog) -> None:
     catalog.fuzzy = False
     catalog.revision_date = catalog.creation_date  # keep the header stable between runs
-    # The translated catalogues keep pybabel update's wrapping (76), so that an update and an
-    # apply write the same layout and parallel branches merge line by line; English is
-    # rewritten by fill-en after every update and stays unwrapped, as it always was.
-    width = 0 if path.parent.parent.name == "en" else 76
+    # Unwrapped, as ``make i18n-update`` writes them (pybabel update --no-wrap): an update and
+    # an apply write the same layout, one message per line, so diffs and merges stay small.
     with path.open("wb") as fh:
-        write_po(fh, catalog, width=width, no_location=True, sort_output=True)
+        write_po(fh, catalog, width=0, no_location=True, sort_output=True)
 
 
 def key(message) -> str:

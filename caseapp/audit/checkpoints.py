@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from caseapp.audit import keys
@@ -187,9 +188,17 @@ def register_witness(name: str, public_key_pem: bytes) -> AuditWitnessKey:
         key = _load_public_key(public_key_pem)
     except ValueError as err:
         raise ValidationFailed(f"not an Ed25519 public key ({err})") from err
-    witness = AuditWitnessKey(
-        name=name.strip(), key_id=fingerprint(_raw(key)), public_key=public_key_pem.decode()
-    )
+    name, key_id = name.strip(), fingerprint(_raw(key))
+    # One key per witness and one witness per key (the register's unique columns), refused
+    # here with a message rather than by the database.
+    if not name:
+        raise ValidationFailed(_("Give the witness's name."))
+    if db.session.scalar(select(AuditWitnessKey.id).where(AuditWitnessKey.name == name)):
+        raise ValidationFailed(_("A witness of this name is already registered."))
+    taken = db.session.scalar(select(AuditWitnessKey.name).where(AuditWitnessKey.key_id == key_id))
+    if taken is not None:
+        raise ValidationFailed(_("This key is already registered, for %(name)s.", name=taken))
+    witness = AuditWitnessKey(name=name, key_id=key_id, public_key=public_key_pem.decode())
     db.session.add(witness)
     db.session.flush()
     return witness

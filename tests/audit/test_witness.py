@@ -27,7 +27,7 @@ from caseapp.audit.bundle_verifier import (
 )
 from caseapp.audit.checkpoints import CHECKPOINT_FILE
 from caseapp.audit.merkle import Tree
-from caseapp.audit.models import AuditCheckpoint, AuditEntry
+from caseapp.audit.models import AuditCheckpoint, AuditEntry, AuditWitnessKey
 from caseapp.audit.recorder import record
 from tests.audit.bundles import populate, read, resign, write
 from tests.audit.helpers import drop_triggers, rewrite_chain
@@ -286,3 +286,35 @@ def test_verify_names_entries_removed_at_the_end_after_a_checkpoint(db, factory,
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert "entries were removed at the end" in result.output
+
+
+def _public_key_file(tmp_path, name):
+    path = tmp_path / name
+    public = Ed25519PrivateKey.generate().public_key()
+    path.write_bytes(
+        public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    return str(path)
+
+
+def test_a_witness_name_or_key_registered_twice_is_refused_with_a_message(db, runner, tmp_path):
+    """The register keeps one key per witness and one witness per key: a second registration
+    of either is refused with a message and stores nothing (it was a database error)."""
+    first, other = _public_key_file(tmp_path, "a.pem"), _public_key_file(tmp_path, "b.pem")
+
+    def add(name, key):
+        return runner.invoke(args=["audit", "witness-add", "--name", name, "--public-key", key])
+
+    assert add("Ombudsperson MD", first).exit_code == 0
+    for name, key, message in (
+        (" Ombudsperson MD ", other, "A witness of this name is already registered."),
+        ("Ombudsperson UA", first, "This key is already registered"),
+        ("   ", other, "Give the witness's name."),
+    ):
+        result = add(name, key)
+        assert result.exit_code == 1, result.output
+        assert message in result.output and "Traceback" not in result.output
+    names = db.session.scalars(select(AuditWitnessKey.name)).all()
+    assert names == ["Ombudsperson MD"]
