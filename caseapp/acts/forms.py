@@ -4,7 +4,6 @@ form (no mass assignment; issue 10)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +11,7 @@ from wtforms import BooleanField, DateField, RadioField, StringField, SubmitFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from caseapp.core import clock
 from caseapp.core.forms import VersionedForm
 from caseapp.crossborder.models import WithdrawalKind
 from caseapp.decision.models import ComplainantKind
@@ -49,7 +49,7 @@ class AcceptPlanForm(VersionedForm):
 
     def values(self) -> dict[str, Any]:
         """``accept_monitoring_plan``'s arguments: accepted today."""
-        return {"accepted_on": date.today(), "expected_version": self.version.data}
+        return {"accepted_on": clock.today(), "expected_version": self.version.data}
 
 
 class DeclareForm(VersionedForm):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 from caseapp.cases.models import Case
+from caseapp.core import clock
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import CentralAuthorityApproval, Coordination
 from caseapp.documents.forms import UploadForm
@@ -57,5 +57,5 @@ def visit_page(case: Case, visit: MonitoringVisit) -> dict[str, Any]:
         "escalate_form": monitoring_forms.EscalateForm(formdata=None).at(visit.version),
         "upload_form": UploadForm(formdata=None, max_bytes=max_bytes()),
         "documents": visit_documents(visit),
-        "today": date.today(),
+        "today": clock.today(),
     }

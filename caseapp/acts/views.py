@@ -5,7 +5,6 @@ and asks the act's predicate (403)."""
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 
 from flask import Blueprint, render_template, url_for
@@ -19,7 +18,7 @@ from caseapp.assessment.models import GuardianAppointment
 from caseapp.cases.models import Case
 from caseapp.cases.parties import PartyAct, acts_of
 from caseapp.cases.versioning import record_version
-from caseapp.core import web
+from caseapp.core import clock, web
 from caseapp.core.extensions import db
 from caseapp.core.forms import saved_meanwhile
 from caseapp.core.permissions import RecordType
@@ -108,7 +107,7 @@ def monitor(case_id: int):
         visits=visits,
         accept_form=forms.AcceptPlanForm(formdata=None).at(case.version),
         may_accept=plan is not None and PartyAct.MONITORING_ACCEPT in acts,
-        today=date.today(),
+        today=clock.today(),
     )
 
 

@@ -34,13 +34,9 @@ from caseapp.cases.models import Case, Stage
 from caseapp.cases.versioning import check_editable, touch_case
 from caseapp.children.models import AgeMethod, Child
 from caseapp.children.validation import EARLIEST, MAX_AGE, Errors
-from caseapp.core.db import utcnow
+from caseapp.core import clock
 from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
-
-
-def _today() -> date:
-    return utcnow().date()
 
 
 def _text(value: str | None) -> str | None:
@@ -49,7 +45,7 @@ def _text(value: str | None) -> str | None:
 
 
 def _not_future(errors: Errors, field: str, day: date | None) -> None:
-    if day is not None and day > _today():
+    if day is not None and day > clock.today():
         errors.add(field, _("The date cannot be in the future."))
 
 
@@ -227,7 +223,7 @@ def conclude_age_assessment(
                 "result_date_of_birth",
                 _("A date of birth is established only from documents examined."),
             )
-        if result_date_of_birth > _today() or result_date_of_birth < EARLIEST:
+        if result_date_of_birth > clock.today() or result_date_of_birth < EARLIEST:
             errors.add("result_date_of_birth", _("Check the date of birth."))
         if result_min is not None or result_max is not None:
             errors.add("result_min", _("Give either a date of birth or an age range, not both."))

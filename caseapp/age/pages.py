@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from caseapp.age import forms
 from caseapp.age.models import AgeAssessment, TransitionPlan, eighteenth_birthday
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
+from caseapp.core import clock
 from caseapp.core.extensions import db
 
 
@@ -39,7 +39,7 @@ def page_context(case: Case, user: User) -> dict[str, Any]:
         plans=plans,
         current=current,
         birthday=eighteenth_birthday(case.child) if case.child else None,
-        today=date.today(),
+        today=clock.today(),
         can_edit=can_edit,
         open_form=forms.OpenAssessmentForm(formdata=None).at(version)
         if can_edit and current is None

@@ -23,6 +23,7 @@ from caseapp.assessment.models import (
 )
 from caseapp.cases.models import Case, Stage
 from caseapp.children.models import Child, FamilyMember
+from caseapp.core import clock
 from caseapp.crossborder.models import CareGuarantee, HomeStudy
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
 from caseapp.gate.models import ReturnApproval
@@ -250,4 +251,4 @@ def case_ids_with_alert(kind: str, *, today: date | None = None, policy=None) ->
         from caseapp.gate.policy import current_policy
 
         policy = current_policy()
-    return select(Case.id).where(alert_condition(kind, today or date.today(), policy))
+    return select(Case.id).where(alert_condition(kind, today or clock.today(), policy))

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from caseapp.cases.models import Stage
 from caseapp.cases.workflow import OPEN_STAGES
 from caseapp.children.models import Relation, TracingStatus
+from caseapp.core import clock
 from caseapp.determination.models import BidStatus
 
 # The child is still in the country, waiting for a solution.
@@ -232,8 +233,8 @@ def approval_withdrawn(data, today: date, policy) -> Alert | None:
         _(
             "The return approved on %(approved)s was withdrawn on %(withdrawn)s; no longer "
             "met: %(what)s. Record what is missing; a supervisor may then approve again.",
-            approved=last.approved_at.date().isoformat(),
-            withdrawn=last.withdrawn_at.date().isoformat(),
+            approved=clock.local_date(last.approved_at).isoformat(),
+            withdrawn=clock.local_date(last.withdrawn_at).isoformat(),
             what=what,
         ),
     )
@@ -386,4 +387,4 @@ def alerts_for(case, today: date | None = None, records=None) -> list[Alert]:
     from caseapp.alerts.data import load_case_records
 
     records = records or load_case_records(case)
-    return evaluate_alerts(records.alerts, today or date.today(), records.policy)
+    return evaluate_alerts(records.alerts, today or clock.today(), records.policy)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from caseapp.cases.models import Case
+from caseapp.core import clock
 from caseapp.core.extensions import db
 from caseapp.exchange.models import Direction, ExchangeDocument, ExchangeLink
 
@@ -30,7 +30,7 @@ def case_detail(case: Case) -> dict[str, Any]:
     from caseapp.gate.evaluation import evaluate_return_gate
     from caseapp.gate.policy import current_policy
 
-    gate = evaluate_return_gate(case, today=date.today(), policy=current_policy())
+    gate = evaluate_return_gate(case, today=clock.today(), policy=current_policy())
     link = db.session.scalar(
         select(ExchangeLink)
         .where(ExchangeLink.case_id == case.id)

@@ -37,6 +37,7 @@ from caseapp.audit.entry_files import EntryWriter, HashingFile
 from caseapp.audit.models import AuditChainHead, AuditEntry, AuditExport
 from caseapp.audit.recorder import record
 from caseapp.audit.verify import Walk, entry_rows, snapshot
+from caseapp.core import clock
 from caseapp.core.db import UTCDateTime, utcnow
 from caseapp.core.errors import DomainError, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
@@ -302,7 +303,7 @@ def export_bundle(
         created = format_time(now)
         files = _data_members(scratch, writer, now, lines, walk, head_root)
         checkpoint = lines[-1]
-        files.update(write_indicator_files(scratch, options, case_id, utcnow().date()))
+        files.update(write_indicator_files(scratch, options, case_id, clock.today()))
         head_hash = marks["last_hash"] if count else marks["first_prev_hash"]
         manifest = {
             "format": FORMAT,

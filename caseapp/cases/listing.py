@@ -19,7 +19,7 @@ from caseapp.cases import search
 from caseapp.cases.forms import CaseFilterForm
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_cases
-from caseapp.children.operations import today
+from caseapp.core.clock import today
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, Role
 

@@ -15,6 +15,7 @@ from caseapp.auth.models import User
 from caseapp.cases.models import Case, CaseNumberCounter, Stage
 from caseapp.children.models import Child, ChildName, Sex
 from caseapp.children.names import query_tokens, search_key
+from caseapp.core import clock
 from caseapp.core.db import utcnow
 from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
@@ -62,8 +63,9 @@ def open_case(
     "age disputed" path (the person says they are a child): an age assessment opens at once
     and the child is presumed a minor until it concludes (issue 15; 002, Rec 1).
     """
-    from caseapp.children.operations import CHILD_FIELDS, today
+    from caseapp.children.operations import CHILD_FIELDS
     from caseapp.children.validation import Errors, check_names, clean_text, validate_child
+    from caseapp.core.clock import today
 
     if not actor.can(Permission.CASE_CREATE) or actor.agency_id != agency.id:
         raise PermissionDenied(_("You may only open cases for your own agency."))
@@ -109,7 +111,7 @@ def open_case(
     child = Child(case=case, **fields)
     if child.date_of_birth is None and child.age_min is not None:
         # The range is true on the day it was assessed: at identification (issue 9, p. 5).
-        child.age_assessed_on = child.identified_on or utcnow().date()
+        child.age_assessed_on = child.identified_on or clock.today()
     name = ChildName(
         given_name=given,
         family_name=family,

@@ -35,7 +35,7 @@ def show_page(case: Case, user) -> dict[str, Any]:
     from caseapp.alerts.data import load_case_records
     from caseapp.alerts.rules import alerts_for
     from caseapp.cases import operations
-    from caseapp.children.operations import today
+    from caseapp.core.clock import today
     from caseapp.core.forms import VersionForm
     from caseapp.gate.views import panel_context
 

@@ -23,8 +23,8 @@ from caseapp.cases.forms import OpenCaseForm, ReassignForm
 from caseapp.cases.models import Case
 from caseapp.cases.pages import load_case, show_page
 from caseapp.cases.queries import visible_cases
-from caseapp.children.operations import today
 from caseapp.core import web
+from caseapp.core.clock import today
 from caseapp.core.extensions import db
 from caseapp.core.forms import VersionForm, with_message
 from caseapp.core.permissions import Permission

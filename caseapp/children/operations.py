@@ -7,7 +7,6 @@ writes exactly one audit entry in the same transaction. Operations only flush.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -34,7 +33,7 @@ from caseapp.children.validation import (
     clean_text,
     validate_child,
 )
-from caseapp.core.db import utcnow
+from caseapp.core.clock import today
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 
@@ -68,11 +67,6 @@ CHILD_FIELDS = (
     "charged_irregular_entry",
     "notes",
 )
-
-
-def today() -> date:
-    """Today's date in UTC (the date rules are checked against)."""
-    return utcnow().date()
 
 
 def update_child(actor: User, case: Case, *, expected_version: int, **changes: Any) -> bool:

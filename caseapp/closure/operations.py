@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from caseapp.audit.actions import AuditAction
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
+from caseapp.core import clock
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.errors import (
     InvalidTransition,
@@ -62,7 +63,7 @@ def close_case(
     versioning.check_version(case, expected_version)
     if case.stage is Stage.CLOSED:
         raise InvalidTransition(_("The case is already closed."))
-    today = today or date.today()
+    today = today or clock.today()
     note = (note or "").strip() or None
     if reason is ClosureReason.TURNED_18 and (case.child is None or case.child.is_minor_on(today)):
         raise ValidationFailed(_("The child is not 18 yet."))

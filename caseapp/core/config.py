@@ -13,6 +13,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from caseapp.core import clock
+
 # The languages of the region's authorities (issue 12 item 8): each has a complete catalogue
 # in caseapp/translations/ (tests/core/test_i18n.py fails on a missing string).
 SUPPORTED_LOCALES = ("en", "ro", "ru", "uk")
@@ -21,7 +23,9 @@ DEFAULTS: dict[str, object] = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "en",
-    "BABEL_DEFAULT_TIMEZONE": "UTC",
+    # The instance's zone, an IANA name (caseapp/core/clock.py): the day dates are checked
+    # against, and the zone pages show times in (Babel's display zone follows it).
+    "TIMEZONE": "UTC",
     "SUPPORTED_LOCALES": SUPPORTED_LOCALES,
     "CASES_PER_PAGE": 25,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
@@ -64,6 +68,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     _tune_engine(app)
     validate(app.config)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = str(clock.parse_zone(app.config["TIMEZONE"]))
 
 
 def _instance_secret(path: Path) -> str:
@@ -125,6 +130,10 @@ def validate(config: dict) -> None:
     uri = str(config["SQLALCHEMY_DATABASE_URI"])
     if not uri.startswith(("sqlite", "postgresql")):
         raise ConfigError("only SQLite and PostgreSQL databases are supported")
+    try:
+        clock.parse_zone(config.get("TIMEZONE"))
+    except ValueError as err:
+        raise ConfigError(f"TIMEZONE: {err}") from None
     unknown = set(config["SUPPORTED_LOCALES"]) - set(SUPPORTED_LOCALES)
     if unknown:
         raise ConfigError(f"unsupported locales: {', '.join(sorted(unknown))}")

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
+from caseapp.core import clock
+
 # Integer columns are 32-bit on PostgreSQL (``INTEGER``); ids, versions, counts fit in it.
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
@@ -25,9 +27,6 @@ MAX_PAGE = 100_000
 EARLIEST_DATE = date(1900, 1, 1)
 # Planned dates (travel, first visit, a plan's start) may lie ahead, but not beyond this.
 FUTURE_LIMIT = timedelta(days=5 * 366)
-# Users sit up to UTC+6 (Central Asia) while the server counts days in UTC: "today" where the
-# user is may be tomorrow on the server, so a date one day ahead is not "in the future".
-CLOCK_SLACK = timedelta(days=1)
 
 # Monitoring visits, months after the return (002, Rec 2): at most ten years, at most 24 visits.
 SCHEDULE_MAX_MONTH = 120
@@ -96,13 +95,13 @@ def date_problem(value: date, *, may_be_future: bool = False, today: date | None
     Never before 1900. In the future only where a plan is entered (``may_be_future``), and
     then at most ``FUTURE_LIMIT`` ahead; a decision, hearing or visit has already happened.
     """
-    today = today or date.today()
+    today = today or clock.today()
     if value < EARLIEST_DATE:
         return _("Enter a date after %(day)s.", day=EARLIEST_DATE.isoformat())
     if may_be_future:
         if value > today + FUTURE_LIMIT:
             return _("Enter a date within the next five years.")
-    elif value > today + CLOCK_SLACK:
+    elif value > today:  # today where the authority works (caseapp/core/clock.py)
         return _("The date cannot be in the future.")
     return None
 

@@ -20,6 +20,7 @@ from caseapp.cases import versioning
 from caseapp.cases.models import Case
 from caseapp.cases.parties import PartyAct, answer_open_requests
 from caseapp.cases.records import record_change, require_filled
+from caseapp.core import clock
 from caseapp.core.db import utcnow
 from caseapp.core.errors import FourEyesViolation, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
@@ -93,7 +94,7 @@ def give_guardian_consent(
     versioning.require_may(actor, case, may)
     if consent_on is None:
         raise ValidationFailed(_("Give the date of the guardian's consent."))
-    if consent_on > date.today():
+    if consent_on > clock.today():
         raise ValidationFailed(_("The date cannot be in the future."))
     fields: dict[str, Any] = {"guardian_consents": True, "guardian_consent_on": consent_on}
     if db.session.scalar(select(Consent.id).where(Consent.case_id == case.id)) is None:

@@ -20,6 +20,7 @@ from caseapp.cases.models import Case, Stage
 from caseapp.cases.parties import WITHDRAWAL_ACTS
 from caseapp.cases.records import require_filled
 from caseapp.cases.workflow import require_stage
+from caseapp.core import clock
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import CareGuarantee, Withdrawal, WithdrawalKind
@@ -68,7 +69,7 @@ def record_withdrawal(
     message = _("A withdrawal or objection can be recorded only until the child is handed over.")
     require_stage(case, WITHDRAWAL_STAGES, message)
     require_filled(on_date=on_date)
-    if on_date > date.today():
+    if on_date > clock.today():
         raise ValidationFailed(_("The date cannot be in the future."))
     if (kind is WithdrawalKind.GUARANTEE) != (guarantee is not None):
         raise ValidationFailed(_("Choose the guarantee that is withdrawn."))

@@ -13,6 +13,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
+from caseapp.core import clock
 from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
 from caseapp.dashboard.models import (
@@ -188,7 +189,7 @@ def send_digests(today: date | None = None) -> int:
     from caseapp.core.cli import transaction
     from caseapp.core.mail import send
 
-    today = today or date.today()
+    today = today or clock.today()
     sent = 0
     with current_app.test_request_context():  # url_for(_external) outside a request
         users = due_digests()

@@ -3,9 +3,9 @@ takes the signed-in user and the page's cursors; the lists come from ``queries``
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from caseapp.core import clock
 from caseapp.core.permissions import Permission
 from caseapp.dashboard import home as home_q
 from caseapp.dashboard import queries as q
@@ -27,7 +27,7 @@ DUE_PER_SECTION = 10
 def queue_page(user, args) -> dict[str, Any]:
     """The supervisor's queue: determinations to approve (not their own), returns ready for
     approval, last resorts awaiting a second supervisor. ``args``: the request's arguments."""
-    today, policy = date.today(), current_policy()
+    today, policy = clock.today(), current_policy()
     after = args.get("after", type=int)
     returns, next_after = q.returns_in_preparation(
         user, today, policy, after=after, limit=QUEUE_PER_PAGE
@@ -53,7 +53,7 @@ def queue_page(user, args) -> dict[str, Any]:
 def due_page(user, args) -> dict[str, Any]:
     """What is due: overdue visits, appeal deadlines, stale hearings, cases over the limit,
     requests to participants past their due date (issue 10 item 3)."""
-    today, policy = date.today(), current_policy()
+    today, policy = clock.today(), current_policy()
     cursors = {name: args.get(name) for name in DUE_SECTIONS}
     n = DUE_PER_SECTION
     sections = {
@@ -75,7 +75,7 @@ def due_page(user, args) -> dict[str, Any]:
 def home_page(user) -> tuple[str, dict[str, Any]]:
     """The caseworker's or supervisor's start page (issue 12 item 3): its template and
     values; a supervisor's shows the approvals waiting and the team's workload."""
-    today, policy = date.today(), current_policy()
+    today, policy = clock.today(), current_policy()
     reminders = reminders_for(user, today, policy)
     notices, unread = home_q.unread_notifications(user)
     context = {

@@ -34,6 +34,7 @@ from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.cases.parties import COMPLAINANT_ACTS, PartyAct
 from caseapp.cases.versioning import check_own_version, check_record_may_act, require_edit
 from caseapp.cases.workflow import AFTER_DECISION
+from caseapp.core import clock
 from caseapp.core.db import utcnow
 from caseapp.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
@@ -108,7 +109,7 @@ def record_decision(
         raise ValidationFailed(
             _("The outcome differs from the BID's recommendation: give the reasons.")
         )
-    if bid.approved_at is not None and decided_on < bid.approved_at.date():
+    if bid.approved_at is not None and decided_on < clock.local_date(bid.approved_at):
         raise ValidationFailed(_("The decision cannot be dated before the BID was approved."))
     notice = DecisionNotice(
         case_id=case.id,

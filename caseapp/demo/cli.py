@@ -19,8 +19,8 @@ def cli(if_empty: bool) -> None:
     Refuses when the database holds data (so demo accounts never appear in a real system);
     with --if-empty it then does nothing instead. Prints the demo logins and their password.
     """
-    from caseapp.children.operations import today
     from caseapp.core.cli import transaction
+    from caseapp.core.clock import today
     from caseapp.demo.loader import DemoRefused, database_is_empty, load_demo
 
     if if_empty and not database_is_empty():

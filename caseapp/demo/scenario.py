@@ -47,6 +47,7 @@ from caseapp.assessment.models import (
 from caseapp.auth.models import User
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.children.models import FamilyMember
+from caseapp.core import clock
 from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
 from caseapp.crossborder import operations as prep
@@ -155,7 +156,7 @@ class Scenario:
     caseworker: User
     supervisor: User | None = None
     register: Register = field(default_factory=Register)
-    today: date = field(default_factory=lambda: utcnow().date())
+    today: date = field(default_factory=lambda: clock.today())
     approval_day: date | None = None  # default: today
     decision_day: date | None = None  # default: DECISION_BEFORE_APPROVAL days before approval
     outcome: Outcome = Outcome.RETURN

@@ -22,7 +22,7 @@ from caseapp.auth.models import User
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.versioning import check_editable, touch_case
 from caseapp.children.validation import Errors
-from caseapp.core.db import utcnow
+from caseapp.core import clock
 from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.detention.models import (
@@ -45,7 +45,7 @@ def _text(value: str | None) -> str | None:
 def _check_day(errors: Errors, field: str, day: date | None, after: date | None = None) -> None:
     if day is None:
         return
-    if day > utcnow().date():
+    if day > clock.today():
         errors.add(field, _("The date cannot be in the future."))
     elif after is not None and day < after:
         errors.add(field, _("The date cannot be before %(day)s.", day=after.isoformat()))

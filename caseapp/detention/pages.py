@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from caseapp.assessment.models import LegalRepresentative
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
+from caseapp.core import clock
 from caseapp.core.extensions import db
 from caseapp.detention import forms
 from caseapp.detention.models import (
@@ -55,7 +55,7 @@ def page_context(case: Case, user: User) -> dict[str, Any]:
         case=case,
         detentions=detentions,
         alternatives=alternatives,
-        today=date.today(),
+        today=clock.today(),
         can_edit=can_edit,
         basis_form=forms.BasisForm(formdata=None).at(version),
         review_form=forms.ReviewForm(formdata=None).at(version),

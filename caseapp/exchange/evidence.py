@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from caseapp.core import clock
 from caseapp.exchange.documents import DocumentType as T
 
 Check = Callable[..., tuple]
@@ -23,7 +24,7 @@ Check = Callable[..., tuple]
 
 def provenance(doc: Any) -> str:
     """ "signed by <partner> (<country>), received on <date>"."""
-    when = (doc.received_at or doc.sent_at).date().isoformat()
+    when = clock.local_date(doc.received_at or doc.sent_at).isoformat()
     return _(
         "signed by %(partner)s (%(country)s), received on %(date)s",
         partner=doc.partner.name,

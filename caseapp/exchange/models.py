@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.agencies.models import Agency
 from caseapp.cases.models import Case
+from caseapp.core import clock
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
@@ -185,7 +186,7 @@ class ExchangeDocument(db.Model):
     @property
     def provenance(self) -> str:
         """Who signed it and when it arrived, as the gate shows it."""
-        when = (self.received_at or self.sent_at).date().isoformat()
+        when = clock.local_date(self.received_at or self.sent_at).isoformat()
         return f"{self.partner.name} ({self.partner.country}), {when}"
 
     def can_view(self, user: User) -> bool:

@@ -21,6 +21,7 @@ from caseapp.cases import versioning
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.records import require_filled
 from caseapp.children.models import Relation
+from caseapp.core import clock
 from caseapp.core.errors import InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.decision.models import Appeal
@@ -191,7 +192,7 @@ def record_party_act(
     _party_on(case, party)
     kind = PartyActKind(kind)
     require_filled(on_date=on_date)
-    if on_date > date.today():
+    if on_date > clock.today():
         raise ValidationFailed(_("The date cannot be in the future."))
     notice = current_notice(case)
     if notice is None:

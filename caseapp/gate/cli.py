@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from caseapp.cases.models import Case, Stage
+from caseapp.core import clock
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 
@@ -57,7 +57,7 @@ def gate(number: str, as_json: bool, today) -> None:
     from caseapp.gate.policy import current_policy
 
     case = _case_or_exit(number)
-    day = date.today()
+    day = clock.today()
     result = evaluate_return_gate(case, today=day, policy=current_policy())
     if as_json:
         click.echo(json.dumps({"case": case.number, **result.to_dict()}, ensure_ascii=False))
@@ -107,7 +107,7 @@ def recheck() -> None:
     from caseapp.core.cli import transaction
     from caseapp.gate.hold import approved_cases, recheck_all
 
-    day = date.today()
+    day = clock.today()
     checked = len(approved_cases())
     with transaction():  # every withdrawal with its audit entries, or none
         withdrawn = recheck_all(None, today=day)

@@ -38,6 +38,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from caseapp.core import clock
 from caseapp.core.errors import GateNotSatisfied
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ def recheck_case(actor: User | None, case: Case, *, today: date | None = None):
 
     if case.stage is not Stage.RETURN_APPROVED:
         return None
-    result = evaluate_return_gate(case, today=today or date.today(), policy=current_policy())
+    result = evaluate_return_gate(case, today=today or clock.today(), policy=current_policy())
     if result.all_met:
         return None
     return withdraw_unmet(actor, case, result)

@@ -18,6 +18,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, pending, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
+from caseapp.core import clock
 from caseapp.core.countries import require_country
 from caseapp.core.db import utcnow
 from caseapp.core.errors import (
@@ -82,9 +83,9 @@ def approve_return(
     if case.stage is not Stage.RETURN_PREPARATION:
         raise InvalidTransition(_("Only a case in return preparation can be approved for return."))
     now = utcnow()
-    if (today is not None and today > date.today()) or (approved_at and approved_at > now):
+    if (today is not None and today > clock.today()) or (approved_at and approved_at > now):
         raise ValidationFailed(_("The date cannot be in the future or before the previous step."))
-    today = today or date.today()
+    today = today or clock.today()
     policy = current_policy()
     data = load_gate_data(case)
     if not case.can_approve_return(actor, data.bid.author_id if data.bid else None):

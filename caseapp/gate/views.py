@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from caseapp.cases.models import Case, Stage
-from caseapp.core import web
+from caseapp.core import clock, web
 from caseapp.core.confirm import confirm_then_submit
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
@@ -47,7 +47,7 @@ def panel_context(case: Case, user, today: date | None = None, records=None) -> 
     ``load_case_records(case)``, when it has loaded them already."""
     from caseapp.alerts.data import load_case_records
 
-    today = today or date.today()
+    today = today or clock.today()
     records = records or load_case_records(case)
     data = records.gate
     gate = evaluate_return_gate(case, today=today, policy=records.policy, data=data)
@@ -110,7 +110,7 @@ def _return_facts(case: Case) -> list[tuple[str, str]]:
 
     records = load_case_records(case)
     data = records.gate
-    gate = evaluate_return_gate(case, today=date.today(), policy=records.policy, data=data)
+    gate = evaluate_return_gate(case, today=clock.today(), policy=records.policy, data=data)
     name = case.child.primary_name if case.child else None
     country = data.destination_country
     if gate.all_met:
@@ -185,7 +185,7 @@ def _suspensions_page(form: forms.SuspensionForm, error: str | None) -> str:
         form=form,
         rows=rows,
         lift=forms.LiftForm(formdata=None),
-        today=date.today(),
+        today=clock.today(),
         error=error,
     )
 

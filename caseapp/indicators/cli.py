@@ -4,11 +4,11 @@ for the page (run it from cron, e.g. every 10 minutes), or queue it for the work
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
+
+from caseapp.core import clock
 
 
 @click.group("indicators", cls=AppGroup)
@@ -27,7 +27,7 @@ def refresh_command(queue: bool) -> None:
     from caseapp.indicators.period import default_period
     from caseapp.indicators.snapshots import all_scopes, prune, refresh
 
-    period = default_period(date.today())
+    period = default_period(clock.today())
     with transaction():
         dropped = prune(utcnow())
     scopes = all_scopes()

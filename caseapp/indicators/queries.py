@@ -38,6 +38,7 @@ from caseapp.assessment.models import Placement
 from caseapp.cases.models import Case
 from caseapp.cases.queries import visible_cases
 from caseapp.children.models import Child
+from caseapp.core import clock
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import Consent
 from caseapp.decision.models import Appeal, AppealStatus, Complaint, ComplaintStatus, DecisionNotice
@@ -413,7 +414,7 @@ def compute(
 ) -> list[Figure]:
     """Every figure of the catalogue for ``period``, over the cases ``user`` may see (or the
     case ids of ``scope`` when given): two statements (``_counts``, ``_dated_rows``)."""
-    today = today or date.today()
+    today = today or clock.today()
     scope = scope if scope is not None else scope_ids(user)
     counts: list[Select] = []
     dated: list[Select] = []
@@ -479,7 +480,7 @@ def drill_down(
         raise KeyError(measure)
     if dimension and dimension not in indicator.dimensions:
         raise KeyError(dimension)
-    today = today or date.today()
+    today = today or clock.today()
     base_measure = Measure.COUNT if measure in (Measure.COUNT, Measure.DAYS) else measure
     if indicator.unit is Unit.DAYS:
         base_measure = Measure.COUNT

@@ -7,15 +7,13 @@ Only codes and dates travel in the URL (indicator, breakdown, category, period),
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import pending
-from caseapp.core import web
+from caseapp.core import clock, web
 from caseapp.core.errors import ValidationFailed
 from caseapp.indicators import files
 from caseapp.indicators.access import can_view_indicators, scope_label
@@ -36,7 +34,7 @@ def _only_monitoring_roles():
 
 def _period_or_message():
     try:
-        return period_from(request.args, date.today()), None
+        return period_from(request.args, clock.today()), None
     except ValidationFailed as err:
         return None, err.message
 

@@ -22,6 +22,7 @@ from caseapp.audit.recorder import diff_of, record
 from caseapp.cases import versioning, workflow
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.parties import PartyAct, answer_open_requests
+from caseapp.core import clock
 from caseapp.core.errors import GateNotSatisfied, InvalidTransition, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.validators import schedule_problem
@@ -70,14 +71,14 @@ def record_return_execution(
         raise ValidationFailed(_("Say who received the child."))
     if received_on < travelled_on:
         raise ValidationFailed(_("The child cannot be received before travelling."))
-    if received_on > date.today():
+    if received_on > clock.today():
         raise ValidationFailed(_("A return can be recorded only once it has happened."))
     approval = db.session.scalar(
         select(ReturnApproval).where(
             ReturnApproval.case_id == case.id, ReturnApproval.withdrawn_at.is_(None)
         )
     )
-    if approval is not None and travelled_on < approval.approved_at.date():
+    if approval is not None and travelled_on < clock.local_date(approval.approved_at):
         raise ValidationFailed(_("The child cannot have travelled before the return was approved."))
     try:
         hold.check_execution(case, on=travelled_on)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from caseapp.cases.models import Case
-from caseapp.core import web
+from caseapp.core import clock, web
 from caseapp.core.extensions import db
 from caseapp.core.forms import saved_meanwhile
 from caseapp.drafts.operations import dropping_draft, load_draft, restore_into
@@ -43,7 +41,7 @@ def render_index(case: Case, form: forms.ExecutionForm, error: str | None) -> st
             .where(MonitoringVisit.case_id == case.id)
             .order_by(MonitoringVisit.due_on)
         ).all(),
-        today=date.today(),
+        today=clock.today(),
         start_form=forms.StartForm(formdata=None).at(case.version),
         can_edit=case.can_edit(current_user),
     )
@@ -102,7 +100,7 @@ def render_visit(visit: MonitoringVisit, form: forms.VisitForm, error: str | Non
         error=error,
         escalate_form=forms.EscalateForm(formdata=None).at(visit.version),
         can_edit=visit.can_edit(current_user),
-        today=date.today(),
+        today=clock.today(),
     )
 
 

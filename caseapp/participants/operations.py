@@ -20,6 +20,7 @@ from caseapp.audit.recorder import diff_of, record
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.cases.versioning import check_editable, check_version, touch_case
+from caseapp.core import clock
 from caseapp.core.db import utcnow
 from caseapp.core.errors import PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
@@ -249,7 +250,7 @@ def _answer_as_central_authority(
         expected_version=case.version,
         refused=answer is RequestAnswer.DECLINED,
         reference=row.reference,
-        approved_on=date.today(),
+        approved_on=clock.today(),
     )
     return row
 

@@ -3,7 +3,6 @@ participant sees the case only as their part lets them)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from caseapp.cases.models import Case
 from caseapp.children.models import Child
+from caseapp.core import clock
 from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Access, RecordType, participant_may
@@ -109,5 +109,5 @@ def case_page(the_case: Case, user) -> dict[str, Any]:
         "answer_form": lambda r: f.AnswerRequestForm(prefix=f"r{r.id}", formdata=None).at(
             the_case.version
         ),
-        "today": date.today(),
+        "today": clock.today(),
     }

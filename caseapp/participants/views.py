@@ -8,7 +8,6 @@ them only what ``Case.can_read`` / ``can_act`` give their role (the matrix in
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 
 from flask import Blueprint, abort, render_template, url_for
@@ -21,7 +20,7 @@ from caseapp.audit.recorder import pending
 from caseapp.auth import invitations
 from caseapp.cases.models import Case
 from caseapp.cases.pages import case_context, load_case
-from caseapp.core import mail, web
+from caseapp.core import clock, mail, web
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, RecordType, Role
@@ -53,7 +52,7 @@ def home():
         unread=unread,
         assignments=q.assignments_of(current_user),
         requests=q.open_requests_of(current_user),
-        today=date.today(),
+        today=clock.today(),
     )
 
 
@@ -127,7 +126,7 @@ def _staff_page(the_case: Case, invite_form=None, request_form=None, error=None)
             the_case.version
         ),
         error=error,
-        today=date.today(),
+        today=clock.today(),
     )
 
 
@@ -164,7 +163,7 @@ def _send(actor, case_: Case, *, assignment_id, **values) -> ParticipantRequest:
     if assignment is None or assignment.case_id != case_.id:
         message = _("Choose a participant assigned to this case.")
         raise ValidationFailed(message, details={"assignment_id": [message]})
-    return ops.send_request(actor, case_, assignment=assignment, today=date.today(), **values)
+    return ops.send_request(actor, case_, assignment=assignment, today=clock.today(), **values)
 
 
 def _invite_account_and_mail(actor, *, agency_id, **values):

@@ -18,7 +18,7 @@ from caseapp.auth.models import User
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.versioning import check_editable, touch_case
 from caseapp.children.validation import Errors
-from caseapp.core.db import utcnow
+from caseapp.core import clock
 from caseapp.core.errors import InvalidTransition
 from caseapp.core.extensions import db
 from caseapp.referrals.models import INDICATOR_OF, ReferralKind, ReferralOutcome, VictimReferral
@@ -56,7 +56,7 @@ def refer_victim(
         )
     if agency_id is None:
         errors.add("agency_id", _("Choose the receiving body from the register."))
-    if referred_on is not None and referred_on > utcnow().date():
+    if referred_on is not None and referred_on > clock.today():
         errors.add("referred_on", _("The date cannot be in the future."))
     errors.raise_if_any()
     from_register(agency_id)
@@ -95,7 +95,7 @@ def record_outcome(
     if outcome is ReferralOutcome.PENDING:
         errors.add("outcome", _("Choose the outcome."))
     if outcome_on is not None:
-        if outcome_on > utcnow().date():
+        if outcome_on > clock.today():
             errors.add("outcome_on", _("The date cannot be in the future."))
         elif outcome_on < referral.referred_on:
             errors.add("outcome_on", _("The outcome cannot precede the referral."))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from caseapp.alerts.rules import missing_victim_referrals
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
+from caseapp.core import clock
 from caseapp.core.extensions import db
 from caseapp.gate.policy import current_policy
 from caseapp.referrals import forms
@@ -28,7 +28,7 @@ def page_context(case: Case, user: User) -> dict[str, Any]:
         .options(selectinload(VictimReferral.agency))
         .order_by(VictimReferral.referred_on, VictimReferral.id)
     ).all()
-    today = date.today()
+    today = clock.today()
     policy = current_policy()
     overdue = missing_victim_referrals(
         AlertData(case=case, victim_referrals=list(referrals)), today, policy

@@ -15,7 +15,8 @@ from caseapp.cases.listing import caseworkers_for, filters_from
 from caseapp.cases.models import Case
 from caseapp.cases.queries import CaseFilters, filtered, visible_cases, with_list_rows
 from caseapp.children.labels import country_name, label
-from caseapp.children.operations import today
+from caseapp.core import clock
+from caseapp.core.clock import today
 from caseapp.core.extensions import db
 from caseapp.reports.case_summary import Names, export_recipient, shows_names
 
@@ -109,5 +110,5 @@ def _rows(user_id: int, filters: CaseFilters) -> Iterator[list]:
             country_name(child.country_of_origin) if child else "",
             label(child.care_status) if child else "",
             child.identified_on if child else None,
-            case.opened_at.date(),
+            clock.local_date(case.opened_at),
         ]

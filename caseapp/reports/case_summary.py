@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -32,6 +32,7 @@ from caseapp.audit.export import may_receive_identities
 from caseapp.audit.pseudonyms import Pseudonymiser
 from caseapp.cases.models import Case
 from caseapp.children.labels import country_name, label
+from caseapp.core import clock
 from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
@@ -71,8 +72,8 @@ class Names:
 def _d(value) -> str:
     if value is None:
         return "–"
-    if hasattr(value, "date") and callable(value.date):
-        value = value.date()
+    if isinstance(value, datetime):
+        value = clock.local_date(value)
     return format_date(value, "medium")
 
 

@@ -7,8 +7,6 @@ name search, so no name travels in a URL.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,7 +14,7 @@ from flask_login import current_user, login_required
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import pending
 from caseapp.cases.models import Case
-from caseapp.core import web
+from caseapp.core import clock, web
 from caseapp.core.errors import DomainError
 from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
@@ -35,7 +33,7 @@ bp = Blueprint("reports", __name__)
 def case_summary(case_id: int):
     """One case on paginated pages, in the user's language; the download is audited."""
     case = web.load(Case, case_id)
-    today = date.today()
+    today = clock.today()
     gate = evaluate_return_gate(case, today=today, policy=current_policy())
     try:
         body, identified = build_pdf(current_user, case, today=today, gate=gate)
@@ -65,7 +63,7 @@ def case_list_export():
     diff = {"format": fmt, "filters": case_list.plain_filters(filters)}
     web.audit_read(pending(current_user, AuditAction.CASE_LIST_DOWNLOAD, diff=diff))
     header, rows = case_list.header(), case_list.rows(current_user, filters)
-    name = f"cases-{date.today().isoformat()}.{fmt}"
+    name = f"cases-{clock.today().isoformat()}.{fmt}"
     if fmt == "csv":
         return csv_response(header, rows, name)
     return xlsx_response(write_xlsx(header, rows, sheet=_("Cases")), name)

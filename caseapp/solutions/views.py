@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.cases.models import Outcome
 from caseapp.cases.pages import case_context, load_case
-from caseapp.core import web
+from caseapp.core import clock, web
 from caseapp.solutions import forms as f
 from caseapp.solutions import operations as ops
 
@@ -24,7 +22,7 @@ def render_page(case, plan_form=None, implemented_form=None, errors=None):
         plan_form = f.PlanForm(prefix="plan", formdata=None, obj=plan).at(case.version)
     if implemented_form is None:
         implemented_form = f.ImplementedForm(prefix="implemented", formdata=None).at(case.version)
-    items = ops.evaluate_plan(plan, today=date.today()) if plan is not None else []
+    items = ops.evaluate_plan(plan, today=clock.today()) if plan is not None else []
     stays = case.outcome is not None and case.outcome is not Outcome.THIRD_COUNTRY
     return render_template(
         "solutions/page.html",

@@ -6,7 +6,7 @@ of another case, or whose assignment ended may not; a participant cannot act in 
 else's name (the agency, the complainant).
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -33,6 +33,7 @@ from caseapp.monitoring import operations as monitoring
 from caseapp.monitoring.models import MonitoringVisit
 from caseapp.participants.models import ParticipantRequest, RequestAnswer, RequestKind
 from caseapp.participants.operations import assign_participant, end_assignment, send_request
+from tests.support import clock
 from tests.support.gate_builder import ready_case
 
 
@@ -325,7 +326,7 @@ def test_the_guardian_declares_consents_and_objects(factory):
     prep.give_guardian_consent(
         g,
         ready.case,
-        consent_on=min(later, date.today()),
+        consent_on=min(later, clock.today()),
         expected_version=ready.r["consent"].version,
     )
     db.session.commit()

@@ -2,8 +2,6 @@
 case does not refuse a guardian, hearing or placement saved on a page loaded before it; a
 stage change in between does, and nothing is stored."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
@@ -12,7 +10,7 @@ from caseapp.assessment.models import GuardianAppointment
 from caseapp.cases.models import Stage
 from caseapp.core.errors import StaleVersion
 from caseapp.core.permissions import Role
-from tests.support import lifecycle
+from tests.support import clock, lifecycle
 
 
 @pytest.fixture
@@ -35,7 +33,7 @@ def _appoint(case, user, version):
         case,
         guardian_name="Maria Popescu",
         appointing_authority="Court",
-        appointed_on=date.today(),
+        appointed_on=clock.today(),
         declared_independent=True,
         expected_version=version,
     )

@@ -4,13 +4,14 @@ new page."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from caseapp.core.permissions import Role
 from tests.browser.axe import violations
+from tests.support import clock
 from tests.support.gate_builder import ready_case
 
 pytestmark = pytest.mark.browser
@@ -33,7 +34,7 @@ def test_caseworker_home_shows_what_is_due_with_names_and_days(
         caseworker=worker,
         given="Olena",
         family="Koval",
-        identified_on=date.today() - timedelta(days=10),
+        identified_on=clock.today() - timedelta(days=10),
         care_status=CareStatus.UNACCOMPANIED,
     )
     db.session.commit()

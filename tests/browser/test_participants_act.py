@@ -6,7 +6,7 @@ axe-core checks the participants' pages."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, select
@@ -20,6 +20,7 @@ from caseapp.monitoring import operations as monitoring
 from caseapp.monitoring.models import MonitoringVisit
 from caseapp.participants.operations import assign_participant
 from tests.browser.axe import violations
+from tests.support import clock
 from tests.support.gate_builder import ready_case
 
 pytestmark = pytest.mark.browser
@@ -64,7 +65,7 @@ def test_the_central_authority_approves_for_itself_and_the_gate_says_so(
     )
     page.get_by_label("Asked to", exact=True).select_option(label="Approve")
     page.get_by_label("What is asked", exact=True).fill("Please approve the return to Ukraine.")
-    page.get_by_label("Due on", exact=True).fill((date.today() + timedelta(days=7)).isoformat())
+    page.get_by_label("Due on", exact=True).fill((clock.today() + timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Send the request").click()
     expect(page.locator(".flash-success")).to_be_visible()
 
@@ -79,7 +80,7 @@ def test_the_central_authority_approves_for_itself_and_the_gate_says_so(
         assert violations(officer_page) == []
         officer_page.get_by_label("Approve the return").check()
         officer_page.get_by_label("Reference", exact=True).fill("CA-MD-2026-0415")
-        officer_page.get_by_label("Decided on", exact=True).fill(date.today().isoformat())
+        officer_page.get_by_label("Decided on", exact=True).fill(clock.today().isoformat())
         officer_page.get_by_role("button", name="Record the decision").click()
         expect(officer_page.get_by_text("Your decision is recorded.")).to_be_visible()
         expect(officer_page.get_by_text("CA-MD-2026-0415")).to_be_visible()
@@ -131,7 +132,7 @@ def test_the_monitor_records_the_first_visit_report_after_the_return(
     assert violations(page) == []
     page.get_by_role("link", name="Record the report").first.click()
     assert violations(page) == []
-    page.get_by_label("Visited on", exact=True).fill(date.today().isoformat())
+    page.get_by_label("Visited on", exact=True).fill(clock.today().isoformat())
     expect(page.get_by_label("Visited by", exact=True)).to_have_value("Pavel Moraru")
     page.get_by_label("Wellbeing", exact=True).fill(
         "At home with her mother; back at school; calm."
@@ -147,6 +148,6 @@ def test_the_monitor_records_the_first_visit_report_after_the_return(
         .where(MonitoringVisit.case_id == case_id)
         .order_by(MonitoringVisit.due_on)
     ).first()
-    assert first.visited_on == date.today() and first.reported_by_id == monitor_id
+    assert first.visited_on == clock.today() and first.reported_by_id == monitor_id
     assert first.wellbeing.startswith("At home with her mother")
     db.session.commit()

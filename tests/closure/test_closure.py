@@ -17,6 +17,7 @@ from caseapp.crossborder.models import TravelPlan
 from caseapp.crossborder.operations import single_version
 from caseapp.gate.models import ReturnApproval
 from caseapp.gate.operations import approve_return
+from tests.support import clock
 from tests.support.audit_entries import entries
 from tests.support.gate_builder import ready_case
 
@@ -130,7 +131,7 @@ def test_reasons_that_fit(factory):
         pathway=TransitionPathway.RESIDENCE,
         accommodation="Supported flat",
         support="Aftercare worker until 21",
-        informed_on=date.today(),
+        informed_on=clock.today(),
         expected_version=adult.case.version,
     )
     close_case(

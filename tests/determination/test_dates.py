@@ -13,12 +13,12 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.determination import operations as ops
 from caseapp.gate.operations import approve_return
-from tests.support import lifecycle
+from tests.support import clock, lifecycle
 from tests.support.gate_builder import ready_case
 
 
 def _days_ago(n):
-    return datetime.combine(utcnow().date() - timedelta(days=n), datetime.min.time(), UTC)
+    return datetime.combine(clock.today() - timedelta(days=n), datetime.min.time(), UTC)
 
 
 @pytest.fixture

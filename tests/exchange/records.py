@@ -76,16 +76,39 @@ def link(world, case=None):
     return _cached(world, "link" if case is world.case else f"link-{case.id}", make)
 
 
-def travel():
-    """A travel plan for today."""
+def travel(day=None):
+    """A travel plan for ``day`` (default today)."""
     return {
-        "travel_on": clock.today().isoformat(),
+        "travel_on": (day or clock.today()).isoformat(),
         "route": "Odesa - Chisinau by road",
         "escort_name": "Child-protection official",
         "escort_is_child_protection": True,
         "receiving_official": "Receiving officer",
         "handover_place": "Directorate office, Chisinau",
         "handover_at_border": False,
+    }
+
+
+def handover():
+    """A handover receipt: the child received today by child protection."""
+    return {
+        "received_on": clock.today().isoformat(),
+        "received_by": "Receiving officer",
+        "received_by_child_protection": True,
+        "place": "Directorate office, Chisinau",
+    }
+
+
+def visit():
+    """A first monitoring visit report, today, with nothing of concern."""
+    return {
+        "visited_on": clock.today().isoformat(),
+        "monitor_name": "Independent NGO",
+        "wellbeing": "Good",
+        "family": "Warm",
+        "school": "Enrolled",
+        "health": "Well",
+        "concerns": "None",
     }
 
 

@@ -12,7 +12,7 @@ an invalid document, and the same document carried as a file.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import requests
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from caseapp.audit.models import AuditEntry
 from caseapp.core.extensions import db
 from caseapp.exchange.documents import DocumentType
 from caseapp.exchange.models import Direction, ExchangeDocument, OutboxItem
+from tests.exchange import records
 from tests.support import clock
 from tests.support.gate_builder import ready_case
 
@@ -104,7 +105,7 @@ def request_home_study(ua, case_id, mother_id):
             partner,
             family_member=db.session.get(FamilyMember, mother_id),
             questions="Can the mother care for the child?",
-            reply_by=date.today() + timedelta(days=30),
+            reply_by=clock.today() + timedelta(days=30),
         )
         db.session.commit()
         return doc.document_id, doc.exchange_id
@@ -207,15 +208,7 @@ def test_return_cycle_across_two_instances(pair):
     assert approved.json()["stage"] == "return_approved"
 
     # The travel plan goes to Moldova; the handover receipt and first visit report come back.
-    travel = {
-        "travel_on": (date.today() + timedelta(days=10)).isoformat(),
-        "route": "Odesa - Chisinau by road",
-        "escort_name": "Child-protection official",
-        "escort_is_child_protection": True,
-        "receiving_official": "Receiving officer",
-        "handover_place": "Directorate office, Chisinau",
-        "handover_at_border": False,
-    }
+    travel = records.travel(clock.today() + timedelta(days=10))
     caseworker = ua_tokens["caseworker"]
     sent = call(
         ua,
@@ -227,28 +220,8 @@ def test_return_cycle_across_two_instances(pair):
     assert sent.status_code == 201, sent.text
     assert "delivered" in deliver(ua)
     for doc_type, body in (
-        (
-            "handover_receipt",
-            {
-                "received_on": date.today().isoformat(),
-                "received_by": "Receiving officer",
-                "received_by_child_protection": True,
-                "place": "Directorate office, Chisinau",
-            },
-        ),
-        (
-            "monitoring_visit_report",
-            {
-                "visited_on": date.today().isoformat(),
-                "monitor_name": "Independent NGO",
-                "wellbeing": "Good",
-                "family": "Warm",
-                "school": "Enrolled",
-                "health": "Well",
-                "concerns": "None",
-                "escalation_needed": False,
-            },
-        ),
+        ("handover_receipt", records.handover()),
+        ("monitoring_visit_report", {**records.visit(), "escalation_needed": False}),
     ):
         assert (
             call(

@@ -4,8 +4,6 @@ Rec 4; fn 12 (iii)). Each rule both ways, through the operations."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
@@ -24,7 +22,7 @@ from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.models import ReturnApproval
 from caseapp.gate.operations import approve_return
 from caseapp.gate.policy import current_policy
-from tests.support import lifecycle
+from tests.support import clock, lifecycle
 from tests.support.gate_builder import ready_case
 
 
@@ -99,12 +97,12 @@ def test_parent_consents_is_notified_and_appeals_on_a_decided_case(factory):
             party,
             a,
             kind=PartyActKind.CONSENT,
-            on_date=date.today(),
+            on_date=clock.today(),
             expected_version=a.version,
         )
     lifecycle.to_decided(a, cw, sup, outcome=Outcome.LOCAL_INTEGRATION)
     act = ops.record_party_act(
-        cw, party, a, kind=PartyActKind.CONSENT, on_date=date.today(), expected_version=a.version
+        cw, party, a, kind=PartyActKind.CONSENT, on_date=clock.today(), expected_version=a.version
     )
     assert act.case_id == a.id and act.kind is PartyActKind.CONSENT
     with pytest.raises(ValidationFailed):  # notified: in which language?
@@ -113,7 +111,7 @@ def test_parent_consents_is_notified_and_appeals_on_a_decided_case(factory):
             party,
             a,
             kind=PartyActKind.NOTIFIED,
-            on_date=date.today(),
+            on_date=clock.today(),
             expected_version=a.version,
         )
     ops.record_party_act(
@@ -121,12 +119,12 @@ def test_parent_consents_is_notified_and_appeals_on_a_decided_case(factory):
         party,
         a,
         kind=PartyActKind.NOTIFIED,
-        on_date=date.today(),
+        on_date=clock.today(),
         language="Romanian",
         expected_version=a.version,
     )
     appeal = ops.lodge_party_appeal(
-        cw, party, a, lodged_on=date.today(), body="District court", expected_version=a.version
+        cw, party, a, lodged_on=clock.today(), body="District court", expected_version=a.version
     )
     db.session.commit()
     assert isinstance(appeal, Appeal) and appeal.is_pending and "Elena" in appeal.lodged_by
@@ -150,12 +148,12 @@ def test_a_party_of_another_family_cannot_act_on_the_case(factory):
             stranger,
             a,
             kind=PartyActKind.CONSENT,
-            on_date=date.today(),
+            on_date=clock.today(),
             expected_version=a.version,
         )
     with pytest.raises(ValidationFailed):
         ops.lodge_party_appeal(
-            cw, stranger, a, lodged_on=date.today(), body="Court", expected_version=a.version
+            cw, stranger, a, lodged_on=clock.today(), body="Court", expected_version=a.version
         )
 
 
@@ -163,7 +161,7 @@ def test_a_party_of_another_family_cannot_act_on_the_case(factory):
 
 
 def _s19(case, today=None):
-    return evaluate_return_gate(case, today=today or date.today(), policy=current_policy()).get(
+    return evaluate_return_gate(case, today=today or clock.today(), policy=current_policy()).get(
         "S19"
     )
 

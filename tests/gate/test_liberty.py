@@ -2,7 +2,7 @@
 the alert (and its SQL twin), the case page, the gate's arrival check and the export summary
 all read ``caseapp.assessment.liberty.deprives_of_liberty``."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from caseapp.audit.models import AuditEntry
 from caseapp.audit.summary import CaseSummaries
 from caseapp.core.extensions import db
 from caseapp.gate.policy import current_policy
-from tests.support import lifecycle
+from tests.support import clock, lifecycle
 
 # (type, can leave at will, run by law enforcement) -> deprives of liberty
 CASES = [
@@ -38,7 +38,7 @@ def test_one_definition_everywhere(
         case,
         placement_type=ptype,
         responsible_authority="Authority",
-        started_on=date.today() - timedelta(days=3),
+        started_on=clock.today() - timedelta(days=3),
         child_can_leave_at_will=can_leave,
         run_by_law_enforcement=police,
         expected_version=case.version,
@@ -53,7 +53,7 @@ def test_one_definition_everywhere(
     # The alert and its SQL twin (the case list filter).
     kinds = [a.kind for a in alerts_for(case)]
     assert ("deprived_of_liberty" in kinds) is deprives
-    ids = case_ids_with_alert("deprived_of_liberty", today=date.today(), policy=current_policy())
+    ids = case_ids_with_alert("deprived_of_liberty", today=clock.today(), policy=current_policy())
     assert (case.id in set(db.session.scalars(ids))) is deprives
     # The export summary, from the placement's real audit entry.
     entry = db.session.scalars(

@@ -15,6 +15,7 @@ from caseapp.indicators.queries import Figure, Period, compute, figure_map
 from caseapp.indicators.snapshots import Scope, all_scopes, read, store
 from caseapp.jobs.queue import task
 from tests.indicators.dataset import build
+from tests.support import clock
 from tests.support.auth import LoginHelper
 from tests.support.statements import statements
 
@@ -62,7 +63,7 @@ def test_the_command_stores_the_live_figures_of_every_scope(app, db, runner, dat
     _marked(Scope(), age=timedelta(days=8))  # a period nobody asked for in a week: dropped
     result = runner.invoke(args=["indicators", "refresh"])
     assert result.exit_code == 0, result.output
-    period = default_period(date.today())
+    period = default_period(clock.today())
     scopes = all_scopes()
     assert {data.agency_a.id, data.agency_b.id} <= {s.agency_id for s in scopes}
     assert f"{len(scopes)} scopes refreshed" in result.output

@@ -6,7 +6,7 @@ shows it; without a reference nothing is recorded."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -15,6 +15,7 @@ from caseapp.crossborder.models import CentralAuthorityApproval, Provenance
 from caseapp.participants.models import ParticipantRequest, RequestAnswer, RequestKind
 from caseapp.participants.operations import send_request
 from tests.acts.test_operations import monitor, officer, set_policy
+from tests.support import clock
 from tests.support.gate_builder import ready_case
 
 
@@ -26,8 +27,8 @@ def _request(ready, user, kind=RequestKind.APPROVE):
         assignment=ready.case.assignment_of(user),
         kind=kind,
         details="Please decide on the return request",
-        due_on=date.today() + timedelta(days=7),
-        today=date.today(),
+        due_on=clock.today() + timedelta(days=7),
+        today=clock.today(),
         expected_version=ready.case.version,
     )
     db.session.commit()

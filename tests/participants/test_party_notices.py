@@ -5,8 +5,6 @@ is assigned to another case, is told nothing, and an old notice no longer names 
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from caseapp.core.extensions import db
@@ -17,6 +15,7 @@ from caseapp.decision.models import Appeal, AppealStatus
 from caseapp.gate.operations import approve_return
 from caseapp.participants.operations import end_assignment
 from tests.acts.test_operations import guardian, lawyer, monitor, officer, v
+from tests.support import clock
 from tests.support.gate_builder import ready_case
 
 
@@ -132,7 +131,7 @@ def test_the_lawyer_sees_the_notice_on_their_home_page_and_opens_the_case(client
     assert response.headers["Location"].endswith(f"/my/cases/{ready.case.id}")
     # Opened, it is read: nothing unread for the digest to count.
     with factory_request_context():
-        assert digest_text(lawyer_user, date.today()) is None
+        assert digest_text(lawyer_user, clock.today()) is None
 
     # The assignment ends: the old notice no longer names the case, nor opens it.
     end_assignment(
@@ -156,7 +155,7 @@ def test_the_digest_counts_a_partys_unread_notices(factory):
     from caseapp.auth.models import User
 
     with factory_request_context():
-        _subject, body = digest_text(db.session.get(User, ids["guardian"]), date.today())
+        _subject, body = digest_text(db.session.get(User, ids["guardian"]), clock.today())
     assert "Unread notifications: 1" in body and "/my" in body
     assert ready.case.number not in body  # counts and a link only
 

@@ -3,13 +3,14 @@ and answers on the case; overdue ones are on the caseworker's due list (issue 10
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from caseapp.audit.models import AuditEntry
 from caseapp.core.extensions import db
 from caseapp.participants.models import Assignment, ParticipantRequest, RequestAnswer
+from tests.support import clock
 
 
 def _assignment(world, actor):
@@ -35,7 +36,7 @@ def _send(client, world, actor, *, due_on, details="Please confirm the approval"
 
 def test_request_is_sent_seen_answered_and_audited(client, login, world):
     login(world.users["caseworker_own"])
-    due = date.today() + timedelta(days=5)
+    due = clock.today() + timedelta(days=5)
     # A request to confirm: the answer to a request to approve is the Central Authority's
     # decision itself (tests/participants/test_central_answer.py).
     response = _send(client, world, "central_authority_officer", due_on=due, kind="confirm")
@@ -76,7 +77,7 @@ def test_request_is_sent_seen_answered_and_audited(client, login, world):
 
 def test_only_the_addressee_answers_and_only_once(client, login, world):
     login(world.users["caseworker_own"])
-    _send(client, world, "guardian", due_on=date.today() + timedelta(days=1))
+    _send(client, world, "guardian", due_on=clock.today() + timedelta(days=1))
     row = db.session.scalar(select(ParticipantRequest))
     url = f"/my/requests/{row.id}/answer"
 
@@ -104,7 +105,7 @@ def test_only_the_addressee_answers_and_only_once(client, login, world):
 def test_answer_form_ignores_fields_outside_it(client, login, world):
     """Mass assignment: the answer form sets the answer, note and reference, nothing else."""
     login(world.users["caseworker_own"])
-    _send(client, world, "monitor", due_on=date.today() + timedelta(days=3))
+    _send(client, world, "monitor", due_on=clock.today() + timedelta(days=3))
     row = db.session.scalar(select(ParticipantRequest))
     before = (row.case_id, row.assignment_id, row.kind, row.details, row.due_on, row.sent_by_id)
     login(world.users["monitor"])
@@ -135,7 +136,7 @@ def test_answer_form_ignores_fields_outside_it(client, login, world):
 
 def test_a_due_date_in_the_past_and_an_unassigned_participant_are_refused(client, login, world):
     login(world.users["caseworker_own"])
-    response = _send(client, world, "guardian", due_on=date.today() - timedelta(days=1))
+    response = _send(client, world, "guardian", due_on=clock.today() - timedelta(days=1))
     assert response.status_code == 400
     ended = db.session.scalar(
         select(Assignment).where(Assignment.user_id == world.users["participant_ended"].id)
@@ -147,7 +148,7 @@ def test_a_due_date_in_the_past_and_an_unassigned_participant_are_refused(client
             "request-assignment_id": str(ended.id),
             "request-kind": "report",
             "request-details": "A report",
-            "request-due_on": date.today().isoformat(),
+            "request-due_on": clock.today().isoformat(),
         },
     )
     assert response.status_code == 400
@@ -156,11 +157,11 @@ def test_a_due_date_in_the_past_and_an_unassigned_participant_are_refused(client
 
 def test_overdue_requests_are_on_the_due_list(client, login, world):
     login(world.users["caseworker_own"])
-    _send(client, world, "guardian", due_on=date.today(), details="Attend the hearing")
+    _send(client, world, "guardian", due_on=clock.today(), details="Attend the hearing")
     row = db.session.scalar(select(ParticipantRequest))
     assert "Overdue requests to participants" in client.get("/due").get_data(as_text=True)
     assert f"/cases/{world.case.id}/participants" not in client.get("/due").get_data(as_text=True)
-    row.due_on = date.today() - timedelta(days=2)  # time passes
+    row.due_on = clock.today() - timedelta(days=2)  # time passes
     db.session.commit()
     assert f"/cases/{world.case.id}/participants" in client.get("/due").get_data(as_text=True)
     # Another agency's caseworker does not see it.

@@ -31,6 +31,7 @@ from caseapp.crossborder.models import (
 from caseapp.decision import operations as decision
 from caseapp.demo.scenario import Register, Scenario, at, attach
 from caseapp.determination.models import BidStatus
+from tests.support import clock
 from tests.support.audit_entries import mark_built
 
 SAFEGUARD_IDS = [f"S{i}" for i in range(1, 20)]
@@ -226,7 +227,7 @@ def ready_case(
     """A case at ``stage`` (return preparation, or decided for return with nothing prepared
     yet) with every safeguard met, unless broken; committed.
     ``agency``: the lead agency (default a new one), e.g. to give two cases one supervisor."""
-    today = today or date.today()
+    today = today or clock.today()
     agency = agency or factory.agency(country="MD")
     caseworker = factory.user(Role.CASEWORKER, agency=agency)
     supervisor = factory.user(Role.SUPERVISOR, agency=agency)

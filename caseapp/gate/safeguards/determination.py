@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from caseapp.agencies.models import AgencyKind
 from caseapp.assessment.models import RiskLevel
 from caseapp.cases.models import Outcome
+from caseapp.core import clock
 from caseapp.crossborder.models import GuarantorKind, WithdrawalKind
 from caseapp.determination.models import BidStatus, PanelRole
 from caseapp.gate.safeguards.common import (
@@ -53,7 +54,7 @@ def s5_hearing(case, data, today, policy):
     bid = data.bid
     if bid is None:
         return False, _("No determination has been opened yet."), [], where
-    opened = bid.opened_at.date()
+    opened = clock.local_date(bid.opened_at)
     since = [h for h in data.hearings if h.held_on >= opened]
     h = latest(since, lambda h: h.held_on)
     if h is None or (today - h.held_on).days > policy.hearing_max_age_days:
@@ -341,7 +342,7 @@ def s8_risk(case, data, today, policy):
                 bia,
                 _(
                     "completed on %(day)s by %(who)s",
-                    day=day(bia.completed_at.date()),
+                    day=day(clock.local_date(bia.completed_at)),
                     who=user_text(data, bia.author_id),
                 ),
                 _(
@@ -387,7 +388,7 @@ def s9_bid(case, data, today, policy):
             evidence(
                 "bid",
                 bid,
-                _("opened on %(day)s", day=day(bid.opened_at.date())),
+                _("opened on %(day)s", day=day(clock.local_date(bid.opened_at))),
                 _("by %(who)s", who=user_text(data, bid.author_id)),
                 _("every option considered; chaired by child protection"),
             )
@@ -417,7 +418,7 @@ def s10_bid_approved(case, data, today, policy):
                 bid,
                 _(
                     "approved on %(day)s by %(who)s",
-                    day=day(bid.approved_at.date()),
+                    day=day(clock.local_date(bid.approved_at)),
                     who=user_text(data, bid.approved_by_id),
                 ),
             )

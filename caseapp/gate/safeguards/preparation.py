@@ -10,6 +10,7 @@ from __future__ import annotations
 from caseapp.agencies.models import CHILD_PROTECTION_KINDS, AgencyKind
 from caseapp.cases.models import Outcome
 from caseapp.children.models import Relation
+from caseapp.core import clock
 from caseapp.crossborder.models import (
     EscortKind,
     ReceivingKind,
@@ -178,7 +179,9 @@ def s15_consent(case, data, today, policy):
             return False, _("Last resort without justification."), [], where
         if approver is None or approver in (c.recorded_by_id, bid_author):
             return False, _("The last resort is not approved by a second supervisor."), [], where
-        approved_on = c.last_resort_approved_at.date() if c.last_resort_approved_at else None
+        approved_on = (
+            clock.local_date(c.last_resort_approved_at) if c.last_resort_approved_at else None
+        )
         objections = after(WithdrawalKind.OBJECTION, approved_on)
         if objections:
             return (
