@@ -10,8 +10,12 @@ between connections, and the browser tests' gunicorn server in another process.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
+import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
@@ -91,9 +95,88 @@ def template_db(tmp_path_factory):
         yield {"kind": "sqlite", "path": path}
 
 
+@pytest.fixture(scope="session")
+def demo_template(template_db, tmp_path_factory):
+    """The demo, loaded once per test process by ``flask demo`` into a copy of the template.
+
+    Loading it takes 8-20 s; some 25 tests read it, and each used to load its own. A test that
+    asks for ``demo_loaded`` gets a fresh clone of this database and a copy of its instance
+    files (the keys the demo's audit entries were written with), so it may change anything.
+    """
+    folder = tmp_path_factory.mktemp("demo")
+    instance = folder / "instance"
+    instance.mkdir()
+    if template_db["kind"] == "postgresql":
+        name = f"caseapp_demo_{os.getpid()}"
+        _pg_execute(
+            PG_URL,
+            f'DROP DATABASE IF EXISTS "{name}"',
+            f'CREATE DATABASE "{name}" TEMPLATE "{template_db["name"]}"',
+        )
+        url = sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        made = {"kind": "postgresql", "name": name}
+    else:
+        path = folder / "demo.sqlite3"
+        shutil.copyfile(template_db["path"], path)
+        url = f"sqlite:///{path}"
+        made = {"kind": "sqlite", "path": path}
+    demo_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": SECRET,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "INSTANCE_PATH": str(instance),
+        }
+    )
+    demo_app.test_cli_runner_class = IsolatedCliRunner
+    with demo_app.app_context():
+        from caseapp.core.extensions import db
+
+        result = demo_app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+        db.engine.dispose()
+    if made["kind"] == "sqlite":  # the whole database in the one file that tests copy
+        with contextlib.closing(sqlite3.connect(made["path"])) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    try:
+        yield {**made, "instance": instance, "output": result.output}
+    finally:
+        if made["kind"] == "postgresql":
+            _pg_execute(PG_URL, f'DROP DATABASE IF EXISTS "{made["name"]}" WITH (FORCE)')
+
+
+GUIDE_LINE = re.compile(r"^\s+([A-Z]{2}-\d{4}-\d{6})\s+(.+)$", re.M)
+
+
 @pytest.fixture
-def database_url(template_db, tmp_path):
-    """A fresh database for one test, cloned from the template."""
+def demo_loaded(demo_template):
+    """The demo in this test's database (see ``demo_template``): ``output``, what ``flask
+    demo`` printed, and ``guide``, ``{what the case shows: case number}`` from it."""
+    output = demo_template["output"]
+    guide = {shows: number for number, shows in GUIDE_LINE.findall(output)}
+    return {"output": output, "guide": guide}
+
+
+@pytest.fixture
+def database_url(request, template_db, tmp_path):
+    """A fresh database for one test, cloned from the template (from the demo's, for a test
+    that asks for ``demo_loaded``)."""
+    if "demo_loaded" in request.fixturenames:
+        demo = request.getfixturevalue("demo_template")
+        shutil.copytree(demo["instance"], tmp_path / "instance", dirs_exist_ok=True)
+        if demo["kind"] == "postgresql":
+            name = f"caseapp_d_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+            _pg_execute(PG_URL, f'CREATE DATABASE "{name}" TEMPLATE "{demo["name"]}"')
+            try:
+                yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+            finally:
+                _pg_execute(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(demo["path"], path)
+        yield f"sqlite:///{path}"
+        return
     if template_db["kind"] == "postgresql":
         name = template_db["clones"].take()  # cloned while the previous test ran
         try:

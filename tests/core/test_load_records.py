@@ -19,22 +19,13 @@ def _count_statements(db, fn):
     return result, len(seen)
 
 
-def _demo(db):
-    from benchmarks import dataset
-    from caseapp.demo.loader import load_demo
-
-    load_demo(today=dataset.today())
-    db.session.commit()
-
-
 def _plain(model, where, order):
     from caseapp.core.extensions import db
 
     return db.session.scalars(select(model).where(where).order_by(*order, model.id)).all()
 
 
-def test_one_statement_gives_what_one_query_per_type_gives(app, db):
-    _demo(db)
+def test_one_statement_gives_what_one_query_per_type_gives(app, db, demo_loaded):
     cases = db.session.scalars(select(Case).order_by(Case.id)).all()
     ids = [c.id for c in cases]
     families = gate_records(ids)
@@ -71,8 +62,7 @@ def test_one_statement_gives_what_one_query_per_type_gives(app, db):
     assert again == 0
 
 
-def test_objects_already_loaded_are_reused_and_expired_ones_filled(app, db):
-    _demo(db)
+def test_objects_already_loaded_are_reused_and_expired_ones_filled(app, db, demo_loaded):
     case = db.session.scalars(select(Case).order_by(Case.id)).first()
     member = FamilyMember(case_id=case.id, name="Ana Rusu", relation=Relation.MOTHER)
     db.session.add(member)
@@ -88,8 +78,7 @@ def test_objects_already_loaded_are_reused_and_expired_ones_filled(app, db):
     assert after == 0 and member.name == "Ana Rusu"
 
 
-def test_case_page_records_in_two_statements_whatever_the_case_holds(app, db):
-    _demo(db)
+def test_case_page_records_in_two_statements_whatever_the_case_holds(app, db, demo_loaded):
     for case in db.session.scalars(select(Case).order_by(Case.id)).all()[:10]:
         db.session.expunge_all()
         case = db.session.get(Case, case.id)
@@ -124,8 +113,7 @@ def _summary(data) -> dict:
     return out
 
 
-def test_an_empty_family_is_an_empty_list(app, db):
-    _demo(db)
+def test_an_empty_family_is_an_empty_list(app, db, demo_loaded):
     lists = load_records(
         db.session,
         [Records(Child, Child.id < 0), Records(ChildName, ChildName.id > 0, (ChildName.id,))],
@@ -133,11 +121,10 @@ def test_an_empty_family_is_an_empty_list(app, db):
     assert lists[0] == [] and len(lists[1]) > 0
 
 
-def test_a_keyed_statement_is_built_once_and_gives_what_a_fresh_one_gives(app, db):
+def test_a_keyed_statement_is_built_once_and_gives_what_a_fresh_one_gives(app, db, demo_loaded):
     from caseapp.core import db as core_db
     from caseapp.core.db import CASE_IDS
 
-    _demo(db)
     ids = db.session.scalars(select(Case.id).order_by(Case.id)).all()
     built: list[int] = []
 
@@ -160,11 +147,10 @@ def test_a_keyed_statement_is_built_once_and_gives_what_a_fresh_one_gives(app, d
     assert core_db._PLANS["test_keyed"] is plan
 
 
-def test_objects_behave_as_loaded_ones(app, db):
+def test_objects_behave_as_loaded_ones(app, db, demo_loaded):
     """Attached as the ORM's loading attaches them (``core.db._loaded``): in the identity
     map, relationships lazy-load, a change is flushed as an UPDATE, and the JSON/enum/date
     columns read back through their types."""
-    _demo(db)
     name = db.session.scalars(select(ChildName).order_by(ChildName.id)).first()
     name_id, child_id = name.id, name.child_id
     db.session.expunge_all()

@@ -70,8 +70,7 @@ def test_demo_refuses_any_existing_data(runner, factory, db):
     assert _count(db, User) == 0
 
 
-def test_demo_names_are_searchable_in_both_scripts(runner, db, client):
-    runner.invoke(args=["demo"])
+def test_demo_names_are_searchable_in_both_scripts(demo_loaded, db, client):
     client.post("/login", data={"email": "caseworker.md@example.org", "password": DEMO_PASSWORD})
     for text, found in (("Ivanov", "Иванов Дмитрий Сергеевич"), ("Каримов", "Karimov Jasur")):
         posted = client.post("/cases/", data={"name": text})  # post/redirect/get

@@ -4,8 +4,6 @@ demo case that has no family and no solution plan)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
@@ -13,19 +11,18 @@ from caseapp.auth.models import User
 from caseapp.cases.models import Case, Outcome, Stage
 from caseapp.core.extensions import db
 from caseapp.demo.data import DEMO_PASSWORD
-from caseapp.demo.loader import load_demo
 from caseapp.families.models import PartyAct, PartyActKind
 from caseapp.solutions import operations as solutions
 from tests.security.test_query_budget import BUDGET
+from tests.support import clock
 from tests.support.auth import LoginHelper
 from tests.support.statements import statements
 
 
 @pytest.fixture
-def demo(app):
-    result = load_demo(today=date.today())
-    db.session.commit()
-    return {shows: number for number, shows in result.guide}
+def demo(app, demo_loaded):
+    """``{what the case shows: case number}`` of the demo in this test's database."""
+    return demo_loaded["guide"]
 
 
 def _case(guide, start):
@@ -46,9 +43,9 @@ def test_two_siblings_one_family_and_a_local_integration_plan(demo):
     omar = _case(demo, "implementation: local integration")
     plan = solutions.plan_of(omar)
     assert omar.stage is Stage.IMPLEMENTATION and plan.is_implemented
-    assert all(i.met for i in solutions.evaluate_plan(plan, today=date.today()))
+    assert all(i.met for i in solutions.evaluate_plan(plan, today=clock.today()))
     stay = _case(demo, "implementation: tolerated stay")
-    items = solutions.evaluate_plan(solutions.plan_of(stay), today=date.today())
+    items = solutions.evaluate_plan(solutions.plan_of(stay), today=clock.today())
     assert [i.id for i in items if not i.met] == ["residence", "renewal"]
 
 

@@ -15,6 +15,7 @@ from caseapp.detention.models import AlternativeReferral, ChallengeOutcome, Dete
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.policy import current_policy
 from caseapp.referrals.models import ReferralKind, VictimReferral
+from tests.support import clock
 
 
 def _case(given: str, family: str) -> Case:
@@ -28,10 +29,8 @@ def _case(given: str, family: str) -> Case:
     )
 
 
-def test_the_demo_shows_detention_referral_and_disputed_age(runner, db):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    today = date.today()
+def test_the_demo_shows_detention_referral_and_disputed_age(demo_loaded, db):
+    today = clock.today()
 
     detained = _case("Farid", "Ahmadi")
     [detention] = db.session.scalars(select(Detention).where(Detention.case_id == detained.id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -133,7 +133,7 @@ def test_caseworker_requests_a_home_study_and_exports_it_as_a_file(client, login
         "partner": str(partner.id),
         "family_member": str(mother.id),
         "questions": "Can the mother care for the child?",
-        "reply_by": (date.today() + timedelta(days=30)).isoformat(),
+        "reply_by": (clock.today() + timedelta(days=30)).isoformat(),
         "transport": "file",
     }
     stale = client.post(url, data={**form, "version": str(_version(db, world.case) - 1)})
@@ -205,27 +205,6 @@ def withdrawal():
     return {"withdrawn_on": clock.today().isoformat(), "reason": "The family moved away."}
 
 
-def handover():
-    return {
-        "received_on": clock.today().isoformat(),
-        "received_by": "Receiving officer",
-        "received_by_child_protection": True,
-        "place": "Directorate office, Chisinau",
-    }
-
-
-def visit():
-    return {
-        "visited_on": clock.today().isoformat(),
-        "monitor_name": "Independent NGO",
-        "wellbeing": "Good",
-        "family": "Warm",
-        "school": "Enrolled",
-        "health": "Well",
-        "concerns": "None",
-    }
-
-
 def test_receiving_side_sends_back_in_the_order_of_the_return(client, login, db, world):
     from tests.exchange.test_two_instances import bodies
 
@@ -241,7 +220,7 @@ def test_receiving_side_sends_back_in_the_order_of_the_return(client, login, db,
     for doc_type, body in (
         ("guarantee_withdrawal", withdrawal()),
         ("readiness_withdrawal", withdrawal()),
-        ("monitoring_visit_report", visit()),
+        ("monitoring_visit_report", records.visit()),
     ):
         refused = _send(client, db, case, doc_type, body)
         assert refused.status_code == 400, (doc_type, refused.status_code)
@@ -259,8 +238,8 @@ def test_receiving_side_sends_back_in_the_order_of_the_return(client, login, db,
         answer = _send(client, db, case, doc_type, body)
         assert answer.status_code == 302, (doc_type, answer.get_data(as_text=True)[:2000])
     assert _send(client, db, case, "guarantee_withdrawal", withdrawal()).status_code == 302
-    assert _send(client, db, case, "handover_receipt", handover()).status_code == 302
-    assert _send(client, db, case, "monitoring_visit_report", visit()).status_code == 302
+    assert _send(client, db, case, "handover_receipt", records.handover()).status_code == 302
+    assert _send(client, db, case, "monitoring_visit_report", records.visit()).status_code == 302
     sent = db.session.scalars(
         select(ExchangeDocument.doc_type).where(ExchangeDocument.direction == Direction.SENT)
     ).all()
@@ -270,7 +249,7 @@ def test_receiving_side_sends_back_in_the_order_of_the_return(client, login, db,
     # A closure notice closes the loop: nothing more is sent on the exchange.
     closure = {"closed_on": clock.today().isoformat(), "reason": "Monitoring completed."}
     assert _send(client, db, case, "closure_notice", closure).status_code == 302
-    assert _send(client, db, case, "monitoring_visit_report", visit()).status_code == 400
+    assert _send(client, db, case, "monitoring_visit_report", records.visit()).status_code == 400
     assert _send(client, db, case, "closure_notice", closure).status_code == 400
     assert "The exchange is closed" in client.get(f"/cases/{case.id}/exchange").get_data(
         as_text=True
@@ -341,13 +320,12 @@ def test_import_checks_a_file_like_the_inbox(client, login, factory, db, world):
     assert _actions(db).count("exchange:document:refuse") == 4
 
 
-def test_demo_has_a_partner_and_a_request_waiting_for_the_moldovan_directorate(client, login, db):
+def test_demo_has_a_partner_and_a_request_waiting_for_the_moldovan_directorate(
+    demo_loaded, client, login, db
+):
     from caseapp.auth.models import User
     from caseapp.demo.data import DEMO_PASSWORD
-    from caseapp.demo.loader import load_demo
 
-    load_demo(today=date.today())
-    db.session.commit()
     md = db.session.scalar(select(User).where(User.email == "caseworker.md@example.org"))
     login(md, password=DEMO_PASSWORD)
     page = client.get("/exchange/incoming").get_data(as_text=True)

@@ -66,12 +66,8 @@ def _statements(app, client, url: str) -> tuple[int, int]:
 
 
 @pytest.fixture
-def demo_world(app, factory, db):
+def demo_world(app, factory, db, demo_loaded):
     """The demo's cases, and a world around its ready-for-return case (agency A = MD)."""
-    from caseapp.demo.loader import load_demo
-
-    load_demo(today=dataset.today())
-    db.session.commit()
     case = db.session.scalar(select(Case).where(Case.number.like("MD-%-000006")))
     other_case = db.session.scalar(
         select(Case).where(Case.lead_agency_id != case.lead_agency_id).limit(1)
