@@ -18,6 +18,7 @@ from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.core.validators import date_problem
+from caseapp.crossborder.models import Withdrawal, WithdrawalKind
 from caseapp.decision import operations as decision
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.policy import current_policy
@@ -106,3 +107,35 @@ def test_s5_counts_hearings_from_the_local_day_the_determination_opened(app, fac
     result = evaluate_return_gate(ready.case, today=ready.today, policy=policy)
     assert result.get("S5").met is met
     assert result.unmet_ids == ([] if met else ["S5"])
+
+
+@pytest.mark.parametrize(("objected", "met"), [(-1, True), (0, False)])
+def test_s15_counts_objections_from_the_local_day_of_the_last_resort_approval(
+    app, factory, objected, met
+):
+    """S15 (002, fn 12 (v); PICUM): an objection since the second supervisor approved a
+    non-voluntary return stops it. Approved at 20:00 UTC is 02:00 the next day in Bishkek:
+    an objection on the UTC date came the day before, and the approver had it."""
+    ready = ready_case(factory)
+    consent = ready.r["consent"]
+    consent.child_consents = False
+    consent.non_voluntary = True
+    consent.last_resort_justification = "Family tracing shows care; no alternative."
+    consent.last_resort_approved_by_id = ready.approver.id
+    approved = datetime.combine(ready.today - timedelta(days=3), datetime.min.time(), UTC)
+    consent.last_resort_approved_at = approved + timedelta(hours=20)
+    db.session.add(
+        Withdrawal(
+            case_id=ready.case.id,
+            kind=WithdrawalKind.OBJECTION,
+            on_date=approved.date() + timedelta(days=1 + objected),
+            made_by="The child",
+            recorded_by_id=ready.caseworker.id,
+        )
+    )
+    db.session.commit()
+    policy = current_policy()
+    assert evaluate_return_gate(ready.case, today=ready.today, policy=policy).unmet_ids == ["S15"]
+    app.config["TIMEZONE"] = "Asia/Bishkek"
+    result = evaluate_return_gate(ready.case, today=ready.today, policy=policy)
+    assert result.unmet_ids == ([] if met else ["S15"])
