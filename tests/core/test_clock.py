@@ -21,7 +21,9 @@ from caseapp.core.validators import date_problem
 from caseapp.crossborder.models import Withdrawal, WithdrawalKind
 from caseapp.decision import operations as decision
 from caseapp.gate.evaluation import evaluate_return_gate
+from caseapp.gate.operations import approve_return
 from caseapp.gate.policy import current_policy
+from caseapp.monitoring.operations import record_return_execution
 from tests.support import lifecycle
 from tests.support.gate_builder import ready_case
 
@@ -139,3 +141,41 @@ def test_s15_counts_objections_from_the_local_day_of_the_last_resort_approval(
     app.config["TIMEZONE"] = "Asia/Bishkek"
     result = evaluate_return_gate(ready.case, today=ready.today, policy=policy)
     assert result.unmet_ids == ([] if met else ["S15"])
+
+
+@pytest.mark.parametrize(("travelled", "refused"), [(-1, True), (0, False)])
+def test_a_return_travels_no_earlier_than_the_local_day_of_its_approval(
+    app, factory, travelled, refused
+):
+    """The child cannot travel before the return was approved (the gate, DESIGN.md section 4).
+    Approved at 20:00 UTC is 02:00 the next day in Bishkek: travel on the UTC date is the day
+    before the approval there."""
+    day = utcnow().date() - timedelta(days=3)
+    ready = ready_case(factory, today=day)
+    approved_at = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=20)
+    approve_return(
+        ready.approver,
+        ready.case,
+        expected_version=ready.case.version,
+        today=day,
+        approved_at=approved_at,
+    )
+    db.session.commit()
+    app.config["TIMEZONE"] = "Asia/Bishkek"
+    on = day + timedelta(days=1 + travelled)
+
+    def execute():
+        return record_return_execution(
+            ready.caseworker,
+            ready.case,
+            travelled_on=on,
+            received_on=day + timedelta(days=1),
+            received_by="Odesa child protection",
+            expected_version=ready.case.version,
+        )
+
+    if refused:
+        with pytest.raises(ValidationFailed, match="travelled before the return was approved"):
+            execute()
+    else:
+        assert execute().travelled_on == on
