@@ -99,7 +99,7 @@ def template_db(tmp_path_factory):
 def demo_template(template_db, tmp_path_factory):
     """The demo, loaded once per test process by ``flask demo`` into a copy of the template.
 
-    Loading it takes 8-20 s; some 25 tests read it, and each used to load its own. A test that
+    Loading it takes 8-20 s; 17 tests read it, and each used to load its own. A test that
     asks for ``demo_loaded`` gets a fresh clone of this database and a copy of its instance
     files (the keys the demo's audit entries were written with), so it may change anything.
     """
