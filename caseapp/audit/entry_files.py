@@ -60,6 +60,10 @@ class HashingFile:
         self.fh.close()
         return {"sha256": self.sha256.hexdigest(), "bytes": self.size}
 
+    def release(self) -> None:
+        """Close the file (also after a failure)."""
+        self.fh.close()
+
 
 class _TextBuffer:
     """Text gathered in memory and handed to a ``HashingFile`` in large pieces."""
@@ -104,12 +108,16 @@ class EntryWriter:
     (index 13).
     """
 
-    def __init__(self, workdir: Path, options, case_id, users: dict) -> None:
-        """Open both files in ``workdir``; ``users`` maps ids to names (identified only)."""
+    def __init__(
+        self, workdir: Path, options, case_id, users: dict, *, jsonl=None, csv_file=None
+    ) -> None:
+        """Open both files in ``workdir``, unless given as ``jsonl`` and ``csv_file`` (the
+        export's, written by its zip's thread: ``caseapp.audit.bundle_zip``); ``users`` maps
+        ids to names (identified only)."""
         self.options, self.case_id, self.users = options, case_id, users
         self.pseudonyms = Pseudonymiser(keys.pseudonym_master_secret(), options.recipient)
-        self.jsonl = HashingFile(workdir / "entries.jsonl")
-        self.csv = HashingFile(workdir / "entries.csv")
+        self.jsonl = jsonl or HashingFile(workdir / "entries.jsonl")
+        self.csv = csv_file or HashingFile(workdir / "entries.csv")
         self._jsonl_text = _TextBuffer(self.jsonl)
         self._csv_text = _TextBuffer(self.csv)
         self.csv_writer = csv.writer(self._csv_text, lineterminator="\r\n")
@@ -228,6 +236,6 @@ class EntryWriter:
 
     def release(self) -> None:
         """Close whatever is still open (also after a failed export)."""
-        self.jsonl.fh.close()
-        self.csv.fh.close()
+        self.jsonl.release()
+        self.csv.release()
         self.summaries.close()

@@ -1,8 +1,9 @@
 """The ombudsperson's export bundle: entries (JSON Lines and CSV), case summary, signed manifest.
 
 Streams from the database with bounded memory: a read-only snapshot connection with
-``yield_per`` (a server-side cursor on PostgreSQL), each file written to a temporary file
-while its SHA-256 is computed, then copied into the zip in chunks. Each entry's chain link
+``yield_per`` (a server-side cursor on PostgreSQL); the entries' JSON Lines go straight into
+the zip and the other files to temporary files, each hashed as it is written, by the zip's
+own thread, which compresses beside the walk (``caseapp.audit.bundle_zip``). Each entry's chain link
 is re-checked on the way out, so a broken chain is never exported as if it were sound.
 Memory is flat in entries and cases: the case summary is spilled to a scratch SQLite file
 (``caseapp.audit.summary``). Every export walks the whole chain (re-checking it against the
@@ -20,8 +21,8 @@ import hashlib
 import json
 import os
 import tempfile
-import zipfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -33,6 +34,7 @@ from sqlalchemy import func, select, type_coerce
 from caseapp.audit import checkpoints, keys
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.bundle_verifier import FORMAT, GENESIS_HASH, canonical, format_time
+from caseapp.audit.bundle_zip import BundleZip
 from caseapp.audit.entry_files import EntryWriter, HashingFile
 from caseapp.audit.models import AuditChainHead, AuditEntry, AuditExport
 from caseapp.audit.recorder import record
@@ -140,14 +142,20 @@ def _case_id(case_number: str | None) -> int | None:
     return case_id
 
 
-def _small_cache(conn) -> int | None:
-    """On SQLite, a 1 MB page cache for the export's connection (its sorter's memory too:
-    the case counts' GROUP BY); returns the size to restore (issue 16 item 6: the peak)."""
+@contextmanager
+def _small_cache(conn):
+    """On SQLite, a 1 MB page cache for ``conn`` while the block runs (its sorter's memory
+    too: the case counts' GROUP BY, the indicators' aggregates), then the size it had
+    (issue 16 item 6: the peak)."""
     if conn.dialect.name != "sqlite":
-        return None
+        yield
+        return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
     conn.exec_driver_sql("PRAGMA cache_size=-1000")
-    return before
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 def _walk_and_write(conn, first, last, writer, progress) -> tuple[Walk, dict]:
@@ -224,18 +232,23 @@ def _case_counts(conn, first: int, last: int, case_id: int | None, whole: bool):
         yield row[0], row[1], row[2], format_time(row[3]), format_time(row[4])
 
 
-def _data_members(scratch: Path, writer: EntryWriter, now, lines: list[dict], walk, root):
+def _data_members(
+    scratch: Path, writer: EntryWriter, bundle: BundleZip, now, lines: list[dict], walk, root
+):
     """Write the bundle's data files; return ``{name: {"sha256", "bytes"}}`` in zip order.
 
     The one list of the bundle's members: a new file (indicators, ...) is written into
-    ``scratch`` and added to ``files`` here; the manifest, the zip and the verifier follow.
+    ``scratch``, queued for the zip and added to ``files`` here; the manifest and the verifier
+    follow. The entries' CSV is compressed by the zip's thread while the summary is written.
     A checkpoint of the head is signed and stored once the summary's scratch file is closed
     (its line appended to ``lines``): the ORM work it needs then adds nothing to the peak.
     """
     files = writer.close()
+    bundle.add_file(scratch / "entries.csv", "entries.csv")
     summary = HashingFile(scratch / "cases.json")
     writer.summaries.write(summary, format_time(now))
     files["cases.json"] = summary.close()
+    bundle.add_file(scratch / "cases.json", "cases.json")
     writer.summaries.close()
     checkpoint = checkpoints.record_checkpoint(walk.count, walk.prev.hex(), root, made_at=now)
     lines.append(checkpoints.line_of(checkpoint))
@@ -243,6 +256,7 @@ def _data_members(scratch: Path, writer: EntryWriter, now, lines: list[dict], wa
     for line in lines:
         checkpoint_file.write(canonical(line) + b"\n")
     files["checkpoints.jsonl"] = checkpoint_file.close()
+    bundle.add_file(scratch / "checkpoints.jsonl", "checkpoints.jsonl")
     return files
 
 
@@ -268,10 +282,13 @@ def export_bundle(
         db.session.rollback()
     workdir = Path(workdir or tempfile.gettempdir())
     scratch = Path(tempfile.mkdtemp(prefix="caseapp-export-", dir=workdir))
+    fd, name = tempfile.mkstemp(prefix="caseapp-export-", suffix=".zip", dir=workdir)
+    os.close(fd)
+    bundle = BundleZip(Path(name))
     writer = None
+    finished = False
     try:
-        with snapshot() as conn:
-            cache = _small_cache(conn)
+        with snapshot() as conn, _small_cache(conn):
             first, last = _range(conn, options, case_id)
             count = 0 if first is None else last - first + 1
             if on_total is not None:
@@ -287,7 +304,14 @@ def export_bundle(
 
                 people = User.__table__.c
                 users = dict(conn.execute(select(people.id, people.name)).all())
-            writer = EntryWriter(scratch, options, case_id, users)
+            writer = EntryWriter(
+                scratch,
+                options,
+                case_id,
+                users,
+                jsonl=bundle.stream("entries.jsonl"),
+                csv_file=bundle.to_disk(scratch / "entries.csv"),
+            )
             walk, marks = _walk_and_write(conn, first, last, writer, progress)
             if head is not None and (head[0], head[1]) != (walk.count, walk.prev.hex()):
                 raise ChainBroken(_("The audit chain head does not match its last entry."))
@@ -296,14 +320,16 @@ def export_bundle(
                 writer.summaries.add_counts(_case_counts(conn, first, last, case_id, whole))
             lines = checkpoints.stored_lines(conn)
             conn.rollback()
-            if cache is not None:
-                conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
         head_root = walk.frontier.root()
         now = utcnow()
         created = format_time(now)
-        files = _data_members(scratch, writer, now, lines, walk, head_root)
+        files = _data_members(scratch, writer, bundle, now, lines, walk, head_root)
         checkpoint = lines[-1]
-        files.update(write_indicator_files(scratch, options, case_id, clock.today()))
+        with _small_cache(db.session.connection()):
+            indicator_files = write_indicator_files(scratch, options, case_id, clock.today())
+        for member in indicator_files:
+            bundle.add_file(scratch / member, member)
+        files.update(indicator_files)
         head_hash = marks["last_hash"] if count else marks["first_prev_hash"]
         manifest = {
             "format": FORMAT,
@@ -334,25 +360,22 @@ def export_bundle(
         }
         manifest_bytes = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode()
         signature = base64.b64encode(keys.signing_key().sign(manifest_bytes))
-        fd, bundle = tempfile.mkstemp(prefix="caseapp-export-", suffix=".zip", dir=workdir)
-        os.close(fd)
-        # Level 1: a third of the time of the default level for a few percent more bytes.
-        with zipfile.ZipFile(
-            bundle, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1
-        ) as zf:
-            for name in files:
-                zf.write(scratch / name, name)
-            zf.writestr("manifest.json", manifest_bytes)
-            zf.writestr("manifest.sig", signature)
-            zf.writestr("public_key.pem", keys.public_key_pem())
+        bundle.add_bytes("manifest.json", manifest_bytes)
+        bundle.add_bytes("manifest.sig", signature)
+        bundle.add_bytes("public_key.pem", keys.public_key_pem())
+        bundle.close()
+        finished = True
     finally:
+        if not finished:
+            bundle.abort()
+            bundle.path.unlink(missing_ok=True)
         if writer is not None:
             writer.release()
         for leftover in scratch.iterdir():
             leftover.unlink()
         scratch.rmdir()
     _record_export(actor, options, case_id, manifest, hashlib.sha256(manifest_bytes).hexdigest())
-    return ExportResult(temp_path=Path(bundle), manifest=manifest, files=files)
+    return ExportResult(temp_path=bundle.path, manifest=manifest, files=files)
 
 
 def _record_export(actor, options, case_id, manifest, manifest_sha256) -> None:

@@ -1,0 +1,101 @@
+"""The export's zip, written by a thread of its own (issue 16 item 6): members in order with
+their digests, every failure of the thread raised in the export, nothing left behind."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import zipfile
+
+import pytest
+from sqlalchemy import text
+
+from caseapp.audit.bundle_zip import BundleZip
+from caseapp.audit.export import ChainBroken, ExportOptions, export_bundle
+from tests.audit.bundles import populate
+from tests.audit.helpers import drop_triggers
+
+THREAD = "caseapp-export-zip"
+
+
+def _zip_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith(THREAD)}
+
+
+@pytest.fixture
+def no_thread_left():
+    """Fails the test if it leaves a zip thread running."""
+    before = _zip_threads()
+    yield
+    assert _zip_threads() <= before
+
+
+def test_members_are_written_in_order_with_their_digests(tmp_path, no_thread_left):
+    bundle = BundleZip(tmp_path / "b.zip")
+    pieces = [f"line {n} Иван\n".encode() * 500 for n in range(40)]
+    streamed = bundle.stream("entries.jsonl")
+    on_disk = bundle.to_disk(tmp_path / "entries.csv")
+    for piece in pieces:
+        streamed.write(piece)
+        on_disk.write(piece[::-1])
+    assert streamed.close() == {
+        "sha256": hashlib.sha256(b"".join(pieces)).hexdigest(),
+        "bytes": sum(map(len, pieces)),
+    }
+    csv_bytes = b"".join(piece[::-1] for piece in pieces)
+    assert on_disk.close() == {
+        "sha256": hashlib.sha256(csv_bytes).hexdigest(),
+        "bytes": len(csv_bytes),
+    }
+    bundle.add_file(tmp_path / "entries.csv", "entries.csv")
+    bundle.add_bytes("manifest.json", b"{}")
+    bundle.close()
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        assert zf.namelist() == ["entries.jsonl", "entries.csv", "manifest.json"]
+        assert zf.read("entries.jsonl") == b"".join(pieces)
+        assert zf.read("entries.csv") == csv_bytes
+        assert zf.getinfo("entries.jsonl").compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_a_failure_in_the_thread_is_raised_in_the_export(tmp_path, no_thread_left):
+    bundle = BundleZip(tmp_path / "b.zip")
+    bundle.add_file(tmp_path / "missing.csv", "entries.csv")
+    with pytest.raises(FileNotFoundError):
+        bundle.wait()
+    with pytest.raises(FileNotFoundError):  # and at every later call: nothing goes missing
+        bundle.add_bytes("manifest.json", b"{}")
+    bundle.abort()
+
+
+def test_abort_with_a_member_open_ends_the_thread_and_closes_the_file(tmp_path, no_thread_left):
+    bundle = BundleZip(tmp_path / "b.zip")
+    streamed = bundle.stream("entries.jsonl")
+    streamed.write(b"half an export\n")
+    bundle.wait()
+    bundle.abort()
+    assert bundle.zf.fp is None  # closed: the caller may delete it
+
+
+def test_a_broken_chain_leaves_no_file_and_no_thread(db, factory, tmp_path, no_thread_left):
+    populate(factory)
+    db.session.commit()
+    drop_triggers()
+    db.session.execute(text("UPDATE audit_entry SET reason = 'nothing happened' WHERE seq = 2"))
+    db.session.commit()
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ChainBroken):
+        export_bundle(None, ExportOptions(recipient="ombud-md"), workdir=out)
+    assert list(out.iterdir()) == []
+
+
+def test_a_sound_export_leaves_only_its_bundle(db, factory, tmp_path, no_thread_left):
+    populate(factory)
+    db.session.commit()
+    out = tmp_path / "out"
+    out.mkdir()
+    result = export_bundle(None, ExportOptions(recipient="ombud-md"), workdir=out)
+    assert list(out.iterdir()) == [result.temp_path]
+    with zipfile.ZipFile(result.temp_path) as zf:
+        assert zf.namelist() == [*result.files, "manifest.json", "manifest.sig", "public_key.pem"]
+    db.session.rollback()
