@@ -128,11 +128,11 @@ class Pseudonymiser:
                     out[key] = self.personal(item)
                 elif key in USER_ID_KEYS or key.endswith("_by_id"):
                     out[key] = self._users(item)
-                elif type(item) in _CONTAINERS or isinstance(item, dict | list):
+                elif type(item) in _CONTAINERS or isinstance(item, _CONTAINERS):
                     out[key] = self.diff(item)
                 else:
                     out[key] = item
             return out
         if isinstance(value, list):
-            return [self.diff(v) if isinstance(v, dict | list) else v for v in value]
+            return [self.diff(v) if isinstance(v, _CONTAINERS) else v for v in value]
         return value
