@@ -24,8 +24,9 @@ DEFAULTS: dict[str, object] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "en",
     # The instance's zone, an IANA name (caseapp/core/clock.py): the day dates are checked
-    # against, and the zone pages show times in (Babel's display zone follows it).
-    "TIMEZONE": "UTC",
+    # against, and the zone pages show times in (Babel's display zone follows it). Left unset,
+    # it is UTC, with a warning at start-up (``load_config``).
+    "TIMEZONE": None,
     "SUPPORTED_LOCALES": SUPPORTED_LOCALES,
     "CASES_PER_PAGE": 25,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
@@ -67,6 +68,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     _tune_engine(app)
+    if app.config.get("TIMEZONE") is None:
+        app.config["TIMEZONE"] = "UTC"
+        app.logger.warning(
+            "TIMEZONE is not set: dates are checked against UTC's day. Set CASEAPP_TIMEZONE "
+            "to the authority's zone (e.g. Europe/Chisinau), or to UTC to silence this."
+        )
     validate(app.config)
     app.config["BABEL_DEFAULT_TIMEZONE"] = str(clock.parse_zone(app.config["TIMEZONE"]))
 

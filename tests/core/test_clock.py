@@ -34,10 +34,19 @@ def zone_on_another_day() -> tuple[str, int]:
     return ("Etc/GMT-14", 1) if utcnow().hour >= 10 else ("Etc/GMT+12", -1)
 
 
-@pytest.mark.parametrize("name", ["Mars/Olympus", "", "   ", "../../etc/passwd", 5, None])
+@pytest.mark.parametrize("name", ["Mars/Olympus", "", "   ", "../../etc/passwd", 5])
 def test_an_unknown_zone_stops_the_start(app_config, name):
     with pytest.raises(ConfigError, match="TIMEZONE"):
         create_app({**app_config, "TIMEZONE": name})
+
+
+@pytest.mark.parametrize(("setting", "warned"), [({}, True), ({"TIMEZONE": "UTC"}, False)])
+def test_a_zone_left_unset_is_utc_with_a_warning(app_config, caplog, setting, warned):
+    """An instance installed without its zone says so at start-up (the README: set it)."""
+    app_config = {key: value for key, value in app_config.items() if key != "TIMEZONE"}
+    app = create_app({**app_config, **setting})
+    assert app.config["TIMEZONE"] == "UTC"
+    assert ("TIMEZONE is not set" in caplog.text) is warned
 
 
 def test_pages_show_times_in_the_instance_zone(make_app):
