@@ -36,7 +36,7 @@ class BundleZip:
     Every failure of the thread is raised again in the caller at its next call; ``abort()``
     stops the thread and closes the file (the caller deletes it)."""
 
-    IN_FLIGHT = 8  # pieces (~64 KB each, ``entry_files.FLUSH_EVERY``) queued at most
+    IN_FLIGHT = 8  # pieces (~64 KB each, ``entry_files.FLUSH_AT``) queued at most
 
     def __init__(self, path: Path) -> None:
         """Create the zip at ``path`` and start its thread."""

@@ -34,7 +34,9 @@ CSV_COLUMNS = (
     "hash",
     "request_id",
 )
-FLUSH_EVERY = 128  # entries per piece handed to the files: ~64 KB of JSON Lines, ~50 KB of CSV
+# Text gathered before it is handed to the files: 64 KB of JSON Lines (and their CSV rows,
+# a little less), however long an entry's texts are.
+FLUSH_AT = 1 << 16
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(FORMULA_START)
 
@@ -100,8 +102,9 @@ class EntryWriter:
         self.jsonl = jsonl or HashingFile(workdir / "entries.jsonl")
         self.csv = csv_file or HashingFile(workdir / "entries.csv")
         # Lines and rows gathered in memory (C-level appends, no call of ours per entry) and
-        # handed on every ``FLUSH_EVERY`` entries (issue 16 item 6).
+        # handed on in pieces of ``FLUSH_AT`` characters (issue 16 item 6).
         self._lines: list[str] = []
+        self._size = 0
         self._rows = io.StringIO(newline="")
         self._csv_row = csv.writer(self._rows, lineterminator="\r\n").writerow
         self._csv_row(CSV_COLUMNS)
@@ -179,6 +182,7 @@ class EntryWriter:
                 case_id, seq, occurred_at, action, actor, reason, diff, diff_text=diff_text
             )
         self._lines.append(text)
+        self._size += len(text)
         self._csv_row(
             (
                 seq,
@@ -198,14 +202,14 @@ class EntryWriter:
                 row[12],
             )
         )
-        if len(self._lines) >= FLUSH_EVERY:
+        if self._size >= FLUSH_AT:
             self._flush()
 
     def _flush(self) -> None:
         """Hand the gathered lines and rows to their files."""
         if self._lines:
             self.jsonl.write("".join(self._lines).encode("utf-8"))
-            self._lines = []
+            self._lines, self._size = [], 0
         rows = self._rows.getvalue()
         if rows:
             self.csv.write(rows.encode("utf-8"))

@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import threading
 import zipfile
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import text
 
 from caseapp.audit.bundle_zip import BundleZip
+from caseapp.audit.entry_files import FLUSH_AT, EntryWriter
 from caseapp.audit.export import ChainBroken, ExportOptions, export_bundle
 from tests.audit.bundles import populate
 from tests.audit.helpers import drop_triggers
@@ -99,3 +101,37 @@ def test_a_sound_export_leaves_only_its_bundle(db, factory, tmp_path, no_thread_
     with zipfile.ZipFile(result.temp_path) as zf:
         assert zf.namelist() == [*result.files, "manifest.json", "manifest.sig", "public_key.pem"]
     db.session.rollback()
+
+
+class _Pieces:
+    """A file that keeps the size of each piece handed to it."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def write(self, data: bytes) -> None:
+        self.sizes.append(len(data))
+
+    def close(self) -> dict:
+        return {"sha256": "", "bytes": sum(self.sizes)}
+
+    def release(self) -> None:
+        pass
+
+
+def test_entries_reach_the_files_in_bounded_pieces_however_long(app, tmp_path):
+    """Memory stays flat: long entries (a 10,000-character reason) are handed on as soon as
+    64 KB of lines are gathered, not after a count of entries."""
+    options = SimpleNamespace(identified=False, recipient="ombud-md")
+    jsonl, csv_file = _Pieces(), _Pieces()
+    with app.app_context():
+        writer = EntryWriter(tmp_path, options, None, {}, jsonl=jsonl, csv_file=csv_file)
+        for seq in range(1, 301):
+            row = (seq, None, "case:note:add", "Case", 7, 7, 2, 3, None, "я" * 10_000)
+            writer.add((*row, "00" * 16, "ab" * 32, None, "MD-7"), "2026-11-30T01:02:03Z", "cd")
+        writer.close()
+        writer.release()
+    line = 20_000 + 400  # a line's UTF-8 bytes, about
+    assert len(jsonl.sizes) > 30
+    assert max(jsonl.sizes) <= 2 * FLUSH_AT + line
+    assert max(csv_file.sizes) <= 2 * FLUSH_AT + line
