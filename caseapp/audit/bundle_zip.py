@@ -16,8 +16,10 @@ at a time, written while nothing else is added; ``to_disk()`` files are added on
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import threading
+import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -75,8 +77,9 @@ class BundleZip:
             raise self._error
 
     def stream(self, name: str) -> ZippedFile:
-        """A member written as its pieces come (``write``, then ``close``)."""
-        return ZippedFile(self, partial(self.zf.open, name, "w", force_zip64=True))
+        """A member written as its pieces come (``write``, then ``close``); its size is not
+        known in advance, so it has ZIP64 fields (read by every current unzip tool)."""
+        return ZippedFile(self, partial(self.zf.open, self._member(name), "w", force_zip64=True))
 
     def to_disk(self, path: Path) -> ZippedFile:
         """A scratch file hashed and written by the thread (add it with ``add_file``)."""
@@ -90,14 +93,27 @@ class BundleZip:
         """Queue ``path`` (a closed file) as the member ``name``."""
 
         def copy() -> None:
-            with open(path, "rb") as src, self.zf.open(name, "w", force_zip64=True) as dest:
+            # The size is known: ZIP64 fields only where zipfile itself would write them.
+            large = os.path.getsize(path) * 1.05 > zipfile.ZIP64_LIMIT
+            member = self._member(name)
+            with open(path, "rb") as src, self.zf.open(member, "w", force_zip64=large) as dest:
                 shutil.copyfileobj(src, dest, COPY_CHUNK)
 
         self._submit(copy)
 
     def add_bytes(self, name: str, data: bytes) -> None:
         """Queue ``data`` as the member ``name``."""
-        self._submit(partial(self.zf.writestr, name, data))
+        self._submit(partial(self.zf.writestr, self._member(name), data))
+
+    def _member(self, name: str) -> zipfile.ZipInfo:
+        """A member dated now, compressed as the zip's members are. (Opened by name alone, a
+        member is dated 1 January 1980; ``_compresslevel`` is the attribute ``ZipFile.write``
+        itself sets, an alias of ``compress_level`` from Python 3.13.)"""
+        member = zipfile.ZipInfo(name, time.localtime()[:6])
+        member.compress_type = zipfile.ZIP_DEFLATED
+        member.external_attr = 0o644 << 16  # a plain file, readable, once unpacked
+        member._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]
+        return member
 
     def close(self) -> None:
         """Wait for every member, then write the zip's directory."""

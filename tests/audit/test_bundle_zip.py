@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import zipfile
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -56,7 +57,9 @@ def test_members_are_written_in_order_with_their_digests(tmp_path, no_thread_lef
         assert zf.namelist() == ["entries.jsonl", "entries.csv", "manifest.json"]
         assert zf.read("entries.jsonl") == b"".join(pieces)
         assert zf.read("entries.csv") == csv_bytes
-        assert zf.getinfo("entries.jsonl").compress_type == zipfile.ZIP_DEFLATED
+        for member in zf.infolist():  # compressed, and dated when written (not 1980)
+            assert member.compress_type == zipfile.ZIP_DEFLATED
+            assert member.date_time[:3] >= (date.today() - timedelta(days=1)).timetuple()[:3]
 
 
 def test_a_failure_in_the_thread_is_raised_in_the_export(tmp_path, no_thread_left):
