@@ -5,9 +5,9 @@ hashing and writing the files are done by zlib, hashlib and the file system, whi
 the interpreter's lock while they work. So the entries' JSON Lines go straight into the zip
 through a worker thread as they are written, and the CSV is hashed and written to disk there
 too, then compressed while the export writes the case summary: on a machine with a second
-core the compression is no longer added to the export's time (issue 16 item 6: 50,000
-entries/s at 1,000,000 entries). At most ``IN_FLIGHT`` pieces wait for the thread, so memory
-stays flat in the number of entries.
+core the compression is no longer added to the export's time (issue 16 item 6, the export's
+throughput). At most ``IN_FLIGHT`` pieces wait for the thread, so memory stays flat in the
+number of entries.
 
 Only one member of a zip can be open for writing at a time: ``stream()`` is for one member
 at a time, written while nothing else is added; ``to_disk()`` files are added once closed.
@@ -23,6 +23,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import IO
@@ -128,10 +129,14 @@ class BundleZip:
         if self._error is None:
             self._error = RuntimeError("the export was stopped")
         self._pool.shutdown(wait=True, cancel_futures=True)
+        # The unfinished file is deleted by the caller: a failure to close it (a full disk,
+        # say) must not hide the failure that stopped the export.
         for fh in self._open:  # a member left open is ended, so the zip can be closed
-            fh.close()
+            with suppress(OSError, ValueError):
+                fh.close()
         self._open.clear()
-        self.zf.close()
+        with suppress(OSError, ValueError):
+            self.zf.close()
 
 
 class ZippedFile:

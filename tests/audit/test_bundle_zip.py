@@ -7,6 +7,7 @@ import hashlib
 import threading
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -138,3 +139,18 @@ def test_entries_reach_the_files_in_bounded_pieces_however_long(app, tmp_path):
     assert len(jsonl.sizes) > 30
     assert max(jsonl.sizes) <= 2 * FLUSH_AT + line
     assert max(csv_file.sizes) <= 2 * FLUSH_AT + line
+
+
+def test_a_full_disk_is_raised_in_the_export_and_does_not_hide_it(tmp_path, no_thread_left):
+    """/dev/full: every write fails with "No space left on device", as on a full disk."""
+    bundle = BundleZip(tmp_path / "b.zip")
+    scratch = bundle.to_disk(Path("/dev/full"))
+    scratch.write(b"x" * 100)  # buffered: fails only when flushed, as the file is closed
+    bundle.wait()
+    bundle.abort()  # closing it fails too: that must not replace the export's own failure
+    bundle = BundleZip(tmp_path / "c.zip")
+    scratch = bundle.to_disk(Path("/dev/full"))
+    with pytest.raises(OSError, match="No space left"):
+        scratch.write(b"x" * 1_000_000)  # past the buffer: the thread's write fails
+        bundle.wait()
+    bundle.abort()
