@@ -247,10 +247,12 @@ class CaseSummaries:
                     if alert is not None:
                         alerts.append(alert)
                 pending = next(events, None)
+            # The id and the count are integers (``:d`` refuses anything else), written as
+            # JSON writes them.
             yield (
-                f'{{"alerts": [{", ".join(alerts)}], "case_id": {_ENCODE(case_id)}, '
+                f'{{"alerts": [{", ".join(alerts)}], "case_id": {case_id:d}, '
                 f'"case_number": {_ENCODE(number)}, "decisions": [{", ".join(decisions)}], '
-                f'"entries": {_ENCODE(entries)}, "first_entry_at": {_ENCODE(first_at)}, '
+                f'"entries": {entries:d}, "first_entry_at": {_ENCODE(first_at)}, '
                 f'"gate_evaluations": [{", ".join(gates)}], '
                 f'"last_entry_at": {_ENCODE(last_at)}, "stages": {_stages(stages, until)}}}'
             )
@@ -280,16 +282,21 @@ def _time(text: str) -> datetime:
 def _stages(changes: list[tuple[str, str]], until: str) -> str:
     """The stages a case went through (``[(at, stage as JSON)]``), as JSON text."""
     # Written out as ``_ENCODE`` writes the list of dictionaries (keys sorted, ", " and ": ");
-    # each time is parsed once. A test compares the text with the encoder's.
+    # each time is parsed once, and written as it is: a canonical time of the chain holds
+    # only digits, "-", ":", ".", "T" and "Z", which JSON writes unescaped. A test compares
+    # the text with the encoder's.
     items = []
-    start = _time(changes[0][0]) if changes else datetime.min
+    parse = datetime.fromisoformat
+    start = parse(changes[0][0]) if changes else datetime.min
+    last = len(changes) - 1
     for i, (at, stage) in enumerate(changes):
-        left = changes[i + 1][0] if i + 1 < len(changes) else None
-        end = _time(left or until)
+        left = changes[i + 1][0] if i < last else None
+        end = parse(left or until)
         days = round(max((end - start).total_seconds() / 86400, 0.0), 2)
+        left_text = f'"{left}"' if left else "null"
         items.append(
             f'{{"current": {"false" if left else "true"}, "days": {float.__repr__(days)}, '
-            f'"entered_at": {_ENCODE(at)}, "left_at": {_ENCODE(left)}, "stage": {stage}}}'
+            f'"entered_at": "{at}", "left_at": {left_text}, "stage": {stage}}}'
         )
         start = end
     return f"[{', '.join(items)}]"
