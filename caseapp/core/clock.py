@@ -5,11 +5,12 @@ people enter — a hearing held on, a child received on, a decision dated — ar
 authority works, which in this region is two to six hours ahead of UTC. Every rule that
 compares such a date with "today" (not in the future) or with a stored moment (not before the
 BID's approval) reads both in one zone: the instance's ``TIMEZONE`` setting
-(``CASEAPP_TIMEZONE``, an IANA name such as ``Europe/Chisinau`` or ``Asia/Bishkek``; default
-``UTC``), which is also the zone pages show times in. Otherwise a caseworker in Bishkek
-entering the night's handover between local and UTC midnight would be told the date is in the
-future, and a hearing held the evening before the determination opened could count as held
-since (002, Rec 1: the child is heard within the determination).
+(``CASEAPP_TIMEZONE``, an IANA name such as ``Europe/Chisinau`` or ``Asia/Bishkek``; left
+unset, ``UTC`` with a warning at start-up), which is also the zone pages show times in.
+Otherwise a caseworker in Bishkek entering the night's handover between local and UTC
+midnight would be told the date is in the future, and a hearing held the evening before the
+determination opened could count as held since (002, Rec 1: the child is heard within the
+determination).
 
 Deadlines counted in whole days from a case's opening (the BID time limit's alerts, reminders
 and workload counts) keep UTC days: their counts are stored per UTC opening day
