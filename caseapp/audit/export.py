@@ -284,10 +284,11 @@ def export_bundle(
     scratch = Path(tempfile.mkdtemp(prefix="caseapp-export-", dir=workdir))
     fd, name = tempfile.mkstemp(prefix="caseapp-export-", suffix=".zip", dir=workdir)
     os.close(fd)
-    bundle = BundleZip(Path(name))
+    bundle: BundleZip | None = None
     writer = None
     finished = False
     try:
+        bundle = BundleZip(Path(name))
         with snapshot() as conn, _small_cache(conn):
             first, last = _range(conn, options, case_id)
             count = 0 if first is None else last - first + 1
@@ -367,15 +368,16 @@ def export_bundle(
         finished = True
     finally:
         if not finished:
-            bundle.abort()
-            bundle.path.unlink(missing_ok=True)
+            if bundle is not None:
+                bundle.abort()
+            Path(name).unlink(missing_ok=True)
         if writer is not None:
             writer.release()
         for leftover in scratch.iterdir():
             leftover.unlink()
         scratch.rmdir()
     _record_export(actor, options, case_id, manifest, hashlib.sha256(manifest_bytes).hexdigest())
-    return ExportResult(temp_path=bundle.path, manifest=manifest, files=files)
+    return ExportResult(temp_path=Path(name), manifest=manifest, files=files)
 
 
 def _record_export(actor, options, case_id, manifest, manifest_sha256) -> None:

@@ -274,11 +274,6 @@ class CaseSummaries:
         self.db.close()
 
 
-def _time(text: str) -> datetime:
-    """A canonical time of the chain (already checked when the entry was sealed)."""
-    return datetime.fromisoformat(text)
-
-
 def _stages(changes: list[tuple[str, str]], until: str) -> str:
     """The stages a case went through (``[(at, stage as JSON)]``), as JSON text."""
     # Written out as ``_ENCODE`` writes the list of dictionaries (keys sorted, ", " and ": ");

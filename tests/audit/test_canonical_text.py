@@ -154,7 +154,9 @@ def test_entry_lines_are_the_canonical_form_of_the_line(identified, only_case, t
 
 def _stages_by_the_encoder(changes, until):
     """``cases.json``'s stages as the summary built them before it wrote the text itself."""
-    from caseapp.audit.summary import _ENCODE, _time
+    from caseapp.audit.summary import _ENCODE
+
+    _time = datetime.fromisoformat
 
     stages = []
     for i, (at, stage) in enumerate(changes):
