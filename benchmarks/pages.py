@@ -561,6 +561,9 @@ def main(argv=None) -> None:
     facts, logins = facts_and_secrets(url, workdir)
     wanted = args.only.split("|")  # "due list|queue": pages whose label has any of them
     pages = [p for p in pages_for(facts) if any(w in p.label for w in wanted)]
+    if not pages:
+        labels = ", ".join(sorted({p.label for p in pages_for(facts)}))
+        parser.exit(2, f"--only {args.only!r} names no page; the pages are: {labels}\n")
     app_port, bare_port = free_port(), free_port()
     servers = [
         serve("caseapp:create_app()", app_port, url, args.workers),

@@ -227,7 +227,7 @@ def verify_export(bundle, public_key, fingerprint) -> None:
             if line["key_id"] == keys.key_id()
         }
     state = {"instances": {keys.instance_id(): {"checkpoints": known}}}
-    report = verify_bundle(bundle, pem, fingerprint, state=state)
+    report = verify_bundle(bundle, pem, fingerprint, state=state, parallel=True)
     for note in report.notes:
         click.echo(note)
     for failure in report.failures:
