@@ -80,8 +80,19 @@ def _summary_encoder():
 
 _ENCODE = _summary_encoder()
 _PLACEMENT_KEYS = frozenset(PLACEMENT_KEYS)
-# A diff whose canonical text has none of these names no placement fact at any depth.
-_PLACEMENT_NEEDLES = tuple(f'"{key}":' for key in PLACEMENT_KEYS)
+_encode_str = json.encoder.encode_basestring
+
+
+def _scalar(value) -> str:
+    """``_ENCODE(value)``, with shortcuts for exact str, int and None (the same text)."""
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    return _ENCODE(value)
 
 
 class CaseSummaries:
@@ -174,10 +185,21 @@ class CaseSummaries:
                 }
                 gate_text = _ENCODE(item)
         if decision:
-            item = {"seq": seq, "at": at, "action": action, "actor": actor, "reason": reason}
-            decision_text = _ENCODE(item)
+            # ``_ENCODE`` of {"seq", "at", "action", "actor", "reason"}, written out in its
+            # sorted key order (``at`` is a canonical time: no character JSON escapes).
+            decision_text = (
+                f'{{"action": {_ENCODE(action)}, "actor": {_scalar(actor)}, "at": "{at}", '
+                f'"reason": {_scalar(reason)}, "seq": {_scalar(seq)}}}'
+            )
+        # A diff whose canonical text names none of ``PLACEMENT_KEYS`` holds no placement
+        # fact at any depth (the three names written out; a test holds them to the tuple).
         if alert or (
-            (diff_text is None or any(key in diff_text for key in _PLACEMENT_NEEDLES))
+            (
+                diff_text is None
+                or '"placement_type":' in diff_text
+                or '"child_can_leave_at_will":' in diff_text
+                or '"run_by_law_enforcement":' in diff_text
+            )
             and _liberty_alert(diff)
         ):
             name = action.split(":", 1)[1] if alert else "deprivation_of_liberty"

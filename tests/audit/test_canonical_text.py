@@ -8,6 +8,8 @@ for the awkward ones (quotes, non-ASCII, control characters, floats, booleans, N
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -22,7 +24,7 @@ from caseapp.audit.bundle_verifier import (
     personal_text,
     sealed_text,
 )
-from caseapp.audit.entry_files import EntryWriter
+from caseapp.audit.entry_files import EntryWriter, _safe_json, csv_field, safe_cell
 
 AWKWARD = [
     None,
@@ -152,6 +154,89 @@ def test_entry_lines_are_the_canonical_form_of_the_line(identified, only_case, t
     assert ",'=cmd," in csv_text  # the formula-like action is defused
 
 
+CSV_AWKWARD = [
+    *AWKWARD,
+    "a,b",
+    'say "no"',
+    "line\nbreak",
+    "carriage\rreturn",
+    "nul\x00byte",
+    " leading space",
+    "semi;colon",
+    "'=quoted",
+    -0.0,
+    float("inf"),
+    10**30,
+]
+
+
+def _by_csv_writer(rows) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("value", CSV_AWKWARD)
+def test_a_csv_field_is_written_as_csv_writer_writes_it(value):
+    """The entry rows are written without ``csv.writer`` (issue 16 item 6): the same text."""
+    assert f"x,{csv_field(value)},y\r\n" == _by_csv_writer([("x", value, "y")])
+
+
+@pytest.mark.parametrize("only_case", [None, 7])
+def test_entry_rows_are_what_csv_writer_writes(only_case, tmp_path, app):
+    options = SimpleNamespace(identified=False, recipient="ombud-md")
+    with app.app_context():
+        writer = EntryWriter(Path(tmp_path), options, only_case, {})
+        expected: list[tuple] = [
+            (
+                "seq",
+                "occurred_at",
+                "case_number",
+                "case_id",
+                "action",
+                "object_type",
+                "object_id",
+                "actor_agency_id",
+                "actor",
+                "diff",
+                "reason",
+                "withheld",
+                "personal",
+                "hash",
+                "request_id",
+            )
+        ]
+        for n, base in enumerate(ROWS):
+            number = f'MD-{base[5]},"x"' if base[5] else None
+            row = (*base[:11], f"{n:x}" * 64, base[11] if len(base) > 11 else None, number)
+            writer.add(row, "2026-11-30T01:02:03.000004Z", "cd" * 32)
+            withheld = only_case is not None and row[5] != only_case
+            diff = None if withheld else writer.pseudonyms.diff(row[8])
+            expected.append(
+                (
+                    row[0],
+                    "2026-11-30T01:02:03.000004Z",
+                    "" if withheld else safe_cell(number),
+                    row[5],
+                    safe_cell(row[2]),
+                    safe_cell(row[3]),
+                    row[4],
+                    row[6],
+                    "" if withheld else safe_cell(writer._actor(row[7])),
+                    "" if diff is None else _safe_json(encode_canonical(diff)),
+                    "" if withheld else safe_cell(row[9]),
+                    "yes" if withheld else "",
+                    "cd" * 32,
+                    row[11],
+                    row[12],
+                )
+            )
+        writer.close()
+        writer.release()
+    written = (tmp_path / "entries.csv").read_bytes().decode("utf-8")
+    assert written == _by_csv_writer(expected)
+
+
 def _stages_by_the_encoder(changes, until):
     """``cases.json``'s stages as the summary built them before it wrote the text itself."""
     from caseapp.audit.summary import _ENCODE
@@ -247,3 +332,44 @@ def test_case_summary_encoder_refuses_what_json_refuses():
 
     with pytest.raises(TypeError):
         _ENCODE({"when": datetime(2026, 1, 1, tzinfo=UTC)})
+
+
+@pytest.mark.parametrize("value", AWKWARD)
+def test_case_summary_decision_text_is_the_encoder_s(value, tmp_path):
+    """A decision of ``cases.json`` (written out field by field, issue 16 item 6) is the
+    encoder's text of its dictionary, whatever the actor, reason and sequence number hold."""
+    from caseapp.audit.summary import _ENCODE, CaseSummaries
+
+    summaries = CaseSummaries(tmp_path / "s.sqlite3")
+    try:
+        at = "2026-11-30T01:02:03.000004Z"
+        summaries.add_fields(7, value, at, "return:approve", value, value, None)
+        decision = summaries.pending[-1][5]
+        item = {"seq": value, "at": at, "action": "return:approve", "actor": value, "reason": value}
+        assert decision == _ENCODE(item)
+    finally:
+        summaries.close()
+
+
+def test_case_summary_looks_for_a_placement_fact_under_each_of_its_names(tmp_path, monkeypatch):
+    """The summary looks into a diff for deprivation of liberty only when its text names one
+    of the placement facts (``PLACEMENT_KEYS``, 002 Rec 4): every name is looked for, and a
+    diff naming none is skipped."""
+    from caseapp.audit import summary
+
+    looked: list = []
+    monkeypatch.setattr(summary, "_liberty_alert", lambda diff: looked.append(diff) or False)
+    summaries = summary.CaseSummaries(tmp_path / "s.sqlite3")
+    try:
+        for key in summary.PLACEMENT_KEYS:
+            diff = {key: [None, True]}
+            summaries.add_fields(
+                7, 1, "t", "placement:update", None, None, diff, diff_text=encode_canonical(diff)
+            )
+        other = {"stage": ["a", "b"]}
+        summaries.add_fields(
+            7, 2, "t", "case:update", None, None, other, diff_text=encode_canonical(other)
+        )
+    finally:
+        summaries.close()
+    assert looked == [{key: [None, True]} for key in summary.PLACEMENT_KEYS]
