@@ -977,7 +977,7 @@ def _start_side(stack: contextlib.ExitStack, path, manifest: dict):
         # "spawn": a fresh interpreter, whatever threads the calling process runs.
         pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=get_context("spawn")))
         return pool.submit(_side_checks, os.fspath(path), manifest)
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ImportError, NotImplementedError):  # no processes here
         return None
 
 

@@ -186,9 +186,9 @@ class CaseSummaries:
                 gate_text = _ENCODE(item)
         if decision:
             # ``_ENCODE`` of {"seq", "at", "action", "actor", "reason"}, written out in its
-            # sorted key order (``at`` is a canonical time: no character JSON escapes).
+            # sorted key order.
             decision_text = (
-                f'{{"action": {_ENCODE(action)}, "actor": {_scalar(actor)}, "at": "{at}", '
+                f'{{"action": {_ENCODE(action)}, "actor": {_scalar(actor)}, "at": {_scalar(at)}, '
                 f'"reason": {_scalar(reason)}, "seq": {_scalar(seq)}}}'
             )
         # A diff whose canonical text names none of ``PLACEMENT_KEYS`` holds no placement

@@ -342,11 +342,11 @@ def test_case_summary_decision_text_is_the_encoder_s(value, tmp_path):
 
     summaries = CaseSummaries(tmp_path / "s.sqlite3")
     try:
-        at = "2026-11-30T01:02:03.000004Z"
-        summaries.add_fields(7, value, at, "return:approve", value, value, None)
-        decision = summaries.pending[-1][5]
-        item = {"seq": value, "at": at, "action": "return:approve", "actor": value, "reason": value}
-        assert decision == _ENCODE(item)
+        for at in ("2026-11-30T01:02:03.000004Z", value):
+            summaries.add_fields(7, value, at, "return:approve", value, value, None)
+            decision = summaries.pending[-1][5]
+            item = {"seq": value, "at": at, "action": "return:approve", "actor": value}
+            assert decision == _ENCODE({**item, "reason": value})
     finally:
         summaries.close()
 
