@@ -16,6 +16,8 @@ Usage::
     python verify_export.py --new-witness-key MY_KEY.pem
 
 Exit status 0 when every check passes, 1 otherwise; each failure is printed on its own line.
+A second process checks ``entries.csv`` and ``cases.json`` while the first recomputes the
+chain (``SIDE_FILES``); the findings are the same as in one process, in the same order.
 
 Canonical form (version 1)
 --------------------------
