@@ -159,16 +159,26 @@ encode_canonical = _fast_encoder()
 _encode_str = json.encoder.encode_basestring  # what the encoder uses for str (ensure_ascii off)
 
 
-def canonical_value(value) -> str:
-    """``encode_canonical(value)`` with a shortcut for exact str, int and None (same text)."""
-    kind = type(value)
-    if kind is str:
-        return _encode_str(value)
-    if kind is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
-    return encode_canonical(value)
+def with_shortcuts(encode):
+    """``encode`` (a JSON encoder without ``ensure_ascii``) with shortcuts for exact str, int
+    and None: the same text, whatever the encoder's separators (the app's case summary uses
+    it with its own)."""
+
+    def text(value) -> str:
+        kind = type(value)
+        if kind is str:
+            return _encode_str(value)
+        if kind is int:
+            return int.__repr__(value)
+        if value is None:
+            return "null"
+        return encode(value)
+
+    return text
+
+
+# ``encode_canonical(value)``, with the shortcuts (same text).
+canonical_value = with_shortcuts(encode_canonical)
 
 
 def _line_decoder():

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from caseapp.assessment.liberty import deprives_of_liberty
+from caseapp.audit.bundle_verifier import with_shortcuts
 
 DECISION_VERBS = frozenset(
     {"approve", "refuse", "send_back", "reject", "withdraw", "decide", "close", "reopen", "notify"}
@@ -80,19 +81,8 @@ def _summary_encoder():
 
 _ENCODE = _summary_encoder()
 _PLACEMENT_KEYS = frozenset(PLACEMENT_KEYS)
-_encode_str = json.encoder.encode_basestring
-
-
-def _scalar(value) -> str:
-    """``_ENCODE(value)``, with shortcuts for exact str, int and None (the same text)."""
-    kind = type(value)
-    if kind is str:
-        return _encode_str(value)
-    if kind is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
-    return _ENCODE(value)
+# ``_ENCODE(value)``, with shortcuts for exact str, int and None (the same text).
+_scalar = with_shortcuts(_ENCODE)
 
 
 class CaseSummaries:

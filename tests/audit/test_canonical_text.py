@@ -24,7 +24,13 @@ from caseapp.audit.bundle_verifier import (
     personal_text,
     sealed_text,
 )
-from caseapp.audit.entry_files import EntryWriter, _safe_json, csv_field, safe_cell
+from caseapp.audit.entry_files import (
+    CSV_COLUMNS,
+    EntryWriter,
+    _safe_json,
+    csv_field,
+    safe_cell,
+)
 
 AWKWARD = [
     None,
@@ -187,25 +193,7 @@ def test_entry_rows_are_what_csv_writer_writes(only_case, tmp_path, app):
     options = SimpleNamespace(identified=False, recipient="ombud-md")
     with app.app_context():
         writer = EntryWriter(Path(tmp_path), options, only_case, {})
-        expected: list[tuple] = [
-            (
-                "seq",
-                "occurred_at",
-                "case_number",
-                "case_id",
-                "action",
-                "object_type",
-                "object_id",
-                "actor_agency_id",
-                "actor",
-                "diff",
-                "reason",
-                "withheld",
-                "personal",
-                "hash",
-                "request_id",
-            )
-        ]
+        expected: list[tuple] = [CSV_COLUMNS]
         for n, base in enumerate(ROWS):
             number = f'MD-{base[5]},"x"' if base[5] else None
             row = (*base[:11], f"{n:x}" * 64, base[11] if len(base) > 11 else None, number)
