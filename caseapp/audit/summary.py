@@ -81,6 +81,8 @@ def _summary_encoder():
 
 _ENCODE = _summary_encoder()
 _PLACEMENT_KEYS = frozenset(PLACEMENT_KEYS)
+# A diff whose canonical text has none of these names no placement fact at any depth.
+_PLACEMENT_NEEDLES = tuple(f'"{key}":' for key in PLACEMENT_KEYS)
 # ``_ENCODE(value)``, with shortcuts for exact str, int and None (the same text).
 _scalar = with_shortcuts(_ENCODE)
 
@@ -181,15 +183,8 @@ class CaseSummaries:
                 f'{{"action": {_ENCODE(action)}, "actor": {_scalar(actor)}, "at": {_scalar(at)}, '
                 f'"reason": {_scalar(reason)}, "seq": {_scalar(seq)}}}'
             )
-        # A diff whose canonical text names none of ``PLACEMENT_KEYS`` holds no placement
-        # fact at any depth (the three names written out; a test holds them to the tuple).
         if alert or (
-            (
-                diff_text is None
-                or '"placement_type":' in diff_text
-                or '"child_can_leave_at_will":' in diff_text
-                or '"run_by_law_enforcement":' in diff_text
-            )
+            (diff_text is None or any(key in diff_text for key in _PLACEMENT_NEEDLES))
             and _liberty_alert(diff)
         ):
             name = action.split(":", 1)[1] if alert else "deprivation_of_liberty"
