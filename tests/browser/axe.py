@@ -24,7 +24,13 @@ def _source() -> str:
 
 
 def violations(page) -> list[str]:
-    """axe's violations on the page as it is now, one line per rule and element."""
+    """axe's violations on the page once it has loaded, one line per rule and element.
+
+    A click that navigates returns once the new document has started; its stylesheets may
+    still be on the way. axe run on the unstyled page reports what the styles fix (e.g.
+    target-size on the main menu's links), so we wait for the ``load`` event first.
+    """
+    page.wait_for_load_state("load")
     # Evaluated through the DevTools protocol, not as an inline <script>: the app's strict
     # Content-Security-Policy stays in force while axe checks the page.
     page.evaluate(_source())
