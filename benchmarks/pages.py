@@ -185,6 +185,8 @@ def pages_for(facts: dict) -> list[Page]:
         Page(cw, "return safeguards", f"/cases/{ready}/safeguards"),
         Page(cw, "due list", "/due"),
         Page(cw, "home (dashboard)", "/home"),
+        Page(cw, "notifications", "/notifications"),
+        Page(cw, "incoming returns (exchange)", "/exchange/incoming"),
         Page("supervisor", "approval queue", "/queue"),
         Page("supervisor", "due list", "/due"),
         Page("supervisor", "home (dashboard)", "/home"),

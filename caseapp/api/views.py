@@ -26,6 +26,7 @@ from caseapp.core import web
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import csrf, db
 from caseapp.core.permissions import Role
+from caseapp.core.validators import id_arg
 from caseapp.core.web import audit_read, later
 from caseapp.exchange import keys
 from caseapp.exchange.documents import DocumentType
@@ -260,19 +261,36 @@ def case_detail(case_id: int):
     {
         "get": {
             "summary": "Home-study requests received for the user's agency, not yet opened",
+            "description": (
+                "Oldest first, a page at a time: `next_after` is the `after` of the next "
+                "page, null on the last."
+            ),
             "security": TOKEN,
+            "parameters": [
+                {
+                    "name": "after",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer"},
+                    "description": "the `next_after` of the previous page",
+                }
+            ],
             "responses": answers(200, "requests", 401, 403),
         }
     }
 )
 def incoming():
     """Unopened requests addressed to the user's agency (no child data beyond the request)."""
-    from caseapp.exchange.queries import unopened_requests
+    from caseapp.exchange.queries import PER_PAGE, unopened_requests
 
     user = api_user()
     if user.role not in (Role.CASEWORKER, Role.SUPERVISOR):
         raise ApiAbort("forbidden", _("Only agency staff receive requests."), 403)
-    return jsonify({"requests": [bodies.incoming_request(d) for d in unopened_requests(user)]})
+    after = id_arg(request.args.get("after"))
+    found, next_after = unopened_requests(user, after=after, limit=PER_PAGE)
+    return jsonify(
+        {"requests": [bodies.incoming_request(d) for d in found], "next_after": next_after}
+    )
 
 
 # -- operations (token only) ----------------------------------------------------------------

@@ -65,7 +65,7 @@ def timeline(case_id: int):
     case = web.load(Case, case_id)
     number = case.number
     web.audit_read(pending(current_user, AuditAction.AUDIT_TIMELINE_VIEW, case, diff={}))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     context = pages.timeline_context(case_id, number, page)
     return render_template("audit/timeline.html", form=ExportForm(case_number=number), **context)
 

@@ -22,6 +22,7 @@ from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_case
 from caseapp.core.clock import today
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, Role
+from caseapp.core.validators import id_arg
 
 SEARCH_SESSION_KEY = "case_search"  # the key of the user's last search (not its content)
 
@@ -116,7 +117,7 @@ def requested_search(caseworkers: list[Row[tuple[int, str]]]) -> tuple[CaseFilte
 def page_cursor(page: int) -> Cursor:
     """Keyset: the pager's links carry the id the next (after=) or previous (before=) page
     starts from, so no page skips rows with OFFSET however far it is."""
-    after, before = request.args.get("after", type=int), request.args.get("before", type=int)
+    after, before = id_arg(request.args.get("after")), id_arg(request.args.get("before"))
     if after is not None and after > 0:
         return (page - 1, None, after)
     if before is not None and before > 0:

@@ -84,6 +84,13 @@ def bounded_int(value: str | None, *, minimum: int = INT_MIN, maximum: int = INT
     return number if minimum <= number <= maximum else None
 
 
+def id_arg(value: str | None) -> int | None:
+    """A record id from the query string (a list's keyset cursor: ``?after=``, ``?before=``),
+    or None when it is not one: a number no id column can hold is no cursor, not a server
+    error (issue 14 item 1)."""
+    return bounded_int(value, minimum=0)
+
+
 def page_number(value: str | None) -> int:
     """A list page from the query string: 1 to ``MAX_PAGE``, 1 when absent or not a number."""
     return bounded_int(value, minimum=1, maximum=MAX_PAGE) or 1

@@ -62,7 +62,12 @@ class Notification(db.Model):
     """One notice to one user; read when they open it or mark it read."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at", "id"),)
+    __table_args__ = (
+        # The unread count (``home.unread_notifications``).
+        Index("ix_notification_user_unread", "user_id", "read_at", "id"),
+        # The notifications page, newest first a page at a time (issue 16).
+        Index("ix_notification_user_id", "user_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

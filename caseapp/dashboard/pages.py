@@ -7,6 +7,7 @@ from typing import Any
 
 from caseapp.core import clock
 from caseapp.core.permissions import Permission
+from caseapp.core.validators import id_arg
 from caseapp.dashboard import home as home_q
 from caseapp.dashboard import queries as q
 from caseapp.dashboard.reminders import reminders_for
@@ -28,7 +29,7 @@ def queue_page(user, args) -> dict[str, Any]:
     """The supervisor's queue: determinations to approve (not their own), returns ready for
     approval, last resorts awaiting a second supervisor. ``args``: the request's arguments."""
     today, policy = clock.today(), current_policy()
-    after = args.get("after", type=int)
+    after = id_arg(args.get("after"))
     returns, next_after = q.returns_in_preparation(
         user, today, policy, after=after, limit=QUEUE_PER_PAGE
     )

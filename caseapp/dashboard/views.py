@@ -10,6 +10,7 @@ from caseapp.cases.models import Case
 from caseapp.core import web
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
+from caseapp.core.validators import id_arg
 from caseapp.core.views import permission_required
 from caseapp.dashboard import home as home_q
 from caseapp.dashboard import operations as ops
@@ -60,7 +61,7 @@ def home():
 @login_required
 def notifications():
     """The user's notifications, newest first, with the e-mail digest choice."""
-    before = request.args.get("before", type=int)
+    before = id_arg(request.args.get("before"))
     rows, next_before = home_q.notifications_page(current_user, before=before)
     return render_template(
         "dashboard/notifications.html",

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -80,7 +81,13 @@ class ExchangeLink(db.Model):
     """One of our cases linked to an exchange id shared with one partner."""
 
     __tablename__ = "exchange_link"
-    __table_args__ = (UniqueConstraint("exchange_id"),)
+    __table_args__ = (
+        UniqueConstraint("exchange_id"),
+        # The incoming returns, newest first a page at a time (``queries.incoming_returns``):
+        # read from here, each joined to its case, instead of every case of the agency
+        # probed for a link and the matches sorted (issue 16).
+        Index("ix_exchange_link_incoming", "incoming", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exchange_id: Mapped[str] = mapped_column(String(36))

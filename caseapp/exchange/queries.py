@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -11,44 +13,75 @@ from caseapp.core.permissions import Role
 from caseapp.exchange.documents import DocumentType
 from caseapp.exchange.models import Direction, ExchangeDocument, ExchangeLink, Partner
 
-LIST_LIMIT = 200
+_Row = TypeVar("_Row", ExchangeDocument, ExchangeLink)
+
+# Rows per page of the incoming lists (requests waiting, incoming returns opened), each
+# paginated on its own by id (keyset): a page costs the same however many the agency has
+# received (issue 16: the page drew 200 rows of each, 87 KB, and hid any beyond them).
+PER_PAGE = 25
 
 
-def unopened_requests(user) -> list[ExchangeDocument]:
-    """Received home-study requests for the user's agency without an incoming return yet."""
+def unopened_requests(
+    user, *, after: int | None, limit: int
+) -> tuple[list[ExchangeDocument], int | None]:
+    """Received home-study requests for the user's agency without an incoming return yet,
+    oldest first (the longest waiting at the top): one page after the request id ``after``,
+    and the id the next page starts after (``None`` on the last page)."""
     if user.role not in (Role.CASEWORKER, Role.SUPERVISOR):
-        return []
-    return list(
-        db.session.scalars(
-            select(ExchangeDocument)
-            .join(Partner, Partner.id == ExchangeDocument.partner_id)
-            .where(
-                ExchangeDocument.doc_type == DocumentType.HOME_STUDY_REQUEST,
-                ExchangeDocument.direction == Direction.RECEIVED,
-                ExchangeDocument.case_id.is_(None),
-                Partner.local_agency_id == user.agency_id,
-            )
-            .options(selectinload(ExchangeDocument.partner))
-            .order_by(ExchangeDocument.id)
-            .limit(LIST_LIMIT)
+        return [], None
+    query = (
+        select(ExchangeDocument)
+        .join(Partner, Partner.id == ExchangeDocument.partner_id)
+        .where(
+            ExchangeDocument.doc_type == DocumentType.HOME_STUDY_REQUEST,
+            ExchangeDocument.direction == Direction.RECEIVED,
+            ExchangeDocument.case_id.is_(None),
+            Partner.local_agency_id == user.agency_id,
         )
+        .options(selectinload(ExchangeDocument.partner))
     )
+    if after is not None:
+        query = query.where(ExchangeDocument.id > after)
+    rows = list(db.session.scalars(query.order_by(ExchangeDocument.id).limit(limit + 1)))
+    return _page(rows, limit)
 
 
-def incoming_returns(user) -> list[ExchangeLink]:
-    """The incoming returns led by the user's agency, newest first (at most ``LIST_LIMIT``)."""
+def incoming_returns(
+    user, *, before: int | None, limit: int
+) -> tuple[list[ExchangeLink], int | None]:
+    """The incoming returns led by the user's agency, newest first: one page before the link
+    id ``before``, and the id the next (older) page starts before (``None`` on the last)."""
     if user.role not in (Role.CASEWORKER, Role.SUPERVISOR):
-        return []
-    return list(
-        db.session.scalars(
-            select(ExchangeLink)
-            .join(Case, Case.id == ExchangeLink.case_id)
-            .where(ExchangeLink.incoming.is_(True), Case.lead_agency_id == user.agency_id)
-            .options(selectinload(ExchangeLink.case), selectinload(ExchangeLink.partner))
-            .order_by(ExchangeLink.id.desc())
-            .limit(LIST_LIMIT)
-        )
+        return [], None
+    query = (
+        select(ExchangeLink)
+        .join(Case, Case.id == ExchangeLink.case_id)
+        .where(ExchangeLink.incoming.is_(True), Case.lead_agency_id == user.agency_id)
+        .options(selectinload(ExchangeLink.case), selectinload(ExchangeLink.partner))
     )
+    if before is not None:
+        query = query.where(ExchangeLink.id < before)
+    rows = list(db.session.scalars(query.order_by(ExchangeLink.id.desc()).limit(limit + 1)))
+    return _page(rows, limit)
+
+
+INCOMING_LISTS = ("requests", "returns")
+
+
+def incoming_lists(user, cursors: dict[str, int | None]) -> dict[str, tuple[list[Any], int | None]]:
+    """The incoming page's two lists, each one page from its cursor: ``{name: (rows, next
+    cursor)}`` (``requests``: after a request id; ``returns``: before a link id)."""
+    return {
+        "requests": unopened_requests(user, after=cursors["requests"], limit=PER_PAGE),
+        "returns": incoming_returns(user, before=cursors["returns"], limit=PER_PAGE),
+    }
+
+
+def _page(rows: list[_Row], limit: int) -> tuple[list[_Row], int | None]:
+    """``rows`` fetched with one more than ``limit``: the page, and its last id if more follow."""
+    if len(rows) > limit:
+        return rows[:limit], rows[limit - 1].id
+    return rows, None
 
 
 def documents_of_case(case_id: int) -> list[ExchangeDocument]:

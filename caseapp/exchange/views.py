@@ -6,7 +6,7 @@ opened) and the file import. Each view: ``web.load`` -> ``web.require`` -> ``web
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from caseapp.children.models import FamilyMember
 from caseapp.core import web
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
+from caseapp.core.validators import id_arg
 from caseapp.core.views import permission_required
 from caseapp.exchange import keys, operations, queries, sending, sequence
 from caseapp.exchange.documents import DocumentType
@@ -224,11 +225,16 @@ def export(case_id: int, exchange_document_id: int):
 @login_required
 @permission_required(Permission.CASE_CREATE)
 def incoming():
-    """Requests from partners for the user's agency, and the incoming returns they opened."""
+    """Requests from partners for the user's agency, and the incoming returns they opened:
+    each list a page at a time (``?requests=<id>``, ``?returns=<id>``: keyset cursors)."""
+    cursors = {name: id_arg(request.args.get(name)) for name in queries.INCOMING_LISTS}
+    sections = queries.incoming_lists(current_user, cursors)
     return render_template(
         "exchange/incoming.html",
-        requests=queries.unopened_requests(current_user),
-        returns=queries.incoming_returns(current_user),
+        requests=sections["requests"][0],
+        returns=sections["returns"][0],
+        sections=sections,
+        cursors=cursors,
         open_form=OpenForm(),
     )
 

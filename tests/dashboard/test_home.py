@@ -267,3 +267,22 @@ def test_digest_command_and_background_task(factory, worker, runner, app):
     result = runner.invoke(args=["dashboard", "digest"])
     assert result.output.strip() == "sent 1" and len(outbox()) == 1
     assert runner.invoke(args=["dashboard", "digest"]).output.strip() == "sent 0"
+
+
+def test_notifications_page_reads_the_newest_from_an_index(factory, worker, db):
+    """The page's query reads the user's newest notifications from ``(user_id, id)``, not all
+    of them sorted (issue 16: 81 ms for a caseworker with 61,536 notifications)."""
+    from caseapp.dashboard.home import notifications_page
+    from tests.support.plans import sqlite_plans
+
+    case = factory.case(caseworker=worker)
+    other = factory.user(Role.CASEWORKER, agency=worker.agency)
+    for _ in range(3):
+        ops.notify(other, worker.id, NotificationKind.CASE_ASSIGNED, case)
+    db.session.commit()
+    with sqlite_plans("notification") as plans:
+        for before in (None, 10**9):
+            assert len(notifications_page(worker, before=before)[0]) == 3
+    assert len(plans) == 2
+    for plan in plans:
+        assert "ix_notification_user_id" in plan and "TEMP B-TREE" not in plan, plan

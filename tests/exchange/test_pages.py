@@ -333,3 +333,100 @@ def test_demo_has_a_partner_and_a_request_waiting_for_the_moldovan_directorate(
     ua = db.session.scalar(select(User).where(User.email == "caseworker.ua@example.org"))
     login(ua, password=DEMO_PASSWORD)
     assert "Andrei Ciobanu" not in client.get("/exchange/incoming").get_data(as_text=True)
+
+
+def test_incoming_lists_are_paginated_by_id_and_lose_no_row(
+    client, login, db, world, monkeypatch, runner
+):
+    """Each incoming list a page at a time (issue 16: 200 rows drawn, any beyond them hidden):
+    every request and every opened return is on exactly one page, and the API pages alike."""
+    import uuid
+
+    from caseapp.exchange import queries
+    from caseapp.exchange.inbox import receive
+    from caseapp.exchange.models import Transport
+
+    monkeypatch.setattr(queries, "PER_PAGE", 2)
+    records.partner(world)
+    requests = [
+        receive(
+            records.signed(
+                world, DocumentType.HOME_STUDY_REQUEST, str(uuid.uuid4()), records.REQUEST
+            ),
+            transport=Transport.NETWORK,
+        )[0]
+        for _ in range(5)
+    ]
+    db.session.commit()
+    login(world.caseworker)
+
+    def open_buttons(page: str) -> list[str]:
+        return [r.id for r in requests if f"/exchange/incoming/{r.id}/open" in page]
+
+    first = client.get("/exchange/incoming").get_data(as_text=True)
+    assert open_buttons(first) == [requests[0].id, requests[1].id]  # the oldest first
+    assert f"?requests={requests[1].id}" in first and "First page" not in first
+    second = client.get(f"/exchange/incoming?requests={requests[1].id}").get_data(as_text=True)
+    assert open_buttons(second) == [requests[2].id, requests[3].id]
+    assert "First page" in second
+    last = client.get(f"/exchange/incoming?requests={requests[3].id}").get_data(as_text=True)
+    assert open_buttons(last) == [requests[4].id] and "?requests=" not in last
+    # A cursor that is not a number is ignored: the first page, not an error.
+    assert client.get("/exchange/incoming?requests=x%27").status_code == 200
+
+    for r in requests:
+        assert client.post(f"/exchange/incoming/{r.id}/open", data={}).status_code == 302
+    links = list(
+        db.session.scalars(select(ExchangeLink).order_by(ExchangeLink.id.desc()))
+    )  # newest first
+    seen: list[str] = []
+    url = "/exchange/incoming"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        assert "No requests waiting." in page
+        seen += [link.case.number for link in links if f">{link.case.number}</a>" in page]
+        nxt = [link.id for link in links if f'?returns={link.id}"' in page]
+        url = f"/exchange/incoming?returns={nxt[0]}" if nxt else ""
+    assert seen == [link.case.number for link in links]
+
+
+def test_api_incoming_requests_page_with_next_after(client, db, world, monkeypatch, runner):
+    import uuid
+
+    from caseapp.exchange import queries
+    from caseapp.exchange.inbox import receive
+    from caseapp.exchange.models import Transport
+
+    monkeypatch.setattr(queries, "PER_PAGE", 2)
+    records.partner(world)
+    ids = [
+        receive(
+            records.signed(
+                world, DocumentType.HOME_STUDY_REQUEST, str(uuid.uuid4()), records.REQUEST
+            ),
+            transport=Transport.NETWORK,
+        )[0].id
+        for _ in range(3)
+    ]
+    db.session.commit()
+    result = runner.invoke(args=["api", "token-create", world.caseworker.email, "pager"])
+    auth = {"Authorization": f"Bearer {result.output.split(': ', 1)[1].strip()}"}
+    first = client.get("/api/v1/exchange/incoming", headers=auth).get_json()
+    assert [r["id"] for r in first["requests"]] == ids[:2] and first["next_after"] == ids[1]
+    last = client.get(f"/api/v1/exchange/incoming?after={ids[1]}", headers=auth).get_json()
+    assert [r["id"] for r in last["requests"]] == ids[2:] and last["next_after"] is None
+
+
+def test_incoming_returns_are_read_newest_first_from_an_index(client, login, db, world):
+    """The incoming returns come from ``(incoming, id)`` in order, each joined to its case;
+    not every case of the agency probed for a link and the matches sorted (issue 16)."""
+    from caseapp.exchange.queries import incoming_returns
+    from tests.support.plans import sqlite_plans
+
+    _open_request(client, login, db, world)
+    with sqlite_plans("exchange_link") as plans:
+        for before in (None, 10**9):
+            assert len(incoming_returns(world.caseworker, before=before, limit=25)[0]) == 1
+    assert len(plans) == 2
+    for plan in plans:
+        assert "ix_exchange_link_incoming" in plan and "TEMP B-TREE" not in plan, plan
