@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SECRET = "benchmark-secret-key-0123456789abcdef0123"  # noqa: S105 -- throwaway database
 PASSWORD = "orchard-lantern-2026"  # noqa: S105 -- the demo's published password
-TOTP_ROLES = ("supervisor", "ombudsperson", "admin")
+TOTP_ROLES = ("supervisor", "ombudsperson", "admin", "central_authority_officer")
 
 
 def bare_app():
@@ -196,6 +196,11 @@ def pages_for(facts: dict) -> list[Page]:
         Page("ombudsperson", "audit log", "/audit/"),
         Page("ombudsperson", "indicators (dashboard)", "/indicators/"),
         Page("admin", "home (users)", "/admin/users"),
+        # A participant assigned to every cross-border case (~41,000): their pages read the
+        # assignment of the page's cases only (issue 16).
+        Page("central_authority_officer", "home (my cases)", "/my"),
+        Page("central_authority_officer", "notifications", "/notifications"),
+        Page("central_authority_officer", "case (their part)", f"/my/cases/{blocked}"),
     ]
 
 
@@ -247,7 +252,7 @@ def facts_and_secrets(url: str, workdir: Path) -> tuple[dict, dict]:
             if (
                 user.email.endswith(".md@example.org")
                 or user.agency_id is None
-                or (user.role.value == "ombudsperson")
+                or (user.role.value in ("ombudsperson", "central_authority_officer"))
             ):
                 role = user.role.value
                 if role in TOTP_ROLES:

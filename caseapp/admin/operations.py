@@ -11,13 +11,12 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import diff_of, record
 from caseapp.auth import reset, twofactor
 from caseapp.auth.models import User
+from caseapp.auth.operations import require_agency_for
 from caseapp.auth.session import EndReason, end_all_sessions
 from caseapp.core.countries import require_country
 from caseapp.core.errors import PermissionDenied, ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, Role
-
-STAFF_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
 
 
 def _refuse(field: str, message: str) -> None:
@@ -39,15 +38,14 @@ def update_user(
     locale: str,
     reason: str | None = None,
 ) -> User:
-    """Change a user's name, role, agency or language. Caseworkers and supervisors belong to
-    an agency; an admin cannot change their own role (nobody locks the last admin out). A new
-    role or agency ends the person's sessions, so the new rights apply at once (ASVS 5.0
-    V7.4.2)."""
+    """Change a user's name, role, agency or language. Caseworkers, supervisors and
+    participants belong to an agency (``require_agency_for``); an admin cannot change their
+    own role (nobody locks the last admin out). A new role or agency ends the person's
+    sessions, so the new rights apply at once (ASVS 5.0 V7.4.2)."""
     _require(actor, Permission.USER_MANAGE)
     if not (name or "").strip():
         _refuse("name", _("Enter the person's name."))
-    if role in STAFF_ROLES and agency is None:
-        _refuse("agency", _("Caseworkers and supervisors must belong to an agency."))
+    require_agency_for(role, agency)
     if actor.id == user.id and role is not user.role:
         _refuse("role", _("You cannot change your own role."))
     rights_change = role is not user.role or (agency.id if agency else None) != user.agency_id

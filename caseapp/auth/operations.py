@@ -74,6 +74,18 @@ def _on_field(field: str, check: Callable[..., Any], value: Any) -> Any:
         raise ValidationFailed(err.message, details={field: [err.message]}) from err
 
 
+def require_agency_for(role: Role, agency: Agency | None) -> None:
+    """Refuse, on the agency field, a caseworker, supervisor or participant without an agency
+    (the database's checks ``agency_staff_have_agency`` and ``participants_have_agency`` say
+    the same; issue 10 item 1: a participant is a user of their own agency)."""
+    if agency is not None:
+        return
+    if role in (Role.CASEWORKER, Role.SUPERVISOR):
+        _refuse("agency", _("Caseworkers and supervisors must belong to an agency."))
+    if role in PARTICIPANT_ROLES:
+        _refuse("agency", _("A participant belongs to their own agency: choose it."))
+
+
 def create_user(
     actor: User | None,
     *,
@@ -88,10 +100,7 @@ def create_user(
     email = _on_field("email", normalise_email, email)
     if not name.strip():
         _refuse("name", _("Enter the person's name."))
-    if role in (Role.CASEWORKER, Role.SUPERVISOR) and agency is None:
-        _refuse("agency", _("Caseworkers and supervisors must belong to an agency."))
-    if role in PARTICIPANT_ROLES and agency is None:
-        _refuse("agency", _("A participant belongs to their own agency: choose it."))
+    require_agency_for(role, agency)
     if db.session.scalar(select(func.count()).where(User.email == email)):
         _refuse("email", _("A user with this e-mail address already exists."))
     _on_field("password", lambda pw: check_password_rules(pw, email=email, name=name), password)

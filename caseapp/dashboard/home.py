@@ -320,11 +320,14 @@ def _in_scope(user, rows: list) -> list:
         return rows
     from caseapp.participants.models import Assignment
 
+    # Only the page's cases: a Central Authority may hold ten thousand assignments (issue 16).
+    case_ids = sorted({notice.case_id for notice, _n, _name in rows if notice.case_id})
     in_force = set(
         db.session.scalars(
             select(Assignment.case_id).where(
                 Assignment.user_id == user.id,
                 Assignment.role == user.role,
+                Assignment.case_id.in_(case_ids),
                 Assignment.in_force_sql(),
             )
         )

@@ -28,6 +28,7 @@ from caseapp.children.models import Child, ChildName, full_name
 from caseapp.core.db import unindexed
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role, not_written_by_sql
+from caseapp.core.validators import id_arg
 from caseapp.crossborder.models import Consent
 from caseapp.decision.models import DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
@@ -147,7 +148,7 @@ def keyset_page(
     ``key_columns()`` its sort key (the id last). The statement with its name columns,
     cursor condition, order and limit is built once per process (``built``); ``params`` are
     the values of its own ``bindparam``s besides the scope's and the cursor's."""
-    cursor = _cursor(after, parse)
+    cursor = parse_cursor(after, parse)
     kind = scope_kind(user)
 
     def make():
@@ -311,12 +312,18 @@ def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
 # first page (bad input never breaks the page).
 
 
-def _cursor(after: str | None, parse):
+def parse_cursor(after: str | None, parse) -> tuple[Any, int] | None:
+    """A keyset cursor ``"<key>~<id>"`` from the query string as ``(key, id)``, or None when
+    it is not one (a key ``parse`` refuses, an id no id column can hold: no cursor, never a
+    server error; issue 14 item 1)."""
     if not after or "~" not in after:
         return None
     key, _, ident = after.rpartition("~")
+    number = id_arg(ident)
+    if number is None:
+        return None
     try:
-        return parse(key), int(ident)
+        return parse(key), number
     except (TypeError, ValueError, OverflowError):
         return None
 

@@ -3,6 +3,7 @@ participant sees the case only as their part lets them)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -14,11 +15,39 @@ from caseapp.core import clock
 from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Access, RecordType, participant_may
+from caseapp.core.validators import id_arg
 from caseapp.crossborder.models import CentralAuthorityApproval, MonitoringPlan, ReintegrationPlan
 from caseapp.documents.models import Document
 from caseapp.monitoring.models import MonitoringVisit
 from caseapp.participants import forms as f
 from caseapp.participants import queries as q
+
+
+def home_page(user, args) -> dict[str, Any]:
+    """A participant's home page: their unread notices, the open requests to them (earliest
+    due first) and the cases they are assigned to (newest first), each list a page at a time
+    (``?requests=<due on>~<id>``, ``?cases=<id>``: keyset cursors)."""
+    from caseapp.dashboard.home import unread_notifications
+    from caseapp.dashboard.queries import parse_cursor
+
+    notices, unread = unread_notifications(user)
+    cursors = {"requests": args.get("requests"), "cases": args.get("cases")}
+    n = q.HOME_PER_PAGE
+    sections: dict[str, tuple[list[Any], Any]] = {
+        "requests": q.open_requests_of(
+            user, after=parse_cursor(cursors["requests"], date.fromisoformat), limit=n
+        ),
+        "cases": q.assignments_of(user, before=id_arg(cursors["cases"]), limit=n),
+    }
+    return {
+        "notices": notices,
+        "unread": unread,
+        "requests": sections["requests"][0],
+        "assignments": sections["cases"][0],
+        "sections": sections,
+        "cursors": cursors,
+        "today": clock.today(),
+    }
 
 
 def hold_case(case_id: int) -> Case | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import literal, select, tuple_, union_all
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from caseapp.assessment.models import GuardianAppointment, LegalRepresentative
@@ -16,41 +16,66 @@ from caseapp.participants.models import Assignment, ParticipantRequest
 HOME_LIMIT = 200
 
 
-def assignments_of(user: Any) -> list[Assignment]:
-    """The participant's assignments in force, with their cases (one query)."""
-    return list(
-        db.session.scalars(
-            select(Assignment)
-            .join(Case, Case.id == Assignment.case_id)
-            .options(contains_eager(Assignment.case))
-            .where(
-                Assignment.user_id == user.id,
-                Assignment.role == user.role,
-                Assignment.in_force_sql(),
-            )
-            .order_by(Case.number)
-            .limit(HOME_LIMIT)
+# Rows per page of a participant's home lists (their cases, the requests to them): each a
+# page at a time, read in index order (issue 16: a Central Authority officer on ~40,000 cases
+# waited 140 ms for a page that drew 200 of each, sorted from all of them, and hid the rest).
+HOME_PER_PAGE = 25
+
+
+def assignments_of(
+    user: Any, *, before: int | None, limit: int
+) -> tuple[list[Assignment], int | None]:
+    """One page of the participant's assignments in force, the newest first, with their
+    cases (one query): ``(rows, next_before)``, the id the next page starts before."""
+    query = (
+        select(Assignment)
+        .join(Case, Case.id == Assignment.case_id)
+        .options(contains_eager(Assignment.case), lazyload(Assignment.user))
+        .where(
+            Assignment.user_id == user.id,
+            Assignment.role == user.role,
+            Assignment.in_force_sql(),
         )
     )
+    if before is not None:
+        query = query.where(Assignment.id < before)
+    rows = list(db.session.scalars(query.order_by(Assignment.id.desc()).limit(limit + 1)))
+    if len(rows) > limit:
+        return rows[:limit], rows[limit - 1].id
+    return rows, None
 
 
-def open_requests_of(user: Any) -> list[ParticipantRequest]:
-    """The open requests addressed to the participant on cases they are still assigned to,
-    the earliest due first (one query)."""
-    return list(
-        db.session.scalars(
-            select(ParticipantRequest)
-            .join(Assignment, Assignment.id == ParticipantRequest.assignment_id)
-            .where(
-                Assignment.user_id == user.id,
-                Assignment.role == user.role,
-                Assignment.in_force_sql(),
-                ParticipantRequest.answered_at.is_(None),
-            )
-            .order_by(ParticipantRequest.due_on, ParticipantRequest.id)
-            .limit(HOME_LIMIT)
-        ).unique()
+def open_requests_of(
+    user: Any, *, after: tuple[date, int] | None, limit: int
+) -> tuple[list[ParticipantRequest], str | None]:
+    """One page of the open requests addressed to the participant on cases they are still
+    assigned to, the earliest due first (one query): ``(rows, next_after)``, the cursor
+    ``"<due on>~<id>"`` the next page starts after.
+
+    The open requests are read in due order from their partial index, each checked against
+    its assignment (``EXISTS``): the cost is in the page and the open requests before it, not
+    in the participant's assignments, which a Central Authority may hold by the ten thousand.
+    """
+    r, a = ParticipantRequest, Assignment
+    mine = (
+        select(a.id)
+        .where(a.id == r.assignment_id, a.user_id == user.id, a.role == user.role)
+        .where(a.in_force_sql())
+        .exists()
     )
+    query = (
+        select(r)
+        .join(Case, Case.id == r.case_id)
+        .options(contains_eager(r.case), lazyload(r.assignment))
+        .where(r.answered_at.is_(None), mine)
+    )
+    if after is not None:
+        query = query.where(tuple_(r.due_on, r.id) > tuple_(literal(after[0]), literal(after[1])))
+    rows = list(db.session.scalars(query.order_by(r.due_on, r.id).limit(limit + 1)))
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        return rows[:limit], f"{last.due_on.isoformat()}~{last.id}"
+    return rows, None
 
 
 def requests_on(case: Case, *, user: Any = None) -> list[ParticipantRequest]:

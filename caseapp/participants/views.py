@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -43,17 +43,7 @@ bp = Blueprint("participants", __name__)
 def home():
     """A participant's home page: their cases and their open requests, in their language."""
     web.require(current_user.is_participant)
-    from caseapp.dashboard.home import unread_notifications
-
-    notices, unread = unread_notifications(current_user)
-    return render_template(
-        "participants/home.html",
-        notices=notices,
-        unread=unread,
-        assignments=q.assignments_of(current_user),
-        requests=q.open_requests_of(current_user),
-        today=clock.today(),
-    )
+    return render_template("participants/home.html", **pages.home_page(current_user, request.args))
 
 
 @bp.get("/my/cases/<int:case_id>")

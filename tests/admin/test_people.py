@@ -84,13 +84,31 @@ def test_user_edit_refusals(factory, client, login):
     )
     assert no_agency.status_code == 400
     assert "must belong to an agency" in no_agency.get_data(as_text=True)
+    # A participant too (the database's check said so with a 500: the fuzzer found it).
+    for role in ("guardian", "central_authority_officer", "monitor"):
+        participant = client.post(
+            f"/admin/users/{person.id}",
+            data={"name": "X", "role": role, "agency": "", "locale": "en"},
+        )
+        assert participant.status_code == 400, role
+        assert "A participant belongs to their own agency" in participant.get_data(as_text=True)
+        assert _reload(User, person.id).role is Role.CASEWORKER
+    moved = client.post(
+        f"/admin/users/{person.id}",
+        data={"name": "X", "role": "guardian", "agency": person.agency_id, "locale": "en"},
+    )
+    assert moved.status_code == 302 and _reload(User, person.id).role is Role.GUARDIAN
+    assert len(entries("user:account:update")) == 1
+    person = _reload(User, person.id)
+    person.role = Role.CASEWORKER
+    db.session.commit()
     own_role = client.post(
         f"/admin/users/{admin.id}",
         data={"name": "Me", "role": "caseworker", "agency": person.agency_id, "locale": "en"},
     )
     assert own_role.status_code == 400
     assert _reload(User, admin.id).role is Role.ADMIN
-    assert entries("user:account:update") == []
+    assert len(entries("user:account:update")) == 1  # the guardian's only
 
 
 def test_admin_resets_a_second_factor_and_sends_a_reset_link(factory, client, login):

@@ -95,6 +95,8 @@ def test_list_cursors_beyond_any_id_are_ignored_not_500(client, login, people, c
         f"/cases/?page=2&before={value}",
         f"/exchange/incoming?requests={value}",
         f"/exchange/incoming?returns={value}",
+        f"/due?visits=2026-01-01~{value}",
+        f"/queue?bids=2026-01-01T00:00:00~{value}",
         f"/audit/cases/{case.id}?page={value}",
     ):
         status = client.get(url).status_code
