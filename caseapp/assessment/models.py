@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     or_,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -52,6 +53,16 @@ class GuardianAppointment(CaseRecord, db.Model):
     __tablename__ = "guardian_appointment"
     __table_args__ = (
         CheckConstraint("ended_on IS NULL OR ended_on >= appointed_on", name="ends_after_start"),
+        # The ended ones: whether a participant's assignment is still in force
+        # (``Assignment.in_force_sql``, on each of their pages) asks "is its appointment
+        # ended?"; PostgreSQL answered by reading every appointment (17 ms at 100,000 cases;
+        # issue 16).
+        Index(
+            "ix_guardian_appointment_ended",
+            "id",
+            sqlite_where=text("ended_on IS NOT NULL"),
+            postgresql_where=text("ended_on IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +97,13 @@ class LegalRepresentative(CaseRecord, db.Model):
     __tablename__ = "legal_representative"
     __table_args__ = (
         CheckConstraint("ended_on IS NULL OR ended_on >= assigned_on", name="ends_after_start"),
+        # The ended ones (as ``ix_guardian_appointment_ended``; issue 16).
+        Index(
+            "ix_legal_representative_ended",
+            "id",
+            sqlite_where=text("ended_on IS NOT NULL"),
+            postgresql_where=text("ended_on IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

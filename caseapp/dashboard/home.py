@@ -22,6 +22,7 @@ from caseapp.auth.models import User
 from caseapp.cases.models import Case, Stage
 from caseapp.core.db import unindexed
 from caseapp.core.extensions import db
+from caseapp.core.keyset import split_page
 from caseapp.core.permissions import Role, not_written_by_sql
 from caseapp.crossborder.models import Consent
 from caseapp.dashboard.models import CaseloadCount, Notification
@@ -304,12 +305,12 @@ def notifications_page(user, *, before: int | None, limit: int = 30):
     )
     if before is not None:
         query = query.where(n.id < before)
-    rows = db.session.execute(query.order_by(n.id.desc()).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return _in_scope(user, [(r[0], r.number, name_of(r)) for r in rows]), (
-        rows[-1][0].id if more else None
+    rows, next_before = split_page(
+        list(db.session.execute(query.order_by(n.id.desc()).limit(limit + 1))),
+        limit,
+        lambda row: row[0].id,
     )
+    return _in_scope(user, [(r[0], r.number, name_of(r)) for r in rows]), next_before
 
 
 def _in_scope(user, rows: list) -> list:

@@ -27,8 +27,8 @@ from caseapp.cases.models import Case, Stage
 from caseapp.children.models import Child, ChildName, full_name
 from caseapp.core.db import unindexed
 from caseapp.core.extensions import db
+from caseapp.core.keyset import key_cursor, parse_cursor, split_page
 from caseapp.core.permissions import Role, not_written_by_sql
-from caseapp.core.validators import id_arg
 from caseapp.crossborder.models import Consent
 from caseapp.decision.models import DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
@@ -162,13 +162,9 @@ def keyset_page(
     values = {**scope_params(user), **(params or {})}
     if cursor is not None:
         values |= {"k0": cursor[0], "k1": cursor[1]}
-    rows = [tuple(r) for r in db.session.execute(statement, values)]
-    more = len(rows) > limit
-    rows = [(*r[:-3], full_name(*r[-3:])) for r in rows[:limit]]
-    if not more:
-        return rows, None
-    key, ident = key_of(rows[-1])
-    return rows, f"{key.isoformat() if hasattr(key, 'isoformat') else key}~{ident}"
+    found = [tuple(r) for r in db.session.execute(statement, values)]
+    rows = [(*r[:-3], full_name(*r[-3:])) for r in found]
+    return split_page(rows, limit, lambda row: key_cursor(*key_of(row)))
 
 
 def as_moment(value) -> datetime | None:
@@ -259,9 +255,11 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
     # Built once per process and shape (``built``): ``named``'s aliased joins cost more to
     # build than the statement costs to run.
     statement = built(("returns_in_preparation", kind, after is not None, limit), build)
-    found = db.session.execute(statement, {**scope_params(user), "k1": after}).all()
-    more = len(found) > limit
-    found = found[:limit]
+    found, next_after = split_page(
+        list(db.session.execute(statement, {**scope_params(user), "k1": after})),
+        limit,
+        lambda row: row[0].id,
+    )
     cases = [row[0] for row in found]
     data = load_gate_data_many(cases)
     # The queue shows met/unmet only: the verdicts without the reasons' words (issue 16).
@@ -275,7 +273,7 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
         )
         for case, row in zip(cases, found, strict=True)
     ]
-    return rows, (cases[-1].id if more else None)
+    return rows, next_after
 
 
 def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
@@ -308,24 +306,8 @@ def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
 
 
 # -- the due list: every section is one indexed query for one page (keyset pagination) -----
-# A cursor is "<sort key>~<id>" of the last row shown; a cursor that does not parse is the
-# first page (bad input never breaks the page).
-
-
-def parse_cursor(after: str | None, parse) -> tuple[Any, int] | None:
-    """A keyset cursor ``"<key>~<id>"`` from the query string as ``(key, id)``, or None when
-    it is not one (a key ``parse`` refuses, an id no id column can hold: no cursor, never a
-    server error; issue 14 item 1)."""
-    if not after or "~" not in after:
-        return None
-    key, _, ident = after.rpartition("~")
-    number = id_arg(ident)
-    if number is None:
-        return None
-    try:
-        return parse(key), number
-    except (TypeError, ValueError, OverflowError):
-        return None
+# A cursor is "<sort key>~<id>" of the last row shown (``caseapp.core.keyset``); a cursor that
+# does not parse is the first page (bad input never breaks the page).
 
 
 def _datetime(text: str) -> datetime:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from caseapp.cases.models import Case
 from caseapp.core.extensions import db
+from caseapp.core.keyset import split_page
 from caseapp.core.permissions import Role
 from caseapp.exchange.documents import DocumentType
 from caseapp.exchange.models import Direction, ExchangeDocument, ExchangeLink, Partner
-
-_Row = TypeVar("_Row", ExchangeDocument, ExchangeLink)
 
 # Rows per page of the incoming lists (requests waiting, incoming returns opened), each
 # paginated on its own by id (keyset): a page costs the same however many the agency has
@@ -43,7 +42,7 @@ def unopened_requests(
     if after is not None:
         query = query.where(ExchangeDocument.id > after)
     rows = list(db.session.scalars(query.order_by(ExchangeDocument.id).limit(limit + 1)))
-    return _page(rows, limit)
+    return split_page(rows, limit, lambda row: row.id)
 
 
 def incoming_returns(
@@ -62,7 +61,7 @@ def incoming_returns(
     if before is not None:
         query = query.where(ExchangeLink.id < before)
     rows = list(db.session.scalars(query.order_by(ExchangeLink.id.desc()).limit(limit + 1)))
-    return _page(rows, limit)
+    return split_page(rows, limit, lambda row: row.id)
 
 
 INCOMING_LISTS = ("requests", "returns")
@@ -75,13 +74,6 @@ def incoming_lists(user, cursors: dict[str, int | None]) -> dict[str, tuple[list
         "requests": unopened_requests(user, after=cursors["requests"], limit=PER_PAGE),
         "returns": incoming_returns(user, before=cursors["returns"], limit=PER_PAGE),
     }
-
-
-def _page(rows: list[_Row], limit: int) -> tuple[list[_Row], int | None]:
-    """``rows`` fetched with one more than ``limit``: the page, and its last id if more follow."""
-    if len(rows) > limit:
-        return rows[:limit], rows[limit - 1].id
-    return rows, None
 
 
 def documents_of_case(case_id: int) -> list[ExchangeDocument]:

@@ -14,6 +14,7 @@ from caseapp.children.models import Child
 from caseapp.core import clock
 from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
+from caseapp.core.keyset import parse_cursor
 from caseapp.core.permissions import Access, RecordType, participant_may
 from caseapp.core.validators import id_arg
 from caseapp.crossborder.models import CentralAuthorityApproval, MonitoringPlan, ReintegrationPlan
@@ -28,7 +29,6 @@ def home_page(user, args) -> dict[str, Any]:
     due first) and the cases they are assigned to (newest first), each list a page at a time
     (``?requests=<due on>~<id>``, ``?cases=<id>``: keyset cursors)."""
     from caseapp.dashboard.home import unread_notifications
-    from caseapp.dashboard.queries import parse_cursor
 
     notices, unread = unread_notifications(user)
     cursors = {"requests": args.get("requests"), "cases": args.get("cases")}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload
 from caseapp.assessment.models import GuardianAppointment, LegalRepresentative
 from caseapp.cases.models import Case, Stage
 from caseapp.core.extensions import db
+from caseapp.core.keyset import key_cursor, split_page
 from caseapp.participants.models import Assignment, ParticipantRequest
 
 HOME_LIMIT = 200
@@ -40,9 +41,7 @@ def assignments_of(
     if before is not None:
         query = query.where(Assignment.id < before)
     rows = list(db.session.scalars(query.order_by(Assignment.id.desc()).limit(limit + 1)))
-    if len(rows) > limit:
-        return rows[:limit], rows[limit - 1].id
-    return rows, None
+    return split_page(rows, limit, lambda row: row.id)
 
 
 def open_requests_of(
@@ -72,10 +71,7 @@ def open_requests_of(
     if after is not None:
         query = query.where(tuple_(r.due_on, r.id) > tuple_(literal(after[0]), literal(after[1])))
     rows = list(db.session.scalars(query.order_by(r.due_on, r.id).limit(limit + 1)))
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        return rows[:limit], f"{last.due_on.isoformat()}~{last.id}"
-    return rows, None
+    return split_page(rows, limit, lambda row: key_cursor(row.due_on, row.id))
 
 
 def requests_on(case: Case, *, user: Any = None) -> list[ParticipantRequest]:

@@ -1,8 +1,9 @@
 """Indexes for lists and checks at 100,000 cases (issue 16): a user's notifications by id,
-the incoming returns by id, a participant's assignments in force by id and by case.
+the incoming returns by id, a participant's assignments in force by id and by case, and the
+ended guardian appointments and legal representatives.
 
-Reviewed by hand: four new indexes, two of them replacing shorter ones (their prefixes), no
-column or data change; a plain CREATE INDEX on SQLite and PostgreSQL (on the 100,000-case benchmark copy:
+Reviewed by hand: six new indexes, two of them replacing shorter ones (their prefixes), two
+partial (SQLite and PostgreSQL both have partial indexes), no column or data change; a plain CREATE INDEX on SQLite and PostgreSQL (on the 100,000-case benchmark copy:
 under a second each).
 
 - ``ix_notification_user_id`` (user_id, id): the notifications page lists a user's
@@ -24,12 +25,18 @@ under a second each).
   which each of their pages asks (and their notifications, for the page's cases). SQLite, which
   keeps no statistics, preferred the user's index (two columns matched) to the case's (one)
   and read every assignment of the user: 15 ms a page for the Central Authority officer.
+- ``ix_guardian_appointment_ended`` and ``ix_legal_representative_ended`` (id, partial:
+  ``ended_on IS NOT NULL``): whether an assignment is in force (``Assignment.in_force_sql``)
+  asks whether its appointment has ended; PostgreSQL answered with an anti-join that read
+  every appointment and every representative (~60,000 each): 17 of the 18 ms of a
+  participant's home page. With the index it reads the ended ones only.
 
 Revision ID: a7d3e1c9b5f2
 Revises: c4a7e2d9b1f6
 Create Date: 2026-12-01 15:00:00
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "a7d3e1c9b5f2"
@@ -55,9 +62,20 @@ def upgrade():
         unique=False,
     )
     op.drop_index("ix_participant_assignment_case_id", table_name="participant_assignment")
+    for table in ("guardian_appointment", "legal_representative"):
+        op.create_index(
+            f"ix_{table}_ended",
+            table,
+            ["id"],
+            unique=False,
+            sqlite_where=sa.text("ended_on IS NOT NULL"),
+            postgresql_where=sa.text("ended_on IS NOT NULL"),
+        )
 
 
 def downgrade():
+    for table in ("guardian_appointment", "legal_representative"):
+        op.drop_index(f"ix_{table}_ended", table_name=table)
     op.create_index(
         "ix_participant_assignment_case_id", "participant_assignment", ["case_id"], unique=False
     )
