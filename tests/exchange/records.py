@@ -174,3 +174,19 @@ def waiting_request(world):
         return receive(raw, transport=Transport.NETWORK)[0]
 
     return _cached(world, "request", make)
+
+
+def waiting_requests(world, n: int) -> list:
+    """``n`` more home-study requests received from the partner, oldest first, none opened
+    (the incoming lists' pages)."""
+    from caseapp.exchange.inbox import receive
+    from caseapp.exchange.models import Transport
+
+    partner(world)
+    return [
+        receive(
+            signed(world, DocumentType.HOME_STUDY_REQUEST, str(uuid.uuid4()), REQUEST),
+            transport=Transport.NETWORK,
+        )[0]
+        for _ in range(n)
+    ]

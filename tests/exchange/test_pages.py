@@ -340,23 +340,10 @@ def test_incoming_lists_are_paginated_by_id_and_lose_no_row(
 ):
     """Each incoming list a page at a time (issue 16: 200 rows drawn, any beyond them hidden):
     every request and every opened return is on exactly one page, and the API pages alike."""
-    import uuid
-
     from caseapp.exchange import queries
-    from caseapp.exchange.inbox import receive
-    from caseapp.exchange.models import Transport
 
     monkeypatch.setattr(queries, "PER_PAGE", 2)
-    records.partner(world)
-    requests = [
-        receive(
-            records.signed(
-                world, DocumentType.HOME_STUDY_REQUEST, str(uuid.uuid4()), records.REQUEST
-            ),
-            transport=Transport.NETWORK,
-        )[0]
-        for _ in range(5)
-    ]
+    requests = records.waiting_requests(world, 5)
     db.session.commit()
     login(world.caseworker)
 
@@ -391,23 +378,10 @@ def test_incoming_lists_are_paginated_by_id_and_lose_no_row(
 
 
 def test_api_incoming_requests_page_with_next_after(client, db, world, monkeypatch, runner):
-    import uuid
-
     from caseapp.exchange import queries
-    from caseapp.exchange.inbox import receive
-    from caseapp.exchange.models import Transport
 
     monkeypatch.setattr(queries, "PER_PAGE", 2)
-    records.partner(world)
-    ids = [
-        receive(
-            records.signed(
-                world, DocumentType.HOME_STUDY_REQUEST, str(uuid.uuid4()), records.REQUEST
-            ),
-            transport=Transport.NETWORK,
-        )[0].id
-        for _ in range(3)
-    ]
+    ids = [r.id for r in records.waiting_requests(world, 3)]
     db.session.commit()
     result = runner.invoke(args=["api", "token-create", world.caseworker.email, "pager"])
     auth = {"Authorization": f"Bearer {result.output.split(': ', 1)[1].strip()}"}
