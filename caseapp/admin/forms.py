@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,6 +20,7 @@ from caseapp.children.forms import country_field, fill_country_choices
 from caseapp.core.enums import choices
 from caseapp.core.fields import CheckedForm
 from caseapp.core.i18n import language_choices
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.permissions import PARTICIPANT_ROLES, Role
 
 

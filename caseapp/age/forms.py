@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from caseapp.age.models import MAX_MARGIN_YEARS, ChallengeOutcome, Challenger, TransitionPathway
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.crossborder.forms import AgencySelect, EnumSelect
 
 _NAME = [DataRequired(), Length(max=200)]

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from caseapp.cases.models import Stage
 from caseapp.cases.workflow import OPEN_STAGES
 from caseapp.children.models import Relation, TracingStatus
 from caseapp.core import clock
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.determination.models import BidStatus
 
 # The child is still in the country, waiting for a solution.

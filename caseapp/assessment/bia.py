@@ -13,7 +13,6 @@ from datetime import datetime
 from enum import Enum
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from caseapp.assessment.guards import check_editable, require_edit, require_stage, touch_case
 from caseapp.assessment.models import BestInterestsAssessment, RiskLevel
@@ -25,6 +24,7 @@ from caseapp.core.countries import require_country
 from caseapp.core.db import utcnow
 from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.core.extensions import db
+from caseapp.core.i18n import lazy_gettext as _l
 
 # General Comment 14 elements (text fields), in the order the form shows them.
 GC14_FIELDS = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -30,6 +29,7 @@ from caseapp.children.models import ContactStatus, TracingStatus
 from caseapp.core.countries import CountryField
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.crossborder.forms import AgencySelect
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.core import UnboundField
+
+from caseapp.core.i18n import lazy_gettext as _l
 
 # Keys that are not form fields but appear in diffs.
 EXTRA = {

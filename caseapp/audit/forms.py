@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
 
 from caseapp.core.fields import CheckedForm, MayBeFuture
+from caseapp.core.i18n import lazy_gettext as _l
 
 
 class ExportForm(CheckedForm):

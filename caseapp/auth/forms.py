@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     HiddenField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from caseapp.core.fields import CheckedForm
 from caseapp.core.i18n import language_choices
+from caseapp.core.i18n import lazy_gettext as _l
 
 
 class LoginForm(CheckedForm):

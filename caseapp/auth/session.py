@@ -18,13 +18,13 @@ from ipaddress import ip_address
 from typing import Any, cast
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import CursorResult, Select, bindparam, select, update
 
 from caseapp.core import web
 from caseapp.core.db import utcnow
 from caseapp.core.extensions import db
+from caseapp.core.i18n import lazy_gettext as _l
 
 SID_KEY = "sid"
 # Settings (override in instance/config.py or CASEAPP_* environment variables).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +23,7 @@ from caseapp.children.models import AgeMethod, CareStatus, IdentifiedBy, Sex
 from caseapp.core.enums import choices
 from caseapp.core.fields import CheckedForm
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.validators import MAX_PAGE
 
 # Fields of the open-case form handed to ``open_case`` as the child's record.

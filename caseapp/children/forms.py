@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -40,6 +39,7 @@ from caseapp.children.models import (
 from caseapp.core.countries import CountryField, country_options
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm, VersionForm  # noqa: F401  (shared forms)
+from caseapp.core.i18n import lazy_gettext as _l
 
 
 class ListField(StringField):

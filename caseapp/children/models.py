@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -23,6 +22,7 @@ from caseapp.cases.models import Case
 from caseapp.core.db import str_enum
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.permissions import record_type_of
 
 ADULT_AGE = 18  # a child is anyone under 18 (002, Judge Winter; UNCRC Art 1)

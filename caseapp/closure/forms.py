@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -12,6 +11,7 @@ from caseapp.closure.operations import ClosureReason
 from caseapp.core.confirm import Confirmed
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 
 
 class CloseForm(Confirmed, VersionedForm):

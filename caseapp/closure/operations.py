@@ -12,7 +12,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from caseapp.audit.actions import AuditAction
 from caseapp.cases import versioning, workflow
@@ -24,6 +23,7 @@ from caseapp.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.dashboard.models import NotificationKind
 from caseapp.dashboard.operations import notify, notify_parties
 

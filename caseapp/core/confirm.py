@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from caseapp.core import web
+from caseapp.core.i18n import lazy_gettext as _l
 
 # Posted fields not carried on to the confirmation (it has its own).
 _NOT_CARRIED = ("csrf_token", "confirmed", "comment", "submit")

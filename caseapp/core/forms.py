@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
 from caseapp.core.fields import CheckedForm  # every field checked for what the DB can store
+from caseapp.core.i18n import lazy_gettext as _l
 
 
 class VersionedForm(CheckedForm):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Domain, get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 # Each language named in itself, for the language switch (base.html) and the preferences form.
@@ -87,6 +92,53 @@ class RequestDomain(Domain):
         return translations
 
 
+def _app_domain() -> Domain:
+    """The app's message domain (``RequestDomain`` once ``init_app`` has run)."""
+    from caseapp.core.extensions import babel
+
+    return babel.domain_instance
+
+
+def _domain_gettext(string: str, **variables: Any) -> str:
+    """``flask_babel.gettext`` without looking the domain up through ``g`` on every call:
+    the app has one domain, ``babel.domain_instance``, which is what Flask-Babel finds."""
+    return _app_domain().gettext(string, **variables)
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """``flask_babel.lazy_gettext`` (same lazy string, translated when shown), through the
+    app's domain directly: the enums' labels and the forms' labels are shown many times a
+    page (a case list row: its stage and its care), each a catalogue look-up (issue 16: the
+    fixed cost of a page). Imported as ``_l``, the keyword the catalogue extraction reads."""
+    return LazyString(_domain_gettext, string, **variables)
+
+
+def _template_gettext(domain: Domain):
+    """The templates' ``_``/``gettext`` and ``ngettext``, as Jinja's "newstyle" callables
+    behave (the translation is markup when the template autoescapes, then always formatted
+    with ``%``, so ``%%`` is a percent sign), without their two context calls and name look-up
+    per message: a page calls ``_`` fifty times and more (issue 16). A test compares them
+    with Jinja's own on every kind of message."""
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+        text = domain.get_translations().ugettext(string)
+        rv = Markup(text) if eval_ctx.autoescape else text  # noqa: S704 -- as Jinja: our catalogue
+        # ``rv % {}`` is ``rv`` itself when it holds no "%": skip the formatting then.
+        return rv % variables if variables or "%" in text else rv
+
+    @pass_eval_context
+    def ngettext(
+        eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
+    ) -> str:
+        variables.setdefault("num", num)
+        text = domain.get_translations().ungettext(singular, plural, num)
+        rv = Markup(text) if eval_ctx.autoescape else text  # noqa: S704 -- as Jinja: our catalogue
+        return rv % variables
+
+    return gettext, ngettext
+
+
 @lru_cache(maxsize=16)
 def _wtforms_catalogue(locale: str) -> Translations | NullTranslations:
     from wtforms.i18n import messages_path
@@ -128,3 +180,6 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: domain.get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
     )
+    gettext, ngettext = _template_gettext(domain)
+    # ``_`` is the i18n extension's alias, which looks ``gettext`` up again on every call.
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import QueryableAttribute
 
 from caseapp.core.enums import LabelledEnum
+from caseapp.core.i18n import lazy_gettext as _l
 
 
 class Role(LabelledEnum):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,6 +27,7 @@ from caseapp.core.countries import CountryField
 from caseapp.core.enums import LabelledEnum, choices
 from caseapp.core.fields import MayBeFuture, MonthsField
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.crossborder.models import (
     EscortKind,
     GuarantorKind,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -25,6 +24,7 @@ from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.permissions import second_pair_of_eyes
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -24,6 +23,7 @@ from caseapp.core.confirm import confirm_then_submit
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.extensions import db
 from caseapp.core.forms import saved_meanwhile
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.permissions import Permission
 from caseapp.crossborder import forms
 from caseapp.crossborder import operations as ops

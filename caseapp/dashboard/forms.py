@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SubmitField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
 from caseapp.core.fields import CheckedForm
+from caseapp.core.i18n import lazy_gettext as _l
 
 
 class NotificationReadForm(CheckedForm):

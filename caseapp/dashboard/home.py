@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, bindparam, case, func, literal, select
 from sqlalchemy import inspect as sa_inspect
 
@@ -22,6 +21,7 @@ from caseapp.auth.models import User
 from caseapp.cases.models import Case, Stage
 from caseapp.core.db import unindexed
 from caseapp.core.extensions import db
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.keyset import split_page
 from caseapp.core.permissions import Role, not_written_by_sql
 from caseapp.crossborder.models import Consent

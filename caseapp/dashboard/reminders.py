@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Date,
     Integer,
@@ -44,6 +43,7 @@ from caseapp.children.models import CareStatus, Child, ChildName, full_name
 from caseapp.core.db import UTCDateTime, unindexed
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.permissions import Role
 from caseapp.dashboard.queries import AGENCY_ID, USER_ID, built, scope_params
 from caseapp.decision.models import DecisionNotice

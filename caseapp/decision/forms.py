@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -12,6 +11,7 @@ from caseapp.agencies.models import AgencyKind
 from caseapp.cases.models import Outcome
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.crossborder.forms import AgencySelect
 from caseapp.decision.models import AppealStatus, ComplainantKind
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.crossborder.forms import AgencySelect, EnumSelect, _int_or_none
 from caseapp.detention.models import (
     AlternativeStatus,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +22,7 @@ from caseapp.cases.models import Case
 from caseapp.core.db import str_enum
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
+from caseapp.core.i18n import lazy_gettext as _l
 
 # A review at least this often while the child is detained (the alert escalates otherwise).
 REVIEW_EVERY_DAYS = 7

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
@@ -13,6 +12,7 @@ from caseapp.cases.models import Outcome
 from caseapp.core.confirm import Confirmed
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.determination.models import PanelRole
 
 

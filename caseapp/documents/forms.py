@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
 from caseapp.core.fields import CheckedForm
+from caseapp.core.i18n import lazy_gettext as _l
 
 
 class UploadForm(CheckedForm):

@@ -20,9 +20,9 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from flask_babel import lazy_gettext as _l
 
 from caseapp.core.enums import LabelledEnum
+from caseapp.core.i18n import lazy_gettext as _l
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 FORMAT = "caseapp-exchange"

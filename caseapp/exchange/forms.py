@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -24,6 +23,7 @@ from caseapp.children.forms import country_field, fill_country_choices
 from caseapp.core.enums import choices
 from caseapp.core.fields import CheckedForm, MayBeFuture
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.exchange.documents import DocumentType, schema
 from caseapp.exchange.inbox import MAX_DOCUMENT_BYTES
 from caseapp.exchange.models import Transport

@@ -18,7 +18,6 @@ import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -37,6 +36,7 @@ from caseapp.core import clock
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.permissions import Permission, Role
 from caseapp.exchange.documents import DocumentType
 

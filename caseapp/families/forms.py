@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from caseapp.core.enums import choices
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.families.models import PartyActKind
 from caseapp.families.operations import PARTY_RELATIONS
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -12,6 +11,7 @@ from caseapp.core.confirm import Confirmed
 from caseapp.core.countries import CountryField
 from caseapp.core.fields import CheckedForm, MayBeFuture, MonthsField
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.gate.models import PARTY_LABELS, POLICY_LABELS, POLICY_MINIMUMS
 
 

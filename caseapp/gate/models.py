@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -24,6 +23,7 @@ from caseapp.assessment.models import CaseRecord
 from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, utcnow
 from caseapp.core.extensions import db
+from caseapp.core.i18n import lazy_gettext as _l
 
 # Reference default: visits at 1, 3, 6, 12 and 18 months after return (DESIGN.md §2).
 DEFAULT_MONITORING_MONTHS = [1, 3, 6, 12, 18]

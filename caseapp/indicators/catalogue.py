@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
+from caseapp.core.i18n import lazy_gettext as _l
 
 
 class Unit(StrEnum):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from caseapp.cases.models import Outcome
 from caseapp.children.labels import country_name, label
 from caseapp.children.models import CareStatus, Sex
+from caseapp.core.i18n import lazy_gettext as _l
 
 AGE_BANDS = ("0-5", "6-11", "12-14", "15-17", "18+")
 UNKNOWN = "unknown"

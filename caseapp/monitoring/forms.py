@@ -3,11 +3,11 @@ loaded at (hidden ``version``), passed to the operation as ``expected_version``.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 
 
 class ExecutionForm(VersionedForm):

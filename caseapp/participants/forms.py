@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from caseapp.core.fields import CheckedForm, MayBeFuture
 from caseapp.core.forms import VersionedForm
 from caseapp.core.i18n import language_choices
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.permissions import Role
 from caseapp.crossborder.forms import AgencySelect, EnumSelect
 from caseapp.participants.models import (

@@ -20,7 +20,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
@@ -42,6 +41,7 @@ from caseapp.cases.models import Case
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.permissions import RecordType, Role
 from caseapp.crossborder.models import MonitoringPlan
 

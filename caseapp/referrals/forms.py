@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.crossborder.forms import AgencySelect, EnumSelect
 from caseapp.referrals.models import ReferralKind, ReferralOutcome
 

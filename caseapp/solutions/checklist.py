@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from caseapp.cases.models import Outcome
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.gate.safeguards.common import day
 from caseapp.solutions.models import SolutionPlan
 

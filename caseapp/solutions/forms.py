@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from caseapp.core.countries import CountryField
 from caseapp.core.forms import VersionedForm
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.crossborder.forms import OptionalEnumSelect
 from caseapp.solutions.models import ResidenceKind
 from caseapp.solutions.operations import PLAN_FIELDS

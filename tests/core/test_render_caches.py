@@ -114,3 +114,75 @@ def test_the_request_catalogue_follows_force_locale_and_refresh(app):
         assert gettext("Cases") == "Cazuri"
     with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
         assert gettext("Cases") == "Cases"
+
+
+def _reference_env(app, autoescape: bool):
+    """A Jinja environment with the i18n extension's own "newstyle" callables, on the app's
+    catalogue: what the app's faster ``_``, ``gettext`` and ``ngettext`` must equal."""
+    from jinja2 import Environment
+
+    from caseapp.core.extensions import babel
+
+    domain = babel.domain_instance
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: domain.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
+        newstyle=True,
+    )
+    return env
+
+
+TEMPLATES = (
+    "{{ _('Cases') }}",
+    "{{ gettext('Cases') }}",
+    "{{ _('Not in the catalogue: 100%% sure') }}",
+    "{{ _('Not in the catalogue: <%(who)s> & %(n)d', who='<b>Ion</b>', n=3) }}",
+    "{{ _('Cases') }} {{ _('a <b>tag</b> %(x)s', x='&') }}",
+    "{{ ngettext('%(num)d case found.', '%(num)d cases found.', 1) }}",
+    "{{ ngettext('%(num)d case found.', '%(num)d cases found.', 5) }}",
+    "{{ ngettext('%(num)d <i>x</i> %(who)s', '%(num)d <i>xs</i> %(who)s', 2, who='<s>') }}",
+    "{% trans %}Cases{% endtrans %}",
+    "{% trans n=3 %}{{ n }} of 100%{% endtrans %}",
+    "{% trans count=4 %}{{ count }} case found.{% pluralize %}{{ count }} cases found."
+    "{% endtrans %}",
+)
+
+
+def test_the_templates_gettext_is_jinjas_newstyle_gettext(app):
+    """``core/i18n.py:_template_gettext`` answers as Jinja's newstyle callables do, in every
+    language, escaping or not (HTML pages and plain-text mails)."""
+    # Each request in its own application context, as under gunicorn (the locale is kept on
+    # the application context's ``g``).
+    for locale in ("en", "ro", "ru", "uk"):
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": locale}):
+            for autoescape in (True, False):
+                ours = app.jinja_env.overlay(autoescape=autoescape)
+                reference = _reference_env(app, autoescape)
+                for source in TEMPLATES:
+                    expected = reference.from_string(source).render()
+                    assert ours.from_string(source).render() == expected, (locale, source)
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": "ro"}):
+            assert app.jinja_env.from_string("{{ _('Cases') }}").render() == "Cazuri"
+
+
+def test_lazy_labels_are_flask_babels_lazy_strings_in_each_language(app):
+    """``core/i18n.py:lazy_gettext`` (the enums' and forms' ``_l``) translates when shown, in
+    the language of the request showing it, as ``flask_babel.lazy_gettext`` does."""
+    from flask_babel import lazy_gettext as babel_lazy
+    from markupsafe import escape
+
+    from caseapp.cases.models import Stage
+    from caseapp.core.i18n import lazy_gettext
+
+    ours, theirs = lazy_gettext("Cases"), babel_lazy("Cases")
+    with_vars = lazy_gettext("%(n)s x", n=2), babel_lazy("%(n)s x", n=2)
+    shown = {}
+    for locale in ("en", "ro", "ru", "uk"):
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": locale}):
+            assert str(ours) == str(theirs)
+            assert escape(ours) == escape(theirs)
+            assert str(with_vars[0]) == str(with_vars[1]) == "2 x"
+            shown[locale] = str(Stage.RETURN_PREPARATION.label)
+    assert len(set(shown.values())) == 4, shown
+    assert str(ours) == "Cases"  # outside a request: the message itself

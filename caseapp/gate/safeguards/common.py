@@ -8,13 +8,13 @@ from contextvars import ContextVar
 from datetime import date
 
 from flask_babel import format_date, gettext
-from flask_babel import lazy_gettext as _l
 
 from caseapp.agencies.models import AgencyKind
 from caseapp.assessment.models import FamilyAssessmentOutcome, PlacementType, RiskLevel, Weight
 from caseapp.children.labels import country_name
 from caseapp.children.labels import label as enum_label
 from caseapp.children.models import CareStatus
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.crossborder.models import (
     ComponentKind,
     EscortKind,

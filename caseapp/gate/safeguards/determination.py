@@ -6,12 +6,11 @@ complete (item 3): a later unfavourable record overrides an earlier favourable o
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from caseapp.agencies.models import AgencyKind
 from caseapp.assessment.models import RiskLevel
 from caseapp.cases.models import Outcome
 from caseapp.core import clock
+from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.crossborder.models import GuarantorKind, WithdrawalKind
 from caseapp.determination.models import BidStatus, PanelRole
 from caseapp.gate.safeguards.common import (
