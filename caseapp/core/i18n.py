@@ -123,7 +123,7 @@ def _template_gettext(domain: Domain):
     @pass_eval_context
     def gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
         text = domain.get_translations().ugettext(string)
-        rv = Markup(text) if eval_ctx.autoescape else text  # noqa: S704 -- as Jinja: our catalogue
+        rv = Markup(text) if eval_ctx.autoescape else text  # noqa: S704  # nosec B704 -- as Jinja: our catalogue
         # ``rv % {}`` is ``rv`` itself when it holds no "%": skip the formatting then.
         return rv % variables if variables or "%" in text else rv
 
@@ -133,7 +133,7 @@ def _template_gettext(domain: Domain):
     ) -> str:
         variables.setdefault("num", num)
         text = domain.get_translations().ungettext(singular, plural, num)
-        rv = Markup(text) if eval_ctx.autoescape else text  # noqa: S704 -- as Jinja: our catalogue
+        rv = Markup(text) if eval_ctx.autoescape else text  # noqa: S704  # nosec B704 -- as Jinja: our catalogue
         return rv % variables
 
     return gettext, ngettext
