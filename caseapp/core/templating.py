@@ -75,6 +75,17 @@ def cached_field(f: Any, help: Any = None) -> Markup:
     return html
 
 
+def blank_field(f: Any, help: Any = None) -> Markup:
+    """``{{ field(f, help) }}`` for a field that may hold personal data (a name, a date of
+    birth): kept as ``cached_field`` keeps it only while the field is blank (no value,
+    nothing typed, no error), when it shows nothing of anyone; otherwise made afresh and not
+    kept. The case list's search box and birth date are blank on every page but a search
+    (issue 16: the fixed cost of a list page)."""
+    if f.data or f.raw_data or f.errors or getattr(f, "meanwhile", None):
+        return get_template_attribute("macros.html", "field")(f, help)
+    return cached_field(f, help)
+
+
 def init_app(app: Flask) -> None:
     """Register filters and globals."""
     app.jinja_env.filters["date"] = format_day
@@ -83,3 +94,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["language_choices"] = language_choices
     app.jinja_env.globals["cached_field"] = cached_field
+    app.jinja_env.globals["blank_field"] = blank_field

@@ -48,3 +48,22 @@ def test_cached_fields_are_the_macros_html(app, factory):
     assert len(seen["stage"]) >= 5 and len(seen["country_of_origin"]) >= 5
     assert any("selected" in h and 'value="registered"' in h for h in seen["stage"])
     assert any("field-error" in h for h in seen["stage"])
+
+
+def test_the_search_box_and_birth_date_are_kept_only_while_blank(app):
+    """``core.templating.blank_field``: the macro's HTML always; kept in memory only while the
+    field shows nothing of anyone (the case list's name and date of birth)."""
+    macro_of = "macros.html"
+    for data in ({}, {"name": "Ivanov", "date_of_birth": "2011-02-03"}, {"date_of_birth": "x"}):
+        with app.test_request_context("/cases/"):
+            form = CaseFilterForm(MultiDict(data), caseworkers=(), meta={"csrf": False})
+            form.validate()
+            macro = get_template_attribute(macro_of, "field")
+            for name in ("name", "date_of_birth"):
+                shown = str(templating.blank_field(form[name], help="Help"))
+                assert shown == str(macro(form[name], "Help")), (data, name)
+                kept = [str(h) for h in templating._FIELD_HTML.values()]
+                blank = not (data.get(name))
+                assert (shown in kept) is blank, (data, name)
+    kept = "".join(str(h) for h in templating._FIELD_HTML.values())
+    assert "Ivanov" not in kept and "2011-02-03" not in kept and 'value="x"' not in kept

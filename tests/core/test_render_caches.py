@@ -124,7 +124,7 @@ def _reference_env(app, autoescape: bool):
     from caseapp.core.extensions import babel
 
     domain = babel.domain_instance
-    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)  # noqa: S701
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: domain.get_translations().ugettext(s),
         ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
