@@ -15,6 +15,8 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from caseapp.core.extensions import babel
+
 # Each language named in itself, for the language switch (base.html) and the preferences form.
 LANGUAGE_NAMES: dict[str, str] = {
     "en": "English",
@@ -92,17 +94,11 @@ class RequestDomain(Domain):
         return translations
 
 
-def _app_domain() -> Domain:
-    """The app's message domain (``RequestDomain`` once ``init_app`` has run)."""
-    from caseapp.core.extensions import babel
-
-    return babel.domain_instance
-
-
 def _domain_gettext(string: str, **variables: Any) -> str:
     """``flask_babel.gettext`` without looking the domain up through ``g`` on every call:
-    the app has one domain, ``babel.domain_instance``, which is what Flask-Babel finds."""
-    return _app_domain().gettext(string, **variables)
+    the app has one domain, ``babel.domain_instance`` (``RequestDomain`` once ``init_app``
+    has run), which is what Flask-Babel finds."""
+    return babel.domain_instance.gettext(string, **variables)
 
 
 def lazy_gettext(string: str, **variables: Any) -> LazyString:
@@ -167,8 +163,6 @@ WTFORMS_TRANSLATIONS = WtformsTranslations()
 def init_app(app: Flask) -> None:
     """Use ``RequestDomain`` for the app's messages, in Python and in templates (after
     ``babel.init_app``)."""
-    from caseapp.core.extensions import babel
-
     domain = babel.__dict__.get("domain_instance")
     if not isinstance(domain, RequestDomain):
         domain = RequestDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
