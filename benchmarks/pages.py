@@ -522,7 +522,8 @@ def report(pages: list[Page], connections: int, args, facts) -> str:
     lines = [
         f"{args.n:,} cases ({facts['visible']:,} visible to the Moldovan caseworker), "
         f"{args.database_kind}, gunicorn --workers {args.workers}; "
-        f"bare route p50 {ms(statistics.median(bare_all))} ms, "
+        # (``--only`` with searches alone: no one-request bare sample to summarise)
+        f"bare route p50 {ms(statistics.median(bare_all)) if bare_all else '-'} ms, "
         f"template route p50 {ms(statistics.median(template_all))} ms",
         "",
         "| role | page | SQL | p50 ms | p99 ms | × bare | × template "
