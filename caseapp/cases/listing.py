@@ -1,11 +1,12 @@
 """The case list page: the search kept server-side, its filters, the keyset pager.
 
 ``cases.views.index`` reads the request and hands over here; nothing here commits (the
-saved search is written in the request's transaction, which ``core.web`` commits).
+saved search is written in the request's short write at its end, ``core.web.later``).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -19,6 +20,7 @@ from caseapp.cases import search
 from caseapp.cases.forms import CaseFilterForm
 from caseapp.cases.models import Case, Stage
 from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_cases
+from caseapp.core import web
 from caseapp.core.clock import today
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission, Role
@@ -90,7 +92,10 @@ def post_search() -> Response | tuple[str, int]:
             form = CaseFilterForm(caseworkers=caseworkers_for(current_user))
             form.validate()
         return render_list(form, key=None, valid=False), 400
-    key = search.save_search(current_user, request.form.to_dict())  # the layer commits
+    # Stored in the request's short write at its end (``web.later``): until then the search
+    # only reads, and takes no write lock on SQLite (issue 16 item 4).
+    key = search.new_key()
+    web.later(partial(search.save_search, current_user.id, request.form.to_dict(), key))
     session[SEARCH_SESSION_KEY] = key
     page = form.page.data if form.page.data and form.page.data > 1 else None
     return redirect(url_for("cases.index", q=key, page=page))

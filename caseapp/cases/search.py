@@ -29,22 +29,28 @@ FIELDS = (
 )
 
 
-def save_search(user, params: dict[str, str]) -> str:
-    """Store the search (only the list's own fields, as strings) and return its key; the
-    user's searches older than ``KEEP_FOR`` are deleted."""
+def new_key() -> str:
+    """A fresh search key: random, opaque, never derived from what was searched."""
+    return secrets.token_urlsafe(16)
+
+
+def save_search(user_id: int, params: dict[str, str], key: str) -> None:
+    """Store the search under ``key`` (only the list's own fields, as strings); the user's
+    searches older than ``KEEP_FOR`` are deleted.
+
+    The case list runs this at the end of the request that posted the search
+    (``caseapp.core.web.later``), in its short write: the search is read-only until then."""
     cleaned = {k: str(params[k])[:200] for k in FIELDS if params.get(k) not in (None, "")}
     now = utcnow()
     db.session.execute(
         delete(SavedSearch).where(
-            SavedSearch.user_id == user.id, SavedSearch.created_at < now - KEEP_FOR
+            SavedSearch.user_id == user_id, SavedSearch.created_at < now - KEEP_FOR
         )
     )
-    key = secrets.token_urlsafe(16)
     # A plain INSERT: nothing reads the row back in this request (no unit-of-work flush).
     db.session.execute(
-        insert(SavedSearch).values(key=key, user_id=user.id, created_at=now, params=cleaned)
+        insert(SavedSearch).values(key=key, user_id=user_id, created_at=now, params=cleaned)
     )
-    return key
 
 
 def load_search(user, key: str | None) -> dict[str, str] | None:

@@ -38,6 +38,7 @@ __all__ = ["bp", "visible_cases"]
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 @permission_required(Permission.CASE_VIEW)
+@web.writes_at_end
 def index():
     """The case list, post/redirect/get (issue 12 item 1).
 

@@ -20,9 +20,10 @@ refused access, a gate refusal, a view, a download) and the session's last-seen 
 written here, after the view, in one short write at the end of the same request
 (``later``); if that write fails the request fails, so no audited read is ever lost.
 
-On SQLite a GET begins a deferred transaction (no write lock while it reads and renders);
-only the short write at the end, or a view marked ``@writes_on_get``, takes the lock
-(issue 16 item 4). ``commit()`` appears only here and in ``caseapp.core.cli``.
+On SQLite a GET, or a POST marked ``@writes_at_end``, begins a deferred transaction (no
+write lock while it reads and renders); only the short write at the end, or a view marked
+``@writes_on_get``, takes the lock (issue 16 item 4). ``commit()`` appears only here and in
+``caseapp.core.cli``.
 """
 
 from __future__ import annotations
@@ -100,6 +101,17 @@ def writes_on_get(view: V) -> V:
     return view
 
 
+def writes_at_end(view: V) -> V:
+    """Mark a view whose POST only reads until it returns: whatever it writes is handed to
+    ``later`` (one short write at the end of the request), so on SQLite it reads and renders
+    without the write lock, as a GET does, and two such requests do not take turns for the
+    whole of their work (issue 16 item 4: a name search at 8 connections). As on a GET, a
+    write outside ``later`` would take the lock late, from a read snapshot, and could meet
+    "database is locked": keep every write in ``later``."""
+    view.writes_at_end = True  # type: ignore[attr-defined]
+    return view
+
+
 def shows(record: RecordType) -> Callable[[V], V]:
     """Mark a view as showing (GET) or acting on (POST) records of kind ``record``; only
     such views open to participants, and only where the matrix lets their role
@@ -130,7 +142,10 @@ def _begin() -> None:
     from flask import current_app
 
     view = current_app.view_functions.get(request.endpoint or "")
-    writes = request.method not in SAFE_METHODS or getattr(view, "writes_on_get", False)
+    if request.method in SAFE_METHODS:
+        writes = getattr(view, "writes_on_get", False)
+    else:
+        writes = not getattr(view, "writes_at_end", False)
     g.caseapp_write_intent = write_intent(bool(writes))
     request_id()
 

@@ -3,7 +3,8 @@ post/redirect/get under an opaque key, so Back shows the list as it was (issue 1
 
 from datetime import date
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from caseapp.cases.models import SavedSearch
 from caseapp.core.permissions import Role
@@ -87,3 +88,43 @@ def test_bad_search_input_is_refused_with_a_message(client, factory, login, db):
     assert db.session.scalar(select(SavedSearch)) is None
     response = client.get("/cases/?q=" + "z" * 500)
     assert response.status_code == 200
+
+
+def test_a_search_reads_without_the_write_lock_and_is_stored_at_the_end(client, factory, login, db):
+    """On SQLite the posted search reads (the user, the session, the form) in a deferred
+    transaction, and stores itself in one short IMMEDIATE write at the end of the same
+    request, before the redirect is answered (issue 16 item 4): two searches no longer take
+    turns for the whole request."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("BEGIN DEFERRED/IMMEDIATE is SQLite's")
+    user = factory.user(Role.CASEWORKER)
+    found = factory.case(caseworker=user, given="Ян", family="Иванов")
+    login(user)
+    db.session.rollback()
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("BEGIN"):
+            seen.append(statement)
+        elif statement.startswith("INSERT INTO saved_search"):
+            seen.append("store")
+        elif statement.startswith("SELECT"):
+            seen.append("read")
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        response = client.post("/cases/", data={"name": "Ivanov"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert response.status_code == 302
+    assert seen.count("store") == 1 and seen.count("BEGIN IMMEDIATE") == 1, seen
+    begun = None
+    for step in seen:
+        if step.startswith("BEGIN"):
+            begun = step
+        else:  # every read before the write, then the write alone, under the lock
+            assert begun == ("BEGIN IMMEDIATE" if step == "store" else "BEGIN DEFERRED"), seen
+    stored = db.session.scalar(select(SavedSearch))
+    assert stored.params == {"name": "Ivanov"} and stored.user_id == user.id
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'href="/cases/{found.id}"' in page
