@@ -53,7 +53,8 @@ def cached_field(f: Any, help: Any = None) -> Markup:
     """``{{ field(f, help) }}`` (``macros.html``) made once per locale, field, value,
     choices and errors, and reused: the case list's seven filter selects and boxes cost a
     sixth of its rendering, the same on every page (issue 16). Only for fields that carry
-    no personal data (never a name or a date of birth): the HTML is kept in memory."""
+    no personal data: the HTML is kept in memory. A field that may hold a name or a date of
+    birth goes through ``blank_field``, which keeps it only while it is blank."""
     key = (
         str(get_locale()),
         type(f).__name__,
@@ -71,8 +72,13 @@ def cached_field(f: Any, help: Any = None) -> Markup:
         if len(_FIELD_HTML) >= _FIELD_HTML_MAX:
             _FIELD_HTML.clear()
         # A macro of an autoescaping environment returns Markup already.
-        html = _FIELD_HTML[key] = get_template_attribute("macros.html", "field")(f, help)
+        html = _FIELD_HTML[key] = _field_macro()(f, help)
     return html
+
+
+def _field_macro() -> Any:
+    """The ``field`` macro of ``macros.html``."""
+    return get_template_attribute("macros.html", "field")
 
 
 def blank_field(f: Any, help: Any = None) -> Markup:
@@ -82,7 +88,7 @@ def blank_field(f: Any, help: Any = None) -> Markup:
     kept. The case list's search box and birth date are blank on every page but a search
     (issue 16: the fixed cost of a list page)."""
     if f.data or f.raw_data or f.errors or getattr(f, "meanwhile", None):
-        return get_template_attribute("macros.html", "field")(f, help)
+        return _field_macro()(f, help)
     return cached_field(f, help)
 
 
