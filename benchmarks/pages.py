@@ -25,9 +25,10 @@
    their throughputs are compared. Any status other than 200 counts as an error.
 4. Counts the SQL statements of each page in-process (Flask test client, same database).
 
-Prints a Markdown table: ratios to the bare route, p50/p99 latencies, SQL statements. No
-assertion: the budgets are in ``benchmarks/README.md``; the query budget is enforced by the
-test suite (``tests/security/test_query_budget.py``).
+Prints a Markdown table: ratios to the bare route, p50/p99 latencies, SQL statements; then the
+run against the budgets of ``benchmarks/README.md`` (``verdict``: the pages over, or the
+closest to the line). It asserts nothing and exits 0 either way (the timings are noisy); the
+query budget is enforced by the test suite (``tests/security/test_query_budget.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import http.client
 import json
 import os
 import re
+import shlex
 import socket
 import statistics
 import subprocess
@@ -161,6 +163,24 @@ class Page:
     many_rate: float = 0.0
     bare_rate: float = 0.0
     many_errors: int = 0
+
+    @property
+    def case_list(self) -> bool:
+        """One of the case list's pages: any page, filtered or searched, any role's."""
+        return self.label.startswith(("case list", "name search", "home (case list"))
+
+    @property
+    def budget(self) -> float:
+        """The page's budget at 1 connection, as a multiple of the bare route (issue 16
+        item 2): 15x for the case list, the case page and the safeguards (a participant's
+        view of a case is a case page too), 20x for the lists, home pages and dashboards."""
+        if self.case_list or self.label in ("case page", "return safeguards", "case (their part)"):
+            return 15.0
+        return 20.0
+
+
+# At 8 connections, the case list's throughput against the bare route's (issue 16 item 2).
+LIST_THROUGHPUT_BUDGET = 0.1
 
 
 def pages_for(facts: dict) -> list[Page]:
@@ -544,6 +564,43 @@ def report(pages: list[Page], connections: int, args, facts) -> str:
     return "\n".join(lines)
 
 
+def verdict(pages: list[Page], connections: int) -> str:
+    """The budgets (``benchmarks/README.md``, issue 16 item 2) against this run's figures:
+    which pages are over, or the closest to the line when none is."""
+    lines = [
+        "Budgets (issue 16): at 1 connection the case list (any page, filtered or searched), "
+        "the case page and the safeguards <= 15x the bare route, every other page <= 20x; "
+        f"at {connections} connections the case list's throughput >= "
+        f"{LIST_THROUGHPUT_BUDGET} of the bare route's; 0 errors."
+    ]
+    ratios = [(statistics.median(p.one) / statistics.median(p.bare), p) for p in pages if p.one]
+    over = [f"{p.role} {p.label} {r:.1f}x of {p.budget:.0f}x" for r, p in ratios if r > p.budget]
+    if over:
+        lines.append(f"  1 connection: {len(over)} of {len(ratios)} pages over: " + "; ".join(over))
+    elif ratios:
+        r, p = max(ratios, key=lambda rp: rp[0] / rp[1].budget)
+        lines.append(
+            f"  1 connection: every page within its budget (closest: {p.role} {p.label}, "
+            f"{r:.1f}x of {p.budget:.0f}x)"
+        )
+    lists = [(p.many_rate / p.bare_rate, p) for p in pages if p.case_list and p.bare_rate]
+    under = [f"{p.role} {p.label} {r:.3f}" for r, p in lists if r < LIST_THROUGHPUT_BUDGET]
+    if under:
+        lines.append(
+            f"  {connections} connections: {len(under)} of {len(lists)} case list pages under "
+            f"{LIST_THROUGHPUT_BUDGET}: " + "; ".join(under)
+        )
+    elif lists:
+        r, p = min(lists, key=lambda rp: rp[0])
+        lines.append(
+            f"  {connections} connections: every case list page at {LIST_THROUGHPUT_BUDGET} or "
+            f"over (lowest: {p.role} {p.label}, {r:.3f})"
+        )
+    errors = sum(p.errors + p.many_errors for p in pages)
+    lines.append(f"  errors: {errors}")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=100_000, help="number of cases (default 100,000)")
@@ -604,7 +661,9 @@ def main(argv=None) -> None:
     print()
     print(report(pages, args.connections, args, facts))
     print()
-    print("command: .venv/bin/python benchmarks/pages.py " + " ".join(argv or sys.argv[1:]))
+    print(verdict(pages, args.connections))
+    print()
+    print("command: .venv/bin/python benchmarks/pages.py " + shlex.join(argv or sys.argv[1:]))
 
 
 if __name__ == "__main__":
