@@ -204,6 +204,41 @@ def _named(column, order: tuple) -> bool:
     return any(getattr(o, "expression", o).compare(column) for o in order)
 
 
+class CompiledOnce:
+    """A ``compiled_cache`` (SQLAlchemy execution option) for one statement that is built
+    once per process and executed again and again: its compiled form is found by the
+    identity of the statement's cache key instead of by hashing it.
+
+    SQLAlchemy finds a statement's compiled form in the engine's cache under a key that holds
+    the statement's whole cache key, a nested tuple, which Python hashes anew on every
+    execution (tuples keep no hash): 40,101 elements and ~140 us for the gate's records, and
+    the case page runs three such statements (issue 16: the fixed cost of a page). A
+    statement built once keeps its cache key (memoised: the same tuple object every time),
+    so the key's parts are compared here by identity (the dialect, that tuple) and by value
+    (the small rest). A key not seen before -- another engine's dialect, a cache key made
+    afresh -- is a miss: SQLAlchemy compiles and stores it, as on a miss in its own cache;
+    a hit can only be the same key. At most ``size`` compiled forms are kept.
+    """
+
+    __slots__ = ("entries", "size")
+
+    def __init__(self, size: int = 4) -> None:
+        """An empty cache of at most ``size`` compiled forms (one per engine, usually)."""
+        self.entries: list[tuple[tuple, Any]] = []
+        self.size = size
+
+    def get(self, key: tuple, default: Any = None) -> Any:
+        """The form compiled for ``key`` (dialect, cache key, column keys, flags), if kept."""
+        for stored, compiled in self.entries:
+            if stored[0] is key[0] and stored[1] is key[1] and stored[2:] == key[2:]:
+                return compiled
+        return default
+
+    def __setitem__(self, key: tuple, compiled: Any) -> None:
+        """Keep ``compiled`` for ``key``, forgetting the oldest beyond ``size``."""
+        self.entries = [*self.entries[1 - self.size :], (key, compiled)]
+
+
 @dataclass(frozen=True)
 class _Plan:
     """A built ``load_records`` statement and, per family, how its rows become objects."""
@@ -215,6 +250,8 @@ class _Plan:
     types: list[list[Any]] = field(default_factory=list)
     # per dialect name: per family, [(attribute key, position + 2, result processor or None)]
     readers: dict[str, list[list[tuple[str, int, Any]]]] = field(default_factory=dict)
+    # The statement's compiled forms, found without hashing its cache key (``CompiledOnce``).
+    compiled: CompiledOnce = field(default_factory=CompiledOnce)
 
     def readers_for(self, dialect, description) -> list[list[tuple[str, int, Any]]]:
         """How each family reads its own columns of a row: position and the result
@@ -347,7 +384,10 @@ def load_records(
     results: list[list] = [[] for _ in plan.layouts]
     session = session() if isinstance(session, scoped_session) else session  # the real one
     identity_map = session.identity_map
-    result = session.execute(plan.statement, params or {})
+    # A plan kept by ``key`` is the same statement every time: its compiled form is found by
+    # identity (``CompiledOnce``); one built for this call goes through the engine's cache.
+    options = {"compiled_cache": plan.compiled} if key is not None else {}
+    result = session.execute(plan.statement, params or {}, execution_options=options)
     cursor = getattr(result, "cursor", None)
     readers = plan.readers_for(session.get_bind().dialect, getattr(cursor, "description", None))
     for row in result:

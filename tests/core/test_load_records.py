@@ -147,6 +147,65 @@ def test_a_keyed_statement_is_built_once_and_gives_what_a_fresh_one_gives(app, d
     assert core_db._PLANS["test_keyed"] is plan
 
 
+def test_a_keyed_statement_is_compiled_once_and_found_without_the_engines_cache(
+    app, db, demo_loaded
+):
+    """The second execution of a kept plan finds its compiled form in the plan's own cache
+    (``CompiledOnce``), a hit without a look-up in the engine's cache."""
+    from sqlalchemy import event
+
+    from caseapp.core import db as core_db
+    from caseapp.core.db import CASE_IDS
+
+    ids = db.session.scalars(select(Case.id).order_by(Case.id)).all()
+    core_db._PLANS.pop("test_compiled", None)
+    engine = db.engine
+    hits: list = []
+
+    def seen(conn, cursor, statement, params, context, executemany):
+        if "row_number()" in statement:
+            hits.append(context.cache_hit)
+
+    event.listen(engine, "after_cursor_execute", seen)
+    try:
+        for chosen in (ids[:2], ids[2:5], ids[:1]):
+            load_records(
+                db.session,
+                lambda: list(gate_records(CASE_IDS).values()),
+                {"case_ids": chosen},
+                key="test_compiled",
+            )
+    finally:
+        event.remove(engine, "after_cursor_execute", seen)
+    dialect = engine.dialect
+    assert hits == [dialect.CACHE_MISS, dialect.CACHE_HIT, dialect.CACHE_HIT]
+    plan = core_db._PLANS["test_compiled"]
+    assert len(plan.compiled.entries) == 1
+    assert plan.compiled.entries[0][0][0] is dialect
+
+
+def test_compiled_once_finds_only_the_same_key():
+    from caseapp.core.db import CompiledOnce
+
+    cache = CompiledOnce(size=2)
+    dialect, other_dialect = object(), object()
+    key = ("SELECT", ("a", ("b",)))
+    cache[(dialect, key, ("x",), False, False)] = "compiled"
+    assert cache.get((dialect, key, ("x",), False, False)) == "compiled"
+    # An equal key made afresh is not looked at: a miss, compiled again (never a wrong hit).
+    fresh = tuple(["SELECT", ("a", ("b",))])
+    assert fresh == key and fresh is not key
+    assert cache.get((dialect, fresh, ("x",), False, False)) is None
+    assert cache.get((other_dialect, key, ("x",), False, False)) is None
+    assert cache.get((dialect, key, ("y",), False, False)) is None
+    assert cache.get((dialect, key, ("x",), False, True), "none") == "none"
+    cache[(other_dialect, key, ("x",), False, False)] = "other"
+    cache[(dialect, key, ("y",), False, False)] = "third"  # the oldest is forgotten
+    assert cache.get((dialect, key, ("x",), False, False)) is None
+    assert cache.get((other_dialect, key, ("x",), False, False)) == "other"
+    assert cache.get((dialect, key, ("y",), False, False)) == "third"
+
+
 def test_objects_behave_as_loaded_ones(app, db, demo_loaded):
     """Attached as the ORM's loading attaches them (``core.db._loaded``): in the identity
     map, relationships lazy-load, a change is flushed as an UPDATE, and the JSON/enum/date
