@@ -253,12 +253,15 @@ class _Plan:
     # The statement's compiled forms, found without hashing its cache key (``CompiledOnce``).
     compiled: CompiledOnce = field(default_factory=CompiledOnce)
 
-    def readers_for(self, dialect, description) -> list[list[tuple[str, int, Any]]]:
+    def readers_for(self, dialect, cursor) -> list[list[tuple[str, int, Any]]]:
         """How each family reads its own columns of a row: position and the result
         processor of the attribute's type (the statement's columns are untyped, so the
-        processors of the other families' NULL positions are not run on every row)."""
+        processors of the other families' NULL positions are not run on every row). The
+        cursor's description is read only the first time (psycopg builds it anew, a column
+        object per position, on every read)."""
         readers = self.readers.get(dialect.name)
         if readers is None:
+            description = getattr(cursor, "description", None)
             coltypes = [d[1] for d in description] if description else []
 
             def coltype(position: int) -> Any:
@@ -388,8 +391,7 @@ def load_records(
     # identity (``CompiledOnce``); one built for this call goes through the engine's cache.
     options = {"compiled_cache": plan.compiled} if key is not None else {}
     result = session.execute(plan.statement, params or {}, execution_options=options)
-    cursor = getattr(result, "cursor", None)
-    readers = plan.readers_for(session.get_bind().dialect, getattr(cursor, "description", None))
+    readers = plan.readers_for(session.get_bind().dialect, getattr(result, "cursor", None))
     for row in result:
         index = row[0]
         mapper, _layout, primary = plan.layouts[index]
