@@ -165,6 +165,16 @@ class Page:
     many_errors: int = 0
 
     @property
+    def ratio(self) -> float:
+        """At 1 connection: the page's median against the bare route's."""
+        return statistics.median(self.one) / statistics.median(self.bare)
+
+    @property
+    def throughput(self) -> float | None:
+        """At 8 connections: the page's throughput against the bare route's (None if not run)."""
+        return self.many_rate / self.bare_rate if self.bare_rate else None
+
+    @property
     def case_list(self) -> bool:
         """One of the case list's pages: any page, filtered or searched, any role's."""
         return self.label.startswith(("case list", "name search", "home (case list"))
@@ -554,10 +564,10 @@ def report(pages: list[Page], connections: int, args, facts) -> str:
     for p in pages:
         one = statistics.median(p.one)
         many = (ms(statistics.median(p.many)), ms(p99(p.many))) if p.many else ("-", "-")
-        rate = f"{p.many_rate / p.bare_rate:.3f}" if p.bare_rate else "-"
+        rate = f"{p.throughput:.3f}" if p.throughput is not None else "-"
         lines.append(
             f"| {p.role} | {p.label} | {p.sql if p.sql is not None else '-'} | {ms(one)} "
-            f"| {ms(p99(p.one))} | {one / statistics.median(p.bare):.1f} "
+            f"| {ms(p99(p.one))} | {p.ratio:.1f} "
             f"| {one / statistics.median(p.template):.1f} | {many[0]} | {many[1]} | {rate} "
             f"| {p.errors + p.many_errors} |"
         )
@@ -573,7 +583,7 @@ def verdict(pages: list[Page], connections: int) -> str:
         f"at {connections} connections the case list's throughput >= "
         f"{LIST_THROUGHPUT_BUDGET} of the bare route's; 0 errors."
     ]
-    ratios = [(statistics.median(p.one) / statistics.median(p.bare), p) for p in pages if p.one]
+    ratios = [(p.ratio, p) for p in pages if p.one]
     over = [f"{p.role} {p.label} {r:.1f}x of {p.budget:.0f}x" for r, p in ratios if r > p.budget]
     if over:
         lines.append(f"  1 connection: {len(over)} of {len(ratios)} pages over: " + "; ".join(over))
@@ -583,7 +593,7 @@ def verdict(pages: list[Page], connections: int) -> str:
             f"  1 connection: every page within its budget (closest: {p.role} {p.label}, "
             f"{r:.1f}x of {p.budget:.0f}x)"
         )
-    lists = [(p.many_rate / p.bare_rate, p) for p in pages if p.case_list and p.bare_rate]
+    lists = [(p.throughput, p) for p in pages if p.case_list and p.throughput is not None]
     under = [f"{p.role} {p.label} {r:.3f}" for r, p in lists if r < LIST_THROUGHPUT_BUDGET]
     if under:
         lines.append(
