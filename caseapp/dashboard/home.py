@@ -19,7 +19,7 @@ from caseapp.alerts.queries import alert_condition, bid_overdue_cutoff, bid_over
 from caseapp.alerts.rules import KINDS
 from caseapp.auth.models import User
 from caseapp.cases.models import Case, Stage
-from caseapp.core.db import unindexed
+from caseapp.core.db import planned_with_values, unindexed
 from caseapp.core.extensions import db
 from caseapp.core.i18n import lazy_gettext as _l
 from caseapp.core.keyset import split_page
@@ -104,12 +104,16 @@ def _my_cases_statement(user, today: date, policy):
         .where(w.caseworker_id == user.id, w.stage != Stage.CLOSED)
         .scalar_subquery()
     )
-    statement = named(
-        select(Case.id, Case.number, Case.stage, total.label("total"), *flags)
-        .select_from(page)
-        .join(Case, Case.id == page.c.id),
-        Case.id,
-    ).order_by(*newest)
+    # On PostgreSQL the values written into the SQL: planned once per user and day, not on
+    # every request (``planned_with_values``: 3.2 ms of planning for 2.6 ms of running).
+    statement = planned_with_values(
+        named(
+            select(Case.id, Case.number, Case.stage, total.label("total"), *flags)
+            .select_from(page)
+            .join(Case, Case.id == page.c.id),
+            Case.id,
+        ).order_by(*newest)
+    )
     if len(_MY_CASES) > 1000:  # one per caseworker and day: never more than a day's users
         _MY_CASES.clear()
     _MY_CASES[key] = statement

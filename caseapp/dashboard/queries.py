@@ -25,7 +25,7 @@ from caseapp.audit.actions import AuditAction
 from caseapp.audit.models import AuditEntry
 from caseapp.cases.models import Case, Stage
 from caseapp.children.models import Child, ChildName, full_name
-from caseapp.core.db import unindexed
+from caseapp.core.db import planned_with_values, unindexed
 from caseapp.core.extensions import db
 from caseapp.core.keyset import key_cursor, parse_cursor, split_page
 from caseapp.core.permissions import Role, not_written_by_sql
@@ -72,19 +72,25 @@ def name_of(row) -> str:
 # column) and its cache key cost more than running it on an index. Each list is built once
 # per process and shape, with ``bindparam``s for whatever varies between requests (the
 # user's agency and id, today, the cursor), as ``core.db.load_records(..., key=...)`` does.
+# On PostgreSQL all of them but the cursor's are written into the SQL when it is run
+# (``core.db.planned_with_values``): the server plans each user's or agency's statement once
+# with its values instead of on every request.
 
 _STATEMENTS: dict[Hashable, Any] = {}
 
 AGENCY_ID = bindparam("agency_id", type_=Integer)
 USER_ID = bindparam("user_id", type_=Integer)
 TODAY = bindparam("today", type_=Date)
+# A keyset page's cursor (``_after``): the one kind of value that differs on every page.
+CURSOR_PARAMS = ("k0", "k1")
 
 
 def built(key: Hashable, build: Callable[[], Any]) -> Any:
-    """The statement ``build()`` makes, built once per process under ``key``."""
+    """The statement ``build()`` makes, built once per process under ``key``; on PostgreSQL
+    with its values but the cursor's written into its SQL (``planned_with_values``)."""
     statement = _STATEMENTS.get(key)
     if statement is None:
-        statement = _STATEMENTS[key] = build()
+        statement = _STATEMENTS[key] = planned_with_values(build(), keep=CURSOR_PARAMS)
     return statement
 
 
