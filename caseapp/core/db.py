@@ -432,7 +432,9 @@ def load_records(
     options = {"compiled_cache": plan.compiled} if key is not None else {}
     result = session.execute(plan.statement, params or {}, execution_options=options)
     readers = plan.readers_for(session.get_bind().dialect, getattr(result, "cursor", None))
-    for row in result:
+    # All rows at once (the driver's fetchall in C), not one fetchone call each: the queue
+    # reads ~300 rows, and iterating the result asked psycopg for them one by one.
+    for row in result.all():
         index = row[0]
         mapper, _layout, primary = plan.layouts[index]
         values = {}
