@@ -110,9 +110,9 @@ def planned_with_values(statement: S, *, keep: Collection[str] = ()) -> S:
     either once for any values (a generic plan) or anew with each run's values (a custom
     plan), and keeps to custom plans when it estimates the generic one costlier. It did for
     the lists of the home pages, the due list and the queue, whose conditions hold the
-    user, the agency and today's dates: at 100,000 cases the caseworker's home spent 5.6 ms
+    user, the agency and today's dates: at 100,000 cases the caseworker's home spent 5.5 ms
     of each request planning (its cases with their alerts: 3.2 ms, for 2.6 ms of running),
-    the due list 3.8 ms (0.8 ms running). A generic plan of the caseworker's cases, forced,
+    the due list 3.7 ms (0.7 ms running). A generic plan of the caseworker's cases, forced,
     took 263 ms. With the values in the text, each user's or agency's statement of the day
     has one fixed plan, made with its real values, as a custom plan is (issue 16). SQLite
     prepares a statement once whatever its values: there this would only add work.
