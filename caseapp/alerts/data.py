@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from caseapp.age.models import TransitionPlan
 from caseapp.assessment.models import Placement, ServiceRecord
 from caseapp.cases.page_records import child_families, load_case_page
-from caseapp.core.db import Records
+from caseapp.core.records import Records
 from caseapp.detention.models import Detention
 from caseapp.determination.models import BestInterestsDetermination
 from caseapp.gate.data import GateData, gate_data_from, gate_records

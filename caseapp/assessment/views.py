@@ -25,8 +25,8 @@ from caseapp.cases.page_records import child_families, load_case_page
 from caseapp.cases.pages import case_context, load_case
 from caseapp.children.models import FamilyMember
 from caseapp.core import web
-from caseapp.core.db import Records
 from caseapp.core.forms import VersionedForm, saved_meanwhile
+from caseapp.core.records import Records
 from caseapp.drafts.operations import discard_draft, dropping_draft, load_draft, restore_into
 
 bp = Blueprint("assessment", __name__, url_prefix="/cases")

@@ -1,4 +1,4 @@
-"""A case page's records in **one** statement (``caseapp.core.db.load_records``; issue 16).
+"""A case page's records in **one** statement (``caseapp.core.records.load_records``; issue 16).
 
 A page names the record families it shows (``families(ids) -> {name: Records}``, with
 ``child_families(ids)`` among them when it shows the child); ``load_case_page`` reads them all
@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from caseapp.core.db import CASE_IDS, Records, load_records
 from caseapp.core.extensions import db
+from caseapp.core.records import CASE_IDS, Records, load_records
 
 Families = Callable[[Any], dict[str, Records]]
 

@@ -201,7 +201,7 @@ def index(case_id: int):
     """Overview of return preparation, with a proposal when return proves impossible."""
     from caseapp.alerts.data import load_case_records
     from caseapp.alerts.rules import return_impossible_reasons
-    from caseapp.core.db import Records, load_records
+    from caseapp.core.records import Records, load_records
 
     case = web.load(Case, case_id)
     # One statement for the page's lists (issue 16: a fixed number of queries per page).

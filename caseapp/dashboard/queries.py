@@ -71,7 +71,7 @@ def name_of(row) -> str:
 # Building a list's statement (``named``'s aliased joins above all: SQLAlchemy adapts every
 # column) and its cache key cost more than running it on an index. Each list is built once
 # per process and shape, with ``bindparam``s for whatever varies between requests (the
-# user's agency and id, today, the cursor), as ``core.db.load_records(..., key=...)`` does.
+# user's agency and id, today, the cursor), as ``core.records.load_records(..., key=...)`` does.
 # On PostgreSQL all of them but the cursor's are written into the SQL when it is run
 # (``core.db.planned_with_values``): the server plans each user's or agency's statement once
 # with its values instead of on every request.

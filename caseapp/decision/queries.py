@@ -11,8 +11,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from caseapp.cases.models import Case, Outcome
 from caseapp.cases.page_records import child_families, load_case_page
-from caseapp.core.db import Records
 from caseapp.core.extensions import db
+from caseapp.core.records import Records
 from caseapp.decision.models import Appeal, AppealStatus, Complaint, DecisionNotice
 
 

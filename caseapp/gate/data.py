@@ -24,8 +24,8 @@ from caseapp.assessment.models import (
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.children.models import FamilyMember
-from caseapp.core.db import CASE_IDS, Records, load_records
 from caseapp.core.extensions import db
+from caseapp.core.records import CASE_IDS, Records, load_records
 from caseapp.crossborder.models import (
     CareGuarantee,
     CentralAuthorityApproval,

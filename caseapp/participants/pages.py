@@ -12,10 +12,10 @@ from sqlalchemy.orm import joinedload
 from caseapp.cases.models import Case
 from caseapp.children.models import Child
 from caseapp.core import clock
-from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
 from caseapp.core.keyset import parse_cursor
 from caseapp.core.permissions import Access, RecordType, participant_may
+from caseapp.core.records import Records, load_records
 from caseapp.core.validators import id_arg
 from caseapp.crossborder.models import CentralAuthorityApproval, MonitoringPlan, ReintegrationPlan
 from caseapp.documents.models import Document

@@ -33,9 +33,9 @@ from caseapp.audit.pseudonyms import Pseudonymiser
 from caseapp.cases.models import Case
 from caseapp.children.labels import country_name, label
 from caseapp.core import clock
-from caseapp.core.db import Records, load_records
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
+from caseapp.core.records import Records, load_records
 from caseapp.crossborder.models import MonitoringPlan
 from caseapp.decision.models import Appeal, Complaint, DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination

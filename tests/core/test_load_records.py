@@ -1,4 +1,4 @@
-"""``caseapp.core.db.load_records``: several record types in one statement, as the ORM gives
+"""``caseapp.core.records.load_records``: several record types in one statement, as the ORM gives
 them one query each (issue 16: a page's records in a fixed number of queries)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from sqlalchemy import select
 from caseapp.alerts.data import load_case_records
 from caseapp.cases.models import Case
 from caseapp.children.models import Child, ChildName, FamilyMember, Relation
-from caseapp.core.db import Records, load_records
+from caseapp.core.records import Records, load_records
 from caseapp.gate.data import gate_data_from, gate_records
 from tests.support.statements import statements
 
@@ -122,8 +122,8 @@ def test_an_empty_family_is_an_empty_list(app, db, demo_loaded):
 
 
 def test_a_keyed_statement_is_built_once_and_gives_what_a_fresh_one_gives(app, db, demo_loaded):
-    from caseapp.core import db as core_db
-    from caseapp.core.db import CASE_IDS
+    from caseapp.core import records as core_records
+    from caseapp.core.records import CASE_IDS
 
     ids = db.session.scalars(select(Case.id).order_by(Case.id)).all()
     built: list[int] = []
@@ -132,7 +132,7 @@ def test_a_keyed_statement_is_built_once_and_gives_what_a_fresh_one_gives(app, d
         built.append(1)
         return list(gate_records(CASE_IDS).values())
 
-    core_db._PLANS.pop("test_keyed", None)
+    core_records._PLANS.pop("test_keyed", None)
     for chosen in (ids[:3], ids[3:9]):
         fresh = load_records(db.session, list(gate_records(chosen).values()))
         db.session.expunge_all()
@@ -142,9 +142,9 @@ def test_a_keyed_statement_is_built_once_and_gives_what_a_fresh_one_gives(app, d
         ]
         assert any(keyed)
     assert len(built) == 1  # the second call reused the statement built by the first
-    plan = core_db._PLANS["test_keyed"]
+    plan = core_records._PLANS["test_keyed"]
     load_records(db.session, families, {"case_ids": ids[:1]}, key="test_keyed")
-    assert core_db._PLANS["test_keyed"] is plan
+    assert core_records._PLANS["test_keyed"] is plan
 
 
 def test_a_keyed_statement_is_compiled_once_and_found_without_the_engines_cache(
@@ -154,11 +154,11 @@ def test_a_keyed_statement_is_compiled_once_and_found_without_the_engines_cache(
     (``CompiledOnce``), a hit without a look-up in the engine's cache."""
     from sqlalchemy import event
 
-    from caseapp.core import db as core_db
-    from caseapp.core.db import CASE_IDS
+    from caseapp.core import records as core_records
+    from caseapp.core.records import CASE_IDS
 
     ids = db.session.scalars(select(Case.id).order_by(Case.id)).all()
-    core_db._PLANS.pop("test_compiled", None)
+    core_records._PLANS.pop("test_compiled", None)
     engine = db.engine
     hits: list = []
 
@@ -179,13 +179,13 @@ def test_a_keyed_statement_is_compiled_once_and_found_without_the_engines_cache(
         event.remove(engine, "after_cursor_execute", seen)
     dialect = engine.dialect
     assert hits == [dialect.CACHE_MISS, dialect.CACHE_HIT, dialect.CACHE_HIT]
-    plan = core_db._PLANS["test_compiled"]
+    plan = core_records._PLANS["test_compiled"]
     assert len(plan.compiled.entries) == 1
     assert plan.compiled.entries[0][0][0] is dialect
 
 
 def test_compiled_once_finds_only_the_same_key():
-    from caseapp.core.db import CompiledOnce
+    from caseapp.core.records import CompiledOnce
 
     cache = CompiledOnce(size=2)
     dialect, other_dialect = object(), object()
@@ -234,7 +234,8 @@ def test_positions_are_shared_by_kind_of_value():
 
     import sqlalchemy as sa
 
-    from caseapp.core.db import UTCDateTime, _slot_key
+    from caseapp.core.db import UTCDateTime
+    from caseapp.core.records import _slot_key
 
     class Colour(enum.Enum):
         RED = "red"
@@ -257,7 +258,7 @@ def test_case_page_statement_is_as_wide_as_its_kinds_need(app, db):
     the most columns of that kind, and no more."""
     from collections import Counter
 
-    from caseapp.core.db import _plan, _slot_key
+    from caseapp.core.records import _plan, _slot_key
 
     families = list(gate_records([1]).values())
     widest: Counter = Counter()

@@ -32,7 +32,7 @@ LARGE = 3000
 # Pages over BUDGET today, each with its ceiling (the count measured now, so it cannot grow
 # unnoticed) and the reason; they must still be constant in the number of cases (checked
 # below). None today: the pages that read many record types load them in one statement
-# (``caseapp.core.db.load_records``: the case page, the safeguards page, the queue, the
+# (``caseapp.core.records.load_records``: the case page, the safeguards page, the queue, the
 # decision and assessment pages...), and the indicators compute every figure from two
 # statements (``caseapp.indicators.queries.compute``; issue 16).
 OVER_BUDGET: dict[str, tuple[int, str]] = {}
