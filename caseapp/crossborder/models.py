@@ -357,6 +357,14 @@ class TravelPlan(CaseRecord, db.Model):
     arrival_run_by_law_enforcement: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
+    def says_police_escort_or_border_handover(self) -> bool:
+        """The plan itself records an escort by law enforcement or a handover at the border,
+        either of which leaves S14 unmet (002, fn 12 (v); Ukraine practice, Kolbasa). The
+        pages' warning; S14 (``caseapp.gate.safeguards.preparation.s14_travel``) also reads
+        the escort's agency from the register."""
+        return self.escort_kind is EscortKind.LAW_ENFORCEMENT or bool(self.handover_at_border)
+
+    @property
     def arrival_deprives_of_liberty(self) -> bool:
         """The placement on arrival is deprivation of liberty (the one definition)."""
         return deprives_of_liberty(

@@ -23,6 +23,8 @@ from caseapp.indicators.queries import compute
 from caseapp.reports.spreadsheets import csv_response, write_xlsx, xlsx_response
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
+# The navigation asks the same rule as the pages (``base.html``): one rule, one place.
+bp.add_app_template_global(can_view_indicators, "can_view_indicators")
 
 
 @bp.before_request

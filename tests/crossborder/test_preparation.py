@@ -259,3 +259,28 @@ def test_monitoring_plan_defaults_to_policy_schedule(factory):
     db.session.commit()
     assert plan.schedule_months == [1, 3, 6, 12, 18]
     assert len(entries("monitoring_plan:save", ready.case.id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "warned"),
+    [
+        ({}, False),  # the ready case's plan: a child-protection escort, no border handover
+        ({"escort_kind": EscortKind.LAW_ENFORCEMENT}, True),
+        ({"handover_at_border": True}, True),
+    ],
+)
+def test_the_overview_warns_of_a_police_escort_or_a_border_handover(
+    factory, client, login, change, warned
+):
+    # The return-preparation overview warns when the plan itself leaves S14 unmet
+    # (TravelPlan.says_police_escort_or_border_handover; 002, fn 12 (v)); the gate agrees.
+    ready = ready_case(factory)
+    plan = ready.r["travel"]
+    for name, value in change.items():
+        setattr(plan, name, value)
+    db.session.commit()
+    login(ready.caseworker)
+    html = client.get(f"/cases/{ready.case.id}/return/").get_data(as_text=True)
+    assert ("S14 unmet" in html) is warned
+    result = evaluate_return_gate(ready.case, today=clock.today(), policy=current_policy())
+    assert ("S14" in result.unmet_ids) is warned

@@ -197,3 +197,18 @@ def test_a_missing_font_is_a_clear_refusal_not_a_500(client, login, data, monkey
     response = client.get(f"/cases/{data.cases[1].id}/summary.pdf")
     assert response.status_code == 503
     assert "fonts-dejavu-core" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"),
+    [("ombudsperson", True), ("supervisor_b", True), ("caseworker_a", False)],
+)
+def test_the_navigation_links_the_indicators_for_those_who_may_read_them(
+    client, login, data, who, shown
+):
+    # The same rule as the pages' (``indicators.access.can_view_indicators``), asked by
+    # ``base.html``: the link is there exactly when the page would answer.
+    login(getattr(data, who))
+    html = client.get("/preferences").get_data(as_text=True)
+    assert ('href="/indicators/"' in html) is shown
+    assert (client.get("/indicators/", query_string=PERIOD).status_code == 200) is shown
