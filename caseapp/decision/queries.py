@@ -81,7 +81,7 @@ def suggests_tolerated_stay(case: Case, records: PageRecords | None = None) -> b
     from caseapp.determination.operations import current_bid
 
     bid = records.current_bid if records is not None else current_bid(case)
-    if bid is not None and bid.recommended is not None and bid.recommended is not Outcome.RETURN:
+    if bid is not None and bid.recommends_against_return:
         return True
     if case.outcome is not None and case.outcome is not Outcome.RETURN:
         return False

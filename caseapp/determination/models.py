@@ -92,6 +92,12 @@ class BestInterestsDetermination(CaseRecord, db.Model):
         """Sent back to its author with a comment."""
         return self.status is BidStatus.SENT_BACK
 
+    @property
+    def recommends_against_return(self) -> bool:
+        """A solution other than return is recommended: regularisation or tolerated stay is
+        then to be considered (002, Rec 2; Moldova practice)."""
+        return self.recommended is not None and self.recommended is not Outcome.RETURN
+
     panel: Mapped[list[PanelMember]] = relationship(
         back_populates="bid", cascade="all, delete-orphan", order_by="PanelMember.id"
     )

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from caseapp.audit.models import AuditEntry
-from caseapp.cases.models import Stage
+from caseapp.cases.models import Outcome, Stage
 from caseapp.core.permissions import Role
 from caseapp.determination.models import BidStatus, PanelMember
 from caseapp.determination.operations import current_bid
@@ -190,3 +190,17 @@ def test_new_draft_after_reopen(client, login, case, people, db):
     assert response.status_code == 302
     new = current_bid(case)
     assert new.status is BidStatus.DRAFT and len(new.options) == 4
+
+
+@pytest.mark.parametrize(
+    ("recommended", "proposed"), [(Outcome.RETURN, False), (Outcome.LOCAL_INTEGRATION, True)]
+)
+def test_a_bid_against_return_proposes_regularisation(
+    client, login, case, people, recommended, proposed
+):
+    # BestInterestsDetermination.recommends_against_return (002, Rec 2; Moldova practice).
+    bid = lifecycle.submitted_bid(case, people["cw"], recommended=recommended)
+    assert bid.recommends_against_return is proposed
+    login(people["cw"])
+    page = client.get(f"/cases/{case.id}/determination").get_data(as_text=True)
+    assert ("The BID recommends against return" in page) is proposed
