@@ -19,7 +19,7 @@ from caseapp.auth.models import User
 from caseapp.cases import search
 from caseapp.cases.forms import CaseFilterForm
 from caseapp.cases.models import Case, Stage
-from caseapp.cases.queries import CaseFilters, case_page, filtered, visible_cases
+from caseapp.cases.queries import CaseFilters, case_page, case_scope, filtered
 from caseapp.core import web
 from caseapp.core.clock import today
 from caseapp.core.extensions import db
@@ -134,7 +134,8 @@ def render_list(form: CaseFilterForm, *, key: str | None, valid: bool) -> str:
     """The list page: the cases the (valid) filters select, one page of them."""
     filters = filters_from(form) if valid else CaseFilters()
     page = form.page.data if valid and form.page.data else 1
-    query = filtered(visible_cases(current_user), filters, today=today())
+    scope, counted = case_scope(current_user)
+    query = filtered(scope, filters, today=today())
     per_page = current_app.config["CASES_PER_PAGE"]
     pagination = case_page(
         query,
@@ -142,6 +143,7 @@ def render_list(form: CaseFilterForm, *, key: str | None, valid: bool) -> str:
         per_page=per_page,
         cursor=page_cursor(page),
         one_pass=bool(filters.name),  # the search's index ranges read once (issue 16)
+        counted=counted if filters.empty else None,  # the number the database keeps
     )
     page_args: dict[str, Any]
     if key:

@@ -348,6 +348,24 @@ class SavedSearch(db.Model):
     params: Mapped[dict] = mapped_column(JSON)
 
 
+class AgencyCaseCount(db.Model):
+    """How many cases each agency leads, kept by the database itself (issue 16).
+
+    Triggers on ``case`` (migration ``d8f2b6a4c3e7``) add one for an inserted case, take one
+    away for a deleted case and move one when ``lead_agency_id`` changes, whatever wrote the
+    row: an operation, a bulk insert or a repair by hand. So the count is exact in every
+    transaction, and the case list can show it and reach a far page from the nearer end
+    (``caseapp.cases.queries.case_page``) instead of stepping over tens of thousands of
+    index entries. An agency without a row leads no case. ``flask cases recount [--check]``
+    (``caseapp.cases.counts``) checks and rebuilds the counts after a repair by hand.
+    """
+
+    __tablename__ = "agency_case_count"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
 @event.listens_for(Case.stage, "set", active_history=True)
 def _stage_changed(target: Case, value, oldvalue, initiator) -> None:
     """Remember the version a stage change creates (the next flush bumps ``version`` by 1)."""

@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, false, func, intersect, or_, select
 from sqlalchemy.orm import joinedload
 
 from caseapp.cases.list_rows import list_rows
-from caseapp.cases.models import Case, Stage
+from caseapp.cases.models import AgencyCaseCount, Case, Stage
 from caseapp.cases.number_index import number_condition
 from caseapp.children.models import ADULT_AGE, AgeMethod, CareStatus, Child
 from caseapp.core.extensions import db
@@ -24,12 +24,20 @@ from caseapp.core.permissions import Role
 
 def visible_cases(user) -> Select:
     """A query of the cases ``user`` may see (the list-level twin of ``Case.can_view``)."""
-    query = select(Case)
+    return case_scope(user)[0]
+
+
+def case_scope(user) -> tuple[Select, Select]:
+    """The cases ``user`` may see, and the statement of how many they are: read from the
+    counts the database keeps per agency (``AgencyCaseCount``, exact in every transaction)
+    rather than by counting the cases (issue 16)."""
+    counted = select(func.coalesce(func.sum(AgencyCaseCount.cases), 0))
     if user.role is Role.OMBUDSPERSON:
-        return query
+        return select(Case), counted
     if user.role in (Role.CASEWORKER, Role.SUPERVISOR):
-        return agency_cases(user.agency_id)
-    return query.where(false())
+        mine = AgencyCaseCount.agency_id == user.agency_id
+        return agency_cases(user.agency_id), counted.where(mine)
+    return select(Case).where(false()), counted.where(false())
 
 
 def agency_cases(agency_id: int | None) -> Select:
@@ -86,6 +94,11 @@ class CaseFilters:
     charged: bool = False
     name: str = ""  # a name or alias in any script, or a case number (whole or any part)
     date_of_birth: date | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Whether no filter is set (the list is every case the user may see)."""
+        return self == CaseFilters()
 
 
 def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
@@ -187,6 +200,7 @@ def case_page(
     per_page: int,
     cursor: tuple[int | None, int | None, int | None] = (None, None, None),
     one_pass: bool = False,
+    counted: Select | None = None,
 ) -> CasePage:
     """Page ``page`` of the cases of ``query`` (a ``select(Case)``), newest first.
 
@@ -201,34 +215,53 @@ def case_page(
     same whether one row or all of them is wanted), the newest ``COUNT_CAP + 1`` matching ids
     are read once and both the count and the page are taken from them, instead of running
     the search a second time for the page (issue 16). A page beyond them is chosen as above.
+
+    ``counted`` (the statement of the exact number of ``query``'s cases, when the database
+    keeps it: ``case_scope``, for a list without filters) replaces the capped count: the list
+    then shows the number, and a numbered page in the older half is read from the oldest end
+    (``page_ids``), so page 2,760 of 69,228 cases steps over 228 index entries, not 68,975.
     """
     window: list[int] | None = None
-    if one_pass:
+    exact = counted is not None
+    if counted is not None:
+        total = db.session.scalar(counted) or 0
+    elif one_pass:
         newest = query.with_only_columns(Case.id).order_by(Case.id.desc()).limit(COUNT_CAP + 1)
         window = list(db.session.scalars(newest))
         total = len(window)
     else:
-        counted = query.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
-        total = db.session.scalar(select(func.count()).select_from(counted)) or 0
-    result = CasePage(page=page, per_page=per_page, total=total, capped=total > COUNT_CAP)
+        first_ids = query.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+        total = db.session.scalar(select(func.count()).select_from(first_ids)) or 0
+    result = CasePage(
+        page=page, per_page=per_page, total=total, capped=not exact and total > COUNT_CAP
+    )
     page = max(page, 1) if result.capped else min(max(page, 1), result.pages)
     result.page = page
     shown = window_page(window, page, per_page, cursor, complete=not result.capped)
-    ids = shown if shown is not None else page_ids(query, page, per_page, cursor)
+    known = total if exact else None
+    ids = shown if shown is not None else page_ids(query, page, per_page, cursor, total=known)
     result.items = list_rows(ids)
     return result
 
 
-def page_ids(query: Select, page: int, per_page: int, cursor: tuple) -> Any:
-    """The inner ``SELECT id`` of the page: keyset from the cursor, else OFFSET."""
+def page_ids(
+    query: Select, page: int, per_page: int, cursor: tuple, total: int | None = None
+) -> Any:
+    """The inner ``SELECT id`` of the page: keyset from the cursor, else OFFSET, counted from
+    the oldest case when the exact ``total`` is known and the page is in the older half (the
+    rows are put newest first by ``list_rows``)."""
     shown, first, last = cursor
     ids = query.with_only_columns(Case.id)
+    offset = (page - 1) * per_page
     if shown is not None and page == shown + 1 and last is not None:
         ids = ids.where(Case.id < last).order_by(Case.id.desc()).limit(per_page)
     elif shown is not None and page == shown - 1 and first is not None:
         ids = ids.where(Case.id > first).order_by(Case.id.asc()).limit(per_page)
+    elif total is not None and offset > total // 2:
+        older = total - offset - per_page  # cases older than the page's oldest
+        ids = ids.order_by(Case.id.asc()).limit(per_page + min(older, 0)).offset(max(older, 0))
     else:
-        ids = ids.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        ids = ids.order_by(Case.id.desc()).limit(per_page).offset(offset)
     return ids.scalar_subquery()
 
 

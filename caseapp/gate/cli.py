@@ -1,4 +1,5 @@
-"""The ``cases`` command group: list cases, print the return gate, approve a return.
+"""The ``cases`` command group's gate commands: list cases, print the return gate, approve a
+return.
 
 ``flask --app caseapp cases gate MD-2026-000001`` exits 0 when every safeguard is met, 1
 otherwise, 2 for an unknown case (DESIGN.md section 4).
@@ -13,14 +14,17 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from caseapp.cases.cli import cli as cases_cli
 from caseapp.cases.models import Case, Stage
 from caseapp.core import clock
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 
-cli = AppGroup("cases", help="Cases and the return gate (002: safeguards S1-S19).")
+# The ``cases`` group is the cases package's (``caseapp.cases.cli``, registered from there);
+# the gate adds its commands to it.
+cli = cases_cli
 gate_cli = AppGroup("gate", help="The return gate's hold on approved returns (issue 9).")
-commands = [cli, gate_cli]
+commands = [gate_cli]
 
 
 def _case_or_exit(number: str) -> Case:

@@ -1,5 +1,6 @@
 """The case list: scope, filters, name search in both scripts, pagination, query count."""
 
+import re
 from datetime import date
 
 import pytest
@@ -216,23 +217,62 @@ def test_the_count_stops_at_a_cap_and_keyset_pages_go_on(client, factory, login,
 
     user = factory.user(Role.CASEWORKER)
     cases = sorted((factory.case(caseworker=user) for _ in range(7)), key=lambda c: -c.id)
+    UA = "country_of_origin=UA"
     with make_app(CASES_PER_PAGE=2) as small:
         other = small.test_client()
         other.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
         original, queries.COUNT_CAP = queries.COUNT_CAP, 3
         try:
-            first = other.get("/cases/").get_data(as_text=True)
+            # A filter (every case is from UA): an unfiltered list shows the number the
+            # database keeps (test_the_unfiltered_list_shows_the_kept_number_and_...).
+            first = other.get(f"/cases/?{UA}").get_data(as_text=True)
             # The pager's links carry the id the next (after=) or previous (before=) page
             # starts from (keyset).
-            second = other.get(f"/cases/?page=2&after={cases[1].id}").get_data(as_text=True)
-            again = other.get(f"/cases/?page=1&before={cases[2].id}").get_data(as_text=True)
+            second = other.get(f"/cases/?page=2&after={cases[1].id}&{UA}").get_data(as_text=True)
+            again = other.get(f"/cases/?page=1&before={cases[2].id}&{UA}").get_data(as_text=True)
         finally:
             queries.COUNT_CAP = original
     assert "More than 3 cases found." in first
     assert "Page 1<" in first and "Page 1 of" not in first
-    assert f'href="/cases/?page=2&amp;after={cases[1].id}"' in first
+    assert f'href="/cases/?page=2&amp;after={cases[1].id}&amp;{UA}"' in first
     assert f'href="/cases/{cases[2].id}"' in second and f'href="/cases/{cases[3].id}"' in second
     assert f'href="/cases/{cases[1].id}"' not in second
-    assert f'href="/cases/?page=1&amp;before={cases[2].id}"' in second
+    assert f'href="/cases/?page=1&amp;before={cases[2].id}&amp;{UA}"' in second
     assert f'href="/cases/{cases[0].id}"' in again and f'href="/cases/{cases[1].id}"' in again
     assert f'href="/cases/{cases[2].id}"' not in again
+
+
+def _shown(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<td><a href="/cases/(\d+)">', page)]
+
+
+def test_the_unfiltered_list_shows_the_kept_number_and_reads_far_pages_from_the_end(
+    client, factory, login, make_app, db
+):
+    """A list without filters takes its number from ``agency_case_count`` (never capped)
+    and reads a page in the older half from the oldest case; each page shows exactly the
+    cases the filtered list (counted, OFFSET from the newest) shows on it (issue 16)."""
+    from caseapp.cases import queries
+
+    user = factory.user(Role.CASEWORKER)
+    cases = sorted((factory.case(caseworker=user) for _ in range(7)), key=lambda c: -c.id)
+    factory.case()  # another agency's case: not counted here
+    with make_app(CASES_PER_PAGE=2) as small:
+        other = small.test_client()
+        other.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
+        original, queries.COUNT_CAP = queries.COUNT_CAP, 3
+        try:
+            plain = [other.get(f"/cases/?page={n}").get_data(as_text=True) for n in (1, 2, 3, 4)]
+            filtered = [
+                other.get(f"/cases/?page={n}&country_of_origin=UA").get_data(as_text=True)
+                for n in (1, 2, 3, 4)
+            ]
+            beyond = other.get("/cases/?page=9").get_data(as_text=True)
+        finally:
+            queries.COUNT_CAP = original
+    ids = [c.id for c in cases]
+    assert [_shown(p) for p in plain] == [ids[0:2], ids[2:4], ids[4:6], ids[6:7]]
+    assert [_shown(p) for p in plain] == [_shown(p) for p in filtered]
+    assert "7 cases found." in plain[0] and "Page 3 of 4" in plain[2]
+    assert "More than 3 cases found." in filtered[0]
+    assert _shown(beyond) == ids[6:7] and "Page 4 of 4" in beyond

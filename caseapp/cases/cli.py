@@ -1,0 +1,36 @@
+"""The ``flask --app caseapp cases`` command group, and its ``recount [--check]``: the number of
+cases each agency leads, checked against the cases or rebuilt from them after a repair by
+hand (``caseapp.cases.counts``)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+
+@click.group("cases", cls=AppGroup)
+def cli() -> None:
+    """Cases and the return gate (002: safeguards S1-S19)."""
+
+
+# ``list``, ``gate`` and ``approve`` are added by ``caseapp.gate.cli``.
+
+
+@cli.command("recount")
+@click.option("--check", is_flag=True, help="Only tell whether the counts agree (exit 1 if not).")
+def recount(check: bool) -> None:
+    """Rebuild each agency's number of cases from the cases (kept by the database's triggers;
+    needed only after a change written with them off)."""
+    from caseapp.cases import counts
+    from caseapp.core.cli import transaction
+    from caseapp.core.extensions import db
+
+    if check:
+        wrong = counts.differences(db.session.connection())
+        click.echo(f"{wrong} agency counts differ from the cases")
+        sys.exit(1 if wrong else 0)
+    with transaction():
+        wrong = counts.recount(db.session.connection())
+    click.echo(f"recounted; {wrong} agency counts were wrong")
