@@ -71,4 +71,3 @@ def test_recount_finds_and_repairs_counts_written_past_the_triggers(app, db, fac
     db.session.expire_all()
     assert _kept(db) == _counted(db) and _kept(db)[worker.agency_id] == 2
     assert runner.invoke(args=["cases", "recount", "--check"]).exit_code == 0
-
