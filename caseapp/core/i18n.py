@@ -125,8 +125,10 @@ def _template_gettext(domain: Domain):
 
     @pass_eval_context
     def ngettext(
-        eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
+        eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any
     ) -> str:
+        # Positional only, as Jinja's: a template may pass ``num=`` to show the number
+        # otherwise (``n|number``) while the plural form is chosen by ``num``.
         variables.setdefault("num", num)
         text = domain.get_translations().ungettext(singular, plural, num)
         rv = Markup(text) if eval_ctx.autoescape else text  # noqa: S704  # nosec B704 -- as Jinja: our catalogue

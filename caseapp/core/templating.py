@@ -8,7 +8,7 @@ from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from flask import Flask, get_template_attribute
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_number, get_locale
 from markupsafe import Markup
 
 from caseapp.core.i18n import language_choices
@@ -96,6 +96,8 @@ def init_app(app: Flask) -> None:
     """Register filters and globals."""
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d) if d else ""
+    # A count in the reader's language: "69,228" in English, "69 228" in Russian.
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["language_choices"] = language_choices

@@ -111,5 +111,28 @@ def test_ngettext_uses_each_languages_plural_forms(app):
     from flask_babel import force_locale, ngettext
 
     with app.test_request_context(), force_locale("uk"):
-        texts = [ngettext("%(num)d case found.", "%(num)d cases found.", n) for n in (1, 3, 5)]
+        texts = [ngettext("%(num)s case found.", "%(num)s cases found.", n) for n in (1, 3, 5)]
     assert texts == ["Знайдено 1 справу.", "Знайдено 3 справи.", "Знайдено 5 справ."]
+
+
+def test_the_case_count_is_written_as_the_language_writes_numbers(app):
+    """The case list's number (exact, up to the whole register) with the language's group
+    separator, in the form its plural rule picks for the number itself."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    line = (
+        '{{ ngettext("%(num)s case found.", "%(num)s cases found.", n, num=n|number) }} '
+        '{{ _("More than %(num)s cases found.", num=1000|number) }}'
+    )
+    texts = {}
+    for locale in ("en", "ru", "uk"):
+        with app.test_request_context(), force_locale(locale):
+            texts[locale] = [render_template_string(line, n=n) for n in (69228, 1)]
+    assert texts["en"] == [
+        "69,228 cases found. More than 1,000 cases found.",
+        "1 case found. More than 1,000 cases found.",
+    ]
+    assert texts["ru"][0].startswith("Найдено дел: 69\xa0228.")
+    assert texts["uk"][0].startswith("Знайдено 69\xa0228 справ.")
+    assert texts["uk"][1].startswith("Знайдено 1 справу.")
