@@ -4,8 +4,6 @@ hand (``caseapp.cases.counts``)."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import AppGroup
 
@@ -24,13 +22,6 @@ def recount(check: bool) -> None:
     """Rebuild each agency's number of cases from the cases (kept by the database's triggers;
     needed only after a change written with them off)."""
     from caseapp.cases import counts
-    from caseapp.core.cli import transaction
-    from caseapp.core.extensions import db
+    from caseapp.core.cli import check_or_recount
 
-    if check:
-        wrong = counts.differences(db.session.connection())
-        click.echo(f"{wrong} agency counts differ from the cases")
-        sys.exit(1 if wrong else 0)
-    with transaction():
-        wrong = counts.recount(db.session.connection())
-    click.echo(f"recounted; {wrong} agency counts were wrong")
+    check_or_recount(check, "agency counts", counts.differences, counts.recount)

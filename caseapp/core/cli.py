@@ -8,8 +8,12 @@ layer does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+import click
+from sqlalchemy import Connection
 
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
@@ -30,3 +34,21 @@ def transaction() -> Iterator[None]:
         db.session.rollback()
         raise
     db.session.commit()
+
+
+def check_or_recount(
+    check: bool,
+    what: str,
+    differences: Callable[[Connection], int],
+    recount: Callable[[Connection], int],
+) -> None:
+    """The body of a ``recount [--check]`` command for counts kept beside the cases (the
+    caseload counts, the agencies' case counts): with ``check``, tell how many ``what``
+    differ from the cases and exit 1 if any do; otherwise rebuild them in one transaction."""
+    if check:
+        wrong = differences(db.session.connection())
+        click.echo(f"{wrong} {what} differ from the cases")
+        sys.exit(1 if wrong else 0)
+    with transaction():
+        wrong = recount(db.session.connection())
+    click.echo(f"recounted; {wrong} {what} were wrong")

@@ -32,16 +32,7 @@ def digest(queue: bool) -> None:
 @click.option("--check", is_flag=True, help="Only tell whether the counts agree (exit 1 if not).")
 def recount_workload(check: bool) -> None:
     """Rebuild the caseload counts from the cases (after a bulk load or to repair them)."""
-    import sys
-
-    from caseapp.core.cli import transaction
-    from caseapp.core.extensions import db
+    from caseapp.core.cli import check_or_recount
     from caseapp.dashboard import workload
 
-    if check:
-        wrong = workload.differences(db.session.connection())
-        click.echo(f"{wrong} counts differ from the cases")
-        sys.exit(1 if wrong else 0)
-    with transaction():
-        wrong = workload.recount(db.session.connection())
-    click.echo(f"recounted; {wrong} counts were wrong")
+    check_or_recount(check, "counts", workload.differences, workload.recount)
