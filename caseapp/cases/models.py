@@ -120,6 +120,10 @@ class Case(db.Model):
         # keeps the rowid in every index, so ``(lead_agency_id)`` alone served this there;
         # PostgreSQL needs the id in the index (migration f3b8d2a6c1e4).
         Index("ix_case_agency_id", "lead_agency_id", "id"),
+        # The case list filtered by the child's country: an agency's cases of a country, and
+        # all cases of a country, newest first, from one index range (``child_country``).
+        Index("ix_case_agency_country", "lead_agency_id", "child_country", "id"),
+        Index("ix_case_country", "child_country", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,6 +141,12 @@ class Case(db.Model):
     # ``caseapp.assessment.hearings.note_hearing`` in the transaction that records the hearing,
     # so the due list reads it from an index instead of every hearing (issue 16; 002, Rec 1).
     last_heard_on: Mapped[date | None] = mapped_column(Date)
+    # The child's country of origin (``Child.country_of_origin``, the record), copied by the
+    # database: triggers on ``child`` (migration ``b4e9c2d7f1a3``) keep it in the writing
+    # transaction, whatever writes the child. The case list's filter by country reads it from
+    # one index instead of joining an agency's cases to a country's children (issue 16).
+    # Never set by code (``_child_country_is_kept`` below refuses it).
+    child_country: Mapped[str | None] = mapped_column(String(2))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # The version the case had when its stage last changed (set by ``_stage_changed`` below).
@@ -364,6 +374,12 @@ class AgencyCaseCount(db.Model):
 
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
     cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+@event.listens_for(Case.child_country, "set")
+def _child_country_is_kept(target: Case, value, oldvalue, initiator) -> None:
+    """``Case.child_country`` is the database's copy of the child's country: set the child's."""
+    raise AttributeError("Case.child_country is kept by the database; set Child.country_of_origin")
 
 
 @event.listens_for(Case.stage, "set", active_history=True)

@@ -106,8 +106,7 @@ def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
     """Apply ``filters`` to a case query."""
 
     needs_child = (
-        filters.country_of_origin
-        or filters.unaccompanied
+        filters.unaccompanied
         or filters.trafficking
         or filters.presumed_minor
         or filters.charged
@@ -117,13 +116,15 @@ def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
         query = query.where(Case.stage == filters.stage)
     if filters.caseworker_id is not None:
         query = query.where(Case.caseworker_id == filters.caseworker_id)
+    if filters.country_of_origin:
+        # The database's copy of the child's country on the case: an agency's cases of one
+        # country are one range of ``ix_case_agency_country``, so counting up to 1,001 reads
+        # 1,001 entries, not the agency's cases merged with the country's children (issue 16).
+        query = query.where(Case.child_country == filters.country_of_origin)
     if needs_child:
         # A join on the child's unique case_id, not IN (SELECT ...): the database may then
-        # start from the child's country index and stop after a page, instead of first
-        # collecting the ids of every matching child.
+        # stop after a page, instead of first collecting the ids of every matching child.
         conditions = []
-        if filters.country_of_origin:
-            conditions.append(Child.country_of_origin == filters.country_of_origin)
         if filters.unaccompanied:
             conditions.append(Child.care_status == CareStatus.UNACCOMPANIED)
         if filters.trafficking:
