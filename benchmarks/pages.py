@@ -209,6 +209,14 @@ def pages_for(facts: dict) -> list[Page]:
         ),
         Page(cw, "case list filtered by stage", f"/cases/?stage={facts['stage']}"),
         Page(cw, "case list filtered by country (TJ)", "/cases/?country_of_origin=TJ"),
+        # The child's flags: one child in ten has trafficking indicators, one in twenty was
+        # charged for irregular entry.
+        Page(cw, "case list filtered by trafficking indicators", "/cases/?trafficking=y"),
+        Page(cw, "case list filtered by charge of irregular entry", "/cases/?charged=y"),
+        # Read by joining the child (most children are unaccompanied; the presumption of
+        # minority depends on the day).
+        Page(cw, "case list filtered by unaccompanied", "/cases/?unaccompanied=y"),
+        Page(cw, "case list filtered by presumed minor", "/cases/?presumed_minor=y"),
         Page(cw, 'name search "Ivanov"', "/cases/", "POST", {"name": "Ivanov"}),
         Page(cw, 'name search "Каримов Тимур"', "/cases/", "POST", {"name": "Каримов Тимур"}),
         Page(cw, "case page", f"/cases/{blocked}"),

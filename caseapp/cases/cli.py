@@ -1,5 +1,5 @@
 """The ``flask --app caseapp cases`` command group, and its ``recount [--check]``: the number of
-cases each agency leads and the copy of the child's country on each case, checked against
+cases each agency leads and the copies of the child's facts on each case, checked against
 the cases and children or rebuilt from them after a repair by hand (``caseapp.cases.counts``)."""
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ def cli() -> None:
 @cli.command("recount")
 @click.option("--check", is_flag=True, help="Only tell whether they agree (exit 1 if not).")
 def recount(check: bool) -> None:
-    """Rebuild each agency's number of cases from the cases, and each case's copy of the
-    child's country from the child (kept by the database's triggers; needed only after a
+    """Rebuild each agency's number of cases from the cases, and each case's copies of the
+    child's facts from the child (kept by the database's triggers; needed only after a
     change written with them off)."""
     from caseapp.cases import counts
     from caseapp.core.cli import check_or_recount
 
-    check_or_recount(check, "agency counts or case countries", counts.differences, counts.recount)
+    check_or_recount(check, "agency counts or case copies", counts.differences, counts.recount)

@@ -1,6 +1,6 @@
 """What the database keeps beside the cases, checked and rebuilt: the number of cases each
-agency leads (``AgencyCaseCount``) and the copy of the child's country on each case
-(``Case.child_country``).
+agency leads (``AgencyCaseCount``) and the copies of the child's facts on each case
+(``Case.child_country`` ..., ``CHILD_COPIES``).
 
 Triggers keep both in the writing transaction (on ``case``, migration ``d8f2b6a4c3e7``; on
 ``child``, migration ``b4e9c2d7f1a3``), so they need no code here while they run. This is
@@ -11,15 +11,24 @@ children, ``flask cases recount`` rebuilds them (issue 16).
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, false, func, insert, null, or_, select, update
 
-from caseapp.cases.models import AgencyCaseCount, Case
+from caseapp.cases.models import CHILD_COPIES, AgencyCaseCount, Case
 from caseapp.children.models import Child
 
-# The child's country of each case, from the record (NULL for a case without a child).
-_RECORDED_COUNTRY = (
-    select(Child.country_of_origin).where(Child.case_id == Case.id).scalar_subquery()
-)
+_cases = Case.__table__
+# What the triggers leave on a case without a child: no country, no flag.
+_CHILDLESS = {"child_country": null(), "child_trafficking": false(), "child_charged": false()}
+# Each copy's value as the child's record has it.
+_RECORDED = {
+    copy: func.coalesce(
+        select(getattr(Child, column)).where(Child.case_id == _cases.c.id).scalar_subquery(),
+        _CHILDLESS[copy],
+    )
+    for copy, column in CHILD_COPIES.items()
+}
+# A case whose copies differ from its child's record.
+_WRONG_COPIES = or_(*(_cases.c[copy].is_distinct_from(v) for copy, v in _RECORDED.items()))
 
 
 def fresh(connection: Connection) -> dict[int, int]:
@@ -34,32 +43,22 @@ def stored(connection: Connection) -> dict[int, int]:
     return {agency: n for agency, n in connection.execute(query) if n}
 
 
-def _wrong_countries(connection: Connection) -> int:
-    """How many cases' copies of the child's country differ from the child's record."""
-    query = select(func.count()).where(Case.child_country.is_distinct_from(_RECORDED_COUNTRY))
-    return connection.scalar(query) or 0
-
-
 def differences(connection: Connection) -> int:
     """How many agencies' kept counts differ from their cases, plus how many cases' copies of
-    the child's country differ from the child's (0: they all agree)."""
+    the child's facts differ from the child's record (0: they all agree)."""
     right, kept = fresh(connection), stored(connection)
     agencies = sum(1 for a in set(right) | set(kept) if right.get(a, 0) != kept.get(a, 0))
-    return agencies + _wrong_countries(connection)
+    cases = connection.scalar(select(func.count()).select_from(_cases).where(_WRONG_COPIES))
+    return agencies + (cases or 0)
 
 
 def recount(connection: Connection) -> int:
-    """Rebuild the counts from the cases and the country copies from the children; how many
-    were wrong (as ``differences``). The caller commits."""
+    """Rebuild the counts from the cases and the copies from the children; how many were
+    wrong (as ``differences``). The caller commits."""
     wrong = differences(connection)
     connection.execute(delete(AgencyCaseCount))
     rows = [{"agency_id": a, "cases": n} for a, n in sorted(fresh(connection).items())]
     if rows:
         connection.execute(insert(AgencyCaseCount), rows)
-    cases = Case.__table__
-    connection.execute(
-        update(cases)
-        .where(cases.c.child_country.is_distinct_from(_RECORDED_COUNTRY))
-        .values(child_country=_RECORDED_COUNTRY)
-    )
+    connection.execute(update(_cases).where(_WRONG_COPIES).values(_RECORDED))
     return wrong

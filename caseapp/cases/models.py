@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -120,10 +122,14 @@ class Case(db.Model):
         # keeps the rowid in every index, so ``(lead_agency_id)`` alone served this there;
         # PostgreSQL needs the id in the index (migration f3b8d2a6c1e4).
         Index("ix_case_agency_id", "lead_agency_id", "id"),
-        # The case list filtered by the child's country: an agency's cases of a country, and
-        # all cases of a country, newest first, from one index range (``child_country``).
+        # The case list filtered by one of the child's facts (the copies below): an agency's
+        # matching cases, and all matching cases, newest first, from one index range.
         Index("ix_case_agency_country", "lead_agency_id", "child_country", "id"),
         Index("ix_case_country", "child_country", "id"),
+        Index("ix_case_agency_trafficking", "lead_agency_id", "child_trafficking", "id"),
+        Index("ix_case_trafficking", "child_trafficking", "id"),
+        Index("ix_case_agency_charged", "lead_agency_id", "child_charged", "id"),
+        Index("ix_case_charged", "child_charged", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,12 +147,19 @@ class Case(db.Model):
     # ``caseapp.assessment.hearings.note_hearing`` in the transaction that records the hearing,
     # so the due list reads it from an index instead of every hearing (issue 16; 002, Rec 1).
     last_heard_on: Mapped[date | None] = mapped_column(Date)
-    # The child's country of origin (``Child.country_of_origin``, the record), copied by the
-    # database: triggers on ``child`` (migration ``b4e9c2d7f1a3``) keep it in the writing
-    # transaction, whatever writes the child. The case list's filter by country reads it from
-    # one index instead of joining an agency's cases to a country's children (issue 16).
-    # Never set by code (``_child_country_is_kept`` below refuses it).
-    child_country: Mapped[str | None] = mapped_column(String(2))
+    # The child's facts the case list filters by, copied from the child's record (which stays
+    # the truth) by the database: triggers on ``child`` (migration ``b4e9c2d7f1a3``) keep them
+    # in the writing transaction, whatever writes the child. A filter then reads one index
+    # range instead of joining an agency's cases to the children until enough match (issue
+    # 16). Never set by code (``_copies_are_kept`` below refuses it); ``flask cases recount``
+    # rebuilds them after a repair by hand that went past the triggers.
+    child_country: Mapped[str | None] = mapped_column(String(2))  # Child.country_of_origin
+    child_trafficking: Mapped[bool] = mapped_column(  # Child.trafficking_indicators
+        Boolean, server_default=false()
+    )
+    child_charged: Mapped[bool] = mapped_column(  # Child.charged_irregular_entry
+        Boolean, server_default=false()
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # The version the case had when its stage last changed (set by ``_stage_changed`` below).
@@ -376,10 +389,22 @@ class AgencyCaseCount(db.Model):
     cases: Mapped[int] = mapped_column(Integer, default=0)
 
 
-@event.listens_for(Case.child_country, "set")
-def _child_country_is_kept(target: Case, value, oldvalue, initiator) -> None:
-    """``Case.child_country`` is the database's copy of the child's country: set the child's."""
-    raise AttributeError("Case.child_country is kept by the database; set Child.country_of_origin")
+# Each copy of a child's fact on the case, and the child's column it copies.
+CHILD_COPIES = {
+    "child_country": "country_of_origin",
+    "child_trafficking": "trafficking_indicators",
+    "child_charged": "charged_irregular_entry",
+}
+
+
+def _copies_are_kept(target: Case, value, oldvalue, initiator) -> None:
+    """A copy of a child's fact on the case is the database's: set the child's record."""
+    name = initiator.key
+    raise AttributeError(f"Case.{name} is kept by the database; set Child.{CHILD_COPIES[name]}")
+
+
+for _copy in CHILD_COPIES:
+    event.listen(getattr(Case, _copy), "set", _copies_are_kept)
 
 
 @event.listens_for(Case.stage, "set", active_history=True)

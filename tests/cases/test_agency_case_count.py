@@ -64,12 +64,11 @@ def test_recount_finds_and_repairs_counts_written_past_the_triggers(app, db, fac
     db.session.execute(update(AgencyCaseCount).values(cases=AgencyCaseCount.cases + 5))
     db.session.commit()
     checked = runner.invoke(args=["cases", "recount", "--check"])
-    assert checked.exit_code == 1 and "1 agency counts or case countries differ" in checked.output
+    assert checked.exit_code == 1 and "1 agency counts or case copies differ" in checked.output
 
     repaired = runner.invoke(args=["cases", "recount"])
     assert (
-        repaired.exit_code == 0
-        and "1 agency counts or case countries were wrong" in repaired.output
+        repaired.exit_code == 0 and "1 agency counts or case copies were wrong" in repaired.output
     )
     db.session.expire_all()
     assert _kept(db) == _counted(db) and _kept(db)[worker.agency_id] == 2
