@@ -55,3 +55,28 @@ def test_within_budget_names_the_closest_and_the_slowest_list():
     assert "every page within its budget (closest: supervisor approval queue, 18.0x of 20x)" in text
     assert '1 of 2 case list pages under 0.1: caseworker name search "Ivanov" 0.090' in text
     assert "errors: 1" in text
+
+
+def test_every_filter_of_the_case_list_is_measured(app):
+    """The budget is for any page of the case list, filtered or searched: a filter added to
+    the form without a page in the benchmark would go unmeasured (as the trafficking and
+    charge filters did, over budget, until issue 16's copies on the case)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from benchmarks.pages import pages_for
+    from caseapp.cases.forms import CaseFilterForm
+    from caseapp.cases.listing import PUBLIC_FILTER_ARGS
+
+    facts = {"case": 1, "ready_case": 2, "md_pages": 100, "first_page_last": 3, "stage": "x"}
+    measured = set()
+    for page in pages_for(facts):
+        if page.case_list:
+            measured.update(parse_qs(urlsplit(page.path).query))
+            measured.update(page.body or {})
+    with app.test_request_context():
+        fields = {field.name for field in CaseFilterForm(meta={"csrf": False})}
+    # The caseworker (one person's cases) and a date of birth (an exact day) are single
+    # index ranges; the form's buttons and page number are not filters.
+    unmeasured = fields - measured - {"caseworker", "date_of_birth", "page", "submit"}
+    assert not unmeasured
+    assert set(PUBLIC_FILTER_ARGS) - {"caseworker"} <= measured
