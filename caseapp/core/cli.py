@@ -42,9 +42,10 @@ def check_or_recount(
     differences: Callable[[Connection], int],
     recount: Callable[[Connection], int],
 ) -> None:
-    """The body of a ``recount [--check]`` command for counts kept beside the cases (the
-    caseload counts, the agencies' case counts): with ``check``, tell how many ``what``
-    differ from the cases and exit 1 if any do; otherwise rebuild them in one transaction."""
+    """The body of a ``recount [--check]`` command for what is kept beside the cases (the
+    caseload counts; the agencies' case counts and the copies of the child's facts): with
+    ``check``, tell how many ``what`` differ from the cases and exit 1 if any do; otherwise
+    rebuild them in one transaction."""
     if check:
         wrong = differences(db.session.connection())
         click.echo(f"{wrong} {what} differ from the cases")
