@@ -41,7 +41,14 @@ DEFAULTS: dict[str, object] = {
     # The indicators page shows a stored snapshot younger than this without queueing a
     # refresh (caseapp/indicators/snapshots.py); older, it shows it with its time.
     "INDICATORS_MAX_AGE_SECONDS": 900,
+    # Seconds a write waits for another one's lock (SQLite's busy timeout, PostgreSQL's
+    # lock_timeout) before its request is answered "busy, nothing saved" with the user's
+    # entries kept (caseapp/core/error_pages.py); under gunicorn's 30 s worker timeout.
+    "DATABASE_LOCK_TIMEOUT": 15,
 }
+# The longest lock wait allowed: the answer must come before gunicorn's ``timeout`` (30 s)
+# replaces the worker that waits.
+MAX_LOCK_TIMEOUT = 25
 
 REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
 
@@ -103,15 +110,19 @@ def _tune_engine(app: Flask) -> None:
             "postgresql+psycopg://" + uri[len("postgresql://") :]
         )
     options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    wait = lock_timeout(app.config)
     # SQL parameters (a child's name, say) never appear in logs or error messages.
     options.setdefault("hide_parameters", True)
     if uri.startswith("sqlite"):
-        options.setdefault("connect_args", {"timeout": 15})
+        options.setdefault("connect_args", {"timeout": wait})
     elif uri.startswith("postgresql"):
         # No JIT compilation: every statement here reads a page of rows, but one whose
         # estimate passes ``jit_above_cost`` (a correlated subquery over the audit trail, say)
         # was compiled for 160-170 ms to run for 0.1 ms (the approval queue at 100,000 cases).
-        options.setdefault("connect_args", {"options": "-c jit=off"})
+        # A lock wait ends after ``DATABASE_LOCK_TIMEOUT``, as on SQLite (no limit by default).
+        options.setdefault(
+            "connect_args", {"options": f"-c jit=off -c lock_timeout={round(wait * 1000)}"}
+        )
     if uri.startswith("postgresql") or (uri.startswith("sqlite:///") and ":memory:" not in uri):
         # The connection used last is taken first (a pool of connections, not SQLite's single
         # in-memory one): the one whose prepared statements and plans (PostgreSQL) or
@@ -125,6 +136,22 @@ def _tune_engine(app: Flask) -> None:
         options.setdefault("pool_size", POOL_SIZE)
         options.setdefault("max_overflow", POOL_MAX - POOL_SIZE)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def lock_timeout(config) -> float:
+    """``DATABASE_LOCK_TIMEOUT`` in seconds; refuses to start on anything but a number of
+    seconds over 0 and up to ``MAX_LOCK_TIMEOUT``."""
+    value = config.get("DATABASE_LOCK_TIMEOUT")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 < value <= MAX_LOCK_TIMEOUT
+    ):
+        raise ConfigError(
+            f"DATABASE_LOCK_TIMEOUT must be a number of seconds over 0 and up to "
+            f"{MAX_LOCK_TIMEOUT}, not {value!r}"
+        )
+    return float(value)
 
 
 def validate(config: dict) -> None:

@@ -3,9 +3,12 @@ statements written for each database (``unindexed``, ``planned_with_values``). L
 several record types in one statement is ``caseapp.core.records``.
 
 SQLite is set up for several gunicorn workers: WAL so readers never block the writer,
-foreign keys on, a busy timeout, and every transaction that may write opened with
-``BEGIN IMMEDIATE`` so a second writer waits for the lock at the start instead of failing
-half-way with "database is locked" (DESIGN.md section 5). A request that only reads (a GET,
+foreign keys on, and every transaction that may write opened with ``BEGIN IMMEDIATE`` so a
+second writer waits for the lock at the start instead of failing half-way with "database is
+locked" (DESIGN.md section 5). How long it waits is ``DATABASE_LOCK_TIMEOUT``
+(``caseapp.core.config``; PostgreSQL's ``lock_timeout`` too); a write that waits longer, or
+that PostgreSQL ends as a deadlock, is a ``contention`` failure, which the request layer
+answers "busy, nothing saved" (``caseapp.core.error_pages``). A request that only reads (a GET,
 see ``caseapp.core.web``) declares it with ``write_intent(False)`` and begins a deferred
 transaction: it reads a consistent snapshot without taking the write lock (issue 16 item 4).
 """
@@ -24,7 +27,12 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter, ClauseElement
 from sqlalchemy.types import TypeDecorator
 
-SQLITE_BUSY_TIMEOUT_MS = 15000
+# SQLite's primary result codes for a lock it could not get (an extended code carries one in
+# its low byte): SQLITE_BUSY, SQLITE_LOCKED.
+_SQLITE_LOCK_CODES = frozenset({5, 6})
+# PostgreSQL's SQLSTATEs for a write ended by another one: serialization_failure,
+# deadlock_detected, lock_not_available (``lock_timeout``).
+_PG_CONTENTION = frozenset({"40001", "40P01", "55P03"})
 
 # Whether the transactions begun in this context may write (SQLite: IMMEDIATE or DEFERRED).
 # True unless the request layer says the request only reads; CLI commands and tests write.
@@ -158,7 +166,7 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # The busy timeout is the driver's ``timeout`` (``DATABASE_LOCK_TIMEOUT``, config.py).
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -176,6 +184,21 @@ def _sqlite_on_begin(conn):
     if conn.dialect.name == "sqlite":
         read_only = conn.get_execution_options().get("sqlite_read_only") or not _WRITE_INTENT.get()
         conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+
+def contention(err: BaseException | None) -> bool:
+    """Whether ``err`` is the database giving up on a write because of another one: SQLite's
+    lock not got within the busy timeout, PostgreSQL's deadlock, serialization failure or
+    ``lock_timeout``. The transaction is rolled back and nothing of it is stored; sent again
+    a moment later, the same request normally succeeds. Any other error is not."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(err, DBAPIError):
+        return False
+    orig = err.orig
+    if isinstance(orig, sqlite3.Error):
+        return (getattr(orig, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_LOCK_CODES
+    return getattr(orig, "sqlstate", None) in _PG_CONTENTION
 
 
 def str_enum(enum_cls, name: str, length: int = 40):

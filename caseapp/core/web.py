@@ -38,8 +38,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import OperationalError
 
-from caseapp.core.db import reset_write_intent, write_intent
+from caseapp.core.db import contention, reset_write_intent, write_intent
+from caseapp.core.error_pages import busy
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 from caseapp.core.forms import place_refusal
@@ -157,7 +159,9 @@ def _end(exc: BaseException | None) -> None:
 
 
 def later(write: Callable[[], object]) -> None:
-    """Run ``write`` at the end of this request, in one short transaction of its own."""
+    """Run ``write`` at the end of this request, in one short transaction of its own. If the
+    database gives up on it (another write held the lock too long: ``core.db.contention``),
+    the request is answered "busy" instead of its page: nothing is shown without its entry."""
     g.setdefault("caseapp_later", []).append(write)
 
 
@@ -171,6 +175,12 @@ def _write_later(response):
         for write in writes:
             write()
         db.session.commit()
+    except OperationalError as err:
+        db.session.rollback()
+        if not contention(err):
+            raise
+        # The view entry could not be written: the page is not shown without it.
+        return busy(err)
     except BaseException:
         db.session.rollback()
         raise

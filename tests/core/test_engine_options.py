@@ -2,28 +2,57 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from caseapp import create_app
+from caseapp.core.config import ConfigError
 from tests.conftest import SECRET
 
 PG = "postgresql+psycopg://nobody@127.0.0.1:1/none"
 
 
-def _options(uri: str, tmp_path) -> dict:
+def _options(uri: str, tmp_path, **config) -> dict:
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path)}
+        {
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "SECRET_KEY": SECRET,
+            "INSTANCE_PATH": str(tmp_path),
+            **config,
+        }
     )
     return app.config["SQLALCHEMY_ENGINE_OPTIONS"]
 
 
-def test_postgresql_connections_run_without_jit(tmp_path):
-    assert _options(PG, tmp_path)["connect_args"] == {"options": "-c jit=off"}
+def test_postgresql_connections_run_without_jit_and_wait_15_s_for_a_lock(tmp_path):
+    assert _options(PG, tmp_path)["connect_args"] == {"options": "-c jit=off -c lock_timeout=15000"}
 
 
 def test_sqlite_connections_get_a_busy_timeout_and_no_postgresql_options(tmp_path):
     connect_args = _options(f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path)["connect_args"]
-    assert connect_args == {"timeout": 15}
+    assert connect_args == {"timeout": 15.0}
+
+
+def test_the_lock_timeout_is_a_setting_for_both_databases(tmp_path):
+    sqlite = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    assert _options(sqlite, tmp_path, DATABASE_LOCK_TIMEOUT=2.5)["connect_args"] == {"timeout": 2.5}
+    assert _options(PG, tmp_path, DATABASE_LOCK_TIMEOUT=2.5)["connect_args"] == {
+        "options": "-c jit=off -c lock_timeout=2500"
+    }
+
+
+@pytest.mark.parametrize("value", [0, -1, 26, "15", True, None])
+def test_a_lock_timeout_that_is_no_number_of_seconds_up_to_25_stops_the_start(tmp_path, value):
+    # 25 s at most: the answer must come before gunicorn replaces a waiting worker (30 s).
+    with pytest.raises(ConfigError, match="DATABASE_LOCK_TIMEOUT"):
+        _options(PG, tmp_path, DATABASE_LOCK_TIMEOUT=value)
+
+
+def test_the_test_database_waits_for_a_lock_as_configured(app, db):
+    if db.engine.dialect.name == "postgresql":
+        assert db.session.execute(text("SHOW lock_timeout")).scalar() == "15s"
+    else:
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 15000
 
 
 def test_the_test_database_runs_without_jit_on_postgresql(app, db):
