@@ -180,10 +180,8 @@ class Child(AgeReckoning, db.Model):
         CheckConstraint("age_min IS NULL OR age_min >= 0", name="age_min_not_negative"),
         # The home pages' "18th birthday" reminders: children born in a window (issue 16).
         Index("ix_child_date_of_birth", "date_of_birth"),
-        # The case list filtered by country: the children of a country with their cases, in
-        # case order, without reading the child rows (as SQLite's rowid did for the
-        # one-column index; migration f3b8d2a6c1e4).
-        Index("ix_child_country_case", "country_of_origin", "case_id"),
+        # No index on the country: the case list filters by its copy on the case
+        # (``Case.child_country``; migrations b4e9c2d7f1a3, e1f5a9c3d7b2).
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
