@@ -22,6 +22,7 @@ from caseapp.assessment.models import (
     ServiceRecord,
 )
 from caseapp.cases.models import Case, Stage
+from caseapp.children.age_sql import adult_on
 from caseapp.children.models import Child, FamilyMember
 from caseapp.core import clock
 from caseapp.crossborder.models import CareGuarantee, HomeStudy
@@ -85,43 +86,6 @@ def _approval_withdrawn():
             ra.id == latest,
             ra.withdrawn_at.is_not(None),
             ra.withdrawn_unmet.is_not(None),
-        ),
-    )
-
-
-def _years_before(day: date, years: int) -> date:
-    """``day`` minus ``years`` years; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return date(day.year - years, 2, 28)
-
-
-def adult_on(day: date):
-    """SQL twin of ``not Child.is_minor_on(day)`` (18 or over by the records; issue 15): the
-    date of birth, else the lowest age of the range advanced from its assessment day; never
-    while the age is disputed. One term per lowest age below 18, so it runs on both
-    databases without date arithmetic."""
-    from caseapp.children.models import ADULT_AGE
-
-    c = Child
-    by_range = or_(
-        c.age_min >= ADULT_AGE,
-        and_(
-            c.age_assessed_on.is_not(None),
-            or_(
-                *(
-                    and_(c.age_min == k, c.age_assessed_on <= _years_before(day, ADULT_AGE - k))
-                    for k in range(ADULT_AGE)
-                )
-            ),
-        ),
-    )
-    return and_(
-        c.age_disputed.is_(False),
-        or_(
-            c.date_of_birth <= _years_before(day, ADULT_AGE),
-            and_(c.date_of_birth.is_(None), c.age_min.is_not(None), by_range),
         ),
     )
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload
 from caseapp.cases.list_rows import list_rows
 from caseapp.cases.models import AgencyCaseCount, Case, Stage
 from caseapp.cases.number_index import number_condition
-from caseapp.children.models import ADULT_AGE, AgeMethod, CareStatus, Child
+from caseapp.children.age_sql import presumed_minor_on
+from caseapp.children.models import CareStatus, Child
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 
@@ -53,33 +54,6 @@ def with_list_rows(query: Select) -> Select:
         joinedload(Case.caseworker),
         joinedload(Case.lead_agency),
     )
-
-
-def adult_cutoff(day: date) -> date:
-    """Children born after this date are under 18 on ``day``."""
-    try:
-        return day.replace(year=day.year - ADULT_AGE)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - ADULT_AGE, day=28)
-
-
-def presumed_minor_condition(day: date):
-    """SQL twin of ``Child.presumed_minor_on``: age uncertain and a child on the lowest age.
-
-    Benefit of the doubt (002, Judge Winter: a child is anyone under 18): without a documented
-    date of birth the lowest age of the range counts, and with no age at all the child is
-    presumed a minor.
-    """
-    uncertain = or_(Child.date_of_birth.is_(None), Child.age_method != AgeMethod.DOCUMENT)
-    minor = or_(
-        and_(Child.date_of_birth.is_not(None), Child.date_of_birth > adult_cutoff(day)),
-        and_(
-            Child.date_of_birth.is_(None),
-            or_(Child.age_min.is_(None), Child.age_min < ADULT_AGE),
-        ),
-    )
-    # While the age is disputed the child is presumed a minor (issue 15; 002, Rec 1).
-    return or_(Child.age_disputed.is_(True), and_(uncertain, minor))
 
 
 @dataclass
@@ -127,7 +101,7 @@ def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
         if filters.unaccompanied:
             conditions.append(Child.care_status == CareStatus.UNACCOMPANIED)
         if filters.presumed_minor:
-            conditions.append(presumed_minor_condition(today))
+            conditions.append(presumed_minor_on(today))
         if filters.date_of_birth:
             conditions.append(Child.date_of_birth == filters.date_of_birth)
         query = query.join(Child, Child.case_id == Case.id).where(*conditions)

@@ -37,7 +37,8 @@ from caseapp.agencies.models import Agency
 from caseapp.assessment.models import Placement
 from caseapp.cases.models import Case
 from caseapp.cases.queries import visible_cases
-from caseapp.children.models import Child
+from caseapp.children.age_sql import known, under
+from caseapp.children.models import ADULT_AGE, Child
 from caseapp.core import clock
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import Consent
@@ -110,26 +111,14 @@ def _month(column, *, is_datetime: bool = False):
 
 
 def _age_band(day: date):
-    """The age band on ``day``: from the date of birth, else the lowest age of the range."""
-
-    def born_after(years: int) -> date:
-        try:
-            return day.replace(year=day.year - years)
-        except ValueError:  # 29 February
-            return day.replace(year=day.year - years, day=28)
-
-    dob, low = Child.date_of_birth, Child.age_min
+    """The age band on ``day`` by the records (``AgeReckoning.age_on``: the date of birth,
+    else the lowest age of the range advanced from its assessment day)."""
     return case(
-        (dob > born_after(6), literal("0-5")),
-        (dob > born_after(12), literal("6-11")),
-        (dob > born_after(15), literal("12-14")),
-        (dob > born_after(18), literal("15-17")),
-        (dob.is_not(None), literal("18+")),
-        (low < 6, literal("0-5")),
-        (low < 12, literal("6-11")),
-        (low < 15, literal("12-14")),
-        (low < 18, literal("15-17")),
-        (low.is_not(None), literal("18+")),
+        (under(day, 6), literal("0-5")),
+        (under(day, 12), literal("6-11")),
+        (under(day, 15), literal("12-14")),
+        (under(day, ADULT_AGE), literal("15-17")),
+        (known(), literal("18+")),
         else_=literal(UNKNOWN),
     )
 

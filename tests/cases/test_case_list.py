@@ -132,7 +132,7 @@ def test_presumed_minor_filter_matches_the_model(app, factory, db):
     """The SQL condition and ``Child.presumed_minor_on`` agree."""
     from sqlalchemy import select
 
-    from caseapp.cases.queries import presumed_minor_condition
+    from caseapp.children.age_sql import presumed_minor_on
     from caseapp.children.models import Child
 
     today = date(2026, 6, 1)
@@ -157,7 +157,7 @@ def test_presumed_minor_filter_matches_the_model(app, factory, db):
             setattr(child, name, value)
         child.age_assessed_on = today if child.age_min is not None else None
     db.session.commit()
-    in_sql = set(db.session.scalars(select(Child.id).where(presumed_minor_condition(today))))
+    in_sql = set(db.session.scalars(select(Child.id).where(presumed_minor_on(today))))
     in_python = {c.id for c in db.session.scalars(select(Child)) if c.presumed_minor_on(today)}
     assert in_sql == in_python
     assert len(in_sql) == 5
