@@ -102,7 +102,7 @@ def _busy_response():
         "Nothing was saved."
     )
     if request.path.startswith("/api/"):
-        return jsonify({"error": {"code": "busy", "message": message}})
+        return jsonify({"error": {"code": _API_CODES[503], "message": message}})
     kept, dropped = _kept_fields()
     return current_app.make_response(
         render_template(

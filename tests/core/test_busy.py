@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import re
 import threading
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +23,7 @@ from caseapp.core.permissions import Role
 from tests.cases.test_case_page import CHILD_FORM
 from tests.support.audit import count_entries
 from tests.support.auth import PASSWORD
+from tests.support.locks import another_writer
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]*)" value="([^"]*)">')
 SEND_AGAIN = re.compile(r'<form method="post" action="([^"]*)" id="send-again">(.*?)</form>', re.S)
@@ -40,27 +40,6 @@ def send_again(page: str) -> tuple[str, dict[str, str]]:
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "DATABASE_LOCK_TIMEOUT": 0.5}
-
-
-@contextmanager
-def another_writer(db, case_id: int):
-    """A second connection holding what a write to case ``case_id`` must lock."""
-    engine = sa.create_engine(db.engine.url.render_as_string(hide_password=False))
-    conn = engine.connect()
-    try:
-        conn.begin()  # SQLite: BEGIN IMMEDIATE (``core.db``), the database's write lock
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT seq FROM audit_chain_head FOR UPDATE"))
-            conn.execute(
-                sa.text('SELECT id FROM "case" WHERE id = :id FOR UPDATE'), {"id": case_id}
-            )
-        else:
-            conn.execute(sa.text("SELECT 1"))
-        yield
-    finally:
-        conn.rollback()
-        conn.close()
-        engine.dispose()
 
 
 def test_an_edit_that_waits_too_long_is_answered_busy_and_sent_again_later(
