@@ -376,7 +376,14 @@ def export_bundle(
         for leftover in scratch.iterdir():
             leftover.unlink()
         scratch.rmdir()
-    _record_export(actor, options, case_id, manifest, hashlib.sha256(manifest_bytes).hexdigest())
+    try:
+        _record_export(
+            actor, options, case_id, manifest, hashlib.sha256(manifest_bytes).hexdigest()
+        )
+    except BaseException:
+        # Not recorded (the database too busy, say): the bundle is not left on disk.
+        Path(name).unlink(missing_ok=True)
+        raise
     return ExportResult(temp_path=Path(name), manifest=manifest, files=files)
 
 

@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from caseapp.core.cli import transaction
-from caseapp.core.db import utcnow
+from caseapp.core.db import contention, utcnow
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 from caseapp.jobs.models import ExportJob, JobStatus
@@ -68,11 +69,11 @@ def run_export_job(job_id: int) -> None:
         db.session.rollback()
         _set(job_id, status=JobStatus.FAILED, message=err.message, finished_at=utcnow())
         return
-    except Exception:
-        db.session.rollback()
-        log.exception("background export %s failed", job_id)
-        _set(job_id, status=JobStatus.FAILED, finished_at=utcnow())
-        raise
+    except Exception as err:
+        _failed(job_id, err)
+        if not contention(err):
+            raise
+        return
     name = f"audit-export-{job_id}.zip"
     try:
         with transaction():  # the export's audit entry and the finished job, together
@@ -83,10 +84,31 @@ def run_export_job(job_id: int) -> None:
             job.done = result.manifest["count"]
             job.file_name = name
             job.finished_at = utcnow()
-    except Exception:
+    except Exception as err:
+        # Not recorded: no file is offered, and the job says it failed (it no longer shows
+        # "running" for ever).
         result.discard()
-        raise
+        _failed(job_id, err)
+        if not contention(err):
+            raise
+        return
     shutil.move(str(result.temp_path), exports_dir() / name)
+
+
+def _failed(job_id: int, err: Exception) -> None:
+    """Mark the job failed after ``err``; a write given up for another one's lock says so
+    (``core.db.contention``: nothing was recorded, the export may be started again)."""
+    db.session.rollback()
+    message = None
+    if contention(err):
+        log.warning("background export %s: the database was busy, nothing recorded", job_id)
+        message = _(
+            "The database was busy with other changes and could not record this export in "
+            "time. Nothing was recorded: start the export again."
+        )
+    else:
+        log.exception("background export %s failed", job_id)
+    _set(job_id, status=JobStatus.FAILED, message=message, finished_at=utcnow())
 
 
 def register(app: Flask, huey) -> dict:

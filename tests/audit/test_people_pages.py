@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from caseapp import ROOT
 from caseapp.audit.bundle_verifier import verify_bundle
@@ -177,3 +177,37 @@ def test_a_real_worker_process_runs_the_export(
             worker.wait()
     assert job.status is JobStatus.DONE, log.read_text()[-3000:]
     _download_and_verify(client, job_id, tmp_path)
+
+
+def test_an_export_the_database_is_too_busy_to_record_fails_and_says_so(make_app, factory, db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's lock is the whole database's: the job would not even start")
+    from caseapp.cases.models import Case
+    from caseapp.jobs.tasks import exports_dir, run_export_job
+    from tests.support.auth import LoginHelper
+    from tests.support.locks import another_writer
+
+    populate(factory)
+    user = factory.user(Role.OMBUDSPERSON)
+    case_id = db.session.scalar(select(Case.id).limit(1))
+    db.session.commit()
+    with make_app(DATABASE_LOCK_TIMEOUT=0.5) as other:
+        client = other.test_client()
+        LoginHelper(client)(user)
+        response = client.post("/audit/jobs", data={})  # queued for the worker
+        job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        with other.app_context():
+            before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+            db.session.commit()
+            # The walk reads; recording the checkpoint and the export waits for the chain
+            # head, which another write holds past DATABASE_LOCK_TIMEOUT.
+            with another_writer(db, case_id):
+                run_export_job(job_id)
+            job = db.session.get(ExportJob, job_id)
+            assert job.status is JobStatus.FAILED
+            assert "Nothing was recorded: start the export again." in job.message
+            after = db.session.scalar(select(func.count()).select_from(AuditEntry))
+            assert after == before  # no checkpoint, no export entry
+            assert not list(exports_dir().iterdir())  # no file offered, none left behind
+            page = client.get(f"/audit/jobs/{job_id}").get_data(as_text=True)
+            assert "start the export again" in page
