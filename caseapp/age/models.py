@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.agencies.models import Agency
 from caseapp.assessment.models import CaseRecord
 from caseapp.cases.models import Case
-from caseapp.children.models import ADULT_AGE, Child, whole_years
+from caseapp.children.models import ADULT_AGE, Child, add_years, whole_years
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
@@ -58,14 +58,6 @@ class TransitionPathway(LabelledEnum):
     AFTERCARE = "aftercare", _l("aftercare (care leavers' support)")
     ADULT_RETURN = "adult_return", _l("adult return procedure, with legal assistance")
     OTHER = "other", _l("other")
-
-
-def add_years(day: date, years: int) -> date:
-    """``day`` plus ``years`` years; 29 February becomes 1 March (as ``whole_years`` counts)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return date(day.year + years, 3, 1)
 
 
 def eighteenth_birthday(child: Child) -> date | None:

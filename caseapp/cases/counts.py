@@ -1,6 +1,7 @@
 """What the database keeps beside the cases, checked and rebuilt: the number of cases each
 agency leads (``AgencyCaseCount``) and the copies of the child's facts on each case
-(``Case.child_country`` ..., ``CHILD_COPIES``).
+(``Case.child_country`` ..., ``CHILD_COPIES``; ``Case.child_presumed_minor_until``, checked
+against ``AgeReckoning.presumed_minor_until``, the rule the triggers follow).
 
 Triggers keep both in the writing transaction (on ``case``, migration ``d8f2b6a4c3e7``; on
 ``child``, migration ``b4e9c2d7f1a3``), so they need no code here while they run. This is
@@ -11,10 +12,13 @@ children, ``flask cases recount`` rebuilds them (issue 16).
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, false, func, insert, null, or_, select, update
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, bindparam, delete, false, func, insert, null, or_, select, update
 
 from caseapp.cases.models import CHILD_COPIES, AgencyCaseCount, Case
-from caseapp.children.models import Child
+from caseapp.children.models import AgeMethod, AgeReckoning, Child
 
 _cases = Case.__table__
 # What the triggers leave on a case without a child: no country, no flag.
@@ -29,6 +33,46 @@ _RECORDED = {
 }
 # A case whose copies differ from its child's record.
 _WRONG_COPIES = or_(*(_cases.c[copy].is_distinct_from(v) for copy, v in _RECORDED.items()))
+
+
+@dataclass(frozen=True)
+class _Ages(AgeReckoning):
+    """A child's age records, read as plain values (the rule is ``AgeReckoning``'s)."""
+
+    date_of_birth: date | None
+    age_min: int | None
+    age_max: int | None
+    age_assessed_on: date | None
+    age_method: AgeMethod
+    age_disputed: bool
+
+
+_AGE_COLUMNS = (
+    Child.date_of_birth,
+    Child.age_min,
+    Child.age_max,
+    Child.age_assessed_on,
+    Child.age_method,
+    Child.age_disputed,
+)
+
+
+def _wrong_until(connection: Connection) -> list[dict]:
+    """The cases whose ``child_presumed_minor_until`` differs from their child's records
+    (``Child.presumed_minor_until``, computed here by the same rule), with the right value;
+    a case without a child has none."""
+    query = (
+        select(Case.id, Case.child_presumed_minor_until, Child.id, *_AGE_COLUMNS)
+        .outerjoin(Child, Child.case_id == Case.id)
+        .execution_options(yield_per=2000)
+    )
+    wrong = []
+    for row in connection.execute(query):
+        case_id, kept, child_id = row[0], row[1], row[2]
+        right = None if child_id is None else _Ages(*row[3:]).presumed_minor_until
+        if kept != right:
+            wrong.append({"case": case_id, "until": right})
+    return wrong
 
 
 def fresh(connection: Connection) -> dict[int, int]:
@@ -49,7 +93,7 @@ def differences(connection: Connection) -> int:
     right, kept = fresh(connection), stored(connection)
     agencies = sum(1 for a in set(right) | set(kept) if right.get(a, 0) != kept.get(a, 0))
     cases = connection.scalar(select(func.count()).select_from(_cases).where(_WRONG_COPIES))
-    return agencies + (cases or 0)
+    return agencies + (cases or 0) + len(_wrong_until(connection))
 
 
 def recount(connection: Connection) -> int:
@@ -61,4 +105,12 @@ def recount(connection: Connection) -> int:
     if rows:
         connection.execute(insert(AgencyCaseCount), rows)
     connection.execute(update(_cases).where(_WRONG_COPIES).values(_RECORDED))
+    until = _wrong_until(connection)
+    if until:
+        connection.execute(
+            update(_cases)
+            .where(_cases.c.id == bindparam("case"))
+            .values(child_presumed_minor_until=bindparam("until")),
+            until,
+        )
     return wrong

@@ -130,6 +130,11 @@ class Case(db.Model):
         Index("ix_case_trafficking", "child_trafficking", "id"),
         Index("ix_case_agency_charged", "lead_agency_id", "child_charged", "id"),
         Index("ix_case_charged", "child_charged", "id"),
+        # An agency's cases in the list's order with the day each child stops being presumed
+        # a minor: the "presumed minor" filter without reading the rows it skips.
+        Index(
+            "ix_case_agency_presumed_minor", "lead_agency_id", "id", "child_presumed_minor_until"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +165,10 @@ class Case(db.Model):
     child_charged: Mapped[bool] = mapped_column(  # Child.charged_irregular_entry
         Boolean, server_default=false()
     )
+    # The day the child stops being presumed a minor (``Child.presumed_minor_until``; never
+    # None and 9999-12-31 have their meanings there): the same triggers, from the child's age
+    # records (migration ``c6d2a8f4e1b9``; 002, Judge Winter; issue 15).
+    child_presumed_minor_until: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # The version the case had when its stage last changed (set by ``_stage_changed`` below).
@@ -397,13 +406,18 @@ CHILD_COPIES = {
 }
 
 
+# Each copy on the case derived from the child's record, and the child's property it is.
+CHILD_DERIVED = {"child_presumed_minor_until": "presumed_minor_until"}
+
+
 def _copies_are_kept(target: Case, value, oldvalue, initiator) -> None:
     """A copy of a child's fact on the case is the database's: set the child's record."""
     name = initiator.key
-    raise AttributeError(f"Case.{name} is kept by the database; set Child.{CHILD_COPIES[name]}")
+    source = CHILD_COPIES.get(name) or f"{CHILD_DERIVED[name]}'s records"
+    raise AttributeError(f"Case.{name} is kept by the database; set Child.{source}")
 
 
-for _copy in CHILD_COPIES:
+for _copy in (*CHILD_COPIES, *CHILD_DERIVED):
     event.listen(getattr(Case, _copy), "set", _copies_are_kept)
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import joinedload
 from caseapp.cases.list_rows import list_rows
 from caseapp.cases.models import AgencyCaseCount, Case, Stage
 from caseapp.cases.number_index import number_condition
-from caseapp.children.age_sql import presumed_minor_on
 from caseapp.children.models import CareStatus, Child
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
@@ -79,7 +78,7 @@ class CaseFilters:
 def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
     """Apply ``filters`` to a case query."""
 
-    needs_child = filters.unaccompanied or filters.presumed_minor or filters.date_of_birth
+    needs_child = filters.unaccompanied or filters.date_of_birth
     if filters.stage is not None:
         query = query.where(Case.stage == filters.stage)
     if filters.caseworker_id is not None:
@@ -94,14 +93,16 @@ def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
         query = query.where(Case.child_trafficking == true())
     if filters.charged:
         query = query.where(Case.child_charged == true())
+    if filters.presumed_minor:
+        # The day each child stops being presumed a minor, kept on the case: the rule of
+        # ``Child.presumed_minor_until`` (``age_sql.presumed_minor_on`` reads the child).
+        query = query.where(Case.child_presumed_minor_until > today)
     if needs_child:
         # A join on the child's unique case_id, not IN (SELECT ...): the database may then
         # stop after a page, instead of first collecting the ids of every matching child.
         conditions = []
         if filters.unaccompanied:
             conditions.append(Child.care_status == CareStatus.UNACCOMPANIED)
-        if filters.presumed_minor:
-            conditions.append(presumed_minor_on(today))
         if filters.date_of_birth:
             conditions.append(Child.date_of_birth == filters.date_of_birth)
         query = query.join(Child, Child.case_id == Case.id).where(*conditions)

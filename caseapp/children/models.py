@@ -83,6 +83,18 @@ def whole_years(start: date, day: date) -> int:
     return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
 
 
+def add_years(day: date, years: int) -> date:
+    """``day`` plus ``years`` years; 29 February becomes 1 March (as ``whole_years`` counts):
+    the first day ``whole_years(day, ...)`` reaches ``years``. Past the calendar's end,
+    ``date.max``."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        if not date.min.year <= day.year + years <= date.max.year:
+            return date.max
+        return date(day.year + years, 3, 1)
+
+
 def full_name(family_name: str | None, given_name: str | None, patronymic: str | None) -> str:
     """Family name, given name, patronymic — as written."""
     return " ".join(p for p in (family_name, given_name, patronymic) if p)
@@ -145,6 +157,26 @@ class AgeReckoning:
     def presumed_minor_on(self, day: date) -> bool:
         """Treated as a child on the benefit of the doubt, not on documents."""
         return (self.age_uncertain or self.age_disputed) and self.is_minor_on(day)
+
+    @property
+    def presumed_minor_until(self) -> date | None:
+        """The first day this child is no longer presumed a minor by the records:
+        ``presumed_minor_on(day)`` is ``until is not None and day < until``. ``date.max``
+        while presumed a minor whatever the day (a disputed or unknown age, a range under 18
+        never assessed); None when never (a documented date of birth, an adult range). The
+        case keeps a copy (``Case.child_presumed_minor_until``, by triggers) for the case
+        list's filter (issue 16)."""
+        if self.age_disputed:
+            return date.max
+        if not self.age_uncertain:
+            return None
+        if self.date_of_birth is not None:
+            return add_years(self.date_of_birth, ADULT_AGE)
+        if self.age_min is None or (self.age_min < ADULT_AGE and self.age_assessed_on is None):
+            return date.max
+        if self.age_min >= ADULT_AGE or self.age_assessed_on is None:
+            return None
+        return add_years(self.age_assessed_on, ADULT_AGE - self.age_min)
 
     def age_text_on(self, day: date) -> str:
         """The age on ``day`` as pages show it: whole years from the date of birth; else the

@@ -1,6 +1,8 @@
 """The age rules in SQL (``caseapp.children.age_sql``) select exactly the children the Python
-rules (``AgeReckoning``) name, for children of every kind, over many days: the case list's
-"presumed minor" filter, the alerts' "18 by the records" and the indicators' age bands.
+rules (``AgeReckoning``) name, for children of every kind, over many days: "presumed a
+minor", the alerts' "18 by the records" and the indicators' age bands; and the day each
+child stops being presumed a minor, which triggers copy to the case for the case list's
+filter (``Case.child_presumed_minor_until``, migration c6d2a8f4e1b9), is that rule's day.
 
 Children: documented and undocumented dates of birth around the 18th birthday (29 February
 among them), ranges of every lowest age from 0 to 19, assessed on no day, long ago, lately
@@ -13,8 +15,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from caseapp.cases.models import Case
+from caseapp.cases.queries import CaseFilters, case_scope, filtered
 from caseapp.children.age_sql import adult_on, presumed_minor_on, under, years_before
 from caseapp.children.models import AgeMethod, Child
 from caseapp.core.permissions import Role
@@ -130,3 +134,67 @@ def test_a_range_of_17_assessed_two_years_ago_is_no_longer_presumed_a_minor(chil
 def test_years_before(day, years, before):
     assert years_before(day, years) == before
     assert years_before(day, years) + timedelta(days=1) > before
+
+
+def test_presumed_minor_until_is_the_last_day_of_the_rule(children):
+    for child in children:
+        until = child.presumed_minor_until
+        for day in DAYS:
+            assert child.presumed_minor_on(day) == (until is not None and day < until), (
+                child.id,
+                day,
+            )
+
+
+def _kept(db) -> dict[int, date | None]:
+    """Each child's id, and the day its case keeps (read past the ORM's identity map)."""
+    query = select(Child.id, Case.__table__.c.child_presumed_minor_until).join(
+        Case, Case.id == Child.case_id
+    )
+    return dict(db.session.execute(query).all())
+
+
+def test_the_case_keeps_the_day_its_child_stops_being_presumed_a_minor(children, db):
+    kept = _kept(db)
+    assert kept == {c.id: c.presumed_minor_until for c in children}
+    assert {date.max, None} < set(kept.values())  # every kind: for ever, never, a day
+
+
+def test_the_kept_day_follows_age_records_written_past_the_orm(children, db):
+    ranged = next(c for c in children if c.age_min == 16 and c.age_assessed_on is None)
+    documented = next(
+        c for c in children if c.age_method is AgeMethod.DOCUMENT and not c.age_disputed
+    )
+    db.session.execute(
+        update(Child).where(Child.id == ranged.id).values(age_assessed_on=date(2024, 2, 29))
+    )
+    db.session.execute(update(Child).where(Child.id == documented.id).values(age_disputed=True))
+    kept = _kept(db)
+    assert kept[ranged.id] == date(2026, 3, 1)  # 16 on 29 February 2024, 18 on 1 March 2026
+    assert kept[documented.id] == date.max  # disputed: presumed a minor whatever the day
+    db.session.rollback()
+
+
+def test_the_list_filter_reads_the_kept_day(children, db, factory):
+    ombudsperson = factory.user(Role.OMBUDSPERSON)
+    for day in DAYS:
+        scope, _count = case_scope(ombudsperson)
+        query = filtered(scope, CaseFilters(presumed_minor=True), today=day)
+        listed = set(db.session.scalars(query.with_only_columns(Case.id)))
+        assert listed == {c.case_id for c in children if c.presumed_minor_on(day)}, day
+
+
+def test_recount_finds_and_repairs_a_wrong_day(children, db, runner):
+    assert runner.invoke(args=["cases", "recount", "--check"]).exit_code == 0
+    child = next(c for c in children if c.age_min == 10 and c.age_assessed_on is not None)
+    db.session.execute(
+        update(Case.__table__)
+        .where(Case.id == child.case_id)
+        .values(child_presumed_minor_until=date(2000, 1, 1))
+    )
+    db.session.commit()
+    checked = runner.invoke(args=["cases", "recount", "--check"])
+    assert checked.exit_code == 1 and "1 agency counts or case copies differ" in checked.output
+    assert runner.invoke(args=["cases", "recount"]).exit_code == 0
+    assert _kept(db)[child.id] == child.presumed_minor_until
+    assert runner.invoke(args=["cases", "recount", "--check"]).exit_code == 0
