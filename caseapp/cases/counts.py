@@ -12,13 +12,10 @@ children, ``flask cases recount`` rebuilds them (issue 16).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from sqlalchemy import Connection, bindparam, delete, false, func, insert, null, or_, select, update
 
 from caseapp.cases.models import CHILD_COPIES, AgencyCaseCount, Case
-from caseapp.children.models import AgeMethod, AgeReckoning, Child
+from caseapp.children.models import AGE_COLUMNS, AgeRecords, Child
 
 _cases = Case.__table__
 # What the triggers leave on a case without a child: no country, no flag.
@@ -35,41 +32,19 @@ _RECORDED = {
 _WRONG_COPIES = or_(*(_cases.c[copy].is_distinct_from(v) for copy, v in _RECORDED.items()))
 
 
-@dataclass(frozen=True)
-class _Ages(AgeReckoning):
-    """A child's age records, read as plain values (the rule is ``AgeReckoning``'s)."""
-
-    date_of_birth: date | None
-    age_min: int | None
-    age_max: int | None
-    age_assessed_on: date | None
-    age_method: AgeMethod
-    age_disputed: bool
-
-
-_AGE_COLUMNS = (
-    Child.date_of_birth,
-    Child.age_min,
-    Child.age_max,
-    Child.age_assessed_on,
-    Child.age_method,
-    Child.age_disputed,
-)
-
-
 def _wrong_until(connection: Connection) -> list[dict]:
     """The cases whose ``child_presumed_minor_until`` differs from their child's records
     (``Child.presumed_minor_until``, computed here by the same rule), with the right value;
     a case without a child has none."""
     query = (
-        select(Case.id, Case.child_presumed_minor_until, Child.id, *_AGE_COLUMNS)
+        select(Case.id, Case.child_presumed_minor_until, Child.id, *AGE_COLUMNS)
         .outerjoin(Child, Child.case_id == Case.id)
         .execution_options(yield_per=2000)
     )
     wrong = []
     for row in connection.execute(query):
         case_id, kept, child_id = row[0], row[1], row[2]
-        right = None if child_id is None else _Ages(*row[3:]).presumed_minor_until
+        right = None if child_id is None else AgeRecords(*row[3:]).presumed_minor_until
         if kept != right:
             wrong.append({"case": case_id, "until": right})
     return wrong

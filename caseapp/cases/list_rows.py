@@ -6,14 +6,13 @@ identity-map states and loader strategies) cost more CPU than the statements tha
 at 8 connections the list served a twentieth of what a bare route serves. Here the same
 columns are read by two statements (the cases with their child and caseworker, then the
 children's names) into frozen dataclasses that answer what the template asks. The age rules
-are not copied: ``ChildRow`` inherits them from ``caseapp.children.models.AgeReckoning``, as
-``Child`` does.
+are not copied: ``ChildRow`` inherits them from ``caseapp.children.models.AgeReckoning``
+(through ``AgeRecords``), as ``Child`` does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -21,8 +20,8 @@ from sqlalchemy import select
 from caseapp.auth.models import User
 from caseapp.cases.models import Case, Stage
 from caseapp.children.models import (
-    AgeMethod,
-    AgeReckoning,
+    AGE_COLUMNS,
+    AgeRecords,
     CareStatus,
     Child,
     ChildName,
@@ -40,15 +39,9 @@ class NameRow:
 
 
 @dataclass(frozen=True)
-class ChildRow(AgeReckoning):
+class ChildRow(AgeRecords):
     """What a list row shows of the child."""
 
-    date_of_birth: date | None
-    age_min: int | None
-    age_max: int | None
-    age_assessed_on: date | None
-    age_method: AgeMethod
-    age_disputed: bool
     country_of_origin: str | None
     care_status: CareStatus
     trafficking_indicators: bool
@@ -79,12 +72,7 @@ class ListRow:
 
 _CHILD_COLUMNS = (
     Child.id,
-    Child.date_of_birth,
-    Child.age_min,
-    Child.age_max,
-    Child.age_assessed_on,
-    Child.age_method,
-    Child.age_disputed,
+    *AGE_COLUMNS,
     Child.country_of_origin,
     Child.care_status,
     Child.trafficking_indicators,

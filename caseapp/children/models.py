@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -393,3 +394,27 @@ class FamilyMember(db.Model):
 # The name-search tokens follow every name (mapper events; imported here so they are always
 # registered with the models).
 from caseapp.children import tokens as _tokens  # noqa: E402, F401
+
+
+@dataclass(frozen=True)
+class AgeRecords(AgeReckoning):
+    """A child's age records read as plain values (``AGE_COLUMNS``, in this order), with the
+    age rules of ``AgeReckoning``: a case list row, a repair of the copies on the case."""
+
+    date_of_birth: date | None
+    age_min: int | None
+    age_max: int | None
+    age_assessed_on: date | None
+    age_method: AgeMethod
+    age_disputed: bool
+
+
+# The columns of ``AgeRecords``, in its order.
+AGE_COLUMNS = (
+    Child.date_of_birth,
+    Child.age_min,
+    Child.age_max,
+    Child.age_assessed_on,
+    Child.age_method,
+    Child.age_disputed,
+)
