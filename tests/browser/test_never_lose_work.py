@@ -27,12 +27,22 @@ def _assessment_case(factory, db):
     return cw, colleague, case, case.id
 
 
+def _stored_views(db, case_id: int):
+    """The child's views as the database holds them now (the test's session ends its read)."""
+    from caseapp.assessment.models import BestInterestsAssessment
+
+    db.session.expire_all()
+    stored = db.session.scalar(
+        db.select(BestInterestsAssessment.views).where(BestInterestsAssessment.case_id == case_id)
+    )
+    db.session.commit()
+    return stored
+
+
 def test_a_bia_saved_while_a_colleague_recorded_a_hearing_is_stored(
     live_server, page, factory, log_in, db
 ):
     from playwright.sync_api import expect
-
-    from caseapp.assessment.models import BestInterestsAssessment
 
     cw, colleague, case, case_id = _assessment_case(factory, db)
     log_in(page, cw)
@@ -42,12 +52,7 @@ def test_a_bia_saved_while_a_colleague_recorded_a_hearing_is_stored(
     db.session.commit()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Best-interests assessment saved.")).to_be_visible()
-    db.session.expire_all()
-    stored = db.session.scalar(
-        db.select(BestInterestsAssessment.views).where(BestInterestsAssessment.case_id == case_id)
-    )
-    db.session.commit()
-    assert stored == TEXT
+    assert _stored_views(db, case_id) == TEXT
 
 
 def test_a_bia_typed_before_the_idle_timeout_is_there_after_signing_in_again(
@@ -156,8 +161,6 @@ def test_a_bia_sent_while_the_database_was_busy_comes_back_and_is_sent_again(
 ):
     from playwright.sync_api import expect
 
-    from caseapp.assessment.models import BestInterestsAssessment
-
     cw, _colleague, _case, case_id = _assessment_case(factory, db)
     log_in(page, cw)
     page.goto(f"{live_server}/cases/{case_id}/assessment/bia")
@@ -165,17 +168,8 @@ def test_a_bia_sent_while_the_database_was_busy_comes_back_and_is_sent_again(
     with another_writer(db, case_id):  # a long write elsewhere holds the lock
         page.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_role("heading", name="Busy: nothing was saved")).to_be_visible()
-    stored = db.session.scalar(
-        db.select(BestInterestsAssessment.views).where(BestInterestsAssessment.case_id == case_id)
-    )
-    db.session.commit()
-    assert stored != TEXT  # nothing of it was saved
+    assert _stored_views(db, case_id) != TEXT  # nothing of it was saved
 
     page.get_by_role("button", name="Send again").click()
     expect(page.get_by_text("Best-interests assessment saved.")).to_be_visible()
-    db.session.expire_all()
-    stored = db.session.scalar(
-        db.select(BestInterestsAssessment.views).where(BestInterestsAssessment.case_id == case_id)
-    )
-    db.session.commit()
-    assert stored == TEXT
+    assert _stored_views(db, case_id) == TEXT
