@@ -62,25 +62,32 @@ def stored(connection: Connection) -> dict[int, int]:
     return {agency: n for agency, n in connection.execute(query) if n}
 
 
-def differences(connection: Connection) -> int:
-    """How many agencies' kept counts differ from their cases, plus how many cases' copies of
-    the child's facts differ from the child's record (0: they all agree)."""
+def _found(connection: Connection) -> tuple[int, dict[int, int], list[dict]]:
+    """How many kept values are wrong (as ``differences``), the right counts per agency and
+    the right days of the cases whose ``child_presumed_minor_until`` is wrong: read once, for
+    the check and for the rebuild."""
     right, kept = fresh(connection), stored(connection)
     agencies = sum(1 for a in set(right) | set(kept) if right.get(a, 0) != kept.get(a, 0))
     cases = connection.scalar(select(func.count()).select_from(_cases).where(_WRONG_COPIES))
-    return agencies + (cases or 0) + len(_wrong_until(connection))
+    until = _wrong_until(connection)
+    return agencies + (cases or 0) + len(until), right, until
+
+
+def differences(connection: Connection) -> int:
+    """How many agencies' kept counts differ from their cases, plus how many cases' copies of
+    the child's facts differ from the child's record (0: they all agree)."""
+    return _found(connection)[0]
 
 
 def recount(connection: Connection) -> int:
     """Rebuild the counts from the cases and the copies from the children; how many were
     wrong (as ``differences``). The caller commits."""
-    wrong = differences(connection)
+    wrong, right, until = _found(connection)
     connection.execute(delete(AgencyCaseCount))
-    rows = [{"agency_id": a, "cases": n} for a, n in sorted(fresh(connection).items())]
+    rows = [{"agency_id": a, "cases": n} for a, n in sorted(right.items())]
     if rows:
         connection.execute(insert(AgencyCaseCount), rows)
     connection.execute(update(_cases).where(_WRONG_COPIES).values(_RECORDED))
-    until = _wrong_until(connection)
     if until:
         connection.execute(
             update(_cases)
