@@ -11,12 +11,23 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from caseapp.core.cli import transaction
-from caseapp.core.db import contention, utcnow
+from caseapp.core.db import contention, reset_write_intent, utcnow, write_intent
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
 from caseapp.jobs.models import ExportJob, JobStatus
 
 log = logging.getLogger(__name__)
+
+# A job that cannot even be marked running (another write held the database's lock past
+# DATABASE_LOCK_TIMEOUT; on SQLite the lock is the whole database's) is tried again this many
+# times, this many seconds apart, then marked failed: it never stays "queued" for ever.
+START_RETRIES = 10
+START_RETRY_DELAY = 30
+FAIL_TRIES = 3  # marking a job failed, each waiting for the lock
+
+
+class NotStarted(Exception):
+    """The job could not be marked running for a busy database; it is still queued."""
 
 
 def exports_dir() -> Path:
@@ -32,30 +43,48 @@ def _set(job_id: int, **values) -> None:
         conn.execute(update(ExportJob).where(ExportJob.id == job_id).values(**values))
 
 
-def run_export_job(job_id: int) -> None:
-    """Build the audit export of job ``job_id``; record it; leave the file for download."""
-    from caseapp.audit.export import ExportOptions, export_bundle
+def run_export_job(job_id: int, *, last_try: bool = True) -> None:
+    """Build the audit export of job ``job_id``; record it; leave the file for download.
 
-    job = db.session.get(ExportJob, job_id)
-    if job is None or job.status is not JobStatus.QUEUED:
-        return
+    If the database is too busy to mark the job running, nothing has started: raise
+    ``NotStarted`` so the queue tries again later, or, on the ``last_try``, mark it failed.
+    Progress is advisory: a progress update the database is too busy for is skipped.
+    """
+    from caseapp.audit.export import ExportOptions, export_bundle
     from caseapp.auth.models import User
 
-    user = db.session.get(User, job.user_id)
-    options = ExportOptions(
-        recipient=job.recipient,
-        date_from=job.date_from,
-        date_to=job.date_to,
-        case_number=job.case_number,
-    )
-    db.session.rollback()
-    _set(job_id, status=JobStatus.RUNNING)
+    # Reading the job takes no write lock (on SQLite, the whole database's).
+    token = write_intent(False)
+    try:
+        job = db.session.get(ExportJob, job_id)
+        if job is None or job.status is not JobStatus.QUEUED:
+            db.session.rollback()
+            return
+        user = db.session.get(User, job.user_id)
+        options = ExportOptions(
+            recipient=job.recipient,
+            date_from=job.date_from,
+            date_to=job.date_to,
+            case_number=job.case_number,
+        )
+        db.session.rollback()
+    finally:
+        reset_write_intent(token)
+    try:
+        _set(job_id, status=JobStatus.RUNNING)
+    except Exception as err:
+        if not contention(err):
+            raise
+        if not last_try:
+            raise NotStarted(job_id) from err
+        _failed(job_id, err)
+        return
     done = 0
 
     def progress(n: int) -> None:
         nonlocal done
         done += n
-        _set(job_id, done=done)
+        _advise(job_id, done=done)
 
     try:
         result = export_bundle(
@@ -63,7 +92,7 @@ def run_export_job(job_id: int) -> None:
             options,
             workdir=exports_dir(),
             progress=progress,
-            on_total=lambda total: _set(job_id, total=total),
+            on_total=lambda total: _advise(job_id, total=total),
         )
     except DomainError as err:
         db.session.rollback()
@@ -95,6 +124,17 @@ def run_export_job(job_id: int) -> None:
     shutil.move(str(result.temp_path), exports_dir() / name)
 
 
+def _advise(job_id: int, **values) -> None:
+    """``_set`` for progress: skipped, not fatal, when the database is too busy for it (the
+    next update, or the finished job, says where the export is)."""
+    try:
+        _set(job_id, **values)
+    except Exception as err:
+        if not contention(err):
+            raise
+        log.info("background export %s: progress not recorded, the database was busy", job_id)
+
+
 def _failed(job_id: int, err: Exception) -> None:
     """Mark the job failed after ``err``; a write given up for another one's lock says so
     (``core.db.contention``: nothing was recorded, the export may be started again)."""
@@ -108,16 +148,32 @@ def _failed(job_id: int, err: Exception) -> None:
         )
     else:
         log.exception("background export %s failed", job_id)
-    _set(job_id, status=JobStatus.FAILED, message=message, finished_at=utcnow())
+    # Each try waits up to DATABASE_LOCK_TIMEOUT for the lock: a job is not left "running"
+    # (or "queued") because the database was busy the moment it failed.
+    for tries_left in range(FAIL_TRIES - 1, -1, -1):
+        try:
+            _set(job_id, status=JobStatus.FAILED, message=message, finished_at=utcnow())
+            return
+        except Exception as again:
+            if not contention(again) or not tries_left:
+                raise
 
 
 def register(app: Flask, huey) -> dict:
     """Register the tasks on ``huey``; each pushes its own app context."""
 
-    def export_task(job_id: int) -> None:
+    def export_task(job_id: int, task=None) -> None:
         with app.app_context():
             try:
-                run_export_job(job_id)
+                # ``task.retries``: the tries left (huey counts down); NotStarted uses one.
+                run_export_job(job_id, last_try=task is None or not task.retries)
+            except NotStarted:
+                log.warning(
+                    "background export %s: the database was busy, trying again in %d s",
+                    job_id,
+                    START_RETRY_DELAY,
+                )
+                raise
             finally:
                 db.session.remove()
 
@@ -149,6 +205,11 @@ def register(app: Flask, huey) -> dict:
 
     return {
         "indicators": huey.task(name="caseapp.indicators")(indicators_task),
-        "export": huey.task(name="caseapp.export")(export_task),
+        "export": huey.task(
+            name="caseapp.export",
+            context=True,
+            retries=START_RETRIES,
+            retry_delay=START_RETRY_DELAY,
+        )(export_task),
         "digest": huey.task(name="caseapp.digest")(digest_task),
     }

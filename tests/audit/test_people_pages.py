@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -181,7 +182,7 @@ def test_a_real_worker_process_runs_the_export(
 
 def test_an_export_the_database_is_too_busy_to_record_fails_and_says_so(make_app, factory, db):
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's lock is the whole database's: the job would not even start")
+        pytest.skip("SQLite's lock is the whole database's: the job would not start (next test)")
     from caseapp.cases.models import Case
     from caseapp.jobs.tasks import exports_dir, run_export_job
     from tests.support.auth import LoginHelper
@@ -211,3 +212,83 @@ def test_an_export_the_database_is_too_busy_to_record_fails_and_says_so(make_app
             assert not list(exports_dir().iterdir())  # no file offered, none left behind
             page = client.get(f"/audit/jobs/{job_id}").get_data(as_text=True)
             assert "start the export again" in page
+
+
+def _queue_export(other, user) -> int:
+    from tests.support.auth import LoginHelper
+
+    client = other.test_client()
+    LoginHelper(client)(user)
+    response = client.post("/audit/jobs", data={})  # queued for the worker
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_an_export_the_database_is_too_busy_to_start_stays_queued_and_is_tried_again(
+    make_app, factory, db
+):
+    from caseapp.jobs.tasks import START_RETRIES
+    from tests.support.locks import job_row_writer
+
+    populate(factory)
+    user = factory.user(Role.OMBUDSPERSON)
+    db.session.commit()
+    with make_app(DATABASE_LOCK_TIMEOUT=0.5) as other:
+        job_id = _queue_export(other, user)
+        huey = other.extensions["huey"]
+        task = huey.dequeue()
+        with job_row_writer(db.engine.url, job_id):  # another write holds the start's lock
+            huey.execute(task)  # the worker's own way of running it: no error escapes
+        with other.app_context():
+            job = db.session.get(ExportJob, job_id)
+            assert job.status is JobStatus.QUEUED  # not "running" with nothing running
+            db.session.rollback()
+        assert huey.scheduled_count() == 1  # tried again later, one try used
+        later = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1)  # huey: naive UTC
+        (again,) = huey.read_schedule(later)
+        assert again.retries == START_RETRIES - 1
+        huey.execute(again, timestamp=later)
+        with other.app_context():
+            job = db.session.get(ExportJob, job_id)
+            assert job.status is JobStatus.DONE
+            assert job.total == job.done > 0
+
+
+def test_the_last_try_of_an_export_that_cannot_start_fails_and_says_so(
+    make_app, factory, db, monkeypatch
+):
+    import threading
+
+    from caseapp.jobs import tasks
+    from tests.support.locks import job_row_writer
+
+    populate(factory)
+    user = factory.user(Role.OMBUDSPERSON)
+    db.session.commit()
+    # Each write waits 0.5 s; marking the job failed is tried until the lock is free.
+    monkeypatch.setattr(tasks, "FAIL_TRIES", 20)
+    with make_app(DATABASE_LOCK_TIMEOUT=0.5) as other:
+        job_id = _queue_export(other, user)
+        held, release = threading.Event(), threading.Event()
+        url = db.engine.url
+
+        def hold() -> None:
+            with job_row_writer(url, job_id):
+                held.set()
+                release.wait(10)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        held.wait(10)
+        # Let the lock go once the start has given up (its one wait, then the first try
+        # of marking it failed).
+        threading.Timer(2.0, release.set).start()
+        try:
+            with other.app_context():
+                tasks.run_export_job(job_id, last_try=True)
+                job = db.session.get(ExportJob, job_id)
+                assert job.status is JobStatus.FAILED
+                assert "Nothing was recorded: start the export again." in job.message
+                assert job.file_name is None
+        finally:
+            release.set()
+            holder.join()
