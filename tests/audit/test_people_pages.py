@@ -264,8 +264,6 @@ def test_the_last_try_of_an_export_that_cannot_start_fails_and_says_so(
     populate(factory)
     user = factory.user(Role.OMBUDSPERSON)
     db.session.commit()
-    # Each write waits 0.5 s; marking the job failed is tried until the lock is free.
-    monkeypatch.setattr(tasks, "FAIL_TRIES", 20)
     with make_app(DATABASE_LOCK_TIMEOUT=0.5) as other:
         job_id = _queue_export(other, user)
         held, release = threading.Event(), threading.Event()
@@ -274,21 +272,32 @@ def test_the_last_try_of_an_export_that_cannot_start_fails_and_says_so(
         def hold() -> None:
             with job_row_writer(url, job_id):
                 held.set()
-                release.wait(10)
+                release.wait(30)
 
         holder = threading.Thread(target=hold)
         holder.start()
-        held.wait(10)
-        # Let the lock go once the start has given up (its one wait, then the first try
-        # of marking it failed).
-        threading.Timer(2.0, release.set).start()
+        held.wait(30)
+        real_set = tasks._set
+
+        def set_then_free(job_id: int, **values) -> None:
+            """The lock goes once the first try of marking the job failed has met it."""
+            try:
+                real_set(job_id, **values)
+            except Exception:
+                if values.get("status") is JobStatus.FAILED:
+                    release.set()
+                    holder.join()
+                raise
+
+        monkeypatch.setattr(tasks, "_set", set_then_free)
         try:
             with other.app_context():
                 tasks.run_export_job(job_id, last_try=True)
                 job = db.session.get(ExportJob, job_id)
+                # Not started (the lock held), then marked failed on the second try.
                 assert job.status is JobStatus.FAILED
                 assert "Nothing was recorded: start the export again." in job.message
-                assert job.file_name is None
+                assert job.file_name is None and not job.done
         finally:
             release.set()
             holder.join()
