@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SECRET = "benchmark-secret-key-0123456789abcdef0123"  # noqa: S105 -- throwaway database
 BATCH = 10_000
+NAMES = ("Ivan", "Иван", "Timur", "Тимур")
 
 # Runs a command and reports its peak RSS; a fresh wrapper per command keeps the figures apart.
 WRAPPER = """
@@ -114,8 +115,9 @@ def bulk_insert(url: str, n: int, cases: int = 0) -> None:
     """Append ``n`` chained entries after the current head, in batches of executemany.
 
     With ``cases``, nine entries in ten belong to one of that many cases (round robin), with
-    stage changes, gate evaluations and decisions among them, so the per-case summary grows
-    with the number of cases as in a real deployment.
+    stage changes, gate evaluations and decisions among them, and each case's own child's
+    name, so the per-case summary and the pseudonyms grow with the number of cases as in a
+    real deployment.
     """
     import sqlalchemy as sa
 
@@ -147,7 +149,11 @@ def bulk_insert(url: str, n: int, cases: int = 0) -> None:
                 "diff": normalise(
                     {
                         "stage": ["assessment", "determination"],
-                        "name": {"given_name": [None, "Ivan"]},
+                        # One child per case, named in Latin or Cyrillic: the export's
+                        # pseudonyms see as many names as there are cases.
+                        "name": {"given_name": [None, f"{NAMES[i % cases % 4]} {i % cases}"]}
+                        if cases
+                        else {"given_name": [None, "Ivan"]},
                         **({"gate": gate} if i % 3 == 2 else {}),
                     }
                 ),

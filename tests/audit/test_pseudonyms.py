@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 
 from sqlalchemy import select
 
+from caseapp.audit import pseudonyms
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.bundle_verifier import verify_bundle
 from caseapp.audit.models import AuditEntry
@@ -52,6 +55,29 @@ def test_pseudonymiser_covers_nested_personal_keys_and_user_ids():
     assert out["child"]["sex"] == [None, "male"]
     assert out["caseworker_id"] == [None, p.staff(7)]
     assert out["stage"] == ["identified", "registered"]
+
+
+def test_a_pseudonym_is_the_documented_hmac_and_stays_the_same_once_forgotten(monkeypatch):
+    """The token is HMAC-SHA256(recipient key, "kind:value"), its first 16 hex digits, as the
+    module says (computed here with ``hmac.new``, not the keyed copy the export uses); the
+    cache of personal values is bounded, and a value pseudonymised again after the cache
+    let it go gets the same pseudonym."""
+    monkeypatch.setattr(pseudonyms, "PERSONAL_CACHE_SIZE", 3)
+    secret = b"m" * 32
+    p = Pseudonymiser(secret, "ombud-md")
+    key = hmac.new(secret, b"caseapp-pseudonym-v1:ombud-md", hashlib.sha256).digest()
+
+    def expected(kind: str, value: str) -> str:
+        digest = hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        return f"{kind[0].upper()}-{digest[:16]}"
+
+    names = ["Ivan", "Иван", "Timur", "Тимур", "Aigerim"]
+    first = [p.personal(name) for name in names]
+    assert first == [expected("personal", name) for name in names]
+    assert len(p._personal) <= 3
+    assert [p.personal(name) for name in names] == first
+    assert p.staff(7) == expected("staff", "7")
+    assert p.personal("Ivan") != Pseudonymiser(secret, "ombud-kg").personal("Ivan")
 
 
 def test_identified_export_refused_unless_recipient_entitled(db, factory, runner, tmp_path):
