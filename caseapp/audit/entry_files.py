@@ -139,9 +139,10 @@ class EntryWriter:
 
     def add(self, row, occurred_at: str, personal: str, parts=None) -> None:
         """Write one entry to both files and the summary (the walk gave its sealed time and
-        personal digest, and may give the sealed fields' canonical texts, ``parts``). The JSON
-        line is written out field by field in sorted key order, as ``encode_canonical`` of
-        the line's dictionary would be (a test compares them)."""
+        personal digest, and may give the sealed fields' canonical texts and the stored diff's,
+        ``parts``: ``SealedParts``). The JSON line is written out field by field in sorted key
+        order, as ``encode_canonical`` of the line's dictionary would be (a test compares
+        them)."""
         v = canonical_value
         seq, action, object_type, object_id, case_id, agency = (
             row[0],
@@ -160,8 +161,9 @@ class EntryWriter:
                 v(object_id),
                 v(object_type),
                 "" if request_id is None else f'"request_id":{v(request_id)},',
+                None,
             )
-        a, ag, ci, oi, ot, sealed_request = parts
+        a, ag, ci, oi, ot, sealed_request, stored_diff_text = parts
         withheld = self.case_id is not None and case_id != self.case_id
         tail = (
             f'"hash":"{row[11]}","object_id":{oi},"object_type":{ot},'
@@ -178,6 +180,12 @@ class EntryWriter:
             if self.options.identified:
                 actor = self._actor(row[7])
                 diff = row[8]
+                if diff is None:
+                    diff_text = None
+                elif stored_diff_text is not None:
+                    diff_text = stored_diff_text
+                else:
+                    diff_text = encode_canonical(diff)
                 middle = f'"actor_agency_id":{ag},"actor_id":{v(row[7])},'
                 salt = f'"salt":{v(row[10])},'
             else:
@@ -187,10 +195,12 @@ class EntryWriter:
                     actor = self._actor(actor_id)
                     if type(actor_id) is int and len(self._staff) < CACHE_SIZE:
                         self._staff[actor_id] = actor
-                diff = self.pseudonyms.diff(row[8])
+                if row[8] is None:
+                    diff = diff_text = None
+                else:
+                    diff, diff_text = self.pseudonyms.diff_and_text(row[8], stored_diff_text)
                 middle = f'"actor_agency_id":{ag},'
                 salt = ""
-            diff_text = encode_canonical(diff) if diff is not None else None
             text = (
                 f'{{"action":{a},"actor":{v(actor)},{middle}"case_id":{ci},'
                 f'"case_number":{v(number)},"diff":{diff_text or "null"},{tail}'

@@ -55,8 +55,9 @@ COLUMNS = (
 )
 
 # The sealed fields' canonical texts, as the walk wrote them into the sealed form: action,
-# actor_agency_id, case_id, object_id, object_type, and '"request_id":...,' or "".
-SealedParts = tuple[str, str, str, str, str, str]
+# actor_agency_id, case_id, object_id, object_type, and '"request_id":...,' or ""; then the
+# canonical text of the stored diff, as the personal digest took it in.
+SealedParts = tuple[str, str, str, str, str, str, str]
 _encode_str = json.encoder.encode_basestring
 # How SQLite holds a UTC time (``UTCDateTime``, SQLAlchemy's storage format): read as text, it
 # becomes the canonical time by two small changes instead of a datetime made and formatted.
@@ -209,11 +210,12 @@ class Walk:
             # ``canonical_value`` of each field, its shortcuts written out (same text: exact
             # int and str as the C encoder writes them, anything else through the encoder).
             actor, diff, reason = row[7], row[8], row[9]
+            diff_text = "null" if diff is None else encode(diff)
             text = (
                 '{"actor_id":'
                 + (str(actor) if type(actor) is int else value(actor))
                 + ',"diff":'
-                + ("null" if diff is None else encode(diff))
+                + diff_text
                 + ',"reason":'
                 + (_encode_str(reason) if type(reason) is str else value(reason))
                 + "}"
@@ -257,7 +259,9 @@ class Walk:
                 return False
             if on_entry is not None:
                 if with_parts:
-                    goes_on = on_entry(row, occurred_at, personal_hex, (a, ag, ci, oi, ot, rq))
+                    goes_on = on_entry(
+                        row, occurred_at, personal_hex, (a, ag, ci, oi, ot, rq, diff_text)
+                    )
                 else:
                     goes_on = on_entry(row, occurred_at, personal_hex)
                 if goes_on is False:

@@ -173,3 +173,79 @@ def test_date_range_export(db, factory, runner, tmp_path):
         args=["audit", "export", "--out", str(tmp_path / "e.zip"), "--from", "yesterday"]
     )
     assert bad.exit_code == 2
+
+
+def _reference_diff(p: Pseudonymiser, value):
+    """What ``Pseudonymiser.diff`` is defined to do, written plainly: a copy with every value
+    under a personal key pseudonymised and every user id under a user key made a staff
+    pseudonym, at any depth."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in pseudonyms.PERSONAL_KEYS:
+                out[key] = p.personal(item)
+            elif key in pseudonyms.USER_ID_KEYS or key.endswith("_by_id"):
+                out[key] = p._users(item)
+            else:
+                out[key] = _reference_diff(p, item)
+        return out
+    if isinstance(value, list):
+        return [_reference_diff(p, item) for item in value]
+    return value
+
+
+_GATE = {
+    "policy_version": 3,
+    "all_met": False,
+    "safeguards": [
+        {
+            "id": f"S{i}",
+            "title": "Guardian appointed",
+            "met": bool(i % 2),
+            "reason": 'says "name": and _by_id": in a text',
+            "evidence": [{"type": "GuardianAppointment", "id": i, "label": "x", "description": ""}],
+            "source": "002, Rec 3",
+        }
+        for i in range(19)
+    ],
+}
+_DIFFS = [
+    None,
+    7,
+    "Ivan",
+    ["a", "b"],
+    [{"name": "Ivan"}, {"stage": ["a", "b"]}],
+    {"stage": ["assessment", "determination"]},
+    {"gate": _GATE},
+    {"gate": _GATE, "name": {"given_name": [None, "Иван"], "is_primary": [None, True]}},
+    {"stage": ["a", "b"], "name": {"given_name": [None, "Ivan 1"]}, "gate": _GATE},
+    {"approved_by_id": [None, 4], "note": "x", "made_by_id": 3, "caseworker_id": [1, 2]},
+    {"deep": {"deeper": [{"family_name": "Karimov"}, {"reviewed_by_id": 9}]}, "ok": 1.5},
+    {"child": {"identified_by_name": [None, "Officer Petrov"], "sex": [None, "male"]}},
+    {"text": '{"name": "not a key"}', 'a"name': 1, "z_by_idx": 2, "é": "ü"},
+    {"names": [], "email": None, "phone": "", "date_of_birth": [None, "2010-01-02"]},
+    {"stage": ["a", "b"], "review": {"approved_by_id": [None, 5]}},
+    {"stage": ["a", "b"], "record": [{"guardian": {"person_name": "Anna"}}]},
+]
+
+
+def test_diff_and_text_is_the_diff_and_its_canonical_text_whatever_the_diff():
+    """The export's shortcut (texts of what holds no personal key reused, only the rest
+    walked) gives exactly the pseudonymised diff and its canonical text, with or without
+    the stored diff's text from the walk, and never changes the diff it is given."""
+    from caseapp.audit.bundle_verifier import encode_canonical
+
+    p = Pseudonymiser(b"k" * 32, "ombud-md")
+    for diff in _DIFFS:
+        before = json.dumps(diff, sort_keys=True)
+        expected = _reference_diff(p, diff)
+        expected_text = None if expected is None else encode_canonical(expected)
+        assert p.diff(diff) == expected
+        for text in (None, encode_canonical(diff)):
+            out, out_text = p.diff_and_text(diff, text)
+            assert out == expected
+            assert out_text == expected_text
+        assert json.dumps(diff, sort_keys=True) == before
+    # A name is never left in the text, however deep.
+    _, text = p.diff_and_text(_DIFFS[10])
+    assert "Karimov" not in text and '"reviewed_by_id":"S-' in text
