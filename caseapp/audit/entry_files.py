@@ -180,12 +180,7 @@ class EntryWriter:
             if self.options.identified:
                 actor = self._actor(row[7])
                 diff = row[8]
-                if diff is None:
-                    diff_text = None
-                elif stored_diff_text is not None:
-                    diff_text = stored_diff_text
-                else:
-                    diff_text = encode_canonical(diff)
+                diff_text = None if diff is None else (stored_diff_text or encode_canonical(diff))
                 middle = f'"actor_agency_id":{ag},"actor_id":{v(row[7])},'
                 salt = f'"salt":{v(row[10])},'
             else:
@@ -195,10 +190,7 @@ class EntryWriter:
                     actor = self._actor(actor_id)
                     if type(actor_id) is int and len(self._staff) < CACHE_SIZE:
                         self._staff[actor_id] = actor
-                if row[8] is None:
-                    diff = diff_text = None
-                else:
-                    diff, diff_text = self.pseudonyms.diff_and_text(row[8], stored_diff_text)
+                diff, diff_text = self.pseudonyms.diff_and_text(row[8], stored_diff_text)
                 middle = f'"actor_agency_id":{ag},'
                 salt = ""
             text = (
