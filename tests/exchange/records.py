@@ -56,6 +56,15 @@ def partner(world):
     return _cached(world, "partner", lambda: pair(world.agency, partner_key(world)))
 
 
+def return_to_partner(ready, country: str = "MD") -> None:
+    """Make ``ready``'s return go to the partner's country: only an active partner of the
+    country of return gives the gate its word (caseapp/gate/safeguards/received.py)."""
+    ready.case.child.country_of_origin = country
+    ready.r["coordination"].destination_country = country
+    ready.r["bia"].return_country = country
+    db.session.commit()
+
+
 def link(world, case=None):
     """``world.case``'s (or ``case``'s) exchange with the partner (our side sends)."""
     from caseapp.exchange.models import ExchangeLink

@@ -28,6 +28,7 @@ def approved(client, factory, db):
     from caseapp.gate.operations import approve_return
 
     ready = ready_case(factory, breaks=EXCHANGED)
+    records.return_to_partner(ready)
     world = SimpleNamespace(agency=ready.agency, case=ready.case)
     link = records.link(world)
     for doc_type, body in bodies().items():

@@ -65,10 +65,7 @@ def sending_case(ua):
     with ua.app.app_context():
         agency = db.session.get(Agency, ua.people["agency"])
         ready = ready_case(Factory(), agency=agency, breaks=EXCHANGED)
-        ready.case.child.country_of_origin = "MD"
-        ready.r["coordination"].destination_country = "MD"
-        ready.r["bia"].return_country = "MD"
-        db.session.commit()
+        records.return_to_partner(ready)
         tokens = {
             who: create_token(None, getattr(ready, who), name="script")[1]
             for who in ("caseworker", "approver")

@@ -9,7 +9,6 @@ live by stage: ``identity`` (S1-S4), ``determination`` (S5-S10), ``coordination`
 
 from __future__ import annotations
 
-from caseapp.exchange.evidence import or_received
 from caseapp.gate.safeguards.common import TITLES
 from caseapp.gate.safeguards.coordination import s11_central, s12_readiness, s13_reintegration
 from caseapp.gate.safeguards.determination import (
@@ -29,6 +28,7 @@ from caseapp.gate.safeguards.preparation import (
     s17_monitoring,
     s18_suspension,
 )
+from caseapp.gate.safeguards.received import or_received
 
 # S6, S7, S12, S13, S17 also read documents received from the partner instance (issue 11).
 CHECKS = [

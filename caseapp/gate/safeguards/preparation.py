@@ -292,7 +292,7 @@ def s17_monitoring(case, data, today, policy):
     Who confirmed it (issue 10, item 4): the monitor accepting the plan in caseapp, or the
     caseworker recording it. When the policy requires the party's own confirmation
     (``monitoring_by_party``), only the monitor's acceptance counts (a partner's signed
-    document still counts: ``caseapp.exchange.evidence``)."""
+    document still counts: ``caseapp.gate.safeguards.received``)."""
     where = return_page("monitoring_plan", case)
     plan = data.monitoring_plan
     if plan is None:

@@ -1,0 +1,246 @@
+"""The partner's signed documents obey the gate's rules for local records
+(``caseapp/gate/safeguards/received.py``; DESIGN.md 4.1 principles 2-3; 002, Rec 2 and Rec 6).
+
+Each rule both ways: the latest word across both sources (a local withdrawal recorded after
+the partner's confirmation wins; a partner's confirmation recorded after it counts), the
+policy's validity windows (the last day counts, the next does not), and the right party (an
+active partner of the country of return counts; another country's or a deactivated one does
+not). The documents arrive through the real inbox, signed with the partner's key.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.cases.models import Stage
+from caseapp.core.errors import GateNotSatisfied, InvalidTransition
+from caseapp.core.extensions import db
+from caseapp.crossborder.models import TravelPlan, WithdrawalKind
+from caseapp.crossborder.operations import record_guarantee, withdraw_guarantee
+from caseapp.crossborder.withdrawals import record_withdrawal
+from caseapp.exchange.documents import DocumentType as T
+from caseapp.gate.evaluation import evaluate_return_gate
+from caseapp.gate.operations import approve_return
+from caseapp.gate.policy import current_policy
+from caseapp.monitoring import operations as monitoring
+from tests.exchange import records
+from tests.exchange.test_two_instances import EXCHANGED, bodies
+from tests.support import clock
+from tests.support.gate_builder import ready_case
+
+INBOX = {"path": "/api/v1/exchange/inbox", "content_type": "application/json"}
+
+
+@pytest.fixture
+def sent(client, factory, db):
+    """A case ready for return to Moldova but for the five safeguards the partner's documents
+    meet, its exchange with the Moldovan partner, and ``send(type, body)`` to receive one."""
+    ready = ready_case(factory, breaks=EXCHANGED)
+    records.return_to_partner(ready, "MD")
+    world = SimpleNamespace(agency=ready.agency, case=ready.case)
+    link = records.link(world)
+
+    def send(doc_type: T, body: dict) -> None:
+        raw = records.signed(world, doc_type, link.exchange_id, body)
+        answer = client.post(data=raw, **INBOX)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        db.session.expire_all()
+
+    return SimpleNamespace(ready=ready, world=world, link=link, send=send)
+
+
+def send_all(sent, *, but: tuple[T, ...] = ()) -> None:
+    """The partner's four documents of today (``bodies()``), but those of types ``but``."""
+    for doc_type, body in bodies().items():
+        if T(doc_type) not in but:
+            sent.send(T(doc_type), body)
+
+
+def gate(ready, today=None):
+    return evaluate_return_gate(ready.case, today=today or clock.today(), policy=current_policy())
+
+
+def unmet(ready, today=None) -> set[str]:
+    return set(gate(ready, today).unmet_ids) & set(EXCHANGED)
+
+
+def withdraw_readiness(ready):
+    record_withdrawal(
+        ready.caseworker,
+        ready.case,
+        kind=WithdrawalKind.READINESS,
+        on_date=clock.today(),
+        made_by="Child protection directorate of Moldova",
+        expected_version=ready.case.version,
+    )
+    db.session.commit()
+
+
+# -- the right party ---------------------------------------------------------------------------
+
+
+def test_the_partner_of_the_country_of_return_meets_the_five(sent):
+    assert unmet(sent.ready) == set(EXCHANGED)
+    send_all(sent)
+    assert unmet(sent.ready) == set()
+    assert (
+        "signed by Child protection directorate of Moldova (MD)"
+        in gate(sent.ready).get("S12").reason
+    )
+
+
+def test_a_partner_of_another_country_does_not(sent):
+    send_all(sent)
+    records.return_to_partner(sent.ready, "UA")  # the child now returns to Ukraine
+    result = gate(sent.ready)
+    assert set(result.unmet_ids) & set(EXCHANGED) == set(EXCHANGED)
+    reason = result.get("S7").reason
+    assert "Documents from Child protection directorate of Moldova (MD) do not count" in reason
+    assert "(UA)" in reason
+
+
+def test_a_deactivated_partner_does_not(sent):
+    send_all(sent)
+    partner = records.partner(sent.world)
+    partner.active = False  # what update_partner(active=False) stores
+    db.session.commit()
+    assert unmet(sent.ready) == set(EXCHANGED)
+    partner.active = True
+    db.session.commit()
+    assert unmet(sent.ready) == set()
+
+
+# -- the latest word across both sources ---------------------------------------------------------
+
+
+def test_a_local_readiness_withdrawal_after_the_partners_confirmation_wins(sent):
+    send_all(sent)
+    withdraw_readiness(sent.ready)
+    assert unmet(sent.ready) == {"S12"}
+    with pytest.raises(GateNotSatisfied, match="S12"):
+        approve_return(
+            sent.ready.approver, sent.ready.case, expected_version=sent.ready.case.version
+        )
+    db.session.rollback()
+
+
+def test_the_partners_confirmation_after_a_local_withdrawal_counts(sent):
+    withdraw_readiness(sent.ready)
+    send_all(sent)
+    assert unmet(sent.ready) == set()
+
+
+def test_a_partners_confirmation_dated_before_the_local_withdrawal_does_not(sent):
+    withdraw_readiness(sent.ready)
+    body = dict(bodies()["readiness"], confirmed_on=(clock.today() - timedelta(1)).isoformat())
+    send_all(sent, but=(T.READINESS,))
+    sent.send(T.READINESS, body)  # received after the withdrawal, but given the day before
+    assert unmet(sent.ready) == {"S12"}
+
+
+def test_a_readiness_withdrawal_after_approval_stops_the_handover(sent):
+    send_all(sent)
+    ready = sent.ready
+    approve_return(ready.approver, ready.case, expected_version=ready.case.version)
+    db.session.commit()
+    assert ready.case.stage is Stage.RETURN_APPROVED
+    withdraw_readiness(ready)
+    db.session.expire_all()
+    assert ready.case.stage is Stage.RETURN_PREPARATION  # the hold withdrew the approval
+    with pytest.raises(InvalidTransition):
+        monitoring.record_return_execution(
+            ready.caseworker,
+            ready.case,
+            travelled_on=clock.today(),
+            received_on=clock.today(),
+            received_by="Chisinau child protection",
+            expected_version=ready.case.version,
+        )
+    db.session.rollback()
+
+
+def test_a_local_guarantee_withdrawal_recorded_after_the_partners_guarantee_wins(sent):
+    """The case's own guarantee was withdrawn today (``breaks``): the partner's guarantee of
+    today counts, recorded after it. A second local guarantee, given yesterday and withdrawn
+    today after the partner's arrived, is the latest word: S7 is unmet again."""
+    ready = sent.ready
+    send_all(sent)
+    assert "S7" not in unmet(ready)
+    second = record_guarantee(
+        ready.caseworker,
+        ready.case,
+        expected_version=ready.case.version,
+        guarantor_kind=ready.r["guarantee"].guarantor_kind,
+        guarantor_name="Grandmother",
+        given_on=clock.today() - timedelta(1),
+        written=True,
+        document_reference="G-2",
+    )
+    db.session.commit()
+    assert "S7" not in unmet(ready)  # given before the partner's: the partner's is later
+    withdraw_guarantee(
+        ready.caseworker, second, withdrawn_on=clock.today(), expected_version=ready.case.version
+    )
+    db.session.commit()
+    assert unmet(ready) == {"S7"}
+
+
+def test_a_later_unfavourable_home_study_wins_and_an_earlier_one_does_not(sent):
+    """The case's own latest home study (39 days ago, ``breaks``) is unfavourable: the
+    partner's favourable report received today is later and counts. The partner's unfavourable
+    report received after it is its latest word and wins."""
+    send_all(sent)
+    assert "S6" not in unmet(sent.ready)
+    body = dict(bodies()["home_study_report"], favourable=False)
+    sent.send(T.HOME_STUDY_REPORT, body)
+    result = gate(sent.ready).get("S6")
+    assert not result.met
+    assert "is unfavourable" in result.reason and "Moldova" in result.reason
+
+
+def test_a_local_unfavourable_home_study_of_the_same_day_wins(sent):
+    send_all(sent)
+    ready = sent.ready
+    ready.scenario.home_study(received_on=clock.today(), favourable=False)
+    db.session.commit()
+    assert unmet(ready) == {"S6"}
+
+
+# -- time is part of the fact --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sid", "window"),
+    [
+        ("S7", "guarantee_valid_days"),
+        ("S12", "confirmation_valid_days"),
+        ("S13", "confirmation_valid_days"),
+    ],
+)
+def test_a_partners_document_counts_for_the_policys_window(sent, sid, window):
+    send_all(sent)
+    days = getattr(current_policy(), window)
+    last = clock.today() + timedelta(days)
+    assert gate(sent.ready, last).get(sid).met
+    result = gate(sent.ready, last + timedelta(1)).get(sid)
+    assert not result.met
+    assert f"it counts for {days} days" in result.reason
+
+
+@pytest.mark.parametrize(("offset", "met"), [(0, True), (1, False), (-46, False)])
+def test_the_partners_first_visit_falls_within_the_window_after_the_return(sent, offset, met):
+    """The travel plan's day is 10 days ahead; the policy's window is 45 days after it."""
+    ready = sent.ready
+    travel_on = db.session.scalar(
+        select(TravelPlan.travel_on).where(TravelPlan.case_id == ready.case.id)
+    )
+    days = current_policy().first_visit_within_days
+    visit = travel_on + timedelta(days + offset)
+    body = dict(bodies()["reintegration_plan"], first_visit_on=visit.isoformat())
+    send_all(sent)
+    sent.send(T.REINTEGRATION_PLAN, body)
+    assert gate(ready).get("S17").met is met
