@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -266,10 +267,11 @@ class Case(db.Model):
         """Supervisors of the lead agency approve this case's return (DESIGN.md section 1)."""
         return user.can(Permission.RETURN_APPROVE) and user.agency_id == self.lead_agency_id
 
-    def can_approve_return(self, user: User, bid_author_id: int | None) -> bool:
-        """A supervisor of the lead agency who did not write the determination the return
-        rests on (four eyes; 002, Rec 2). The gate decides whether the return may go."""
-        return self.may_approve_returns(user) and second_pair_of_eyes(user, bid_author_id)
+    def can_approve_return(self, user: User, bid_writers: Collection[int]) -> bool:
+        """A supervisor of the lead agency who wrote none of the determination the return
+        rests on (``bid_writers``; four eyes; 002, Rec 2). The gate decides whether the
+        return may go."""
+        return self.may_approve_returns(user) and second_pair_of_eyes(user, bid_writers)
 
     def can_assign_participants(self, user: User) -> bool:
         """The supervisor of the case assigns participants to it (and invites them) while it

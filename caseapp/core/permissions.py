@@ -7,6 +7,7 @@ layer (``caseapp.core.web.load`` and ``require``) turns them into 404 and 403.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Any
 
@@ -256,13 +257,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
-def second_pair_of_eyes(user, author_id: int | None) -> bool:
-    """The four-eyes rule, written once: ``user`` is not the author of the work approved.
+def second_pair_of_eyes(user, authors: int | Collection[int] | None) -> bool:
+    """The four-eyes rule, written once: ``user`` is not an author of the work approved.
+    ``authors``: the author's id (None: nobody), or everyone who wrote it (a determination's
+    writers: ``BestInterestsDetermination.writer_ids``).
 
-    A supervisor never approves their own determination, a return resting on it, nor a
-    last-resort return whose consent they recorded (UNHCR BIP; 002, Rec 2; PICUM).
+    A supervisor never approves a determination they wrote any of, a return resting on it,
+    nor a last-resort return whose consent they recorded (UNHCR BIP; 002, Rec 2; PICUM).
     """
-    return author_id is None or author_id != user.id
+    if authors is None or isinstance(authors, int):
+        return authors != user.id
+    return user.id not in authors
 
 
 def second_pair_of_eyes_sql(

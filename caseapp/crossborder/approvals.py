@@ -29,6 +29,7 @@ from caseapp.crossborder.models import CentralAuthorityApproval, Consent, Proven
 from caseapp.crossborder.recording import add_record, require_preparation, save_single
 from caseapp.dashboard.models import NotificationKind
 from caseapp.dashboard.operations import notify, notify_parties
+from caseapp.determination.models import writers_of
 from caseapp.determination.operations import current_bid
 from caseapp.participants.models import RequestKind
 
@@ -125,7 +126,7 @@ def approve_last_resort(
     if consent.last_resort_approved_by_id is not None:
         raise ValidationFailed(_("This last resort is already approved."))
     bid = current_bid(case)
-    if not consent.is_second_pair_of_eyes(actor, bid.author_id if bid is not None else None):
+    if not consent.is_second_pair_of_eyes(actor, writers_of(bid)):
         raise FourEyesViolation(
             _(
                 "A second supervisor must approve: not the person who recorded it "

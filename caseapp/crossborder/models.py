@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -419,20 +420,20 @@ class Consent(CaseRecord, db.Model):
 
     case: Mapped[Case] = relationship()
 
-    def is_second_pair_of_eyes(self, user, bid_author_id: int | None) -> bool:
-        """Neither the person who recorded this consent nor the author of the determination
+    def is_second_pair_of_eyes(self, user, bid_writers: Collection[int]) -> bool:
+        """Neither the person who recorded this consent nor a writer of the determination
         (four eyes on a non-voluntary return; PICUM: "measure of last resort")."""
         return second_pair_of_eyes(user, self.recorded_by_id) and second_pair_of_eyes(
-            user, bid_author_id
+            user, bid_writers
         )
 
-    def can_approve_last_resort(self, user, bid_author_id: int | None) -> bool:
+    def can_approve_last_resort(self, user, bid_writers: Collection[int]) -> bool:
         """Whether ``user`` may approve this non-voluntary return as a last resort now."""
         return (
             self.non_voluntary
             and self.last_resort_approved_by_id is None
             and self.case.may_approve_returns(user)
-            and self.is_second_pair_of_eyes(user, bid_author_id)
+            and self.is_second_pair_of_eyes(user, bid_writers)
         )
 
 

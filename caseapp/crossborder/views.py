@@ -40,6 +40,7 @@ from caseapp.crossborder.models import (
     Withdrawal,
 )
 from caseapp.crossborder.withdrawals import record_withdrawal
+from caseapp.determination.models import writers_of
 from caseapp.determination.operations import current_bid
 from caseapp.drafts.operations import dropping_draft, load_draft, restore_into
 from caseapp.gate.policy import current_policy
@@ -252,7 +253,7 @@ def render_page(key: str, case: Case, form, existing: list, error: str | None) -
         records=existing,
         can_edit=case.can_edit(current_user) and case.stage in stages,
         held=case.stage is Stage.RETURN_APPROVED,
-        bid_author_id=bid.author_id if bid is not None else None,
+        bid_writers=writers_of(bid),
         confirm=forms.ConfirmForm(formdata=None).at(case.version),
         draft=key in DRAFT_PAGES,
         withdraw=forms.WithdrawForm(formdata=None).at(case.version),

@@ -37,6 +37,7 @@ from caseapp.dashboard.queries import (
     scope_params,
 )
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.determination.models import not_written_by_sql as bid_not_written_by_sql
 
 # The next step of a case in each stage (DESIGN.md section 3, the lifecycle).
 NEXT_STEPS = {
@@ -183,7 +184,7 @@ def _approvals_statement():
         b.id.label("record_id"),
     ).where(
         b.status == BidStatus.SUBMITTED,
-        not_written_by_sql(USER_ID, b.author_id),  # second_pair_of_eyes_sql, the user a bindparam
+        bid_not_written_by_sql(USER_ID),  # second_pair_of_eyes, the user a bindparam
     )
     recorded = last_resort_since()
     last_resorts = select(

@@ -32,6 +32,7 @@ from caseapp.core.permissions import Role, not_written_by_sql
 from caseapp.crossborder.models import Consent
 from caseapp.decision.models import DecisionNotice
 from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.determination.models import not_written_by_sql as bid_not_written_by_sql
 from caseapp.gate.data import load_gate_data_many
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.monitoring.models import MonitoringVisit
@@ -221,7 +222,7 @@ def bids_awaiting(user, *, after: str | None = None, limit: int = 20):
             .where(
                 scope_sql(kind, joined=True),
                 b.status == BidStatus.SUBMITTED,
-                not_written_by_sql(USER_ID, b.author_id),
+                bid_not_written_by_sql(USER_ID),
             )
         )
 

@@ -575,7 +575,7 @@ class Scenario:
     def approve_bid(self, **given: Any) -> BestInterestsDetermination:
         """The supervisor, not the author, approves the BID (four eyes)."""
         bid = self.bid()
-        if bid.author_id == self.sv.id:
+        if self.sv.id in bid.writer_ids:
             raise ValueError("the approver must not be the BID's author")
         fields = self.values("approval", {"approved_at": at(self.d(-3))}, given)
         return determination.approve_bid(self.sv, bid, expected_version=bid.version, **fields)

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from caseapp.assessment.models import CaseRecord
 from caseapp.cases.models import Case, Outcome
+from caseapp.core import permissions
 from caseapp.core.db import UTCDateTime, str_enum, utcnow
 from caseapp.core.enums import LabelledEnum
 from caseapp.core.extensions import db
@@ -73,13 +86,20 @@ class BestInterestsDetermination(CaseRecord, db.Model):
 
     case: Mapped[Case] = relationship()
 
+    @property
+    def writer_ids(self) -> frozenset[int]:
+        """Everyone who wrote this BID: who opened it, and everyone who changed or submitted
+        it (``BidWriter``). None of them approves it, nor the return resting on it (four
+        eyes; 002, Rec 2)."""
+        return frozenset({self.author_id, *(w.user_id for w in self.writers)})
+
     def can_review(self, user) -> bool:
         """Whether ``user`` may approve or send back this BID: a supervisor of the lead
         agency who did not write it (four eyes; 002, Rec 2)."""
         return (
             user.can(Permission.BID_APPROVE)
             and self.case.can_edit(user)
-            and second_pair_of_eyes(user, self.author_id)
+            and second_pair_of_eyes(user, self.writer_ids)
         )
 
     @property
@@ -103,6 +123,9 @@ class BestInterestsDetermination(CaseRecord, db.Model):
     )
     options: Mapped[list[BidOption]] = relationship(
         back_populates="bid", cascade="all, delete-orphan", order_by="BidOption.id"
+    )
+    writers: Mapped[list[BidWriter]] = relationship(
+        back_populates="bid", cascade="all, delete-orphan", order_by="BidWriter.id"
     )
 
 
@@ -145,3 +168,36 @@ class BidOption(db.Model):
     assessment: Mapped[str] = mapped_column(Text)
 
     bid: Mapped[BestInterestsDetermination] = relationship(back_populates="options")
+
+
+class BidWriter(db.Model):
+    """One user who wrote a BID: opened, changed or submitted it (the operations record each
+    one once, ``determination.operations._edit_draft``). The four-eyes rule reads them all: a
+    supervisor who edited or submitted a determination someone else opened does not approve
+    it, nor the return resting on it (002, Rec 2; UNHCR BIP practice)."""
+
+    __tablename__ = "bid_writer"
+    __table_args__ = (UniqueConstraint("bid_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(
+        ForeignKey("best_interests_determination.id", ondelete="CASCADE")
+    )
+    # The queues ask "did this user write it?" (``permissions.not_written_by_sql``).
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+
+    bid: Mapped[BestInterestsDetermination] = relationship(back_populates="writers")
+
+
+def writers_of(bid: BestInterestsDetermination | None) -> frozenset[int]:
+    """Everyone who wrote ``bid`` (``writer_ids``); nobody when there is no BID."""
+    return bid.writer_ids if bid is not None else frozenset()
+
+
+def not_written_by_sql(user_id: Any) -> ColumnElement[bool]:
+    """``second_pair_of_eyes`` on a BID as a SQL condition, for the queues that list what a
+    user may approve: ``user_id`` (a value or a ``bindparam``) neither opened the BID nor is
+    among its writers (the same rule as ``writer_ids``)."""
+    bid = BestInterestsDetermination
+    wrote = select(BidWriter.id).where(BidWriter.bid_id == bid.id, BidWriter.user_id == user_id)
+    return permissions.not_written_by_sql(user_id, bid.author_id) & ~wrote.exists()

@@ -46,6 +46,7 @@ from caseapp.determination.models import (
     BestInterestsDetermination,
     BidOption,
     BidStatus,
+    BidWriter,
     PanelMember,
     PanelRole,
 )
@@ -85,17 +86,23 @@ def _check_bid_version(bid: BestInterestsDetermination, expected_version: int | 
         raise StaleVersion(stale_message())
 
 
-def _check_draft(
-    actor: User, bid: BestInterestsDetermination, expected_version: int | None
-) -> None:
-    """The BID may be edited: the actor may edit the case, the version is current and the
-    BID is still a draft (or was sent back)."""
+def _edit_draft(actor: User, bid: BestInterestsDetermination, expected_version: int | None) -> None:
+    """``actor`` changes the BID: refused unless they may edit the case, the version is
+    current and the BID is still a draft (or was sent back); then they are one of its
+    writers, who never approve it nor the return resting on it (four eyes; 002, Rec 2)."""
     require_edit(actor, bid.case)
     _check_bid_version(bid, expected_version)
     if not bid.case.in_determination:
         raise InvalidTransition(_("The determination is not open on this case."))
     if bid.status not in EDITABLE_STATUSES:
         raise ValidationFailed(_("Only a draft or a sent-back BID can be changed."))
+    _add_writers(bid, {actor.id})
+
+
+def _add_writers(bid: BestInterestsDetermination, user_ids: set[int]) -> None:
+    """Record ``user_ids`` among the BID's writers (each once)."""
+    for user_id in sorted(user_ids - {w.user_id for w in bid.writers}):
+        bid.writers.append(BidWriter(user_id=user_id))
 
 
 def _copy_content(source: BestInterestsDetermination, target: BestInterestsDetermination) -> None:
@@ -162,6 +169,8 @@ def _new_draft(
     ).first()
     if previous is not None:
         _copy_content(previous, bid)
+    # Its writers: who opens it, and who wrote the content it copies (four eyes).
+    _add_writers(bid, {actor.id} | (set(previous.writer_ids) if previous is not None else set()))
     db.session.add(bid)
     diff = diff_of(bid)
     if previous is not None:
@@ -195,7 +204,7 @@ def update_bid(
 ) -> BestInterestsDetermination:
     """Set the recommended solution, the reasons and, when the child's solution differs from
     a sibling's, why (family unity, S19; 002, Rec 2; Rec 4)."""
-    _check_draft(actor, bid, expected_version)
+    _edit_draft(actor, bid, expected_version)
     bid.recommended = Outcome(recommended) if recommended else None
     bid.reasons = (reasons or "").strip() or None
     bid.family_unity = (family_unity or "").strip() or None
@@ -214,7 +223,7 @@ def set_option(
     expected_version: int | None,
 ) -> BidOption:
     """Record (or replace) the panel's assessment of one solution (002, Rec 2)."""
-    _check_draft(actor, bid, expected_version)
+    _edit_draft(actor, bid, expected_version)
     option = Outcome(option)
     text = (assessment or "").strip()
     if not text:
@@ -243,7 +252,7 @@ def add_panel_member(
 ) -> PanelMember:
     """Add a panel member. The chair comes from child protection (002, Rec 2: BID procedures
     "guided by child protection authorities"; Rec 3)."""
-    _check_draft(actor, bid, expected_version)
+    _edit_draft(actor, bid, expected_version)
     role = PanelRole(role)
     name = (name or "").strip()
     if not name:
@@ -273,7 +282,7 @@ def remove_panel_member(
     expected_version: int | None,
 ) -> None:
     """Remove a panel member from a draft BID."""
-    _check_draft(actor, bid, expected_version)
+    _edit_draft(actor, bid, expected_version)
     if member.bid_id != bid.id:
         raise ValidationFailed(_("This person is not on this panel."))
     diff = {"panel_member": {"id": member.id, "name": [member.name, None]}}
@@ -316,7 +325,7 @@ def submit_bid(
     with reasons, the panel chaired by child protection and — for an unaccompanied or
     separated child — the guardian on the panel (002, Rec 2; Rec 3).
     ``submitted_at``: when it was submitted, if recorded afterwards (default now)."""
-    _check_draft(actor, bid, expected_version)
+    _edit_draft(actor, bid, expected_version)
     submitted_at = _moment(submitted_at, bid.opened_at)
     gaps = submission_gaps(bid)
     if gaps:

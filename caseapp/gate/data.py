@@ -90,11 +90,11 @@ class GateData:
         return self.documents.get((obj.__tablename__, obj.id), [])
 
     def decision_makers(self, case) -> set[int]:
-        """Users who decide on the case: the caseworker, the determination's author and
+        """Users who decide on the case: the caseworker, the determination's writers and
         approver, and every return approver (DESIGN.md section 4.1, item 1)."""
         ids = {case.caseworker_id}
         if self.bid is not None:
-            ids |= {self.bid.author_id, self.bid.approved_by_id}
+            ids |= {*self.bid.writer_ids, self.bid.approved_by_id}
         ids |= {a.approved_by_id for a in self.approvals}
         return {i for i in ids if i is not None}
 
@@ -241,7 +241,7 @@ def gate_records(case_ids: list[int] | BindParameter) -> dict[str, Records]:
     documents and their partners, and the suspensions register. The users and agencies the
     records point to come after them, in a second statement (``gate_data_from``)."""
     from caseapp.children.models import Child
-    from caseapp.determination.models import BidOption, PanelMember
+    from caseapp.determination.models import BidOption, BidWriter, PanelMember
     from caseapp.exchange.models import Direction, ExchangeDocument, Partner
 
     # A list, or an expanding ``bindparam`` (``CASE_IDS``) for a statement built once.
@@ -261,6 +261,7 @@ def gate_records(case_ids: list[int] | BindParameter) -> dict[str, Records]:
         "bids": Records(bid, bid.id.in_(bids), (bid.opened_at.desc(), bid.id.desc())),
         "panel": Records(PanelMember, PanelMember.bid_id.in_(bids), (PanelMember.id,)),
         "options": Records(BidOption, BidOption.bid_id.in_(bids), (BidOption.id,)),
+        "writers": Records(BidWriter, BidWriter.bid_id.in_(bids), (BidWriter.id,)),
         "notices": Records(
             DecisionNotice,
             DecisionNotice.case_id.in_(ids) & DecisionNotice.superseded_at.is_(None),
@@ -304,9 +305,13 @@ def gate_data_from(cases: list[Case], rows: dict[str, list]) -> dict[int, GateDa
         panels.setdefault(member.bid_id, []).append(member)
     for option in rows["options"]:
         options.setdefault(option.bid_id, []).append(option)
+    writers: dict[int, list] = {}
+    for writer in rows["writers"]:
+        writers.setdefault(writer.bid_id, []).append(writer)
     for bid in rows["bids"]:  # newest first: the first of each case is its current BID
         set_committed_value(bid, "panel", panels.get(bid.id, []))
         set_committed_value(bid, "options", options.get(bid.id, []))
+        set_committed_value(bid, "writers", writers.get(bid.id, []))
         if data[bid.case_id].bid is None:
             data[bid.case_id].bid = bid
     for notice in rows["notices"]:

@@ -34,6 +34,7 @@ from caseapp.core.permissions import Permission
 from caseapp.core.validators import schedule_problem
 from caseapp.dashboard.models import NotificationKind
 from caseapp.dashboard.operations import notify, notify_parties
+from caseapp.determination.models import writers_of
 from caseapp.gate import hold
 from caseapp.gate.data import load_gate_data
 from caseapp.gate.evaluation import GateResult, evaluate_return_gate
@@ -88,7 +89,7 @@ def approve_return(
     today = today or clock.today()
     policy = current_policy()
     data = load_gate_data(case)
-    if not case.can_approve_return(actor, data.bid.author_id if data.bid else None):
+    if not case.can_approve_return(actor, writers_of(data.bid)):
         raise FourEyesViolation(
             _("You wrote the best-interests determination: another supervisor must approve.")
         )

@@ -15,6 +15,7 @@ from caseapp.core.confirm import confirm_then_submit
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Permission
 from caseapp.core.views import permission_required
+from caseapp.determination.models import writers_of
 from caseapp.gate import forms
 from caseapp.gate import operations as ops
 from caseapp.gate.evaluation import evaluate_return_gate
@@ -51,10 +52,9 @@ def panel_context(case: Case, user, today: date | None = None, records=None) -> 
     records = records or load_case_records(case)
     data = records.gate
     gate = evaluate_return_gate(case, today=today, policy=records.policy, data=data)
-    author_id = data.bid.author_id if data.bid is not None else None
     show = case.may_approve_returns(user) and case.stage is Stage.RETURN_PREPARATION
     blocker = None
-    if show and not case.can_approve_return(user, author_id):
+    if show and not case.can_approve_return(user, writers_of(data.bid)):
         blocker = _("You wrote the determination: another supervisor must approve (four eyes).")
     elif show and not gate.all_met:
         blocker = _("Safeguards not met: %(ids)s.", ids=", ".join(gate.unmet_ids))

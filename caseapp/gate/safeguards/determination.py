@@ -397,20 +397,22 @@ def s9_bid(case, data, today, policy):
 
 
 def s10_bid_approved(case, data, today, policy):
-    """S10 (see ``TITLES`` for its wording and source)."""
+    """S10 (see ``TITLES`` for its wording and source): approved by a supervisor who wrote
+    none of it -- not who opened it, nor anyone who changed or submitted it (``writer_ids``;
+    four eyes, UNHCR BIP; 002, Rec 2)."""
     bid = data.bid
     if bid is None or bid.status is not BidStatus.APPROVED or bid.approved_by_id is None:
         return False, _("The determination is not approved."), [], place("determination.page", case)
-    if bid.approved_by_id == bid.author_id:
+    if bid.approved_by_id in bid.writer_ids:
         return (
             False,
-            _("The determination was approved by its author."),
+            _("The determination was approved by someone who wrote it."),
             [],
             place("determination.page", case),
         )
     return (
         True,
-        _("Approved by a supervisor other than the author."),
+        _("Approved by a supervisor who did not write it."),
         [
             evidence(
                 "bid",

@@ -17,6 +17,7 @@ from caseapp.crossborder.models import (
     WithdrawalKind,
 )
 from caseapp.decision.models import AppealStatus
+from caseapp.determination.models import writers_of
 from caseapp.gate.safeguards.common import (
     _,
     agency_text,
@@ -173,11 +174,10 @@ def s15_consent(case, data, today, policy):
         ]
 
     if c.non_voluntary:
-        bid_author = data.bid.author_id if data.bid is not None else None
         approver = c.last_resort_approved_by_id
         if not (c.last_resort_justification or "").strip():
             return False, _("Last resort without justification."), [], where
-        if approver is None or approver in (c.recorded_by_id, bid_author):
+        if approver is None or approver in {c.recorded_by_id, *writers_of(data.bid)}:
             return False, _("The last resort is not approved by a second supervisor."), [], where
         approved_on = (
             clock.local_date(c.last_resort_approved_at) if c.last_resort_approved_at else None

@@ -253,8 +253,9 @@ def counting(data) -> tuple[list, list]:
     """The received documents that count for this return -- from an active partner of the
     country the child returns to (DESIGN.md 4.1 principle 3) -- and those set aside."""
     country = data.destination_country
-    ours, others = [], []
-    for doc in getattr(data, "received", []):
+    ours: list[Any] = []
+    others: list[Any] = []
+    for doc in data.received:
         (ours if doc.partner.active and doc.partner.country == country else others).append(doc)
     return ours, others
 

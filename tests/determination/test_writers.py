@@ -1,0 +1,201 @@
+"""Four eyes reads everyone who wrote the determination, not only who opened it (002, Rec 2;
+UNHCR BIP): a supervisor who changed or submitted a BID a caseworker opened approves neither
+the BID nor the return resting on it, and S10 is unmet when one of its writers approved it.
+Each rule both ways: another supervisor, who wrote none of it, may."""
+
+from __future__ import annotations
+
+import pytest
+
+from caseapp.cases.models import Outcome
+from caseapp.core.errors import FourEyesViolation
+from caseapp.core.extensions import db
+from caseapp.core.permissions import Role
+from caseapp.dashboard import queries
+from caseapp.determination import operations as ops
+from caseapp.determination.models import BidWriter, PanelRole
+from caseapp.gate.evaluation import evaluate_return_gate
+from caseapp.gate.operations import approve_return
+from caseapp.gate.policy import current_policy
+from tests.support import clock, lifecycle
+from tests.support.gate_builder import ready_case
+
+
+@pytest.fixture
+def people(factory):
+    agency = factory.agency()
+    return {
+        "cw": factory.user(Role.CASEWORKER, agency=agency),
+        "sup": factory.user(Role.SUPERVISOR, agency=agency),
+        "sup2": factory.user(Role.SUPERVISOR, agency=agency),
+    }
+
+
+def _edit(bid, sup):
+    ops.update_bid(
+        sup,
+        bid,
+        recommended=Outcome.RETURN,
+        reasons="Rewritten by the supervisor.",
+        expected_version=bid.version,
+    )
+
+
+def _panel(bid, sup):
+    ops.add_panel_member(
+        sup,
+        bid,
+        name="Member added by the supervisor",
+        role=PanelRole.MEMBER,
+        organisation=None,
+        child_protection=False,
+        expected_version=bid.version,
+    )
+
+
+def _submit(bid, sup):
+    ops.submit_bid(sup, bid, expected_version=bid.version)
+
+
+@pytest.mark.parametrize("write", [_edit, _panel, _submit], ids=["edited", "panel", "submitted"])
+def test_a_supervisor_who_wrote_part_of_a_bid_does_not_review_it(factory, people, db, write):
+    cw, sup, sup2 = people["cw"], people["sup"], people["sup2"]
+    case = factory.case(caseworker=cw)
+    bid = lifecycle.complete_bid(case, cw)  # opened and filled by the caseworker
+    write(bid, sup)
+    db.session.commit()
+    if bid.status in ops.EDITABLE_STATUSES:
+        ops.submit_bid(cw, bid, expected_version=bid.version)
+        db.session.commit()
+    assert bid.author_id == cw.id
+    assert bid.writer_ids == {cw.id, sup.id}
+    assert not bid.can_review(sup) and bid.can_review(sup2)
+    with pytest.raises(FourEyesViolation):
+        ops.approve_bid(sup, bid, expected_version=bid.version)
+    with pytest.raises(FourEyesViolation):
+        ops.send_back_bid(sup, bid, "no", expected_version=bid.version)
+    db.session.rollback()
+    # The approval queue agrees: the BID waits for sup2, not for sup.
+    waiting = {row[0].id for row in queries.bids_awaiting(sup2)[0]}
+    assert bid.id in waiting
+    assert bid.id not in {row[0].id for row in queries.bids_awaiting(sup)[0]}
+    ops.approve_bid(sup2, bid, expected_version=bid.version)
+    db.session.commit()
+    assert bid.approved_by_id == sup2.id
+
+
+def test_writing_is_recorded_once_per_person(factory, people, db):
+    cw, sup = people["cw"], people["sup"]
+    case = factory.case(caseworker=cw)
+    bid = lifecycle.complete_bid(case, cw)
+    _edit(bid, sup)
+    _edit(bid, sup)
+    db.session.commit()
+    assert sorted(w.user_id for w in bid.writers) == sorted([cw.id, sup.id])
+
+
+def _ready_with_writer(factory, writer_of_bid: bool):
+    """A case ready for return whose determination the approver did or did not help write."""
+    ready = ready_case(factory)
+    bid = ready.r["bid"]
+    if writer_of_bid:  # what _edit_draft records when the approver changed the draft
+        bid.writers.append(BidWriter(user_id=ready.approver.id))
+    db.session.commit()
+    return ready
+
+
+@pytest.mark.parametrize("writer_of_bid", [True, False])
+def test_a_writer_of_the_determination_does_not_approve_the_return(factory, writer_of_bid):
+    ready = _ready_with_writer(factory, writer_of_bid)
+    assert ready.case.can_approve_return(ready.approver, ready.r["bid"].writer_ids) is not (
+        writer_of_bid
+    )
+    if writer_of_bid:
+        with pytest.raises(FourEyesViolation):
+            approve_return(ready.approver, ready.case, expected_version=ready.case.version)
+    else:
+        approve_return(ready.approver, ready.case, expected_version=ready.case.version)
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("approver_wrote_it", [True, False])
+def test_s10_is_unmet_when_a_writer_approved_the_bid(factory, approver_wrote_it):
+    """A BID approved before writers were recorded by someone who had changed it."""
+    ready = ready_case(factory)
+    bid = ready.r["bid"]
+    if approver_wrote_it:
+        bid.writers.append(BidWriter(user_id=bid.approved_by_id))
+    db.session.commit()
+    s10 = evaluate_return_gate(ready.case, today=clock.today(), policy=current_policy()).get("S10")
+    assert s10.met is not approver_wrote_it
+    if approver_wrote_it:
+        assert "approved by someone who wrote it" in s10.reason
+
+
+def test_the_migration_finds_the_writers_already_recorded(tmp_path):
+    """``bid_writer`` is filled from the BIDs' authors and from the audit entries that changed
+    or submitted them (migration f4b8d2e6a1c9); other entries name no writer."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from caseapp import create_app
+    from caseapp.core import migrations
+    from tests.conftest import SECRET
+    from tests.gate.test_migration_data import _insert
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path)}
+    )
+    migrations.init_app(app)  # as ``flask db`` does
+    with app.app_context():
+        upgrade(revision="c6d2a8f4e1b9")
+        with db.engine.begin() as conn:
+            lead = _insert(conn, "agency", code="L", name="Lead", country="MD")
+            cw, sup, sup2, viewer = (
+                _insert(conn, "user_account", email=f"{n}@example.org", agency_id=lead)
+                for n in ("cw", "sup", "sup2", "viewer")
+            )
+            case = _insert(
+                conn,
+                "case",
+                number="MD-2026-000001",
+                lead_agency_id=lead,
+                caseworker_id=cw,
+                outcome="return",
+            )
+            bid = _insert(
+                conn,
+                "best_interests_determination",
+                case_id=case,
+                author_id=cw,
+                status="approved",
+                submitted_at="2026-03-01T10:00:00+00:00",
+                approved_by_id=sup2,
+                approved_at="2026-03-02T10:00:00+00:00",
+                version=3,
+            )
+            entries = [
+                (sup, "bid:draft:update", "BestInterestsDetermination"),
+                (sup, "bid:submit", "BestInterestsDetermination"),
+                (sup2, "bid:approve", "BestInterestsDetermination"),
+                (viewer, "case:view", "Case"),
+                (viewer, "bid:draft:update", "Case"),  # another object with the same id
+            ]
+            for seq, (actor, action, object_type) in enumerate(entries, start=1):
+                _insert(
+                    conn,
+                    "audit_entry",
+                    seq=seq,
+                    actor_id=actor,
+                    action=action,
+                    object_type=object_type,
+                    object_id=bid,
+                    case_id=case,
+                    salt="0" * 32,
+                    hash=f"{seq:064d}",
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT bid_id, user_id FROM bid_writer")).all()
+    assert sorted(rows) == [(bid, cw), (bid, sup)]
