@@ -23,6 +23,8 @@ from sqlalchemy import select
 
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import pending, record
+from caseapp.cases import versioning
+from caseapp.cases.models import Case
 from caseapp.core.db import utcnow
 from caseapp.core.errors import DomainError
 from caseapp.core.extensions import db
@@ -233,6 +235,11 @@ def receive(raw: bytes | str, *, transport: Transport) -> tuple[ExchangeDocument
     )
     db.session.add(stored)
     db.session.flush()
+    if case_id is not None:
+        # The partner's word joins the case's record as a local record does: it bumps the
+        # case's version, so an approval given on a page loaded before it, or racing it on
+        # PostgreSQL, is refused as stale instead of missing it (DESIGN.md 4.1 item 2).
+        versioning.touch_case(db.session.get_one(Case, case_id))
     record(
         None,
         AuditAction.EXCHANGE_RECEIVE,

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from caseapp.cases.models import Stage
-from caseapp.core.errors import GateNotSatisfied, InvalidTransition
+from caseapp.core.errors import GateNotSatisfied, InvalidTransition, StaleVersion
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import TravelPlan, WithdrawalKind
 from caseapp.crossborder.operations import record_guarantee, withdraw_guarantee
@@ -244,3 +244,20 @@ def test_the_partners_first_visit_falls_within_the_window_after_the_return(sent,
     send_all(sent)
     sent.send(T.REINTEGRATION_PLAN, body)
     assert gate(ready).get("S17").met is met
+
+
+def test_a_received_document_makes_a_page_loaded_before_it_stale(sent):
+    """The partner's word bumps the case's version as a local record does: an approval given
+    on a page loaded before it arrived is refused as stale (on PostgreSQL, the same lock
+    orders an approval racing it); loaded again, the approval goes through."""
+    send_all(sent)
+    ready = sent.ready
+    seen = ready.case.version
+    sent.send(T.READINESS, bodies()["readiness"])  # the partner confirms again: all still met
+    assert unmet(ready) == set()
+    with pytest.raises(StaleVersion):
+        approve_return(ready.approver, ready.case, expected_version=seen)
+    db.session.rollback()
+    approve_return(ready.approver, ready.case, expected_version=ready.case.version)
+    db.session.commit()
+    assert ready.case.stage is Stage.RETURN_APPROVED
