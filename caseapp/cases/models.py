@@ -6,6 +6,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -268,10 +269,24 @@ class Case(db.Model):
         return user.can(Permission.RETURN_APPROVE) and user.agency_id == self.lead_agency_id
 
     def can_approve_return(self, user: User, bid_writers: Collection[int]) -> bool:
-        """A supervisor of the lead agency who wrote none of the determination the return
-        rests on (``bid_writers``; four eyes; 002, Rec 2). The gate decides whether the
-        return may go."""
-        return self.may_approve_returns(user) and second_pair_of_eyes(user, bid_writers)
+        """A supervisor of the lead agency for whom the return is not their own work
+        (``own_work_in_return``). The gate decides whether the return may go."""
+        return self.may_approve_returns(user) and self.own_work_in_return(user, bid_writers) is None
+
+    def own_work_in_return(self, user: User, bid_writers: Collection[int]) -> str | None:
+        """Why approving this return would be ``user``'s own work, or None: they are the
+        case's caseworker, who prepared the return, or wrote part of the determination it
+        rests on (``bid_writers``). Supervisors approve returns "never their own work"
+        (DESIGN.md section 1; four eyes, UNHCR BIP; 002, Rec 2)."""
+        if user.id == self.caseworker_id:
+            return gettext(
+                "You are this case's caseworker: another supervisor must approve (four eyes)."
+            )
+        if not second_pair_of_eyes(user, bid_writers):
+            return gettext(
+                "You wrote the determination: another supervisor must approve (four eyes)."
+            )
+        return None
 
     def can_assign_participants(self, user: User) -> bool:
         """The supervisor of the case assigns participants to it (and invites them) while it

@@ -89,10 +89,9 @@ def approve_return(
     today = today or clock.today()
     policy = current_policy()
     data = load_gate_data(case)
-    if not case.can_approve_return(actor, writers_of(data.bid)):
-        raise FourEyesViolation(
-            _("You wrote the best-interests determination: another supervisor must approve.")
-        )
+    own_work = case.own_work_in_return(actor, writers_of(data.bid))
+    if own_work is not None:
+        raise FourEyesViolation(own_work)
     result = evaluate_return_gate(case, today=today, policy=policy, data=data)
     if not result.all_met:
         raise GateNotSatisfied(

@@ -139,8 +139,8 @@ def test_the_author_of_the_determination_cannot_approve_their_own(
     page.get_by_role("button", name="Confirm").click()
     expect(
         page.get_by_text(
-            "You wrote the best-interests determination: another supervisor must approve."
-        )
+            "You wrote the determination: another supervisor must approve (four eyes)."
+        ).first
     ).to_be_visible()
     assert _stage(db, case_id) is Stage.RETURN_PREPARATION
     assert _count(db, ReturnApproval, ReturnApproval.case_id == case_id) == 0

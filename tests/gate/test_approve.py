@@ -186,3 +186,32 @@ def test_two_supervisors_racing_end_with_one_approval(factory, app):
     assert in_force == 1
     assert len(entries("return:approve", case_id)) == 1
     assert db.session.get(Case, case_id).stage is Stage.RETURN_APPROVED
+
+
+@pytest.mark.parametrize("own_case", [True, False])
+def test_the_cases_own_caseworker_does_not_approve_its_return(factory, own_case):
+    """A supervisor who took the case on as its caseworker prepared the return: approving it
+    would be their own work (DESIGN.md section 1: "never their own work"). Another supervisor
+    of the agency may."""
+    from caseapp.cases.operations import reassign_case
+
+    ready = ready_case(factory)
+    if own_case:
+        reassign_case(
+            ready.supervisor,
+            ready.case,
+            caseworker=ready.approver,
+            reason="Covering for a colleague on leave.",
+            expected_version=ready.case.version,
+        )
+        db.session.commit()
+    assert ready.case.can_approve_return(ready.approver, set()) is not own_case
+    if own_case:
+        with pytest.raises(FourEyesViolation, match="caseworker"):
+            approve_return(ready.approver, ready.case, expected_version=ready.case.version)
+        db.session.rollback()
+        assert approvals(ready.case.id) == 0
+    else:
+        approve_return(ready.approver, ready.case, expected_version=ready.case.version)
+        db.session.commit()
+        assert approvals(ready.case.id) == 1
