@@ -13,7 +13,6 @@ from caseapp.core.errors import (
     StaleVersion,
     ValidationFailed,
 )
-from caseapp.core.permissions import Role
 from caseapp.determination import operations as ops
 from caseapp.determination.models import BidStatus, PanelRole
 from tests.support import lifecycle
@@ -24,18 +23,6 @@ def actions(db, case, since=0):
         select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.id)
     ).all()
     return [e.action for e in rows][since:]
-
-
-@pytest.fixture
-def people(factory):
-    agency = factory.agency()
-    return {
-        "cw": factory.user(Role.CASEWORKER, agency=agency),
-        "sup": factory.user(Role.SUPERVISOR, agency=agency),
-        "sup2": factory.user(Role.SUPERVISOR, agency=agency),
-        "omb": factory.user(Role.OMBUDSPERSON),
-        "other_sup": factory.user(Role.SUPERVISOR),
-    }
 
 
 @pytest.fixture

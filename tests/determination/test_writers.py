@@ -10,7 +10,6 @@ import pytest
 from caseapp.cases.models import Outcome
 from caseapp.core.errors import FourEyesViolation
 from caseapp.core.extensions import db
-from caseapp.core.permissions import Role
 from caseapp.dashboard import queries
 from caseapp.determination import operations as ops
 from caseapp.determination.models import BidWriter, PanelRole
@@ -19,16 +18,6 @@ from caseapp.gate.operations import approve_return
 from caseapp.gate.policy import current_policy
 from tests.support import clock, lifecycle
 from tests.support.gate_builder import ready_case
-
-
-@pytest.fixture
-def people(factory):
-    agency = factory.agency()
-    return {
-        "cw": factory.user(Role.CASEWORKER, agency=agency),
-        "sup": factory.user(Role.SUPERVISOR, agency=agency),
-        "sup2": factory.user(Role.SUPERVISOR, agency=agency),
-    }
 
 
 def _edit(bid, sup):

@@ -89,22 +89,26 @@ def _home_study(doc, case, data, today, policy) -> Verdict:
     return True, _("Home study favourable")
 
 
-def _guarantee(doc, case, data, today, policy) -> Verdict:
-    if doc.doc_type is T.GUARANTEE_WITHDRAWAL:
+def _confirmation(doc, today: date, field: str, days: int, met_text: str) -> Verdict:
+    """A guarantee or a confirmation of readiness: the partner's withdrawal is its latest
+    word; otherwise it counts for ``days`` from the body's ``field``."""
+    if doc.doc_type in WITHDRAWALS:
         return False, _("Withdrawn by the partner: %(provenance)s.", provenance=provenance(doc))
-    given = doc.body_date("given_on")
-    if not within(given, today, policy.guarantee_valid_days):
-        return False, _stale(doc, given, policy.guarantee_valid_days)
-    return True, _("Written guarantee of care by %(who)s", who=doc.body.get("guarantor_name"))
+    given = doc.body_date(field)
+    if not within(given, today, days):
+        return False, _stale(doc, given, days)
+    return True, met_text
+
+
+def _guarantee(doc, case, data, today, policy) -> Verdict:
+    who = doc.body.get("guarantor_name")
+    text = _("Written guarantee of care by %(who)s", who=who)
+    return _confirmation(doc, today, "given_on", policy.guarantee_valid_days, text)
 
 
 def _readiness(doc, case, data, today, policy) -> Verdict:
-    if doc.doc_type is T.READINESS_WITHDRAWAL:
-        return False, _("Withdrawn by the partner: %(provenance)s.", provenance=provenance(doc))
-    confirmed = doc.body_date("confirmed_on")
-    if not within(confirmed, today, policy.confirmation_valid_days):
-        return False, _stale(doc, confirmed, policy.confirmation_valid_days)
-    return True, _("Readiness confirmed by %(who)s", who=doc.body.get("confirmed_by"))
+    text = _("Readiness confirmed by %(who)s", who=doc.body.get("confirmed_by"))
+    return _confirmation(doc, today, "confirmed_on", policy.confirmation_valid_days, text)
 
 
 def _reintegration(doc, case, data, today, policy) -> Verdict:
