@@ -261,3 +261,33 @@ def test_a_received_document_makes_a_page_loaded_before_it_stale(sent):
     approve_return(ready.approver, ready.case, expected_version=ready.case.version)
     db.session.commit()
     assert ready.case.stage is Stage.RETURN_APPROVED
+
+
+@pytest.mark.parametrize("from_counterpart", [True, False])
+def test_only_the_counterparts_confirmation_is_a_local_word_on_readiness(
+    sent, factory, from_counterpart
+):
+    """A confirmation logged after the partner's, from an agency that is not the counterpart
+    S12 reads, is no word on readiness: the partner's confirmation still counts. One from
+    the counterpart without its document is the latest word, and leaves S12 unmet."""
+    from caseapp.crossborder.models import MessageDirection, MessageKind
+    from caseapp.crossborder.operations import log_message
+
+    ready = sent.ready
+    send_all(sent)
+    counterpart = ready.r["coordination"].counterpart_agency_id
+    other = factory.agency(country="MD", name="Consulate").id
+    log_message(
+        ready.caseworker,
+        ready.case,
+        expected_version=ready.case.version,
+        direction=MessageDirection.RECEIVED,
+        kind=MessageKind.CONFIRMATION_OF_READINESS,
+        counterpart="Named on the message",
+        counterpart_is_child_protection=True,
+        agency_id=counterpart if from_counterpart else other,
+        subject="Ready",
+        on_date=clock.today(),
+    )
+    db.session.commit()
+    assert unmet(ready) == ({"S12"} if from_counterpart else set())

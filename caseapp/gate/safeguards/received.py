@@ -187,11 +187,15 @@ def _local_guarantee(case, data) -> Word | None:
 
 
 def _local_readiness(case, data) -> Word | None:
+    """The counterpart's confirmations (the ones S12 reads) and the readiness withdrawals."""
+    counterpart = data.coordination.counterpart_agency_id if data.coordination else None
     words: list[Word] = [
         (m.on_date, m.created_at)
         for m in data.messages
         if m.direction is MessageDirection.RECEIVED
         and m.kind is MessageKind.CONFIRMATION_OF_READINESS
+        and m.agency_id is not None
+        and m.agency_id == counterpart
     ]
     words += [
         (w.on_date, w.created_at) for w in data.withdrawals if w.kind is WithdrawalKind.READINESS
