@@ -36,7 +36,11 @@ from caseapp.dashboard.queries import (
     named,
     scope_params,
 )
-from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.determination.models import (
+    BestInterestsDetermination,
+    BidStatus,
+    case_not_written_by_sql,
+)
 from caseapp.determination.models import not_written_by_sql as bid_not_written_by_sql
 
 # The next step of a case in each stage (DESIGN.md section 3, the lifecycle).
@@ -196,6 +200,7 @@ def _approvals_statement():
         c.non_voluntary.is_(True),
         c.last_resort_approved_by_id.is_(None),
         not_written_by_sql(USER_ID, c.recorded_by_id),
+        case_not_written_by_sql(USER_ID, c.case_id),
     )
 
     def first(part):

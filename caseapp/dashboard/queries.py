@@ -31,7 +31,11 @@ from caseapp.core.keyset import key_cursor, parse_cursor, split_page
 from caseapp.core.permissions import Role, not_written_by_sql
 from caseapp.crossborder.models import Consent
 from caseapp.decision.models import DecisionNotice
-from caseapp.determination.models import BestInterestsDetermination, BidStatus
+from caseapp.determination.models import (
+    BestInterestsDetermination,
+    BidStatus,
+    case_not_written_by_sql,
+)
 from caseapp.determination.models import not_written_by_sql as bid_not_written_by_sql
 from caseapp.gate.data import load_gate_data_many
 from caseapp.gate.evaluation import evaluate_return_gate
@@ -297,6 +301,8 @@ def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
                 c.non_voluntary.is_(True),
                 c.last_resort_approved_by_id.is_(None),
                 not_written_by_sql(USER_ID, c.recorded_by_id),
+                case_not_written_by_sql(USER_ID, c.case_id),
+                case_not_written_by_sql(USER_ID, c.case_id),
             )
         )
 

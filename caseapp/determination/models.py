@@ -201,3 +201,17 @@ def not_written_by_sql(user_id: Any) -> ColumnElement[bool]:
     bid = BestInterestsDetermination
     wrote = select(BidWriter.id).where(BidWriter.bid_id == bid.id, BidWriter.user_id == user_id)
     return permissions.not_written_by_sql(user_id, bid.author_id) & ~wrote.exists()
+
+
+def case_not_written_by_sql(user_id: Any, case_id: Any) -> ColumnElement[bool]:
+    """``user_id`` wrote none of the determinations in force on the case ``case_id`` (a
+    column): the last-resort queues' four eyes, as ``Consent.is_second_pair_of_eyes``."""
+    bid = BestInterestsDetermination
+    in_force = (bid.case_id == case_id) & (bid.status != BidStatus.WITHDRAWN)
+    authored = select(bid.id).where(in_force, bid.author_id == user_id)
+    wrote = (
+        select(BidWriter.id)
+        .join(bid, bid.id == BidWriter.bid_id)
+        .where(in_force, BidWriter.user_id == user_id)
+    )
+    return ~authored.exists() & ~wrote.exists()

@@ -109,7 +109,10 @@ def validate(document: Any) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    error = best_match(Draft202012Validator(found).iter_errors(document))
+    # The formats too: a "date" must be a calendar day (2026-02-30 is refused here, not
+    # found later by the gate), a "uuid" a UUID.
+    checker = Draft202012Validator.FORMAT_CHECKER
+    error = best_match(Draft202012Validator(found, format_checker=checker).iter_errors(document))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(document)"
         raise FormatError("invalid_document", f"{where}: {error.message}"[:500])

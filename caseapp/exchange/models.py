@@ -186,9 +186,13 @@ class ExchangeDocument(db.Model):
         return self.document["body"]
 
     def body_date(self, name: str) -> date | None:
-        """A date field of the body, or None."""
+        """A date field of the body, or None (also for a text that is no calendar day, which
+        the inbox refuses; a document stored before it checked formats may hold one)."""
         value = self.body.get(name)
-        return date.fromisoformat(value) if isinstance(value, str) else None
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
 
     @property
     def provenance(self) -> str:

@@ -52,7 +52,9 @@ RUNNING = "gate_hold_running"
 # Audit entries that change nothing: reading, downloading, refusals.
 READ_ONLY_SUFFIXES = (":view", ":download", ":refuse")
 # Changes outside any one case that can change a gate verdict: re-check every approved case.
-GLOBAL_OBJECTS = frozenset({"PolicySettings", "Agency"})
+# A partner's activity and country decide whether its documents count (gate/safeguards/
+# received.py).
+GLOBAL_OBJECTS = frozenset({"PolicySettings", "Agency", "Partner"})
 
 
 @dataclass

@@ -10,6 +10,7 @@ import pytest
 from caseapp.cases.models import Outcome
 from caseapp.core.errors import FourEyesViolation
 from caseapp.core.extensions import db
+from caseapp.core.permissions import Role
 from caseapp.dashboard import queries
 from caseapp.determination import operations as ops
 from caseapp.determination.models import BidWriter, PanelRole
@@ -188,3 +189,64 @@ def test_the_migration_finds_the_writers_already_recorded(tmp_path):
         with db.engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT bid_id, user_id FROM bid_writer")).all()
     assert sorted(rows) == [(bid, cw), (bid, sup)]
+
+
+@pytest.mark.parametrize("own_work", [True, False])
+def test_an_approval_given_by_a_writer_does_not_carry_the_return_out(factory, own_work):
+    """An approval in force given by someone later found to have written the determination
+    (what the migration's backfill finds) leaves S10 unmet: the handover refuses."""
+    from caseapp.core.errors import GateNotSatisfied
+    from caseapp.monitoring import operations as monitoring
+
+    ready = ready_case(factory)
+    approve_return(ready.approver, ready.case, expected_version=ready.case.version)
+    db.session.commit()
+    if own_work:
+        db.session.add(BidWriter(bid_id=ready.r["bid"].id, user_id=ready.approver.id))
+        db.session.commit()
+        db.session.expire_all()
+
+    def execute():
+        monitoring.record_return_execution(
+            ready.caseworker,
+            ready.case,
+            travelled_on=clock.today(),
+            received_on=clock.today(),
+            received_by="Chisinau child protection",
+            expected_version=ready.case.version,
+        )
+
+    if own_work:
+        with pytest.raises(GateNotSatisfied, match="S10"):
+            execute()
+        db.session.rollback()
+    else:
+        execute()
+        db.session.commit()
+
+
+def test_the_last_resort_queue_leaves_out_a_writer_of_the_determination(factory, client, login):
+    """A writer of the determination may not approve a last resort (``approve_last_resort``),
+    so their queue does not offer it; another supervisor's does."""
+    from caseapp.crossborder.approvals import approve_last_resort
+    from caseapp.crossborder.models import Consent
+
+    ready = ready_case(factory)
+    db.session.add(BidWriter(bid_id=ready.r["bid"].id, user_id=ready.approver.id))
+    consent = db.session.get(Consent, ready.r["consent"].id)
+    consent.non_voluntary = True
+    consent.last_resort_justification = "Documented: no other solution is safe."
+    db.session.commit()
+    with pytest.raises(FourEyesViolation):
+        approve_last_resort(ready.approver, consent, expected_version=ready.case.version)
+    db.session.rollback()
+    link = f"/cases/{ready.case.id}/return/consent"
+    other = factory.user(Role.SUPERVISOR, agency=ready.agency)
+    for user, offered in ((ready.approver, False), (other, True)):
+        login(user)
+        for page in ("/queue",):
+            answer = client.get(page)
+            assert answer.status_code == 200, (page, answer.status_code)
+            html = answer.get_data(as_text=True)
+            assert (link in html) is offered, (user, page)
+        client.post("/logout")

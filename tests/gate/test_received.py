@@ -291,3 +291,50 @@ def test_only_the_counterparts_confirmation_is_a_local_word_on_readiness(
     )
     db.session.commit()
     assert unmet(ready) == ({"S12"} if from_counterpart else set())
+
+
+@pytest.mark.parametrize(("day", "accepted"), [("2028-02-29", True), ("2026-02-30", False)])
+def test_a_date_that_is_no_calendar_day_is_refused_at_the_inbox(sent, client, day, accepted):
+    """The schema's ``"format": "date"`` is checked: a day that does not exist is refused
+    with a clear code before anything is stored, never found later by the gate (which would
+    fail on every page that evaluates it)."""
+    body = dict(bodies()["readiness"], confirmed_on=day)
+    raw = records.signed(sent.world, T.READINESS, sent.link.exchange_id, body)
+    answer = client.post(data=raw, **INBOX)
+    if accepted:
+        assert answer.status_code == 200
+    else:
+        assert answer.status_code == 400
+        assert answer.get_json()["error"]["code"] == "invalid_document"
+    gate(sent.ready)  # evaluates either way
+
+
+@pytest.mark.parametrize("active", [False, True])
+def test_deactivating_the_partner_withdraws_an_approval_resting_on_it(sent, factory, active):
+    """The hold re-checks every approved case when a partner is edited: deactivated, its
+    documents no longer count and the approval is withdrawn at once (DESIGN.md 4.1 item 6);
+    an edit that keeps it active keeps the approval."""
+    from caseapp.core.permissions import Role
+    from caseapp.exchange.operations import update_partner
+
+    send_all(sent)
+    ready = sent.ready
+    approve_return(ready.approver, ready.case, expected_version=ready.case.version)
+    db.session.commit()
+    partner = records.partner(sent.world)
+    update_partner(
+        factory.user(Role.ADMIN),
+        partner,
+        name=partner.name + " (renamed)",
+        country=partner.country,
+        base_url=partner.base_url,
+        public_key=partner.public_key,
+        fingerprint_confirmed="",
+        confirmed_by=partner.confirmed_by,
+        local_agency=partner.local_agency,
+        active=active,
+    )
+    db.session.commit()
+    db.session.expire_all()
+    expected = Stage.RETURN_APPROVED if active else Stage.RETURN_PREPARATION
+    assert ready.case.stage is expected
