@@ -18,7 +18,7 @@ from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.operations import approve_return
 from caseapp.gate.policy import current_policy
 from tests.support import clock, lifecycle
-from tests.support.gate_builder import ready_case
+from tests.support.gate_builder import execute_return, ready_case
 
 
 def _edit(bid, sup):
@@ -196,7 +196,6 @@ def test_an_approval_given_by_a_writer_does_not_carry_the_return_out(factory, ow
     """An approval in force given by someone later found to have written the determination
     (what the migration's backfill finds) leaves S10 unmet: the handover refuses."""
     from caseapp.core.errors import GateNotSatisfied
-    from caseapp.monitoring import operations as monitoring
 
     ready = ready_case(factory)
     approve_return(ready.approver, ready.case, expected_version=ready.case.version)
@@ -206,22 +205,12 @@ def test_an_approval_given_by_a_writer_does_not_carry_the_return_out(factory, ow
         db.session.commit()
         db.session.expire_all()
 
-    def execute():
-        monitoring.record_return_execution(
-            ready.caseworker,
-            ready.case,
-            travelled_on=clock.today(),
-            received_on=clock.today(),
-            received_by="Chisinau child protection",
-            expected_version=ready.case.version,
-        )
-
     if own_work:
         with pytest.raises(GateNotSatisfied, match="S10"):
-            execute()
+            execute_return(ready)
         db.session.rollback()
     else:
-        execute()
+        execute_return(ready)
         db.session.commit()
 
 

@@ -26,7 +26,7 @@ from caseapp.gate.operations import add_suspension, approve_return, lift_suspens
 from caseapp.monitoring import operations as monitoring
 from tests.support import clock
 from tests.support.audit_entries import entries
-from tests.support.gate_builder import attach_document, ready_case
+from tests.support.gate_builder import attach_document, execute_return, ready_case
 from tests.support.statements import statements
 
 
@@ -296,16 +296,7 @@ def test_plans_stay_frozen_after_approval(factory):
 # -- the execution re-evaluates the gate on the travel day -------------------------------------
 
 
-def _execute(ready, day=None):
-    day = day or clock.today()
-    return monitoring.record_return_execution(
-        ready.caseworker,
-        ready.case,
-        travelled_on=day,
-        received_on=day,
-        received_by="Odesa child protection",
-        expected_version=ready.case.version,
-    )
+_execute = execute_return
 
 
 def test_execution_succeeds_when_the_gate_is_met_that_day(factory):

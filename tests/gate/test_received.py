@@ -26,11 +26,10 @@ from caseapp.exchange.documents import DocumentType as T
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.operations import approve_return
 from caseapp.gate.policy import current_policy
-from caseapp.monitoring import operations as monitoring
 from tests.exchange import records
 from tests.exchange.test_two_instances import EXCHANGED, bodies
 from tests.support import clock
-from tests.support.gate_builder import ready_case
+from tests.support.gate_builder import execute_return, ready_case
 
 INBOX = {"path": "/api/v1/exchange/inbox", "content_type": "application/json"}
 
@@ -152,14 +151,7 @@ def test_a_readiness_withdrawal_after_approval_stops_the_handover(sent):
     db.session.expire_all()
     assert ready.case.stage is Stage.RETURN_PREPARATION  # the hold withdrew the approval
     with pytest.raises(InvalidTransition):
-        monitoring.record_return_execution(
-            ready.caseworker,
-            ready.case,
-            travelled_on=clock.today(),
-            received_on=clock.today(),
-            received_by="Chisinau child protection",
-            expected_version=ready.case.version,
-        )
+        execute_return(ready)
     db.session.rollback()
 
 

@@ -455,3 +455,19 @@ def break_safeguard(ready: Ready, sid: str) -> None:
     BREAKS[sid](ready)
     db.session.commit()
     mark_built(ready.case.id)
+
+
+def execute_return(ready: Ready, day=None):
+    """Record ``ready``'s return as carried out on ``day`` (default today), through the
+    operation that re-evaluates the gate at the handover."""
+    from caseapp.monitoring import operations as monitoring
+
+    day = day or clock.today()
+    return monitoring.record_return_execution(
+        ready.caseworker,
+        ready.case,
+        travelled_on=day,
+        received_on=day,
+        received_by="Odesa child protection",
+        expected_version=ready.case.version,
+    )

@@ -51,7 +51,7 @@ Verdict = tuple[bool, str]
 
 def provenance(doc: Any) -> str:
     """ "signed by <partner> (<country>), received on <date>"."""
-    when = clock.local_date(doc.received_at or doc.sent_at).isoformat()
+    when = _received_on(doc).isoformat()
     return _(
         "signed by %(partner)s (%(country)s), received on %(date)s",
         partner=doc.partner.name,
