@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import math
+import random
+import statistics
+
 import pytest
 from sqlalchemy import event
 
 from caseapp.core.extensions import db
 from caseapp.indicators.catalogue import CATALOGUE
-from caseapp.indicators.queries import compute, drill_down, figure_map, nearest_rank
+from caseapp.indicators.queries import (
+    DayCounts,
+    compute,
+    drill_down,
+    figure_map,
+    median,
+    nearest_rank,
+)
 from tests.indicators.dataset import PERIOD, TODAY, build
 
 # (indicator, measure, dimension, category) -> value, counted by hand from the data set.
@@ -74,6 +85,27 @@ def data(app, factory):
 def test_every_figure_matches_the_hand_count(data):
     got = figure_map(compute(data.ombudsperson, PERIOD, today=TODAY))
     assert got == EXPECTED_ALL
+
+
+def test_lean_gives_the_same_figures_one_count_at_a_time(data):
+    """The export's ``lean`` computation (one statement per count, for its peak memory;
+    issue 16 item 6) gives every figure the one-statement computation gives."""
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        lean = compute(data.ombudsperson, PERIOD, today=TODAY, lean=True)
+        at_once = len(statements)
+        statements.clear()
+        together = compute(data.ombudsperson, PERIOD, today=TODAY)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert figure_map(lean) == EXPECTED_ALL
+    assert lean == together  # the same figures in the same order
+    assert at_once > len(statements) + 20  # one per count branch (25) against one
 
 
 def test_a_supervisor_counts_only_their_agency(data):
@@ -166,3 +198,25 @@ def test_nearest_rank():
     assert nearest_rank([5], 0.9) == 5
     assert nearest_rank(list(range(1, 11)), 0.9) == 9
     assert nearest_rank(list(range(1, 12)), 0.9) == 10
+
+
+def test_day_counts_read_as_the_sorted_days():
+    """The median and the 90th percentile from the counts per number of days are those of the
+    sorted list (issue 16 item 6: no row kept), for odd and even sizes, ties and zeros."""
+    rng = random.Random(16)
+    for size in (*range(1, 12), 97, 1000):
+        days = [rng.choice((0, rng.randrange(400), rng.randrange(5))) for _ in range(size)]
+        ordered = sorted(days)
+        assert median(days) == float(statistics.median(days))
+        assert nearest_rank(days, 0.9) == ordered[max(math.ceil(0.9 * size), 1) - 1]
+        assert DayCounts.of(days).total == size
+    assert median([]) is None
+    assert median([3, 1]) == 2.0
+    assert median([1, 2, 4]) == 2.0
+
+
+def test_day_counts_grow_with_distinct_days_not_rows():
+    counted = DayCounts.of([7] * 10_000 + [3] * 5_000)
+    assert counted.counts == {7: 10_000, 3: 5_000}
+    assert counted.median() == 7.0
+    assert counted.nearest_rank(0.2) == 3
