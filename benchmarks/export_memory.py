@@ -4,8 +4,11 @@
     .venv/bin/python benchmarks/export_memory.py -n 1000000 [--database-url URL] [--workdir DIR]
 
 1. Builds a database from the migrations (SQLite in ``--workdir`` unless ``--database-url``)
-   and bulk-inserts N chained audit entries with SQLAlchemy Core ``executemany`` -- no ORM
-   per entry, but the very same sealing and hash functions as ``record()``.
+   with ``--cases`` realistic cases (``benchmarks/dataset.py``: children, families,
+   placements, determinations and decisions, so the export's indicators count real rows;
+   ``--bare-cases``: case rows alone) and bulk-inserts N chained audit entries with
+   SQLAlchemy Core ``executemany`` -- no ORM per entry, but the very same sealing and hash
+   functions as ``record()``.
 2. Runs, each in its own subprocess, measuring peak RSS (``RUSAGE_CHILDREN`` ``ru_maxrss``
    of a wrapper that only waits for it) and wall time:
    - ``baseline``: imports the app and opens the database (the memory floor);
@@ -111,13 +114,30 @@ def insert_cases(url: str, cases: int) -> int:
     return start
 
 
-def bulk_insert(url: str, n: int, cases: int = 0) -> None:
+def realistic_cases(url: str, instance: str, cases: int) -> list[int]:
+    """Build the schema and ``cases`` realistic cases (``benchmarks/dataset.py``: the demo's
+    children, families, placements, determinations and decisions cloned, their dates spread
+    over two years) without their audit trail; return their ids. The export's indicators
+    are computed over these cases, as in a real deployment (issue 16 item 6)."""
+    import sqlalchemy as sa
+
+    from benchmarks import dataset
+
+    dataset.build(url, instance, SECRET, cases, audit=False, progress=lambda message: None)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        ids = list(conn.execute(sa.text('SELECT id FROM "case" ORDER BY id')).scalars())
+    engine.dispose()
+    return ids
+
+
+def bulk_insert(url: str, n: int, cases: int = 0, case_ids: list[int] | None = None) -> None:
     """Append ``n`` chained entries after the current head, in batches of executemany.
 
-    With ``cases``, nine entries in ten belong to one of that many cases (round robin), with
-    stage changes, gate evaluations and decisions among them, and each case's own child's
-    name, so the per-case summary and the pseudonyms grow with the number of cases as in a
-    real deployment.
+    With ``cases``, nine entries in ten belong to one of that many cases (round robin: bare
+    cases inserted here, or ``case_ids``), with stage changes, gate evaluations and decisions
+    among them, and each case's own child's name, so the per-case summary and the pseudonyms
+    grow with the number of cases as in a real deployment.
     """
     import sqlalchemy as sa
 
@@ -125,7 +145,11 @@ def bulk_insert(url: str, n: int, cases: int = 0) -> None:
     from caseapp.audit.chain import normalise, sealed_of
     from caseapp.audit.models import AuditChainHead, AuditEntry
 
-    first_case = insert_cases(url, cases) if cases else 0
+    if case_ids:
+        cases = len(case_ids)
+    elif cases:
+        first = insert_cases(url, cases)
+        case_ids = list(range(first, first + cases))
     gate = {"policy_version": "2026-1", "safeguards": [{"id": "S7", "met": False}]}
     engine = sa.create_engine(url)
     entries, heads = AuditEntry.__table__, AuditChainHead.__table__
@@ -145,7 +169,7 @@ def bulk_insert(url: str, n: int, cases: int = 0) -> None:
                 "action": ("case:record:view", "case:stage:change", "gate:refuse")[i % 3],
                 "object_type": "Case",
                 "object_id": 1 + i % 1000,
-                "case_id": first_case + i % cases if cases and i % 10 else None,
+                "case_id": case_ids[i % cases] if case_ids and i % 10 else None,
                 "diff": normalise(
                     {
                         "stage": ["assessment", "determination"],
@@ -350,28 +374,43 @@ def run(
     fresh: bool = True,
     insert: bool = True,
     cases: int = 0,
+    bare: bool = False,
 ) -> dict:
     """Build the data and take every measurement; return the figures."""
-    if fresh:
+    start = time.perf_counter()
+    case_ids = None
+    if fresh and (bare or not cases):
         migrate(url, instance)
+    elif fresh:
+        case_ids = realistic_cases(url, instance, cases)
+    cases_seconds = time.perf_counter() - start
     start = time.perf_counter()
     if insert:
-        bulk_insert(url, n, cases)
+        bulk_insert(url, n, cases, case_ids)
     insert_seconds = time.perf_counter() - start
     out = str(workdir / "export.zip")
-    figures = {"n": n, "cases": cases, "insert_seconds": insert_seconds}
+    figures = {
+        "n": n,
+        "cases": cases,
+        "cases_seconds": cases_seconds,
+        "insert_seconds": insert_seconds,
+    }
     for kind in ("baseline", "select", "export", "verify"):
         figures[kind] = measure(kind, url, instance, out if kind in ("export", "verify") else None)
     figures["bundle_bytes"] = os.path.getsize(out)
     figures["export_manifest_count"] = figures["export"]["output"][-1]["count"]
     figures["verify_ok"] = figures["verify"]["output"][-1]["ok"]
+    # Every entry of the chain is walked and exported: the bulk-inserted ones and the demo's.
+    total = figures["export_manifest_count"]
     mb = {k: figures[k]["maxrss_kb"] / 1024 for k in ("baseline", "select", "export")}
     # Verification runs in two processes: the larger of their exact peaks and the sampled
     # peak of both together, whichever is higher.
     verify = figures["verify"]
     mb["verify"] = max(verify["maxrss_kb"], verify["output"][-1]["tree_maxrss_kb"]) / 1024
     # Throughput over the work itself (the process start-up is in the baseline).
-    rate = {k: n / figures[k]["output"][-1]["work_seconds"] for k in ("select", "export", "verify")}
+    rate = {
+        k: total / figures[k]["output"][-1]["work_seconds"] for k in ("select", "export", "verify")
+    }
     figures["summary"] = {
         "peak_rss_mb": {k: round(v, 1) for k, v in mb.items()},
         "entries_per_second": {k: round(v) for k, v in rate.items()},
@@ -401,6 +440,11 @@ def main() -> int:
     parser.add_argument("--child", choices=("baseline", "select", "export", "verify"))
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument(
+        "--bare-cases",
+        action="store_true",
+        help="cases with no child or records (faster to build; the indicators see nothing)",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="measure again on --workdir's database (no insert)"
     )
     args = parser.parse_args()
@@ -420,11 +464,14 @@ def main() -> int:
         fresh=not args.reuse,
         insert=not args.reuse,
         cases=args.cases,
+        bare=args.bare_cases,
     )
     summary = figures["summary"]
+    kind = "bare" if args.bare_cases else "realistic"
     print(
-        f"entries: {args.n:,} in {args.cases:,} cases "
-        f"(bulk insert {figures['insert_seconds']:.1f} s), "
+        f"entries: {figures['export_manifest_count']:,} in {args.cases:,} {kind} cases "
+        f"(cases built in {figures['cases_seconds']:.1f} s, "
+        f"bulk insert {figures['insert_seconds']:.1f} s), "
         f"bundle {figures['bundle_bytes'] / 1e6:.1f} MB"
     )
     for kind in ("baseline", "select", "export", "verify"):
