@@ -195,3 +195,22 @@ def parse(tag: str) -> ParsedTag:
     if len(parts) == 2 and all(parts):
         return ParsedTag(parts[0], None, parts[1])
     raise ValueError(f"not an audit tag: {tag!r}")
+
+
+# The records that prepare a return, as their audit entries name them: whoever wrote one for
+# a case prepared its return and does not approve it (four eyes: "never their own work",
+# DESIGN.md section 1; UNHCR BIP; 002, Rec 2). Words against the return (withdrawals,
+# refusals) and the participants' own confirmations are not preparation.
+RETURN_PREPARATION_ACTIONS = frozenset(
+    {
+        AuditAction.COORDINATION_SAVE,
+        AuditAction.MESSAGE_LOG,
+        AuditAction.HOME_STUDY_RECORD,
+        AuditAction.GUARANTEE_RECORD,
+        AuditAction.CENTRAL_APPROVAL_RECORD,
+        AuditAction.REINTEGRATION_SAVE,
+        AuditAction.TRAVEL_SAVE,
+        AuditAction.CONSENT_RECORD,
+        AuditAction.MONITORING_PLAN_SAVE,
+    }
+)

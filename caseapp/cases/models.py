@@ -268,19 +268,33 @@ class Case(db.Model):
         """Supervisors of the lead agency approve this case's return (DESIGN.md section 1)."""
         return user.can(Permission.RETURN_APPROVE) and user.agency_id == self.lead_agency_id
 
-    def can_approve_return(self, user: User, bid_writers: Collection[int]) -> bool:
+    def can_approve_return(
+        self, user: User, bid_writers: Collection[int], preparers: Collection[int] = ()
+    ) -> bool:
         """A supervisor of the lead agency for whom the return is not their own work
         (``own_work_in_return``). The gate decides whether the return may go."""
-        return self.may_approve_returns(user) and self.own_work_in_return(user, bid_writers) is None
+        return (
+            self.may_approve_returns(user)
+            and self.own_work_in_return(user, bid_writers, preparers) is None
+        )
 
-    def own_work_in_return(self, user: User, bid_writers: Collection[int]) -> str | None:
+    def own_work_in_return(
+        self, user: User, bid_writers: Collection[int], preparers: Collection[int] = ()
+    ) -> str | None:
         """Why approving this return would be ``user``'s own work, or None: they are the
-        case's caseworker, who prepared the return, or wrote part of the determination it
-        rests on (``bid_writers``). Supervisors approve returns "never their own work"
-        (DESIGN.md section 1; four eyes, UNHCR BIP; 002, Rec 2)."""
+        case's caseworker, wrote a record that prepared the return (``preparers``: the
+        gate's ``GateData.preparers``, from the audit trail, so handing the case to someone
+        else does not make it another's work), or wrote part of the determination it rests
+        on (``bid_writers``). Supervisors approve returns "never their own work" (DESIGN.md
+        section 1; four eyes, UNHCR BIP; 002, Rec 2)."""
         if user.id == self.caseworker_id:
             return gettext(
                 "You are this case's caseworker: another supervisor must approve (four eyes)."
+            )
+        if user.id in preparers:
+            return gettext(
+                "You recorded part of this return's preparation: another supervisor must "
+                "approve (four eyes)."
             )
         if not second_pair_of_eyes(user, bid_writers):
             return gettext(

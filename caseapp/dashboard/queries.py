@@ -302,7 +302,6 @@ def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
                 c.last_resort_approved_by_id.is_(None),
                 not_written_by_sql(USER_ID, c.recorded_by_id),
                 case_not_written_by_sql(USER_ID, c.case_id),
-                case_not_written_by_sql(USER_ID, c.case_id),
             )
         )
 

@@ -71,6 +71,9 @@ class GateData:
     family_members: list = field(default_factory=list)
     # Return approvals ever given on the case (their approvers are decision-makers).
     approvals: list = field(default_factory=list)
+    # The audit entries of the records that prepared the return, oldest first: who wrote
+    # them (``preparers``) does not approve it (``RETURN_PREPARATION_ACTIONS``).
+    preparation: list = field(default_factory=list)
     # The agencies and users the records point to, by id (for derivations and evidence).
     agencies: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
@@ -88,6 +91,12 @@ class GateData:
     def documents_of(self, obj) -> list[str]:
         """File names of the documents attached to the record ``obj``."""
         return self.documents.get((obj.__tablename__, obj.id), [])
+
+    @property
+    def preparers(self) -> frozenset[int]:
+        """Everyone who wrote a record that prepared the return (four eyes; DESIGN.md
+        section 1: a supervisor approves returns, never their own work)."""
+        return frozenset(e.actor_id for e in self.preparation if e.actor_id is not None)
 
     def decision_makers(self, case) -> set[int]:
         """Users who decide on the case: the caseworker, the determination's writers and
@@ -240,6 +249,8 @@ def gate_records(case_ids: list[int] | BindParameter) -> dict[str, Records]:
     panels and options, the decision notices, the attached documents, received exchange
     documents and their partners, and the suspensions register. The users and agencies the
     records point to come after them, in a second statement (``gate_data_from``)."""
+    from caseapp.audit.actions import RETURN_PREPARATION_ACTIONS
+    from caseapp.audit.models import AuditEntry
     from caseapp.children.models import Child
     from caseapp.determination.models import BidOption, BidWriter, PanelMember
     from caseapp.exchange.models import Direction, ExchangeDocument, Partner
@@ -277,6 +288,11 @@ def gate_records(case_ids: list[int] | BindParameter) -> dict[str, Records]:
             Partner, Partner.id.in_(select(ExchangeDocument.partner_id).where(received))
         ),
         "children": Records(Child, Child.case_id.in_(ids)),
+        "preparation": Records(
+            AuditEntry,
+            AuditEntry.case_id.in_(ids) & AuditEntry.action.in_(sorted(RETURN_PREPARATION_ACTIONS)),
+            (AuditEntry.seq,),
+        ),
         # The register is small and does not grow with the cases; filtered by route below.
         "suspensions": Records(ReturnSuspension, ReturnSuspension.id.is_not(None)),
     }
@@ -322,6 +338,8 @@ def gate_data_from(cases: list[Case], rows: dict[str, list]) -> dict[int, GateDa
         data[document.case_id].documents.setdefault(key, []).append(document.original_filename)
     for received in rows["received"]:
         data[received.case_id].received.append(received)
+    for entry in rows["preparation"]:
+        data[entry.case_id].preparation.append(entry)
     users, agencies = _load_people(cases, rows)
     children = {child.case_id: child for child in rows["children"]}
     origins = {cid: child.country_of_origin for cid, child in children.items()}

@@ -89,7 +89,7 @@ def approve_return(
     today = today or clock.today()
     policy = current_policy()
     data = load_gate_data(case)
-    own_work = case.own_work_in_return(actor, writers_of(data.bid))
+    own_work = case.own_work_in_return(actor, writers_of(data.bid), data.preparers)
     if own_work is not None:
         raise FourEyesViolation(own_work)
     result = evaluate_return_gate(case, today=today, policy=policy, data=data)

@@ -54,7 +54,7 @@ def panel_context(case: Case, user, today: date | None = None, records=None) -> 
     gate = evaluate_return_gate(case, today=today, policy=records.policy, data=data)
     show = case.may_approve_returns(user) and case.stage is Stage.RETURN_PREPARATION
     blocker = None
-    own_work = case.own_work_in_return(user, writers_of(data.bid)) if show else None
+    own_work = case.own_work_in_return(user, writers_of(data.bid), data.preparers) if show else None
     if own_work is not None:
         blocker = own_work
     elif show and not gate.all_met:

@@ -399,9 +399,10 @@ def s9_bid(case, data, today, policy):
 def s10_bid_approved(case, data, today, policy):
     """S10 (see ``TITLES`` for its wording and source): approved by a supervisor who wrote
     none of it -- not who opened it, nor anyone who changed or submitted it (``writer_ids``;
-    four eyes, UNHCR BIP; 002, Rec 2). A return approval in force given by one of them, or by
-    the case's caseworker (given before they were refused, or before the writers were
-    recorded), leaves it unmet too: the hold withdraws it and the handover refuses."""
+    four eyes, UNHCR BIP; 002, Rec 2). A return approval in force given by one of them, by
+    the case's caseworker or by someone who recorded part of the return's preparation (given
+    before they were refused, or before the writers were recorded), leaves it unmet too: the
+    hold withdraws it and the handover refuses."""
     bid = data.bid
     if bid is None or bid.status is not BidStatus.APPROVED or bid.approved_by_id is None:
         return False, _("The determination is not approved."), [], place("determination.page", case)
@@ -412,13 +413,14 @@ def s10_bid_approved(case, data, today, policy):
             [],
             place("determination.page", case),
         )
-    own_work = {*bid.writer_ids, case.caseworker_id}
+    own_work = {*bid.writer_ids, case.caseworker_id, *data.preparers}
     if any(a.withdrawn_at is None and a.approved_by_id in own_work for a in data.approvals):
         return (
             False,
             _(
-                "The return was approved by the case's caseworker or a writer of the "
-                "determination: another supervisor must approve it."
+                "The return was approved by the case's caseworker, by someone who recorded "
+                "part of its preparation or by a writer of the determination: another "
+                "supervisor must approve it."
             ),
             [],
             place("gate.safeguards", case),
