@@ -113,6 +113,31 @@ def test_a_deactivated_partner_does_not(sent):
     assert unmet(sent.ready) == set()
 
 
+@pytest.mark.parametrize("withdrawn_days_ago", [0, 30])
+def test_a_deactivated_partners_withdrawal_still_counts(client, factory, db, withdrawn_days_ago):
+    """Deactivating a partner does not take back its word against the return: a readiness
+    withdrawal from a partner of the country of return, since deactivated, still outweighs
+    an older local confirmation (fail closed; 002, Rec 2). One older than the local
+    confirmation (dated 10 days ago) does not, active or not."""
+    ready = ready_case(factory)
+    records.return_to_partner(ready, "MD")
+    world = SimpleNamespace(agency=ready.agency, case=ready.case)
+    link = records.link(world)
+    assert "S12" not in gate(ready).unmet_ids
+    withdrawn_on = clock.today() - timedelta(days=withdrawn_days_ago)
+    body = {"withdrawn_on": withdrawn_on.isoformat(), "reason": "The family moved away."}
+    raw = records.signed(world, T.READINESS_WITHDRAWAL, link.exchange_id, body)
+    assert client.post(data=raw, **INBOX).status_code == 200
+    db.session.expire_all()
+    later = withdrawn_days_ago == 0
+    assert ("S12" in gate(ready).unmet_ids) is later
+    records.partner(world).active = False  # what update_partner(active=False) stores
+    db.session.commit()
+    assert ("S12" in gate(ready).unmet_ids) is later
+    if later:
+        assert "Withdrawn by the partner" in gate(ready).get("S12").reason
+
+
 # -- the latest word across both sources ---------------------------------------------------------
 
 

@@ -11,7 +11,9 @@ A received document obeys the rules a local record obeys (DESIGN.md 4.1):
 - **the right party** (4.1 principle 3): only documents from an *active* partner of the
   country the child returns to count (002, Rec 2: the authorities of the country of return);
   a partner of another country, or one the administrator deactivated, is no party to this
-  return. The gate says which documents it set aside.
+  return. The gate says which documents it set aside. A withdrawal that partner gave before
+  it was deactivated still counts: deactivation does not take back a word against the
+  return.
 - **the latest word** (4.1 principle 2; 002, Rec 2 and Rec 6): the partner's documents and the
   local records are one history. Each word is dated by the day it was given (a guarantee's
   ``given_on``, a withdrawal's ``withdrawn_on``, a home study by the day it was received);
@@ -259,12 +261,19 @@ SOURCES = {
 
 def counting(data) -> tuple[list, list]:
     """The received documents that count for this return -- from an active partner of the
-    country the child returns to (DESIGN.md 4.1 principle 3) -- and those set aside."""
+    country the child returns to (DESIGN.md 4.1 principle 3) -- and those set aside.
+
+    A withdrawal from a partner of that country counts even after the partner was
+    deactivated: deactivating a partner ends what it may confirm, not the word against the
+    return it already gave (fail closed; 002, Rec 2)."""
     country = data.destination_country
     ours: list[Any] = []
     others: list[Any] = []
     for doc in data.received:
-        (ours if doc.partner.active and doc.partner.country == country else others).append(doc)
+        party = doc.partner.country == country and (
+            doc.partner.active or doc.doc_type in WITHDRAWALS
+        )
+        (ours if party else others).append(doc)
     return ours, others
 
 
