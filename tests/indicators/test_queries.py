@@ -105,7 +105,7 @@ def test_lean_gives_the_same_figures_one_count_at_a_time(data):
         event.remove(db.engine, "before_cursor_execute", note)
     assert figure_map(lean) == EXPECTED_ALL
     assert lean == together  # the same figures in the same order
-    assert at_once > len(statements) + 20  # one per count branch (25) against one
+    assert at_once > len(statements) + 20  # one per branch (25 counts, 5 dated) against two
 
 
 def test_a_supervisor_counts_only_their_agency(data):
