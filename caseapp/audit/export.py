@@ -38,6 +38,7 @@ from caseapp.audit.bundle_zip import BundleZip
 from caseapp.audit.entry_files import EntryWriter, HashingFile
 from caseapp.audit.models import AuditChainHead, AuditEntry, AuditExport
 from caseapp.audit.recorder import record
+from caseapp.audit.summary import SMALL_CACHE_KB
 from caseapp.audit.verify import Walk, entry_rows, snapshot
 from caseapp.core import clock
 from caseapp.core.db import UTCDateTime, utcnow
@@ -144,14 +145,13 @@ def _case_id(case_number: str | None) -> int | None:
 
 @contextmanager
 def _small_cache(conn):
-    """On SQLite, a 1 MB page cache for ``conn`` while the block runs (its sorter's memory
-    too: the case counts' GROUP BY, the indicators' aggregates), then the size it had
-    (issue 16 item 6: the peak)."""
+    """On SQLite, a small page cache for ``conn`` while the block runs (``SMALL_CACHE_KB``),
+    then the size it had (issue 16 item 6: the peak)."""
     if conn.dialect.name != "sqlite":
         yield
         return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql("PRAGMA cache_size=-1000")
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{SMALL_CACHE_KB}")
     try:
         yield
     finally:

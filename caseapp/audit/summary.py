@@ -25,6 +25,12 @@ from pathlib import Path
 from caseapp.assessment.liberty import deprives_of_liberty
 from caseapp.audit.bundle_verifier import with_shortcuts
 
+# SQLite's page cache, in KB, for the export's reads (``export._small_cache``) and this
+# scratch file: each is read in order, once, so a larger cache only holds pages already read.
+# At 100,000 realistic cases 256 KB against 1 MB took 1.4 MB off the export's peak for no
+# measurable time (issue 16 item 6); SQLite's sorters keep their own 1 MB floor.
+SMALL_CACHE_KB = 256
+
 DECISION_VERBS = frozenset(
     {"approve", "refuse", "send_back", "reject", "withdraw", "decide", "close", "reopen", "notify"}
 )
@@ -97,7 +103,7 @@ class CaseSummaries:
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("PRAGMA cache_size=-1000")  # 1 MB at most (issue 16 item 6: the peak)
+        self.db.execute(f"PRAGMA cache_size=-{SMALL_CACHE_KB}")
         # Events, one row per entry that has any, each already the JSON text it becomes (a
         # stage: its value); one row rather than one per kind: fewer rows to insert and sort.
         self.db.execute(
