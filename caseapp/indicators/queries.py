@@ -368,10 +368,14 @@ def _dated_values(
     memory flat in the number of cases, for the indicators page, their snapshots and the
     audit export alike)."""
     step = 1 if lean else max(len(branches), 1)
-    connection = db.session.connection().execution_options(yield_per=1000, **_once(lean))
+    # Options per statement: ``Connection.execution_options`` would change the session's own
+    # connection, and a lasting ``yield_per`` (a server-side cursor on PostgreSQL) breaks the
+    # transaction's later writes (the export's own audit entry).
+    options = {"yield_per": 1000, **_once(lean)}
     for start in range(0, len(branches), step):
         chunk = branches[start : start + step]
-        for row in connection.execute(chunk[0] if len(chunk) == 1 else union_all(*chunk)):
+        statement = chunk[0] if len(chunk) == 1 else union_all(*chunk)
+        for row in db.session.connection().execute(statement, execution_options=options):
             folds[row.part].add(row)
 
 
