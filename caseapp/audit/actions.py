@@ -199,8 +199,13 @@ def parse(tag: str) -> ParsedTag:
 
 # The records that prepare a return, as their audit entries name them: whoever wrote one for
 # a case prepared its return and does not approve it (four eyes: "never their own work",
-# DESIGN.md section 1; UNHCR BIP; 002, Rec 2). Words against the return (withdrawals,
-# refusals) and the participants' own confirmations are not preparation.
+# DESIGN.md section 1; UNHCR BIP; 002, Rec 2); so does whoever attached a document to one
+# (``caseapp.gate.data.PREPARATION_RECORDS``). Words against the return (withdrawals,
+# refusals) are not preparation, nor are the guardian's consent and the monitor's acceptance,
+# which are the participants' own. The Central Authority's officer may record its approval
+# (``CENTRAL_APPROVAL_RECORD``) and is then among the preparers, but never approves a return.
+# Earlier stages' evidence (hearing, assessments, the determination) is the determination's
+# four eyes (``bid_writer``).
 RETURN_PREPARATION_ACTIONS = frozenset(
     {
         AuditAction.COORDINATION_SAVE,

@@ -269,7 +269,7 @@ class Case(db.Model):
         return user.can(Permission.RETURN_APPROVE) and user.agency_id == self.lead_agency_id
 
     def can_approve_return(
-        self, user: User, bid_writers: Collection[int], preparers: Collection[int] = ()
+        self, user: User, bid_writers: Collection[int], preparers: Collection[int]
     ) -> bool:
         """A supervisor of the lead agency for whom the return is not their own work
         (``own_work_in_return``). The gate decides whether the return may go."""
@@ -279,7 +279,7 @@ class Case(db.Model):
         )
 
     def own_work_in_return(
-        self, user: User, bid_writers: Collection[int], preparers: Collection[int] = ()
+        self, user: User, bid_writers: Collection[int], preparers: Collection[int]
     ) -> str | None:
         """Why approving this return would be ``user``'s own work, or None: they are the
         case's caseworker, wrote a record that prepared the return (``preparers``: the

@@ -35,6 +35,7 @@ from caseapp.determination.models import (
     BestInterestsDetermination,
     BidStatus,
     case_not_written_by_sql,
+    writers_of,
 )
 from caseapp.determination.models import not_written_by_sql as bid_not_written_by_sql
 from caseapp.gate.data import load_gate_data_many
@@ -244,8 +245,9 @@ def bids_awaiting(user, *, after: str | None = None, limit: int = 20):
 
 def returns_in_preparation(user, today: date, policy, *, after: int | None, limit: int):
     """One page of the cases in return preparation (oldest first, keyset on the id), each
-    with its gate verdict and the child's name: ``(rows, next_after)``, ``rows`` being
-    ``[(case, GateResult, name)]``.
+    with its gate verdict, the child's name and why approving it would be ``user``'s own work
+    (``Case.own_work_in_return``, or None): ``(rows, next_after)``, ``rows`` being
+    ``[(case, GateResult, name, own_work)]``.
 
     Only the page's cases are evaluated, their records loaded in two statements
     (``load_gate_data_many``), so the cost does not grow with the number of cases; the gate
@@ -281,6 +283,7 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
                 case, today=today, policy=policy, data=data[case.id], verdict_only=True
             ),
             name_of(row),
+            case.own_work_in_return(user, writers_of(data[case.id].bid), data[case.id].preparers),
         )
         for case, row in zip(cases, found, strict=True)
     ]

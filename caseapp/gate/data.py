@@ -71,9 +71,11 @@ class GateData:
     family_members: list = field(default_factory=list)
     # Return approvals ever given on the case (their approvers are decision-makers).
     approvals: list = field(default_factory=list)
-    # The audit entries of the records that prepared the return, oldest first: who wrote
-    # them (``preparers``) does not approve it (``RETURN_PREPARATION_ACTIONS``).
+    # The audit entries of the records that prepared the return, oldest first, and who
+    # attached a document to one of those records: they (``preparers``) do not approve it
+    # (``RETURN_PREPARATION_ACTIONS``, ``PREPARATION_RECORDS``).
     preparation: list = field(default_factory=list)
+    preparation_uploaders: set = field(default_factory=set)
     # The agencies and users the records point to, by id (for derivations and evidence).
     agencies: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
@@ -96,7 +98,8 @@ class GateData:
     def preparers(self) -> frozenset[int]:
         """Everyone who wrote a record that prepared the return (four eyes; DESIGN.md
         section 1: a supervisor approves returns, never their own work)."""
-        return frozenset(e.actor_id for e in self.preparation if e.actor_id is not None)
+        writers = {e.actor_id for e in self.preparation} | self.preparation_uploaders
+        return frozenset(w for w in writers if w is not None)
 
     def decision_makers(self, case) -> set[int]:
         """Users who decide on the case: the caseworker, the determination's writers and
@@ -164,6 +167,24 @@ _ONES = (
     ("consent", Consent),
     ("monitoring_plan", MonitoringPlan),
     ("coordination", Coordination),
+)
+
+
+# The records of the return's preparation, by table: whoever attached a document to one
+# prepared the return as much as who wrote it (S11 and S12 read the attached paper).
+PREPARATION_RECORDS = frozenset(
+    model.__tablename__
+    for model in (
+        Coordination,
+        CoordinationMessage,
+        HomeStudy,
+        CareGuarantee,
+        CentralAuthorityApproval,
+        ReintegrationPlan,
+        TravelPlan,
+        Consent,
+        MonitoringPlan,
+    )
 )
 
 
@@ -336,6 +357,8 @@ def gate_data_from(cases: list[Case], rows: dict[str, list]) -> dict[int, GateDa
     for document in rows["documents"]:
         key = (document.record_type, document.record_id)
         data[document.case_id].documents.setdefault(key, []).append(document.original_filename)
+        if document.record_type in PREPARATION_RECORDS:  # the evidence S11-S18 read attached
+            data[document.case_id].preparation_uploaders.add(document.uploaded_by_id)
     for received in rows["received"]:
         data[received.case_id].received.append(received)
     for entry in rows["preparation"]:

@@ -97,7 +97,7 @@ def _ready_with_writer(factory, writer_of_bid: bool):
 @pytest.mark.parametrize("writer_of_bid", [True, False])
 def test_a_writer_of_the_determination_does_not_approve_the_return(factory, writer_of_bid):
     ready = _ready_with_writer(factory, writer_of_bid)
-    assert ready.case.can_approve_return(ready.approver, ready.r["bid"].writer_ids) is not (
+    assert ready.case.can_approve_return(ready.approver, ready.r["bid"].writer_ids, ()) is not (
         writer_of_bid
     )
     if writer_of_bid:

@@ -5,6 +5,7 @@ BIP; 002, Rec 2). Who wrote a record is read from the audit trail (``GateData.pr
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from caseapp.audit.actions import RETURN_PREPARATION_ACTIONS, AuditAction
@@ -16,12 +17,14 @@ from caseapp.core.errors import FourEyesViolation, InvalidTransition
 from caseapp.core.extensions import db
 from caseapp.crossborder.models import MessageDirection, MessageKind
 from caseapp.crossborder.operations import log_message
+from caseapp.documents.operations import store_document
 from caseapp.gate.data import load_gate_data
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.models import ReturnApproval
 from caseapp.gate.operations import approve_return
 from caseapp.gate.policy import current_policy
 from caseapp.gate.views import panel_context
+from tests.security.conftest import PDF, upload_folder
 from tests.support.gate_builder import execute_return, ready_case
 
 
@@ -131,6 +134,43 @@ def test_a_standing_approval_by_a_preparer_leaves_s10_unmet(factory, prepared):
     else:
         execute_return(ready)
         db.session.commit()
+
+
+@pytest.mark.parametrize("attached_by_approver", [True, False])
+def test_attaching_the_evidence_to_a_preparation_record_is_preparing(factory, attached_by_approver):
+    """S11 and S12 read the attached paper: who attached it to the readiness confirmation
+    prepared the return as much as who logged the message."""
+    ready = ready_case(factory)
+    uploader = ready.approver if attached_by_approver else ready.supervisor
+    store_document(
+        uploader,
+        ready.case,
+        filename="readiness.pdf",
+        data=PDF,
+        folder=upload_folder(current_app),
+        max_bytes=10**7,
+        record_type=ready.r["readiness"].__tablename__,
+        record_id=ready.r["readiness"].id,
+    )
+    db.session.commit()
+    own = ready.case.own_work_in_return(ready.approver, set(), load_gate_data(ready.case).preparers)
+    assert (own is not None) is attached_by_approver
+
+
+@pytest.mark.parametrize("prepared", [True, False])
+def test_the_queue_lists_a_return_the_viewer_prepared_for_another_supervisor(
+    factory, client, login, prepared
+):
+    ready = ready_case(factory)
+    log_a_message(ready.approver if prepared else ready.supervisor, ready.case)
+    login(ready.approver)
+    html = client.get("/queue").get_data(as_text=True)
+    link = f'/cases/{ready.case.id}/safeguards">{ready.case.number}'
+    ready_list = html.split("Returns ready for approval")[1].split("Ready, for another")[0]
+    assert (link in ready_list) is not prepared
+    assert ("Ready, for another supervisor" in html) is prepared
+    if prepared:
+        assert "recorded part of this return" in html.split("Ready, for another supervisor")[1]
 
 
 def test_only_the_records_that_prepare_the_return_count():

@@ -138,6 +138,40 @@ def test_a_deactivated_partners_withdrawal_still_counts(client, factory, db, wit
         assert "Withdrawn by the partner" in gate(ready).get("S12").reason
 
 
+@pytest.mark.parametrize("confirmed_again", [True, False])
+def test_a_withdrawal_the_partner_followed_with_a_confirmation_does_not_stand(
+    client, factory, db, confirmed_again
+):
+    """Deactivation keeps a partner's withdrawal only while it is that partner's latest word:
+    one it followed with a new confirmation does not come back (the local confirmation of 10
+    days ago decides again, once the partner's documents no longer count)."""
+    ready = ready_case(factory)
+    records.return_to_partner(ready, "MD")
+    world = SimpleNamespace(agency=ready.agency, case=ready.case)
+    link = records.link(world)
+    withdrawal = {
+        "withdrawn_on": (clock.today() - timedelta(days=5)).isoformat(),
+        "reason": "The family moved away.",
+    }
+    documents = [(T.READINESS_WITHDRAWAL, withdrawal)]
+    if confirmed_again:
+        yesterday = (clock.today() - timedelta(days=1)).isoformat()
+        documents.append(
+            (T.READINESS, {"confirmed_on": yesterday, "confirmed_by": "Head of directorate"})
+        )
+    for doc_type, body in documents:
+        raw = records.signed(world, doc_type, link.exchange_id, body)
+        assert client.post(data=raw, **INBOX).status_code == 200
+    db.session.expire_all()
+    assert ("S12" in gate(ready).unmet_ids) is not confirmed_again
+    records.partner(world).active = False
+    db.session.commit()
+    result = gate(ready)
+    assert ("S12" in result.unmet_ids) is not confirmed_again
+    if not confirmed_again:
+        assert "since been deactivated" in result.get("S12").reason
+
+
 # -- the latest word across both sources ---------------------------------------------------------
 
 

@@ -261,20 +261,30 @@ SOURCES = {
 
 def counting(data) -> tuple[list, list]:
     """The received documents that count for this return -- from an active partner of the
-    country the child returns to (DESIGN.md 4.1 principle 3) -- and those set aside.
-
-    A withdrawal from a partner of that country counts even after the partner was
-    deactivated: deactivating a partner ends what it may confirm, not the word against the
-    return it already gave (fail closed; 002, Rec 2)."""
+    country the child returns to (DESIGN.md 4.1 principle 3) -- and those set aside."""
     country = data.destination_country
     ours: list[Any] = []
     others: list[Any] = []
     for doc in data.received:
-        party = doc.partner.country == country and (
-            doc.partner.active or doc.doc_type in WITHDRAWALS
-        )
-        (ours if party else others).append(doc)
+        (ours if doc.partner.active and doc.partner.country == country else others).append(doc)
     return ours, others
+
+
+def standing_withdrawals(data, source: Source) -> list:
+    """Withdrawals of ``source``'s kind from partners of the country of return since
+    deactivated, each still its partner's latest word of that kind: deactivating a partner
+    ends what it may confirm, not the word against the return it gave (fail closed; 002,
+    Rec 2). One the partner itself followed with a confirmation does not stand."""
+    country = data.destination_country
+    latest: dict[int, tuple] = {}
+    for doc in data.received:
+        partner = doc.partner
+        if partner.active or partner.country != country or doc.doc_type not in source.types:
+            continue
+        key = (source.given_on(doc), doc.received_at or doc.sent_at, doc.id)
+        if partner.id not in latest or key > latest[partner.id][0]:
+            latest[partner.id] = (key, doc)
+    return [doc for _key, doc in latest.values() if doc.doc_type in WITHDRAWALS]
 
 
 def _set_aside(result: tuple, others: list, types: tuple[T, ...], country: str | None) -> tuple:
@@ -302,12 +312,17 @@ def or_received(sid: str, check: Check) -> Check:
         local = check(case, data, today, policy)
         ours, others = counting(data)
         docs = [d for d in ours if d.doc_type in source.types]
+        docs += standing_withdrawals(data, source)
         doc = max(
             docs, key=lambda d: (source.given_on(d), d.received_at or d.sent_at, d.id), default=None
         )
         if doc is None:
             return _set_aside(local, others, source.types, data.destination_country)
         met, text = source.judge(doc, case, data, today, policy)
+        if not doc.partner.active:  # a standing withdrawal (``standing_withdrawals``)
+            text = " ".join(
+                (text, _("The partner has since been deactivated; its withdrawal stands."))
+            )
         if source.local_word is None:  # either source meets it
             if local[0]:
                 return local
