@@ -309,9 +309,13 @@ def gate_records(case_ids: list[int] | BindParameter) -> dict[str, Records]:
             Partner, Partner.id.in_(select(ExchangeDocument.partner_id).where(received))
         ),
         "children": Records(Child, Child.case_id.in_(ids)),
+        # The action as an expression (``|| ''``), so the case's entries are read by the case
+        # index, not every entry of these actions by the action index: SQLite keeps no
+        # statistics to choose by (the queue at 100,000 cases: 1.1 s a page against 1 ms).
         "preparation": Records(
             AuditEntry,
-            AuditEntry.case_id.in_(ids) & AuditEntry.action.in_(sorted(RETURN_PREPARATION_ACTIONS)),
+            AuditEntry.case_id.in_(ids)
+            & (AuditEntry.action + "").in_(sorted(RETURN_PREPARATION_ACTIONS)),
             (AuditEntry.seq,),
         ),
         # The register is small and does not grow with the cases; filtered by route below.

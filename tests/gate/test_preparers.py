@@ -186,3 +186,22 @@ def test_only_the_records_that_prepare_the_return_count():
         AuditAction.LAST_RESORT_APPROVE,
     ):
         assert action not in RETURN_PREPARATION_ACTIONS
+
+
+def test_the_preparers_are_read_by_the_case_index(db):
+    """The gate reads a case's preparation entries through the case's index, never every
+    entry of those actions (the approval queue at 100,000 cases: 1.1 s a page by the action
+    index, 1 ms by the case's; SQLite chooses without statistics)."""
+    from sqlalchemy import text
+
+    from caseapp.audit.models import AuditEntry
+    from caseapp.gate.data import gate_records
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by its statistics")
+    where = gate_records(list(range(1, 11)))["preparation"].where  # a queue page's ten
+    statement = select(AuditEntry.id).where(where)
+    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    plan = " ".join(str(row) for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    assert "ix_audit_entry_case_id_occurred_at" in plan
+    assert "ix_audit_entry_action" not in plan
