@@ -30,7 +30,7 @@ from caseapp.crossborder.recording import add_record, require_preparation, save_
 from caseapp.dashboard.models import NotificationKind
 from caseapp.dashboard.operations import notify, notify_parties
 from caseapp.determination.models import writers_of
-from caseapp.determination.operations import current_bid
+from caseapp.gate.data import load_gate_data
 from caseapp.participants.models import RequestKind
 
 if TYPE_CHECKING:
@@ -115,8 +115,11 @@ def give_guardian_consent(
 def approve_last_resort(
     actor: User, consent: Consent, *, expected_version: int | None, comment: str | None = None
 ) -> None:
-    """A second supervisor approves a non-voluntary return as a last resort (PICUM: "measure
-    of last resort"). Not the person who recorded it, nor the author of the determination."""
+    """A second supervisor approves a non-voluntary return as a last resort (002, fn 12 (v);
+    PICUM: "measure of last resort"): not the person who recorded the consent, nor anyone
+    for whom approving the return would be their own work -- the case's caseworker, a writer
+    of the determination or of a record that prepared the return, read from the audit trail
+    as the return's approval reads them (``Consent.own_work_in_last_resort``)."""
     case = consent.case
     require_preparation(actor, case, expected_version)
     if not actor.can(Permission.RETURN_APPROVE):
@@ -125,14 +128,10 @@ def approve_last_resort(
         raise ValidationFailed(_("This consent is not a non-voluntary return."))
     if consent.last_resort_approved_by_id is not None:
         raise ValidationFailed(_("This last resort is already approved."))
-    bid = current_bid(case)
-    if not consent.is_second_pair_of_eyes(actor, writers_of(bid)):
-        raise FourEyesViolation(
-            _(
-                "A second supervisor must approve: not the person who recorded it "
-                "nor the author of the determination."
-            )
-        )
+    data = load_gate_data(case)
+    own_work = consent.own_work_in_last_resort(actor, writers_of(data.bid), data.preparers)
+    if own_work is not None:
+        raise FourEyesViolation(own_work)
     consent.last_resort_approved_by_id = actor.id
     consent.last_resort_approved_at = utcnow()
     record_change(actor, case, consent, AuditAction.LAST_RESORT_APPROVE, reason=comment)

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -420,20 +421,30 @@ class Consent(CaseRecord, db.Model):
 
     case: Mapped[Case] = relationship()
 
-    def is_second_pair_of_eyes(self, user, bid_writers: Collection[int]) -> bool:
-        """Neither the person who recorded this consent nor a writer of the determination
-        (four eyes on a non-voluntary return; PICUM: "measure of last resort")."""
-        return second_pair_of_eyes(user, self.recorded_by_id) and second_pair_of_eyes(
-            user, bid_writers
-        )
+    def own_work_in_last_resort(
+        self, user, bid_writers: Collection[int], preparers: Collection[int]
+    ) -> str | None:
+        """Why approving this non-voluntary return as a last resort would be ``user``'s own
+        work, or None: they recorded this consent, or approving the return would be
+        (``Case.own_work_in_return``: the case's caseworker, a writer of a record that
+        prepared the return -- ``preparers``, the gate's ``GateData.preparers`` -- or of the
+        determination). A second supervisor approves a last resort (002, fn 12 (v); PICUM:
+        "measure of last resort"; DESIGN.md section 1: "never their own work")."""
+        if not second_pair_of_eyes(user, self.recorded_by_id):
+            return gettext(
+                "You recorded this consent: another supervisor must approve the last resort "
+                "(four eyes)."
+            )
+        return self.case.own_work_in_return(user, bid_writers, preparers)
 
-    def can_approve_last_resort(self, user, bid_writers: Collection[int]) -> bool:
-        """Whether ``user`` may approve this non-voluntary return as a last resort now."""
+    def awaits_last_resort_approval(self, user) -> bool:
+        """A non-voluntary return whose last resort is not approved yet, and ``user`` a
+        supervisor who approves this case's returns (whether it is their own work is
+        ``own_work_in_last_resort``)."""
         return (
             self.non_voluntary
             and self.last_resort_approved_by_id is None
             and self.case.may_approve_returns(user)
-            and self.is_second_pair_of_eyes(user, bid_writers)
         )
 
 

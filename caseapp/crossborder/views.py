@@ -41,8 +41,8 @@ from caseapp.crossborder.models import (
 )
 from caseapp.crossborder.withdrawals import record_withdrawal
 from caseapp.determination.models import writers_of
-from caseapp.determination.operations import current_bid
 from caseapp.drafts.operations import dropping_draft, load_draft, restore_into
+from caseapp.gate.data import load_gate_data
 from caseapp.gate.policy import current_policy
 
 bp = Blueprint("crossborder", __name__, url_prefix="/cases/<int:case_id>/return")
@@ -234,6 +234,18 @@ def _form(key: str, case: Case, existing: list):
     return form
 
 
+def _last_resort_approval(case: Case, existing: list) -> tuple[bool, str | None] | None:
+    """For a supervisor who approves this case's returns, while a non-voluntary return awaits
+    its last-resort approval: ``(True, None)`` when they may give it, ``(False, why)`` when it
+    would be their own work (``Consent.own_work_in_last_resort``); otherwise None."""
+    consent = existing[-1] if existing else None
+    if consent is None or not consent.awaits_last_resort_approval(current_user):
+        return None
+    data = load_gate_data(case)
+    why = consent.own_work_in_last_resort(current_user, writers_of(data.bid), data.preparers)
+    return why is None, why
+
+
 def render_page(key: str, case: Case, form, existing: list, error: str | None) -> str:
     """One return-preparation page: its records, its form and the refusal, if any. A single
     record's save refused because it changed in between keeps the user's text and shows what
@@ -241,7 +253,6 @@ def render_page(key: str, case: Case, form, existing: list, error: str | None) -
     if PAGES[key].single and form.is_submitted():
         model = PAGES[key].model
         saved_meanwhile(form, db.session.scalar(select(model).where(model.case_id == case.id)))
-    bid = current_bid(case)
     stages = ops.UNTIL_HANDOVER if PAGES[key].until_handover else {Stage.RETURN_PREPARATION}
     return render_template(
         "crossborder/page.html",
@@ -253,7 +264,7 @@ def render_page(key: str, case: Case, form, existing: list, error: str | None) -
         records=existing,
         can_edit=case.can_edit(current_user) and case.stage in stages,
         held=case.stage is Stage.RETURN_APPROVED,
-        bid_writers=writers_of(bid),
+        last_resort=_last_resort_approval(case, existing) if key == "consent" else None,
         confirm=forms.ConfirmForm(formdata=None).at(case.version),
         draft=key in DRAFT_PAGES,
         withdraw=forms.WithdrawForm(formdata=None).at(case.version),

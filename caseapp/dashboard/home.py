@@ -42,6 +42,7 @@ from caseapp.determination.models import (
     case_not_written_by_sql,
 )
 from caseapp.determination.models import not_written_by_sql as bid_not_written_by_sql
+from caseapp.gate.data import not_own_return_work_sql
 
 # The next step of a case in each stage (DESIGN.md section 3, the lifecycle).
 NEXT_STEPS = {
@@ -201,6 +202,7 @@ def _approvals_statement():
         c.last_resort_approved_by_id.is_(None),
         not_written_by_sql(USER_ID, c.recorded_by_id),
         case_not_written_by_sql(USER_ID, c.case_id),
+        not_own_return_work_sql(USER_ID, c.case_id),
     )
 
     def first(part):

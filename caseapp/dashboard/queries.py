@@ -38,7 +38,7 @@ from caseapp.determination.models import (
     writers_of,
 )
 from caseapp.determination.models import not_written_by_sql as bid_not_written_by_sql
-from caseapp.gate.data import load_gate_data_many
+from caseapp.gate.data import load_gate_data_many, not_own_return_work_sql
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.monitoring.models import MonitoringVisit
 
@@ -201,12 +201,15 @@ def days_since(value, today: date) -> int:
 
 def last_resort_since():
     """When a last resort started waiting: its consent record last written (the audit entry);
-    correlated to ``Consent``."""
+    correlated to ``Consent``. Read from the case's own entries by the case's index: by the
+    action's, which SQLite (no statistics) took, each row read every consent ever recorded
+    (the action as an expression, as ``gate.data`` reads the preparation)."""
     c = Consent
     return (
         select(func.max(AuditEntry.occurred_at))
         .where(
-            AuditEntry.action == AuditAction.CONSENT_RECORD.value,
+            AuditEntry.case_id == c.case_id,
+            (AuditEntry.action + "") == AuditAction.CONSENT_RECORD.value,
             AuditEntry.object_id == c.id,
             AuditEntry.object_type == "Consent",
         )
@@ -291,7 +294,8 @@ def returns_in_preparation(user, today: date, policy, *, after: int | None, limi
 
 
 def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
-    """Non-voluntary returns awaiting a second supervisor (not their recorder): one page of
+    """Non-voluntary returns awaiting a second supervisor -- not their recorder, nor anyone
+    whose own work the return is (``Consent.own_work_in_last_resort``, in SQL): one page of
     ``(consent, case number, waiting since, child's name)``."""
     c = Consent
 
@@ -305,6 +309,7 @@ def last_resorts_awaiting(user, *, after: str | None = None, limit: int = 20):
                 c.last_resort_approved_by_id.is_(None),
                 not_written_by_sql(USER_ID, c.recorded_by_id),
                 case_not_written_by_sql(USER_ID, c.case_id),
+                not_own_return_work_sql(USER_ID, c.case_id),
             )
         )
 

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from caseapp.agencies.models import Agency
 from caseapp.assessment.models import (
@@ -24,6 +24,7 @@ from caseapp.assessment.models import (
 from caseapp.auth.models import User
 from caseapp.cases.models import Case
 from caseapp.children.models import FamilyMember
+from caseapp.core.db import unindexed
 from caseapp.core.extensions import db
 from caseapp.core.records import CASE_IDS, Records, load_records
 from caseapp.crossborder.models import (
@@ -188,6 +189,31 @@ PREPARATION_RECORDS = frozenset(
 )
 
 
+def not_own_return_work_sql(user_id: Any, case_id: Any) -> ColumnElement[bool]:
+    """``user_id`` (a value or a ``bindparam``) is neither the caseworker of the case
+    ``case_id`` (a column) nor one of its return's ``GateData.preparers``: for the queues that
+    list the last resorts a supervisor may approve (``Consent.own_work_in_last_resort``; the
+    determination's writers are ``determination.models.case_not_written_by_sql``). Each
+    part reads by the case: the audit entries by their case's index, not by the actor's or
+    the action's, which SQLite, keeping no statistics, might otherwise pick."""
+    from caseapp.audit.actions import RETURN_PREPARATION_ACTIONS
+    from caseapp.audit.models import AuditEntry
+
+    own = Case.__table__.alias("own_case")  # not correlated with a case the query joins
+    caseworker = select(own.c.id).where(own.c.id == case_id, own.c.caseworker_id == user_id)
+    wrote = select(AuditEntry.seq).where(
+        AuditEntry.case_id == case_id,
+        unindexed(AuditEntry.actor_id) == user_id,
+        (AuditEntry.action + "").in_(sorted(RETURN_PREPARATION_ACTIONS)),
+    )
+    attached = select(Document.id).where(
+        Document.case_id == case_id,
+        Document.uploaded_by_id == user_id,
+        Document.record_type.in_(sorted(PREPARATION_RECORDS)),
+    )
+    return ~caseworker.exists() & ~wrote.exists() & ~attached.exists()
+
+
 # Record attributes that point to the agency register, and to users.
 _AGENCY_REFS = {
     "guardians": ("organisation_id",),
@@ -217,6 +243,8 @@ _USER_REFS = {
     "hearings": ("interpreter_user_id", "heard_by_id"),
     "assessments": ("author_id",),
     "approvals": ("approved_by_id",),
+    # Who approved a last resort: S15 asks whether it was their own work, and names them.
+    "consent": ("last_resort_approved_by_id",),
 }
 
 

@@ -177,7 +177,11 @@ def s15_consent(case, data, today, policy):
         approver = c.last_resort_approved_by_id
         if not (c.last_resort_justification or "").strip():
             return False, _("Last resort without justification."), [], where
-        if approver is None or approver in {c.recorded_by_id, *writers_of(data.bid)}:
+        # A second supervisor: not the consent's recorder, nor anyone whose own work the
+        # return is (its caseworker, a writer of the determination or of the preparation),
+        # the rule the approval itself applies (``Consent.own_work_in_last_resort``).
+        by = data.user(approver)
+        if by is None or c.own_work_in_last_resort(by, writers_of(data.bid), data.preparers):
             return False, _("The last resort is not approved by a second supervisor."), [], where
         approved_on = (
             clock.local_date(c.last_resort_approved_at) if c.last_resort_approved_at else None
@@ -203,7 +207,7 @@ def s15_consent(case, data, today, policy):
                     _(
                         "last resort approved on %(day)s by %(who)s",
                         day=day(approved_on),
-                        who=(data.user(approver).name if data.user(approver) else ""),
+                        who=by.name,
                     ),
                     c.last_resort_justification,
                 )
