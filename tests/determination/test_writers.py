@@ -191,6 +191,105 @@ def test_the_migration_finds_the_writers_already_recorded(tmp_path):
     assert sorted(rows) == [(bid, cw), (bid, sup)]
 
 
+def test_the_migration_gives_a_copied_draft_the_writers_of_what_it_copied(tmp_path):
+    """A draft opened before ``bid_writer`` existed, copying a withdrawn BID, gets that BID's
+    writers (migration b2d4f6a8c0e1, from the trail's ``bid:draft:create`` entries); a copy
+    of a copy gets both; a draft that copied nothing, or a BID that no longer exists, gets
+    none."""
+    import json
+
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from caseapp import create_app
+    from caseapp.core import migrations
+    from tests.conftest import SECRET
+    from tests.gate.test_migration_data import _insert
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path)}
+    )
+    migrations.init_app(app)  # as ``flask db`` does
+    with app.app_context():
+        upgrade(revision="f4b8d2e6a1c9")
+        with db.engine.begin() as conn:
+            lead = _insert(conn, "agency", code="L", name="Lead", country="MD")
+            cw, cw2, sup, other = (
+                _insert(conn, "user_account", email=f"{n}@example.org", agency_id=lead)
+                for n in ("cw", "cw2", "sup", "other")
+            )
+            case, fresh_case = (
+                _insert(
+                    conn,
+                    "case",
+                    number=n,
+                    lead_agency_id=lead,
+                    caseworker_id=cw,
+                    outcome="return",
+                )
+                for n in ("MD-2026-000001", "MD-2026-000002")
+            )
+
+            def bid(case_id, author, status):
+                submitted = {"submitted_at": "2026-03-01T10:00:00+00:00"}
+                return _insert(
+                    conn,
+                    "best_interests_determination",
+                    case_id=case_id,
+                    author_id=author,
+                    status=status,
+                    version=1,
+                    **(submitted if status == "withdrawn" else {}),
+                )
+
+            first = bid(case, sup, "withdrawn")
+            second = bid(case, cw, "withdrawn")
+            third = bid(case, cw2, "draft")
+            fresh = bid(fresh_case, other, "draft")
+            writers = [(first, sup), (first, cw), (second, cw), (third, cw2), (fresh, other)]
+            for bid_id, user_id in writers:
+                _insert(conn, "bid_writer", bid_id=bid_id, user_id=user_id)
+            creations = [
+                (first, None),
+                (second, first),
+                (third, second),
+                (fresh, 9999),  # names a BID that no longer exists
+            ]
+            for seq, (bid_id, copied) in enumerate(creations, start=1):
+                diff = {"status": [None, "draft"]}
+                if copied is not None:
+                    diff["copied_from"] = [None, copied]
+                _insert(
+                    conn,
+                    "audit_entry",
+                    seq=seq,
+                    actor_id=cw,
+                    action="bid:draft:create",
+                    object_type="BestInterestsDetermination",
+                    object_id=bid_id,
+                    case_id=case,
+                    diff=json.dumps(diff),
+                    salt="0" * 32,
+                    hash=f"{seq:064d}",
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT bid_id, user_id FROM bid_writer")).all()
+    assert sorted(rows) == sorted(
+        [
+            (first, sup),
+            (first, cw),
+            (second, cw),
+            (second, sup),  # copied from the first
+            (third, cw2),
+            (third, cw),  # the first's and the second's, through the second
+            (third, sup),
+            (fresh, other),  # nothing copied
+        ]
+    )
+
+
 @pytest.mark.parametrize("own_work", [True, False])
 def test_an_approval_given_by_a_writer_does_not_carry_the_return_out(factory, own_work):
     """An approval in force given by someone later found to have written the determination
