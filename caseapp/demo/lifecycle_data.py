@@ -18,7 +18,8 @@ references. Each case spec has the keys of ``caseapp.demo.data.CASES`` plus:
               decision ``DECISION_BEFORE_APPROVAL`` days earlier);
 ``decided_days_ago`` when the decision was taken, for cases not (yet) approved for return;
 ``outcome``   the decided outcome (default ``return``);
-``shows``     what the case demonstrates (printed by ``flask demo``; README.md lists them).
+``shows``     what the case demonstrates (printed by ``flask demo``; README.md lists them);
+``texts``     the scenario's ``texts``: record values other than the demo's, by record.
 
 The first family member listed is the one traced and assessed as able to care.
 """
@@ -185,7 +186,17 @@ CASES: list[dict] = [
     },
     {
         "scenario": "blocked", "blocks": "S15",
-        "shows": "return preparation: blocked by S15, the child has not consented",
+        "shows": "return preparation: blocked by S15, the child has not consented; a "
+                 "non-voluntary return of last resort awaits a second supervisor",
+        # 002, fn 12 (v); PICUM: "measure of last resort". Recorded by the caseworker, so
+        # the approval is another supervisor's (``Consent.own_work_in_last_resort``).
+        "texts": {"consent": {
+            "non_voluntary": True,
+            "last_resort_justification": (
+                "Father traced and assessed in Osh; local integration and a long-term "
+                "placement in Moldova examined and found not in her best interests (BID)."
+            ),
+        }},
         "by": "cw_md", "sv": "sv_md",
         "destination": "KG",
         "name": ("Жумабаева", "Айпери", None),

@@ -234,6 +234,7 @@ def story(case: Case, spec: dict, users: dict, agencies: dict, *, today: date) -
         participants=participants,
         solution_plan=spec.get("plan"),
         implemented_days_ago=spec.get("implemented_days_ago"),
+        texts=spec.get("texts", {}),
     )
 
 

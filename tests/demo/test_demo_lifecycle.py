@@ -220,3 +220,27 @@ def test_the_new_rules_in_the_demo(demo, runner, db, client):
     assert plan.receiving_kind is ReceivingKind.FAMILY_MEMBER
     code, gate = _gate(runner, parent)
     assert code == 0, [s for s in gate["safeguards"] if not s["met"]]
+
+
+def test_the_last_resort_awaits_a_second_supervisor(demo, runner, db):
+    """The S15 case: the child has not consented and the caseworker recorded a non-voluntary
+    return of last resort (002, fn 12 (v); PICUM); it waits in ``supervisor.md``'s queue, and
+    once that supervisor approves it, S15 is met."""
+    from caseapp.crossborder import operations as ops
+    from caseapp.crossborder.models import Consent
+    from caseapp.dashboard.queries import last_resorts_awaiting
+
+    (number,) = _numbers(demo["guide"], "return preparation: blocked by S15")
+    _code, gate = _gate(runner, number)
+    s15 = next(s for s in gate["safeguards"] if s["id"] == "S15")
+    assert s15["met"] is False
+    assert "not approved by a second supervisor" in s15["reason"]
+    case = db.session.scalar(select(Case).where(Case.number == number))
+    supervisor = db.session.scalar(select(User).where(User.email == "supervisor.md@example.org"))
+    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
+    assert consent.non_voluntary and consent.recorded_by_id == case.caseworker_id
+    assert [row[0].id for row in last_resorts_awaiting(supervisor)[0]] == [consent.id]
+    ops.approve_last_resort(supervisor, consent, expected_version=case.version)
+    db.session.commit()
+    code, gate = _gate(runner, number)
+    assert code == 0, [s for s in gate["safeguards"] if not s["met"]]
