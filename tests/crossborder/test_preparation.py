@@ -16,7 +16,6 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.crossborder import operations as ops
 from caseapp.crossborder.models import (
-    Consent,
     EscortKind,
     LegalBasis,
     MessageDirection,
@@ -27,7 +26,7 @@ from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.policy import current_policy
 from tests.support import clock
 from tests.support.audit_entries import entries
-from tests.support.gate_builder import ready_case
+from tests.support.gate_builder import ready_case, record_non_voluntary
 
 
 def test_log_message_is_audited(factory):
@@ -136,23 +135,6 @@ def test_law_enforcement_escort_is_recorded_and_leaves_s14_unmet(factory, client
     assert len(entries("travel:save", ready.case.id)) == 1
 
 
-def _non_voluntary(ready):
-    ops.record_consent(
-        ready.caseworker,
-        ready.case,
-        child_consents=False,
-        child_consent_on=None,
-        child_consent_how=None,
-        guardian_consents=True,
-        guardian_consent_on=clock.today(),
-        non_voluntary=True,
-        last_resort_justification="Every alternative examined; return is in the best interests.",
-        expected_version=ready.r["consent"].version,
-    )
-    db.session.commit()
-    return db.session.scalar(select(Consent))
-
-
 def test_non_voluntary_needs_justification(factory):
     ready = ready_case(factory)
     with pytest.raises(ValidationFailed):
@@ -172,7 +154,7 @@ def test_non_voluntary_needs_justification(factory):
 
 def test_last_resort_needs_a_second_supervisor(factory):
     ready = ready_case(factory)
-    consent = _non_voluntary(ready)
+    consent = record_non_voluntary(ready)
     result = evaluate_return_gate(ready.case, today=clock.today(), policy=current_policy())
     assert result.unmet_ids == ["S15"]
     with pytest.raises(PermissionDenied):
@@ -186,7 +168,7 @@ def test_last_resort_needs_a_second_supervisor(factory):
 
 def test_last_resort_recorder_or_bid_author_cannot_approve(factory):
     ready = ready_case(factory)
-    consent = _non_voluntary(ready)
+    consent = record_non_voluntary(ready)
     consent.recorded_by_id = ready.supervisor.id
     ready.r["bid"].author_id = ready.approver.id
     db.session.commit()

@@ -8,7 +8,6 @@ home page and the consent page."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from caseapp.audit.actions import AuditAction
 from caseapp.audit.recorder import record
@@ -17,34 +16,14 @@ from caseapp.core import clock
 from caseapp.core.errors import FourEyesViolation
 from caseapp.core.extensions import db
 from caseapp.crossborder import operations as ops
-from caseapp.crossborder.models import Consent
 from caseapp.dashboard.home import approvals_waiting
 from caseapp.dashboard.queries import last_resorts_awaiting
 from caseapp.gate.data import load_gate_data
 from caseapp.gate.evaluation import evaluate_return_gate
 from caseapp.gate.policy import current_policy
 from tests.gate.test_preparers import log_a_message
-from tests.support.gate_builder import ready_case
+from tests.support.gate_builder import ready_case, record_non_voluntary
 from tests.support.plans import sqlite_plans
-
-
-def non_voluntary(ready) -> Consent:
-    """The consent recorded again by the caseworker as a non-voluntary return (S15 then waits
-    for a second supervisor's approval)."""
-    ops.record_consent(
-        ready.caseworker,
-        ready.case,
-        child_consents=False,
-        child_consent_on=None,
-        child_consent_how=None,
-        guardian_consents=False,
-        guardian_consent_on=None,
-        non_voluntary=True,
-        last_resort_justification="Every alternative examined; no other solution is safe.",
-        expected_version=ready.r["consent"].version,
-    )
-    db.session.commit()
-    return db.session.scalar(select(Consent).where(Consent.case_id == ready.case.id))
 
 
 def unmet(ready) -> list[str]:
@@ -57,7 +36,7 @@ def unmet(ready) -> list[str]:
 @pytest.mark.parametrize("prepared", [True, False])
 def test_a_supervisor_who_prepared_the_return_does_not_approve_its_last_resort(factory, prepared):
     ready = ready_case(factory)
-    consent = non_voluntary(ready)
+    consent = record_non_voluntary(ready, guardian_consents=False)
     log_a_message(ready.approver if prepared else ready.supervisor, ready.case)
     if prepared:
         with pytest.raises(FourEyesViolation, match="preparation"):
@@ -77,7 +56,7 @@ def test_a_supervisor_who_prepared_the_return_does_not_approve_its_last_resort(f
 def test_the_cases_caseworker_does_not_approve_its_last_resort(factory):
     """A supervisor who holds the case as its caseworker is not the second pair of eyes."""
     ready = ready_case(factory)
-    consent = non_voluntary(ready)
+    consent = record_non_voluntary(ready, guardian_consents=False)
     reassign_case(
         ready.supervisor,
         ready.case,
@@ -99,7 +78,7 @@ def test_a_last_resort_approved_by_a_preparer_leaves_s15_unmet(factory, prepared
     """The approver of the last resort whom the trail names as a preparer (who prepared the
     return afterwards, or before this rule): S15 reads the same rule as the approval."""
     ready = ready_case(factory)
-    consent = non_voluntary(ready)
+    consent = record_non_voluntary(ready, guardian_consents=False)
     ops.approve_last_resort(ready.approver, consent, expected_version=ready.case.version)
     db.session.commit()
     assert unmet(ready) == []
@@ -113,7 +92,7 @@ def test_a_last_resort_approved_by_a_preparer_leaves_s15_unmet(factory, prepared
 @pytest.mark.parametrize("prepared", [True, False])
 def test_the_queues_leave_out_a_last_resort_the_viewer_prepared(factory, client, login, prepared):
     ready = ready_case(factory)
-    consent = non_voluntary(ready)
+    consent = record_non_voluntary(ready, guardian_consents=False)
     preparer = ready.approver if prepared else ready.supervisor
     log_a_message(preparer, ready.case)
     for supervisor in (ready.approver, ready.supervisor):
@@ -130,7 +109,7 @@ def test_the_queues_leave_out_a_last_resort_the_viewer_prepared(factory, client,
 @pytest.mark.parametrize("prepared", [True, False])
 def test_the_consent_page_says_why_the_viewer_may_not_approve(factory, client, login, prepared):
     ready = ready_case(factory)
-    non_voluntary(ready)
+    record_non_voluntary(ready, guardian_consents=False)
     log_a_message(ready.approver if prepared else ready.supervisor, ready.case)
     login(ready.approver)
     html = client.get(f"/cases/{ready.case.id}/return/consent").get_data(as_text=True)
@@ -147,7 +126,7 @@ def test_the_queue_reads_the_preparers_by_the_case_index(factory):
     entry of the preparation's actions nor every entry of the supervisor (SQLite chooses its
     index without statistics)."""
     ready = ready_case(factory)
-    non_voluntary(ready)
+    record_non_voluntary(ready, guardian_consents=False)
     with sqlite_plans("audit_entry") as plans:
         last_resorts_awaiting(ready.approver)
     plan = " ".join(plans)

@@ -21,6 +21,7 @@ from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 from caseapp.crossborder import operations as prep
 from caseapp.crossborder.models import (
+    Consent,
     EscortKind,
     GuarantorKind,
     LegalBasis,
@@ -471,3 +472,23 @@ def execute_return(ready: Ready, day=None):
         received_by="Odesa child protection",
         expected_version=ready.case.version,
     )
+
+
+def record_non_voluntary(ready: Ready, *, guardian_consents: bool = True):
+    """The caseworker records ``ready``'s consent again as a non-voluntary return of last
+    resort, with its justification (S15 then waits for a second supervisor's approval;
+    002, fn 12 (v); PICUM); committed. Returns the consent record."""
+    prep.record_consent(
+        ready.caseworker,
+        ready.case,
+        child_consents=False,
+        child_consent_on=None,
+        child_consent_how=None,
+        guardian_consents=guardian_consents,
+        guardian_consent_on=clock.today() if guardian_consents else None,
+        non_voluntary=True,
+        last_resort_justification="Every alternative examined; return is in the best interests.",
+        expected_version=ready.r["consent"].version,
+    )
+    db.session.commit()
+    return db.session.scalar(db.select(Consent).where(Consent.case_id == ready.case.id))
