@@ -76,6 +76,7 @@ def record_consent(
             "non_voluntary": non_voluntary,
             "last_resort_justification": (last_resort_justification or "").strip() or None,
             "recorded_by_id": actor.id,
+            "recorded_at": utcnow(),
             "last_resort_approved_by_id": None,
             "last_resort_approved_at": None,
         },

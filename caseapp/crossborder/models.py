@@ -391,8 +391,16 @@ class Consent(CaseRecord, db.Model):
 
     __tablename__ = "consent"
     __table_args__ = (
-        # The dashboards' lists (issue 16).
+        # The dashboards' lists (issue 16): the queue's by record, the supervisor's home page
+        # the longest waiting first (``recorded_at``), read in order and stopped early.
         Index("ix_consent_last_resort", "non_voluntary", "last_resort_approved_by_id", "id"),
+        Index(
+            "ix_consent_last_resort_since",
+            "non_voluntary",
+            "last_resort_approved_by_id",
+            "recorded_at",
+            "id",
+        ),
         CheckConstraint(
             "NOT non_voluntary OR last_resort_justification IS NOT NULL",
             name="last_resort_documented",
@@ -409,6 +417,9 @@ class Consent(CaseRecord, db.Model):
     non_voluntary: Mapped[bool] = mapped_column(Boolean, default=False)
     last_resort_justification: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # When ``recorded_by_id`` last recorded it (``record_consent``): a last resort waits for
+    # its second supervisor from then (the home page's "waiting since").
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_resort_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     last_resort_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -13,7 +13,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     false,
-    func,
     select,
     true,
     tuple_,
@@ -21,8 +20,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from caseapp.audit.actions import AuditAction
-from caseapp.audit.models import AuditEntry
 from caseapp.cases.models import Case, Stage
 from caseapp.children.models import Child, ChildName, full_name
 from caseapp.core.db import planned_with_values, unindexed
@@ -200,22 +197,13 @@ def days_since(value, today: date) -> int:
 
 
 def last_resort_since():
-    """When a last resort started waiting: its consent record last written (the audit entry);
-    correlated to ``Consent``. Read from the case's own entries by the case's index: by the
-    action's, which SQLite (no statistics) took, each row read every consent ever recorded
-    (the action as an expression, as ``gate.data`` reads the preparation)."""
-    c = Consent
-    return (
-        select(func.max(AuditEntry.occurred_at))
-        .where(
-            AuditEntry.case_id == c.case_id,
-            (AuditEntry.action + "") == AuditAction.CONSENT_RECORD.value,
-            AuditEntry.object_id == c.id,
-            AuditEntry.object_type == "Consent",
-        )
-        .correlate(c)
-        .scalar_subquery()
-    )
+    """When a last resort started waiting: when its consent was last recorded
+    (``Consent.recorded_at``, kept by ``record_consent``; filled from the audit trail for the
+    consents recorded before it). A column, so the home page reads the last resorts the
+    longest waiting first from ``ix_consent_last_resort_since`` and stops at its page: from
+    the trail, every last resort of the agency was timed and sorted (3,200 at 100,000 cases:
+    106 ms a page; by the action's index, which SQLite chose, 200 s; issue 16)."""
+    return Consent.recorded_at
 
 
 def bids_awaiting(user, *, after: str | None = None, limit: int = 20):

@@ -1,0 +1,76 @@
+"""Migration d7e3a1c5f9b2 fills ``consent.recorded_at`` from the audit trail: the time of each
+consent's newest ``consent:record`` entry, the last resort's "waiting since" the home page
+showed until then; None where the trail has none (issue 16)."""
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from caseapp import create_app
+from tests.conftest import SECRET
+from tests.gate.test_migration_data import _insert
+
+
+def test_backfill_takes_the_newest_consent_record_entry(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path)}
+    )
+    from caseapp.core import migrations
+
+    migrations.init_app(app)  # as ``flask db`` does
+    with app.app_context():
+        upgrade(revision="b2d4f6a8c0e1")
+        from caseapp.core.extensions import db
+
+        with db.engine.begin() as conn:
+            lead = _insert(conn, "agency", code="L", name="Lead", country="MD")
+            user = _insert(conn, "user_account", email="a@example.org", agency_id=lead)
+            recorded, silent = (
+                _insert(
+                    conn,
+                    "case",
+                    number=n,
+                    lead_agency_id=lead,
+                    caseworker_id=user,
+                    outcome="return",
+                )
+                for n in ("MD-2026-000001", "MD-2026-000002")
+            )
+            consents = {
+                case: _insert(
+                    conn,
+                    "consent",
+                    case_id=case,
+                    recorded_by_id=user,
+                    non_voluntary=True,
+                    last_resort_justification="Documented.",
+                )
+                for case in (recorded, silent)
+            }
+            entries = [
+                ("consent:record", "Consent", consents[recorded], recorded, "03-01"),
+                ("consent:record", "Consent", consents[recorded], recorded, "05-20"),
+                ("consent:guardian:give", "Consent", consents[recorded], recorded, "06-01"),
+                ("consent:record", "TravelPlan", consents[recorded], recorded, "06-02"),
+                # The other consent's id on another case: not this one's.
+                ("consent:record", "Consent", consents[silent], recorded, "06-03"),
+            ]
+            for seq, (action, object_type, object_id, case, day) in enumerate(entries, 1):
+                _insert(
+                    conn,
+                    "audit_entry",
+                    seq=seq,
+                    occurred_at=f"2026-{day} 10:00:00.000000",
+                    actor_id=user,
+                    action=action,
+                    object_type=object_type,
+                    object_id=object_id,
+                    case_id=case,
+                    salt="0" * 32,
+                    hash=f"{seq:064d}",
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = dict(conn.execute(sa.text("SELECT case_id, recorded_at FROM consent")).all())
+    assert str(rows[recorded]).startswith("2026-05-20 10:00:00")
+    assert rows[silent] is None
