@@ -5,37 +5,15 @@ showed until then; None where the trail has none (issue 16)."""
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from caseapp import create_app
-from tests.conftest import SECRET
+from caseapp.core.extensions import db
 from tests.gate.test_migration_data import _insert
+from tests.support.migration_db import agency_people_cases, database_at
 
 
 def test_backfill_takes_the_newest_consent_record_entry(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path)}
-    )
-    from caseapp.core import migrations
-
-    migrations.init_app(app)  # as ``flask db`` does
-    with app.app_context():
-        upgrade(revision="b2d4f6a8c0e1")
-        from caseapp.core.extensions import db
-
+    with database_at(tmp_path, "b2d4f6a8c0e1"):
         with db.engine.begin() as conn:
-            lead = _insert(conn, "agency", code="L", name="Lead", country="MD")
-            user = _insert(conn, "user_account", email="a@example.org", agency_id=lead)
-            recorded, silent = (
-                _insert(
-                    conn,
-                    "case",
-                    number=n,
-                    lead_agency_id=lead,
-                    caseworker_id=user,
-                    outcome="return",
-                )
-                for n in ("MD-2026-000001", "MD-2026-000002")
-            )
+            (user,), (recorded, silent) = agency_people_cases(conn, ("cw",), 2)
             consents = {
                 case: _insert(
                     conn,

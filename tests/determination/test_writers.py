@@ -128,31 +128,13 @@ def test_the_migration_finds_the_writers_already_recorded(tmp_path):
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from caseapp import create_app
-    from caseapp.core import migrations
-    from tests.conftest import SECRET
     from tests.gate.test_migration_data import _insert
+    from tests.support.migration_db import agency_people_cases, database_at
 
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path)}
-    )
-    migrations.init_app(app)  # as ``flask db`` does
-    with app.app_context():
-        upgrade(revision="c6d2a8f4e1b9")
+    with database_at(tmp_path, "c6d2a8f4e1b9"):
         with db.engine.begin() as conn:
-            lead = _insert(conn, "agency", code="L", name="Lead", country="MD")
-            cw, sup, sup2, viewer = (
-                _insert(conn, "user_account", email=f"{n}@example.org", agency_id=lead)
-                for n in ("cw", "sup", "sup2", "viewer")
-            )
-            case = _insert(
-                conn,
-                "case",
-                number="MD-2026-000001",
-                lead_agency_id=lead,
-                caseworker_id=cw,
-                outcome="return",
+            (cw, sup, sup2, viewer), (case,) = agency_people_cases(
+                conn, ("cw", "sup", "sup2", "viewer"), 1
             )
             bid = _insert(
                 conn,
@@ -201,34 +183,13 @@ def test_the_migration_gives_a_copied_draft_the_writers_of_what_it_copied(tmp_pa
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from caseapp import create_app
-    from caseapp.core import migrations
-    from tests.conftest import SECRET
     from tests.gate.test_migration_data import _insert
+    from tests.support.migration_db import agency_people_cases, database_at
 
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(tmp_path)}
-    )
-    migrations.init_app(app)  # as ``flask db`` does
-    with app.app_context():
-        upgrade(revision="f4b8d2e6a1c9")
+    with database_at(tmp_path, "f4b8d2e6a1c9"):
         with db.engine.begin() as conn:
-            lead = _insert(conn, "agency", code="L", name="Lead", country="MD")
-            cw, cw2, sup, other = (
-                _insert(conn, "user_account", email=f"{n}@example.org", agency_id=lead)
-                for n in ("cw", "cw2", "sup", "other")
-            )
-            case, fresh_case = (
-                _insert(
-                    conn,
-                    "case",
-                    number=n,
-                    lead_agency_id=lead,
-                    caseworker_id=cw,
-                    outcome="return",
-                )
-                for n in ("MD-2026-000001", "MD-2026-000002")
+            (cw, cw2, sup, other), (case, fresh_case) = agency_people_cases(
+                conn, ("cw", "cw2", "sup", "other"), 2
             )
 
             def bid(case_id, author, status):

@@ -140,26 +140,18 @@ def test_the_home_page_lists_the_last_resorts_longest_waiting_first(factory):
     recorded again, it waits anew, behind the others."""
     first = ready_case(factory)
     second = ready_case(factory, agency=first.agency)
-    consent = record_non_voluntary(first, guardian_consents=False)
-    record_non_voluntary(second, guardian_consents=False)
+    for ready in (first, second):
+        record_non_voluntary(ready, guardian_consents=False)
 
     def order() -> list[int]:
         return [w.case_id for w in approvals_waiting(first.approver, clock.today())]
 
     assert order() == [first.case.id, second.case.id]
-    ops.record_consent(
-        first.caseworker,
-        first.case,
-        child_consents=False,
-        child_consent_on=None,
-        child_consent_how=None,
+    record_non_voluntary(
+        first,
         guardian_consents=False,
-        guardian_consent_on=None,
-        non_voluntary=True,
-        last_resort_justification="Justification revised after the family's new statement.",
-        expected_version=consent.version,
+        justification="Justification revised after the family's new statement.",
     )
-    db.session.commit()
     assert order() == [second.case.id, first.case.id]
 
 

@@ -474,10 +474,17 @@ def execute_return(ready: Ready, day=None):
     )
 
 
-def record_non_voluntary(ready: Ready, *, guardian_consents: bool = True):
+def record_non_voluntary(
+    ready: Ready,
+    *,
+    guardian_consents: bool = True,
+    justification: str = "Every alternative examined; return is in the best interests.",
+):
     """The caseworker records ``ready``'s consent again as a non-voluntary return of last
     resort, with its justification (S15 then waits for a second supervisor's approval;
     002, fn 12 (v); PICUM); committed. Returns the consent record."""
+    from caseapp.cases.versioning import single_version
+
     prep.record_consent(
         ready.caseworker,
         ready.case,
@@ -487,8 +494,8 @@ def record_non_voluntary(ready: Ready, *, guardian_consents: bool = True):
         guardian_consents=guardian_consents,
         guardian_consent_on=clock.today() if guardian_consents else None,
         non_voluntary=True,
-        last_resort_justification="Every alternative examined; return is in the best interests.",
-        expected_version=ready.r["consent"].version,
+        last_resort_justification=justification,
+        expected_version=single_version(ready.case, Consent),
     )
     db.session.commit()
     return db.session.scalar(db.select(Consent).where(Consent.case_id == ready.case.id))
