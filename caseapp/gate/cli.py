@@ -101,7 +101,8 @@ def approve(number: str, email: str, version: int) -> None:
 
 @gate_cli.command("recheck")
 def recheck() -> None:
-    """Re-evaluate every approved return; withdraw those no longer met (run it daily).
+    """Re-evaluate every approved return; withdraw those no longer met (run it daily, just
+    after midnight in the instance's zone, ``CASEAPP_TIMEZONE``: verdicts change with the day).
 
     Time alone changes a verdict: the 18th birthday, validity windows, the appeal clock
     (issue 9, principles 5 and 6). Each withdrawal is audited (``return:approval:withdraw``,

@@ -20,8 +20,8 @@ to appeal; Day 1 plenary: crisis provisions; fn 12 (v): voluntary return). Three
    anything is unmet, and the refusal is audited by ``gate.operations.GateRefusal.write`` (in the
    request layer's or the CLI's transaction), which re-checks the approval too.
 3. **Time.** The 18th birthday, validity windows and the appeal clock change the verdict with
-   no record at all: ``flask gate recheck`` (meant to run daily) re-evaluates every approved
-   case.
+   no record at all: ``flask gate recheck`` (meant to run daily, just after midnight in the
+   instance's zone: verdicts change only with the day) re-evaluates every approved case.
 
 The verdict is always ``evaluate_return_gate`` on ``load_gate_data``: whatever the evidence
 side of the gate learns to read, the hold applies it too. The flush guard in
