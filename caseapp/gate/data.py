@@ -72,7 +72,8 @@ class GateData:
     family_members: list = field(default_factory=list)
     # Return approvals ever given on the case (their approvers are decision-makers).
     approvals: list = field(default_factory=list)
-    # The audit entries of the records that prepared the return, oldest first, and who
+    # The audit entries of the records that prepared the return, oldest first (their case
+    # and actor only: ``gate_records``), and who
     # attached a document to one of those records: they (``preparers``) do not approve it
     # (``RETURN_PREPARATION_ACTIONS``, ``PREPARATION_RECORDS``).
     preparation: list = field(default_factory=list)
@@ -345,6 +346,8 @@ def gate_records(case_ids: list[int] | BindParameter) -> dict[str, Records]:
             AuditEntry.case_id.in_(ids)
             & (AuditEntry.action + "").in_(sorted(RETURN_PREPARATION_ACTIONS)),
             (AuditEntry.seq,),
+            # Who wrote them is all the gate reads (``GateData.preparers``): not the diffs.
+            only=("case_id", "actor_id"),
         ),
         # The register is small and does not grow with the cases; filtered by route below.
         "suspensions": Records(ReturnSuspension, ReturnSuspension.id.is_not(None)),

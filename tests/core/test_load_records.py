@@ -268,3 +268,43 @@ def test_case_page_statement_is_as_wide_as_its_kinds_need(app, db):
             widest[kind] = max(widest[kind], n)
     plan = _plan(families)
     assert len(plan.statement.selected_columns) == 2 + sum(widest.values())
+
+
+def test_only_the_named_attributes_are_loaded_the_others_on_access(app, db, demo_loaded):
+    """``Records(only=...)``: the named columns and the primary key come with the statement;
+    the others are unloaded (not expired values, not None) and load on first access, as with
+    ``load_only`` (the gate reads only who wrote its preparation entries; issue 16)."""
+    member = db.session.scalars(select(FamilyMember).order_by(FamilyMember.id)).first()
+    member_id, case_id, name = member.id, member.case_id, member.name
+    db.session.expunge_all()
+    [[loaded]], statements = _count_statements(
+        db,
+        lambda: load_records(
+            db.session,
+            [Records(FamilyMember, FamilyMember.id == member_id, only=("case_id",))],
+        ),
+    )
+    assert statements == 1
+    assert set(loaded.__dict__) >= {"id", "case_id"} and "name" not in loaded.__dict__
+    assert loaded.case_id == case_id
+    _, on_access = _count_statements(db, lambda: loaded.name)
+    assert on_access == 1 and loaded.name == name
+    assert not db.session.is_modified(loaded)
+
+
+def test_the_gate_reads_its_preparation_entries_without_their_diffs(app, db, demo_loaded):
+    from caseapp.audit.models import AuditEntry
+    from caseapp.cases.models import Stage
+    from caseapp.gate.data import load_gate_data
+
+    case = db.session.scalars(
+        select(Case).where(Case.stage == Stage.RETURN_PREPARATION).order_by(Case.id)
+    ).first()
+    db.session.expunge_all()
+    data = load_gate_data(db.session.get(Case, case.id))
+    assert data.preparation, "the demo's return in preparation has preparation entries"
+    assert all(type(e) is AuditEntry and "diff" not in e.__dict__ for e in data.preparation)
+    expected = db.session.scalars(
+        select(AuditEntry.actor_id).where(AuditEntry.seq.in_([e.seq for e in data.preparation]))
+    ).all()
+    assert data.preparers == frozenset(a for a in expected if a is not None)
