@@ -40,7 +40,9 @@ class Document(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # Indexed: the last resorts' four eyes ask whether the supervisor attached evidence to the
+    # return (``gate.data.not_own_return_work_sql``); PostgreSQL read every document for it.
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Optional link to one record of the case (e.g. "hearing", 12).
     record_type: Mapped[str | None] = mapped_column(String(40))

@@ -133,6 +133,11 @@ def test_the_queue_reads_the_preparers_by_the_case_index(factory):
     assert "ix_audit_entry_case_id_occurred_at" in plan
     assert "ix_audit_entry_action" not in plan
     assert "ix_audit_entry_actor_id" not in plan
+    # The documents and determinations by their case too, not by the user's indexes (which
+    # PostgreSQL, with statistics, reads once for the supervisor's few).
+    assert "ix_document_case_id" in plan and "ix_document_uploaded_by_id" not in plan
+    assert "ix_best_interests_determination_case_id" in plan
+    assert "ix_best_interests_determination_author_id" not in plan
 
 
 def test_the_home_page_lists_the_last_resorts_longest_waiting_first(factory):
