@@ -205,17 +205,23 @@ def _approvals_statement():
         not_own_return_work_sql(USER_ID, c.case_id),
     )
 
-    def first(part):
+    def first(part, *leading):
         # Each kind's first page within the agency before the union, in the order of its
         # index (a determination's: status, submitted_at, id), so that the page stops early;
         # not every submitted determination of every agency joined, named and sorted (2,564
         # at 100,000 cases, 23 ms; issue 16). Ties broken by the record, within its kind.
+        # ``leading``: index columns before the time that the filter holds constant but
+        # PostgreSQL cannot tell are (an ``IS NULL``), named so its index order is seen.
         cols = part.selected_columns
         part = part.join(Case, Case.id == cols.case_id).where(scope)
-        page = part.order_by(cols.since, cols.record_id).limit(APPROVALS_ON_HOME)
+        page = part.order_by(*leading, cols.since, cols.record_id).limit(APPROVALS_ON_HOME)
         return select(*page.subquery().c)
 
-    parts = first(bids).union_all(first(last_resorts)).subquery()
+    # The last resorts by ``ix_consent_last_resort_since`` (non_voluntary,
+    # last_resort_approved_by_id, recorded_at, id): every row read has no approver, so
+    # ordering by it first changes nothing, and PostgreSQL reads the index in order and stops
+    # at the page instead of sorting the agency's 2,500 (22.5 ms against 1.4 ms).
+    parts = first(bids).union_all(first(last_resorts, c.last_resort_approved_by_id)).subquery()
     query = named(select(parts, Case.number).join(Case, Case.id == parts.c.case_id), Case.id)
     return query.order_by(parts.c.since, parts.c.what, parts.c.record_id).limit(APPROVALS_ON_HOME)
 
