@@ -149,12 +149,14 @@ def _plan(families: Sequence[Records]) -> _Plan:
     slots: list[tuple[tuple, Any]] = []  # (slot key, SQL type) of each position
     layouts: list[tuple[Any, list[tuple[str, int]], list[str]]] = []
     types: list[list[Any]] = []
+    unloaded: list[frozenset[str]] = []
     for family in families:
         mapper = sa_inspect(family.model)
         taken: dict[tuple, int] = {}
         layout = []
         attributes = family.attributes(mapper)
         types.append([prop.columns[0].type for prop in attributes])
+        unloaded.append(frozenset(p.key for p in mapper.column_attrs) - {p.key for p in attributes})
         for prop in attributes:
             column = prop.columns[0]
             key = _slot_key(column)
@@ -188,16 +190,10 @@ def _plan(families: Sequence[Records]) -> _Plan:
     # No ORDER BY: the rows are put in (family, nth) order after fetching (``load_records``).
     # The database's sort of the combined rows, each as wide as the widest family, was 40% of
     # the statement's time on SQLite (the queue's ~400 rows: 1.5 ms of 3.7; issue 16).
-    unloaded = [
-        frozenset(p.key for p in mapper.column_attrs) - {attr for attr, _pos in layout}
-        for mapper, layout, _pk in layouts
-    ]
     return _Plan(union_all(*branches), layouts, types, unloaded)
 
 
-def _loaded(
-    session, mapper, identity, values: dict[str, Any], unloaded: frozenset[str] = frozenset()
-) -> Any:
+def _loaded(session, mapper, identity, values: dict[str, Any], unloaded: frozenset[str]) -> Any:
     """A persistent, clean object of ``session`` with the column ``values``, made as the
     ORM's own loading makes one from a row (``sqlalchemy.orm.loading._instance``: state key,
     session id, identity map, the values in the instance dict; relationships unloaded, so

@@ -73,9 +73,9 @@ class GateData:
     # Return approvals ever given on the case (their approvers are decision-makers).
     approvals: list = field(default_factory=list)
     # The audit entries of the records that prepared the return, oldest first (their case
-    # and actor only: ``gate_records``), and who
-    # attached a document to one of those records: they (``preparers``) do not approve it
-    # (``RETURN_PREPARATION_ACTIONS``, ``PREPARATION_RECORDS``).
+    # and actor only: ``gate_records``), and who attached a document to one of those records:
+    # they (``preparers``) do not approve it (``RETURN_PREPARATION_ACTIONS``,
+    # ``PREPARATION_RECORDS``).
     preparation: list = field(default_factory=list)
     preparation_uploaders: set = field(default_factory=set)
     # The agencies and users the records point to, by id (for derivations and evidence).

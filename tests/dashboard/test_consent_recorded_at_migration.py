@@ -7,7 +7,7 @@ from flask_migrate import upgrade
 
 from caseapp.core.extensions import db
 from tests.gate.test_migration_data import _insert
-from tests.support.migration_db import agency_people_cases, database_at
+from tests.support.migration_db import agency_people_cases, audit_entry, database_at
 
 
 def test_backfill_takes_the_newest_consent_record_entry(tmp_path):
@@ -34,18 +34,15 @@ def test_backfill_takes_the_newest_consent_record_entry(tmp_path):
                 ("consent:record", "Consent", consents[silent], recorded, "06-03"),
             ]
             for seq, (action, object_type, object_id, case, day) in enumerate(entries, 1):
-                _insert(
+                audit_entry(
                     conn,
-                    "audit_entry",
-                    seq=seq,
+                    seq,
                     occurred_at=f"2026-{day} 10:00:00.000000",
                     actor_id=user,
                     action=action,
                     object_type=object_type,
                     object_id=object_id,
                     case_id=case,
-                    salt="0" * 32,
-                    hash=f"{seq:064d}",
                 )
         upgrade()
         with db.engine.connect() as conn:

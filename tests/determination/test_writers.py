@@ -129,7 +129,7 @@ def test_the_migration_finds_the_writers_already_recorded(tmp_path):
     from flask_migrate import upgrade
 
     from tests.gate.test_migration_data import _insert
-    from tests.support.migration_db import agency_people_cases, database_at
+    from tests.support.migration_db import agency_people_cases, audit_entry, database_at
 
     with database_at(tmp_path, "c6d2a8f4e1b9"):
         with db.engine.begin() as conn:
@@ -155,17 +155,14 @@ def test_the_migration_finds_the_writers_already_recorded(tmp_path):
                 (viewer, "bid:draft:update", "Case"),  # another object with the same id
             ]
             for seq, (actor, action, object_type) in enumerate(entries, start=1):
-                _insert(
+                audit_entry(
                     conn,
-                    "audit_entry",
-                    seq=seq,
+                    seq,
                     actor_id=actor,
                     action=action,
                     object_type=object_type,
                     object_id=bid,
                     case_id=case,
-                    salt="0" * 32,
-                    hash=f"{seq:064d}",
                 )
         upgrade()
         with db.engine.connect() as conn:
@@ -184,7 +181,7 @@ def test_the_migration_gives_a_copied_draft_the_writers_of_what_it_copied(tmp_pa
     from flask_migrate import upgrade
 
     from tests.gate.test_migration_data import _insert
-    from tests.support.migration_db import agency_people_cases, database_at
+    from tests.support.migration_db import agency_people_cases, audit_entry, database_at
 
     with database_at(tmp_path, "f4b8d2e6a1c9"):
         with db.engine.begin() as conn:
@@ -221,18 +218,15 @@ def test_the_migration_gives_a_copied_draft_the_writers_of_what_it_copied(tmp_pa
                 diff = {"status": [None, "draft"]}
                 if copied is not None:
                     diff["copied_from"] = [None, copied]
-                _insert(
+                audit_entry(
                     conn,
-                    "audit_entry",
-                    seq=seq,
+                    seq,
                     actor_id=cw,
                     action="bid:draft:create",
                     object_type="BestInterestsDetermination",
                     object_id=bid_id,
                     case_id=case,
                     diff=json.dumps(diff),
-                    salt="0" * 32,
-                    hash=f"{seq:064d}",
                 )
         upgrade()
         with db.engine.connect() as conn:

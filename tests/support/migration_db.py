@@ -51,3 +51,11 @@ def agency_people_cases(conn, people: tuple[str, ...], cases: int) -> tuple[list
         for number in numbers
     ]
     return users, ids
+
+
+def audit_entry(conn, seq: int, **columns) -> int:
+    """Insert the audit entry ``seq`` with ``columns``, its salt and hash placeholders (a data
+    step reads the trail, it does not walk the chain)."""
+    from tests.gate.test_migration_data import _insert
+
+    return _insert(conn, "audit_entry", seq=seq, salt="0" * 32, hash=f"{seq:064d}", **columns)
