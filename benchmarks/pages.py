@@ -54,6 +54,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SECRET = "benchmark-secret-key-0123456789abcdef0123"  # noqa: S105 -- throwaway database
 PASSWORD = "orchard-lantern-2026"  # noqa: S105 -- the demo's published password
+# Requests per page (per connection at 8 connections) before it is measured: the steady state
+# of a running server (``measure_one``: PostgreSQL's prepared statements and plans).
+WARMUP = 30
 TOTP_ROLES = ("supervisor", "ombudsperson", "admin", "central_authority_officer")
 
 
@@ -417,8 +420,11 @@ def measure_one(pages: list[Page], clients: dict, bare: Client, reps: int, warmu
     The warm-up is a server's steady state: on PostgreSQL psycopg prepares a statement on
     its fifth run on a connection, and the server plans it anew five more times before it
     keeps a generic plan; the case page's one-statement loader costs ~9 ms to plan and
-    ~2 ms to run prepared. Each of the 2 workers has its own connections, so a page needs
-    about 2 x 10 requests before it is measured as a running server serves it."""
+    ~2 ms to run prepared. Each of the 2 workers has its own connection, and each worker's
+    first request of a page is cold, so a page needs 2 x 11 requests before it is served as
+    a running server serves it: seen in gunicorn's log of the case page on PostgreSQL
+    (2026-12-04), ~21 ms for requests 3-10, ~16 ms for 11-22, 11-13 ms from then on; the
+    default ``WARMUP`` has a margin over that."""
     template_page = Page("-", "template", "/template")
     for page in pages:
         client, bare_page = clients[page.role], bare_for(page)
@@ -443,16 +449,27 @@ def measure_one(pages: list[Page], clients: dict, bare: Client, reps: int, warmu
         )
 
 
-def run_for(client: Client, page: Page, seconds: float, connections: int):
-    """``connections`` threads requesting ``page`` for ``seconds``: latencies, errors."""
+def run_for(
+    client: Client, page: Page, seconds: float, connections: int, *, requests: int | None = None
+):
+    """``connections`` threads requesting ``page`` for ``seconds`` (or, given ``requests``,
+    until that many were made): latencies, errors."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
+    left = [requests]
+
+    def more() -> bool:
+        if requests is None:
+            return time.perf_counter() < deadline
+        with lock:
+            left[0] -= 1
+            return left[0] >= 0
 
     def worker():
         mine, bad = [], 0
-        while time.perf_counter() < deadline:
+        while more():
             s, ok = timed(client, page)
             mine.append(s)
             bad += not ok
@@ -469,13 +486,19 @@ def run_for(client: Client, page: Page, seconds: float, connections: int):
     return latencies, errors[0], time.perf_counter() - start
 
 
-def measure_many(pages, clients, bare: Client, seconds: float, connections: int) -> None:
+def measure_many(
+    pages, clients, bare: Client, seconds: float, connections: int, warmup: int
+) -> None:
     """``connections`` connections: page and bare route in alternating rounds, after one
     unmeasured round of each page: the workers' threads open their database connections on
     their first concurrent requests (the first page measured paid for it: 0.06 of the bare
-    route against 0.08-0.11 for the list's other pages)."""
+    route against 0.08-0.11 for the list's other pages), and on PostgreSQL each of those
+    connections prepares and plans the page's statements anew (``measure_one``). So the
+    round is ``warmup`` requests per connection, not a fixed time: a round of 1 s left the
+    slower pages measured while still planning (the case page at 8 connections 0.059 of
+    the bare route on PostgreSQL, against 0.071 on SQLite, 2026-12-04)."""
     for page in pages:
-        run_for(clients[page.role], page, min(seconds / 2, 1.0), connections)
+        run_for(clients[page.role], page, seconds, connections, requests=warmup * connections)
         run_for(bare, bare_for(page), min(seconds / 2, 1.0), connections)
     for page in pages:
         bare_page = bare_for(page)
@@ -629,7 +652,10 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="per page at 8 connections")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
-        "--warmup", type=int, default=20, help="requests per page before measuring (default 20)"
+        "--warmup",
+        type=int,
+        default=WARMUP,
+        help=f"requests per page (per connection at 8) before measuring (default {WARMUP})",
     )
     parser.add_argument(
         "--only", default="", help='measure only pages whose label has this ("a|b": either)'
@@ -669,7 +695,7 @@ def main(argv=None) -> None:
         print(f"1 connection, {args.reps} requests per page:")
         measure_one(pages, clients, bare, args.reps, args.warmup)
         print(f"{args.connections} connections, {args.seconds:.0f} s per page:")
-        measure_many(pages, clients, bare, args.seconds, args.connections)
+        measure_many(pages, clients, bare, args.seconds, args.connections, args.warmup)
     finally:
         for proc in servers:
             proc.terminate()
