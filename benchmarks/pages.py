@@ -458,7 +458,7 @@ def run_for(
     errors = [0]
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
-    left = [requests]
+    left = [requests or 0]
 
     def more() -> bool:
         if requests is None:
