@@ -13,9 +13,10 @@ are not copied: ``ChildRow`` inherits them from ``caseapp.children.models.AgeRec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from caseapp.auth.models import User
 from caseapp.cases.models import Case, Stage
@@ -96,25 +97,36 @@ def _child(r: Any, names: list[NameRow]) -> ChildRow:
     )
 
 
-def list_rows(ids: Any) -> list[ListRow]:
-    """The rows of the cases whose ids ``ids`` (a scalar subquery, or a list of ids) selects,
-    newest first: two statements whatever the page."""
-    found = db.session.execute(
+@cache
+def _statements() -> tuple[Select, Select]:
+    """The rows' columns from the case, its child and caseworker (without the cases' ids);
+    the children's names of the ids ``:child_ids``. Built once per process: building them
+    cost about as much as running them (issue 16, the case list's fixed cost)."""
+    cases = (
         select(Case.id, Case.number, Case.stage, User.name, *_CHILD_COLUMNS)
         .select_from(Case)
         .outerjoin(Child, Child.case_id == Case.id)
         .outerjoin(User, User.id == Case.caseworker_id)
-        .where(Case.id.in_(ids))
-        .order_by(Case.id.desc())
-    ).all()
+    )
+    n = ChildName
+    names = (
+        select(n.child_id, n.family_name, n.given_name, n.patronymic, n.is_primary)
+        .where(n.child_id.in_(bindparam("child_ids", expanding=True)))
+        .order_by(n.child_id, n.is_primary.desc(), n.id)
+    )
+    return cases, names
+
+
+def list_rows(ids: Any) -> list[ListRow]:
+    """The rows of the cases whose ids ``ids`` (a scalar subquery, or a list of ids) selects,
+    newest first: two statements whatever the page."""
+    cases, names_of = _statements()
+    found = db.session.execute(cases.where(Case.id.in_(ids)).order_by(Case.id.desc())).all()
     child_ids = [r[4] for r in found if r[4] is not None]
     names: dict[int, list[NameRow]] = {}
     if child_ids:
-        n = ChildName
         for child_id, family, given, patronymic, primary in db.session.execute(
-            select(n.child_id, n.family_name, n.given_name, n.patronymic, n.is_primary)
-            .where(n.child_id.in_(child_ids))
-            .order_by(n.child_id, n.is_primary.desc(), n.id)
+            names_of, {"child_ids": child_ids}
         ):
             names.setdefault(child_id, []).append(
                 NameRow(full_name(family, given, patronymic), bool(primary))

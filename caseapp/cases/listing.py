@@ -6,12 +6,12 @@ saved search is written in the request's short write at its end, ``core.web.late
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Integer, Row, Select, bindparam, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -42,26 +42,37 @@ PUBLIC_FILTER_ARGS = (
 Cursor = tuple[int | None, int | None, int | None]
 
 
-def _staff_of(user: User) -> Select:
-    """The caseworkers and supervisors ``user`` may name: their agency's, or everyone's for
-    an ombudsperson."""
-    query = select(User).where(User.role.in_((Role.CASEWORKER, Role.SUPERVISOR)))
-    if user.role is not Role.OMBUDSPERSON:
-        query = query.where(User.agency_id == user.agency_id)
+@cache
+def _staff(everyone: bool, *, rows: bool) -> Select:
+    """The caseworkers and supervisors of the agency ``:agency_id``, or of every agency
+    (``everyone``): as ``(id, name)`` rows, or as users. Built once per process: the case list
+    asks on every request, and building it cost more than running it (issue 16)."""
+    query = select(User.id, User.name) if rows else select(User)
+    query = query.where(User.role.in_((Role.CASEWORKER, Role.SUPERVISOR)))
+    if not everyone:
+        query = query.where(User.agency_id == bindparam("agency_id", type_=Integer))
     return query.order_by(User.name)
+
+
+def _staff_of(user: User, *, rows: bool = False) -> tuple[Select, dict[str, Any]]:
+    """The staff ``user`` may name, and the statement's values: their agency's caseworkers
+    and supervisors, or everyone's for an ombudsperson."""
+    everyone = user.role is Role.OMBUDSPERSON
+    return _staff(everyone, rows=rows), {} if everyone else {"agency_id": user.agency_id}
 
 
 def caseworkers_for(user: User) -> list[Row[tuple[int, str]]]:
     """The staff a user may filter by, as ``(id, name)`` rows: all the filter's options need
     (not a User object each, with its state: issue 16, the case list's fixed cost)."""
-    query = _staff_of(user).with_only_columns(User.id, User.name)
-    return list(db.session.execute(query))
+    query, values = _staff_of(user, rows=True)
+    return list(db.session.execute(query, values))
 
 
 def reassign_candidates(case: Case, user: User) -> list[User]:
     """Whom ``user`` may give ``case`` to: the active staff of the case's lead agency."""
-    query = _staff_of(user).where(User.active, User.agency_id == case.lead_agency_id)
-    return list(db.session.scalars(query))
+    query, values = _staff_of(user)
+    query = query.where(User.active, User.agency_id == case.lead_agency_id)
+    return list(db.session.scalars(query, values))
 
 
 def filters_from(form: CaseFilterForm) -> CaseFilters:

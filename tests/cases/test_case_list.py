@@ -35,6 +35,29 @@ def test_ombudsperson_sees_every_agency(client, factory, login):
     assert f"/cases/{first.id}" in page and f"/cases/{second.id}" in page
 
 
+def test_the_caseworker_filter_offers_each_user_their_own_agencys_staff(client, factory, login):
+    """The staff statement is built once per process (issue 16): the agency is a value of
+    each request, so one agency's list never offers another's staff; an ombudsperson's
+    offers everyone's. Admins are never offered."""
+    first = factory.user(Role.CASEWORKER, name="Ana First")
+    factory.user(Role.SUPERVISOR, agency=first.agency, name="Bogdan Colleague")
+    factory.user(Role.ADMIN, agency=first.agency, name="Cezar Admin")
+    second = factory.user(Role.CASEWORKER, name="Dina Second")
+    ombudsperson = factory.user(Role.OMBUDSPERSON, name="Elena Ombudsperson")
+
+    def offered(user) -> set[str]:
+        login(user)
+        page = client.get("/cases/").get_data(as_text=True)
+        select_html = page[page.index('name="caseworker"') :].split("</select>")[0]
+        return set(re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select_html))
+
+    assert offered(first) == {"Ana First", "Bogdan Colleague"}
+    assert offered(second) == {"Dina Second"}
+    assert offered(first) == {"Ana First", "Bogdan Colleague"}
+    assert {"Ana First", "Bogdan Colleague", "Dina Second"} <= offered(ombudsperson)
+    assert "Cezar Admin" not in offered(ombudsperson)
+
+
 def test_admin_gets_no_case_list(client, factory, login):
     factory.case()
     login(factory.user(Role.ADMIN))
