@@ -455,10 +455,9 @@ def scale(url: str, n: int, *, audit: bool = True, progress=print) -> int:
     return total
 
 
-def build(
-    url: str, instance: str, secret: str, n: int, *, audit: bool = True, progress=print
-) -> int:
-    """Migrate an empty database, load the demo, and clone it to about ``n`` cases."""
+def migrate(url: str, instance: str, secret: str):
+    """Upgrade the database at ``url`` to the migrations' head (an empty one, or one built
+    before the latest migration, as a deployment's would be); return the app."""
     from flask_migrate import upgrade
 
     from caseapp.core import migrations
@@ -467,6 +466,17 @@ def build(
     migrations.init_app(app)  # create_app leaves Flask-Migrate to ``flask db``
     with app.app_context():
         upgrade()
+        from caseapp.core.extensions import db
+
+        db.engine.dispose()
+    return app
+
+
+def build(
+    url: str, instance: str, secret: str, n: int, *, audit: bool = True, progress=print
+) -> int:
+    """Migrate an empty database, load the demo, and clone it to about ``n`` cases."""
+    app = migrate(url, instance, secret)
     load_template(app)
     with app.app_context():
         from caseapp.core.extensions import db

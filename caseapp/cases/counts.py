@@ -1,13 +1,14 @@
 """What the database keeps beside the cases, checked and rebuilt: the number of cases each
 agency leads (``AgencyCaseCount``) and the copies of the child's facts on each case
-(``Case.child_country`` ..., ``CHILD_COPIES``; ``Case.child_presumed_minor_until``, checked
-against ``AgeReckoning.presumed_minor_until``, the rule the triggers follow).
+(``Case.child_country`` ..., ``CHILD_COPIES``, and ``Case.child_unaccompanied``;
+``Case.child_presumed_minor_until``, checked against ``AgeReckoning.presumed_minor_until``,
+the rule the triggers follow).
 
 Triggers keep both in the writing transaction (on ``case``, migration ``d8f2b6a4c3e7``; on
-``child``, migration ``b4e9c2d7f1a3``), so they need no code here while they run. This is
-for a repair by hand that went past them (the triggers dropped, or rows copied in with them
-disabled): ``flask cases recount --check`` tells whether they agree with the cases and
-children, ``flask cases recount`` rebuilds them (issue 16).
+``child``, migrations ``b4e9c2d7f1a3`` and ``a5c9e3f7b1d4``), so they need no code here
+while they run. This is for a repair by hand that went past them (the triggers dropped, or
+rows copied in with them disabled): ``flask cases recount --check`` tells whether they agree
+with the cases and children, ``flask cases recount`` rebuilds them (issue 16).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, bindparam, delete, false, func, insert, null, or_, select, update
 
 from caseapp.cases.models import CHILD_COPIES, AgencyCaseCount, Case
-from caseapp.children.models import AGE_COLUMNS, AgeRecords, Child
+from caseapp.children.models import AGE_COLUMNS, AgeRecords, CareStatus, Child
 
 _cases = Case.__table__
 # What the triggers leave on a case without a child: no country, no flag.
@@ -28,6 +29,13 @@ _RECORDED = {
     )
     for copy, column in CHILD_COPIES.items()
 }
+# Whether the child is unaccompanied (``Case.child_unaccompanied``), as the record has it.
+_RECORDED["child_unaccompanied"] = func.coalesce(
+    select(Child.care_status == CareStatus.UNACCOMPANIED)
+    .where(Child.case_id == _cases.c.id)
+    .scalar_subquery(),
+    false(),
+)
 # A case whose copies differ from its child's record.
 _WRONG_COPIES = or_(*(_cases.c[copy].is_distinct_from(v) for copy, v in _RECORDED.items()))
 

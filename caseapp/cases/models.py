@@ -132,6 +132,8 @@ class Case(db.Model):
         Index("ix_case_trafficking", "child_trafficking", "id"),
         Index("ix_case_agency_charged", "lead_agency_id", "child_charged", "id"),
         Index("ix_case_charged", "child_charged", "id"),
+        Index("ix_case_agency_unaccompanied", "lead_agency_id", "child_unaccompanied", "id"),
+        Index("ix_case_unaccompanied", "child_unaccompanied", "id"),
         # An agency's cases in the list's order with the day each child stops being presumed
         # a minor: the "presumed minor" filter without reading the rows it skips.
         Index(
@@ -171,6 +173,9 @@ class Case(db.Model):
     # None and 9999-12-31 have their meanings there): the same triggers, from the child's age
     # records (migration ``c6d2a8f4e1b9``; 002, Judge Winter; issue 15).
     child_presumed_minor_until: Mapped[date | None] = mapped_column(Date)
+    # Whether the child is unaccompanied (``Child.care_status``): triggers of their own
+    # (migration ``a5c9e3f7b1d4``), false without a child.
+    child_unaccompanied: Mapped[bool] = mapped_column(Boolean, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # The version the case had when its stage last changed (set by ``_stage_changed`` below).
@@ -437,14 +442,17 @@ CHILD_COPIES = {
 }
 
 
-# Each copy on the case derived from the child's record, and the child's property it is.
-CHILD_DERIVED = {"child_presumed_minor_until": "presumed_minor_until"}
+# Each value on the case derived from the child's record, and what of the record it follows.
+CHILD_DERIVED = {
+    "child_presumed_minor_until": "presumed_minor_until's records",
+    "child_unaccompanied": "care_status",
+}
 
 
 def _copies_are_kept(target: Case, value, oldvalue, initiator) -> None:
     """A copy of a child's fact on the case is the database's: set the child's record."""
     name = initiator.key
-    source = CHILD_COPIES.get(name) or f"{CHILD_DERIVED[name]}'s records"
+    source = CHILD_COPIES.get(name) or CHILD_DERIVED[name]
     raise AttributeError(f"Case.{name} is kept by the database; set Child.{source}")
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from caseapp.cases.list_rows import list_rows
 from caseapp.cases.models import AgencyCaseCount, Case, Stage
 from caseapp.cases.number_index import number_condition
-from caseapp.children.models import CareStatus, Child
+from caseapp.children.models import Child
 from caseapp.core.extensions import db
 from caseapp.core.permissions import Role
 
@@ -78,7 +78,6 @@ class CaseFilters:
 def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
     """Apply ``filters`` to a case query."""
 
-    needs_child = filters.unaccompanied or filters.date_of_birth
     if filters.stage is not None:
         query = query.where(Case.stage == filters.stage)
     if filters.caseworker_id is not None:
@@ -93,19 +92,18 @@ def filtered(query: Select, filters: CaseFilters, *, today: date) -> Select:
         query = query.where(Case.child_trafficking == true())
     if filters.charged:
         query = query.where(Case.child_charged == true())
+    if filters.unaccompanied:
+        query = query.where(Case.child_unaccompanied == true())
     if filters.presumed_minor:
         # The day each child stops being presumed a minor, kept on the case: the rule of
         # ``Child.presumed_minor_until`` (``age_sql.presumed_minor_on`` reads the child).
         query = query.where(Case.child_presumed_minor_until > today)
-    if needs_child:
+    if filters.date_of_birth:
         # A join on the child's unique case_id, not IN (SELECT ...): the database may then
         # stop after a page, instead of first collecting the ids of every matching child.
-        conditions = []
-        if filters.unaccompanied:
-            conditions.append(Child.care_status == CareStatus.UNACCOMPANIED)
-        if filters.date_of_birth:
-            conditions.append(Child.date_of_birth == filters.date_of_birth)
-        query = query.join(Child, Child.case_id == Case.id).where(*conditions)
+        query = query.join(Child, Child.case_id == Case.id).where(
+            Child.date_of_birth == filters.date_of_birth
+        )
     if filters.name:
         query = query.where(name_or_number_condition(filters.name))
     return query

@@ -1,6 +1,6 @@
 """The copies of the child's facts on the case (``Case.child_country``, ``child_trafficking``,
-``child_charged``) are kept by triggers on ``child`` whatever writes it; the case list's
-filters read them (issue 16)."""
+``child_charged``, and whether the child is unaccompanied, ``child_unaccompanied``) are kept
+by triggers on ``child`` whatever writes it; the case list's filters read them (issue 16)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select, update
 
 from caseapp.cases.models import CHILD_COPIES, Case
 from caseapp.cases.queries import CaseFilters, case_scope, filtered
-from caseapp.children.models import Child
+from caseapp.children.models import CareStatus, Child
 from caseapp.children.operations import update_child
 from caseapp.core.clock import today
 from caseapp.core.permissions import Role
@@ -32,10 +32,23 @@ def _recorded(db) -> dict[int, tuple]:
     }
 
 
+def _flags(db) -> dict[int, bool]:
+    """Each case's ``child_unaccompanied`` as kept."""
+    c = Case.__table__.c
+    return {row[0]: bool(row[1]) for row in db.session.execute(select(c.id, c.child_unaccompanied))}
+
+
+def _unaccompanied(db) -> dict[int, bool]:
+    """Whether each case's child is unaccompanied by its record (False without a child)."""
+    query = select(Case.id, Child.care_status).outerjoin(Child, Child.case_id == Case.id)
+    return {r[0]: r[1] is CareStatus.UNACCOMPANIED for r in db.session.execute(query)}
+
+
 def _bare_case(db, like: Case, number: str) -> int:
     """A case row without a child, written past the ORM (as a bulk loader would)."""
     row = db.session.execute(select(Case.__table__).where(Case.id == like.id)).one()
-    values = {k: v for k, v in row._mapping.items() if k != "id" and k not in COPIES}
+    kept = {*COPIES, "child_unaccompanied"}
+    values = {k: v for k, v in row._mapping.items() if k != "id" and k not in kept}
     return db.session.execute(
         insert(Case.__table__).values({**values, "number": number}).returning(Case.id)
     ).scalar_one()
@@ -105,14 +118,17 @@ def test_a_rolled_back_change_leaves_the_copies_as_they_were(app, db, factory):
     assert _copies(db)[case.id] == ("TJ", False, False)
 
 
-@pytest.mark.parametrize("copy", COPIES)
+@pytest.mark.parametrize("copy", [*COPIES, "child_unaccompanied"])
 def test_code_cannot_set_a_copy(app, db, factory, copy):
     case = factory.case(country_of_origin="TJ")
     with pytest.raises(AttributeError, match="kept by the database"):
         setattr(case, copy, "UZ" if copy == "child_country" else True)
 
 
-@pytest.mark.parametrize(("copy", "wrong"), [("child_country", "ZZ"), ("child_charged", True)])
+@pytest.mark.parametrize(
+    ("copy", "wrong"),
+    [("child_country", "ZZ"), ("child_charged", True), ("child_unaccompanied", False)],
+)
 def test_recount_finds_and_repairs_copies_written_past_the_triggers(
     app, db, factory, runner, copy, wrong
 ):
@@ -131,6 +147,7 @@ def test_recount_finds_and_repairs_copies_written_past_the_triggers(
     )
     db.session.expire_all()
     assert _copies(db) == _recorded(db)
+    assert _flags(db) == _unaccompanied(db)
     assert runner.invoke(args=["cases", "recount", "--check"]).exit_code == 0
 
 
@@ -145,27 +162,42 @@ def test_recount_finds_and_repairs_copies_written_past_the_triggers(
             CaseFilters(country_of_origin="TJ", charged=True),
             (Child.country_of_origin == "TJ") & Child.charged_irregular_entry.is_(True),
         ),
+        (CaseFilters(unaccompanied=True), Child.care_status == CareStatus.UNACCOMPANIED),
+        (
+            CaseFilters(country_of_origin="TJ", unaccompanied=True),
+            (Child.country_of_origin == "TJ") & (Child.care_status == CareStatus.UNACCOMPANIED),
+        ),
     ],
-    ids=["country", "trafficking", "charged", "country-and-charged"],
+    ids=[
+        "country",
+        "trafficking",
+        "charged",
+        "country-and-charged",
+        "unaccompanied",
+        "country-and-unaccompanied",
+    ],
 )
 def test_the_filters_find_what_the_childs_record_says(app, db, factory, role, filters, record):
     home, other = factory.agency(), factory.agency()
     worker = factory.user(Role.CASEWORKER, agency=home)
-    for agency, country, trafficking, charged in (
-        (home, "TJ", True, True),
-        (home, "UZ", True, False),
-        (other, "TJ", False, True),
-        (home, None, False, True),
-        (home, "TJ", False, False),
+    for agency, country, trafficking, charged, care in (
+        (home, "TJ", True, True, CareStatus.UNACCOMPANIED),
+        (home, "UZ", True, False, CareStatus.SEPARATED),
+        (other, "TJ", False, True, CareStatus.UNACCOMPANIED),
+        (home, None, False, True, CareStatus.ACCOMPANIED),
+        (home, "TJ", False, False, CareStatus.SEPARATED),
     ):
         factory.case(
             caseworker=factory.user(Role.CASEWORKER, agency=agency),
             country_of_origin=country,
             trafficking_indicators=trafficking,
             charged_irregular_entry=charged,
+            care_status=care,
         )
     # A case whose child changed after it was opened.
-    moved = factory.case(caseworker=worker, country_of_origin="UZ")
+    moved = factory.case(
+        caseworker=worker, country_of_origin="UZ", care_status=CareStatus.SEPARATED
+    )
     update_child(
         worker,
         moved,
@@ -173,6 +205,7 @@ def test_the_filters_find_what_the_childs_record_says(app, db, factory, role, fi
         country_of_origin="TJ",
         trafficking_indicators=True,
         charged_irregular_entry=True,
+        care_status=CareStatus.UNACCOMPANIED,
     )
     db.session.commit()
     user = worker if role is Role.CASEWORKER else factory.user(Role.OMBUDSPERSON)
@@ -183,3 +216,43 @@ def test_the_filters_find_what_the_childs_record_says(app, db, factory, role, fi
     ids = set(db.session.scalars(found.with_only_columns(Case.id)))
     assert ids == set(db.session.scalars(by_record.with_only_columns(Case.id)))
     assert moved.id in ids and len(ids) >= 2
+
+
+def test_the_unaccompanied_flag_follows_the_child_whatever_writes_it(app, db, factory):
+    worker = factory.user(Role.CASEWORKER)
+    alone = factory.case(caseworker=worker, care_status=CareStatus.UNACCOMPANIED)
+    with_family = factory.case(caseworker=worker, care_status=CareStatus.ACCOMPANIED)
+    childless = _bare_case(db, alone, "X-2")
+    flags = _flags(db)
+    assert (flags[alone.id], flags[with_family.id], flags[childless]) == (True, False, False)
+
+    # Through the operation.
+    assert update_child(
+        worker, with_family, expected_version=with_family.version, care_status="unaccompanied"
+    )
+    db.session.commit()
+    db.session.expire_all()
+    assert with_family.child_unaccompanied is True
+
+    # Past the ORM: a change of care, one that changes nothing, a child moved to the case
+    # without one, a child deleted, one inserted.
+    _set_child(db, alone.id, care_status="separated")
+    assert _flags(db)[alone.id] is False
+    _set_child(db, alone.id, care_status="separated")
+    _set_child(db, with_family.id, case_id=childless)
+    flags = _flags(db)
+    assert (flags[with_family.id], flags[childless]) == (False, True)
+    moved = db.session.execute(select(Child.__table__).where(Child.case_id == childless)).one()
+    db.session.execute(delete(Child).where(Child.case_id == childless))
+    assert _flags(db)[childless] is False
+    values = {k: v for k, v in moved._mapping.items() if k != "id"}
+    db.session.execute(insert(Child.__table__).values({**values, "case_id": with_family.id}))
+    assert _flags(db)[with_family.id] is True
+    assert _flags(db) == _unaccompanied(db)
+
+    # A rolled-back change leaves the flag as it was.
+    db.session.commit()
+    _set_child(db, with_family.id, care_status="accompanied")
+    assert _flags(db)[with_family.id] is False
+    db.session.rollback()
+    assert _flags(db)[with_family.id] is True
