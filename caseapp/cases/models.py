@@ -408,10 +408,13 @@ class SavedSearch(db.Model):
     """
 
     __tablename__ = "saved_search"
+    # A user's searches by time: saving one deletes the user's expired ones, reading those
+    # alone (migration ``c3e8a6d2f9b5``; issue 16).
+    __table_args__ = (Index("ix_saved_search_user_created", "user_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(32), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     params: Mapped[dict] = mapped_column(JSON)
 

@@ -1,13 +1,16 @@
 """Find any case: by number (whole or part), name in any script, date of birth; the search is
 post/redirect/get under an opaque key, so Back shows the list as it was (issue 12 item 1)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from caseapp.cases.models import SavedSearch
+from caseapp.cases.search import KEEP_FOR
+from caseapp.core.db import utcnow
 from caseapp.core.permissions import Role
+from tests.support.plans import sqlite_plans
 
 
 def _search(client, **data):
@@ -128,3 +131,34 @@ def test_a_search_reads_without_the_write_lock_and_is_stored_at_the_end(client, 
     assert stored.params == {"name": "Ivanov"} and stored.user_id == user.id
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f'href="/cases/{found.id}"' in page
+
+
+def test_saving_a_search_deletes_the_users_expired_ones_by_the_index(client, factory, login, db):
+    """Saving a search deletes the user's searches older than a day, and no one else's nor
+    the user's recent ones; the old ones are found by ``(user_id, created_at)``, so a search
+    costs the same however many the user made that day (issue 16)."""
+    user, other = factory.user(Role.CASEWORKER), factory.user(Role.CASEWORKER)
+    for who in (user, other):
+        login(who)
+        for name in ("Ivanov", "Karimov", "Rusu"):
+            _search(client, name=name)
+    old = utcnow() - KEEP_FOR - timedelta(minutes=1)
+    db.session.execute(
+        update(SavedSearch)
+        .where(SavedSearch.params["name"].as_string().in_(("Ivanov", "Karimov")))
+        .values(created_at=old)
+    )
+    db.session.commit()
+    login(user)
+    with sqlite_plans("saved_search") as plans:
+        _search(client, name="Popescu")
+    kept = {(s.user_id, s.params["name"]) for s in db.session.scalars(select(SavedSearch))}
+    assert kept == {
+        (user.id, "Rusu"),
+        (user.id, "Popescu"),
+        (other.id, "Ivanov"),
+        (other.id, "Karimov"),
+        (other.id, "Rusu"),
+    }
+    by_time = "INDEX ix_saved_search_user_created (user_id=? AND created_at<?)"
+    assert any(by_time in plan for plan in plans), plans
