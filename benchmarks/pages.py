@@ -7,9 +7,10 @@
         .venv/bin/python benchmarks/pages.py                  # PostgreSQL
 
 1. Builds the database once (``benchmarks/dataset.py``; kept in ``--workdir`` and reused while
-   it has the same N): the demo through the real operations, then **cloned in bulk with SQL
-   ``executemany``, bypassing the operations for speed**, with the shapes they produce (every
-   stage of the lifecycle, names in Latin and Cyrillic, family members, a valid audit chain).
+   it has the same N, upgraded to the migrations' head first): the demo through the real
+   operations, then **cloned in bulk with SQL ``executemany``, bypassing the operations for
+   speed**, with the shapes they produce (every stage of the lifecycle, names in Latin and
+   Cyrillic, family members, a valid audit chain).
    The benchmark gives the demo's supervisors, ombudsperson and admin a TOTP secret directly in
    the database (instead of enrolling through the pages) and forgets the last TOTP step before
    each login, so it can log in as every role repeatedly.
@@ -22,7 +23,8 @@
 3. Logs in as every role and measures every main page: at 1 connection, page, bare route and
    template route alternate, ``--reps`` times each, and the medians are compared; at 8
    connections, page and bare route each run for ``--seconds`` in alternating rounds, and
-   their throughputs are compared. Any status other than 200 counts as an error.
+   their throughputs are compared; each page after ``--warmup`` requests (per connection at
+   8: ``measure_one``). Any status other than 200 counts as an error.
 4. Counts the SQL statements of each page in-process (Flask test client, same database).
 
 Prints a Markdown table: ratios to the bare route, p50/p99 latencies, SQL statements; then the
