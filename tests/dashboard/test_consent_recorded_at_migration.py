@@ -6,8 +6,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from caseapp.core.extensions import db
-from tests.gate.test_migration_data import _insert
-from tests.support.migration_db import agency_people_cases, audit_entry, database_at
+from tests.support.migration_db import agency_people_cases, audit_entry, database_at, insert_row
 
 
 def test_backfill_takes_the_newest_consent_record_entry(tmp_path):
@@ -15,7 +14,7 @@ def test_backfill_takes_the_newest_consent_record_entry(tmp_path):
         with db.engine.begin() as conn:
             (user,), (recorded, silent) = agency_people_cases(conn, ("cw",), 2)
             consents = {
-                case: _insert(
+                case: insert_row(
                     conn,
                     "consent",
                     case_id=case,

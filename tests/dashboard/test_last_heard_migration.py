@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 from caseapp import create_app
 from caseapp.core import migrations
 from tests.conftest import SECRET
-from tests.gate.test_migration_data import ENUMS, _insert
+from tests.support.migration_db import ENUMS, insert_row
 
 LAST_HEARD = "e5a1c7d3b9f2"
 
@@ -32,10 +32,10 @@ def test_backfill_takes_the_latest_hearing(tmp_path, monkeypatch):
         from caseapp.core.extensions import db
 
         with db.engine.begin() as conn:
-            lead = _insert(conn, "agency", code="L", name="Lead", country="MD")
-            user = _insert(conn, "user_account", email="a@example.org", agency_id=lead)
+            lead = insert_row(conn, "agency", code="L", name="Lead", country="MD")
+            user = insert_row(conn, "user_account", email="a@example.org", agency_id=lead)
             heard, never = (
-                _insert(
+                insert_row(
                     conn,
                     "case",
                     number=n,
@@ -46,7 +46,7 @@ def test_backfill_takes_the_latest_hearing(tmp_path, monkeypatch):
                 for n in ("MD-2026-000001", "MD-2026-000002")
             )
             for day in ("2026-03-01", "2026-05-20", "2026-04-11"):
-                _insert(conn, "hearing", case_id=heard, held_on=day, heard_by_id=user)
+                insert_row(conn, "hearing", case_id=heard, held_on=day, heard_by_id=user)
         upgrade()
         with db.engine.connect() as conn:
             rows = dict(conn.execute(sa.text('SELECT id, last_heard_on FROM "case"')).all())

@@ -128,15 +128,14 @@ def test_the_migration_finds_the_writers_already_recorded(tmp_path):
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from tests.gate.test_migration_data import _insert
-    from tests.support.migration_db import agency_people_cases, audit_entry, database_at
+    from tests.support.migration_db import agency_people_cases, audit_entry, database_at, insert_row
 
     with database_at(tmp_path, "c6d2a8f4e1b9"):
         with db.engine.begin() as conn:
             (cw, sup, sup2, viewer), (case,) = agency_people_cases(
                 conn, ("cw", "sup", "sup2", "viewer"), 1
             )
-            bid = _insert(
+            bid = insert_row(
                 conn,
                 "best_interests_determination",
                 case_id=case,
@@ -180,8 +179,7 @@ def test_the_migration_gives_a_copied_draft_the_writers_of_what_it_copied(tmp_pa
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from tests.gate.test_migration_data import _insert
-    from tests.support.migration_db import agency_people_cases, audit_entry, database_at
+    from tests.support.migration_db import agency_people_cases, audit_entry, database_at, insert_row
 
     with database_at(tmp_path, "f4b8d2e6a1c9"):
         with db.engine.begin() as conn:
@@ -191,7 +189,7 @@ def test_the_migration_gives_a_copied_draft_the_writers_of_what_it_copied(tmp_pa
 
             def bid(case_id, author, status):
                 submitted = {"submitted_at": "2026-03-01T10:00:00+00:00"}
-                return _insert(
+                return insert_row(
                     conn,
                     "best_interests_determination",
                     case_id=case_id,
@@ -207,7 +205,7 @@ def test_the_migration_gives_a_copied_draft_the_writers_of_what_it_copied(tmp_pa
             fresh = bid(fresh_case, other, "draft")
             writers = [(first, sup), (first, cw), (second, cw), (third, cw2), (fresh, other)]
             for bid_id, user_id in writers:
-                _insert(conn, "bid_writer", bid_id=bid_id, user_id=user_id)
+                insert_row(conn, "bid_writer", bid_id=bid_id, user_id=user_id)
             creations = [
                 (first, None),
                 (second, first),

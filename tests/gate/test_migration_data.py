@@ -3,7 +3,7 @@ names that name exactly one register entry become references, the rest stay visi
 text; a guarantee's withdrawal becomes a withdrawal record; age ranges get their anchor; child
 names survive (SQLite must not re-create ``child``: it would cascade to ``child_name``)."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 from caseapp import create_app
 from caseapp.core import migrations
 from tests.conftest import SECRET
+from tests.support.migration_db import insert_row
 
 GATE_EVIDENCE = "2ce7d1b5b364"  # the gate-evidence migration
 
@@ -24,57 +25,6 @@ def _before(app) -> str:
     return ScriptDirectory.from_config(config).get_revision(GATE_EVIDENCE).down_revision
 
 
-ENUMS = {
-    ("agency", "kind"): "child_protection",
-    ("user_account", "role"): "caseworker",
-    ("case", "stage"): "return_preparation",
-    ("case", "outcome"): "return",
-    ("child", "sex"): "female",
-    ("child", "age_method"): "psychosocial",
-    ("child", "nationality_status"): "national",
-    ("child", "identified_by"): "police",
-    ("child", "care_status"): "unaccompanied",
-    ("child", "identity_verification"): "documents_seen",
-    ("care_guarantee", "guarantor"): "family",
-    ("care_guarantee", "guarantor_kind"): "family",
-    ("coordination", "legal_basis"): "bilateral_agreement",
-    ("coordination_message", "direction"): "received",
-    ("coordination_message", "kind"): "confirmation_of_readiness",
-    ("travel_plan", "escort_kind"): "child_protection",
-}
-
-
-def _filler(table, column):
-    if (table, column.name) in ENUMS:
-        return ENUMS[(table, column.name)]
-    t = column.type
-    if isinstance(t, sa.Boolean):
-        return False
-    if isinstance(t, sa.Integer):
-        return 1
-    if isinstance(t, sa.DateTime):
-        return datetime(2026, 3, 1, tzinfo=UTC).isoformat()
-    if isinstance(t, sa.Date):
-        return "2026-03-01"
-    if isinstance(t, sa.JSON) or "JSON" in str(t):
-        return "[]"
-    return "x"
-
-
-def _insert(conn, table, **values):
-    """Insert a row, filling the NOT NULL columns not given with valid placeholder values."""
-    columns = sa.inspect(conn).get_columns(table)
-    row = dict(values)
-    for c in columns:
-        if c["name"] not in row and not c["nullable"] and c["name"] != "id":
-            col = sa.Column(c["name"], c["type"])
-            row[c["name"]] = _filler(table, col)
-    names = ", ".join(f'"{k}"' for k in row)
-    params = ", ".join(f":{k}" for k in row)
-    result = conn.execute(sa.text(f'INSERT INTO "{table}" ({names}) VALUES ({params})'), row)
-    return result.lastrowid
-
-
 def test_existing_data_is_carried_over(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     app = create_app(
@@ -85,8 +35,8 @@ def test_existing_data_is_carried_over(tmp_path):
         from caseapp.core.extensions import db
 
         with db.engine.begin() as conn:
-            lead = _insert(conn, "agency", code="L", name="Lead", country="MD")
-            ca = _insert(
+            lead = insert_row(conn, "agency", code="L", name="Lead", country="MD")
+            ca = insert_row(
                 conn,
                 "agency",
                 code="CA",
@@ -94,7 +44,7 @@ def test_existing_data_is_carried_over(tmp_path):
                 country="MD",
                 kind="central_authority",
             )
-            cp = _insert(
+            cp = insert_row(
                 conn,
                 "agency",
                 code="CP",
@@ -102,8 +52,8 @@ def test_existing_data_is_carried_over(tmp_path):
                 country="UA",
                 kind="counterpart_abroad",
             )
-            user = _insert(conn, "user_account", email="a@example.org", agency_id=lead)
-            case = _insert(
+            user = insert_row(conn, "user_account", email="a@example.org", agency_id=lead)
+            case = insert_row(
                 conn,
                 "case",
                 number="MD-2026-000001",
@@ -111,11 +61,11 @@ def test_existing_data_is_carried_over(tmp_path):
                 caseworker_id=user,
                 outcome="return",
             )
-            child = _insert(
+            child = insert_row(
                 conn, "child", case_id=case, age_min=15, age_max=17, identified_on="2026-02-01"
             )
-            _insert(conn, "child_name", child_id=child, given_name="Ivan", search_key="ivan")
-            g = _insert(
+            insert_row(conn, "child_name", child_id=child, given_name="Ivan", search_key="ivan")
+            g = insert_row(
                 conn,
                 "care_guarantee",
                 case_id=case,
@@ -123,7 +73,7 @@ def test_existing_data_is_carried_over(tmp_path):
                 given_on="2026-02-10",
                 withdrawn_on="2026-02-20",
             )
-            _insert(
+            insert_row(
                 conn,
                 "central_authority_approval",
                 case_id=case,
@@ -131,14 +81,14 @@ def test_existing_data_is_carried_over(tmp_path):
                 reference="R",
                 approved_on="2026-02-11",
             )
-            _insert(
+            insert_row(
                 conn,
                 "coordination",
                 case_id=case,
                 destination_country="UA",
                 counterpart_name="Odesa Service",
             )
-            _insert(
+            insert_row(
                 conn,
                 "coordination_message",
                 case_id=case,
@@ -146,7 +96,7 @@ def test_existing_data_is_carried_over(tmp_path):
                 subject="Ready",
                 on_date="2026-02-12",
             )
-            _insert(
+            insert_row(
                 conn,
                 "reintegration_plan",
                 case_id=case,
@@ -155,7 +105,7 @@ def test_existing_data_is_carried_over(tmp_path):
                 responsible_agency="Odesa Service",
                 resources_confirmed=False,
             )
-            _insert(
+            insert_row(
                 conn,
                 "travel_plan",
                 case_id=case,
@@ -166,7 +116,7 @@ def test_existing_data_is_carried_over(tmp_path):
                 handover_place="Office",
                 receiving_is_child_protection=True,
             )
-            _insert(
+            insert_row(
                 conn,
                 "monitoring_plan",
                 case_id=case,
